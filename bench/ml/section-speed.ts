@@ -1,0 +1,119 @@
+import os from "node:os";
+import { computeLogits, logitsToProbaInPlace } from "@/ml/linear-model";
+import { createRng } from "@/ml/rng";
+import { scoreChunk } from "@/ml/score-chunk";
+import { TopKSelector } from "@/ml/top-k-selector";
+import { trainLogisticRegression } from "@/ml/train-logistic-regression";
+import { createFeaturizer } from "@/server/featurizers/create-featurizer";
+import { parallelLogisticBlocks } from "@/server/training/parallel-logistic-blocks";
+import type { BenchContext } from "./run";
+import { loadSingleLabel } from "./datasets";
+
+/** One pass that only reads every value of X (the denominator of every ratio below). */
+function readPass(X: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < X.length; i++) s += X[i]!;
+  return s;
+}
+
+function timeIt<T>(fn: () => T): { ms: number; value: T } {
+  const t = performance.now();
+  const value = fn();
+  return { ms: performance.now() - t, value };
+}
+
+/** Gaussian class blobs [n × d], K classes, seeded. */
+function blobs(n: number, d: number, K: number, seed: number): { X: Float32Array; y: Int32Array } {
+  const rng = createRng(seed);
+  const centers = Float32Array.from({ length: K * d }, () => rng.next() - 0.5);
+  const X = new Float32Array(n * d);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = i % K;
+    y[i] = c;
+    for (let j = 0; j < d; j++) X[i * d + j] = centers[c * d + j]! + 2 * (rng.next() - 0.5);
+  }
+  return { X, y };
+}
+
+export async function runSpeed(ctx: BenchContext): Promise<string> {
+  const loadStart = os.loadavg().map((v) => v.toFixed(1)).join(" / ");
+  const lines: string[] = [];
+  // Featurize: GloVe on AG News texts (long news) and TREC (short questions).
+  const glove = await createFeaturizer("glove-sif-200@1", { cacheDir: ctx.cacheDir });
+  const mean = await createFeaturizer("glove-mean-100@1", { cacheDir: ctx.cacheDir });
+  const ag = loadSingleLabel("ag_news").train.texts;
+  const trec = loadSingleLabel("trec").train.texts;
+  for (const [f, name, texts] of [[glove, "AG News", ag], [glove, "TREC", trec], [mean, "AG News", ag]] as const) {
+    const t = performance.now();
+    await f.embed(texts);
+    const s = (performance.now() - t) / 1000;
+    lines.push(`| featurize | ${f.id} on ${name} (${texts.length} texts) | ${Math.round(texts.length / s).toLocaleString("en")} texts/s | |`);
+  }
+  // USE-lite: 1 thread vs 2 threads on the same 192 TREC questions (after warm-up).
+  const sample = trec.slice(0, 128);
+  const useRates: number[] = [];
+  for (const threads of [1, 2]) {
+    const f = await createFeaturizer("use-lite-512@1", { cacheDir: ctx.cacheDir, useLiteThreads: threads });
+    await f.embed(sample.slice(0, 32 * threads)); // load models in every thread
+    const t = performance.now();
+    await f.embed(sample);
+    const rate = sample.length / ((performance.now() - t) / 1000);
+    useRates.push(rate);
+    await f.close();
+    lines.push(`| featurize | use-lite-512@1, ${threads} worker thread${threads > 1 ? "s" : ""} (${sample.length} TREC questions) | ${rate.toFixed(1)} texts/s | ${threads > 1 ? `speed-up ×${(rate / useRates[0]!).toFixed(2)}` : ""} |`);
+    ctx.log(`speed USE ${threads} threads: ${rate.toFixed(1)}/s`);
+  }
+  // Train 100k × d, 10 classes.
+  for (const d of [100, 384]) {
+    const { X, y } = blobs(100_000, d, 10, 7);
+    const read = timeIt(() => readPass(X));
+    // Plain L-BFGS on one thread (the method before preconditioning and threads), then each addition.
+    const variants = [
+      { what: "plain L-BFGS, 1 thread", options: { precondition: false } },
+      { what: "preconditioned, 1 thread", options: {} },
+      { what: "preconditioned, 2 threads", options: { parallel: parallelLogisticBlocks(2) } },
+    ];
+    let first: number | undefined;
+    for (const variant of variants) {
+      const train = timeIt(() => trainLogisticRegression(X, 100_000, d, Array.from({ length: 10 }, (_, k) => `c${k}`), { task: "single-label", y }, { l2: 1e-3, ...variant.options }));
+      const o = train.value.optimizer;
+      first ??= train.ms;
+      lines.push(`| train | softmax LR, 100,000 × ${d}, 10 classes, ${variant.what} (${o.iterations} iterations, ${o.evaluations} evaluations, ${o.reason}) | ${(train.ms / 1000).toFixed(1)} s | ${Math.round(train.ms / read.ms).toLocaleString("en")} × read pass (${read.ms.toFixed(1)} ms); ${(train.ms / o.evaluations / read.ms).toFixed(0)} × per evaluation${first !== train.ms ? `; ×${(first / train.ms).toFixed(2)} vs plain` : ""} |`);
+      ctx.log(`speed train ${d} ${variant.what}: ${(train.ms / 1000).toFixed(1)} s`);
+    }
+  }
+  // Rank 1M × 384 in chunks of 10k: logits → probabilities → margin → top-100 heap. Chunks are regenerated (untimed).
+  {
+    const d = 384, K = 10, N = 1_000_000, CH = 10_000;
+    const { X: Xs, y: ys } = blobs(5000, d, K, 3);
+    const { model } = trainLogisticRegression(Xs, 5000, d, Array.from({ length: K }, (_, k) => `c${k}`), { task: "single-label", y: ys }, { l2: 1e-3 });
+    const chunk = new Float32Array(CH * d);
+    const rng = createRng(5);
+    const sel = new TopKSelector(100);
+    const out = new Float32Array(CH);
+    let rankMs = 0, readMs = 0;
+    for (let o = 0; o < N; o += CH) {
+      for (let i = 0; i < chunk.length; i++) chunk[i] = rng.next() - 0.5;
+      readMs += timeIt(() => readPass(chunk)).ms;
+      rankMs += timeIt(() => {
+        const P = logitsToProbaInPlace(computeLogits(model, chunk, CH), CH, K, "single-label", model.temperature);
+        sel.pushChunk(scoreChunk(P, CH, K, "margin", { out }), o);
+      }).ms;
+    }
+    lines.push(`| rank | 1,000,000 × 384 pool, 10 classes, margin, top-100, chunks of 10,000 | ${(rankMs / 1000).toFixed(1)} s (${Math.round(N / (rankMs / 1000)).toLocaleString("en")} items/s) | ${(rankMs / readMs).toFixed(1)} × read pass (${readMs.toFixed(0)} ms) |`);
+    ctx.log(`speed rank: ${(rankMs / 1000).toFixed(1)} s`);
+  }
+  const loadEnd = os.loadavg().map((v) => v.toFixed(1)).join(" / ");
+  return `## 3. Speed (one run on ${os.cpus().length} cores: compare the ratios, not the absolute times)
+
+Ratios divide the operation's time by one pass that only reads (sums) the same Float32Array, measured in the same run.
+Featurize rates include tokenization; USE-lite rates are after the model has loaded in every thread. Load average
+(1 / 5 / 15 min) when the section started: ${loadStart}; when it ended: ${loadEnd}. On a shared machine absolute rates
+fall several-fold with the load, while the ratios and the USE thread speed-up move much less.
+
+| task | what | time / rate | ratio |
+|---|---|---|---|
+${lines.join("\n")}
+`;
+}

@@ -1,0 +1,253 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
+import { InlineError } from "@/components/ui/inline-error";
+import { Kbd } from "@/components/ui/kbd";
+import { useTRPC } from "@/trpc/react";
+import { ClassChoices, type ChoiceClass } from "./class-choices";
+import { ProgressStrip } from "./progress-strip";
+import { ReasonBadge } from "./reason-badge";
+import { ShortcutsDialog } from "./shortcuts-dialog";
+import { useAnnotationQueue } from "./use-annotation-queue";
+
+const SKIP_REASONS = ["Unsure", "Fits no class", "Unreadable or spam"] as const;
+
+/** Keys 1–9 choose classes by position unless a class claims the digit as its own hotkey. */
+function keyMap(classes: ChoiceClass[]): Map<string, number> {
+  const map = new Map<string, number>();
+  for (const c of classes) if (c.hotkey) map.set(c.hotkey.toLowerCase(), c.id);
+  classes.slice(0, 9).forEach((c, i) => {
+    const digit = String(i + 1);
+    if (!map.has(digit)) map.set(digit, c.id);
+  });
+  return map;
+}
+
+export function AnnotationWorkbench({ projectId }: { projectId: number }) {
+  const trpc = useTRPC();
+  const project = useQuery(trpc.projects.get.queryOptions({ projectId }));
+  const queue = useAnnotationQueue(projectId);
+  const [showHelp, setShowHelp] = useState(false);
+  const [skipReason, setSkipReason] = useState<string>(SKIP_REASONS[0]);
+  // Multi-label selection, tied to the item it was made on: a new item starts from the model's guess without
+  // waiting for an effect (Enter pressed right after the switch must not submit the previous item's selection).
+  const [selection, setSelection] = useState<{ itemId: number; classIds: number[] } | null>(null);
+
+  const classes: ChoiceClass[] = useMemo(() => project.data?.classes ?? [], [project.data]);
+  const keys = useMemo(() => keyMap(classes), [classes]);
+  const keyOf = useMemo(() => new Map([...keys].map(([k, id]) => [id, k] as const).reverse()), [keys]);
+  const multilabel = project.data?.taskType === "multilabel";
+  const { current } = queue;
+  const predicted = useMemo(() => current?.prediction?.predictedClassIds ?? [], [current]);
+
+  // Multi-label starts from the model's guess: Enter accepts it as is, keys toggle what is wrong.
+  const toggled = useMemo(
+    () => (selection && current && selection.itemId === current.item.id ? selection.classIds : multilabel ? predicted : []),
+    [selection, current, multilabel, predicted],
+  );
+  const toggle = (classId: number) => {
+    if (!current) return;
+    setSelection({ itemId: current.item.id, classIds: toggled.includes(classId) ? toggled.filter((id) => id !== classId) : [...toggled, classId] });
+  };
+
+  // Keyboard focus goes to the item each time one is shown: Enter must submit, not re-click the tab or class button
+  // that kept focus after a click (a focused control would take Enter for itself). Form fields keep their focus.
+  const articleRef = useRef<HTMLElement>(null);
+  const shownItemId = current?.item.id;
+  useLayoutEffect(() => {
+    const active = document.activeElement as HTMLElement | null;
+    if (shownItemId === undefined || (active && ["INPUT", "TEXTAREA", "SELECT"].includes(active.tagName))) return;
+    articleRef.current?.focus({ preventScroll: true });
+  }, [shownItemId]);
+
+  // One listener for the page's life; the handler it calls is replaced in a layout effect, i.e. before the browser
+  // handles the next key, so a key pressed right after a switch sees the item now on screen.
+  const onKeyRef = useRef<(event: KeyboardEvent) => void>(() => undefined);
+  useLayoutEffect(() => {
+    onKeyRef.current = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      if (target && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName))) return;
+      const key = event.key.toLowerCase();
+      if (key === "?") {
+        event.preventDefault();
+        setShowHelp((v) => !v);
+        return;
+      }
+      if (key === "escape") {
+        setShowHelp(false);
+        return;
+      }
+      if (key === "z" || key === "backspace") {
+        event.preventDefault();
+        if (!queue.undoing) void queue.undo();
+        return;
+      }
+      if (!current) return;
+      const itemId = current.item.id;
+      if (key === " ") {
+        event.preventDefault();
+        queue.decide({ action: "skip", reason: skipReason }, itemId);
+        return;
+      }
+      if (key === "enter") {
+        // A focused button handles Enter itself.
+        if (target?.tagName === "BUTTON" || target?.tagName === "A") return;
+        event.preventDefault();
+        if (multilabel) queue.decide({ action: "label", classIds: toggled }, itemId);
+        else if (current.prediction) queue.decide({ action: "accept", modelVersionId: current.prediction.modelVersionId }, itemId);
+        return;
+      }
+      const classId = keys.get(key);
+      if (classId === undefined) return;
+      event.preventDefault();
+      if (multilabel) toggle(classId);
+      else queue.decide({ action: "label", classIds: [classId] }, itemId);
+    };
+  });
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => onKeyRef.current(event);
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
+  if (project.isPending) return <p className="text-sm text-zinc-500">Loading…</p>;
+  if (project.error) return <InlineError error={project.error} />;
+  if (classes.length === 0) {
+    return (
+      <EmptyState title="This project has no classes yet">
+        An admin adds classes (a name and a description each) on the <Link href={`/projects/${projectId}`} className="text-indigo-600 underline">overview</Link>.
+      </EmptyState>
+    );
+  }
+
+  const nameOf = new Map(classes.map((c) => [c.id, c.name]));
+  return (
+    <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_20rem]">
+      <div className="space-y-4">
+        <ProgressStrip projectId={projectId} remaining={queue.remaining} saving={queue.saving} />
+        {queue.error ? (
+          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 ring-1 ring-red-200">
+            {queue.error}
+          </p>
+        ) : null}
+        {queue.notice ? (
+          <p role="status" className="rounded-md bg-indigo-50 px-3 py-2 text-sm text-indigo-800 ring-1 ring-indigo-200">
+            {queue.notice}
+          </p>
+        ) : null}
+        {queue.state === "empty" && !current ? (
+          <EmptyState title="Nothing left to label">
+            Every item is labeled or held by another annotator. Import more texts on the{" "}
+            <Link href={`/projects/${projectId}/import`} className="text-indigo-600 underline">
+              Import
+            </Link>{" "}
+            page, or come back when leases expire.
+          </EmptyState>
+        ) : !current ? (
+          <div className="h-64 animate-pulse rounded-lg bg-white ring-1 ring-zinc-200" aria-busy="true" aria-label="Loading the next item" />
+        ) : (
+          <article ref={articleRef} tabIndex={-1} className="rounded-lg bg-white shadow-xs ring-1 ring-zinc-200 focus:outline-none" aria-label="Item to label" aria-describedby="item-text">
+            <header className="flex flex-wrap items-center gap-2 border-b border-zinc-100 px-5 py-3 text-xs text-zinc-500">
+              <ReasonBadge entry={current} nameOf={nameOf} />
+              {current.item.source !== "imported" ? <Badge tone={current.item.source === "generated" ? "amber" : "neutral"}>{current.item.source}</Badge> : null}
+              {current.item.split === "test" ? <Badge tone="indigo">test set</Badge> : null}
+              {current.reason === "mislabeled" && current.item.labelStatus === "labeled" ? (
+                <span>
+                  currently labeled <strong className="text-zinc-700">{current.item.labelClassIds.map((id) => nameOf.get(id) ?? id).join(", ") || "(none)"}</strong>
+                </span>
+              ) : null}
+              <span className="ml-auto tabular-nums">item #{current.item.id}</span>
+            </header>
+            <div id="item-text" data-testid="item-text" className="max-h-[55vh] overflow-y-auto px-5 py-5 text-[17px] leading-relaxed whitespace-pre-wrap text-zinc-900">
+              {current.item.text}
+            </div>
+            <Metadata metadata={current.item.metadata} />
+          </article>
+        )}
+        {current ? (
+          <ClassChoices
+            classes={classes}
+            keyOf={keyOf}
+            prediction={current.prediction}
+            multilabel={multilabel}
+            selected={toggled}
+            onChoose={(classId) =>
+              multilabel ? toggle(classId) : queue.decide({ action: "label", classIds: [classId] }, current.item.id)
+            }
+          />
+        ) : null}
+        {current ? (
+          <div className="flex flex-wrap items-center gap-2">
+            {multilabel ? (
+              <Button onClick={() => queue.decide({ action: "label", classIds: toggled }, current.item.id)}>
+                Submit {toggled.length ? toggled.map((id) => nameOf.get(id)).join(" + ") : "no class"} <Kbd>Enter</Kbd>
+              </Button>
+            ) : (
+              <Button onClick={() => queue.decide({ action: "accept", modelVersionId: current.prediction?.modelVersionId }, current.item.id)} disabled={!current.prediction}>
+                Accept {current.prediction ? nameOf.get(predicted[0] ?? -1) : "prediction"} <Kbd>Enter</Kbd>
+              </Button>
+            )}
+            <Button variant="secondary" onClick={() => queue.decide({ action: "skip", reason: skipReason }, current.item.id)}>
+              Skip <Kbd>Space</Kbd>
+            </Button>
+            <label className="flex items-center gap-1.5 text-xs text-zinc-500">
+              because
+              <select className="w-40 rounded-md border-zinc-300 py-1 text-xs" value={skipReason} onChange={(e) => setSkipReason(e.target.value)} aria-label="Skip reason">
+                {SKIP_REASONS.map((r) => (
+                  <option key={r}>{r}</option>
+                ))}
+              </select>
+            </label>
+            <Button variant="ghost" onClick={() => void queue.undo()} disabled={queue.undoing}>
+              Undo <Kbd>Z</Kbd>
+            </Button>
+            <Button variant="ghost" className="ml-auto" onClick={() => setShowHelp(true)}>
+              Shortcuts <Kbd>?</Kbd>
+            </Button>
+          </div>
+        ) : null}
+      </div>
+      <aside className="space-y-4" aria-label="Guidelines">
+        <section className="rounded-lg bg-white p-4 shadow-xs ring-1 ring-zinc-200">
+          <h2 className="text-sm font-semibold text-zinc-900">Guidelines</h2>
+          <dl className="mt-3 space-y-3">
+            {classes.map((c) => (
+              <div key={c.id}>
+                <dt className="flex items-center gap-2 text-sm font-medium text-zinc-800">
+                  <span className="size-2.5 rounded-full" style={{ backgroundColor: c.color }} aria-hidden />
+                  {c.name}
+                  {keyOf.get(c.id) ? <Kbd>{keyOf.get(c.id)}</Kbd> : null}
+                </dt>
+                <dd className="mt-0.5 text-xs leading-relaxed text-zinc-600">{c.description || <span className="italic text-zinc-400">No description.</span>}</dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+        {queue.upNext ? <p className="px-1 text-xs text-zinc-400">Next item ready.</p> : null}
+      </aside>
+      {showHelp ? <ShortcutsDialog classes={classes} keyOf={keyOf} multilabel={multilabel} onClose={() => setShowHelp(false)} /> : null}
+    </div>
+  );
+}
+
+function Metadata({ metadata }: { metadata: unknown }) {
+  if (!metadata || typeof metadata !== "object" || Array.isArray(metadata)) return null;
+  const entries = Object.entries(metadata as Record<string, unknown>).slice(0, 8);
+  if (!entries.length) return null;
+  return (
+    <dl className="flex flex-wrap gap-x-4 gap-y-1 border-t border-zinc-100 px-5 py-2 text-xs text-zinc-500">
+      {entries.map(([k, v]) => (
+        <div key={k} className="flex gap-1">
+          <dt>{k}:</dt>
+          <dd className="max-w-64 truncate text-zinc-700">{typeof v === "string" ? v : JSON.stringify(v)}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

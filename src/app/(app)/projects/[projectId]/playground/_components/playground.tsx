@@ -1,0 +1,146 @@
+"use client";
+
+import { useMutation, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState, type FormEvent } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { SelectField, TextAreaField } from "@/components/ui/field";
+import { InlineError } from "@/components/ui/inline-error";
+import { ProbabilityBar } from "@/components/ui/probability-bar";
+import { useTRPC } from "@/trpc/react";
+import { percent } from "../../_components/format-metric";
+
+// Mirrors the server's limit (classify-texts); the server still enforces it.
+const MAX_TEXTS = 100;
+
+export function Playground({ projectId }: { projectId: number }) {
+  const trpc = useTRPC();
+  const project = useQuery(trpc.projects.get.queryOptions({ projectId }));
+  const versions = useQuery(trpc.models.list.queryOptions({ projectId }));
+  const [text, setText] = useState("");
+  const [versionId, setVersionId] = useState<number | null>(null);
+  const classify = useMutation(trpc.models.classify.mutationOptions());
+
+  const ready = versions.data?.filter((v) => v.status === "ready") ?? [];
+  const texts = text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
+  const tooMany = texts.length > MAX_TEXTS;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (texts.length === 0 || tooMany) return;
+    classify.mutate({ projectId, texts, ...(versionId ? { modelVersionId: versionId } : {}) });
+  };
+  const colorOf = new Map(project.data?.classes.map((c) => [c.name, c.color]) ?? []);
+  const classOrder = project.data?.classes.map((c) => c.name) ?? [];
+
+  if (versions.isPending) return <p className="text-sm text-zinc-500">Loading…</p>;
+  if (versions.error) return <InlineError error={versions.error} />;
+  if (ready.length === 0)
+    return (
+      <EmptyState title="No model to try yet">
+        Label 20 items in <Link href={`/projects/${projectId}/annotate`} className="font-medium text-indigo-700 hover:underline">Annotate</Link> or press Train now on the{" "}
+        <Link href={`/projects/${projectId}/models`} className="font-medium text-indigo-700 hover:underline">Models</Link> tab.
+      </EmptyState>
+    );
+  const active = ready.find((v) => v.active);
+
+  return (
+    <div className="space-y-6">
+      <div>
+        <h2 className="text-lg font-semibold tracking-tight">Playground</h2>
+        <p className="text-sm text-zinc-600">Try a version on your own texts. Nothing is saved.</p>
+      </div>
+      <Card>
+        <form onSubmit={submit} aria-label="Classify texts" className="grid gap-4 lg:grid-cols-[1fr_16rem]">
+          <TextAreaField
+            label="Texts, one per line"
+            rows={6}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            placeholder={"Shares fell after the bank cut its profit forecast\nThe striker scored twice as the home team won the cup final"}
+            hint={`${texts.length} ${texts.length === 1 ? "text" : "texts"} · at most ${MAX_TEXTS}`}
+            error={tooMany ? `At most ${MAX_TEXTS} texts per run: remove ${texts.length - MAX_TEXTS} lines` : undefined}
+          />
+          <div className="flex flex-col gap-4">
+            <SelectField label="Version" value={versionId ?? ""} onChange={(e) => setVersionId(e.target.value ? Number(e.target.value) : null)}>
+              <option value="">Active{active ? ` (v${active.number})` : ""}</option>
+              {ready.map((v) => (
+                <option key={v.id} value={v.id}>
+                  v{v.number} · {v.kind === "llm_zero_shot" ? "zero-shot LLM · " : ""}F1 {percent(v.testMacroF1)}
+                  {v.active ? " · active" : ""}
+                </option>
+              ))}
+            </SelectField>
+            <Button type="submit" disabled={texts.length === 0 || tooMany || classify.isPending} className="lg:mt-auto">
+              {classify.isPending ? "Classifying…" : "Classify"}
+            </Button>
+          </div>
+        </form>
+        {classify.error ? (
+          <InlineError error={classify.error} className="mt-3" />
+        ) : null}
+      </Card>
+
+      {classify.data ? (
+        <Card title={`Results · v${classify.data.modelVersion.number}`}>
+          <div className="-m-4 overflow-x-auto">
+            <table className="w-full text-sm">
+              <caption className="sr-only">Predicted class and per-class probabilities for each text</caption>
+              <thead className="border-b border-zinc-200 bg-zinc-50/60">
+                <tr>
+                  <th scope="col" className="px-4 py-2 text-left text-xs font-medium text-zinc-500">Text</th>
+                  <th scope="col" className="px-4 py-2 text-left text-xs font-medium text-zinc-500">Prediction</th>
+                  <th scope="col" className="w-96 px-4 py-2 text-left text-xs font-medium text-zinc-500">Probabilities</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-zinc-100">
+                {classify.data.results.map((r, i) => {
+                  const names = [...classOrder.filter((n) => n in r.probabilities), ...Object.keys(r.probabilities).filter((n) => !classOrder.includes(n))];
+                  return (
+                    <tr key={i} className="align-top">
+                      <td className="max-w-xl px-4 py-3 text-zinc-800">{r.data}</td>
+                      <td className="px-4 py-3 whitespace-nowrap">
+                        <div className="flex flex-wrap items-center gap-1.5">
+                          {r.prediction.length ? (
+                            r.prediction.map((name) => (
+                              <span key={name} className="inline-flex items-center gap-1.5 rounded-full bg-zinc-100 px-2 py-0.5 text-xs font-semibold text-zinc-900">
+                                <span className="size-2 rounded-full" style={{ backgroundColor: colorOf.get(name) ?? "#6366f1" }} aria-hidden />
+                                {name}
+                              </span>
+                            ))
+                          ) : (
+                            <span className="text-xs text-zinc-500">no label</span>
+                          )}
+                          {r.unsure ? <Badge tone="amber">unsure</Badge> : null}
+                        </div>
+                      </td>
+                      <td className="px-4 py-3">
+                        <dl className="space-y-1">
+                          {names.map((name) => (
+                            <div key={name} className="grid grid-cols-[6rem_1fr] items-center gap-2">
+                              <dt className="truncate text-xs text-zinc-600" title={name}>
+                                {name}
+                              </dt>
+                              <dd>
+                                <ProbabilityBar value={r.probabilities[name] ?? 0} emphasis={r.prediction.includes(name)} color={colorOf.get(name)} />
+                              </dd>
+                            </div>
+                          ))}
+                        </dl>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        </Card>
+      ) : null}
+    </div>
+  );
+}

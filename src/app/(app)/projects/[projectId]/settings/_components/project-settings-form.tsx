@@ -1,0 +1,186 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState, type FormEvent } from "react";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { SelectField, TextAreaField, TextField } from "@/components/ui/field";
+import { InlineError } from "@/components/ui/inline-error";
+import { errorMessage } from "@/trpc/error-message";
+import { useTRPC } from "@/trpc/react";
+
+const strategies = [
+  { id: "margin", label: "Margin (default): smallest gap between the two likeliest classes" },
+  { id: "margin_diversity", label: "Margin + diversity: uncertain items that are not near-copies of each other" },
+  { id: "least_confidence", label: "Least confidence: lowest top probability" },
+  { id: "entropy", label: "Entropy: most spread-out probabilities" },
+  { id: "random", label: "Random: no active learning (a baseline)" },
+] as const;
+
+type Form = {
+  name: string;
+  description: string;
+  strategy: (typeof strategies)[number]["id"];
+  featurizerId: string;
+  retrainEvery: string;
+  includeGenerated: boolean;
+  testShare: string;
+  testMaxItems: string;
+  queueMislabeledShare: string;
+  queueRandomShare: string;
+  leaseMinutes: string;
+  annotationOverlap: string;
+};
+
+export function ProjectSettingsForm({ projectId }: { projectId: number }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const project = useQuery(trpc.projects.get.queryOptions({ projectId }));
+  const featurizers = useQuery(trpc.projects.featurizers.queryOptions());
+  const [form, setForm] = useState<Form | null>(null);
+  const [saved, setSaved] = useState(false);
+  const update = useMutation(
+    trpc.projects.update.mutationOptions({
+      onSuccess: () => {
+        setSaved(true);
+        void queryClient.invalidateQueries({ queryKey: trpc.projects.pathKey() });
+      },
+    }),
+  );
+
+  useEffect(() => {
+    const p = project.data;
+    if (!p || form) return;
+    setForm({
+      name: p.name,
+      description: p.description,
+      strategy: p.strategy,
+      featurizerId: p.featurizerId,
+      retrainEvery: String(p.retrainEvery),
+      includeGenerated: p.includeGenerated,
+      testShare: String(Math.round(p.testShare * 100)),
+      testMaxItems: String(p.testMaxItems),
+      queueMislabeledShare: String(Math.round(p.queueMislabeledShare * 100)),
+      queueRandomShare: String(Math.round(p.queueRandomShare * 100)),
+      leaseMinutes: String(Math.round(p.leaseSeconds / 60)),
+      annotationOverlap: String(p.annotationOverlap),
+    });
+  }, [project.data, form]);
+
+  if (project.isPending || !form) return <p className="text-sm text-zinc-500">Loading…</p>;
+  if (project.error) return <InlineError error={project.error} />;
+  const set = <K extends keyof Form>(key: K, value: Form[K]) => {
+    setSaved(false);
+    setForm((f) => (f ? { ...f, [key]: value } : f));
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    update.mutate({
+      projectId,
+      data: {
+        name: form.name,
+        description: form.description,
+        strategy: form.strategy,
+        featurizerId: form.featurizerId,
+        retrainEvery: Number(form.retrainEvery),
+        includeGenerated: form.includeGenerated,
+        testShare: Number(form.testShare) / 100,
+        testMaxItems: Number(form.testMaxItems),
+        queueMislabeledShare: Number(form.queueMislabeledShare) / 100,
+        queueRandomShare: Number(form.queueRandomShare) / 100,
+        leaseSeconds: Math.round(Number(form.leaseMinutes) * 60),
+        annotationOverlap: Number(form.annotationOverlap),
+      },
+    });
+  };
+
+  return (
+    <Card title="Project settings">
+      <form aria-label="Project settings" className="space-y-6" onSubmit={submit}>
+        <fieldset className="grid gap-4 sm:grid-cols-2">
+          <legend className="sr-only">General</legend>
+          <TextField label="Name" value={form.name} onChange={(e) => set("name", e.target.value)} required />
+          <div className="sm:col-span-2">
+            <TextAreaField label="Description" rows={2} value={form.description} onChange={(e) => set("description", e.target.value)} />
+          </div>
+        </fieldset>
+        <fieldset className="grid gap-4 sm:grid-cols-2">
+          <legend className="mb-2 text-sm font-semibold text-zinc-900">Learning</legend>
+          <div className="sm:col-span-2">
+            <SelectField
+              label="Ranking strategy"
+              value={form.strategy}
+              onChange={(e) => set("strategy", e.target.value as Form["strategy"])}
+              hint={
+                project.data?.taskType === "multilabel"
+                  ? "Multi-label projects rank by the label closest to its decision threshold with any strategy but Random."
+                  : undefined
+              }
+            >
+              {strategies.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.label}
+                </option>
+              ))}
+            </SelectField>
+          </div>
+          <div className="sm:col-span-2">
+            <SelectField
+              label="Featurizer"
+              value={form.featurizerId}
+              onChange={(e) => set("featurizerId", e.target.value)}
+              hint={featurizers.data?.find((f) => f.id === form.featurizerId)?.note ?? "Applies from the next training; existing versions keep theirs."}
+            >
+              {(featurizers.data ?? []).map((f) => (
+                <option key={f.id} value={f.id}>
+                  {f.label}
+                </option>
+              ))}
+              {featurizers.data && !featurizers.data.some((f) => f.id === form.featurizerId) ? <option value={form.featurizerId}>{form.featurizerId} (not available here)</option> : null}
+            </SelectField>
+          </div>
+          <TextField label="Retrain every N new human labels" type="number" min={1} value={form.retrainEvery} onChange={(e) => set("retrainEvery", e.target.value)} />
+          <label className="flex items-center gap-2 self-end pb-2 text-sm text-zinc-700">
+            <input type="checkbox" checked={form.includeGenerated} onChange={(e) => set("includeGenerated", e.target.checked)} />
+            Train on LLM-generated examples
+          </label>
+        </fieldset>
+        <fieldset className="grid gap-4 sm:grid-cols-3">
+          <legend className="mb-2 text-sm font-semibold text-zinc-900">Queue</legend>
+          <TextField label="Second looks (%)" type="number" min={0} max={100} value={form.queueMislabeledShare} onChange={(e) => set("queueMislabeledShare", e.target.value)} hint="Human labels the model strongly disagrees with." />
+          <TextField label="Random items (%)" type="number" min={0} max={100} value={form.queueRandomShare} onChange={(e) => set("queueRandomShare", e.target.value)} hint="Keeps the test set and the strategy honest." />
+          <TextField label="Lease (minutes)" type="number" min={1} value={form.leaseMinutes} onChange={(e) => set("leaseMinutes", e.target.value)} hint="An item held longer returns to the pool." />
+          <TextField
+            label="Annotators per item"
+            type="number"
+            min={1}
+            max={20}
+            value={form.annotationOverlap}
+            onChange={(e) => set("annotationOverlap", e.target.value)}
+            hint="Above 1, labeled items go to more annotators, blind, until they have this many votes: the majority label counts and agreement is measured."
+          />
+        </fieldset>
+        <fieldset className="grid gap-4 sm:grid-cols-2">
+          <legend className="mb-2 text-sm font-semibold text-zinc-900">Test set</legend>
+          <TextField label="Share of items (%)" type="number" min={0} max={90} value={form.testShare} onChange={(e) => set("testShare", e.target.value)} />
+          <TextField label="At most (items)" type="number" min={0} value={form.testMaxItems} onChange={(e) => set("testMaxItems", e.target.value)} hint="Frozen once assigned, so versions stay comparable." />
+        </fieldset>
+        <div className="flex items-center gap-3">
+          <Button type="submit" disabled={update.isPending}>
+            {update.isPending ? "Saving…" : "Save settings"}
+          </Button>
+          {saved ? (
+            <span className="text-sm text-emerald-700" role="status">
+              Saved
+            </span>
+          ) : null}
+          {update.error ? (
+            <span className="text-sm text-red-600" role="alert">
+              {errorMessage(update.error)}
+            </span>
+          ) : null}
+        </div>
+      </form>
+    </Card>
+  );
+}

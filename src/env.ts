@@ -1,0 +1,80 @@
+import { z } from "zod";
+
+// The only reader of process.env. Mirrored by .env.example and the README's configuration table.
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === "" ? undefined : value));
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// connection string")
+      .optional(),
+  ),
+  MARGIN_DATA_DIR: z.string().default(".margin"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOSTNAME: z.string().default("0.0.0.0"),
+  MARGIN_URL: optionalString.pipe(z.url().optional()),
+  BETTER_AUTH_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+  MARGIN_ADMIN_EMAIL: z.email().default("admin@margin.local"),
+  MARGIN_ADMIN_PASSWORD: optionalString.pipe(z.string().min(8, "must be at least 8 characters").optional()),
+  MARGIN_SEED_DEMO: z
+    .enum(["true", "false", "1", "0"])
+    .default("true")
+    .transform((value) => value === "true" || value === "1"),
+  // Connections per process; each annotator request holds one for a few milliseconds.
+  DB_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(20),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  JOB_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(1),
+  // A job whose worker died is retried after this long (pg-boss has no heartbeat); unset: each job's own limit.
+  JOB_EXPIRE_SECONDS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).max(86_400).optional()),
+  // Threads a training fit uses (the job's own plus helpers); unset: the machine's cores, at most 8.
+  TRAIN_THREADS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).max(64).optional()),
+  // Pools with more item ids than this are scored in chunk jobs that all workers share.
+  SCORE_CHUNK_SIZE: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
+  IMPORT_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(100_000).default(2048),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  API_MAX_TEXTS_PER_REQUEST: z.coerce.number().int().min(1).max(10_000).default(256),
+  // OpenAI-compatible LLM (OpenAI, Azure OpenAI, Ollama, vLLM, LM Studio, llama.cpp server). Unset: LLM features are
+  // shown as unavailable and everything else works. The key stays server-side and is never logged.
+  LLM_BASE_URL: optionalString.pipe(z.url("must be a URL such as http://localhost:11434/v1").optional()),
+  LLM_API_KEY: optionalString,
+  LLM_CHAT_MODEL: optionalString,
+  LLM_EMBEDDING_MODEL: optionalString,
+  LLM_TIMEOUT_SECONDS: z.coerce.number().min(1).max(3600).default(60),
+  LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  LLM_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  // USD per million tokens, for the estimated cost shown per generation run; unset: no estimate.
+  LLM_PRICE_INPUT_PER_MTOK: optionalString.pipe(z.coerce.number<string | undefined>().min(0).optional()),
+  LLM_PRICE_OUTPUT_PER_MTOK: optionalString.pipe(z.coerce.number<string | undefined>().min(0).optional()),
+});
+
+export type Env = z.infer<typeof schema>;
+
+let cached: Env | undefined;
+
+/** Parses process.env once; a missing or malformed variable fails with a message that names it. */
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid environment: ${problems.join("; ")}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+export function requireDatabaseUrl(): string {
+  const url = env().DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is not set: run `npm start` for the embedded database, or set it (see .env.example).");
+  return url;
+}
+
+export function publicUrl(): string {
+  const e = env();
+  return e.MARGIN_URL ?? `http://localhost:${e.PORT}`;
+}

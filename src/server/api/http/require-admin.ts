@@ -1,0 +1,16 @@
+import { createContext, type SessionUser } from "@/server/api/trpc";
+import { AppError } from "@/server/errors";
+
+/** The signed-in admin of a plain HTTP route, with the same cookie session as tRPC. */
+export async function requireAdmin(request: Request): Promise<SessionUser> {
+  const { user } = await createContext({ headers: request.headers });
+  if (!user) throw new AppError("UNAUTHENTICATED", "Sign in first.");
+  if (user.role !== "admin") throw new AppError("FORBIDDEN", "Only admins can do this.");
+  return user;
+}
+
+export function projectIdParam(raw: string | undefined): number {
+  const id = Number(raw);
+  if (!Number.isInteger(id) || id <= 0) throw new AppError("INVALID_INPUT", `"${raw}" is not a project id`);
+  return id;
+}

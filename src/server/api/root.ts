@@ -1,0 +1,31 @@
+import { apiKeysRouter } from "@/server/api/routers/api-keys";
+import { classesRouter } from "@/server/api/routers/classes";
+import { importsRouter } from "@/server/api/routers/imports";
+import { generationRouter } from "@/server/api/routers/generation";
+import { itemsRouter } from "@/server/api/routers/items";
+import { jobsRouter } from "@/server/api/routers/jobs";
+import { modelsRouter } from "@/server/api/routers/models";
+import { projectsRouter } from "@/server/api/routers/projects";
+import { labelsRouter } from "@/server/api/routers/labels";
+import { llmRouter } from "@/server/api/routers/llm";
+import { queueRouter } from "@/server/api/routers/queue";
+import { usersRouter } from "@/server/api/routers/users";
+import { createCallerFactory, router } from "@/server/api/trpc";
+
+export const appRouter = router({
+  projects: projectsRouter,
+  classes: classesRouter,
+  users: usersRouter,
+  jobs: jobsRouter,
+  queue: queueRouter,
+  labels: labelsRouter,
+  items: itemsRouter,
+  models: modelsRouter,
+  imports: importsRouter,
+  apiKeys: apiKeysRouter,
+  generation: generationRouter,
+  llm: llmRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

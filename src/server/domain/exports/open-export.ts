@@ -1,0 +1,123 @@
+import type { PgPool } from "@/server/pg-pool";
+import { AppError } from "@/server/errors";
+import { delimitedLine } from "@/server/domain/exports/delimited-cell";
+import { exportFileTypes, exportInput, type ExportInput, type ResolvedExportInput } from "@/server/domain/exports/export-input";
+import { exportItems, type ExportItem } from "@/server/domain/exports/export-rows";
+
+/** Multi-label cells in CSV/TSV exports join class names with this; the import mapping splits on it. */
+export const EXPORT_LABEL_SEPARATOR = "|";
+const FLUSH_CHARS = 64 * 1024;
+
+export interface OpenedExport {
+  fileName: string;
+  contentType: string;
+  /** The file's text in chunks of about 64 KB, produced as they are read. */
+  chunks: AsyncGenerator<string>;
+}
+
+interface ExportClass {
+  id: number;
+  name: string;
+}
+
+/**
+ * Checks the project and returns the export as a lazy stream of text chunks: nothing is read until the consumer
+ * pulls, and at most one page of items is held at a time. Formats: Margin JSONL (`id, text, labels, split, origin,
+ * labeled_at`), HF-style JSONL (`text` + `label`, or `labels` for multi-label), CSV/TSV (`id,text,label,split`, labels
+ * joined with "|"), Emissary JSONL/CSV (`prompt` + `completion`), Lamini (`class_name` + `examples` per class) and
+ * plain text.
+ */
+export async function openExport(pool: PgPool, rawInput: ExportInput | ResolvedExportInput): Promise<OpenedExport> {
+  const input = exportInput.parse(rawInput);
+  const project = await pool.query<{ name: string; task_type: string }>(`SELECT name, task_type FROM project WHERE id = $1`, [input.projectId]);
+  const row = project.rows[0];
+  if (!row) throw new AppError("NOT_FOUND", `Project ${input.projectId} does not exist`);
+  // Archived classes still name old labels; live classes come first, in display order.
+  const classes = (
+    await pool.query<ExportClass & { archived: boolean }>(
+      `SELECT id, name, archived_at IS NOT NULL AS archived FROM label_class WHERE project_id = $1 ORDER BY archived_at IS NOT NULL, position, id`,
+      [input.projectId],
+    )
+  ).rows;
+  const names = new Map(classes.map((c) => [c.id, c.name]));
+  const labelsOf = (item: ExportItem) => item.classIds.map((id) => names.get(id) ?? `#${id}`);
+  const multiLabel = row.task_type === "multilabel";
+  const binary = row.task_type === "binary";
+  const { extension, contentType } = exportFileTypes[input.format];
+  const slug = row.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "project";
+
+  async function* lines(): AsyncGenerator<string> {
+    const items = (labeledOnly: boolean, classId?: number) => exportItems(pool, input, { labeledOnly, classId });
+    switch (input.format) {
+      case "jsonl":
+        for await (const item of items(false)) {
+          yield `${JSON.stringify({
+            id: item.externalId ?? String(item.id),
+            text: item.text,
+            labels: labelsOf(item),
+            split: item.split,
+            origin: item.origin,
+            labeled_at: item.labeledAt?.toISOString() ?? null,
+          })}\n`;
+        }
+        return;
+      case "hf-jsonl":
+        for await (const item of items(false)) {
+          const labels = labelsOf(item);
+          yield `${JSON.stringify(multiLabel ? { text: item.text, labels } : { text: item.text, label: labels[0] ?? null })}\n`;
+        }
+        return;
+      case "csv":
+      case "tsv": {
+        const d = input.format === "csv" ? "," : "\t";
+        yield delimitedLine(["id", "text", "label", "split"], d);
+        for await (const item of items(false)) {
+          yield delimitedLine([item.externalId ?? String(item.id), item.text, labelsOf(item).join(EXPORT_LABEL_SEPARATOR), item.split], d);
+        }
+        return;
+      }
+      case "emissary-jsonl":
+      case "emissary-csv": {
+        const live = classes.filter((c) => !c.archived);
+        // Emissary's binary form names only the positive class; 0 means the other one.
+        const keys = binary && live.length === 2 ? [live[0]!] : live;
+        const completion = (item: ExportItem) => Object.fromEntries(keys.map((c) => [c.name, item.classIds.includes(c.id) ? 1 : 0]));
+        if (input.format === "emissary-csv") yield delimitedLine(["prompt", "completion"], ",");
+        for await (const item of items(true)) {
+          yield input.format === "emissary-jsonl"
+            ? `${JSON.stringify({ prompt: item.text, completion: completion(item) })}\n`
+            : delimitedLine([item.text, JSON.stringify(completion(item))], ",");
+        }
+        return;
+      }
+      case "lamini":
+        // One line per class, written as it is read: a class with a million examples is still streamed.
+        for (const c of classes) {
+          let first = true;
+          for await (const item of items(true, c.id)) {
+            yield `${first ? `{"class_name":${JSON.stringify(c.name)},"examples":[` : ","}${JSON.stringify(item.text)}`;
+            first = false;
+          }
+          if (!first) yield "]}\n";
+        }
+        return;
+      case "text":
+        for await (const item of items(false)) yield `${item.text.replace(/\s*[\r\n]+\s*/g, " ")}\n`;
+        return;
+    }
+  }
+
+  async function* chunks(): AsyncGenerator<string> {
+    let buffer = "";
+    for await (const piece of lines()) {
+      buffer += piece;
+      if (buffer.length >= FLUSH_CHARS) {
+        yield buffer;
+        buffer = "";
+      }
+    }
+    if (buffer) yield buffer;
+  }
+
+  return { fileName: `${slug}-${input.format}.${extension}`, contentType, chunks: chunks() };
+}

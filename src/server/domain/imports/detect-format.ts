@@ -1,0 +1,77 @@
+import type { ImportFormat } from "@/server/domain/imports/import-format";
+
+export interface DetectedFormat {
+  format: ImportFormat;
+  delimiter?: "," | ";" | "\t" | "|";
+  /** Why this format was chosen, for the wizard. */
+  reason: string;
+}
+
+const CANDIDATES = [",", "\t", ";", "|"] as const;
+
+/** Counts each candidate delimiter outside double quotes in a header line. */
+function delimiterCounts(line: string): Map<(typeof CANDIDATES)[number], number> {
+  const counts = new Map(CANDIDATES.map((d) => [d, 0]));
+  let quoted = false;
+  for (const ch of line) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && counts.has(ch as never)) counts.set(ch as never, counts.get(ch as never)! + 1);
+  }
+  return counts;
+}
+
+/** Picks the header's most frequent delimiter, or none. */
+export function guessDelimiter(headerLine: string): (typeof CANDIDATES)[number] | undefined {
+  let best: (typeof CANDIDATES)[number] | undefined;
+  let bestCount = 0;
+  for (const [d, count] of delimiterCounts(headerLine)) {
+    if (count > bestCount) [best, bestCount] = [d, count];
+  }
+  return best;
+}
+
+function splitHeader(line: string, delimiter: string): string[] {
+  return line.split(delimiter).map((cell) => cell.trim().replace(/^"|"$/g, "").toLowerCase());
+}
+
+/**
+ * Guesses the format from the first bytes of a file (and its name): JSON objects per line are Lamini, Emissary or
+ * generic JSONL by their keys; otherwise the header's delimiter decides between CSV/TSV, and plain text remains.
+ */
+export function detectFormat(sample: Buffer, fileName?: string): DetectedFormat {
+  let text = sample.toString("utf8");
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const lines = text.split(/\r?\n/);
+  // The sample may end mid-line; a last partial line is only used when it is the only one.
+  const complete = lines.length > 1 ? lines.slice(0, -1) : lines;
+  const first = complete.find((line) => line.trim() !== "") ?? "";
+  const extension = fileName?.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1];
+
+  if (first.trimStart().startsWith("{")) {
+    let keys: string[] | undefined;
+    try {
+      const value: unknown = JSON.parse(first);
+      if (value && typeof value === "object" && !Array.isArray(value)) keys = Object.keys(value);
+    } catch {
+      // A truncated first line still shows its keys.
+    }
+    const has = (key: string) => (keys ? keys.includes(key) : first.includes(`"${key}"`));
+    if (has("class_name") && (has("examples") || has("data"))) return { format: "lamini", reason: 'JSON lines with "class_name" and "examples"' };
+    if (has("prompt") && has("completion")) return { format: "emissary-jsonl", reason: 'JSON lines with "prompt" and "completion"' };
+    return { format: "jsonl", reason: "one JSON object per line" };
+  }
+
+  const delimiter = guessDelimiter(first);
+  if (delimiter) {
+    const header = splitHeader(first, delimiter);
+    if (delimiter === "," && header.includes("prompt") && header.length >= 2) {
+      return { format: "emissary-csv", delimiter, reason: 'CSV with a "prompt" column' };
+    }
+    if (delimiter === "\t") return { format: "tsv", delimiter, reason: "tab-separated header" };
+    return { format: "csv", delimiter, reason: delimiter === "," ? "comma-separated header" : `"${delimiter}"-separated header` };
+  }
+  if (extension === "csv") return { format: "csv", delimiter: ",", reason: "single-column .csv file" };
+  if (extension === "tsv") return { format: "tsv", delimiter: "\t", reason: "single-column .tsv file" };
+  if (extension === "jsonl" || extension === "json") return { format: "jsonl", reason: ".jsonl file" };
+  return { format: "text", reason: "no JSON or delimited header: one text per line" };
+}

@@ -1,0 +1,29 @@
+import type { ColumnMapping } from "@/server/domain/imports/import-format";
+
+const TEXT = ["text", "sentence", "content", "prompt", "data", "document", "review", "body", "message", "question"];
+const LABELS = ["labels", "label", "class", "class_name", "category", "intent", "target", "tags"];
+const IDS = ["id", "external_id", "uid", "guid", "key"];
+const SPLITS = ["split", "subset", "set"];
+
+function pick(columns: string[], names: string[]): string | undefined {
+  const lower = new Map(columns.map((c) => [c.trim().toLowerCase(), c]));
+  for (const name of names) {
+    const found = lower.get(name);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** A starting mapping for the wizard from common column names; the user confirms or changes it. */
+export function guessMapping(columns: string[]): ColumnMapping | undefined {
+  const text = pick(columns, TEXT) ?? (columns.length === 1 ? columns[0] : undefined);
+  if (text === undefined) return undefined;
+  const rest = columns.filter((c) => c !== text);
+  const labels = pick(rest, LABELS);
+  return {
+    text,
+    ...(labels ? { labels } : {}),
+    ...(pick(rest, IDS) ? { id: pick(rest, IDS) } : {}),
+    ...(pick(rest, SPLITS) ? { split: pick(rest, SPLITS) } : {}),
+  };
+}

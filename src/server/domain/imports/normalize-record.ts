@@ -1,0 +1,170 @@
+import type { ColumnMapping, ImportFormat, ParsedRow, RowError, RowErrorReason } from "@/server/domain/imports/import-format";
+
+export interface NormalizeContext {
+  format: ImportFormat;
+  mapping: ColumnMapping | undefined;
+  maxTextLength: number;
+  /**
+   * Emissary's binary rows name one label with 0 or 1; a 0 means "the other class", which only the project knows.
+   * Returns that class's name, or an error message.
+   */
+  otherBinaryClass(name: string): { name: string } | { error: string };
+}
+
+type Record_ = Record<string, unknown>;
+
+function fail(line: number, column: string | null, reason: RowErrorReason, message: string): ParsedRow {
+  const error: RowError = { line, column, reason, message };
+  return { ok: false, error };
+}
+
+function checkText(value: unknown, line: number, column: string, ctx: NormalizeContext): { text: string } | { error: ParsedRow } {
+  if (value === undefined || value === null) return { error: fail(line, column, "missing_field", `"${column}" is missing`) };
+  if (typeof value !== "string") return { error: fail(line, column, "missing_field", `"${column}" must be a string, got ${typeof value}`) };
+  if (value.trim() === "") return { error: fail(line, column, "empty_text", "The text is empty") };
+  if (value.length > ctx.maxTextLength) {
+    return { error: fail(line, column, "text_too_long", `The text has ${value.length.toLocaleString("en")} characters; the limit is ${ctx.maxTextLength.toLocaleString("en")}`) };
+  }
+  return { text: value };
+}
+
+/** A label cell: an array of names, one name, or a separated list; blank means unlabeled. */
+function readLabels(value: unknown, separator: string | undefined, line: number, column: string): string[] | null | ParsedRow {
+  if (value === undefined || value === null) return null;
+  const names: string[] = [];
+  const add = (raw: unknown): string | undefined => {
+    if (typeof raw === "number" && Number.isFinite(raw)) raw = String(raw);
+    if (typeof raw !== "string") return `Labels must be strings, got ${JSON.stringify(raw)}`;
+    const name = raw.trim();
+    if (name !== "" && !names.includes(name)) names.push(name);
+    return undefined;
+  };
+  if (Array.isArray(value)) {
+    for (const raw of value) {
+      const problem = add(raw);
+      if (problem) return fail(line, column, "invalid_label", problem);
+    }
+    return names.length ? names : null;
+  }
+  if (typeof value === "string" && separator !== undefined) {
+    for (const part of value.split(separator)) add(part);
+    return names.length ? names : null;
+  }
+  const problem = add(value);
+  if (problem) return fail(line, column, "invalid_label", problem);
+  return names.length ? names : null;
+}
+
+function optionalString(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  const text = typeof value === "string" ? value.trim() : typeof value === "number" ? String(value) : JSON.stringify(value);
+  return text === "" ? null : text;
+}
+
+const POSITIVE = new Set([1, true, "1", "true", "True", "TRUE"]);
+const NEGATIVE = new Set([0, false, "0", "false", "False", "FALSE", "", null]);
+
+/** Emissary's `completion`: `{label: 0|1, …}`; one key with 0 in a binary file means the other class. */
+function emissaryLabels(value: unknown, line: number, column: string, ctx: NormalizeContext): string[] | null | ParsedRow {
+  let completion = value;
+  if (typeof completion === "string") {
+    try {
+      completion = JSON.parse(completion);
+    } catch (error) {
+      return fail(line, column, "malformed_json", `"${column}" is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  if (completion === undefined || completion === null) return fail(line, column, "missing_field", `"${column}" is missing`);
+  if (typeof completion !== "object" || Array.isArray(completion)) {
+    return fail(line, column, "invalid_label", `"${column}" must be an object of label: 0 or 1`);
+  }
+  const entries = Object.entries(completion as Record_);
+  const labels: string[] = [];
+  for (const [name, flag] of entries) {
+    if (POSITIVE.has(flag as never)) labels.push(name.trim());
+    else if (!NEGATIVE.has(flag as never)) return fail(line, column, "invalid_label", `Label "${name}" must be 0 or 1, got ${JSON.stringify(flag)}`);
+  }
+  if (entries.length === 1 && labels.length === 0) {
+    const other = ctx.otherBinaryClass(entries[0]![0].trim());
+    if ("error" in other) return fail(line, column, "invalid_label", other.error);
+    return [other.name];
+  }
+  return labels.length ? labels : null;
+}
+
+function metadataOf(record: Record_, used: Set<string>): Record<string, unknown> | null {
+  let metadata: Record<string, unknown> | null = null;
+  for (const [key, value] of Object.entries(record)) {
+    if (used.has(key) || value === undefined || value === "") continue;
+    metadata ??= {};
+    metadata[key] = value;
+  }
+  return metadata;
+}
+
+/**
+ * Turns one parsed record (a JSON object, or a CSV row keyed by header) into import rows. A Lamini line holds all
+ * examples of one class, so it becomes several rows on the same line.
+ */
+export function normalizeRecord(record: Record_, line: number, ctx: NormalizeContext): ParsedRow[] {
+  switch (ctx.format) {
+    case "lamini": {
+      const className = record.class_name;
+      if (typeof className !== "string" || className.trim() === "") return [fail(line, "class_name", "missing_field", '"class_name" must be a non-empty string')];
+      const column = "examples" in record ? "examples" : "data";
+      const value = record[column];
+      const texts = Array.isArray(value) ? value : value === undefined ? undefined : [value];
+      if (!texts) return [fail(line, "examples", "missing_field", 'A Lamini line needs "examples" (a list of texts) or "data"')];
+      return texts.map((raw): ParsedRow => {
+        const checked = checkText(raw, line, column, ctx);
+        if ("error" in checked) return checked.error;
+        return { ok: true, row: { line, text: checked.text, labels: [className.trim()], externalId: null, split: null, metadata: null } };
+      });
+    }
+    case "emissary-jsonl":
+    case "emissary-csv": {
+      const checked = checkText(record.prompt, line, "prompt", ctx);
+      if ("error" in checked) return [checked.error];
+      let labels: string[] | null | ParsedRow;
+      if ("completion" in record) labels = emissaryLabels(record.completion, line, "completion", ctx);
+      else {
+        // The wide CSV variant: one 0/1 column per label instead of a JSON completion.
+        const { prompt: _prompt, ...flags } = record;
+        labels = emissaryLabels(flags, line, "completion", ctx);
+      }
+      if (labels !== null && !Array.isArray(labels)) return [labels];
+      return [{ ok: true, row: { line, text: checked.text, labels, externalId: null, split: null, metadata: null } }];
+    }
+    case "text": {
+      const checked = checkText(record.text, line, "text", ctx);
+      if ("error" in checked) return [checked.error];
+      return [{ ok: true, row: { line, text: checked.text, labels: null, externalId: null, split: null, metadata: null } }];
+    }
+    default: {
+      const mapping = ctx.mapping;
+      if (!mapping) return [fail(line, null, "missing_field", "No column mapping: choose the text column")];
+      const checked = checkText(record[mapping.text], line, mapping.text, ctx);
+      if ("error" in checked) return [checked.error];
+      let labels: string[] | null = null;
+      if (mapping.labels) {
+        const read = readLabels(record[mapping.labels], mapping.labelSeparator, line, mapping.labels);
+        if (read !== null && !Array.isArray(read)) return [read];
+        labels = read;
+      }
+      const used = new Set([mapping.text, mapping.labels, mapping.id, mapping.split].filter((c): c is string => c !== undefined));
+      return [
+        {
+          ok: true,
+          row: {
+            line,
+            text: checked.text,
+            labels,
+            externalId: mapping.id ? optionalString(record[mapping.id]) : null,
+            split: mapping.split ? optionalString(record[mapping.split]) : null,
+            metadata: metadataOf(record, used),
+          },
+        },
+      ];
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import { Readable } from "node:stream";
+import type { Db } from "@/server/db";
+import type { PgPool } from "@/server/pg-pool";
+import { detectFormat, type DetectedFormat } from "@/server/domain/imports/detect-format";
+import { previewImportInput, type PreviewImportInput } from "@/server/domain/imports/import-input";
+import type { ImportReport } from "@/server/domain/imports/import-report";
+import { getUpload, uploadChunks, uploadSample } from "@/server/domain/imports/read-upload";
+import { runImport } from "@/server/domain/imports/run-import";
+
+/**
+ * The wizard's preview: detects the format (unless given), then runs the real import in a transaction that is
+ * always rolled back, so its report (columns, first rows, every row error, classes it would create) is exactly what
+ * `start` would do. Writes nothing.
+ */
+export async function previewImport(db: Db, pool: PgPool, rawInput: PreviewImportInput): Promise<ImportReport & { detected: DetectedFormat }> {
+  const input = previewImportInput.parse(rawInput);
+  const { projectId } = input;
+  let sample: Buffer;
+  let source: () => AsyncIterable<Uint8Array>;
+  if (input.uploadId !== undefined) {
+    const upload = await getUpload(db, input.uploadId, projectId);
+    sample = await uploadSample(db, upload.id);
+    source = () => uploadChunks(db, upload.id);
+  } else {
+    const bytes = Buffer.from(input.content ?? "", "utf8");
+    sample = bytes.subarray(0, 64 * 1024);
+    source = () => Readable.from([bytes]);
+  }
+  const detected = detectFormat(sample, input.fileName);
+  const options = { ...input.options, format: input.options?.format ?? detected.format, delimiter: input.options?.delimiter ?? detected.delimiter };
+  const report = await runImport(pool, { projectId, userId: null, source: source(), options, dryRun: true });
+  return { ...report, detected };
+}

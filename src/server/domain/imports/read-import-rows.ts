@@ -1,0 +1,170 @@
+import { isUtf8 } from "node:buffer";
+import { Readable } from "node:stream";
+import { parse, type CsvError } from "csv-parse";
+import { guessDelimiter } from "@/server/domain/imports/detect-format";
+import { guessMapping } from "@/server/domain/imports/guess-mapping";
+import { ImportFileError, type ColumnMapping, type ParsedRow, type ResolvedImportOptions } from "@/server/domain/imports/import-format";
+import { normalizeRecord, type NormalizeContext } from "@/server/domain/imports/normalize-record";
+import { splitLines } from "@/server/domain/imports/split-lines";
+import { Utf8LineChecker } from "@/server/domain/imports/utf8-line-checker";
+
+export interface ReadRowsOptions extends Pick<ResolvedImportOptions, "format" | "mapping" | "delimiter" | "hasHeader" | "maxTextLength"> {
+  otherBinaryClass: NormalizeContext["otherBinaryClass"];
+  /** Called once with the file's columns (CSV header or the first JSON object's keys) and the mapping in use. */
+  onColumns?: (columns: string[], mapping: ColumnMapping | undefined) => void;
+}
+
+/** A line may hold a whole text (up to 4 bytes per character) plus the record's other fields. */
+export function maxLineBytes(maxTextLength: number) {
+  return maxTextLength * 4 + 64 * 1024;
+}
+
+/**
+ * Streams the rows of an import file: each yielded value is a row ready for staging or a row error with its line.
+ * Memory is bounded by the longest line; a problem with the whole file (no text column) throws ImportFileError.
+ */
+export async function* readImportRows(source: AsyncIterable<Uint8Array>, options: ReadRowsOptions): AsyncGenerator<ParsedRow> {
+  if (options.format === "csv" || options.format === "tsv" || options.format === "emissary-csv") {
+    yield* readDelimited(source, options);
+  } else {
+    yield* readLines(source, options);
+  }
+}
+
+function contextOf(options: ReadRowsOptions, mapping: ColumnMapping | undefined): NormalizeContext {
+  return { format: options.format, mapping, maxTextLength: options.maxTextLength, otherBinaryClass: options.otherBinaryClass };
+}
+
+async function* readLines(source: AsyncIterable<Uint8Array>, options: ReadRowsOptions): AsyncGenerator<ParsedRow> {
+  const limit = maxLineBytes(options.maxTextLength);
+  let ctx: NormalizeContext | undefined;
+  for await (const { line, bytes, truncated } of splitLines(source, limit)) {
+    if (truncated) {
+      yield { ok: false, error: { line, column: null, reason: "line_too_long", message: `The line is longer than ${limit.toLocaleString("en")} bytes` } };
+      continue;
+    }
+    if (!isUtf8(bytes)) {
+      yield { ok: false, error: { line, column: null, reason: "bad_encoding", message: "The line is not valid UTF-8 (save the file as UTF-8)" } };
+      continue;
+    }
+    const text = bytes.toString("utf8");
+    if (text.trim() === "") continue;
+    if (options.format === "text") {
+      ctx ??= contextOf(options, undefined);
+      yield* normalizeRecord({ text }, line, ctx);
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      yield { ok: false, error: { line, column: null, reason: "malformed_json", message: `Not valid JSON: ${(error as Error).message}` } };
+      continue;
+    }
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      yield { ok: false, error: { line, column: null, reason: "malformed_json", message: "Each line must be one JSON object" } };
+      continue;
+    }
+    const record = value as Record<string, unknown>;
+    if (!ctx) {
+      const columns = Object.keys(record);
+      const mapping = options.format === "jsonl" ? (options.mapping ?? guessMapping(columns)) : undefined;
+      if (options.format === "jsonl" && !mapping) {
+        throw new ImportFileError(`No text field found among ${columns.map((c) => `"${c}"`).join(", ")}: choose the text field in the mapping`);
+      }
+      options.onColumns?.(columns, mapping);
+      ctx = contextOf(options, mapping);
+    }
+    yield* normalizeRecord(record, line, ctx);
+  }
+}
+
+async function* readDelimited(source: AsyncIterable<Uint8Array>, options: ReadRowsOptions): AsyncGenerator<ParsedRow> {
+  const limit = maxLineBytes(options.maxTextLength);
+  const delimiter = options.format === "tsv" ? "\t" : options.format === "emissary-csv" ? "," : (options.delimiter ?? ",");
+  const checker = new Utf8LineChecker(limit);
+  const skipped: ParsedRow[] = [];
+  let lastSkippedLine = -1;
+  const parser = parse({
+    delimiter,
+    bom: true,
+    info: true,
+    relax_column_count: true,
+    record_delimiter: ["\r\n", "\n"],
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    max_record_size: limit,
+    on_skip: (error: CsvError | undefined) => {
+      if (!error) return;
+      const line = typeof error.lines === "number" ? error.lines : 0;
+      // An over-long record is cut into several skipped pieces that all end on the same line: report it once.
+      if (line === lastSkippedLine) return;
+      lastSkippedLine = line;
+      const reason = error.code === "CSV_MAX_RECORD_SIZE" ? "line_too_long" : "malformed_csv";
+      skipped.push({ ok: false, error: { line, column: null, reason, message: error.message } });
+    },
+  });
+  const input = Readable.from(source, { objectMode: false });
+  input.on("error", (error) => parser.destroy(error));
+  input.pipe(checker).pipe(parser);
+
+  let header: string[] | undefined;
+  let ctx: NormalizeContext | undefined;
+  let previousEnd = 0;
+  let previousEmpty = 0;
+  for await (const { info, record } of parser as AsyncIterable<{ info: { lines: number; empty_lines: number }; record: string[] }>) {
+    while (skipped.length) yield skipped.shift()!;
+    const line = previousEnd + 1 + (info.empty_lines - previousEmpty);
+    const endLine = info.lines;
+    previousEnd = endLine;
+    previousEmpty = info.empty_lines;
+    if (!header) {
+      header = options.hasHeader ? record.map((cell) => cell.trim()) : record.map((_, i) => String(i + 1));
+      const mapping = resolveMapping(header, options);
+      options.onColumns?.(header, mapping);
+      ctx = contextOf(options, mapping);
+      if (options.hasHeader) continue;
+    }
+    let bad = false;
+    for (let l = line; l <= endLine && !bad; l++) bad = checker.badLines.has(l);
+    if (bad) {
+      yield { ok: false, error: { line, column: null, reason: "bad_encoding", message: "The row is not valid UTF-8 (save the file as UTF-8)" } };
+      continue;
+    }
+    if (record.length !== header.length) {
+      yield {
+        ok: false,
+        error: { line, column: null, reason: "malformed_csv", message: `The row has ${record.length} fields; the header has ${header.length} (check quoting and the delimiter)` },
+      };
+      continue;
+    }
+    const row: Record<string, unknown> = {};
+    header.forEach((name, i) => (row[name] = record[i]));
+    yield* normalizeRecord(row, line, ctx!);
+  }
+  while (skipped.length) yield skipped.shift()!;
+}
+
+function resolveMapping(header: string[], options: ReadRowsOptions): ColumnMapping | undefined {
+  const hint = () => {
+    if (header.length !== 1) return "";
+    const other = guessDelimiter(header[0]!);
+    return other ? ` The header looks "${other === "\t" ? "\\t" : other}"-separated: choose that delimiter.` : "";
+  };
+  if (options.format === "emissary-csv") {
+    if (!header.includes("prompt")) throw new ImportFileError(`An Emissary CSV needs a "prompt" column; the header has ${header.map((c) => `"${c}"`).join(", ")}.${hint()}`);
+    return undefined;
+  }
+  if (!options.mapping && header.length === 1 && guessDelimiter(header[0]!)) {
+    throw new ImportFileError(`No text column found among "${header[0]}": choose it in the mapping.${hint()}`);
+  }
+  const mapping = options.mapping ?? guessMapping(header);
+  if (!mapping) throw new ImportFileError(`No text column found among ${header.map((c) => `"${c}"`).join(", ")}: choose it in the mapping.${hint()}`);
+  for (const [role, column] of Object.entries(mapping)) {
+    if (role === "labelSeparator" || column === undefined) continue;
+    if (!header.includes(column)) {
+      throw new ImportFileError(`Column "${column}" (${role}) is not in the header ${header.map((c) => `"${c}"`).join(", ")}.${hint()}`);
+    }
+  }
+  return mapping;
+}

@@ -1,0 +1,69 @@
+import type { DbOrTx } from "@/server/db";
+import { AppError } from "@/server/errors";
+
+interface StoredClassMetrics {
+  label: string;
+  support: number;
+  predicted: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  averagePrecision: number | null;
+}
+
+/**
+ * The test report as train-model-version writes it: single-label fields, or multi-label ones (subsetAccuracy).
+ * Numbers that were NaN when the version was trained (e.g. no probabilities, a class without positives) are null.
+ */
+export interface StoredTestReport {
+  n: number;
+  macroF1: number;
+  accuracy?: number;
+  subsetAccuracy?: number;
+  hammingLoss?: number;
+  logLoss?: number | null;
+  ece?: number | null;
+  prAuc?: number | null;
+  unsureRate?: number;
+  perClass: StoredClassMetrics[];
+  macro: { precision: number; recall: number; f1: number };
+  micro: { precision: number; recall: number; f1: number };
+  /** Single-label only: confusion[true][predicted], in the version's class order. */
+  confusion?: number[][];
+}
+
+export interface StoredPrCurve {
+  class: string;
+  averagePrecision: number | null;
+  /** The class's decision threshold in the artifact. */
+  threshold: number;
+  positives: number;
+  points: { threshold: number; precision: number; recall: number }[];
+}
+
+export interface StoredCalibrationBin {
+  from: number;
+  to: number;
+  count: number;
+  confidence: number | null;
+  accuracy: number | null;
+}
+
+/** What a version's `metrics` column holds (see train-model-version); zero-shot versions may have none of it. */
+export interface VersionMetrics {
+  test?: StoredTestReport | null;
+  prCurves?: StoredPrCurve[];
+  calibration?: StoredCalibrationBin[];
+  training?: { rows: number; humanLabels: number; perClass: { classId: number; name: string; count: number }[]; temperature?: number };
+}
+
+/** One version with its metrics and charts data (confusion matrix, PR curves, calibration); not its weights or params. */
+export async function getModelVersion(db: DbOrTx, modelVersionId: number) {
+  const version = await db.modelVersion.findUnique({
+    where: { id: modelVersionId },
+    omit: { artifact: true, params: true },
+    include: { project: { select: { id: true, name: true, activeModelVersionId: true, classes: { orderBy: { position: "asc" }, select: { id: true, name: true, color: true } } } }, createdBy: { select: { name: true } } },
+  });
+  if (!version) throw new AppError("NOT_FOUND", `Model version ${modelVersionId} does not exist`);
+  return { ...version, metrics: version.metrics as VersionMetrics | null, active: version.project.activeModelVersionId === version.id };
+}

@@ -1,0 +1,17 @@
+import type { Db } from "@/server/db";
+import { recordAudit } from "@/server/domain/audit/record-audit";
+import { getProject } from "@/server/domain/projects/get-project";
+import { AppError } from "@/server/errors";
+
+/** Deletes a project and everything in it (items, labels, versions cascade). */
+export async function deleteProject(db: Db, projectId: number, confirmName: string, actorId: string | null) {
+  return db.$transaction(async (tx) => {
+    const project = await getProject(tx, projectId);
+    if (project.name !== confirmName) {
+      throw new AppError("INVALID_INPUT", `Type the project's name ("${project.name}") to confirm deletion`);
+    }
+    await tx.project.delete({ where: { id: projectId } });
+    await recordAudit(tx, { userId: actorId, action: "project.delete", entityType: "project", entityId: projectId, data: { name: project.name } });
+    return { id: projectId };
+  });
+}

@@ -1,0 +1,43 @@
+import { z } from "zod";
+
+export const taskTypes = ["binary", "multiclass", "multilabel"] as const;
+export const strategies = ["margin", "least_confidence", "entropy", "margin_diversity", "random"] as const;
+
+export const projectName = z.string().trim().min(1, "Name is required").max(120, "Name is at most 120 characters");
+
+// Fields without defaults: an update must leave out what it does not change (zod applies a default even inside
+// .partial(), which would silently reset every setting the caller did not send).
+const settingsFields = {
+  name: projectName,
+  description: z.string().trim().max(5000),
+  taskType: z.enum(taskTypes),
+  strategy: z.enum(strategies),
+  retrainEvery: z.number().int().min(1).max(100_000),
+  testShare: z.number().min(0).max(0.9),
+  testMaxItems: z.number().int().min(0).max(1_000_000),
+  includeGenerated: z.boolean(),
+  queueMislabeledShare: z.number().min(0).max(1),
+  queueRandomShare: z.number().min(0).max(1),
+  annotationOverlap: z.number().int().min(1).max(20),
+  leaseSeconds: z.number().int().min(30).max(86_400),
+};
+
+export const createProjectInput = z.object({
+  name: settingsFields.name,
+  description: settingsFields.description.default(""),
+  taskType: settingsFields.taskType.default("multiclass"),
+  strategy: settingsFields.strategy.default("margin"),
+  retrainEvery: settingsFields.retrainEvery.default(20),
+  testShare: settingsFields.testShare.default(0.2),
+  testMaxItems: settingsFields.testMaxItems.default(500),
+  includeGenerated: settingsFields.includeGenerated.default(true),
+  queueMislabeledShare: settingsFields.queueMislabeledShare.default(0.1),
+  queueRandomShare: settingsFields.queueRandomShare.default(0.1),
+  annotationOverlap: settingsFields.annotationOverlap.default(1),
+  leaseSeconds: settingsFields.leaseSeconds.default(600),
+  featurizerId: z.string().min(1).optional(),
+});
+export type CreateProjectInput = z.input<typeof createProjectInput>;
+
+export const updateProjectInput = z.object(settingsFields).partial().extend({ featurizerId: z.string().min(1).optional() });
+export type UpdateProjectInput = z.infer<typeof updateProjectInput>;

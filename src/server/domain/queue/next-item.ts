@@ -1,0 +1,173 @@
+import { randomInt } from "node:crypto";
+import { z } from "zod";
+import type { Db, Tx } from "@/server/db";
+import { remainingCount } from "@/server/domain/queue/remaining-count";
+import { decodeProbabilities } from "@/server/domain/scoring/probability-bytes";
+import { AppError } from "@/server/errors";
+
+export const nextItemInput = z.object({
+  projectId: z.number().int().positive(),
+  /** Items the client already holds (prefetch) and must not receive again. */
+  exclude: z.array(z.number().int().positive()).max(10).default([]),
+});
+
+export type QueueReason = "uncertain" | "mislabeled" | "random" | "overlap" | "undo" | "resume";
+
+// Above this a human label disagrees strongly enough with the model to deserve a second look.
+const MISLABEL_THRESHOLD = 0.2;
+
+/**
+ * Hands the annotator the most informative item nobody else holds: mostly the active version's highest-priority
+ * unlabeled item, mixed with a share of likely-mislabeled human labels and of random items (random picks come from
+ * the frozen test split first, which must be labeled without the model's bias). The lease lives on the item row
+ * and the pick uses FOR UPDATE SKIP LOCKED, so concurrent annotators never receive the same item; an expired lease
+ * returns the item to the pool.
+ */
+export async function nextItem(db: Db, input: z.input<typeof nextItemInput>, userId: string) {
+  const { projectId, exclude } = nextItemInput.parse(input);
+  const picked = await db.$transaction(async (tx) => {
+    const project = await tx.project.findUnique({ where: { id: projectId } });
+    if (!project) throw new AppError("NOT_FOUND", `Project ${projectId} does not exist`);
+    const versionId = project.activeModelVersionId;
+    const excluded = exclude.length ? exclude : [0];
+
+    // A page reload or an undo gives back the item the annotator already holds.
+    const held = await tx.$queryRaw<{ id: number; lease_reason: string | null }[]>`
+      SELECT id, lease_reason FROM item
+      WHERE project_id = ${projectId} AND leased_by_id = ${userId} AND lease_expires_at > now() AND id <> ALL(${excluded})
+      ORDER BY lease_expires_at DESC LIMIT 1`;
+    let picked: { id: number; reason: QueueReason } | undefined = held[0] ? { id: held[0].id, reason: held[0].lease_reason === "undo" ? "undo" : held[0].lease_reason === "overlap" ? "overlap" : "resume" } : undefined;
+
+    if (!picked) {
+      const roll = Math.random();
+      const order: QueueReason[] =
+        roll < project.queueMislabeledShare
+          ? ["mislabeled", "uncertain", "random"]
+          : roll < project.queueMislabeledShare + project.queueRandomShare
+            ? ["random", "uncertain"]
+            : ["uncertain", "random"];
+      // With overlap, items other annotators labeled but that still lack votes come first: agreement is measured
+      // on items whose labels are fresh, and the majority label settles sooner.
+      if (project.annotationOverlap > 1) order.unshift("overlap");
+      for (const reason of order) {
+        const id = reason === "overlap" ? await pickOverlap(tx, projectId, project.annotationOverlap, userId, excluded) : await pick(tx, reason, projectId, versionId, excluded);
+        if (id !== undefined) {
+          picked = { id, reason: reason === "uncertain" && !versionId ? "random" : reason };
+          break;
+        }
+      }
+    }
+    if (!picked) return null;
+
+    const item = await tx.item.update({
+      where: { id: picked.id },
+      data: { leasedById: userId, leaseExpiresAt: new Date(Date.now() + project.leaseSeconds * 1000), leaseReason: picked.reason },
+      select: { id: true, text: true, metadata: true, source: true, split: true, labelStatus: true, labelClassIds: true, leaseExpiresAt: true, provenance: true },
+    });
+    // Only the class order of the version's params: they also hold up to 2,000 mislabel flags, parsed on every call.
+    const [prediction] = versionId
+      ? await tx.$queryRaw<{ model_version_id: number; number: number; class_ids: number[] | null; predicted_class_ids: number[]; uncertainty: number; probabilities: Uint8Array }[]>`
+          SELECT p.model_version_id, v.number, ARRAY(SELECT jsonb_array_elements_text(v.params->'classIds')::int) AS class_ids,
+                 p.predicted_class_ids, p.uncertainty, p.probabilities
+          FROM prediction p JOIN model_version v ON v.id = p.model_version_id
+          WHERE p.model_version_id = ${versionId} AND p.item_id = ${item.id}`
+      : [];
+    // A second opinion must be independent: the annotator sees neither the current label nor who gave it.
+    const blind = picked.reason === "overlap";
+    return {
+      item: blind ? { ...item, labelStatus: "unlabeled" as const, labelClassIds: [] } : item,
+      reason: picked.reason,
+      prediction: prediction
+        ? {
+            modelVersionId: prediction.model_version_id,
+            versionNumber: prediction.number,
+            predictedClassIds: prediction.predicted_class_ids,
+            uncertainty: prediction.uncertainty,
+            probabilities: zipProbabilities(prediction.probabilities, prediction.class_ids ?? []),
+          }
+        : null,
+    };
+  });
+  // Counted outside the transaction: waiting inside it for another pooled connection could starve the pool when
+  // every connection holds a queue transaction.
+  return picked && { ...picked, remaining: await remainingCount(db, projectId) };
+}
+
+function zipProbabilities(bytes: Uint8Array, classIds: number[]) {
+  const p = decodeProbabilities(bytes);
+  return classIds.map((classId, k) => ({ classId, probability: p[k] ?? 0 }));
+}
+
+async function pick(tx: Tx, reason: QueueReason, projectId: number, versionId: number | null, excluded: number[]): Promise<number | undefined> {
+  if (reason === "uncertain") {
+    // Before the first model, the training set grows from random train-split items.
+    if (!versionId) return pickRandom(tx, projectId, excluded, "train");
+    // Test items are never picked by uncertainty: the frozen test set must stay a random sample.
+    const rows = await tx.$queryRaw<{ id: number }[]>`
+      SELECT i.id FROM prediction p JOIN item i ON i.id = p.item_id
+      WHERE p.model_version_id = ${versionId} AND i.project_id = ${projectId} AND i.label_status = 'unlabeled'
+        AND i.split <> 'test' AND (i.lease_expires_at IS NULL OR i.lease_expires_at < now()) AND i.id <> ALL(${excluded})
+      ORDER BY p.priority DESC, i.id
+      LIMIT 1 FOR UPDATE OF i SKIP LOCKED`;
+    return rows[0]?.id;
+  }
+  if (reason === "mislabeled") {
+    if (!versionId) return undefined;
+    const rows = await tx.$queryRaw<{ id: number }[]>`
+      SELECT i.id FROM prediction p JOIN item i ON i.id = p.item_id JOIN model_version v ON v.id = p.model_version_id
+      WHERE p.model_version_id = ${versionId} AND p.mislabel_score > ${MISLABEL_THRESHOLD} AND i.label_status = 'labeled'
+        AND i.label_origin = 'human' AND i.labeled_at < v.created_at
+        AND (i.lease_expires_at IS NULL OR i.lease_expires_at < now()) AND i.id <> ALL(${excluded})
+      ORDER BY p.mislabel_score DESC, i.id
+      LIMIT 1 FOR UPDATE OF i SKIP LOCKED`;
+    return rows[0]?.id;
+  }
+  // Random picks serve the frozen test split first: it must be labeled without the model's bias.
+  return (await pickRandom(tx, projectId, excluded, "test")) ?? pickRandom(tx, projectId, excluded, "train");
+}
+
+/**
+ * An item that other annotators labeled but that has fewer human votes than the project's overlap, and none from
+ * this annotator. Only reached when overlap > 1; newest labels first, so the scan stops early.
+ */
+async function pickOverlap(tx: Tx, projectId: number, overlap: number, userId: string, excluded: number[]): Promise<number | undefined> {
+  const rows = await tx.$queryRaw<{ id: number }[]>`
+    SELECT i.id FROM item i
+    WHERE i.project_id = ${projectId} AND i.label_status = 'labeled' AND i.label_origin = 'human'
+      AND (i.lease_expires_at IS NULL OR i.lease_expires_at < now()) AND i.id <> ALL(${excluded})
+      AND NOT EXISTS (SELECT 1 FROM annotation a WHERE a.item_id = i.id AND a.user_id = ${userId} AND a.undone_at IS NULL)
+      AND (SELECT count(DISTINCT a.user_id) FROM annotation a
+           WHERE a.item_id = i.id AND a.origin = 'human' AND a.undone_at IS NULL AND NOT a.skipped) < ${overlap}
+    ORDER BY i.labeled_at DESC, i.id
+    LIMIT 1 FOR UPDATE OF i SKIP LOCKED`;
+  return rows[0]?.id;
+}
+
+/**
+ * A random free unlabeled item: start at a random id and take the next free one (an index range scan, not a sort
+ * of the pool). The pool's bounds and the scan both name the splits by equality, so each is a lookup in the
+ * (project, label status, split, id) index rather than a walk over the project's index entries.
+ */
+async function pickRandom(tx: Tx, projectId: number, excluded: number[], pool: "test" | "train"): Promise<number | undefined> {
+  const splits = pool === "test" ? ["test"] : ["train", "unassigned"];
+  let lo: number | null = null;
+  let hi: number | null = null;
+  for (const split of splits) {
+    const [bounds] = await tx.$queryRaw<{ lo: number | null; hi: number | null }[]>`
+      SELECT min(id) AS lo, max(id) AS hi FROM item WHERE project_id = ${projectId} AND label_status = 'unlabeled' AND split = ${split}::"Split"`;
+    if (bounds?.lo != null && bounds.hi != null) {
+      lo = lo === null ? bounds.lo : Math.min(lo, bounds.lo);
+      hi = hi === null ? bounds.hi : Math.max(hi, bounds.hi);
+    }
+  }
+  if (lo === null || hi === null) return undefined;
+  const start = lo + randomInt(0, hi - lo + 1);
+  for (const [from, to] of [[start, hi], [lo, start - 1]] as const) {
+    const rows = await tx.$queryRaw<{ id: number }[]>`
+      SELECT id FROM item WHERE project_id = ${projectId} AND label_status = 'unlabeled' AND split = ANY(${splits}::"Split"[])
+        AND id BETWEEN ${from} AND ${to} AND (lease_expires_at IS NULL OR lease_expires_at < now()) AND id <> ALL(${excluded})
+      ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`;
+    if (rows[0]) return rows[0].id;
+  }
+  return undefined;
+}

@@ -1,0 +1,34 @@
+import { selectDiverseBatch } from "@/ml/select-diverse-batch";
+import type { Db } from "@/server/db";
+import { embedTexts } from "@/server/domain/embeddings/embed-texts";
+import { getFeaturizer } from "@/server/featurizers/get-featurizer";
+
+const BATCH = 50;
+const CANDIDATES = 10 * BATCH;
+
+/**
+ * For the margin+diversity strategy: among the most uncertain unlabeled items, pick a batch with no
+ * near-duplicates (cosine ≤ 0.95) and move it to the head of the queue, so annotators are not shown five copies
+ * of the same confusing text in a row.
+ */
+export async function diversifyQueueHead(db: Db, modelVersionId: number) {
+  const version = await db.modelVersion.findUniqueOrThrow({ where: { id: modelVersionId } });
+  const candidates = await db.$queryRaw<{ id: number; content_hash: string; text: string; priority: number }[]>`
+    SELECT i.id, i.content_hash, i.text, p.priority FROM prediction p JOIN item i ON i.id = p.item_id
+    WHERE p.model_version_id = ${modelVersionId} AND i.label_status = 'unlabeled' AND i.split <> 'test'
+    ORDER BY p.priority DESC, i.id LIMIT ${CANDIDATES}`;
+  if (candidates.length <= 1) return { moved: 0 };
+  const featurizer = await getFeaturizer(version.featurizerId);
+  const X = await embedTexts(db, featurizer, candidates.map((c) => ({ contentHash: c.content_hash, text: c.text })));
+  const chosen = selectDiverseBatch(X, candidates.length, featurizer.dim, Math.min(BATCH, candidates.length));
+  // Priorities live in [0, 1]; the diverse batch goes above them, in pick order.
+  await db.$transaction(
+    chosen.map((position, rank) =>
+      db.prediction.update({
+        where: { modelVersionId_itemId: { modelVersionId, itemId: candidates[position]!.id } },
+        data: { priority: 2 - rank / chosen.length },
+      }),
+    ),
+  );
+  return { moved: chosen.length };
+}

@@ -1,0 +1,120 @@
+import type { ClassifierModel } from "@/ml/classifier-model";
+import { stratifiedFolds, trainClassifier } from "@/ml/train-classifier";
+import { trainLogisticRegression, type Targets } from "@/ml/train-logistic-regression";
+import { trainingParallelism } from "@/server/training/parallel-logistic-blocks";
+
+// Above this many training rows, cross-validation (temperature, thresholds, out-of-fold probabilities for the
+// mislabel flags, cross-validated metrics) runs on a seeded stratified sample of about this size; the final model
+// is still fit on every row. K folds on 100k rows cost minutes; the temperature and thresholds are a handful of
+// numbers that 20k out-of-fold predictions estimate well.
+export const CALIBRATION_ROWS = 20_000;
+// A version's calibration is inherited by its successor while the training set has grown by less than this share
+// since the calibration was computed: an automatic retrain every few dozen labels then fits only the final model
+// (warm-started from the active version), and a fresh cross-validation runs once the data has moved enough.
+export const RECALIBRATE_GROWTH = 0.2;
+// Below this many rows a full cross-validation takes a few seconds at most and always runs (fresh flags, metrics).
+const INHERIT_MIN_ROWS = 5_000;
+
+export interface Calibration {
+  /** Training rows when the cross-validation ran. */
+  trainRows: number;
+  /** Rows the cross-validation used (a sample above CALIBRATION_ROWS). */
+  rows: number;
+  /** The version that ran it, when this version inherited it (null: this version's own). */
+  fromVersionId: number | null;
+}
+
+export interface FitResult {
+  model: ClassifierModel;
+  /** Out-of-fold calibrated probabilities [rows.length × K] for `rows` (indices into the training set), or null. */
+  oof: { proba: Float32Array; rows: Int32Array } | null;
+  calibration: Calibration | null;
+}
+
+function rowsOf(X: Float32Array, d: number, idx: Int32Array): Float32Array {
+  const out = new Float32Array(idx.length * d);
+  for (let r = 0; r < idx.length; r++) out.set(X.subarray(idx[r]! * d, idx[r]! * d + d), r * d);
+  return out;
+}
+
+function subsetTargets(t: Targets, idx: Int32Array, K: number): Targets {
+  if (t.task === "single-label") return { task: t.task, y: Int32Array.from(idx, (i) => t.y[i]!) };
+  const Y = new Uint8Array(idx.length * K);
+  for (let r = 0; r < idx.length; r++) Y.set(t.Y.subarray(idx[r]! * K, idx[r]! * K + K), r * K);
+  return { task: t.task, Y };
+}
+
+function strataOf(t: Targets, n: number, K: number): Int32Array {
+  const strata = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    if (t.task === "single-label") strata[i] = t.y[i]!;
+    else { let s = -1; for (let k = 0; k < K; k++) if (t.Y[i * K + k]) { s = k; break; } strata[i] = s; }
+  }
+  return strata;
+}
+
+/**
+ * The production classifier for a training run. Small sets: trainClassifier as is (k-fold CV on all rows, then the
+ * final fit). Large sets: CV on a stratified sample, final fit on all rows warm-started from the active version.
+ * Retrains whose data grew by less than RECALIBRATE_GROWTH since the active version's calibration: the final fit
+ * only, carrying that calibration (temperature, thresholds, CV metrics) over.
+ * X: Float32Array [n × d].
+ */
+export function fitClassifier(
+  X: Float32Array, n: number, d: number, classes: string[], targets: Targets,
+  options: { featurizerId: string; seed: number; warmStart?: ClassifierModel; warmStartCalibration?: Calibration | null; warmStartVersionId?: number | null },
+): FitResult {
+  const K = classes.length;
+  const { warmStart, warmStartCalibration: inherited } = options;
+  const sameClasses = warmStart !== undefined && warmStart.classes.length === K && warmStart.classes.every((c, k) => c === classes[k]);
+  if (warmStart && sameClasses && inherited && n > INHERIT_MIN_ROWS && Math.abs(n - inherited.trainRows) < inherited.trainRows * RECALIBRATE_GROWTH) {
+    const final = trainLogisticRegression(X, n, d, classes, targets, { warmStart, parallel: trainingParallelism(n, d, K) });
+    return {
+      model: {
+        ...final.model,
+        temperature: warmStart.temperature,
+        featurizerId: options.featurizerId,
+        thresholds: Float32Array.from(warmStart.thresholds),
+        thresholdPolicy: warmStart.thresholdPolicy,
+        metrics: {
+          ...warmStart.metrics,
+          trainedRows: n,
+          optimizer: { iterations: final.optimizer.iterations, evaluations: final.optimizer.evaluations, converged: final.optimizer.converged, reason: final.optimizer.reason, loss: final.optimizer.f },
+        },
+      },
+      oof: null,
+      calibration: { ...inherited, fromVersionId: inherited.fromVersionId ?? options.warmStartVersionId ?? null },
+    };
+  }
+  if (n <= CALIBRATION_ROWS) {
+    const { model, oofProba } = trainClassifier(X, n, d, classes, targets, { featurizerId: options.featurizerId, seed: options.seed, warmStart, parallel: trainingParallelism(n, d, K) });
+    const folds = (model.metrics.folds as number | undefined) ?? 0;
+    return { model, oof: oofProba ? { proba: oofProba, rows: Int32Array.from({ length: n }, (_, i) => i) } : null, calibration: folds >= 2 ? { trainRows: n, rows: n, fromVersionId: null } : null };
+  }
+  // One fold of a stratified split into ⌈n / CALIBRATION_ROWS⌉ parts is the calibration sample.
+  const parts = Math.ceil(n / CALIBRATION_ROWS);
+  const part = stratifiedFolds(strataOf(targets, n, K), parts, options.seed);
+  const sample = Int32Array.from({ length: n }, (_, i) => i).filter((i) => part[i] === 0);
+  const calibrated = trainClassifier(rowsOf(X, d, sample), sample.length, d, classes, subsetTargets(targets, sample, K), {
+    featurizerId: options.featurizerId, seed: options.seed, warmStart, folds: 3, parallel: trainingParallelism(sample.length, d, K),
+  });
+  const final = trainLogisticRegression(X, n, d, classes, targets, { warmStart: warmStart ?? calibrated.model, parallel: trainingParallelism(n, d, K) });
+  const folds = (calibrated.model.metrics.folds as number | undefined) ?? 0;
+  return {
+    model: {
+      ...final.model,
+      temperature: calibrated.model.temperature,
+      featurizerId: options.featurizerId,
+      thresholds: calibrated.model.thresholds,
+      thresholdPolicy: calibrated.model.thresholdPolicy,
+      metrics: {
+        ...calibrated.model.metrics,
+        trainedRows: n,
+        calibrationRows: sample.length,
+        optimizer: { iterations: final.optimizer.iterations, evaluations: final.optimizer.evaluations, converged: final.optimizer.converged, reason: final.optimizer.reason, loss: final.optimizer.f },
+      },
+    },
+    oof: calibrated.oofProba ? { proba: calibrated.oofProba, rows: sample } : null,
+    calibration: folds >= 2 ? { trainRows: n, rows: sample.length, fromVersionId: null } : null,
+  };
+}

@@ -1,0 +1,43 @@
+import type { DbOrTx } from "@/server/db";
+
+export interface LabeledItem {
+  itemId: number;
+  contentHash: string;
+  /** Only with `withText`: training reads cached vectors by content hash and fetches a text only to embed it. */
+  text?: string;
+  classIds: number[];
+  origin: "human" | "generated" | "imported" | "model_accepted";
+  split: "unassigned" | "train" | "test";
+}
+
+/**
+ * Each item's label for training and evaluation: the item's effective label (labels/effective-label.ts, kept in the
+ * item's label columns by every label write), so that training learns what annotators and exports see — the
+ * majority of human votes, else the latest other label. Skipped and unlabeled items never count. Generated labels
+ * are left out when the project excludes generated data, and never count on the test split.
+ */
+export async function loadLabeledItems(
+  db: DbOrTx,
+  projectId: number,
+  options: { includeGenerated: boolean; withText?: boolean },
+): Promise<{ train: LabeledItem[]; test: LabeledItem[] }> {
+  const withText = options.withText ?? false;
+  const rows = await db.$queryRaw<{ item_id: number; content_hash: string; text: string | null; class_ids: number[]; origin: LabeledItem["origin"]; split: LabeledItem["split"] }[]>`
+    SELECT i.id AS item_id, i.content_hash, CASE WHEN ${withText} THEN i.text END AS text, i.label_class_ids AS class_ids,
+           i.label_origin::text AS origin, i.split::text AS split
+    FROM item i
+    WHERE i.project_id = ${projectId} AND i.label_status = 'labeled' AND i.label_origin IS NOT NULL
+    ORDER BY i.id`;
+  const train: LabeledItem[] = [];
+  const test: LabeledItem[] = [];
+  for (const row of rows) {
+    const item: LabeledItem = { itemId: row.item_id, contentHash: row.content_hash, classIds: row.class_ids, origin: row.origin, split: row.split };
+    if (row.text !== null) item.text = row.text;
+    if (row.split === "test") {
+      if (row.origin === "human" || row.origin === "imported") test.push(item);
+    } else if (options.includeGenerated || row.origin !== "generated") {
+      train.push(item);
+    }
+  }
+  return { train, test };
+}

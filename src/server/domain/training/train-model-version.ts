@@ -1,0 +1,190 @@
+import type PgBoss from "pg-boss";
+import { classifierFromJSON, classifierToJSON } from "@/ml/classifier-artifact";
+import { likelyMislabeled } from "@/ml/likely-mislabeled";
+import type { Targets } from "@/ml/train-logistic-regression";
+import type { Prisma } from "@/generated/prisma/client";
+import type { Db } from "@/server/db";
+import { recordAudit } from "@/server/domain/audit/record-audit";
+import { embedTexts } from "@/server/domain/embeddings/embed-texts";
+import { evaluateClassifier } from "@/server/domain/models/evaluate-classifier";
+import { getProject } from "@/server/domain/projects/get-project";
+import { ASSIGN_TEST_SPLIT_TIMEOUT_MS, assignTestSplit } from "@/server/domain/splits/assign-test-split";
+import { fitClassifier, type Calibration } from "@/server/domain/training/fit-classifier";
+import { loadLabeledItems, type LabeledItem } from "@/server/domain/training/load-labeled-items";
+import { getFeaturizer } from "@/server/featurizers/get-featurizer";
+import { enqueueJob } from "@/server/jobs/enqueue-job";
+import { scoreJob } from "@/server/jobs/job-definitions";
+
+export class TrainingPreconditionError extends Error {
+  override name = "TrainingPreconditionError";
+}
+
+export interface TrainingHooks {
+  log(message: string): Promise<void>;
+  progress(done: number, total?: number): Promise<void>;
+  throwIfCancelled(): Promise<void>;
+}
+
+interface MislabelFlag {
+  itemId: number;
+  score: number;
+  suggested: number;
+}
+
+// How many flagged human labels a version remembers for the "likely mislabeled" queue share.
+const MAX_MISLABEL_FLAGS = 2000;
+
+function toJson(value: unknown): Prisma.InputJsonValue {
+  // NaN/Infinity (e.g. a metric without positives) become null, as JSON has no such numbers.
+  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : v))) as Prisma.InputJsonValue;
+}
+
+/**
+ * One training run: keeps the frozen test split, builds the training set (human labels win; latest label per
+ * item), embeds, fits a calibrated logistic regression warm-started from the active version, evaluates it on the
+ * test split, and writes the version, its activation and the scoring job in ONE transaction — a crash anywhere
+ * before leaves nothing behind, and a retried job that already wrote its version returns it.
+ */
+export async function trainModelVersion(db: Db, boss: PgBoss, projectId: number, options: { jobRunId?: string; userId?: string | null; hooks: TrainingHooks }) {
+  const { hooks } = options;
+  if (options.jobRunId) {
+    const existing = await db.modelVersion.findUnique({ where: { jobRunId: options.jobRunId } });
+    if (existing) return existing;
+  }
+  const project = await getProject(db, projectId);
+  const classes = project.classes;
+  if (classes.length < 2) throw new TrainingPreconditionError("Training needs at least two classes: add classes to the project first");
+  const task = project.taskType === "multilabel" ? "multi-label" : "single-label";
+
+  const testCount = await db.$transaction((tx) => assignTestSplit(tx, projectId), { timeout: ASSIGN_TEST_SPLIT_TIMEOUT_MS });
+  const { train, test } = await loadLabeledItems(db, projectId, { includeGenerated: project.includeGenerated });
+  const classIndex = new Map(classes.map((c, k) => [c.id, k]));
+  const usable = (items: LabeledItem[]) => items.filter((item) => item.classIds.some((id) => classIndex.has(id)) || (task === "multi-label" && item.classIds.length === 0));
+  const trainItems = usable(train);
+  const testItems = usable(test);
+  const K = classes.length;
+  const counts = new Array<number>(K).fill(0);
+  for (const item of trainItems) for (const id of item.classIds) if (classIndex.has(id)) counts[classIndex.get(id)!]!++;
+  const classesWithData = counts.filter((c) => c > 0).length;
+  if (task === "single-label" && classesWithData < 2) {
+    throw new TrainingPreconditionError(
+      `Training needs labeled examples of at least two classes outside the test split (have: ${classes.map((c, k) => `${c.name} ${counts[k]}`).join(", ")})`,
+    );
+  }
+  if (trainItems.length === 0) throw new TrainingPreconditionError("No labeled items to train on yet");
+  await hooks.log(`${trainItems.length} training labels (${classes.map((c, k) => `${c.name} ${counts[k]}`).join(", ")}); ${testItems.length} labeled of ${testCount} test items`);
+  await hooks.throwIfCancelled();
+
+  const featurizer = await getFeaturizer(project.featurizerId);
+  const total = trainItems.length + testItems.length;
+  await hooks.progress(0, total);
+  const X = await embedTexts(db, featurizer, trainItems, { projectId, shared: true, onProgress: (done) => hooks.progress(Math.round(done * 0.8), total) });
+  const Xtest = await embedTexts(db, featurizer, testItems, { projectId });
+  await hooks.throwIfCancelled();
+
+  const targets = toTargets(trainItems, classIndex, K, task);
+  const previous = await activeVersion(db, project.activeModelVersionId, project.featurizerId);
+  const warmStart = previous?.model;
+  const started = Date.now();
+  const { model, oof, calibration } = fitClassifier(X, trainItems.length, featurizer.dim, classes.map((c) => c.name), targets, {
+    featurizerId: featurizer.id,
+    seed: projectId,
+    warmStart,
+    warmStartCalibration: previous?.calibration ?? null,
+    warmStartVersionId: previous?.id ?? null,
+  });
+  const calibrationNote = !calibration
+    ? "uncalibrated"
+    : calibration.fromVersionId !== null
+      ? `calibration of ${calibration.trainRows} rows inherited`
+      : `calibrated by ${(model.metrics.folds as number | undefined) ?? "?"}-fold CV on ${calibration.rows} rows`;
+  await hooks.log(`Fitted in ${Date.now() - started} ms (temperature ${model.temperature.toFixed(2)}${warmStart ? ", warm start" : ""}; ${calibrationNote})`);
+  await hooks.progress(Math.round(total * 0.9), total);
+
+  const testTargets = toTargets(testItems, classIndex, K, task);
+  const evaluation = evaluateClassifier(model, { X: Xtest, n: testItems.length, y: testTargets.task === "single-label" ? testTargets.y : undefined, Y: testTargets.task === "multi-label" ? testTargets.Y : undefined });
+  const humanLabels = trainItems.filter((i) => i.origin === "human").length;
+  const mislabelFlags =
+    oof && targets.task === "single-label"
+      ? flagLikelyMislabeled(oof.proba, Int32Array.from(oof.rows, (i) => targets.y[i]!), Array.from(oof.rows, (i) => trainItems[i]!), K)
+      : previous && calibration?.fromVersionId != null
+        ? await stillFlagged(db, previous)
+        : [];
+  await hooks.throwIfCancelled();
+
+  return db.$transaction(async (tx) => {
+    // NO KEY UPDATE: serializes version numbering without blocking concurrent label inserts (key-share locks).
+    await tx.$queryRaw`SELECT id FROM project WHERE id = ${projectId} FOR NO KEY UPDATE`;
+    const last = await tx.modelVersion.aggregate({ where: { projectId }, _max: { number: true } });
+    const current = await tx.project.findUniqueOrThrow({ where: { id: projectId } });
+    const version = await tx.modelVersion.create({
+      data: {
+        projectId,
+        number: (last._max.number ?? 0) + 1,
+        kind: "logistic_regression",
+        featurizerId: featurizer.id,
+        status: "ready",
+        parentId: current.activeModelVersionId,
+        trainLabelCount: trainItems.length,
+        testLabelCount: testItems.length,
+        createdById: options.userId ?? null,
+        jobRunId: options.jobRunId ?? null,
+        finishedAt: new Date(),
+        artifact: toJson(classifierToJSON(model)),
+        params: toJson({ classIds: classes.map((c) => c.id), task, includeGenerated: project.includeGenerated, warmStartFrom: warmStart ? current.activeModelVersionId : null, calibration, mislabelFlags }),
+        metrics: toJson({
+          test: evaluation ? { n: testItems.length, macroF1: evaluation.macroF1, ...evaluation.report } : null,
+          prCurves: evaluation?.prCurves ?? [],
+          calibration: evaluation?.calibration ?? [],
+          crossValidated: model.metrics.crossValidated ?? null,
+          training: { rows: trainItems.length, humanLabels, perClass: classes.map((c, k) => ({ classId: c.id, name: c.name, count: counts[k] })), optimizer: model.metrics.optimizer ?? null, temperature: model.temperature },
+          learningCurvePoint: { labels: trainItems.length, humanLabels, macroF1: evaluation?.macroF1 ?? null },
+        }),
+      },
+    });
+    const activate = current.autoActivate || current.activeModelVersionId === null;
+    if (activate) await tx.project.update({ where: { id: projectId }, data: { activeModelVersionId: version.id } });
+    await recordAudit(tx, { projectId, userId: options.userId ?? null, action: "model.train", entityType: "model_version", entityId: version.id, data: { number: version.number, macroF1: evaluation?.macroF1 ?? null, activated: activate } });
+    await enqueueJob(tx, boss, scoreJob, { projectId, modelVersionId: version.id }, { projectId, userId: options.userId ?? null });
+    return version;
+  });
+}
+
+function toTargets(items: LabeledItem[], classIndex: Map<number, number>, K: number, task: "single-label" | "multi-label"): Targets {
+  if (task === "single-label") return { task, y: Int32Array.from(items, (item) => classIndex.get(item.classIds.find((id) => classIndex.has(id))!)!) };
+  const Y = new Uint8Array(items.length * K);
+  items.forEach((item, i) => {
+    for (const id of item.classIds) if (classIndex.has(id)) Y[i * K + classIndex.get(id)!] = 1;
+  });
+  return { task, Y };
+}
+
+async function activeVersion(db: Db, versionId: number | null, featurizerId: string) {
+  if (!versionId) return undefined;
+  const version = await db.modelVersion.findUnique({ where: { id: versionId } });
+  if (!version?.artifact || version.kind !== "logistic_regression" || version.featurizerId !== featurizerId) return undefined;
+  const params = version.params as { calibration?: Calibration | null; mislabelFlags?: MislabelFlag[] } | null;
+  return { id: version.id, createdAt: version.createdAt, model: classifierFromJSON(version.artifact), calibration: params?.calibration ?? null, flags: params?.mislabelFlags ?? [] };
+}
+
+/**
+ * An inherited calibration has no fresh out-of-fold probabilities: the previous version's flags carry over for the
+ * items whose human label has not changed since that version (the others were reviewed in the meantime).
+ */
+async function stillFlagged(db: Db, previous: { createdAt: Date; flags: MislabelFlag[] }): Promise<MislabelFlag[]> {
+  if (previous.flags.length === 0) return [];
+  const rows = await db.$queryRaw<{ id: number }[]>`
+    SELECT id FROM item WHERE id = ANY(${previous.flags.map((f) => f.itemId)}::int[]) AND label_origin = 'human' AND labeled_at < ${previous.createdAt}`;
+  const unchanged = new Set(rows.map((r) => r.id));
+  return previous.flags.filter((f) => unchanged.has(f.itemId));
+}
+
+/** Human labels the cross-validated model strongly disagrees with, strongest first. */
+function flagLikelyMislabeled(oofProba: Float32Array, y: Int32Array, items: LabeledItem[], K: number): MislabelFlag[] {
+  const { score, suggested } = likelyMislabeled(oofProba, y, items.length, K);
+  const flags: MislabelFlag[] = [];
+  items.forEach((item, i) => {
+    if (item.origin === "human" && score[i]! > 0) flags.push({ itemId: item.itemId, score: score[i]!, suggested: suggested[i]! });
+  });
+  return flags.sort((a, b) => b.score - a.score).slice(0, MAX_MISLABEL_FLAGS);
+}

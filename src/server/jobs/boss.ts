@@ -1,0 +1,44 @@
+import PgBoss from "pg-boss";
+import { requireDatabaseUrl } from "@/env";
+import { allJobs } from "@/server/jobs/job-definitions";
+
+export function createBoss(connectionString: string, options: { worker: boolean; pollingSeconds?: number }) {
+  return new PgBoss({
+    connectionString,
+    application_name: options.worker ? "margin-worker" : "margin-web",
+    max: options.worker ? 6 : 3,
+    // Only workers run pg-boss's maintenance and cron; web replicas just enqueue.
+    supervise: options.worker,
+    schedule: options.worker,
+  });
+}
+
+/** Creates every declared queue; pg-boss's create_queue is idempotent, so every process may call it. */
+export async function ensureQueues(boss: PgBoss) {
+  for (const job of allJobs) {
+    await boss.createQueue(job.name, {
+      name: job.name,
+      retryLimit: job.retryLimit,
+      retryDelay: job.retryDelaySeconds,
+      retryBackoff: true,
+      expireInSeconds: job.expireInSeconds,
+    });
+  }
+}
+
+const globalForBoss = globalThis as unknown as { marginBoss?: Promise<PgBoss> };
+
+/** The web process's pg-boss handle, used only to enqueue and cancel. */
+export function boss(): Promise<PgBoss> {
+  globalForBoss.marginBoss ??= (async () => {
+    const instance = createBoss(requireDatabaseUrl(), { worker: false });
+    instance.on("error", (error) => console.error("[pg-boss]", error.message));
+    await instance.start();
+    await ensureQueues(instance);
+    return instance;
+  })().catch((error: unknown) => {
+    globalForBoss.marginBoss = undefined;
+    throw error;
+  });
+  return globalForBoss.marginBoss;
+}

@@ -1,0 +1,90 @@
+import os from "node:os";
+import { Worker } from "node:worker_threads";
+import { env } from "@/env";
+import { runLogisticBlock, type LogisticKernelData } from "@/ml/logistic-kernel";
+import type { ParallelBlocks } from "@/ml/train-logistic-regression";
+
+// Control words in shared memory: the evaluation's generation (−1 tells helpers to exit), the next block to claim,
+// how many blocks are done, and how many of all blocks so far the helpers computed.
+const GEN = 0;
+const NEXT = 1;
+const DONE = 2;
+const HELPED = 3;
+
+// A helper thread runs the kernel's own source (compiled JS at run time), so it needs no module loader: the same
+// code works under tsx, vitest and a bundler. `__name` covers transpilers that wrap functions for their names.
+const HELPER_SOURCE = `
+const { workerData } = require("node:worker_threads");
+const __name = (f) => f;
+const runBlock = ${runLogisticBlock.toString()};
+const { data, ctrl } = workerData;
+const z = new Float64Array(data.K);
+let gen = Atomics.load(ctrl, ${GEN});
+for (;;) {
+  Atomics.wait(ctrl, ${GEN}, gen);
+  gen = Atomics.load(ctrl, ${GEN});
+  if (gen < 0) break;
+  for (let blk = Atomics.add(ctrl, ${NEXT}, 1); blk < data.blocks; blk = Atomics.add(ctrl, ${NEXT}, 1)) {
+    runBlock(data, blk, z);
+    Atomics.add(ctrl, ${HELPED}, 1);
+    Atomics.add(ctrl, ${DONE}, 1);
+    Atomics.notify(ctrl, ${DONE});
+  }
+}
+`;
+
+/**
+ * Runs the logistic objective's row blocks on `threads` threads: this one plus helpers that share the data through
+ * SharedArrayBuffers. Each evaluation stays synchronous for the optimizer — the calling thread claims blocks too,
+ * then waits (Atomics.wait) for the helpers' last ones — and the per-block partial sums make the result
+ * bit-identical to a one-thread fit. Helpers live for one fit; `close` ends them.
+ */
+export function parallelLogisticBlocks(threads: number, stats?: { helperBlocks: number }): ParallelBlocks {
+  return (data: LogisticKernelData) => {
+    const helpers = Math.max(0, Math.min(threads, data.blocks) - 1);
+    const ctrl = new Int32Array(new SharedArrayBuffer(4 * 4));
+    const workers = Array.from({ length: helpers }, () => {
+      const worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { data, ctrl } });
+      // A helper that dies mid-fit leaves its claimed block undone; the wait below then fails instead of hanging.
+      worker.on("error", () => undefined);
+      worker.unref();
+      return worker;
+    });
+    const z = new Float64Array(data.K);
+    return {
+      run() {
+        Atomics.store(ctrl, DONE, 0);
+        Atomics.store(ctrl, NEXT, 0);
+        Atomics.add(ctrl, GEN, 1);
+        Atomics.notify(ctrl, GEN);
+        for (let blk = Atomics.add(ctrl, NEXT, 1); blk < data.blocks; blk = Atomics.add(ctrl, NEXT, 1)) {
+          runLogisticBlock(data, blk, z);
+          Atomics.add(ctrl, DONE, 1);
+        }
+        for (let done = Atomics.load(ctrl, DONE); done < data.blocks; done = Atomics.load(ctrl, DONE)) {
+          if (Atomics.wait(ctrl, DONE, done, 60_000) === "timed-out" && Atomics.load(ctrl, DONE) === done) {
+            throw new Error("Training helper threads stopped answering");
+          }
+        }
+      },
+      close() {
+        if (stats) stats.helperBlocks += Atomics.exchange(ctrl, HELPED, 0);
+        Atomics.store(ctrl, GEN, -1);
+        Atomics.notify(ctrl, GEN);
+        for (const worker of workers) void worker.terminate();
+      },
+    };
+  };
+}
+
+// Below this much work per evaluation (rows × classes × dims) starting helper threads costs more than it saves.
+const PARALLEL_MIN_WORK = 5_000_000;
+
+/** The parallel runner for a fit of this size, or undefined to fit on this thread (small sets, one core). */
+export function trainingParallelism(n: number, d: number, K: number, threads: number = defaultThreads()): ParallelBlocks | undefined {
+  return threads > 1 && n * d * K >= PARALLEL_MIN_WORK ? parallelLogisticBlocks(threads) : undefined;
+}
+
+function defaultThreads(): number {
+  return env().TRAIN_THREADS ?? Math.min(8, os.availableParallelism());
+}

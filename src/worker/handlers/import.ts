@@ -1,0 +1,36 @@
+import type { Prisma } from "@/generated/prisma/client";
+import { getUpload, uploadChunks } from "@/server/domain/imports/read-upload";
+import { runImport } from "@/server/domain/imports/run-import";
+import type { importJob } from "@/server/jobs/job-definitions";
+import { pgPool } from "@/server/pg-pool";
+import type { JobHandler } from "@/worker/run-job";
+
+export const handleImport: JobHandler<typeof importJob> = async ({ projectId, uploadId, options }, ctx) => {
+  const upload = await getUpload(ctx.db, uploadId, projectId);
+  // The rows and `importedAt` commit together: a redelivery after a crash between commit and ack finds it here.
+  if (upload.importedAt) {
+    await ctx.log("Already imported by an earlier attempt");
+    return upload.result as Prisma.InputJsonValue;
+  }
+  const total = Number(upload.byteSize);
+  let bytes = 0;
+  await ctx.progress(0, total);
+  const report = await runImport(pgPool(), {
+    projectId,
+    userId: upload.createdById,
+    uploadId,
+    options,
+    source: uploadChunks(ctx.db, uploadId, (n) => (bytes += n)),
+    onProgress: async (rows) => {
+      await ctx.throwIfCancelled();
+      await ctx.progress(bytes, total);
+      if (rows % 200_000 === 0) await ctx.log(`${rows.toLocaleString("en")} rows read`);
+    },
+  });
+  if (report.committed) {
+    await ctx.log(`Imported ${report.imported.items.toLocaleString("en")} items (${report.imported.labeled.toLocaleString("en")} labeled); ${report.errorCount.toLocaleString("en")} rows skipped`);
+  } else {
+    await ctx.log(`Nothing imported: ${report.rolledBackBecause ?? "no valid rows"}`, "error");
+  }
+  return report as unknown as Prisma.InputJsonValue;
+};

@@ -1,0 +1,55 @@
+import { env } from "@/env";
+import type { Prisma } from "@/generated/prisma/client";
+import { diversifyQueueHead } from "@/server/domain/scoring/diversify-queue-head";
+import { scoreItemRange } from "@/server/domain/scoring/score-item-range";
+import { enqueueJob } from "@/server/jobs/enqueue-job";
+import { scoreChunkJob, type scoreJob } from "@/server/jobs/job-definitions";
+import type { JobHandler } from "@/worker/run-job";
+
+export const handleScore: JobHandler<typeof scoreJob> = async ({ projectId, modelVersionId }, ctx) => {
+  const [range] = await ctx.db.$queryRaw<{ lo: number | null; hi: number | null; n: bigint }[]>`
+    SELECT min(id) AS lo, max(id) AS hi, count(*) AS n FROM item WHERE project_id = ${projectId}`;
+  const total = Number(range?.n ?? 0);
+  if (!range || range.lo === null || range.hi === null) return { scored: 0 };
+  const { lo, hi } = range;
+  // Pools up to this many ids are scored by this job itself; larger ones are split into chunk jobs for all workers.
+  const SCORE_CHUNK_IDS = env().SCORE_CHUNK_SIZE;
+
+  if (hi - lo < SCORE_CHUNK_IDS) {
+    const { scored } = await scoreItemRange(ctx.db, modelVersionId, lo, hi, (done) => ctx.progress(done, total));
+    await ctx.log(`Scored ${scored} items`);
+  } else {
+    // Chunks are enqueued once (a retried parent finds them) and then awaited; each chunk is idempotent.
+    const existing = await chunkRuns(ctx.db, ctx.jobRunId);
+    if (existing.length === 0) {
+      const b = ctx.boss;
+      await ctx.db.$transaction(async (tx) => {
+        for (let from = lo; from <= hi; from += SCORE_CHUNK_IDS) {
+          await enqueueJob(tx, b, scoreChunkJob, { projectId, modelVersionId, fromId: from, toId: Math.min(hi, from + SCORE_CHUNK_IDS - 1), parentJobRunId: ctx.jobRunId }, { projectId });
+        }
+      });
+      await ctx.log(`Split ${total} items into ${Math.ceil((hi - lo + 1) / SCORE_CHUNK_IDS)} chunks`);
+    }
+    for (;;) {
+      const runs = await chunkRuns(ctx.db, ctx.jobRunId);
+      const finished = runs.filter((r) => r.state === "completed").length;
+      const failed = runs.find((r) => r.state === "failed" || r.state === "cancelled");
+      if (failed) throw new Error(`chunk ${failed.id} ${failed.state}: ${failed.error ?? ""}`);
+      await ctx.progress(finished, runs.length);
+      if (finished === runs.length) break;
+      await ctx.throwIfCancelled();
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+  const version = await ctx.db.modelVersion.findUniqueOrThrow({ where: { id: modelVersionId }, include: { project: { select: { strategy: true } } } });
+  if (version.project.strategy === "margin_diversity") {
+    const { moved } = await diversifyQueueHead(ctx.db, modelVersionId);
+    await ctx.log(`Moved a diverse batch of ${moved} items to the head of the queue`);
+  }
+  return { scored: total } as Prisma.InputJsonValue;
+};
+
+function chunkRuns(db: Parameters<JobHandler<typeof scoreJob>>[1]["db"], parentJobRunId: string) {
+  return db.$queryRaw<{ id: string; state: string; error: string | null }[]>`
+    SELECT id, state::text AS state, error FROM job_run WHERE type = ${scoreChunkJob.name} AND payload->'data'->>'parentJobRunId' = ${parentJobRunId}`;
+}

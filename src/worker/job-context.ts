@@ -1,0 +1,49 @@
+import type PgBoss from "pg-boss";
+import type { Db } from "@/server/db";
+
+export class JobCancelledError extends Error {
+  constructor() {
+    super("Job cancelled");
+    this.name = "JobCancelledError";
+  }
+}
+
+/** A failure that retrying cannot fix (missing data, bad settings): the run fails at once with this message. */
+export class PermanentJobError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PermanentJobError";
+  }
+}
+
+/** What a handler gets besides its payload: persisted progress, log lines and cancellation checkpoints. */
+export interface JobContext {
+  db: Db;
+  /** The worker's queue handle, for jobs that queue follow-up jobs. */
+  boss: PgBoss;
+  jobRunId: string;
+  attempt: number;
+  log(message: string, level?: "info" | "warn" | "error"): Promise<void>;
+  progress(done: number, total?: number): Promise<void>;
+  throwIfCancelled(): Promise<void>;
+}
+
+export function createJobContext(db: Db, boss: PgBoss, jobRunId: string, attempt: number): JobContext {
+  return {
+    db,
+    boss,
+    jobRunId,
+    attempt,
+    async log(message, level = "info") {
+      await db.jobLog.create({ data: { jobRunId, message, level } });
+    },
+    async progress(done, total) {
+      const fraction = total ? Math.min(1, done / total) : undefined;
+      await db.jobRun.update({ where: { id: jobRunId }, data: { done, total, ...(fraction === undefined ? {} : { progress: fraction }) } });
+    },
+    async throwIfCancelled() {
+      const run = await db.jobRun.findUnique({ where: { id: jobRunId }, select: { cancelRequestedAt: true } });
+      if (run?.cancelRequestedAt) throw new JobCancelledError();
+    },
+  };
+}

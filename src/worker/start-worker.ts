@@ -1,0 +1,92 @@
+import type PgBoss from "pg-boss";
+import type { Db } from "@/server/db";
+import { deleteStaleUploads } from "@/server/domain/imports/delete-stale-uploads";
+import { createBoss, ensureQueues } from "@/server/jobs/boss";
+import type { JobDefinition } from "@/server/jobs/define-job";
+import { embedJob, generateJob, importJob, projectStatsJob, scoreChunkJob, scoreJob, trainJob } from "@/server/jobs/job-definitions";
+import { handleEmbed } from "@/worker/handlers/embed";
+import { handleGenerate } from "@/worker/handlers/generate";
+import { handleImport } from "@/worker/handlers/import";
+import { handleProjectStats } from "@/worker/handlers/project-stats";
+import { handleScore } from "@/worker/handlers/score";
+import { handleScoreChunk } from "@/worker/handlers/score-chunk";
+import { handleTrain } from "@/worker/handlers/train";
+import { runJob, type JobHandler } from "@/worker/run-job";
+
+function route<J extends JobDefinition>(definition: J, handler: JobHandler<J>) {
+  return { definition, handler };
+}
+
+const routes = [
+  route(projectStatsJob, handleProjectStats),
+  route(trainJob, handleTrain),
+  route(scoreJob, handleScore),
+  route(scoreChunkJob, handleScoreChunk),
+  route(embedJob, handleEmbed),
+  route(importJob, handleImport),
+  route(generateJob, handleGenerate),
+];
+
+const MAINTENANCE_QUEUE = "maintenance";
+
+export interface RunningWorker {
+  boss: PgBoss;
+  stop(): Promise<void>;
+}
+
+/** Starts pg-boss workers for every job; several of these (processes or machines) can share one database. */
+export async function startWorker(options: {
+  db: Db;
+  connectionString: string;
+  concurrency: number;
+  pollingSeconds: number;
+  log?: (line: string) => void;
+}): Promise<RunningWorker> {
+  const log = options.log ?? ((line) => console.log(line));
+  const boss = createBoss(options.connectionString, { worker: true });
+  let lastShutdownNotice = 0;
+  boss.on("error", (error) => {
+    // PostgreSQL stopping (Ctrl-C on `npm start`, a restart) ends every pooled connection at once (57P01,
+    // admin_shutdown): say it once, not once per connection; pg-boss reconnects if the database comes back.
+    if ((error as { code?: string }).code === "57P01") {
+      if (Date.now() - lastShutdownNotice > 10_000) log("[worker] the database is closing connections (shutting down or restarting)");
+      lastShutdownNotice = Date.now();
+      return;
+    }
+    log(`[worker] pg-boss error: ${error.message}`);
+  });
+  await boss.start();
+  await ensureQueues(boss);
+  for (const { definition, handler } of routes) {
+    for (let i = 0; i < options.concurrency; i++) {
+      await boss.work<{ jobRunId: string; version: number; data: unknown }>(
+        definition.name,
+        { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: Math.min(options.pollingSeconds, definition.maxPollSeconds ?? Infinity) },
+        async ([job]) => {
+          if (!job) return;
+          const started = Date.now();
+          try {
+            await runJob(options.db, boss, definition, handler as JobHandler<JobDefinition>, job);
+            log(`[worker] ${definition.name} ${job.id} done in ${Date.now() - started} ms`);
+          } catch (error) {
+            log(`[worker] ${definition.name} ${job.id} failed: ${(error as Error).message}`);
+            throw error;
+          }
+        },
+      );
+    }
+  }
+  // Housekeeping on pg-boss's cron: every worker schedules it (idempotent), one of them runs each tick.
+  await boss.createQueue(MAINTENANCE_QUEUE, { name: MAINTENANCE_QUEUE, retryLimit: 1, expireInSeconds: 600 });
+  await boss.schedule(MAINTENANCE_QUEUE, "17 * * * *");
+  await boss.work(MAINTENANCE_QUEUE, { batchSize: 1, pollingIntervalSeconds: options.pollingSeconds }, async () => {
+    const removed = await deleteStaleUploads(options.db);
+    if (removed.uploads) log(`[worker] maintenance: deleted ${removed.uploads} stale import uploads (${Math.round(removed.bytes / 1024)} KiB)`);
+  });
+  return {
+    boss,
+    async stop() {
+      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    },
+  };
+}

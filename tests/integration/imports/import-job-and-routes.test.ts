@@ -1,0 +1,147 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type PgBoss from "pg-boss";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ImportReport } from "@/server/domain/imports/import-report";
+import { handleImport } from "@/worker/handlers/import";
+import { createJobContext } from "@/worker/job-context";
+import { startWorker } from "@/worker/start-worker";
+import { makeProject, makeUser } from "../../helpers/factories";
+import { startApiServer, signIn, type ApiServer } from "../../helpers/api-server";
+import { createTestDatabaseWithBoss, type TestDatabase } from "../../helpers/test-database";
+import { waitFor } from "../../helpers/wait-for";
+
+let testDb: TestDatabase;
+let server: ApiServer;
+let boss: PgBoss;
+let admin: Awaited<ReturnType<typeof signIn>>;
+let annotator: Awaited<ReturnType<typeof signIn>>;
+
+beforeAll(async () => {
+  ({ testDb, boss } = await createTestDatabaseWithBoss());
+  server = await startApiServer();
+  const a = await makeUser(testDb.db, "admin");
+  const b = await makeUser(testDb.db, "annotator");
+  admin = await signIn(server.url, a.email, a.password);
+  annotator = await signIn(server.url, b.email, b.password);
+});
+afterAll(async () => {
+  await server.close();
+  await testDb.drop();
+});
+
+const FIXTURES = path.resolve(import.meta.dirname, "../../fixtures/imports");
+
+function upload(projectId: number, body: Buffer | string, cookie: string | undefined, fileName = "data.jsonl") {
+  return fetch(`${server.url}/api/projects/${projectId}/imports/upload?fileName=${fileName}`, { method: "POST", headers: cookie ? { cookie } : {}, body: typeof body === "string" ? body : new Uint8Array(body) });
+}
+
+describe("upload route, preview and the import job", () => {
+  it("stores a multi-chunk upload in PostgreSQL, previews it without writing, and imports it in a worker", async () => {
+    const { project } = await makeProject(testDb.db, { taskType: "multilabel" });
+    // ~3.6 MB: four chunks of at most 1 MB in import_upload_chunk.
+    const lines = Array.from({ length: 30_000 }, (_, i) => JSON.stringify({ id: `r${i}`, text: `row number ${i} ${"é".repeat(30)}`, labels: i % 3 === 0 ? ["a", "b"] : ["c"] }));
+    const file = Buffer.from(`${lines.join("\n")}\n`);
+
+    expect((await upload(project.id, file, undefined)).status).toBe(401);
+    expect((await upload(project.id, file, annotator.cookie)).status).toBe(403);
+    const response = await upload(project.id, file, admin.cookie, "big.jsonl");
+    expect(response.status).toBe(201);
+    const stored = (await response.json()) as { uploadId: string; byteSize: number; chunkCount: number; detected: { format: string } };
+    expect(stored).toMatchObject({ byteSize: file.length, chunkCount: 4, detected: { format: "jsonl" } });
+
+    const preview = await admin.client.imports.preview.mutate({ projectId: project.id, uploadId: stored.uploadId, options: { createMissingClasses: true } });
+    expect(preview).toMatchObject({ rows: 30_000, validRows: 30_000, errorCount: 0, dryRun: true, committed: false, createdClasses: ["c", "a", "b"] });
+    expect(preview.mapping).toEqual({ text: "text", labels: "labels", id: "id" });
+    expect(await testDb.db.item.count({ where: { projectId: project.id } })).toBe(0);
+    expect(await testDb.db.labelClass.count({ where: { projectId: project.id } })).toBe(0);
+    await expect(annotator.client.imports.preview.mutate({ projectId: project.id, uploadId: stored.uploadId })).rejects.toThrow(/Only admins/);
+
+    const run = await admin.client.imports.start.mutate({ projectId: project.id, uploadId: stored.uploadId, options: { format: "jsonl", createMissingClasses: true } });
+    const worker = await startWorker({ db: testDb.db, connectionString: testDb.url, concurrency: 1, pollingSeconds: 0.5, log: () => undefined });
+    try {
+      const done = await waitFor(() => testDb.db.jobRun.findUniqueOrThrow({ where: { id: run.id }, include: { logs: { orderBy: { id: "asc" } } } }), (r) => r.state === "completed" || r.state === "failed");
+      expect(done.state).toBe("completed");
+      expect(done.progress).toBe(1);
+      expect(done.result as unknown as ImportReport).toMatchObject({ committed: true, imported: { items: 30_000, labeled: 30_000 } });
+      expect(done.logs.map((l) => l.message)).toContain("Imported 30,000 items (30,000 labeled); 0 rows skipped");
+    } finally {
+      await worker.stop();
+    }
+    expect(await testDb.db.item.count({ where: { projectId: project.id } })).toBe(30_000);
+    expect(await testDb.db.annotation.count({ where: { projectId: project.id, origin: "imported" } })).toBe(30_000);
+    const after = await testDb.db.importUpload.findUniqueOrThrow({ where: { id: stored.uploadId }, include: { _count: { select: { chunks: true } } } });
+    expect(after.importedAt).toBeInstanceOf(Date);
+    expect(after._count.chunks).toBe(0);
+
+    // A redelivered job finds the import done and does not import twice.
+    const ctx = createJobContext(testDb.db, boss, run.id, 2);
+    const again = (await handleImport({ projectId: project.id, uploadId: stored.uploadId, options: { format: "jsonl", createMissingClasses: true, mode: "all-or-nothing", hasHeader: true, maxTextLength: 100_000 } }, ctx)) as unknown as ImportReport;
+    expect(again.imported.items).toBe(30_000);
+    expect(await testDb.db.item.count({ where: { projectId: project.id } })).toBe(30_000);
+  });
+
+  it("previews inline content with format detection", async () => {
+    const { project } = await makeProject(testDb.db, { taskType: "multilabel", classes: ["battery", "support", "shipping"] });
+    const content = readFileSync(path.join(FIXTURES, "emissary-multilabel.jsonl"), "utf8");
+    const preview = await admin.client.imports.preview.mutate({ projectId: project.id, content, fileName: "reviews.jsonl" });
+    expect(preview.detected).toMatchObject({ format: "emissary-jsonl" });
+    expect(preview.sample.map((s) => s.labels)).toEqual([["battery", "support"], ["shipping"], ["battery"]]);
+    await expect(admin.client.imports.preview.mutate({ projectId: project.id })).rejects.toThrow(/Send either content or uploadId/);
+  });
+});
+
+describe("GET /api/projects/{id}/export", () => {
+  it("streams the filtered export to admins only", async () => {
+    const { project } = await makeProject(testDb.db, { classes: ["ham", "spam"] });
+    const csv = readFileSync(path.join(FIXTURES, "sms-spam-sample.csv"));
+    const { runImport } = await import("@/server/domain/imports/run-import");
+    const { pgPool } = await import("@/server/pg-pool");
+    const { streamOf } = await import("../../helpers/import-helpers");
+    await runImport(pgPool(), { projectId: project.id, userId: null, source: streamOf(csv), options: { format: "csv" } });
+    const spamCount = csv.toString("utf8").split("\n").filter((l) => l.endsWith(",spam")).length;
+
+    const url = `${server.url}/api/projects/${project.id}/export?format=jsonl&origins=imported&classIds=${(await testDb.db.labelClass.findFirstOrThrow({ where: { projectId: project.id, name: "spam" } })).id}`;
+    const response = await fetch(url, { headers: { cookie: admin.cookie } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/x-ndjson; charset=utf-8");
+    expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="project-[0-9a-f]+-jsonl\.jsonl"$/);
+    const rows = (await response.text()).trim().split("\n").map((l) => JSON.parse(l) as { labels: string[]; origin: string });
+    expect(rows.length).toBe(spamCount);
+    expect(rows.every((r) => r.labels.join() === "spam" && r.origin === "imported")).toBe(true);
+
+    expect(await (await fetch(url.replace("origins=imported", "origins=human"), { headers: { cookie: admin.cookie } })).text()).toBe("");
+    expect((await fetch(url, { headers: { cookie: annotator.cookie } })).status).toBe(403);
+    expect((await fetch(url)).status).toBe(401);
+    const bad = await fetch(`${server.url}/api/projects/${project.id}/export?format=xml`, { headers: { cookie: admin.cookie } });
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe("INVALID_INPUT");
+    expect((await fetch(`${server.url}/api/projects/999999/export?format=csv`, { headers: { cookie: admin.cookie } })).status).toBe(404);
+  });
+});
+
+describe("stale uploads", () => {
+  it("deletes imported, abandoned and unused uploads after their retention, never one an import job still needs", async () => {
+    const { deleteStaleUploads } = await import("@/server/domain/imports/delete-stale-uploads");
+    const { project } = await makeProject(testDb.db);
+    const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000);
+    const make = (name: string, data: { createdAt: Date; completedAt?: Date | null; importedAt?: Date | null }) =>
+      testDb.db.importUpload.create({ data: { projectId: project.id, fileName: name, byteSize: 10, chunkCount: 1, ...data, chunks: { create: { seq: 0, data: new Uint8Array(10) } } } });
+    const importedOld = await make("imported-old", { createdAt: hoursAgo(30), completedAt: hoursAgo(30), importedAt: hoursAgo(25) });
+    const importedNew = await make("imported-new", { createdAt: hoursAgo(2), completedAt: hoursAgo(2), importedAt: hoursAgo(1) });
+    const abandoned = await make("abandoned", { createdAt: hoursAgo(30) });
+    const uploading = await make("uploading", { createdAt: hoursAgo(1) });
+    const unusedOld = await make("unused-old", { createdAt: hoursAgo(200), completedAt: hoursAgo(200) });
+    const unusedRecent = await make("unused-recent", { createdAt: hoursAgo(48), completedAt: hoursAgo(48) });
+    const queued = await make("queued", { createdAt: hoursAgo(200), completedAt: hoursAgo(200) });
+    await testDb.db.jobRun.create({ data: { type: "import", state: "queued", projectId: project.id, payload: { version: 1, data: { projectId: project.id, uploadId: queued.id } } } });
+
+    // Other projects' uploads may exist in this database: count only this test's.
+    const before = await testDb.db.importUploadChunk.count({ where: { upload: { projectId: project.id } } });
+    await deleteStaleUploads(testDb.db);
+    const left = (await testDb.db.importUpload.findMany({ where: { projectId: project.id }, select: { id: true } })).map((u) => u.id).sort();
+    expect(left).toEqual([importedNew.id, uploading.id, unusedRecent.id, queued.id].sort());
+    expect(await testDb.db.importUploadChunk.count({ where: { upload: { projectId: project.id } } })).toBe(before - 3);
+    expect([importedOld.id, abandoned.id, unusedOld.id].some((id) => left.includes(id))).toBe(false);
+  });
+});

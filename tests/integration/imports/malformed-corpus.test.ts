@@ -1,0 +1,94 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { detectFormat } from "@/server/domain/imports/detect-format";
+import type { ImportOptions } from "@/server/domain/imports/import-format";
+import { makeProject } from "../../helpers/factories";
+import { importText, itemsWithLabels } from "../../helpers/import-helpers";
+import { createTestDatabase, type TestDatabase } from "../../helpers/test-database";
+
+let testDb: TestDatabase;
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+});
+afterAll(async () => {
+  await testDb.drop();
+});
+
+const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, "../../fixtures/imports/malformed", name));
+const errorsOf = (report: { errors: { line: number; reason: string }[] }) => report.errors.map(({ line, reason }) => ({ line, reason }));
+
+async function importFixture(name: string, options: Partial<ImportOptions> = {}) {
+  const { project } = await makeProject(testDb.db, { classes: ["ham", "spam"] });
+  const bytes = fixture(name);
+  const detected = detectFormat(bytes, name);
+  const report = await importText(project.id, bytes, { format: detected.format, delimiter: detected.delimiter, mode: "valid-rows", ...options });
+  return { report, items: await itemsWithLabels(testDb.db, project.id), detected };
+}
+
+describe("malformed-file corpus", () => {
+  it("truncated JSON: the cut line is an error, the lines before it import", async () => {
+    const { report, items } = await importFixture("truncated.jsonl");
+    expect(errorsOf(report)).toEqual([{ line: 3, reason: "malformed_json" }]);
+    expect(items.map((i) => [i.text, i.labels])).toEqual([["first", ["ham"]], ["second", ["spam"]]]);
+  });
+
+  it("wrong delimiter: a clear file error when forced to ',', and detected as ';' otherwise", async () => {
+    const { project } = await makeProject(testDb.db, { classes: ["ham", "spam"] });
+    await expect(importText(project.id, fixture("wrong-delimiter.csv"), { format: "csv", delimiter: "," })).rejects.toThrow(
+      'No text column found among "text;label": choose it in the mapping. The header looks ";"-separated: choose that delimiter.',
+    );
+    const { report, detected } = await importFixture("wrong-delimiter.csv");
+    expect(detected).toMatchObject({ format: "csv", delimiter: ";" });
+    expect(report).toMatchObject({ committed: true, errorCount: 0, imported: { items: 2, labeled: 2 } });
+  });
+
+  it("a UTF-8 byte-order mark is not part of the first column's name", async () => {
+    const { report, items } = await importFixture("bom.csv");
+    expect(report.columns).toEqual(["text", "label"]);
+    expect(items.map((i) => [i.text, i.labels])).toEqual([["with a byte-order mark", ["ham"]]]);
+  });
+
+  it("CRLF line endings leave no carriage returns in texts or labels", async () => {
+    const { report, items } = await importFixture("crlf.csv");
+    expect(report.errorCount).toBe(0);
+    expect(items.map((i) => [i.text, i.labels])).toEqual([["windows line one", ["ham"]], ["windows, quoted", ["spam"]]]);
+  });
+
+  it("quotes inside fields: doubled quotes and line breaks are kept, a stray quote is an error on its line", async () => {
+    const { report, items } = await importFixture("quotes.csv");
+    expect(items.map((i) => i.text).slice(0, 2)).toEqual(['she said "hi", then left', "a text over\ntwo lines"]);
+    expect(report.errors[0]).toMatchObject({ line: 5, reason: "malformed_csv" });
+    expect(report.errors[0]!.message).toMatch(/Invalid Closing Quote/);
+  });
+
+  it("Latin-1 bytes are reported as bad encoding on their line", async () => {
+    const { report, items } = await importFixture("latin1.csv");
+    expect(errorsOf(report)).toEqual([{ line: 2, reason: "bad_encoding" }]);
+    expect(items.map((i) => i.text)).toEqual(["plain ascii"]);
+  });
+
+  it("an unclosed quote is a malformed-CSV error, not a silent merge into one huge text", async () => {
+    const { report, items } = await importFixture("unclosed-quote.csv");
+    expect(report.errors).toEqual([expect.objectContaining({ reason: "malformed_csv", message: expect.stringMatching(/Quote Not Closed/) })]);
+    expect(items).toEqual([]);
+  });
+
+  it("a 1 MB single line: reported as too long under the default limit, imported when the limit allows it", async () => {
+    const { project } = await makeProject(testDb.db, { classes: ["ham"] });
+    const big = "ü".repeat(512 * 1024); // 1 MB of UTF-8 on one line
+    const jsonl = `${JSON.stringify({ text: big, label: "ham" })}\n{"text": "small", "label": "ham"}\n`;
+    const strict = await importText(project.id, jsonl, { format: "jsonl", mode: "valid-rows" }, { dryRun: true });
+    expect(errorsOf(strict)).toEqual([{ line: 1, reason: "line_too_long" }]);
+    expect(strict.validRows).toBe(1);
+
+    const report = await importText(project.id, jsonl, { format: "jsonl", maxTextLength: 600_000 });
+    expect(report).toMatchObject({ committed: true, imported: { items: 2 } });
+    const stored = await testDb.db.item.findFirstOrThrow({ where: { projectId: project.id }, orderBy: { id: "asc" } });
+    expect(stored.text).toBe(big);
+
+    const csv = `text\n${"y".repeat(1024 * 1024)}\n`;
+    const csvReport = await importText(project.id, csv, { format: "csv", mode: "valid-rows" }, { dryRun: true });
+    expect(errorsOf(csvReport)).toEqual([{ line: 2, reason: "line_too_long" }]);
+  });
+});

@@ -1,0 +1,159 @@
+import type PgBoss from "pg-boss";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cancelJob } from "@/server/domain/jobs/cancel-job";
+import { requestProjectStats } from "@/server/domain/jobs/request-project-stats";
+import { enqueueJob } from "@/server/jobs/enqueue-job";
+import { projectStatsJob } from "@/server/jobs/job-definitions";
+import { handleProjectStats } from "@/worker/handlers/project-stats";
+import { runJob } from "@/worker/run-job";
+import { startWorker, type RunningWorker } from "@/worker/start-worker";
+import { makeProject, makeUser } from "../helpers/factories";
+import { createTestDatabaseWithBoss, type TestDatabase } from "../helpers/test-database";
+import { waitFor } from "../helpers/wait-for";
+
+let testDb: TestDatabase;
+let boss: PgBoss;
+
+beforeAll(async () => {
+  ({ testDb, boss } = await createTestDatabaseWithBoss());
+});
+afterAll(async () => {
+  await testDb.drop();
+});
+
+async function bossJob(id: string) {
+  return boss.getJobById<{ jobRunId: string }>(projectStatsJob.name, id, { includeArchive: true });
+}
+
+function delivery(jobRunId: string, retryCount: number, retryLimit = 3) {
+  return { id: jobRunId, name: projectStatsJob.name, data: { jobRunId, version: projectStatsJob.version, data: {} }, retryCount, retryLimit } as unknown as PgBoss.JobWithMetadata<{
+    jobRunId: string;
+    version: number;
+    data: unknown;
+  }>;
+}
+
+describe("jobs", () => {
+  it("enqueues in the caller's transaction: a rollback leaves neither a job run nor a queued job", async () => {
+    const { project } = await makeProject(testDb.db);
+    let runId: string | undefined;
+    await expect(
+      testDb.db.$transaction(async (tx) => {
+        const run = await enqueueJob(tx, boss, projectStatsJob, { projectId: project.id }, { projectId: project.id });
+        runId = run.id;
+        throw new Error("abort");
+      }),
+    ).rejects.toThrow("abort");
+    expect(runId).toBeDefined();
+    expect(await testDb.db.jobRun.findUnique({ where: { id: runId! } })).toBeNull();
+    expect(await bossJob(runId!)).toBeNull();
+  });
+
+  it("runs a queued job on a worker and shows its progress, log and result", async () => {
+    const admin = await makeUser(testDb.db, "admin");
+    const { project, classes } = await makeProject(testDb.db, { classes: ["spam", "ham"] });
+    const spam = classes[0]!;
+    await testDb.db.item.createMany({
+      data: [
+        { projectId: project.id, text: "win money", contentHash: "a", labelStatus: "labeled", labelClassIds: [spam.id] },
+        { projectId: project.id, text: "lunch?", contentHash: "b" },
+        { projectId: project.id, text: "meeting at 3", contentHash: "c", split: "test" },
+      ],
+    });
+    const run = await requestProjectStats(testDb.db, boss, project.id, admin.id);
+    expect(run.state).toBe("queued");
+    expect((await bossJob(run.id))?.data.jobRunId).toBe(run.id);
+
+    const worker: RunningWorker = await startWorker({ db: testDb.db, connectionString: testDb.url, concurrency: 1, pollingSeconds: 0.5, log: () => undefined });
+    try {
+      const done = await waitFor(() => testDb.db.jobRun.findUniqueOrThrow({ where: { id: run.id }, include: { logs: true } }), (r) => r.state === "completed" || r.state === "failed", { timeoutMs: 30_000, intervalMs: 100 });
+      expect(done.state).toBe("completed");
+      expect(done.progress).toBe(1);
+      expect(done.attempts).toBe(1);
+      expect(done.logs.map((l) => l.message)).toEqual(["Started", "3 items, 1 labeled, 0 human labels", "Completed"]);
+      const stats = (await testDb.db.project.findUniqueOrThrow({ where: { id: project.id } })).stats as Record<string, unknown>;
+      expect(stats).toMatchObject({ items: 3, byStatus: { labeled: 1, unlabeled: 2, skipped: 0 }, bySplit: { test: 1, unassigned: 2, train: 0 } });
+      expect(stats.perClass).toEqual([
+        { classId: spam.id, name: "spam", items: 1 },
+        { classId: classes[1]!.id, name: "ham", items: 0 },
+      ]);
+      await waitFor(() => bossJob(run.id), (j) => j?.state === "completed", { timeoutMs: 30_000, intervalMs: 100 });
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it("marks a transient failure as queued for retry while retries remain, then failed, with the reason", async () => {
+    const run = await testDb.db.jobRun.create({ data: { type: projectStatsJob.name, payload: {} } });
+    const flaky = async () => {
+      throw new Error("connection reset");
+    };
+    const first = { ...delivery(run.id, 0), data: { jobRunId: run.id, version: projectStatsJob.version, data: { projectId: 1 } } };
+    await expect(runJob(testDb.db, boss, projectStatsJob, flaky, first)).rejects.toThrow("connection reset");
+    expect(await testDb.db.jobRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ state: "queued", attempts: 1, error: "connection reset" });
+
+    await expect(runJob(testDb.db, boss, projectStatsJob, flaky, { ...first, retryCount: 3 })).rejects.toThrow();
+    const failed = await testDb.db.jobRun.findUniqueOrThrow({ where: { id: run.id }, include: { logs: { orderBy: { id: "asc" } } } });
+    expect(failed).toMatchObject({ state: "failed", attempts: 4 });
+    expect(failed.finishedAt).toBeInstanceOf(Date);
+    expect(failed.logs.at(-1)?.message).toBe("Failed: connection reset");
+  });
+
+  it("fails at once, without retries, when the job's project does not exist", async () => {
+    const run = await testDb.db.jobRun.create({ data: { type: projectStatsJob.name, payload: {} } });
+    const missing = { ...delivery(run.id, 0), data: { jobRunId: run.id, version: projectStatsJob.version, data: { projectId: 987_654 } } };
+    expect(await runJob(testDb.db, boss, projectStatsJob, handleProjectStats, missing)).toEqual({ failed: "Project 987654 does not exist" });
+    expect(await testDb.db.jobRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ state: "failed", attempts: 1, error: "Project 987654 does not exist" });
+  });
+
+  it("acknowledges a redelivered job whose run already completed without running it again", async () => {
+    const { project } = await makeProject(testDb.db);
+    const run = await testDb.db.jobRun.create({ data: { type: projectStatsJob.name, payload: {}, state: "completed", projectId: project.id } });
+    let calls = 0;
+    const result = await runJob(testDb.db, boss, projectStatsJob, async () => void calls++, { ...delivery(run.id, 1), data: { jobRunId: run.id, version: 1, data: { projectId: project.id } } });
+    expect(result).toEqual({ skipped: "already completed" });
+    expect(calls).toBe(0);
+  });
+
+  it("rejects a payload that does not match the job's schema and never calls the handler", async () => {
+    const run = await testDb.db.jobRun.create({ data: { type: projectStatsJob.name, payload: {} } });
+    let calls = 0;
+    const result = await runJob(testDb.db, boss, projectStatsJob, async () => void calls++, { ...delivery(run.id, 0), data: { jobRunId: run.id, version: 1, data: { projectId: "seven" } } });
+    expect(result).toHaveProperty("failed");
+    expect(calls).toBe(0);
+    expect((await testDb.db.jobRun.findUniqueOrThrow({ where: { id: run.id } })).state).toBe("failed");
+  });
+
+  it("cancels a queued job before any worker picks it up", async () => {
+    const admin = await makeUser(testDb.db, "admin");
+    const { project } = await makeProject(testDb.db);
+    const run = await requestProjectStats(testDb.db, boss, project.id, admin.id);
+    const cancelled = await cancelJob(testDb.db, boss, run.id, admin.id);
+    expect(cancelled.state).toBe("cancelled");
+    expect((await bossJob(run.id))?.state).toBe("cancelled");
+    await expect(cancelJob(testDb.db, boss, run.id, admin.id)).rejects.toThrow(/already cancelled/);
+    expect(await testDb.db.auditLog.count({ where: { action: "job.cancel", entityId: run.id } })).toBe(1);
+  });
+
+  it("stops a running job at its next checkpoint when cancel is requested", async () => {
+    const { project } = await makeProject(testDb.db);
+    const run = await testDb.db.jobRun.create({ data: { type: projectStatsJob.name, payload: {}, projectId: project.id } });
+    const steps: number[] = [];
+    const result = await runJob(
+      testDb.db,
+      boss,
+      projectStatsJob,
+      async (_payload, ctx) => {
+        for (let step = 0; step < 5; step++) {
+          await ctx.throwIfCancelled();
+          steps.push(step);
+          if (step === 1) await testDb.db.jobRun.update({ where: { id: run.id }, data: { cancelRequestedAt: new Date() } });
+        }
+      },
+      { ...delivery(run.id, 0), data: { jobRunId: run.id, version: 1, data: { projectId: project.id } } },
+    );
+    expect(result).toEqual({ cancelled: true });
+    expect(steps).toEqual([0, 1]);
+    expect((await testDb.db.jobRun.findUniqueOrThrow({ where: { id: run.id } })).state).toBe("cancelled");
+  });
+});

@@ -1,0 +1,39 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+
+const saved = { ...process.env };
+afterEach(() => {
+  process.env = { ...saved };
+  vi.resetModules();
+});
+
+async function load(vars: Record<string, string | undefined>) {
+  process.env = { ...saved, ...vars };
+  for (const [key, value] of Object.entries(vars)) if (value === undefined) delete process.env[key];
+  vi.resetModules();
+  return import("@/env");
+}
+
+describe("env", () => {
+  it("applies defaults and treats empty strings as unset", async () => {
+    const { env } = await load({ DATABASE_URL: "", PORT: undefined, MARGIN_DATA_DIR: undefined });
+    const e = env();
+    expect(e.DATABASE_URL).toBeUndefined();
+    expect(e.PORT).toBe(3000);
+    expect(e.MARGIN_DATA_DIR).toBe(".margin");
+  });
+
+  it("names the variable that is malformed", async () => {
+    const { env } = await load({ DATABASE_URL: "mysql://nope", PORT: "http" });
+    expect(() => env()).toThrow(/DATABASE_URL: must be a postgres:\/\/ .*PORT/);
+  });
+
+  it("rejects a short auth secret with a message naming it", async () => {
+    const { env } = await load({ BETTER_AUTH_SECRET: "short" });
+    expect(() => env()).toThrow(/BETTER_AUTH_SECRET: must be at least 32 characters/);
+  });
+
+  it("explains what to do when DATABASE_URL is missing", async () => {
+    const { requireDatabaseUrl } = await load({ DATABASE_URL: undefined });
+    expect(() => requireDatabaseUrl()).toThrow(/npm start/);
+  });
+});
