@@ -333,3 +333,25 @@ describe("one label rule for the item, the export and training", () => {
     ]);
   });
 });
+
+describe("concurrent votes on one item", () => {
+  it("keeps the item's label equal to the rule applied to its full history when annotators submit at once", async () => {
+    const { effectiveAnnotation } = await import("@/server/domain/labels/effective-label");
+    const { project, classes } = await makeProject(testDb.db, { classes: ["a", "b"] });
+    const [a, b] = [classes[0]!.id, classes[1]!.id];
+    const itemIds = await addItems(testDb.db, project.id, Array.from({ length: 30 }, (_, i) => `contested ${i}`));
+    const voters = await annotators(3);
+    // Two votes for a, one for b, all in flight together: each transaction inserts its vote before re-deriving the
+    // label, so without serialization one can derive it from a history that misses a concurrent vote.
+    await Promise.all(
+      itemIds.flatMap((itemId) => voters.map((client, v) => client.labels.submit.mutate({ projectId: project.id, itemId: itemId!, action: "label", classIds: [v === 1 ? b : a] }))),
+    );
+    for (const itemId of itemIds) {
+      const history = await testDb.db.annotation.findMany({ where: { itemId: itemId!, undoneAt: null }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+      const item = await testDb.db.item.findUniqueOrThrow({ where: { id: itemId! } });
+      expect(history).toHaveLength(3);
+      expect(item.labelClassIds).toEqual([a]);
+      expect(item.labeledAt).toEqual(effectiveAnnotation(history)!.createdAt);
+    }
+  });
+});

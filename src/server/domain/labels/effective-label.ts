@@ -1,5 +1,6 @@
 import type { Annotation } from "@/generated/prisma/client";
 import type { Tx } from "@/server/db";
+import { lockItemForLabel } from "@/server/domain/labels/lock-item";
 
 /**
  * The annotation that stands for an item, from its history (newest first, undone ones removed) — the one rule the
@@ -41,9 +42,11 @@ function isNewer(a: Annotation, b: Annotation) {
 
 /**
  * Re-derives an item's label fields from its annotation history (see `effectiveAnnotation`). Called in the same
- * transaction as every annotation write or undo.
+ * transaction as every annotation write or undo; takes the item's label lock (labels/lock-item.ts) if the caller
+ * has not, so that the history read includes every committed concurrent vote.
  */
 export async function refreshItemLabel(tx: Tx, itemId: number) {
+  await lockItemForLabel(tx, itemId);
   const history = await tx.annotation.findMany({ where: { itemId, undoneAt: null }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
   const chosen = effectiveAnnotation(history);
   return tx.item.update({

@@ -2,6 +2,7 @@ import type PgBoss from "pg-boss";
 import type { Db, Tx } from "@/server/db";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { refreshItemLabel } from "@/server/domain/labels/effective-label";
+import { lockItemForLabel } from "@/server/domain/labels/lock-item";
 import { submitLabelInput, type SubmitLabelInput } from "@/server/domain/labels/label-input";
 import { maybeQueueRetrain } from "@/server/domain/training/maybe-queue-retrain";
 import { AppError } from "@/server/errors";
@@ -14,6 +15,7 @@ import { AppError } from "@/server/errors";
 export async function submitLabel(db: Db, boss: PgBoss, input: SubmitLabelInput, userId: string) {
   const data = submitLabelInput.parse(input);
   return db.$transaction(async (tx) => {
+    await lockItemForLabel(tx, data.itemId);
     const item = await tx.item.findFirst({
       where: { id: data.itemId, projectId: data.projectId },
       include: { project: { include: { classes: { where: { archivedAt: null } } } } },

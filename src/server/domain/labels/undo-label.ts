@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Db } from "@/server/db";
 import { recordAudit } from "@/server/domain/audit/record-audit";
+import { lockItemForLabel } from "@/server/domain/labels/lock-item";
 import { refreshItemLabel } from "@/server/domain/labels/effective-label";
 import { AppError } from "@/server/errors";
 
@@ -18,6 +19,7 @@ export async function undoLabel(db: Db, input: z.input<typeof undoLabelInput>, u
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     });
     if (!last) throw new AppError("PRECONDITION_FAILED", "Nothing to undo");
+    await lockItemForLabel(tx, last.itemId);
     const newer = await tx.annotation.findFirst({ where: { itemId: last.itemId, undoneAt: null, id: { gt: last.id } } });
     if (newer) throw new AppError("CONFLICT", "Someone labeled this item after you; your label is no longer the current one");
     await tx.annotation.update({ where: { id: last.id }, data: { undoneAt: new Date() } });
