@@ -303,7 +303,20 @@ describe("accepting a prediction during a retrain", () => {
 
     const { annotation } = await client!.labels.submit.mutate({ projectId: project.id, itemId: itemId!, action: "accept", modelVersionId: v1.id });
     expect(annotation).toMatchObject({ classIds: [classes[1]!.id], modelVersionId: v1.id, acceptedPrediction: true });
-    expect((await testDb.db.item.findUniqueOrThrow({ where: { id: itemId! } })).labelClassIds).toEqual([classes[1]!.id]);
+    const accepted = await testDb.db.item.findUniqueOrThrow({ where: { id: itemId! } });
+    expect([accepted.labelClassIds, accepted.labelOrigin]).toEqual([[classes[1]!.id], "model_accepted"]);
+
+    // An accepted prediction is a person's decision for training, but exports can leave it out.
+    const { exportText } = await import("../helpers/export-helpers");
+    const { loadLabeledItems } = await import("@/server/domain/training/load-labeled-items");
+    const exported = async (origins: ("human" | "model_accepted")[]) => (await exportText({ projectId: project.id, format: "hf-jsonl", origins })).trim();
+    expect(await exported(["human"])).toBe("");
+    expect(JSON.parse(await exported(["human", "model_accepted"]))).toMatchObject({ text: "shown with v1", label: "b" });
+    expect((await loadLabeledItems(testDb.db, project.id, { includeGenerated: false })).train.map((t) => t.origin)).toEqual(["model_accepted"]);
+
+    // Choosing a class after accepting makes the label the annotator's own again.
+    await client!.labels.submit.mutate({ projectId: project.id, itemId: itemId!, action: "label", classIds: [classes[0]!.id] });
+    expect((await testDb.db.item.findUniqueOrThrow({ where: { id: itemId! } })).labelOrigin).toBe("human");
   });
 });
 

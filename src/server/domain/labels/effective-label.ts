@@ -41,6 +41,20 @@ function isNewer(a: Annotation, b: Annotation) {
 }
 
 /**
+ * The origin an item's label shows: an annotator's vote that accepted the model's prediction is a human decision
+ * (it votes like any other) but is reported as `model_accepted`, so exports can leave out labels a person only
+ * confirmed.
+ */
+export function labelOriginOf(annotation: Pick<Annotation, "origin" | "acceptedPrediction">): Annotation["origin"] {
+  return annotation.origin === "human" && annotation.acceptedPrediction ? "model_accepted" : annotation.origin;
+}
+
+/** Whether a label origin is a person's decision (their own class, or the model's prediction they accepted). */
+export function isHumanDecision(origin: Annotation["origin"]): boolean {
+  return origin === "human" || origin === "model_accepted";
+}
+
+/**
  * Re-derives an item's label fields from its annotation history (see `effectiveAnnotation`). Called in the same
  * transaction as every annotation write or undo; takes the item's label lock (labels/lock-item.ts) if the caller
  * has not, so that the history read includes every committed concurrent vote.
@@ -55,7 +69,7 @@ export async function refreshItemLabel(tx: Tx, itemId: number) {
       ? {
           labelStatus: chosen.skipped ? "skipped" : "labeled",
           labelClassIds: chosen.skipped ? [] : chosen.classIds,
-          labelOrigin: chosen.origin,
+          labelOrigin: labelOriginOf(chosen),
           labeledAt: chosen.createdAt,
         }
       : { labelStatus: "unlabeled", labelClassIds: [], labelOrigin: null, labeledAt: null },

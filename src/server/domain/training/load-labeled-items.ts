@@ -1,4 +1,5 @@
 import type { DbOrTx } from "@/server/db";
+import { isHumanDecision } from "@/server/domain/labels/effective-label";
 
 export interface LabeledItem {
   itemId: number;
@@ -34,7 +35,7 @@ export async function loadLabeledItems(
     const item: LabeledItem = { itemId: row.item_id, contentHash: row.content_hash, classIds: row.class_ids, origin: row.origin, split: row.split };
     if (row.text !== null) item.text = row.text;
     if (row.split === "test") {
-      if (row.origin === "human" || row.origin === "imported") test.push(item);
+      if (isHumanDecision(row.origin) || row.origin === "imported") test.push(item);
     } else if (options.includeGenerated || row.origin !== "generated") {
       train.push(item);
     }

@@ -7,6 +7,7 @@ import type { Db } from "@/server/db";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { embedTexts } from "@/server/domain/embeddings/embed-texts";
 import { evaluateClassifier } from "@/server/domain/models/evaluate-classifier";
+import { isHumanDecision } from "@/server/domain/labels/effective-label";
 import { getProject } from "@/server/domain/projects/get-project";
 import { ASSIGN_TEST_SPLIT_TIMEOUT_MS, assignTestSplit } from "@/server/domain/splits/assign-test-split";
 import { fitClassifier, type Calibration } from "@/server/domain/training/fit-classifier";
@@ -103,7 +104,7 @@ export async function trainModelVersion(db: Db, boss: PgBoss, projectId: number,
 
   const testTargets = toTargets(testItems, classIndex, K, task);
   const evaluation = evaluateClassifier(model, { X: Xtest, n: testItems.length, y: testTargets.task === "single-label" ? testTargets.y : undefined, Y: testTargets.task === "multi-label" ? testTargets.Y : undefined });
-  const humanLabels = trainItems.filter((i) => i.origin === "human").length;
+  const humanLabels = trainItems.filter((i) => isHumanDecision(i.origin)).length;
   const mislabelFlags =
     oof && targets.task === "single-label"
       ? flagLikelyMislabeled(oof.proba, Int32Array.from(oof.rows, (i) => targets.y[i]!), Array.from(oof.rows, (i) => trainItems[i]!), K)
@@ -174,7 +175,7 @@ async function activeVersion(db: Db, versionId: number | null, featurizerId: str
 async function stillFlagged(db: Db, previous: { createdAt: Date; flags: MislabelFlag[] }): Promise<MislabelFlag[]> {
   if (previous.flags.length === 0) return [];
   const rows = await db.$queryRaw<{ id: number }[]>`
-    SELECT id FROM item WHERE id = ANY(${previous.flags.map((f) => f.itemId)}::int[]) AND label_origin = 'human' AND labeled_at < ${previous.createdAt}`;
+    SELECT id FROM item WHERE id = ANY(${previous.flags.map((f) => f.itemId)}::int[]) AND label_origin IN ('human', 'model_accepted') AND labeled_at < ${previous.createdAt}`;
   const unchanged = new Set(rows.map((r) => r.id));
   return previous.flags.filter((f) => unchanged.has(f.itemId));
 }
@@ -184,7 +185,7 @@ function flagLikelyMislabeled(oofProba: Float32Array, y: Int32Array, items: Labe
   const { score, suggested } = likelyMislabeled(oofProba, y, items.length, K);
   const flags: MislabelFlag[] = [];
   items.forEach((item, i) => {
-    if (item.origin === "human" && score[i]! > 0) flags.push({ itemId: item.itemId, score: score[i]!, suggested: suggested[i]! });
+    if (isHumanDecision(item.origin) && score[i]! > 0) flags.push({ itemId: item.itemId, score: score[i]!, suggested: suggested[i]! });
   });
   return flags.sort((a, b) => b.score - a.score).slice(0, MAX_MISLABEL_FLAGS);
 }

@@ -163,8 +163,8 @@ function ExampleList({
           return (
             <li key={item.id} className="py-3">
               <div className="flex items-center gap-2 text-xs text-zinc-500">
-                <Badge tone={item.labelOrigin === "human" ? "green" : "amber"}>{item.labelClassIds.map((id) => names.get(id) ?? `#${id}`).join(", ") || "none"}</Badge>
-                {item.labelOrigin === "human" ? <span>reviewed</span> : null}
+                <Badge tone={item.labelOrigin !== "generated" ? "green" : "amber"}>{item.labelClassIds.map((id) => names.get(id) ?? `#${id}`).join(", ") || "none"}</Badge>
+                {item.labelOrigin !== "generated" ? <span>reviewed</span> : null}
                 {summary ? <span className="truncate">from “{summary}”</span> : null}
                 <Link href={`/projects/${projectId}/items/${item.id}`} className="ml-auto shrink-0 text-indigo-600 hover:underline">
                   #{item.id}
