@@ -105,6 +105,31 @@ describe("export → import round trips keep texts and labels", () => {
     expect(summary(await itemsWithLabels(testDb.db, target.id))).toEqual(summary(await itemsWithLabels(testDb.db, source.id)));
   });
 
+  it("binary Emissary CSV writes input,expected_output with 1 for the first class and 0 for the other", async () => {
+    const rows = [
+      { id: "b1", text: "meow, purr", labels: ["cat"], split: "train" },
+      { id: "b2", text: 'woof "woof"', labels: ["dog"], split: "train" },
+      { id: "b3", text: "hiss", labels: ["cat"], split: "test" },
+    ];
+    const source = await sourceProject("binary", ["cat", "dog"], rows);
+    const file = await exportText({ projectId: source.id, format: "emissary-csv" });
+    expect(file).toBe('input,expected_output\n"meow, purr",1\n"woof ""woof""",0\nhiss,1\n');
+    expect(detectFormat(Buffer.from(file)).format).toBe("emissary-csv");
+    const { project: target } = await makeProject(testDb.db, { taskType: "binary", classes: ["cat", "dog"] });
+    const report = await importText(target.id, file, { format: "emissary-csv" });
+    expect(report).toMatchObject({ committed: true, errorCount: 0 });
+    expect(summary(await itemsWithLabels(testDb.db, target.id))).toEqual(summary(await itemsWithLabels(testDb.db, source.id)));
+  });
+
+  it("multi-label Emissary CSV writes the JSON object per row", async () => {
+    const source = await sourceProject("multilabel", ["a", "b"], [
+      { id: "m1", text: "both", labels: ["a", "b"], split: "train" },
+      { id: "m2", text: "only b", labels: ["b"], split: "train" },
+    ]);
+    const file = await exportText({ projectId: source.id, format: "emissary-csv" });
+    expect(file).toBe('input,expected_output\nboth,"{""a"":1,""b"":1}"\nonly b,"{""a"":0,""b"":1}"\n');
+  });
+
   it("single-label HF-style JSONL uses one `label` per line", async () => {
     const rows = [
       { id: "s1", text: "stocks fell", labels: ["Business"], split: "train" },

@@ -24,8 +24,8 @@ interface ExportClass {
  * Checks the project and returns the export as a lazy stream of text chunks: nothing is read until the consumer
  * pulls, and at most one page of items is held at a time. Formats: Margin JSONL (`id, text, labels, split, origin,
  * labeled_at`), HF-style JSONL (`text` + `label`, or `labels` for multi-label), CSV/TSV (`id,text,label,split`, labels
- * joined with "|"), Emissary JSONL/CSV (`prompt` + `completion`), Lamini (`class_name` + `examples` per class) and
- * plain text.
+ * joined with "|"), Emissary JSONL (`prompt` + `completion`) and CSV (`input,expected_output`), Lamini (`class_name` +
+ * `examples` per class) and plain text.
  */
 export async function openExport(pool: PgPool, rawInput: ExportInput | ResolvedExportInput): Promise<OpenedExport> {
   const input = exportInput.parse(rawInput);
@@ -79,14 +79,19 @@ export async function openExport(pool: PgPool, rawInput: ExportInput | ResolvedE
       case "emissary-jsonl":
       case "emissary-csv": {
         const live = classes.filter((c) => !c.archived);
-        // Emissary's binary form names only the positive class; 0 means the other one.
-        const keys = binary && live.length === 2 ? [live[0]!] : live;
+        // Emissary's binary form names only the positive class (the first); 0 means the other one. The CSV form
+        // (`input,expected_output`) writes that flag bare; multi-label and multi-class rows carry the whole object.
+        const binaryPair = binary && live.length === 2;
+        const keys = binaryPair ? [live[0]!] : live;
         const completion = (item: ExportItem) => Object.fromEntries(keys.map((c) => [c.name, item.classIds.includes(c.id) ? 1 : 0]));
-        if (input.format === "emissary-csv") yield delimitedLine(["prompt", "completion"], ",");
+        if (input.format === "emissary-jsonl") {
+          for await (const item of items(true)) yield `${JSON.stringify({ prompt: item.text, completion: completion(item) })}\n`;
+          return;
+        }
+        yield delimitedLine(["input", "expected_output"], ",");
         for await (const item of items(true)) {
-          yield input.format === "emissary-jsonl"
-            ? `${JSON.stringify({ prompt: item.text, completion: completion(item) })}\n`
-            : delimitedLine([item.text, JSON.stringify(completion(item))], ",");
+          const expected = binaryPair ? (item.classIds.includes(live[0]!.id) ? "1" : "0") : JSON.stringify(completion(item));
+          yield delimitedLine([item.text, expected], ",");
         }
         return;
       }

@@ -64,6 +64,9 @@ export function detectFormat(sample: Buffer, fileName?: string): DetectedFormat 
   const delimiter = guessDelimiter(first);
   if (delimiter) {
     const header = splitHeader(first, delimiter);
+    if (delimiter === "," && header.includes("input") && header.includes("expected_output")) {
+      return { format: "emissary-csv", delimiter, reason: 'CSV with "input" and "expected_output" columns' };
+    }
     if (delimiter === "," && header.includes("prompt") && header.length >= 2) {
       return { format: "emissary-csv", delimiter, reason: 'CSV with a "prompt" column' };
     }

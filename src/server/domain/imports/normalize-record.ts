@@ -9,6 +9,11 @@ export interface NormalizeContext {
    * Returns that class's name, or an error message.
    */
   otherBinaryClass(name: string): { name: string } | { error: string };
+  /**
+   * Emissary's bare 0/1 (`"completion": 1`, an `expected_output` cell `0`) names no class at all: 1 is a binary
+   * project's first class (the one Emissary exports name), 0 its second. Returns that class's name, or an error message.
+   */
+  binaryFlagClass(flag: 0 | 1): { name: string } | { error: string };
 }
 
 type Record_ = Record<string, unknown>;
@@ -64,9 +69,28 @@ function optionalString(value: unknown): string | null {
 const POSITIVE = new Set([1, true, "1", "true", "True", "TRUE"]);
 const NEGATIVE = new Set([0, false, "0", "false", "False", "FALSE", "", null]);
 
-/** Emissary's `completion`: `{label: 0|1, …}`; one key with 0 in a binary file means the other class. */
+/** The two spellings of an Emissary record: `prompt` + `completion` (JSONL, CSV) and `input` + `expected_output` (CSV). */
+export function emissaryFields(keys: readonly string[]): { text: string; labels: string } {
+  return keys.includes("input") && !keys.includes("prompt") ? { text: "input", labels: "expected_output" } : { text: "prompt", labels: "completion" };
+}
+
+function flagOf(value: unknown): 0 | 1 | undefined {
+  if (value === "" || value === null) return undefined;
+  if (POSITIVE.has(value as never)) return 1;
+  if (NEGATIVE.has(value as never)) return 0;
+  return undefined;
+}
+
+/**
+ * Emissary's label value: an object `{label: 0|1, …}` (one key with 0 in a binary file means the other class), or a
+ * bare 0/1 for a binary project. A string (a CSV cell) holds either, as JSON.
+ */
 function emissaryLabels(value: unknown, line: number, column: string, ctx: NormalizeContext): string[] | null | ParsedRow {
   let completion = value;
+  if (typeof completion === "string") {
+    if (completion.trim() === "") return fail(line, column, "missing_field", `"${column}" is empty: write 0, 1 or an object of label: 0 or 1`);
+    completion = flagOf(completion.trim()) ?? completion;
+  }
   if (typeof completion === "string") {
     try {
       completion = JSON.parse(completion);
@@ -75,8 +99,14 @@ function emissaryLabels(value: unknown, line: number, column: string, ctx: Norma
     }
   }
   if (completion === undefined || completion === null) return fail(line, column, "missing_field", `"${column}" is missing`);
+  const flag = typeof completion === "object" ? undefined : flagOf(completion);
+  if (flag !== undefined) {
+    const named = ctx.binaryFlagClass(flag);
+    if ("error" in named) return fail(line, column, "invalid_label", named.error);
+    return [named.name];
+  }
   if (typeof completion !== "object" || Array.isArray(completion)) {
-    return fail(line, column, "invalid_label", `"${column}" must be an object of label: 0 or 1`);
+    return fail(line, column, "invalid_label", `"${column}" must be 0, 1 or an object of label: 0 or 1, got ${JSON.stringify(completion)}`);
   }
   const entries = Object.entries(completion as Record_);
   const labels: string[] = [];
@@ -123,14 +153,15 @@ export function normalizeRecord(record: Record_, line: number, ctx: NormalizeCon
     }
     case "emissary-jsonl":
     case "emissary-csv": {
-      const checked = checkText(record.prompt, line, "prompt", ctx);
+      const fields = emissaryFields(Object.keys(record));
+      const checked = checkText(record[fields.text], line, fields.text, ctx);
       if ("error" in checked) return [checked.error];
       let labels: string[] | null | ParsedRow;
-      if ("completion" in record) labels = emissaryLabels(record.completion, line, "completion", ctx);
+      if (fields.labels in record) labels = emissaryLabels(record[fields.labels], line, fields.labels, ctx);
       else {
         // The wide CSV variant: one 0/1 column per label instead of a JSON completion.
-        const { prompt: _prompt, ...flags } = record;
-        labels = emissaryLabels(flags, line, "completion", ctx);
+        const { [fields.text]: _text, ...flags } = record;
+        labels = emissaryLabels(flags, line, fields.labels, ctx);
       }
       if (labels !== null && !Array.isArray(labels)) return [labels];
       return [{ ok: true, row: { line, text: checked.text, labels, externalId: null, split: null, metadata: null } }];

@@ -10,6 +10,8 @@ import { Utf8LineChecker } from "@/server/domain/imports/utf8-line-checker";
 
 export interface ReadRowsOptions extends Pick<ResolvedImportOptions, "format" | "mapping" | "delimiter" | "hasHeader" | "maxTextLength"> {
   otherBinaryClass: NormalizeContext["otherBinaryClass"];
+  /** Without it (no project at hand) a bare Emissary 0/1 is a row error. */
+  binaryFlagClass?: NormalizeContext["binaryFlagClass"];
   /** Called once with the file's columns (CSV header or the first JSON object's keys) and the mapping in use. */
   onColumns?: (columns: string[], mapping: ColumnMapping | undefined) => void;
 }
@@ -31,8 +33,18 @@ export async function* readImportRows(source: AsyncIterable<Uint8Array>, options
   }
 }
 
+const EMISSARY_COLUMNS = new Set(["prompt", "completion", "input", "expected_output"]);
+
+const noBinaryClasses = () => ({ error: "A bare 0 or 1 needs a binary project: 1 is its first class, 0 its second" });
+
 function contextOf(options: ReadRowsOptions, mapping: ColumnMapping | undefined): NormalizeContext {
-  return { format: options.format, mapping, maxTextLength: options.maxTextLength, otherBinaryClass: options.otherBinaryClass };
+  return {
+    format: options.format,
+    mapping,
+    maxTextLength: options.maxTextLength,
+    otherBinaryClass: options.otherBinaryClass,
+    binaryFlagClass: options.binaryFlagClass ?? noBinaryClasses,
+  };
 }
 
 async function* readLines(source: AsyncIterable<Uint8Array>, options: ReadRowsOptions): AsyncGenerator<ParsedRow> {
@@ -120,6 +132,8 @@ async function* readDelimited(source: AsyncIterable<Uint8Array>, options: ReadRo
     previousEmpty = info.empty_lines;
     if (!header) {
       header = options.hasHeader ? record.map((cell) => cell.trim()) : record.map((_, i) => String(i + 1));
+      // Detection ignores case; Emissary's own column names are matched the same way (label columns keep theirs).
+      if (options.format === "emissary-csv") header = header.map((name) => (EMISSARY_COLUMNS.has(name.toLowerCase()) ? name.toLowerCase() : name));
       const mapping = resolveMapping(header, options);
       options.onColumns?.(header, mapping);
       ctx = contextOf(options, mapping);
@@ -152,7 +166,9 @@ function resolveMapping(header: string[], options: ReadRowsOptions): ColumnMappi
     return other ? ` The header looks "${other === "\t" ? "\\t" : other}"-separated: choose that delimiter.` : "";
   };
   if (options.format === "emissary-csv") {
-    if (!header.includes("prompt")) throw new ImportFileError(`An Emissary CSV needs a "prompt" column; the header has ${header.map((c) => `"${c}"`).join(", ")}.${hint()}`);
+    if (!header.includes("prompt") && !(header.includes("input") && header.includes("expected_output"))) {
+      throw new ImportFileError(`An Emissary CSV needs "input" and "expected_output" columns (or "prompt"); the header has ${header.map((c) => `"${c}"`).join(", ")}.${hint()}`);
+    }
     return undefined;
   }
   if (!options.mapping && header.length === 1 && guessDelimiter(header[0]!)) {

@@ -9,6 +9,7 @@ import {
   type RowErrorReason,
 } from "@/server/domain/imports/import-format";
 import { MAX_REPORTED_ERRORS, SAMPLE_ROWS, type ImportReport, type SampleRow } from "@/server/domain/imports/import-report";
+import { emissaryFields } from "@/server/domain/imports/normalize-record";
 import { readImportRows } from "@/server/domain/imports/read-import-rows";
 import { RowStager } from "@/server/domain/imports/stage-rows";
 import { validateStagedRows, type StageColumns } from "@/server/domain/imports/validate-staged-rows";
@@ -77,6 +78,11 @@ export async function runImport(pool: PgPool, input: RunImportInput): Promise<Im
         if (taskType === "binary" && classes.length === 2 && classes.includes(name)) return { name: classes.find((c) => c !== name)! };
         return { error: `"${name}": 0 means "the other class", which needs a binary project whose two classes include "${name}"` };
       },
+      // The Emissary export names the first class, so a bare 1 is that class here too.
+      binaryFlagClass: (flag) => {
+        if (taskType === "binary" && classes.length === 2) return { name: classes[flag === 1 ? 0 : 1]! };
+        return { error: `A bare ${flag} needs a binary project with two classes (1 is the first, 0 the second); this project is ${taskType} with ${classes.length} class(es)` };
+      },
       onColumns: (c, m) => {
         columns = c;
         mapping = m ?? null;
@@ -100,7 +106,7 @@ export async function runImport(pool: PgPool, input: RunImportInput): Promise<Im
       options.format === "lamini"
         ? { text: "examples", labels: "class_name", id: null, split: null }
         : options.format.startsWith("emissary")
-          ? { text: "prompt", labels: "completion", id: null, split: null }
+          ? { ...emissaryFields(columns), id: null, split: null }
           : { text: mapped?.text ?? "text", labels: mapped?.labels ?? null, id: mapped?.id ?? null, split: mapped?.split ?? null };
     const { unknownClasses, createdClasses } = await validateStagedRows(client, {
       projectId,

@@ -14,7 +14,7 @@ const formats = [
   { value: "tsv", label: "TSV", hint: "Like CSV, tab-separated" },
   { value: "lamini", label: "Lamini examples", hint: "One line per class with its examples; labeled items only" },
   { value: "emissary-jsonl", label: "Emissary JSONL", hint: "prompt + completion; labeled items only" },
-  { value: "emissary-csv", label: "Emissary CSV", hint: "prompt + completion; labeled items only" },
+  { value: "emissary-csv", label: "Emissary CSV", hint: "input,expected_output: 0/1 in binary projects, else a JSON object; labeled items only" },
   { value: "text", label: "Plain text", hint: "One text per line, no labels" },
 ] as const;
 const origins = [

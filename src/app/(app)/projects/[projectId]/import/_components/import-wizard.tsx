@@ -28,7 +28,7 @@ const formats: { value: Format; label: string }[] = [
   { value: "jsonl", label: "JSONL (fields mapped below)" },
   { value: "lamini", label: "Lamini examples (class_name + examples)" },
   { value: "emissary-jsonl", label: "Emissary JSONL (prompt + completion)" },
-  { value: "emissary-csv", label: "Emissary CSV" },
+  { value: "emissary-csv", label: "Emissary CSV (input + expected_output)" },
   { value: "text", label: "Plain text, one item per line" },
 ];
 const mapped = new Set<Format>(["csv", "tsv", "jsonl"]);
