@@ -12,6 +12,7 @@ import { handleScore } from "@/worker/handlers/score";
 import { handleScoreChunk } from "@/worker/handlers/score-chunk";
 import { handleTrain } from "@/worker/handlers/train";
 import { runJob, type JobHandler } from "@/worker/run-job";
+import { scheduleJobRunSweep } from "@/worker/schedule-job-run-sweep";
 
 function route<J extends JobDefinition>(definition: J, handler: JobHandler<J>) {
   return { definition, handler };
@@ -40,6 +41,8 @@ export async function startWorker(options: {
   connectionString: string;
   concurrency: number;
   pollingSeconds: number;
+  /** How often this worker ends job runs that pg-boss gave up on without their handler finishing (default 60). */
+  sweepSeconds?: number;
   log?: (line: string) => void;
 }): Promise<RunningWorker> {
   const log = options.log ?? ((line) => console.log(line));
@@ -57,6 +60,8 @@ export async function startWorker(options: {
   });
   await boss.start();
   await ensureQueues(boss);
+  // Before taking new jobs, end the runs that a previous worker left running when it died (and then periodically).
+  const sweep = await scheduleJobRunSweep(options.db, { everySeconds: options.sweepSeconds ?? 60, log });
   for (const { definition, handler } of routes) {
     for (let i = 0; i < options.concurrency; i++) {
       await boss.work<{ jobRunId: string; version: number; data: unknown }>(
@@ -86,6 +91,7 @@ export async function startWorker(options: {
   return {
     boss,
     async stop() {
+      await sweep.stop();
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     },
   };

@@ -2,9 +2,13 @@ import PgBoss from "pg-boss";
 import { requireDatabaseUrl } from "@/env";
 import { allJobs } from "@/server/jobs/job-definitions";
 
+/** pg-boss's schema (its default, named here because the job-run sweep reads pg-boss's own tables). */
+export const BOSS_SCHEMA = "pgboss";
+
 export function createBoss(connectionString: string, options: { worker: boolean; pollingSeconds?: number }) {
   return new PgBoss({
     connectionString,
+    schema: BOSS_SCHEMA,
     application_name: options.worker ? "margin-worker" : "margin-web",
     max: options.worker ? 6 : 3,
     // Only workers run pg-boss's maintenance and cron; web replicas just enqueue.

@@ -1,0 +1,45 @@
+import type { Db } from "@/server/db";
+import { reconcileJobRuns } from "@/server/domain/jobs/reconcile-job-runs";
+
+export interface JobRunSweep {
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the job-run sweep now and then every `everySeconds` (±20 % jitter, so that workers started together do not
+ * sweep in step). Every worker runs its own timer rather than one pg-boss cron job: the sweep is one idempotent
+ * statement, and it keeps working when pg-boss's own delivery is what went wrong.
+ */
+export async function scheduleJobRunSweep(db: Db, options: { everySeconds: number; log: (line: string) => void }): Promise<JobRunSweep> {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+
+  const sweep = async () => {
+    try {
+      for (const run of await reconcileJobRuns(db)) {
+        options.log(`[worker] job sweep: ${run.type} ${run.id} ${run.state}: ${run.reason}`);
+      }
+    } catch (error) {
+      options.log(`[worker] job sweep failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  const next = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = sweep().then(next);
+    }, options.everySeconds * 1000 * (0.8 + 0.4 * Math.random()));
+    timer.unref();
+  };
+
+  running = sweep();
+  await running;
+  next();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
