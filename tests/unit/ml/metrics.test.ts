@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compareClassifiers, mcnemarExact } from "@/ml/compare-classifiers";
 import { evaluateSingleLabel, expectedCalibrationError, logLoss } from "@/ml/metrics";
+import { multiLabelMacroF1Diff } from "@/ml/multi-label-bootstrap";
 import { evaluateMultiLabel } from "@/ml/multi-label-metrics";
 import { averagePrecision, precisionRecallCurve, thresholdForTarget } from "@/ml/precision-recall-curve";
 import { expectClose } from "../../helpers/expect-close";
@@ -98,5 +99,35 @@ describe("compareClassifiers", () => {
     const again = compareClassifiers(y, a, b, ["p", "q", "r"], { seed: 1, resamples: 200 });
     expect(again.macroF1Diff.ci95).toEqual(cmp.macroF1Diff.ci95);
     expectClose(cmp.perClass[0]!.f1Delta, cmp.perClass[0]!.f1B - cmp.perClass[0]!.f1A, { abs: 1e-12 });
+  });
+});
+
+describe("multiLabelMacroF1Diff", () => {
+  // 40 rows, 3 labels: A misses label 2 on every row that has it, B gets everything right but one false positive.
+  const n = 40, K = 3;
+  const Y = new Uint8Array(n * K), YA = new Uint8Array(n * K), YB = new Uint8Array(n * K);
+  for (let i = 0; i < n; i++) {
+    Y[i * K + (i % 3)] = 1;
+    if (i % 5 === 0) Y[i * K + 2] = 1;
+    for (let k = 0; k < K; k++) YB[i * K + k] = Y[i * K + k]!;
+    for (let k = 0; k < 2; k++) YA[i * K + k] = Y[i * K + k]!;
+  }
+  YB[0 * K + 1] = 1;
+  const names = ["x", "y", "z"];
+
+  it("estimates the difference evaluateMultiLabel reports, inside its own bootstrap interval", () => {
+    const d = multiLabelMacroF1Diff(Y, YA, YB, n, K, { seed: 3, resamples: 500 });
+    const expected = evaluateMultiLabel(Y, YB, n, names).macro.f1 - evaluateMultiLabel(Y, YA, n, names).macro.f1;
+    expectClose(d.estimate, expected, { abs: 1e-12 });
+    expect(d.estimate).toBeGreaterThan(0.2);
+    expect(d.ci95[0]).toBeLessThanOrEqual(d.estimate);
+    expect(d.ci95[1]).toBeGreaterThanOrEqual(d.estimate);
+    expect(d.ci95[0]).toBeGreaterThan(0); // B is better on every resample that contains a row with label z
+    expect(multiLabelMacroF1Diff(Y, YA, YB, n, K, { seed: 3, resamples: 500 })).toEqual(d);
+  });
+
+  it("gives zero, with a zero-width interval, for identical predictions", () => {
+    const d = multiLabelMacroF1Diff(Y, YA, YA, n, K, { seed: 1, resamples: 200 });
+    expect(d).toEqual({ estimate: 0, ci95: [0, 0], resamples: 200 });
   });
 });

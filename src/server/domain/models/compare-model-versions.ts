@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { compareClassifiers, mcnemarExact } from "@/ml/compare-classifiers";
+import { multiLabelMacroF1Diff } from "@/ml/multi-label-bootstrap";
 import { evaluateMultiLabel } from "@/ml/multi-label-metrics";
 import type { Db } from "@/server/db";
 import { predictWithVersion } from "@/server/domain/models/predict-with-version";
@@ -89,7 +90,7 @@ export async function compareModelVersions(db: Db, input: z.input<typeof compare
         return { label: row.label, precisionA: row.precision, precisionB: other.precision, recallA: row.recall, recallB: other.recall, f1A: row.f1, f1B: other.f1, f1Delta: other.f1 - row.f1 };
       }),
       mcnemar: { b: bCount, c: cCount, pValue: mcnemarExact(bCount, cCount) },
-      macroF1Diff: null,
+      macroF1Diff: multiLabelMacroF1Diff(Y, YA, YB, items.length, K, { seed: a * 7919 + b }),
       disagreementRows,
     };
   }
