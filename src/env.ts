@@ -35,6 +35,8 @@ const schema = z.object({
   TRAIN_THREADS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).max(64).optional()),
   // Pools with more item ids than this are scored in chunk jobs that all workers share.
   SCORE_CHUNK_SIZE: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
+  // An active zero-shot LLM version ranks a seeded random sample of this many unlabeled items (LLM calls each).
+  ZERO_SHOT_SCORE_ITEMS: z.coerce.number().int().min(0).max(1_000_000).default(500),
   IMPORT_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(100_000).default(2048),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   API_MAX_TEXTS_PER_REQUEST: z.coerce.number().int().min(1).max(10_000).default(256),

@@ -106,8 +106,15 @@ describe("the active-learning loop", () => {
     expect(comparison.macroF1Diff!.ci95[1]).toBeGreaterThanOrEqual(0);
     for (const d of comparison.disagreements) expect(d.predictedA).not.toEqual(d.predictedB);
 
+    // Rolling back to v1 after new texts arrived: v1 scores just the items it has not seen, so the queue ranks them.
+    const arrived = await addItems(testDb.db, project.id, ["Late item: the central bank raised rates again", "Late item: a new phone chip", "Late item: the match went to penalties"]);
+    const rolledBack = new Date();
     await adminApi.models.activate.mutate({ modelVersionId: v1!.id });
     expect((await adminApi.projects.get.query({ projectId: project.id })).activeModelVersionId).toBe(v1!.id);
+    const catchUp = await waitForJob("score", project.id, rolledBack);
+    expect(catchUp.payload).toMatchObject({ data: { modelVersionId: v1!.id, missingOnly: true } });
+    expect(catchUp.result).toMatchObject({ scored: 3 });
+    expect(await testDb.db.prediction.count({ where: { modelVersionId: v1!.id, itemId: { in: arrived } } })).toBe(3);
     await adminApi.models.activate.mutate({ modelVersionId: v2!.id });
     expect((await adminApi.projects.get.query({ projectId: project.id })).activeModelVersionId).toBe(v2!.id);
 

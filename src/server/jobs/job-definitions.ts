@@ -32,7 +32,12 @@ export const scoreJob = defineJob({
   name: "score",
   title: "Score the pool",
   version: 1,
-  payload: z.object({ projectId: z.number().int().positive(), modelVersionId: z.number().int().positive() }),
+  payload: z.object({
+    projectId: z.number().int().positive(),
+    modelVersionId: z.number().int().positive(),
+    /** Score only items the version has no prediction for (a re-activated version catching up on new items). */
+    missingOnly: z.boolean().optional(),
+  }),
   retryLimit: 3,
   retryDelaySeconds: 5,
   expireInSeconds: 3600,
@@ -49,6 +54,7 @@ export const scoreChunkJob = defineJob({
     fromId: z.number().int().min(0),
     toId: z.number().int().min(0),
     parentJobRunId: z.uuid(),
+    missingOnly: z.boolean().optional(),
   }),
   retryLimit: 3,
   retryDelaySeconds: 5,

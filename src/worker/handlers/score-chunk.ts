@@ -2,8 +2,8 @@ import { scoreItemRange } from "@/server/domain/scoring/score-item-range";
 import type { scoreChunkJob } from "@/server/jobs/job-definitions";
 import type { JobHandler } from "@/worker/run-job";
 
-export const handleScoreChunk: JobHandler<typeof scoreChunkJob> = async ({ modelVersionId, fromId, toId }, ctx) => {
-  const { scored } = await scoreItemRange(ctx.db, modelVersionId, fromId, toId, (done) => ctx.progress(done, toId - fromId + 1));
+export const handleScoreChunk: JobHandler<typeof scoreChunkJob> = async ({ modelVersionId, fromId, toId, missingOnly }, ctx) => {
+  const { scored } = await scoreItemRange(ctx.db, modelVersionId, fromId, toId, (done) => ctx.progress(done, toId - fromId + 1), { missingOnly });
   await ctx.log(`Scored ${scored} items with ids ${fromId}–${toId}`);
   return { scored };
 };

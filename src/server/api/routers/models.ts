@@ -17,7 +17,7 @@ export const modelsRouter = router({
   get: authedProcedure.input(versionId).query(({ ctx, input }) => getModelVersion(ctx.db, input.modelVersionId)),
   learningCurve: authedProcedure.input(projectId).query(({ ctx, input }) => learningCurve(ctx.db, input.projectId)),
   train: adminProcedure.input(projectId).mutation(async ({ ctx, input }) => requestTraining(ctx.db, await boss(), input.projectId, ctx.user.id)),
-  activate: adminProcedure.input(versionId).mutation(({ ctx, input }) => activateModelVersion(ctx.db, input.modelVersionId, ctx.user.id)),
+  activate: adminProcedure.input(versionId).mutation(async ({ ctx, input }) => activateModelVersion(ctx.db, await boss(), input.modelVersionId, ctx.user.id)),
   compare: adminProcedure.input(compareModelVersionsInput).query(({ ctx, input }) => compareModelVersions(ctx.db, input)),
   classify: authedProcedure.input(classifyTextsInput).mutation(({ ctx, input }) => classifyTexts(ctx.db, input)),
 });

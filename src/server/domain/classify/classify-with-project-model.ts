@@ -5,6 +5,8 @@ import { AppError } from "@/server/errors";
 import { embedTexts } from "@/server/domain/classify/embed-texts";
 import { featurizerFor } from "@/server/domain/classify/featurizer-for";
 import { predictTexts, type TextPrediction } from "@/server/domain/classify/predict-texts";
+import { contentHash } from "@/server/domain/items/content-hash";
+import { predictWithVersion } from "@/server/domain/models/predict-with-version";
 
 export interface ProjectClassification {
   modelVersion: { id: number; number: number; featurizerId: string };
@@ -52,6 +54,7 @@ export async function classifyWithProjectModel(db: Db, input: { projectId: numbe
     );
   }
   if (version.status !== "ready" || !version.artifact) throw new AppError("PRECONDITION_FAILED", `Model version v${version.number} is ${version.status}, not ready`);
+  if (version.kind === "llm_zero_shot") return classifyZeroShot(db, version, input.texts);
   const model = parsedArtifact(version.id, version.artifact);
   const featurizer = await featurizerFor(version.featurizerId);
   if (featurizer.dim !== model.dim) throw new AppError("PRECONDITION_FAILED", `Featurizer ${version.featurizerId} gives ${featurizer.dim}-d vectors; v${version.number} expects ${model.dim}`);
@@ -61,5 +64,24 @@ export async function classifyWithProjectModel(db: Db, input: { projectId: numbe
     task: model.task,
     classes: model.classes,
     predictions: predictTexts(model, input.texts, vectors),
+  };
+}
+
+/** A zero-shot LLM version answers through the chat model (cached); its probabilities are the stated confidences. */
+async function classifyZeroShot(db: Db, version: Parameters<typeof predictWithVersion>[1], texts: string[]): Promise<ProjectClassification> {
+  const result = await predictWithVersion(db, version, texts.map((text) => ({ text, contentHash: contentHash(text) })));
+  const names = new Map((await db.labelClass.findMany({ where: { id: { in: result.classIds } }, select: { id: true, name: true } })).map((c) => [c.id, c.name]));
+  const classes = result.classIds.map((id) => names.get(id) ?? String(id));
+  const multiLabel = Boolean((version.params as { multiLabel?: boolean }).multiLabel);
+  const K = classes.length;
+  return {
+    modelVersion: { id: version.id, number: version.number, featurizerId: version.featurizerId },
+    task: multiLabel ? "multi-label" : "single-label",
+    classes,
+    predictions: texts.map((data, i) => {
+      const predicted = result.predicted[i]!.map((id) => names.get(id) ?? String(id));
+      const probabilities = Object.fromEntries(classes.map((name, k) => [name, Math.round(result.probabilities[i * K + k]! * 1e6) / 1e6]));
+      return multiLabel ? { data, prediction: predicted, probabilities } : { data, prediction: predicted[0]!, probabilities, unsure: false };
+    }),
   };
 }

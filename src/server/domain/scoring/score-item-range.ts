@@ -10,7 +10,7 @@ import { AppError } from "@/server/errors";
 // Rows per round trip: bounds memory (two batches of n × dim floats in flight) whatever the size of the range.
 const BATCH = 10_000;
 
-const strategyFor = {
+export const strategyFor = {
   margin: "margin",
   margin_diversity: "margin",
   least_confidence: "least-confidence",
@@ -26,9 +26,17 @@ interface VersionParams {
 /**
  * Scores every item of a project whose id lies in [fromId, toId] with a model version: probabilities, predicted
  * classes, uncertainty (margin), queue priority under the project's strategy and, for flagged human labels, the
- * likely-mislabeled score. Writes are insert-if-absent, so a retried or duplicated chunk scores each item once.
+ * likely-mislabeled score. Writes are insert-if-absent, so a retried or duplicated chunk scores each item once;
+ * `missingOnly` skips reading the items the version has already scored.
  */
-export async function scoreItemRange(db: Db, modelVersionId: number, fromId: number, toId: number, onProgress?: (done: number) => Promise<void>) {
+export async function scoreItemRange(
+  db: Db,
+  modelVersionId: number,
+  fromId: number,
+  toId: number,
+  onProgress?: (done: number) => Promise<void>,
+  options: { missingOnly?: boolean } = {},
+) {
   const version = await db.modelVersion.findUnique({ where: { id: modelVersionId }, include: { project: true } });
   if (!version) throw new AppError("NOT_FOUND", `Model version ${modelVersionId} does not exist`);
   if (version.kind !== "logistic_regression" || !version.artifact) throw new AppError("PRECONDITION_FAILED", `Version ${version.number} has no classifier to score with`);
@@ -42,7 +50,7 @@ export async function scoreItemRange(db: Db, modelVersionId: number, fromId: num
 
   // The next batch is read while this one is scored and written: the database works while Node computes.
   const read = (from: number) => {
-    const pending = from > toId ? Promise.resolve(null) : readItemVectors(db, featurizer, version.projectId, from, toId, BATCH);
+    const pending = from > toId ? Promise.resolve(null) : readItemVectors(db, featurizer, version.projectId, from, toId, BATCH, { unscoredBy: options.missingOnly ? modelVersionId : undefined });
     pending.catch(() => undefined); // awaited below; a failure surfaces there, not as an unhandled rejection
     return pending;
   };
