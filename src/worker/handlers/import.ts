@@ -1,6 +1,7 @@
 import type { Prisma } from "@/generated/prisma/client";
 import { getUpload, uploadChunks } from "@/server/domain/imports/read-upload";
 import { runImport } from "@/server/domain/imports/run-import";
+import { queueNewItemWork } from "@/server/domain/scoring/queue-new-item-work";
 import type { importJob } from "@/server/jobs/job-definitions";
 import { pgPool } from "@/server/pg-pool";
 import type { JobHandler } from "@/worker/run-job";
@@ -12,6 +13,8 @@ export const handleImport: JobHandler<typeof importJob> = async ({ projectId, up
     await ctx.log("Already imported by an earlier attempt");
     return upload.result as Prisma.InputJsonValue;
   }
+  // Ids only grow: items this import adds have ids above the largest one now.
+  const [{ maxId } = { maxId: 0 }] = await ctx.db.$queryRaw<{ maxId: number }[]>`SELECT coalesce(max(id), 0)::int AS "maxId" FROM item WHERE project_id = ${projectId}`;
   const total = Number(upload.byteSize);
   let bytes = 0;
   await ctx.progress(0, total);
@@ -29,6 +32,10 @@ export const handleImport: JobHandler<typeof importJob> = async ({ projectId, up
   });
   if (report.committed) {
     await ctx.log(`Imported ${report.imported.items.toLocaleString("en")} items (${report.imported.labeled.toLocaleString("en")} labeled); ${report.errorCount.toLocaleString("en")} rows skipped`);
+    if (report.imported.items > 0) {
+      const next = await queueNewItemWork(ctx.db, ctx.boss, projectId, maxId + 1, upload.createdById);
+      await ctx.log(next.type === "score" ? "Queued scoring of the new items with the active version" : "Queued embedding of the new items");
+    }
   } else {
     await ctx.log(`Nothing imported: ${report.rolledBackBecause ?? "no valid rows"}`, "error");
   }

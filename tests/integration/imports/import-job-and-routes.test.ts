@@ -65,6 +65,18 @@ describe("upload route, preview and the import job", () => {
       expect(done.progress).toBe(1);
       expect(done.result as unknown as ImportReport).toMatchObject({ committed: true, imported: { items: 30_000, labeled: 30_000 } });
       expect(done.logs.map((l) => l.message)).toContain("Imported 30,000 items (30,000 labeled); 0 rows skipped");
+      // No active version yet: the new items are embedded now, so the first training does not wait for them.
+      expect(done.logs.map((l) => l.message)).toContain("Queued embedding of the new items");
+      const embed = await waitFor(
+        () => testDb.db.jobRun.findFirstOrThrow({ where: { projectId: project.id, type: "embed" } }),
+        (r) => r.state === "completed" || r.state === "failed",
+      );
+      expect([embed.state, embed.result]).toEqual(["completed", { embedded: 30_000 }]);
+      const { DEFAULT_FEATURIZER_ID } = await import("@/server/featurizers/create-featurizer");
+      const [{ cached }] = await testDb.db.$queryRaw<{ cached: number }[]>`
+        SELECT count(*)::int AS cached FROM item i JOIN embedding_cache e ON e.content_hash = i.content_hash AND e.featurizer_id = ${DEFAULT_FEATURIZER_ID}
+        WHERE i.project_id = ${project.id}`;
+      expect(cached).toBe(30_000);
     } finally {
       await worker.stop();
     }
