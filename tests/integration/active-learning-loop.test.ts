@@ -120,6 +120,9 @@ describe("the active-learning loop", () => {
 
     const curve = await adminApi.models.learningCurve.query({ projectId: project.id });
     expect(curve.points.map((p) => p.number)).toEqual([1, 2]);
+    expect(curve.axis).toBe("human");
+    expect(curve.points.map((p) => p.labels)).toEqual(curve.points.map((p) => p.humanLabels));
+    expect(curve.points[1]!.labels).toBeGreaterThan(curve.points[0]!.labels);
 
     const playground = await api.models.classify.mutate({ projectId: project.id, texts: ["The striker scored twice as the home team won the cup final", "Shares fell after the bank cut its profit forecast"] });
     expect(playground.results.map((r) => r.prediction[0])).toEqual(["Sports", "Business"]);

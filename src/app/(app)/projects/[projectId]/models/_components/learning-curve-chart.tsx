@@ -6,14 +6,15 @@ import { percent } from "../../_components/format-metric";
 
 type Point = RouterOutputs["models"]["learningCurve"]["points"][number];
 
-/** Labels used → test macro-F1, one dot per version; the summary sentence is what screen readers get. */
-export function LearningCurveChart({ points }: { points: Point[] }) {
+/** Human labels used → test macro-F1, one dot per version; the summary sentence is what screen readers get. */
+export function LearningCurveChart({ points, axis }: { points: Point[]; axis: "human" | "all" }) {
   const first = points[0]!;
   const last = points[points.length - 1]!;
+  const unit = axis === "human" ? "human labels" : "labels";
   const summary =
     points.length === 1
-      ? `One version so far: test macro-F1 ${percent(first.macroF1)} with ${first.labels} labels.`
-      : `Test macro-F1 went from ${percent(first.macroF1)} with ${first.labels} labels (v${first.number}) to ${percent(last.macroF1)} with ${last.labels} labels (v${last.number}) over ${points.length} versions.`;
+      ? `One version so far: test macro-F1 ${percent(first.macroF1)} with ${first.labels} ${unit}.`
+      : `Test macro-F1 went from ${percent(first.macroF1)} with ${first.labels} ${unit} (v${first.number}) to ${percent(last.macroF1)} with ${last.labels} ${unit} (v${last.number}) over ${points.length} versions.`;
   const data = points.map((p) => ({ labels: p.labels, f1: p.macroF1 * 100, number: p.number, testItems: p.testItems }));
   return (
     <figure>
@@ -26,7 +27,7 @@ export function LearningCurveChart({ points }: { points: Point[] }) {
               type="number"
               domain={["dataMin", "dataMax"]}
               tick={{ fontSize: 12, fill: "#52525b" }}
-              label={{ value: "Labels used for training", position: "insideBottom", offset: -12, fontSize: 12, fill: "#52525b" }}
+              label={{ value: axis === "human" ? "Human labels used for training" : "Labels used for training", position: "insideBottom", offset: -12, fontSize: 12, fill: "#52525b" }}
               allowDecimals={false}
             />
             <YAxis
@@ -39,7 +40,7 @@ export function LearningCurveChart({ points }: { points: Point[] }) {
               formatter={(value) => [`${Number(value).toFixed(1)}%`, "Test macro-F1"]}
               labelFormatter={(label, payload) => {
                 const p = payload?.[0]?.payload as { number: number; testItems: number } | undefined;
-                return p ? `v${p.number} · ${label} labels · ${p.testItems} test items` : `${label} labels`;
+                return p ? `v${p.number} · ${label} ${unit} · ${p.testItems} test items` : `${label} ${unit}`;
               }}
             />
             <Line type="linear" dataKey="f1" stroke="#4f46e5" strokeWidth={2} dot={{ r: 4, fill: "#4f46e5" }} activeDot={{ r: 6 }} isAnimationActive={false} />

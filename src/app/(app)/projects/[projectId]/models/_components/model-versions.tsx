@@ -106,7 +106,7 @@ export function ModelVersions({ projectId, isAdmin }: { projectId: number; isAdm
           <EmptyState title="No points yet">Each trained version with labeled test items adds a point: labels used → test macro-F1.</EmptyState>
         ) : (
           <div className="space-y-3">
-            <LearningCurveChart points={curve.data.points} />
+            <LearningCurveChart points={curve.data.points} axis={curve.data.axis} />
             <p className="text-sm text-zinc-700">{curve.data.signal.message}</p>
           </div>
         )}
