@@ -30,6 +30,11 @@ function fraction(value: string): number {
   if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError("must be between 0 and 1");
   return n;
 }
+function target(value: string): number {
+  const n = Number(value);
+  if (!(n >= 0.5 && n <= 0.999)) throw new InvalidArgumentError("must be between 0.5 and 0.999");
+  return n;
+}
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 const program = new Command("margin")
@@ -47,6 +52,8 @@ program
   .option("--generate <n>", "generate n examples per class with the LLM configured by LLM_BASE_URL/LLM_API_KEY/LLM_CHAT_MODEL", positiveInt)
   .option("--seed <n>", "seed of --generate: the same seed asks the LLM the same questions", nonNegativeInt, 1)
   .option("--featurizer <id>", "featurizer id (default: glove-sif-200@1)")
+  .option("--target-precision <p>", "per-class thresholds reaching this cross-validated precision (0.5–0.999); below: unsure", target)
+  .option("--target-recall <r>", "per-class thresholds reaching this cross-validated recall (0.5–0.999)", target)
   .option("-v, --verbose", "print what is being trained")
   .action((options) => trainCommand(options, err));
 

@@ -78,6 +78,13 @@ describe("margin CLI, end to end in a subprocess", { timeout: 300_000 }, () => {
     expect(evaluation.code).toBe(0);
     expect(evaluation.stdout).toMatch(/^class\s+precision\s+recall\s+f1\s+support\n/);
     expect(evaluation.stdout).toMatch(/accuracy \d\.\d{3} {2}\(2 texts, 2 classes\)/);
+
+    // Lamini's calibration step: thresholds that reach a precision on cross-validated predictions.
+    const strictModel = path.join(dir, "strict.json");
+    const strict = await margin(["train", "--data", path.resolve(import.meta.dirname, "../fixtures/ag-news-2000.jsonl"), "--target-precision", "0.95", "--save", strictModel]);
+    expect(strict.code).toBe(0);
+    const strictSaved = JSON.parse(await readFile(strictModel, "utf8")) as { classifier: { thresholdPolicy: unknown; thresholds: string } };
+    expect(strictSaved.classifier.thresholdPolicy).toEqual({ kind: "target-precision", target: 0.95 });
   });
 
   it("generates examples per class with the configured LLM (Lamini's three phases), trains on them and classifies", async () => {
@@ -160,6 +167,8 @@ describe("margin CLI, end to end in a subprocess", { timeout: 300_000 }, () => {
     expect(generate.code).toBe(2);
     expect(generate.stderr).toMatch(/^margin: --generate needs an LLM: set LLM_CHAT_MODEL and either LLM_BASE_URL .* or LLM_API_KEY/);
     expect((await margin(["train", "--class", "a: x"])).code).toBe(2);
+    const badTarget = await margin(["train", "--class", "a: x", "--class", "b: y", "--save", "m.json", "--target-precision", "1.5"]);
+    expect(badTarget).toMatchObject({ code: 2, stderr: expect.stringContaining("must be between 0.5 and 0.999") });
     const noDb = await margin(["export", "--project", "x"], { DATABASE_URL: "" });
     expect(noDb).toMatchObject({ code: 2, stderr: expect.stringContaining("DATABASE_URL is not set") });
   });

@@ -63,5 +63,27 @@ describe("model version pages' data", () => {
     const bins = detail.metrics!.calibration!;
     expect(bins).toHaveLength(10);
     expect(bins.reduce((s, b) => s + b.count, 0)).toBe(n);
+
+    // An admin asks for 95% precision: the next version's thresholds come from its cross-validated PR curves, and
+    // predictions below them are "unsure" in the playground, the API and the test metrics.
+    const { updateProject } = await import("@/server/domain/projects/update-project");
+    const { classifyTexts } = await import("@/server/domain/models/classify-texts");
+    await expect(updateProject(testDb.db, project.id, { decisionTarget: { metric: "precision", value: 1.2 } }, null)).rejects.toThrow(/below 100%/);
+    await updateProject(testDb.db, project.id, { decisionTarget: { metric: "precision", value: 0.95 } }, null);
+    const strict = await trainModelVersion(testDb.db, boss, project.id, { hooks });
+    const artifact = strict.artifact as { thresholdPolicy: { kind: string; target: number }; thresholds: number[] };
+    expect(artifact.thresholdPolicy).toEqual({ kind: "target-precision", target: 0.95 });
+    const strictDetail = await getModelVersion(testDb.db, strict.id);
+    const thresholds = strictDetail.metrics!.prCurves!.map((c) => c.threshold);
+    expect(thresholds.some((t) => t > 0.3)).toBe(true);
+    expect(strictDetail.metrics!.test!.unsureRate).toBeGreaterThan(0);
+    const texts = rows.slice(200, 260).map((r) => r.text);
+    const results = (await classifyTexts(testDb.db, { projectId: project.id, modelVersionId: strict.id, texts })).results;
+    expect(results.some((r) => r.unsure)).toBe(true);
+    // Back to the defaults: no class threshold, nothing unsure.
+    await updateProject(testDb.db, project.id, { decisionTarget: null }, null);
+    const plain = await trainModelVersion(testDb.db, boss, project.id, { hooks });
+    expect((plain.artifact as { thresholdPolicy: { kind: string } }).thresholdPolicy).toEqual({ kind: "default" });
+    expect((await testDb.db.project.findUniqueOrThrow({ where: { id: project.id } })).thresholdMetric).toBeNull();
   });
 });

@@ -15,6 +15,8 @@ export interface TrainOptions {
   generate?: number;
   seed?: number;
   featurizer?: string;
+  targetPrecision?: number;
+  targetRecall?: number;
   verbose?: boolean;
 }
 
@@ -34,6 +36,8 @@ function splitSpec(spec: string, flag: string): [string, string] {
  */
 export async function trainCommand(options: TrainOptions, log: (line: string) => void) {
   // Checked first: a missing LLM is a setup error, reported before files are read or GloVe is loaded.
+  if (options.targetPrecision !== undefined && options.targetRecall !== undefined) throw new CliError("Give --target-precision or --target-recall, not both");
+  const target = options.targetPrecision !== undefined ? { precision: options.targetPrecision } : options.targetRecall !== undefined ? { recall: options.targetRecall } : undefined;
   const llmConfig = options.generate !== undefined ? requireCliLlmConfig() : undefined;
   const prompts: Record<string, string> = {};
   const order: string[] = [];
@@ -95,7 +99,7 @@ export async function trainCommand(options: TrainOptions, log: (line: string) =>
     for (const c of order) log(`  ${c}: ${examples.get(c)?.length ?? 0} example(s)${prompts[c] ? " incl. its prompt" : ""}`);
   }
   const X = await featurizer.embed(rows.map((r) => r.text));
-  const { model } = trainClassifier(X, rows.length, featurizer.dim, order, targets, { featurizerId: featurizer.id, seed: 0 });
+  const { model } = trainClassifier(X, rows.length, featurizer.dim, order, targets, { featurizerId: featurizer.id, seed: 0, target });
   await saveCliModel(options.save, model, prompts);
   const cv = model.metrics.crossValidated as { accuracy?: number; macro?: { f1: number } } | undefined;
   log(`Saved ${options.save}: ${K} classes, ${rows.length} examples${cv?.macro ? `, cross-validated macro-F1 ${cv.macro.f1.toFixed(3)}` : ""}`);

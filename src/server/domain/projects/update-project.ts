@@ -15,7 +15,9 @@ export async function updateProject(db: Db, projectId: number, input: UpdateProj
   }
   return db.$transaction(async (tx) => {
     await getProject(tx, projectId);
-    const project = await tx.project.update({ where: { id: projectId }, data });
+    const { decisionTarget, ...settings } = data;
+    const target = decisionTarget === undefined ? {} : { thresholdMetric: decisionTarget?.metric ?? null, thresholdTarget: decisionTarget?.value ?? null };
+    const project = await tx.project.update({ where: { id: projectId }, data: { ...settings, ...target } });
     await recordAudit(tx, { projectId, userId: actorId, action: "project.update", entityType: "project", entityId: projectId, data });
     return project;
   });

@@ -62,12 +62,21 @@ function strataOf(t: Targets, n: number, K: number): Int32Array {
  */
 export function fitClassifier(
   X: Float32Array, n: number, d: number, classes: string[], targets: Targets,
-  options: { featurizerId: string; seed: number; warmStart?: ClassifierModel; warmStartCalibration?: Calibration | null; warmStartVersionId?: number | null },
+  options: {
+    featurizerId: string;
+    seed: number;
+    warmStart?: ClassifierModel;
+    warmStartCalibration?: Calibration | null;
+    warmStartVersionId?: number | null;
+    /** Per-class decision thresholds that reach this precision or recall on the out-of-fold predictions. */
+    target?: { precision: number } | { recall: number };
+  },
 ): FitResult {
   const K = classes.length;
-  const { warmStart, warmStartCalibration: inherited } = options;
+  const { warmStart, warmStartCalibration: inherited, target } = options;
   const sameClasses = warmStart !== undefined && warmStart.classes.length === K && warmStart.classes.every((c, k) => c === classes[k]);
-  if (warmStart && sameClasses && inherited && n > INHERIT_MIN_ROWS && Math.abs(n - inherited.trainRows) < inherited.trainRows * RECALIBRATE_GROWTH) {
+  const samePolicy = warmStart !== undefined && samePolicyAs(warmStart.thresholdPolicy, target);
+  if (warmStart && sameClasses && samePolicy && inherited && n > INHERIT_MIN_ROWS && Math.abs(n - inherited.trainRows) < inherited.trainRows * RECALIBRATE_GROWTH) {
     const final = trainLogisticRegression(X, n, d, classes, targets, { warmStart, parallel: trainingParallelism(n, d, K) });
     return {
       model: {
@@ -87,7 +96,7 @@ export function fitClassifier(
     };
   }
   if (n <= CALIBRATION_ROWS) {
-    const { model, oofProba } = trainClassifier(X, n, d, classes, targets, { featurizerId: options.featurizerId, seed: options.seed, warmStart, parallel: trainingParallelism(n, d, K) });
+    const { model, oofProba } = trainClassifier(X, n, d, classes, targets, { featurizerId: options.featurizerId, seed: options.seed, warmStart, target, parallel: trainingParallelism(n, d, K) });
     const folds = (model.metrics.folds as number | undefined) ?? 0;
     return { model, oof: oofProba ? { proba: oofProba, rows: Int32Array.from({ length: n }, (_, i) => i) } : null, calibration: folds >= 2 ? { trainRows: n, rows: n, fromVersionId: null } : null };
   }
@@ -96,7 +105,7 @@ export function fitClassifier(
   const part = stratifiedFolds(strataOf(targets, n, K), parts, options.seed);
   const sample = Int32Array.from({ length: n }, (_, i) => i).filter((i) => part[i] === 0);
   const calibrated = trainClassifier(rowsOf(X, d, sample), sample.length, d, classes, subsetTargets(targets, sample, K), {
-    featurizerId: options.featurizerId, seed: options.seed, warmStart, folds: 3, parallel: trainingParallelism(sample.length, d, K),
+    featurizerId: options.featurizerId, seed: options.seed, warmStart, target, folds: 3, parallel: trainingParallelism(sample.length, d, K),
   });
   const final = trainLogisticRegression(X, n, d, classes, targets, { warmStart: warmStart ?? calibrated.model, parallel: trainingParallelism(n, d, K) });
   const folds = (calibrated.model.metrics.folds as number | undefined) ?? 0;
@@ -117,4 +126,10 @@ export function fitClassifier(
     oof: calibrated.oofProba ? { proba: calibrated.oofProba, rows: sample } : null,
     calibration: folds >= 2 ? { trainRows: n, rows: sample.length, fromVersionId: null } : null,
   };
+}
+
+/** Whether a model's thresholds were chosen for this target (an inherited calibration must have been). */
+function samePolicyAs(policy: ClassifierModel["thresholdPolicy"], target: { precision: number } | { recall: number } | undefined): boolean {
+  if (!target) return policy.kind === "default";
+  return "precision" in target ? policy.kind === "target-precision" && policy.target === target.precision : policy.kind === "target-recall" && policy.target === target.recall;
 }

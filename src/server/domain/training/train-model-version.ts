@@ -93,6 +93,7 @@ export async function trainModelVersion(db: Db, boss: PgBoss, projectId: number,
     warmStart,
     warmStartCalibration: previous?.calibration ?? null,
     warmStartVersionId: previous?.id ?? null,
+    target: project.thresholdMetric && project.thresholdTarget !== null ? ({ [project.thresholdMetric]: project.thresholdTarget } as { precision: number } | { recall: number }) : undefined,
   });
   const calibrationNote = !calibration
     ? "uncalibrated"

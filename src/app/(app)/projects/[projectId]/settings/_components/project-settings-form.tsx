@@ -30,6 +30,8 @@ type Form = {
   queueRandomShare: string;
   leaseMinutes: string;
   annotationOverlap: string;
+  targetMetric: "" | "precision" | "recall";
+  targetPercent: string;
 };
 
 export function ProjectSettingsForm({ projectId }: { projectId: number }) {
@@ -64,6 +66,8 @@ export function ProjectSettingsForm({ projectId }: { projectId: number }) {
       queueRandomShare: String(Math.round(p.queueRandomShare * 100)),
       leaseMinutes: String(Math.round(p.leaseSeconds / 60)),
       annotationOverlap: String(p.annotationOverlap),
+      targetMetric: p.thresholdMetric ?? "",
+      targetPercent: p.thresholdTarget === null ? "90" : String(Math.round(p.thresholdTarget * 1000) / 10),
     });
   }, [project.data, form]);
 
@@ -90,6 +94,7 @@ export function ProjectSettingsForm({ projectId }: { projectId: number }) {
         queueRandomShare: Number(form.queueRandomShare) / 100,
         leaseSeconds: Math.round(Number(form.leaseMinutes) * 60),
         annotationOverlap: Number(form.annotationOverlap),
+        decisionTarget: form.targetMetric === "" ? null : { metric: form.targetMetric, value: Number(form.targetPercent) / 100 },
       },
     });
   };
@@ -139,6 +144,26 @@ export function ProjectSettingsForm({ projectId }: { projectId: number }) {
               {featurizers.data && !featurizers.data.some((f) => f.id === form.featurizerId) ? <option value={form.featurizerId}>{form.featurizerId} (not available here)</option> : null}
             </SelectField>
           </div>
+          <SelectField
+            label="Decision thresholds"
+            value={form.targetMetric}
+            onChange={(e) => set("targetMetric", e.target.value as Form["targetMetric"])}
+            hint="With a target, each class gets the threshold that reaches it on cross-validated predictions; below it a prediction is shown as unsure. From the next training on."
+          >
+            <option value="">Default: the likeliest class{project.data?.taskType === "multilabel" ? " (0.5 per label)" : ""}</option>
+            <option value="precision">Reach a target precision</option>
+            <option value="recall">Reach a target recall</option>
+          </SelectField>
+          <TextField
+            label="Target (%)"
+            type="number"
+            min={50}
+            max={99.9}
+            step={0.1}
+            value={form.targetPercent}
+            disabled={form.targetMetric === ""}
+            onChange={(e) => set("targetPercent", e.target.value)}
+          />
           <TextField label="Retrain every N new human labels" type="number" min={1} value={form.retrainEvery} onChange={(e) => set("retrainEvery", e.target.value)} />
           <label className="flex items-center gap-2 self-end pb-2 text-sm text-zinc-700">
             <input type="checkbox" checked={form.includeGenerated} onChange={(e) => set("includeGenerated", e.target.checked)} />
