@@ -83,6 +83,16 @@ describe("LLM client against an OpenAI-compatible server", () => {
     expect(server.requests).toHaveLength(3);
   });
 
+  it("answers the same request asked several times at once, storing one cached copy", async () => {
+    const req = request(11);
+    const client = createLlmClient(testDb.db, config());
+    const answers = await Promise.all(Array.from({ length: 6 }, () => client.structured(req)));
+    for (const answer of answers) expect(answer).toEqual(answers[0]);
+    const again = createLlmClient(testDb.db, config());
+    expect(await again.structured(req)).toEqual(answers[0]);
+    expect(again.usage).toMatchObject({ requests: 0, cachedRequests: 1 });
+  });
+
   it("works without a database (the offline CLI): no cache, every request reaches the server", async () => {
     const req = request(9);
     const client = createLlmClient(null, config());

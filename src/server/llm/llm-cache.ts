@@ -34,6 +34,7 @@ export async function readLlmCache(db: DbOrTx, key: string) {
 
 export async function writeLlmCache(db: DbOrTx, entry: { key: string; model: string; response: unknown; promptTokens: number; completionTokens: number }) {
   const data = { model: entry.model, response: entry.response as Prisma.InputJsonValue, promptTokens: entry.promptTokens, completionTokens: entry.completionTokens };
-  // Two workers may race to the same answer; either copy is as good as the other.
-  await db.llmCache.upsert({ where: { key: entry.key }, create: { key: entry.key, ...data }, update: {} });
+  // Two requests (workers, or both sides of an A/B) may race to the same answer; either copy is as good as the
+  // other. ON CONFLICT DO NOTHING, because Prisma's upsert reads then inserts and loses that race.
+  await db.llmCache.createMany({ data: [{ key: entry.key, ...data }], skipDuplicates: true });
 }
