@@ -29,6 +29,20 @@ test("an admin generates examples from the class prompts with an OpenAI-compatib
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.screenshot({ path: "docs/screenshots/generate.png", fullPage: true });
 
+  // Generated examples go through a person: the review queue serves them; Enter confirms, a class key corrects.
+  await page.getByRole("link", { name: "Review in the queue" }).click();
+  await expect(page.getByRole("link", { name: "Review generated examples" })).toHaveAttribute("aria-current", "page");
+  await expect(page.getByText(/an LLM wrote this as/)).toBeVisible();
+  const firstText = await page.getByTestId("item-text").textContent();
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("item-text")).not.toHaveText(firstText!);
+  const secondText = await page.getByTestId("item-text").textContent();
+  await page.keyboard.press("2");
+  await expect(page.getByTestId("item-text")).not.toHaveText(secondText!);
+  await expect(page.getByText("All labels saved")).toBeVisible();
+  await page.goBack();
+  await expect(examples.getByText("reviewed")).toHaveCount(2);
+
   // The same LLM labels without training: a zero-shot version, usable in the playground like any other.
   await page.getByRole("navigation", { name: "Project" }).getByRole("link", { name: "Models" }).click();
   await page.getByRole("button", { name: "Add zero-shot LLM version" }).click();

@@ -368,3 +368,41 @@ describe("concurrent votes on one item", () => {
     }
   });
 });
+
+describe("reviewing generated examples", () => {
+  it("serves LLM-generated examples nobody has checked, one annotator each, until every one is confirmed or corrected", async () => {
+    const { project, classes } = await makeProject(testDb.db, { classes: ["a", "b"] });
+    const [a, b] = [classes[0]!.id, classes[1]!.id];
+    const { contentHash } = await import("@/server/domain/items/content-hash");
+    const texts = ["generated one", "generated two", "generated three"];
+    await testDb.db.item.createMany({
+      data: texts.map((text) => ({ projectId: project.id, text, contentHash: contentHash(text), source: "generated" as const, labelStatus: "labeled" as const, labelClassIds: [a], labelOrigin: "generated" as const, labeledAt: new Date() })),
+    });
+    const generated = await testDb.db.item.findMany({ where: { projectId: project.id }, orderBy: { id: "asc" } });
+    await testDb.db.annotation.createMany({ data: generated.map((g) => ({ projectId: project.id, itemId: g.id, classIds: [a], origin: "generated" as const })) });
+    const [unlabeled] = await addItems(testDb.db, project.id, ["an ordinary unlabeled text"]);
+    const [alice, bob] = await annotators(2);
+
+    const first = await alice!.queue.next.mutate({ projectId: project.id, mode: "review-generated" });
+    const second = await bob!.queue.next.mutate({ projectId: project.id, mode: "review-generated" });
+    expect([first!.reason, second!.reason]).toEqual(["review", "review"]);
+    expect(first!.item.id).not.toBe(second!.item.id);
+    expect(first!.item).toMatchObject({ source: "generated", labelClassIds: [a] });
+    expect(first!.remaining).toBe(3);
+    // The learning queue is unaffected: it serves the unlabeled text.
+    expect((await alice!.queue.next.mutate({ projectId: project.id, exclude: [first!.item.id] }))!.item.id).toBe(unlabeled);
+
+    await alice!.labels.submit.mutate({ projectId: project.id, itemId: first!.item.id, action: "label", classIds: [a] }); // confirmed
+    await bob!.labels.submit.mutate({ projectId: project.id, itemId: second!.item.id, action: "label", classIds: [b] }); // corrected
+    // Alice still holds the unlabeled text from the learning queue; the review queue does not hand it back.
+    const third = await alice!.queue.next.mutate({ projectId: project.id, mode: "review-generated" });
+    expect(third).toMatchObject({ reason: "review", remaining: 1 });
+    expect([first!.item.id, second!.item.id]).not.toContain(third!.item.id);
+    await alice!.labels.submit.mutate({ projectId: project.id, itemId: third!.item.id, action: "label", classIds: [a] });
+    expect(await bob!.queue.next.mutate({ projectId: project.id, mode: "review-generated" })).toBeNull();
+
+    const after = await testDb.db.item.findMany({ where: { id: { in: generated.map((g) => g.id) } }, orderBy: { id: "asc" } });
+    expect(after.map((i) => i.labelOrigin)).toEqual(["human", "human", "human"]);
+    expect(after.find((i) => i.id === second!.item.id)!.labelClassIds).toEqual([b]);
+  });
+});

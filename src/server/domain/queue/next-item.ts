@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
 import { z } from "zod";
+import { Prisma } from "@/generated/prisma/client";
 import type { Db, Tx } from "@/server/db";
 import { remainingCount } from "@/server/domain/queue/remaining-count";
 import { decodeProbabilities } from "@/server/domain/scoring/probability-bytes";
@@ -9,9 +10,14 @@ export const nextItemInput = z.object({
   projectId: z.number().int().positive(),
   /** Items the client already holds (prefetch) and must not receive again. */
   exclude: z.array(z.number().int().positive()).max(10).default([]),
+  /** "learn": the active-learning queue. "review-generated": LLM-generated examples no person has checked yet. */
+  mode: z.enum(["learn", "review-generated"]).default("learn"),
 });
 
-export type QueueReason = "uncertain" | "mislabeled" | "random" | "overlap" | "undo" | "resume";
+export type QueueReason = "uncertain" | "mislabeled" | "random" | "overlap" | "undo" | "resume" | "review";
+
+// A generated example whose label no person has confirmed or corrected: its label still comes from the LLM.
+const GENERATED_UNREVIEWED = Prisma.sql`source = 'generated' AND label_status = 'labeled' AND label_origin = 'generated'`;
 
 // Above this a human label disagrees strongly enough with the model to deserve a second look.
 const MISLABEL_THRESHOLD = 0.2;
@@ -24,21 +30,25 @@ const MISLABEL_THRESHOLD = 0.2;
  * returns the item to the pool.
  */
 export async function nextItem(db: Db, input: z.input<typeof nextItemInput>, userId: string) {
-  const { projectId, exclude } = nextItemInput.parse(input);
+  const { projectId, exclude, mode } = nextItemInput.parse(input);
   const picked = await db.$transaction(async (tx) => {
     const project = await tx.project.findUnique({ where: { id: projectId } });
     if (!project) throw new AppError("NOT_FOUND", `Project ${projectId} does not exist`);
     const versionId = project.activeModelVersionId;
     const excluded = exclude.length ? exclude : [0];
 
-    // A page reload or an undo gives back the item the annotator already holds.
+    // A page reload or an undo gives back the item the annotator already holds — in the queue it belongs to.
+    const sameQueue = mode === "review-generated" ? Prisma.sql`AND ${GENERATED_UNREVIEWED}` : Prisma.sql`AND lease_reason IS DISTINCT FROM 'review'`;
     const held = await tx.$queryRaw<{ id: number; lease_reason: string | null }[]>`
       SELECT id, lease_reason FROM item
-      WHERE project_id = ${projectId} AND leased_by_id = ${userId} AND lease_expires_at > now() AND id <> ALL(${excluded})
+      WHERE project_id = ${projectId} AND leased_by_id = ${userId} AND lease_expires_at > now() AND id <> ALL(${excluded}) ${sameQueue}
       ORDER BY lease_expires_at DESC LIMIT 1`;
     let picked: { id: number; reason: QueueReason } | undefined = held[0] ? { id: held[0].id, reason: held[0].lease_reason === "undo" ? "undo" : held[0].lease_reason === "overlap" ? "overlap" : "resume" } : undefined;
 
-    if (!picked) {
+    if (!picked && mode === "review-generated") {
+      const id = await pickGeneratedToReview(tx, projectId, excluded);
+      if (id !== undefined) picked = { id, reason: "review" };
+    } else if (!picked) {
       const roll = Math.random();
       const order: QueueReason[] =
         roll < project.queueMislabeledShare
@@ -90,7 +100,22 @@ export async function nextItem(db: Db, input: z.input<typeof nextItemInput>, use
   });
   // Counted outside the transaction: waiting inside it for another pooled connection could starve the pool when
   // every connection holds a queue transaction.
-  return picked && { ...picked, remaining: await remainingCount(db, projectId) };
+  return picked && { ...picked, remaining: mode === "review-generated" ? await generatedToReviewCount(db, projectId) : await remainingCount(db, projectId) };
+}
+
+/** The oldest generated example nobody has reviewed or holds (the (project, source) index narrows the scan). */
+async function pickGeneratedToReview(tx: Tx, projectId: number, excluded: number[]): Promise<number | undefined> {
+  const rows = await tx.$queryRaw<{ id: number }[]>`
+    SELECT id FROM item
+    WHERE project_id = ${projectId} AND ${GENERATED_UNREVIEWED}
+      AND (lease_expires_at IS NULL OR lease_expires_at < now()) AND id <> ALL(${excluded})
+    ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`;
+  return rows[0]?.id;
+}
+
+async function generatedToReviewCount(db: Db, projectId: number): Promise<number> {
+  const [row] = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM item WHERE project_id = ${projectId} AND ${GENERATED_UNREVIEWED}`;
+  return row?.n ?? 0;
 }
 
 function zipProbabilities(bytes: Uint8Array, classIds: number[]) {

@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
-import { AnnotationWorkbench } from "./_components/annotation-workbench";
+import { AnnotationWorkbench, type QueueMode } from "./_components/annotation-workbench";
 
 export const metadata: Metadata = { title: "Annotate" };
 
-export default async function AnnotatePage({ params }: { params: Promise<{ projectId: string }> }) {
+export default async function AnnotatePage({ params, searchParams }: { params: Promise<{ projectId: string }>; searchParams: Promise<{ mode?: string }> }) {
   const { projectId } = await params;
-  return <AnnotationWorkbench projectId={Number(projectId)} />;
+  const mode: QueueMode = (await searchParams).mode === "review-generated" ? "review-generated" : "learn";
+  // Keyed by mode: switching queues starts from an empty buffer instead of mixing items of both.
+  return <AnnotationWorkbench key={mode} projectId={Number(projectId)} mode={mode} />;
 }

@@ -28,10 +28,12 @@ function keyMap(classes: ChoiceClass[]): Map<string, number> {
   return map;
 }
 
-export function AnnotationWorkbench({ projectId }: { projectId: number }) {
+export type QueueMode = "learn" | "review-generated";
+
+export function AnnotationWorkbench({ projectId, mode = "learn" }: { projectId: number; mode?: QueueMode }) {
   const trpc = useTRPC();
   const project = useQuery(trpc.projects.get.queryOptions({ projectId }));
-  const queue = useAnnotationQueue(projectId);
+  const queue = useAnnotationQueue(projectId, mode);
   const [showHelp, setShowHelp] = useState(false);
   const [skipReason, setSkipReason] = useState<string>(SKIP_REASONS[0]);
   // Multi-label selection, tied to the item it was made on: a new item starts from the model's guess without
@@ -44,11 +46,14 @@ export function AnnotationWorkbench({ projectId }: { projectId: number }) {
   const multilabel = project.data?.taskType === "multilabel";
   const { current } = queue;
   const predicted = useMemo(() => current?.prediction?.predictedClassIds ?? [], [current]);
+  // Reviewing a generated example, Enter confirms the label the LLM wrote it for (the model's guess may differ).
+  const reviewing = current?.reason === "review" || (mode === "review-generated" && current?.item.source === "generated" && current.item.labelStatus === "labeled");
+  const proposed = useMemo(() => (reviewing && current ? current.item.labelClassIds : predicted), [reviewing, current, predicted]);
 
   // Multi-label starts from the model's guess: Enter accepts it as is, keys toggle what is wrong.
   const toggled = useMemo(
-    () => (selection && current && selection.itemId === current.item.id ? selection.classIds : multilabel ? predicted : []),
-    [selection, current, multilabel, predicted],
+    () => (selection && current && selection.itemId === current.item.id ? selection.classIds : multilabel ? proposed : []),
+    [selection, current, multilabel, proposed],
   );
   const toggle = (classId: number) => {
     if (!current) return;
@@ -100,6 +105,7 @@ export function AnnotationWorkbench({ projectId }: { projectId: number }) {
         if (target?.tagName === "BUTTON" || target?.tagName === "A") return;
         event.preventDefault();
         if (multilabel) queue.decide({ action: "label", classIds: toggled }, itemId);
+        else if (reviewing && proposed.length) queue.decide({ action: "label", classIds: proposed }, itemId);
         else if (current.prediction) queue.decide({ action: "accept", modelVersionId: current.prediction.modelVersionId }, itemId);
         return;
       }
@@ -130,6 +136,7 @@ export function AnnotationWorkbench({ projectId }: { projectId: number }) {
   return (
     <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_20rem]">
       <div className="space-y-4">
+        <QueueTabs projectId={projectId} mode={mode} />
         <ProgressStrip projectId={projectId} remaining={queue.remaining} saving={queue.saving} />
         {queue.error ? (
           <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 ring-1 ring-red-200">
@@ -142,13 +149,23 @@ export function AnnotationWorkbench({ projectId }: { projectId: number }) {
           </p>
         ) : null}
         {queue.state === "empty" && !current ? (
-          <EmptyState title="Nothing left to label">
-            Every item is labeled or held by another annotator. Import more texts on the{" "}
-            <Link href={`/projects/${projectId}/import`} className="text-indigo-600 underline">
-              Import
-            </Link>{" "}
-            page, or come back when leases expire.
-          </EmptyState>
+          mode === "review-generated" ? (
+            <EmptyState title="No generated examples left to review">
+              Every generated example has been confirmed or corrected, or is held by another annotator. Back to the{" "}
+              <Link href={`/projects/${projectId}/annotate`} className="text-indigo-600 underline">
+                learning queue
+              </Link>
+              .
+            </EmptyState>
+          ) : (
+            <EmptyState title="Nothing left to label">
+              Every item is labeled or held by another annotator. Import more texts on the{" "}
+              <Link href={`/projects/${projectId}/import`} className="text-indigo-600 underline">
+                Import
+              </Link>{" "}
+              page, or come back when leases expire.
+            </EmptyState>
+          )
         ) : !current ? (
           <div className="h-64 animate-pulse rounded-lg bg-white ring-1 ring-zinc-200" aria-busy="true" aria-label="Loading the next item" />
         ) : (
@@ -187,6 +204,10 @@ export function AnnotationWorkbench({ projectId }: { projectId: number }) {
             {multilabel ? (
               <Button onClick={() => queue.decide({ action: "label", classIds: toggled }, current.item.id)}>
                 Submit {toggled.length ? toggled.map((id) => nameOf.get(id)).join(" + ") : "no class"} <Kbd>Enter</Kbd>
+              </Button>
+            ) : reviewing && proposed.length ? (
+              <Button onClick={() => queue.decide({ action: "label", classIds: proposed }, current.item.id)}>
+                Confirm {nameOf.get(proposed[0]!)} <Kbd>Enter</Kbd>
               </Button>
             ) : (
               <Button onClick={() => queue.decide({ action: "accept", modelVersionId: current.prediction?.modelVersionId }, current.item.id)} disabled={!current.prediction}>
@@ -249,5 +270,27 @@ function Metadata({ metadata }: { metadata: unknown }) {
         </div>
       ))}
     </dl>
+  );
+}
+
+/** The two queues: the model's most informative items, and generated examples waiting for a person's check. */
+function QueueTabs({ projectId, mode }: { projectId: number; mode: QueueMode }) {
+  const tabs = [
+    { mode: "learn" as const, label: "Most informative", href: `/projects/${projectId}/annotate` },
+    { mode: "review-generated" as const, label: "Review generated examples", href: `/projects/${projectId}/annotate?mode=review-generated` },
+  ];
+  return (
+    <nav aria-label="Queue" className="flex gap-1 text-sm">
+      {tabs.map((t) => (
+        <Link
+          key={t.mode}
+          href={t.href}
+          aria-current={t.mode === mode ? "page" : undefined}
+          className={t.mode === mode ? "rounded-md bg-indigo-50 px-3 py-1.5 font-medium text-indigo-700 ring-1 ring-indigo-200" : "rounded-md px-3 py-1.5 text-zinc-600 hover:bg-zinc-100"}
+        >
+          {t.label}
+        </Link>
+      ))}
+    </nav>
   );
 }

@@ -38,6 +38,15 @@ export function ReasonBadge({ entry, nameOf }: { entry: QueueEntry; nameOf: Map<
           <span>another annotator labeled this; label it independently to measure agreement</span>
         </span>
       );
+    case "review":
+      return (
+        <span className="flex items-center gap-2">
+          <Badge tone="amber">generated</Badge>
+          <span>
+            an LLM wrote this as <strong className="text-zinc-700">{entry.item.labelClassIds.map((id) => nameOf.get(id) ?? id).join(", ") || "(no class)"}</strong>: confirm or correct it
+          </span>
+        </span>
+      );
     case "undo":
       return <Badge tone="indigo">back after undo</Badge>;
     case "resume":

@@ -19,7 +19,7 @@ const BUFFER = 2;
  * waits for the save, because until it commits the saved item is still leased to this annotator and `queue.next`
  * would hand it back.
  */
-export function useAnnotationQueue(projectId: number) {
+export function useAnnotationQueue(projectId: number, mode: "learn" | "review-generated" = "learn") {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [buffer, setBufferState] = useState<QueueEntry[]>([]);
@@ -54,7 +54,7 @@ export function useAnnotationQueue(projectId: number) {
       fetching.current = true;
       try {
         await pendingSave.current;
-        const entry = await next.mutateAsync({ projectId, exclude: current.map((e) => e.item.id) });
+        const entry = await next.mutateAsync({ projectId, exclude: current.map((e) => e.item.id), mode });
         if (entry) {
           setRemaining(entry.remaining);
           setBuffer((b) => (b.some((e) => e.item.id === entry.item.id) ? b : [...b, entry]));
@@ -66,7 +66,7 @@ export function useAnnotationQueue(projectId: number) {
         fetching.current = false;
       }
     },
-    [next, projectId, setBuffer],
+    [next, projectId, setBuffer, mode],
   );
 
   // Keep the buffer full: on start, and whenever a decision took the front item away.
@@ -116,7 +116,7 @@ export function useAnnotationQueue(projectId: number) {
       await pendingSave.current;
       const undone = await undo.mutateAsync({ projectId });
       // The undone item is leased back to this annotator with the newest lease, so the queue returns it first.
-      const entry = await next.mutateAsync({ projectId, exclude: [] });
+      const entry = await next.mutateAsync({ projectId, exclude: [], mode });
       if (entry) {
         setBuffer((b) => [entry, ...b.filter((e) => e.item.id !== entry.item.id)]);
         setState("ready");
@@ -126,7 +126,7 @@ export function useAnnotationQueue(projectId: number) {
     } catch (e) {
       setError(errorMessage(e));
     }
-  }, [next, projectId, refreshProgress, setBuffer, undo]);
+  }, [next, projectId, refreshProgress, setBuffer, undo, mode]);
 
   return { current, upNext: buffer[1], state, remaining, error, notice, saving: saving > 0, decide, undo: undoLast, undoing: undo.isPending };
 }

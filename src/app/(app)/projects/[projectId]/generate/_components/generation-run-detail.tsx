@@ -109,14 +109,19 @@ export function GenerationRunDetail({ runId, projectId, isAdmin, classes }: { ru
       <Card
         title="Generated examples"
         actions={
-          <select aria-label="Filter examples by class" className="rounded-md border-zinc-300 py-1 text-sm" value={classId ?? ""} onChange={(e) => setClassId(e.target.value ? Number(e.target.value) : undefined)}>
-            <option value="">All classes</option>
-            {classes.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
+          <div className="flex items-center gap-3">
+            <Link href={`/projects/${projectId}/annotate?mode=review-generated`} className="text-sm text-indigo-600 hover:underline">
+              Review in the queue
+            </Link>
+            <select aria-label="Filter examples by class" className="rounded-md border-zinc-300 py-1 text-sm" value={classId ?? ""} onChange={(e) => setClassId(e.target.value ? Number(e.target.value) : undefined)}>
+              <option value="">All classes</option>
+              {classes.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </div>
         }
       >
         <ExampleList runId={runId} classId={classId} projectId={projectId} classes={classes} refresh={live(job?.state)} kept={kept} />
