@@ -13,9 +13,20 @@ import pg from "pg";
 const root = path.resolve(import.meta.dirname, "../..");
 const started = Date.now();
 
+// What has been started so far, stopped in reverse order when start-up fails: a failed migration or a web server
+// that never becomes healthy must not leave PostgreSQL, the web server or the worker running behind the user's back.
+const toStop: (() => Promise<unknown>)[] = [];
+
+class StartAborted extends Error {}
+
 function fail(message: string): never {
   console.error(`\n✖ ${message}\n`);
-  process.exit(1);
+  const stops = toStop.splice(0).reverse();
+  void (async () => {
+    for (const stop of stops) await stop().catch(() => undefined);
+  })().finally(() => process.exit(1));
+  // Unwinds main() so that nothing else starts while the started parts stop.
+  throw new StartAborted(message);
 }
 
 function say(message: string) {
@@ -54,6 +65,7 @@ async function main() {
       await embedded.createDatabaseIfMissing("margin");
       databaseUrl = embedded.url("margin");
       stopDatabase = embedded.stop;
+      toStop.push(embedded.stop);
     } catch (error) {
       fail((error as Error).message);
     }
@@ -109,6 +121,7 @@ async function main() {
   const web = spawnService("web", process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(e.PORT), "-H", e.HOSTNAME], childEnv);
   const worker = spawnService("worker", process.execPath, ["--import", "tsx", path.join(root, "src/worker/main.ts")], childEnv);
   children.push(web, worker);
+  toStop.push(() => Promise.all(children.map((child) => stopChild(child))));
   for (const child of children) {
     child.on("exit", (code, signal) => {
       if (!shuttingDown) {
@@ -205,10 +218,10 @@ async function persistentSecret(file: string): Promise<string> {
 }
 
 function assertPortFree(port: number, host: string): Promise<void> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once("error", (error: NodeJS.ErrnoException) =>
-      fail(error.code === "EADDRINUSE" ? `port ${port} is already in use: stop what uses it or start with PORT=<another port> npm start` : `cannot listen on ${host}:${port}: ${error.message}`),
+      reject(new Error(error.code === "EADDRINUSE" ? `port ${port} is already in use: stop what uses it or start with PORT=<another port> npm start` : `cannot listen on ${host}:${port}: ${error.message}`)),
     );
     server.listen(port, host, () => server.close(() => resolve()));
   });
@@ -245,4 +258,11 @@ async function waitForHealth(url: string) {
   fail(`the web server did not become healthy at ${url}`);
 }
 
-main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
+main().catch((error: unknown) => {
+  if (error instanceof StartAborted) return; // fail() has reported it and is stopping what was started
+  try {
+    fail(error instanceof Error ? error.message : String(error));
+  } catch {
+    // fail() always throws; it has scheduled the exit
+  }
+});

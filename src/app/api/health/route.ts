@@ -5,5 +5,8 @@ export const dynamic = "force-dynamic";
 
 export async function GET() {
   const health = await checkHealth(db());
-  return Response.json({ status: health.ok ? "ok" : "error", ...health }, { status: health.ok ? 200 : 503 });
+  if (health.ok) return Response.json({ status: "ok", ...health });
+  // Unauthenticated callers (load balancers) learn that the database is down, not its address or error text.
+  console.error(`[margin] health check failed: ${health.database}`);
+  return Response.json({ status: "error", ok: false, database: "unavailable", migrations: 0 }, { status: 503 });
 }
