@@ -85,6 +85,14 @@ describe("margin CLI, end to end in a subprocess", { timeout: 300_000 }, () => {
     expect(strict.code).toBe(0);
     const strictSaved = JSON.parse(await readFile(strictModel, "utf8")) as { classifier: { thresholdPolicy: unknown; thresholds: string } };
     expect(strictSaved.classifier.thresholdPolicy).toEqual({ kind: "target-precision", target: 0.95 });
+
+    // A binary Emissary CSV (1/0) takes its classes from --class: 1 is the first, 0 the second.
+    const emissaryModel = path.join(dir, "emissary.json");
+    const emissary = await margin(["train", "--class", "cat: Cats meow and purr", "--class", "dog: Dogs bark and fetch", "--data", path.join(FIXTURES, "emissary-binary.csv"), "--save", emissaryModel, "-v"]);
+    expect(emissary.stderr).toContain("emissary-binary.csv: ");
+    expect(emissary.code).toBe(0);
+    const fromEmissary = await margin(["classify", "--load", emissaryModel, "--json", "purring on my lap", "barking at the door"]);
+    expect(fromEmissary.stdout.trim().split("\n").map((l) => (JSON.parse(l) as { prediction: string }).prediction)).toEqual(["cat", "dog"]);
   });
 
   it("generates examples per class with the configured LLM (Lamini's three phases), trains on them and classifies", async () => {

@@ -37,6 +37,9 @@ export async function readLabeledFile(path: string, binaryClasses?: string[]): P
       maxTextLength: 100_000,
       otherBinaryClass: (name) =>
         binaryClasses?.length === 2 && binaryClasses.includes(name) ? { name: binaryClasses.find((c) => c !== name)! } : { error: `"${name}": 0 needs exactly two classes` },
+      // As in a binary project (and the Emissary export): a bare 1 is the first class, 0 the second.
+      binaryFlagClass: (flag) =>
+        binaryClasses?.length === 2 ? { name: binaryClasses[flag === 1 ? 0 : 1]! } : { error: `A bare ${flag} needs exactly two classes (--class twice, or a two-class model): 1 is the first, 0 the second` },
     })) {
       if (parsed.ok) rows.push(parsed.row);
       else errors.push(parsed.error);
