@@ -61,6 +61,9 @@ test("an admin trains two versions, reads a version's metrics, compares them and
   await trainUntil(page, 1);
   await labelFromQueue(page, projectId, classIdByName, 40);
   await trainUntil(page, 2);
+  // The training's progress bar runs to the end and stays full ("done") next to the Train button.
+  const trainBar = page.getByRole("progressbar", { name: "Training progress" });
+  await expect(trainBar).toHaveAttribute("aria-valuenow", "100", { timeout: 180_000 });
   // Let scoring finish so the page is at rest for the screenshot.
   await expect(page.getByRole("status").filter({ hasText: /Training|Scoring/ })).toHaveCount(0, { timeout: 180_000 });
   await expect(page.getByText("Active", { exact: true }).first()).toBeVisible();

@@ -33,5 +33,5 @@ export function useModelJobs(projectId: number) {
     previous.current = liveKey;
   }, [liveKey, queryClient, trpc]);
 
-  return { live, failedTrain, refresh: () => queryClient.invalidateQueries({ queryKey: trpc.jobs.list.queryKey({ projectId, limit: 20 }) }) };
+  return { live, lastTrain, failedTrain, refresh: () => queryClient.invalidateQueries({ queryKey: trpc.jobs.list.queryKey({ projectId, limit: 20 }) }) };
 }

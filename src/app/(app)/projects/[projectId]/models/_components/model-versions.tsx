@@ -8,6 +8,7 @@ import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { InlineError } from "@/components/ui/inline-error";
 import { LiveIndicator } from "@/components/ui/live-indicator";
+import { ProgressBar } from "@/components/ui/progress-bar";
 import { useTRPC } from "@/trpc/react";
 import type { RouterOutputs } from "@/trpc/router-outputs";
 import { dateTime, decimal, kindLabels, percent } from "../../_components/format-metric";
@@ -15,6 +16,9 @@ import { useModelJobs } from "../../_components/use-model-jobs";
 import { LearningCurveChart } from "./learning-curve-chart";
 
 type Version = RouterOutputs["models"]["list"][number];
+
+// How long a finished training's full bar stays next to the Train button.
+const RECENT_MS = 5 * 60_000;
 
 export function ModelVersions({ projectId, isAdmin }: { projectId: number; isAdmin: boolean }) {
   const trpc = useTRPC();
@@ -41,6 +45,10 @@ export function ModelVersions({ projectId, isAdmin }: { projectId: number; isAdm
         ? "Scoring queued…"
         : `Scoring the pool${live.total ? ` · ${Math.round(live.progress * 100)}%` : "…"}`
     : null;
+  // The latest training's bar: live while it runs, full for a few minutes after it is done.
+  const trainJob = live?.type === "train" ? live : jobs.lastTrain;
+  const trainDone = trainJob?.state === "completed";
+  const showTrainBar = trainJob !== null && (trainJob === live || (trainDone && trainJob.finishedAt !== null && Date.now() - new Date(trainJob.finishedAt).getTime() < RECENT_MS));
 
   return (
     <div className="space-y-6">
@@ -51,6 +59,12 @@ export function ModelVersions({ projectId, isAdmin }: { projectId: number; isAdm
         </div>
         <div className="flex flex-wrap items-center gap-3">
           {liveText ? <LiveIndicator>{liveText}</LiveIndicator> : null}
+          {showTrainBar ? (
+            <div className="flex w-44 items-center gap-2 text-xs text-zinc-500">
+              <ProgressBar value={trainDone ? 1 : trainJob.progress} label="Training progress" />
+              <span className="shrink-0">{trainDone ? "done" : `${Math.round(trainJob.progress * 100)}%`}</span>
+            </div>
+          ) : null}
           {isAdmin && ready.length >= 2 ? (
             <Link
               href={`${base}/compare?a=${ready[1]!.id}&b=${ready[0]!.id}`}
