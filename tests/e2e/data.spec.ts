@@ -4,8 +4,9 @@ import { createProject } from "./create-project";
 import { signIn } from "./sign-in";
 
 // A small labeled CSV with one bad row (an empty text on line 5): the wizard must show it before anything is written.
+// Its label column has a name the wizard does not guess ("topic"): the admin maps it.
 const csv = [
-  "id,text,label",
+  "id,text,topic",
   "n1,The striker scored twice in the cup final,sports",
   "n2,New GPU doubles the speed of model training,tech",
   "n3,Parliament passes the budget after a long night,politics",
@@ -31,6 +32,9 @@ test("an admin imports a CSV through the wizard, browses and filters the items, 
   await expect(page.getByRole("table", { name: "First rows" })).toContainText("The striker scored twice");
   const errors = page.getByRole("table", { name: "Row errors" });
   await expect(errors).toContainText("empty text");
+  await expect(page.getByRole("table", { name: "First rows" })).not.toContainText("politics");
+  await page.getByLabel("Label", { exact: true }).selectOption("topic");
+  await expect(page.getByRole("table", { name: "First rows" })).toContainText("politics");
   await page.getByLabel("Create unknown classes").check();
   await expect(page.getByText(/Classes to create: .*politics/)).toBeVisible();
   // With the classes created, the empty text on line 5 is the one error left.
