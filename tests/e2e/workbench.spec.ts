@@ -77,6 +77,18 @@ test("an annotator labels with the keyboard, undoes, skips, and the queue retrai
   await page.keyboard.press("Enter");
   await expect(page.getByTestId("item-text")).not.toHaveText(accepted);
   await expect.poll(() => labeledToday(page)).toBe(before + 1);
+  await expect(page.getByText("All labels saved")).toBeVisible();
+
+  // The undone item's history keeps both decisions: the undone label and the one that replaced it.
+  await page.getByRole("navigation", { name: "Project" }).getByRole("link", { name: "Items" }).click();
+  await page.getByLabel("Search text").fill(seen.at(-1)!.slice(0, 40));
+  const items = page.getByRole("table", { name: "Items" });
+  await expect(items.getByRole("row")).toHaveCount(2);
+  await items.getByRole("link").first().click();
+  const history = page.getByRole("table", { name: "Label history" });
+  await expect(history.getByRole("row")).toHaveCount(3);
+  await expect(history.getByRole("row").filter({ hasText: "undone" })).toHaveCount(1);
+  await expect(history.getByRole("row").filter({ hasText: "current" })).toHaveCount(1);
 });
 
 test("an admin sees each annotator's labels, pace and agreement on the project overview", async ({ page }) => {
