@@ -3,7 +3,11 @@ import { recordAudit } from "@/server/domain/audit/record-audit";
 import { getProject } from "@/server/domain/projects/get-project";
 import { AppError } from "@/server/errors";
 
-/** Deletes a project and everything in it (items, labels, versions cascade). */
+// The cascade removes every item, annotation, prediction and embedding reference of the project in one statement:
+// at a million items and a few versions that is millions of rows, far beyond the default 30 s transaction limit.
+const DELETE_PROJECT_TIMEOUT_MS = 30 * 60_000;
+
+/** Deletes a project and everything in it (items, labels, versions cascade), all or nothing. */
 export async function deleteProject(db: Db, projectId: number, confirmName: string, actorId: string | null) {
   return db.$transaction(async (tx) => {
     const project = await getProject(tx, projectId);
@@ -13,5 +17,5 @@ export async function deleteProject(db: Db, projectId: number, confirmName: stri
     await tx.project.delete({ where: { id: projectId } });
     await recordAudit(tx, { userId: actorId, action: "project.delete", entityType: "project", entityId: projectId, data: { name: project.name } });
     return { id: projectId };
-  });
+  }, { timeout: DELETE_PROJECT_TIMEOUT_MS });
 }
