@@ -10,7 +10,8 @@ import { evaluateClassifier } from "@/server/domain/models/evaluate-classifier";
 import { isHumanDecision } from "@/server/domain/labels/effective-label";
 import { getProject } from "@/server/domain/projects/get-project";
 import { ASSIGN_TEST_SPLIT_TIMEOUT_MS, assignTestSplit } from "@/server/domain/splits/assign-test-split";
-import { fitClassifier, type Calibration } from "@/server/domain/training/fit-classifier";
+import type { Calibration } from "@/server/domain/training/fit-classifier";
+import { fitClassifierInThread } from "@/server/domain/training/fit-classifier-in-thread";
 import { loadLabeledItems, type LabeledItem } from "@/server/domain/training/load-labeled-items";
 import { getFeaturizer } from "@/server/featurizers/get-featurizer";
 import { enqueueJob } from "@/server/jobs/enqueue-job";
@@ -87,7 +88,7 @@ export async function trainModelVersion(db: Db, boss: PgBoss, projectId: number,
   const previous = await activeVersion(db, project.activeModelVersionId, project.featurizerId);
   const warmStart = previous?.model;
   const started = Date.now();
-  const { model, oof, calibration } = fitClassifier(X, trainItems.length, featurizer.dim, classes.map((c) => c.name), targets, {
+  const { model, oof, calibration } = await fitClassifierInThread(X, trainItems.length, featurizer.dim, classes.map((c) => c.name), targets, {
     featurizerId: featurizer.id,
     seed: projectId,
     warmStart,
