@@ -406,3 +406,20 @@ describe("reviewing generated examples", () => {
     expect(after.find((i) => i.id === second!.item.id)!.labelClassIds).toEqual([b]);
   });
 });
+
+describe("undo and prefetch", () => {
+  it("gives back the undone item first, even when a prefetch leased another item after the undo", async () => {
+    const { project, classes } = await makeProject(testDb.db, { classes: ["a", "b"] });
+    await addItems(testDb.db, project.id, ["first text", "second text", "third text"]);
+    await testDb.db.project.update({ where: { id: project.id }, data: { queueRandomShare: 0, queueMislabeledShare: 0 } });
+    const [client] = await annotators(1);
+    const shown = await client!.queue.next.mutate({ projectId: project.id });
+    await client!.labels.submit.mutate({ projectId: project.id, itemId: shown!.item.id, action: "label", classIds: [classes[0]!.id] });
+    await client!.labels.undo.mutate({ projectId: project.id });
+    // The client's prefetch (already in flight when Z was pressed) leases another item after the undo did.
+    const prefetched = await client!.queue.next.mutate({ projectId: project.id, exclude: [shown!.item.id] });
+    expect(prefetched!.item.id).not.toBe(shown!.item.id);
+    const back = await client!.queue.next.mutate({ projectId: project.id });
+    expect(back).toMatchObject({ reason: "undo", item: { id: shown!.item.id } });
+  });
+});

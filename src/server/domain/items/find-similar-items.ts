@@ -82,7 +82,7 @@ export async function findSimilarItems(db: Db, rawInput: z.input<typeof findSimi
 async function queryVector(db: Db, featurizerId: string, itemId: number, contentHash: string): Promise<Float32Array> {
   const cached = await db.embeddingCache.findUnique({ where: { featurizerId_contentHash: { featurizerId, contentHash } } });
   if (!cached || cached.dim <= 0 || cached.vector.byteLength !== cached.dim * 4) {
-    throw new AppError("PRECONDITION_FAILED", `Item ${itemId} has no embedding under ${featurizerId} yet: embeddings are computed when a model is trained and scores the project`);
+    throw new AppError("PRECONDITION_FAILED", `Item ${itemId} has no embedding under ${featurizerId} yet: embeddings are computed after an import and when a model is trained and scores the project`);
   }
   return float32FromBytes(cached.vector, cached.dim).slice();
 }

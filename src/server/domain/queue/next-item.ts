@@ -37,12 +37,13 @@ export async function nextItem(db: Db, input: z.input<typeof nextItemInput>, use
     const versionId = project.activeModelVersionId;
     const excluded = exclude.length ? exclude : [0];
 
-    // A page reload or an undo gives back the item the annotator already holds — in the queue it belongs to.
+    // A page reload or an undo gives back the item the annotator already holds — in the queue it belongs to. An
+    // undone item comes first: a prefetch leased just after the undo must not take its place.
     const sameQueue = mode === "review-generated" ? Prisma.sql`AND ${GENERATED_UNREVIEWED}` : Prisma.sql`AND lease_reason IS DISTINCT FROM 'review'`;
     const held = await tx.$queryRaw<{ id: number; lease_reason: string | null }[]>`
       SELECT id, lease_reason FROM item
       WHERE project_id = ${projectId} AND leased_by_id = ${userId} AND lease_expires_at > now() AND id <> ALL(${excluded}) ${sameQueue}
-      ORDER BY lease_expires_at DESC LIMIT 1`;
+      ORDER BY (lease_reason IS NOT DISTINCT FROM 'undo') DESC, lease_expires_at DESC LIMIT 1`;
     let picked: { id: number; reason: QueueReason } | undefined = held[0] ? { id: held[0].id, reason: held[0].lease_reason === "undo" ? "undo" : held[0].lease_reason === "overlap" ? "overlap" : "resume" } : undefined;
 
     if (!picked && mode === "review-generated") {

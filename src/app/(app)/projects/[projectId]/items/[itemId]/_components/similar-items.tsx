@@ -47,7 +47,7 @@ export function SimilarItems({ projectId, itemId, isAdmin, classes, classOf }: {
           </p>
           {isAdmin ? <BulkLabelBar projectId={projectId} selected={[...selected]} classes={classes} onDone={() => setSelected(new Set())} /> : null}
           {items.length === 0 ? (
-            <p className="text-sm text-zinc-500">No other item has an embedding yet: they are computed when a model scores the project.</p>
+            <p className="text-sm text-zinc-500">No other item has an embedding yet: they are computed after an import and when a model scores the project.</p>
           ) : (
             <ol className="divide-y divide-zinc-100" aria-label="Similar items">
               {items.map((item) => (
