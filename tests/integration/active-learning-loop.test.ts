@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorker, type RunningWorker } from "@/worker/start-worker";
 import { signIn, startApiServer, type ApiServer } from "../helpers/api-server";
 import { addItems, makeProject, makeUser, readJsonl, TEST_PASSWORD } from "../helpers/factories";
+import { importText } from "../helpers/import-helpers";
 import { createTestDatabaseWithBoss, type TestDatabase } from "../helpers/test-database";
 
 // The whole loop on real data: 2,000 AG News texts, annotators answering with the dataset's labels.
@@ -47,7 +48,9 @@ describe("the active-learning loop", () => {
       where: { id: project.id },
       data: { testShare: 0.1, testMaxItems: 200, queueRandomShare: 0.4, queueMislabeledShare: 0, retrainEvery: 10_000 },
     });
-    await addItems(testDb.db, project.id, rows.map((r) => r.text));
+    // The texts arrive through the importer (JSONL, unlabeled), as a team's would.
+    const report = await importText(project.id, rows.map((r) => JSON.stringify({ text: r.text })).join("\n"), { format: "jsonl", mapping: { text: "text" } });
+    expect(report).toMatchObject({ committed: true, imported: { items: 2000, labeled: 0 }, errorCount: 0 });
     expect(await testDb.db.item.count({ where: { projectId: project.id } })).toBe(2000);
 
     const adminApi = (await signIn(server.url, admin.email, TEST_PASSWORD)).client;
