@@ -5,11 +5,13 @@ import { runLogisticBlock, type LogisticKernelData } from "@/ml/logistic-kernel"
 import type { ParallelBlocks } from "@/ml/train-logistic-regression";
 
 // Control words in shared memory: the evaluation's generation (−1 tells helpers to exit), the next block to claim,
-// how many blocks are done, and how many of all blocks so far the helpers computed.
+// how many blocks are done, how many of all blocks so far the helpers computed, and how many helpers have started.
 const GEN = 0;
 const NEXT = 1;
 const DONE = 2;
 const HELPED = 3;
+const READY = 4;
+const CONTROL_WORDS = 5;
 
 // A helper thread runs the kernel's own source (compiled JS at run time), so it needs no module loader: the same
 // code works under tsx, vitest and a bundler. `__name` covers transpilers that wrap functions for their names.
@@ -20,6 +22,8 @@ const runBlock = ${runLogisticBlock.toString()};
 const { data, ctrl } = workerData;
 const z = new Float64Array(data.K);
 let gen = Atomics.load(ctrl, ${GEN});
+Atomics.add(ctrl, ${READY}, 1);
+Atomics.notify(ctrl, ${READY});
 for (;;) {
   Atomics.wait(ctrl, ${GEN}, gen);
   gen = Atomics.load(ctrl, ${GEN});
@@ -37,12 +41,16 @@ for (;;) {
  * Runs the logistic objective's row blocks on `threads` threads: this one plus helpers that share the data through
  * SharedArrayBuffers. Each evaluation stays synchronous for the optimizer — the calling thread claims blocks too,
  * then waits (Atomics.wait) for the helpers' last ones — and the per-block partial sums make the result
- * bit-identical to a one-thread fit. Helpers live for one fit; `close` ends them.
+ * bit-identical to a one-thread fit. Helpers live for one fit; `close` ends them. The first evaluation waits up to
+ * `startMs` for the helpers to start (tens of milliseconds on an idle machine), so that a busy machine's slow thread
+ * start does not leave a whole short fit to this thread; a helper that starts later joins at the next evaluation.
  */
-export function parallelLogisticBlocks(threads: number, stats?: { helperBlocks: number }): ParallelBlocks {
+export function parallelLogisticBlocks(threads: number, stats?: { helperBlocks: number }, options: { startMs?: number } = {}): ParallelBlocks {
+  const startMs = options.startMs ?? 1_000;
   return (data: LogisticKernelData) => {
     const helpers = Math.max(0, Math.min(threads, data.blocks) - 1);
-    const ctrl = new Int32Array(new SharedArrayBuffer(4 * 4));
+    const ctrl = new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS));
+    let started = false;
     const workers = Array.from({ length: helpers }, () => {
       const worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { data, ctrl } });
       // A helper that dies mid-fit leaves its claimed block undone; the wait below then fails instead of hanging.
@@ -53,6 +61,13 @@ export function parallelLogisticBlocks(threads: number, stats?: { helperBlocks: 
     const z = new Float64Array(data.K);
     return {
       run() {
+        if (!started) {
+          started = true;
+          const deadline = Date.now() + startMs;
+          for (let ready = Atomics.load(ctrl, READY); ready < helpers && Date.now() < deadline; ready = Atomics.load(ctrl, READY)) {
+            Atomics.wait(ctrl, READY, ready, Math.max(1, deadline - Date.now()));
+          }
+        }
         Atomics.store(ctrl, DONE, 0);
         Atomics.store(ctrl, NEXT, 0);
         Atomics.add(ctrl, GEN, 1);
