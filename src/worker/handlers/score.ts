@@ -8,8 +8,8 @@ import { scoreChunkJob, type scoreJob } from "@/server/jobs/job-definitions";
 import type { JobHandler } from "@/worker/run-job";
 
 export const handleScore: JobHandler<typeof scoreJob> = async ({ projectId, modelVersionId, missingOnly }, ctx) => {
-  const kind = await ctx.db.modelVersion.findUnique({ where: { id: modelVersionId }, select: { kind: true } });
-  if (kind?.kind === "llm_zero_shot") {
+  const version = await ctx.db.modelVersion.findUniqueOrThrow({ where: { id: modelVersionId }, select: { kind: true, project: { select: { strategy: true } } } });
+  if (version.kind === "llm_zero_shot") {
     const limit = env().ZERO_SHOT_SCORE_ITEMS;
     const { scored } = await scoreZeroShotSample(ctx.db, modelVersionId, limit, (done, total) => ctx.progress(done, total));
     await ctx.log(`Zero-shot: scored ${scored} more items of a sample of up to ${limit} unlabeled items (ZERO_SHOT_SCORE_ITEMS)`);
@@ -53,7 +53,6 @@ export const handleScore: JobHandler<typeof scoreJob> = async ({ projectId, mode
     }
   }
   await ctx.log(`Scored ${scored} items${missingOnly ? " the version had not scored yet" : ""}`);
-  const version = await ctx.db.modelVersion.findUniqueOrThrow({ where: { id: modelVersionId }, include: { project: { select: { strategy: true } } } });
   if (version.project.strategy === "margin_diversity") {
     const { moved } = await diversifyQueueHead(ctx.db, modelVersionId);
     await ctx.log(`Moved a diverse batch of ${moved} items to the head of the queue`);
