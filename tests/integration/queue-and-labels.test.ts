@@ -236,6 +236,10 @@ describe("export by agreement", () => {
     await label(alice!, corrected!, a);
     await label(bob!, corrected!, b);
     await label(alice!, corrected!, b); // alice changed her mind: her latest vote counts, 2 of 2 for b
+    const [withdrawn] = await addItems(testDb.db, project.id, ["a vote withdrawn"]);
+    await label(alice!, withdrawn!, a);
+    await label(bob!, withdrawn!, b);
+    await bob!.labels.submit.mutate({ projectId: project.id, itemId: withdrawn!, action: "skip", reason: "unsure" }); // bob withdraws: 1 of 1 for a
     const texts = async (minAgreement: number) =>
       (await exportText({ projectId: project.id, format: "hf-jsonl", minAgreement }))
         .trim()
@@ -243,8 +247,8 @@ describe("export by agreement", () => {
         .filter(Boolean)
         .map((line) => (JSON.parse(line) as { text: string }).text)
         .sort();
-    expect(await texts(0.6)).toEqual(["everyone agrees", "one mind changed", "split vote"]);
-    expect(await texts(0.9)).toEqual(["everyone agrees", "one mind changed"]);
+    expect(await texts(0.6)).toEqual(["a vote withdrawn", "everyone agrees", "one mind changed", "split vote"]);
+    expect(await texts(0.9)).toEqual(["a vote withdrawn", "everyone agrees", "one mind changed"]);
   });
 });
 

@@ -1,3 +1,4 @@
+import { itemHumanDecisionsSql } from "@/server/domain/labels/human-votes-sql";
 import type { PgPool } from "@/server/pg-pool";
 import type { ResolvedExportInput } from "@/server/domain/exports/export-input";
 
@@ -29,17 +30,11 @@ function filterSql(input: ResolvedExportInput, labeledOnly: boolean, classId: nu
   if (input.labeledFrom) where.push(`i.labeled_at >= ${param(input.labeledFrom)}`);
   if (input.labeledTo) where.push(`i.labeled_at <= ${param(input.labeledTo)}`);
   if (input.minAgreement !== undefined) {
-    // The votes behind the label (as in labels/effective-label.ts): each annotator's latest human decision that is
-    // not undone; an annotator whose latest decision is a skip does not vote. Agreement = share of votes equal to
-    // the item's label.
+    // Agreement = the share of the item's votes (labels/human-votes-sql.ts; a skip withdraws one) equal to its label.
     where.push(`(
-      SELECT count(*) FILTER (WHERE a.class_ids @> i.label_class_ids AND a.class_ids <@ i.label_class_ids)::float8 / nullif(count(*), 0)
-      FROM annotation a
-      WHERE a.item_id = i.id AND a.origin = 'human' AND a.undone_at IS NULL AND a.skipped = false
-        AND NOT EXISTS (
-          SELECT 1 FROM annotation b
-          WHERE b.item_id = a.item_id AND b.user_id IS NOT DISTINCT FROM a.user_id AND b.origin = 'human' AND b.undone_at IS NULL
-            AND (b.created_at, b.id) > (a.created_at, a.id))
+      SELECT count(*) FILTER (WHERE v.class_ids @> i.label_class_ids AND v.class_ids <@ i.label_class_ids)::float8 / nullif(count(*), 0)
+      FROM (${itemHumanDecisionsSql("i.id")}) v
+      WHERE NOT v.skipped
     ) >= ${param(input.minAgreement)}`);
   }
   return { where: where.join(" AND "), params };
