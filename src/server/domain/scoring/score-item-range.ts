@@ -1,22 +1,15 @@
 import { classifierFromJSON } from "@/ml/classifier-artifact";
 import { predictProba } from "@/ml/linear-model";
-import { scoreChunk, type Strategy } from "@/ml/score-chunk";
+import { scoreChunk } from "@/ml/score-chunk";
 import type { Db } from "@/server/db";
 import { readItemVectors } from "@/server/domain/embeddings/read-item-vectors";
 import { insertPredictions } from "@/server/domain/scoring/insert-predictions";
+import { queueStrategy } from "@/server/domain/scoring/queue-strategy";
 import { getFeaturizer } from "@/server/featurizers/get-featurizer";
 import { AppError } from "@/server/errors";
 
 // Rows per round trip: bounds memory (two batches of n × dim floats in flight) whatever the size of the range.
 const BATCH = 10_000;
-
-export const strategyFor = {
-  margin: "margin",
-  margin_diversity: "margin",
-  least_confidence: "least-confidence",
-  entropy: "entropy",
-  random: "random",
-} as const satisfies Record<string, Strategy>;
 
 interface VersionParams {
   classIds: number[];
@@ -44,7 +37,7 @@ export async function scoreItemRange(
   const params = version.params as unknown as VersionParams;
   const K = model.classes.length;
   const multi = model.task === "multi-label";
-  const strategy: Strategy = version.project.strategy === "random" ? "random" : multi ? "threshold-margin" : strategyFor[version.project.strategy];
+  const strategy = queueStrategy(version.project.strategy, multi);
   const flags = new Map((params.mislabelFlags ?? []).map((f) => [f.itemId, f.score]));
   const featurizer = await getFeaturizer(version.featurizerId);
 

@@ -1,8 +1,8 @@
-import { scoreChunk, type Strategy } from "@/ml/score-chunk";
+import { scoreChunk } from "@/ml/score-chunk";
 import type { Db } from "@/server/db";
 import { predictWithVersion } from "@/server/domain/models/predict-with-version";
 import { insertPredictions } from "@/server/domain/scoring/insert-predictions";
-import { strategyFor } from "@/server/domain/scoring/score-item-range";
+import { queueStrategy } from "@/server/domain/scoring/queue-strategy";
 import { AppError } from "@/server/errors";
 
 // Items per round: one read, one zeroShotPredict (which batches and parallelizes the LLM requests), one insert.
@@ -20,7 +20,7 @@ export async function scoreZeroShotSample(db: Db, modelVersionId: number, limit:
   if (!version) throw new AppError("NOT_FOUND", `Model version ${modelVersionId} does not exist`);
   if (version.kind !== "llm_zero_shot") throw new AppError("PRECONDITION_FAILED", `Version ${version.number} is not a zero-shot version`);
   const { multiLabel } = version.params as { multiLabel?: boolean };
-  const strategy: Strategy = version.project.strategy === "random" ? "random" : multiLabel ? "threshold-margin" : strategyFor[version.project.strategy];
+  const strategy = queueStrategy(version.project.strategy, Boolean(multiLabel));
   const [{ done } = { done: 0 }] = await db.$queryRaw<{ done: number }[]>`
     SELECT count(*)::int AS done FROM prediction WHERE model_version_id = ${modelVersionId}`;
   let scored = 0;
