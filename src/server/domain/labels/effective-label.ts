@@ -1,4 +1,4 @@
-import type { Annotation } from "@/generated/prisma/client";
+import { Prisma, type Annotation } from "@/generated/prisma/client";
 import type { Tx } from "@/server/db";
 import { lockItemForLabel } from "@/server/domain/labels/lock-item";
 
@@ -49,10 +49,16 @@ export function labelOriginOf(annotation: Pick<Annotation, "origin" | "acceptedP
   return annotation.origin === "human" && annotation.acceptedPrediction ? "model_accepted" : annotation.origin;
 }
 
-/** Whether a label origin is a person's decision (their own class, or the model's prediction they accepted). */
+// The label origins of a person's decision: their own class, or the model's prediction they accepted.
+const HUMAN_DECISION_ORIGINS: readonly Annotation["origin"][] = ["human", "model_accepted"];
+
+/** Whether a label origin is a person's decision. */
 export function isHumanDecision(origin: Annotation["origin"]): boolean {
-  return origin === "human" || origin === "model_accepted";
+  return HUMAN_DECISION_ORIGINS.includes(origin);
 }
+
+/** The same origins as an SQL list, for `label_origin IN …` (literals: the column is an enum). */
+export const humanDecisionOriginsSql = Prisma.raw(`(${HUMAN_DECISION_ORIGINS.map((o) => `'${o}'`).join(", ")})`);
 
 /**
  * Re-derives an item's label fields from its annotation history (see `effectiveAnnotation`). Called in the same

@@ -2,6 +2,7 @@ import { randomInt } from "node:crypto";
 import { z } from "zod";
 import { Prisma } from "@/generated/prisma/client";
 import type { Db, Tx } from "@/server/db";
+import { humanDecisionOriginsSql } from "@/server/domain/labels/effective-label";
 import { remainingCount } from "@/server/domain/queue/remaining-count";
 import { decodeProbabilities } from "@/server/domain/scoring/probability-bytes";
 import { AppError } from "@/server/errors";
@@ -142,7 +143,7 @@ async function pick(tx: Tx, reason: QueueReason, projectId: number, versionId: n
     const rows = await tx.$queryRaw<{ id: number }[]>`
       SELECT i.id FROM prediction p JOIN item i ON i.id = p.item_id JOIN model_version v ON v.id = p.model_version_id
       WHERE p.model_version_id = ${versionId} AND p.mislabel_score > ${MISLABEL_THRESHOLD} AND i.label_status = 'labeled'
-        AND i.label_origin IN ('human', 'model_accepted') AND i.labeled_at < v.created_at
+        AND i.label_origin IN ${humanDecisionOriginsSql} AND i.labeled_at < v.created_at
         AND (i.lease_expires_at IS NULL OR i.lease_expires_at < now()) AND i.id <> ALL(${excluded})
       ORDER BY p.mislabel_score DESC, i.id
       LIMIT 1 FOR UPDATE OF i SKIP LOCKED`;
@@ -159,7 +160,7 @@ async function pick(tx: Tx, reason: QueueReason, projectId: number, versionId: n
 async function pickOverlap(tx: Tx, projectId: number, overlap: number, userId: string, excluded: number[]): Promise<number | undefined> {
   const rows = await tx.$queryRaw<{ id: number }[]>`
     SELECT i.id FROM item i
-    WHERE i.project_id = ${projectId} AND i.label_status = 'labeled' AND i.label_origin IN ('human', 'model_accepted')
+    WHERE i.project_id = ${projectId} AND i.label_status = 'labeled' AND i.label_origin IN ${humanDecisionOriginsSql}
       AND (i.lease_expires_at IS NULL OR i.lease_expires_at < now()) AND i.id <> ALL(${excluded})
       AND NOT EXISTS (SELECT 1 FROM annotation a WHERE a.item_id = i.id AND a.user_id = ${userId} AND a.undone_at IS NULL)
       AND (SELECT count(DISTINCT a.user_id) FROM annotation a

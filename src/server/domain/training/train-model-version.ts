@@ -7,7 +7,7 @@ import type { Db } from "@/server/db";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { embedTexts } from "@/server/domain/embeddings/embed-texts";
 import { evaluateClassifier } from "@/server/domain/models/evaluate-classifier";
-import { isHumanDecision } from "@/server/domain/labels/effective-label";
+import { humanDecisionOriginsSql, isHumanDecision } from "@/server/domain/labels/effective-label";
 import { getProject } from "@/server/domain/projects/get-project";
 import { ASSIGN_TEST_SPLIT_TIMEOUT_MS, assignTestSplit } from "@/server/domain/splits/assign-test-split";
 import type { Calibration } from "@/server/domain/training/fit-classifier";
@@ -177,7 +177,7 @@ async function activeVersion(db: Db, versionId: number | null, featurizerId: str
 async function stillFlagged(db: Db, previous: { createdAt: Date; flags: MislabelFlag[] }): Promise<MislabelFlag[]> {
   if (previous.flags.length === 0) return [];
   const rows = await db.$queryRaw<{ id: number }[]>`
-    SELECT id FROM item WHERE id = ANY(${previous.flags.map((f) => f.itemId)}::int[]) AND label_origin IN ('human', 'model_accepted') AND labeled_at < ${previous.createdAt}`;
+    SELECT id FROM item WHERE id = ANY(${previous.flags.map((f) => f.itemId)}::int[]) AND label_origin IN ${humanDecisionOriginsSql} AND labeled_at < ${previous.createdAt}`;
   const unchanged = new Set(rows.map((r) => r.id));
   return previous.flags.filter((f) => unchanged.has(f.itemId));
 }
