@@ -55,6 +55,32 @@ export interface LogisticObjective {
   precondition: ((v: Float64Array) => void) | undefined;
 }
 
+/**
+ * Per-feature mean and standard deviation (float64 accumulation; a constant feature keeps scale 1). With
+ * `priorRows` > 0 each variance is shrunk toward the mean variance over features, as if that many extra rows had
+ * it: with a handful of rows a per-feature std is noise, and a tiny one would blow up unseen vectors.
+ */
+export function featureStandardization(X: Float32Array, n: number, d: number, priorRows = 0): { mean: Float32Array; scale: Float32Array } {
+  const mean = new Float32Array(d);
+  const scale = new Float32Array(d).fill(1);
+  const s = new Float64Array(d);
+  const s2 = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) { const v = X[i * d + j]!; s[j] = s[j]! + v; s2[j] = s2[j]! + v * v; }
+  const variance = new Float64Array(d);
+  let pooled = 0;
+  for (let j = 0; j < d; j++) {
+    const m = s[j]! / n;
+    mean[j] = m;
+    variance[j] = Math.max(0, s2[j]! / n - m * m);
+    pooled += variance[j]! / d;
+  }
+  for (let j = 0; j < d; j++) {
+    const v = priorRows > 0 ? (n * variance[j]! + priorRows * pooled) / (n + priorRows) : variance[j]!;
+    scale[j] = Math.sqrt(v) > 1e-8 ? Math.sqrt(v) : 1;
+  }
+  return { mean, scale };
+}
+
 /** The training objective, exposed so tests can check its gradient against finite differences. */
 export function buildLogisticObjective(
   X: Float32Array, n: number, d: number, classes: string[], targets: Targets, options: TrainOptions = {},
@@ -67,20 +93,7 @@ export function buildLogisticObjective(
   const task: Task = targets.task;
   const l2 = options.l2 ?? 1e-3;
 
-  // Standardization statistics (float64 accumulation).
-  const mean = new Float32Array(d);
-  const scale = new Float32Array(d).fill(1);
-  if (options.standardize ?? true) {
-    const s = new Float64Array(d);
-    const s2 = new Float64Array(d);
-    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) { const v = X[i * d + j]!; s[j] = s[j]! + v; s2[j] = s2[j]! + v * v; }
-    for (let j = 0; j < d; j++) {
-      const m = s[j]! / n;
-      const v = Math.max(0, s2[j]! / n - m * m);
-      mean[j] = m;
-      scale[j] = Math.sqrt(v) > 1e-8 ? Math.sqrt(v) : 1;
-    }
-  }
+  const { mean, scale } = (options.standardize ?? true) ? featureStandardization(X, n, d) : { mean: new Float32Array(d), scale: new Float32Array(d).fill(1) };
 
   // Which outputs are trainable: single-label needs ≥1 example of the class; multi-label needs both signs.
   const counts = new Float64Array(K);
@@ -254,8 +267,11 @@ const PRECONDITION_ROWS = 4096;
  * The per-class block of an approximate Hessian, C + δI, where C = E[z zᵀ] over z = [standardized row, 1]: the
  * curvature of a logistic loss is a weighted version of it, so its inverse undoes most of the ill-conditioning that
  * correlated features (embeddings) cause. δ stands in for the L2 term relative to a typical p(1 − p) of 1/4.
+ * Acts on the first K·d + K entries of v (W, then b).
  */
-function buildPreconditioner(X: Float32Array, n: number, d: number, K: number, mean: Float32Array, scale: Float32Array, l2: number): (v: Float64Array) => void {
+export function buildPreconditioner(
+  X: Float32Array, n: number, d: number, K: number, mean: Float32Array, scale: Float32Array, l2: number, delta = 4 * l2 + 1e-3,
+): (v: Float64Array) => void {
   const q = d + 1;
   const C = new Float64Array(q * q);
   const rows = Math.min(n, PRECONDITION_ROWS);
@@ -271,7 +287,6 @@ function buildPreconditioner(X: Float32Array, n: number, d: number, K: number, m
       for (let b = 0; b <= a; b++) C[row + b] = C[row + b]! + za * z[b]!;
     }
   }
-  const delta = 4 * l2 + 1e-3;
   for (let a = 0; a < q; a++) {
     for (let b = 0; b <= a; b++) C[a * q + b] = C[a * q + b]! / rows;
     C[a * q + a] = C[a * q + a]! + delta;

@@ -1,0 +1,139 @@
+import { describe, expect, it } from "vitest";
+import type { FeatureRows } from "@/ml/feature-rows";
+import { buildHybridObjective, type HybridObjectiveOptions } from "@/ml/hybrid-logistic-objective";
+import { minimizeLbfgs } from "@/ml/lbfgs";
+import { createRng } from "@/ml/rng";
+import type { CsrMatrix } from "@/ml/sparse-matrix";
+import type { Targets } from "@/ml/train-logistic-regression";
+import { expectClose } from "../../helpers/expect-close";
+
+/** Random non-negative sparse rows with L2 norm 1 (TF-IDF-like); some rows empty. */
+function randomCsr(n: number, V: number, perRow: number, seed: number): CsrMatrix {
+  const rng = createRng(seed);
+  const indptr = new Int32Array(n + 1);
+  const idx: number[] = [];
+  const val: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const m = i % 7 === 6 ? 0 : 1 + rng.int(perRow);
+    const set = new Set<number>();
+    while (set.size < m) set.add(rng.int(V));
+    const c = [...set].sort((a, b) => a - b);
+    const v = c.map(() => 0.1 + rng.next());
+    const norm = Math.sqrt(v.reduce((s, x) => s + x * x, 0)) || 1;
+    idx.push(...c);
+    val.push(...v.map((x) => x / norm));
+    indptr[i + 1] = idx.length;
+  }
+  return { rows: n, cols: V, indptr, indices: Int32Array.from(idx), values: Float32Array.from(val) };
+}
+
+function randomDense(n: number, d: number, seed: number): Float32Array {
+  const rng = createRng(seed);
+  return Float32Array.from({ length: n * d }, () => rng.next() * 2 - 1 + 0.3);
+}
+
+function gradientCheck(rows: FeatureRows, K: number, targets: Targets, options: HybridObjectiveOptions): void {
+  const classes = Array.from({ length: K }, (_, k) => `c${k}`);
+  const { fg, theta0 } = buildHybridObjective(rows, classes, targets, options);
+  const rng = createRng(5);
+  const theta = theta0.map(() => rng.next() - 0.5);
+  const grad = new Float64Array(theta.length);
+  fg(theta, grad);
+  const scratch = new Float64Array(theta.length);
+  const h = 1e-6;
+  const num = new Float64Array(theta.length);
+  for (let p = 0; p < theta.length; p++) {
+    const t = Float64Array.from(theta);
+    t[p] = theta[p]! + h;
+    const fp = fg(t, scratch);
+    t[p] = theta[p]! - h;
+    const fm = fg(t, scratch);
+    num[p] = (fp - fm) / (2 * h);
+  }
+  expectClose(grad, num, { abs: 1e-7, rel: 1e-5 });
+}
+
+const n = 23, d = 4, V = 15, K = 3;
+const dense = randomDense(n, d, 1);
+const sparse = randomCsr(n, V, 5, 2);
+const y = Int32Array.from({ length: n }, (_, i) => (i * 7) % K);
+const Y = Uint8Array.from({ length: n * K }, (_, i) => ((i * 5) % 3 === 0 ? 1 : 0));
+const weights = Float32Array.from({ length: n }, (_, i) => 0.5 + (i % 3));
+
+describe("hybrid logistic objective: gradient vs central finite differences", () => {
+  const cases: [string, FeatureRows][] = [
+    ["dense + sparse", { n, dense, d, sparse }],
+    ["sparse only", { n, dense: null, d: 0, sparse }],
+    ["dense only", { n, dense, d, sparse: null }],
+  ];
+  for (const [name, rows] of cases) {
+    it(`single-label, ${name}`, () => gradientCheck(rows, K, { task: "single-label", y }, { l2: 0.03, blockWeight: 1.7 }));
+    it(`single-label balanced + sample weights, ${name}`, () =>
+      gradientCheck(rows, K, { task: "single-label", y }, { l2: 0.01, blockWeight: 0.5, classWeight: "balanced", sampleWeight: weights }));
+    it(`multi-label, ${name}`, () => gradientCheck(rows, K, { task: "multi-label", Y }, { l2: 0.02, blockWeight: 2 }));
+    it(`multi-label balanced, ${name}`, () => gradientCheck(rows, K, { task: "multi-label", Y }, { l2: 0.02, classWeight: "balanced", sampleWeight: weights }));
+  }
+
+  it("gives a class without examples its fixed logit and no gradient on its bias", () => {
+    const y0 = Int32Array.from(y, (c) => (c === 2 ? 0 : c));
+    gradientCheck({ n, dense, d, sparse }, K, { task: "single-label", y: y0 }, { l2: 0.03 });
+    const { fg, theta0, finalize } = buildHybridObjective({ n, dense, d, sparse }, ["a", "b", "c"], { task: "single-label", y: y0 }, { l2: 0.03 });
+    const g = new Float64Array(theta0.length);
+    fg(theta0, g);
+    expect(g[K * d + 2]).toBe(0);
+    expect(finalize(theta0).dense.bias[2]).toBe(-1e4);
+  });
+});
+
+describe("hybrid logistic objective: optimization", () => {
+  it("loss decreases under L-BFGS, with and without the preconditioner, to the same optimum", () => {
+    const rows: FeatureRows = { n, dense, d, sparse };
+    const targets: Targets = { task: "single-label", y };
+    const results = [true, false].map((precondition) => {
+      const { fg, theta0, precondition: pre } = buildHybridObjective(rows, ["a", "b", "c"], targets, { l2: 0.01, precondition });
+      return minimizeLbfgs(fg, theta0, { gtol: 1e-9, maxIter: 2000, precondition: pre });
+    });
+    for (const r of results) {
+      for (let t = 1; t < r.history.length; t++) expect(r.history[t]!).toBeLessThanOrEqual(r.history[t - 1]! + 1e-12);
+      expect(r.history[r.history.length - 1]!).toBeLessThan(r.history[0]! - 0.1);
+    }
+    expectClose(results[0]!.f, results[1]!.f, { abs: 1e-9 });
+    expectClose(results[0]!.x, results[1]!.x, { abs: 1e-4 });
+  });
+
+  it("fits separable sparse data (each class has its own n-grams)", () => {
+    const m = 30;
+    const indptr = Int32Array.from({ length: m + 1 }, (_, i) => i);
+    const indices = Int32Array.from({ length: m }, (_, i) => (i % 3) * 10 + (i % 5));
+    const rows: FeatureRows = { n: m, dense: null, d: 0, sparse: { rows: m, cols: 30, indptr, indices, values: new Float32Array(m).fill(1) } };
+    const yy = Int32Array.from({ length: m }, (_, i) => i % 3);
+    const { fg, theta0, precondition, finalize } = buildHybridObjective(rows, ["a", "b", "c"], { task: "single-label", y: yy }, { l2: 1e-4 });
+    const r = minimizeLbfgs(fg, theta0, { gtol: 1e-8, maxIter: 500, precondition });
+    expect(r.f).toBeLessThan(0.05);
+    const fit = finalize(r.x);
+    for (let i = 0; i < m; i++) {
+      const c = indices[i]!;
+      let best = 0;
+      for (let k = 1; k < 3; k++) if (fit.sparseWeights![k * 30 + c]! > fit.sparseWeights![best * 30 + c]!) best = k;
+      expect(best).toBe(yy[i]);
+    }
+  });
+
+  it("a warm start from its own optimum is already converged (same function across α)", () => {
+    const rows: FeatureRows = { n, dense, d, sparse };
+    const targets: Targets = { task: "single-label", y };
+    const a = buildHybridObjective(rows, ["a", "b", "c"], targets, { l2: 0.01, blockWeight: 1 });
+    const r = minimizeLbfgs(a.fg, a.theta0, { gtol: 1e-10, maxIter: 2000, precondition: a.precondition });
+    const fit = a.finalize(r.x);
+    const b = buildHybridObjective(rows, ["c", "a", "b"], targets.task === "single-label" ? { task: "single-label", y: Int32Array.from(y, (c) => (c + 1) % 3) } : targets, {
+      l2: 0.01, blockWeight: 1, warmStart: { model: fit.dense, sparseWeights: fit.sparseWeights, blockWeight: 1, sameSparseColumns: true },
+    });
+    const g = new Float64Array(b.theta0.length);
+    expectClose(b.fg(b.theta0, g), r.f, { abs: 1e-6 });
+    expect(Math.max(...g.map(Math.abs))).toBeLessThan(1e-5);
+    // Another α: the same logits at the start (the penalty differs, so only the data term is compared via l2 = 0).
+    const c1 = buildHybridObjective(rows, ["a", "b", "c"], targets, { l2: 0, blockWeight: 1, warmStart: { model: fit.dense, sparseWeights: fit.sparseWeights, blockWeight: 1, sameSparseColumns: true } });
+    const c2 = buildHybridObjective(rows, ["a", "b", "c"], targets, { l2: 0, blockWeight: 3, warmStart: { model: fit.dense, sparseWeights: fit.sparseWeights, blockWeight: 1, sameSparseColumns: true } });
+    expectClose(c2.fg(c2.theta0, g), c1.fg(c1.theta0, g), { abs: 1e-9 });
+  });
+});
