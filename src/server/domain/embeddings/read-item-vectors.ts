@@ -9,14 +9,16 @@ export interface ItemVectors {
   ids: Int32Array;
   /** Vectors [n × dim], row-major, in id order. */
   X: Float32Array;
+  /** The items' texts in id order, when asked for (`withText`); null otherwise. */
+  texts: string[] | null;
 }
 
 /**
  * The vectors of a project's next `limit` items with ids in [fromId, toId], in id order: one round trip that reads
  * items by id range joined with embedding_cache on content_hash, the database concatenating the vectors into one
  * bytea (viewed as floats, not decoded row by row) and never sending the texts. Items without a cached vector are
- * embedded and cached through embedTexts. With `unscoredBy`, only items that version has no prediction for. Returns
- * null when the range holds no more items.
+ * embedded and cached through embedTexts. With `unscoredBy`, only items that version has no prediction for; with
+ * `withText`, the texts too (for models that read them). Returns null when the range holds no more items.
  */
 export async function readItemVectors(
   db: DbOrTx,
@@ -25,16 +27,17 @@ export async function readItemVectors(
   fromId: number,
   toId: number,
   limit: number,
-  options: { unscoredBy?: number } = {},
+  options: { unscoredBy?: number; withText?: boolean } = {},
 ): Promise<ItemVectors | null> {
   const dim = featurizer.dim;
   const unscored =
     options.unscoredBy === undefined ? Prisma.empty : Prisma.sql`AND NOT EXISTS (SELECT 1 FROM prediction p WHERE p.model_version_id = ${options.unscoredBy} AND p.item_id = item.id)`;
-  const [row] = await db.$queryRaw<{ ids: number[] | null; vectors: Uint8Array | null; missing: number[] | null }[]>`
-    SELECT array_agg(s.id ORDER BY s.id) AS ids,
+  const text = options.withText ? Prisma.sql`array_agg(s.text ORDER BY s.id)` : Prisma.sql`NULL::text[]`;
+  const [row] = await db.$queryRaw<{ ids: number[] | null; vectors: Uint8Array | null; missing: number[] | null; texts: string[] | null }[]>`
+    SELECT array_agg(s.id ORDER BY s.id) AS ids, ${text} AS texts,
            string_agg(CASE WHEN e.dim = ${dim} AND length(e.vector) = ${dim * 4} THEN e.vector ELSE decode(repeat('00', ${dim * 4}::int), 'hex') END, ''::bytea ORDER BY s.id) AS vectors,
            array_agg(s.id ORDER BY s.id) FILTER (WHERE e.dim IS DISTINCT FROM ${dim} OR length(e.vector) <> ${dim * 4}) AS missing
-    FROM (SELECT id, content_hash FROM item WHERE project_id = ${projectId} AND id >= ${fromId} AND id <= ${toId} ${unscored} ORDER BY id LIMIT ${limit}) s
+    FROM (SELECT id, content_hash${options.withText ? Prisma.sql`, text` : Prisma.empty} FROM item WHERE project_id = ${projectId} AND id >= ${fromId} AND id <= ${toId} ${unscored} ORDER BY id LIMIT ${limit}) s
     LEFT JOIN embedding_cache e ON e.featurizer_id = ${featurizer.id} AND e.content_hash = s.content_hash`;
   if (!row?.ids || !row.vectors) return null;
   const ids = Int32Array.from(row.ids);
@@ -45,5 +48,5 @@ export async function readItemVectors(
     const position = new Map(Array.from(ids, (id, i) => [id, i]));
     items.forEach((item, r) => X.set(computed.subarray(r * dim, (r + 1) * dim), position.get(item.id)! * dim));
   }
-  return { ids, X };
+  return { ids, X, texts: row.texts };
 }

@@ -14,7 +14,7 @@ export const classifyTextsInput = z.object({
   texts: z.array(z.string().trim().min(1, "Texts cannot be empty").max(100_000)).min(1, "Give at least one text").max(MAX_CLASSIFY_TEXTS, `At most ${MAX_CLASSIFY_TEXTS} texts per call`),
 });
 
-/** Classifies free texts with a version (the playground); probabilities per class by name, like Lamini's output. */
+/** Classifies free texts with a version (the playground) through the one predict path; probabilities per class by name. */
 export async function classifyTexts(db: DbOrTx, input: z.input<typeof classifyTextsInput>) {
   const { projectId, modelVersionId, texts } = classifyTextsInput.parse(input);
   const project = await getProject(db, projectId);
@@ -22,17 +22,16 @@ export async function classifyTexts(db: DbOrTx, input: z.input<typeof classifyTe
   if (!versionId) throw new AppError("PRECONDITION_FAILED", "This project has no active model yet: label some items and train");
   const version = await db.modelVersion.findUnique({ where: { id: versionId } });
   if (!version || version.projectId !== projectId) throw new AppError("NOT_FOUND", `Model version ${versionId} is not in project ${projectId}`);
-  const allClasses = await db.labelClass.findMany({ where: { projectId } });
-  const nameOf = new Map(allClasses.map((c) => [c.id, c.name]));
-  const result = await predictWithVersion(db, version, texts.map((text) => ({ text, contentHash: contentHash(text) })));
+  const result = await predictWithVersion(db, version, texts.map((text) => ({ text, contentHash: contentHash(text) })), { storeEmbeddings: false });
   const K = result.classIds.length;
+  const nameOf = new Map(result.classIds.map((id, k) => [id, result.classNames[k]!]));
   return {
     modelVersion: { id: version.id, number: version.number },
     results: texts.map((text, i) => ({
       data: text,
-      prediction: result.predicted[i]!.map((id) => nameOf.get(id) ?? String(id)),
+      prediction: result.predicted[i]!.map((id) => nameOf.get(id)!),
       unsure: result.unsure[i] === 1,
-      probabilities: Object.fromEntries(result.classIds.map((id, k) => [nameOf.get(id) ?? String(id), result.probabilities[i * K + k]!])),
+      probabilities: Object.fromEntries(result.classNames.map((name, k) => [name, result.probabilities[i * K + k]!])),
     })),
   };
 }

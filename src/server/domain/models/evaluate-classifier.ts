@@ -1,12 +1,13 @@
-import { classifyMultiLabel, classifySingleLabel, type ClassifierModel } from "@/ml/classifier-model";
+import type { ClassifierModel } from "@/ml/classifier-model";
+import { decideClasses } from "@/ml/decide-classes";
 import { argmaxRow } from "@/ml/linear-model";
 import { evaluateSingleLabel } from "@/ml/metrics";
 import { evaluateMultiLabel } from "@/ml/multi-label-metrics";
 import { averagePrecision, precisionRecallCurve } from "@/ml/precision-recall-curve";
 
 export interface EvaluationTargets {
-  /** [n × dim] vectors of the labeled items. */
-  X: Float32Array;
+  /** [n × K] the model's calibrated probabilities for the labeled items (from modelProbabilities). */
+  proba: Float32Array;
   n: number;
   /** Single-label: class index per row. Multi-label: [n × K] 0/1. */
   y?: Int32Array;
@@ -24,19 +25,16 @@ export function evaluateClassifier(model: ClassifierModel, t: EvaluationTargets)
   const K = model.classes.length;
   const { n } = t;
   if (n === 0) return null;
-  let proba: Float32Array;
+  const proba = t.proba;
+  const decision = decideClasses(proba, n, K, model.task, model.thresholds);
   let report: Record<string, unknown>;
   let macroF1: number;
   if (model.task === "single-label") {
-    const decision = classifySingleLabel(model, t.X, n);
-    proba = decision.proba;
-    const r = evaluateSingleLabel(t.y!, decision.labels, model.classes, proba);
+    const r = evaluateSingleLabel(t.y!, decision.top, model.classes, proba);
     report = { ...r, unsureRate: decision.unsure.reduce((s, u) => s + u, 0) / n };
     macroF1 = r.macro.f1;
   } else {
-    const decision = classifyMultiLabel(model, t.X, n);
-    proba = decision.proba;
-    const r = evaluateMultiLabel(t.Y!, decision.labels, n, model.classes, proba);
+    const r = evaluateMultiLabel(t.Y!, decision.on, n, model.classes, proba);
     report = { ...r };
     macroF1 = r.macro.f1;
   }

@@ -1,8 +1,9 @@
-import { classifierFromJSON } from "@/ml/classifier-artifact";
-import { predictProba } from "@/ml/linear-model";
+import { decideClasses } from "@/ml/decide-classes";
 import { scoreChunk } from "@/ml/score-chunk";
 import type { Db } from "@/server/db";
 import { readItemVectors } from "@/server/domain/embeddings/read-item-vectors";
+import { loadVersionClassifier } from "@/server/domain/models/load-version-classifier";
+import { modelProbabilities, modelReadsText } from "@/server/domain/models/model-probabilities";
 import { insertPredictions } from "@/server/domain/scoring/insert-predictions";
 import { queueStrategy } from "@/server/domain/scoring/queue-strategy";
 import { getFeaturizer } from "@/server/featurizers/get-featurizer";
@@ -32,18 +33,18 @@ export async function scoreItemRange(
 ) {
   const version = await db.modelVersion.findUnique({ where: { id: modelVersionId }, include: { project: true } });
   if (!version) throw new AppError("NOT_FOUND", `Model version ${modelVersionId} does not exist`);
-  if (version.kind !== "logistic_regression" || !version.artifact) throw new AppError("PRECONDITION_FAILED", `Version ${version.number} has no classifier to score with`);
-  const model = classifierFromJSON(version.artifact);
+  const model = loadVersionClassifier(version);
   const params = version.params as unknown as VersionParams;
   const K = model.classes.length;
   const multi = model.task === "multi-label";
   const strategy = queueStrategy(version.project.strategy, multi);
   const flags = new Map((params.mislabelFlags ?? []).map((f) => [f.itemId, f.score]));
   const featurizer = await getFeaturizer(version.featurizerId);
+  const withText = modelReadsText(model);
 
   // The next batch is read while this one is scored and written: the database works while Node computes.
   const read = (from: number) => {
-    const pending = from > toId ? Promise.resolve(null) : readItemVectors(db, featurizer, version.projectId, from, toId, BATCH, { unscoredBy: options.missingOnly ? modelVersionId : undefined });
+    const pending = from > toId ? Promise.resolve(null) : readItemVectors(db, featurizer, version.projectId, from, toId, BATCH, { unscoredBy: options.missingOnly ? modelVersionId : undefined, withText });
     pending.catch(() => undefined); // awaited below; a failure surfaces there, not as an unhandled rejection
     return pending;
   };
@@ -52,10 +53,11 @@ export async function scoreItemRange(
   for (;;) {
     const batch = await next;
     if (!batch) break;
-    const { ids, X } = batch;
+    const { ids, X, texts } = batch;
     const n = ids.length;
     next = read(ids[n - 1]! + 1);
-    const proba = predictProba(model, X, n);
+    const proba = modelProbabilities(model, { n, dense: X, texts });
+    const decisions = decideClasses(proba, n, K, model.task, model.thresholds);
     const priority = scoreChunk(proba, n, K, strategy, { seed: version.id, offset: ids[0]!, thresholds: model.thresholds });
     const uncertainty = scoreChunk(proba, n, K, multi ? "threshold-margin" : "margin", { thresholds: model.thresholds });
     const predicted: string[] = new Array<string>(n);
@@ -63,15 +65,9 @@ export async function scoreItemRange(
     const mislabel = new Float32Array(n).fill(-1);
     for (let i = 0; i < n; i++) {
       const classes: number[] = [];
-      let top = 0;
-      for (let k = 0; k < K; k++) {
-        const p = proba[i * K + k]!;
-        if (p > proba[i * K + top]!) top = k;
-        if (multi && p >= model.thresholds[k]!) classes.push(params.classIds[k]!);
-      }
-      if (!multi) classes.push(params.classIds[top]!);
+      for (let k = 0; k < K; k++) if (decisions.on[i * K + k] === 1) classes.push(params.classIds[k]!);
       predicted[i] = `{${classes.join(",")}}`;
-      confidence[i] = proba[i * K + top]!;
+      confidence[i] = proba[i * K + decisions.top[i]!]!;
       const flag = flags.get(ids[i]!);
       if (flag !== undefined) mislabel[i] = flag;
     }

@@ -7,6 +7,7 @@ import type { Db } from "@/server/db";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { embedTexts } from "@/server/domain/embeddings/embed-texts";
 import { evaluateClassifier } from "@/server/domain/models/evaluate-classifier";
+import { modelProbabilities, modelReadsText } from "@/server/domain/models/model-probabilities";
 import { humanDecisionOriginsSql, isHumanDecision } from "@/server/domain/labels/effective-label";
 import { getProject } from "@/server/domain/projects/get-project";
 import { ASSIGN_TEST_SPLIT_TIMEOUT_MS, assignTestSplit } from "@/server/domain/splits/assign-test-split";
@@ -105,7 +106,8 @@ export async function trainModelVersion(db: Db, boss: PgBoss, projectId: number,
   await hooks.progress(Math.round(total * 0.9), total);
 
   const testTargets = toTargets(testItems, classIndex, K, task);
-  const evaluation = evaluateClassifier(model, { X: Xtest, n: testItems.length, y: testTargets.task === "single-label" ? testTargets.y : undefined, Y: testTargets.task === "multi-label" ? testTargets.Y : undefined });
+  const testProba = modelProbabilities(model, { n: testItems.length, dense: Xtest, texts: modelReadsText(model) ? await textsOf(db, testItems) : null });
+  const evaluation = evaluateClassifier(model, { proba: testProba, n: testItems.length, y: testTargets.task === "single-label" ? testTargets.y : undefined, Y: testTargets.task === "multi-label" ? testTargets.Y : undefined });
   const humanLabels = trainItems.filter((i) => isHumanDecision(i.origin)).length;
   const mislabelFlags =
     oof && targets.task === "single-label"
@@ -190,4 +192,11 @@ function flagLikelyMislabeled(oofProba: Float32Array, y: Int32Array, items: Labe
     if (isHumanDecision(item.origin) && score[i]! > 0) flags.push({ itemId: item.itemId, score: score[i]!, suggested: suggested[i]! });
   });
   return flags.sort((a, b) => b.score - a.score).slice(0, MAX_MISLABEL_FLAGS);
+}
+
+/** The texts of labeled items, in their order (loadLabeledItems leaves them out unless asked). */
+async function textsOf(db: Db, items: LabeledItem[]): Promise<string[]> {
+  const rows = await db.item.findMany({ where: { id: { in: items.map((i) => i.itemId) } }, select: { id: true, text: true } });
+  const byId = new Map(rows.map((r) => [r.id, r.text]));
+  return items.map((i) => byId.get(i.itemId)!);
 }
