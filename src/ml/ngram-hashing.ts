@@ -4,10 +4,11 @@
  * analyzer="char_wb", ngram_range (2, 5)) so a Margin model can be checked against the sklearn pipeline it replaces.
  *
  * Key layout: key = block · 2^NGRAM_BUCKET_BITS + (murmur3(n-gram, seed of block) mod 2^NGRAM_BUCKET_BITS), block 0 =
- * word n-grams, 1 = char n-grams. Keys of the word block therefore sort before the char block, and the whole key
- * space (2^21) is small enough for dense df counters at fit time. 2^20 buckets per block: the largest pools seen
- * (GoEmotions, 54k texts) have a few hundred thousand distinct char n-grams, where collisions merge mostly rare
- * n-grams; parity with sklearn's exact vocabulary is measured in bench/ml/ngram-parity.ts.
+ * word n-grams, 1 = char n-grams, so keys of the word block sort first and the whole key space (2^23) is small enough
+ * for dense df counters at fit time. Why 2^22 buckets per block and not 2^20: most n-grams of a pool occur once, and
+ * two such singletons sharing a bucket become a spurious df = 2 column. At 2^20 that added ~10% noise columns to the
+ * word block (emotion: 36,048 word columns vs sklearn's 32,973; at 2^22: 33,764) and cost 0.2 macro-F1 there
+ * (bench/ml/ngram-parity.ts); larger pools would fare worse. The price is 72 MB of transient counters while fitting.
  *
  * Hashing runs over Unicode code points (not UTF-16 units) because sklearn's n-gram lengths count code points: an
  * emoji is one character in a char 2-gram there, and must be here. Murmur3's 32-bit block step takes one code point
@@ -15,11 +16,11 @@
  * Changing anything here changes every stored vocabulary: bump NGRAM_HASHING_ID.
  */
 
-export const NGRAM_BUCKET_BITS = 20;
+export const NGRAM_BUCKET_BITS = 22;
 export const WORD_BLOCK = 0;
 export const CHAR_BLOCK = 1;
 /** Names the key function; stored with a vocabulary so keys from another hashing are refused, not misread. */
-export const NGRAM_HASHING_ID = "murmur3-cp/w12/cwb25/b20";
+export const NGRAM_HASHING_ID = "murmur3-cp/w12/cwb25/b22";
 
 const BUCKET_MASK = (1 << NGRAM_BUCKET_BITS) - 1;
 const WORD_SEED = 0x2f6b1e4d;

@@ -72,7 +72,7 @@ export function fitNgramVocabulary(
     throw new Error(`fitNgramVocabulary: maxFeatures must be an integer ≥ 1, got ${maxFeatures}`);
   }
   const buf = new NgramKeyBuffer();
-  // The key space is 2^21, so dense counters beat a hash map; lastDoc counts each key once per text without sorting.
+  // The key space is 2^23, so dense counters beat a hash map; lastDoc counts each key once per text without sorting.
   const df = new Int32Array(KEY_SPACE);
   const lastDoc = new Int32Array(KEY_SPACE).fill(-1);
   for (let d = 0; d < N; d++) {
@@ -113,6 +113,7 @@ interface KeyIndex {
   slots: Int32Array;
   shift: number;
 }
+/** Never a key (keys are < 2^23), so it marks a free slot; Int32 slots keep probing in small-integer arithmetic. */
 const EMPTY = -1;
 const KEY_INDEX = new WeakMap<NgramVocabulary, KeyIndex>();
 
