@@ -1,7 +1,12 @@
 import { z } from "zod";
 import type { ClassifierModel } from "@/ml/classifier-model";
+import { float16BitsToFloat32, float32ToFloat16Bits } from "@/ml/float16-bits";
+import { vocabularyFromJSON, vocabularyToJSON } from "@/ml/ngram-vocabulary";
 
-export const CLASSIFIER_ARTIFACT_VERSION = 1;
+/** Version of dense-only artifacts (written unchanged, so older readers keep loading them). */
+export const CLASSIFIER_ARTIFACT_VERSION = 1 as const;
+/** Version of artifacts with an n-gram block (ClassifierModel.sparse). */
+export const CLASSIFIER_ARTIFACT_VERSION_SPARSE = 2 as const;
 
 /** Thrown for artifacts that are not Margin classifiers, have an unknown version or are inconsistent. */
 export class ArtifactError extends Error {
@@ -26,7 +31,7 @@ export function base64ToFloat32(s: string, expectedLength: number, field: string
   return out;
 }
 
-const artifactSchema = z.object({
+const baseSchema = z.object({
   format: z.literal("margin-classifier"),
   version: z.literal(CLASSIFIER_ARTIFACT_VERSION),
   task: z.enum(["single-label", "multi-label"]),
@@ -47,13 +52,40 @@ const artifactSchema = z.object({
   metrics: z.record(z.string(), z.unknown()),
 });
 
+const sparseArtifactSchema = baseSchema.extend({
+  version: z.literal(CLASSIFIER_ARTIFACT_VERSION_SPARSE),
+  /** 0 for a sparse-only model. */
+  dim: z.number().int().nonnegative(),
+  sparse: z.object({
+    /** NgramVocabularyJSON, checked by vocabularyFromJSON. */
+    vocabulary: z.unknown(),
+    blockWeight: z.number().positive(),
+    /** float16: little-endian IEEE half floats (the trainer rounds to them, so a reload predicts bit for bit). */
+    encoding: z.enum(["float32", "float16"]),
+    /** [K × vocabulary.size] base64. */
+    weights: z.string(),
+  }),
+});
+
+const artifactSchema = z.union([baseSchema, sparseArtifactSchema]);
+
 export type ClassifierArtifact = z.infer<typeof artifactSchema>;
 
-/** Versioned, JSON-safe form of a classifier (weights as base64 float32). */
+/** True when every value is exactly representable as an IEEE half float (then it is stored as one, half the size). */
+function isFloat16Exact(a: Float32Array): boolean {
+  const back = float16BitsToFloat32(float32ToFloat16Bits(a));
+  for (let i = 0; i < a.length; i++) if (!Object.is(back[i], a[i])) return false;
+  return true;
+}
+
+/**
+ * Versioned, JSON-safe form of a classifier (weights as base64 float32; the sparse block as float16 when its values
+ * are exactly half floats). Version 1 without an n-gram block, version 2 with one.
+ */
 export function classifierToJSON(m: ClassifierModel): ClassifierArtifact {
-  return {
-    format: "margin-classifier",
-    version: CLASSIFIER_ARTIFACT_VERSION,
+  const base = {
+    format: "margin-classifier" as const,
+    version: CLASSIFIER_ARTIFACT_VERSION as typeof CLASSIFIER_ARTIFACT_VERSION,
     task: m.task,
     featurizerId: m.featurizerId,
     classes: [...m.classes],
@@ -67,6 +99,19 @@ export function classifierToJSON(m: ClassifierModel): ClassifierArtifact {
     thresholdPolicy: m.thresholdPolicy,
     metrics: JSON.parse(JSON.stringify(m.metrics, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : v))) as Record<string, unknown>,
   };
+  if (!m.sparse) return base;
+  const half = isFloat16Exact(m.sparse.weights);
+  const w = half ? float32ToFloat16Bits(m.sparse.weights) : m.sparse.weights;
+  return {
+    ...base,
+    version: CLASSIFIER_ARTIFACT_VERSION_SPARSE,
+    sparse: {
+      vocabulary: vocabularyToJSON(m.sparse.vocabulary),
+      blockWeight: m.sparse.blockWeight,
+      encoding: half ? "float16" : "float32",
+      weights: Buffer.from(w.buffer, w.byteOffset, w.byteLength).toString("base64"),
+    },
+  };
 }
 
 export function classifierFromJSON(json: unknown): ClassifierModel {
@@ -75,15 +120,18 @@ export function classifierFromJSON(json: unknown): ClassifierModel {
     throw new ArtifactError("not a Margin classifier artifact (format ≠ margin-classifier)", "ARTIFACT_INVALID");
   }
   const version = (obj as { version?: unknown }).version;
-  if (version !== CLASSIFIER_ARTIFACT_VERSION) {
-    throw new ArtifactError(`unsupported classifier artifact version ${String(version)} (this build reads version ${CLASSIFIER_ARTIFACT_VERSION})`, "ARTIFACT_UNKNOWN_VERSION");
+  if (version !== CLASSIFIER_ARTIFACT_VERSION && version !== CLASSIFIER_ARTIFACT_VERSION_SPARSE) {
+    throw new ArtifactError(
+      `unsupported classifier artifact version ${String(version)} (this build reads versions ${CLASSIFIER_ARTIFACT_VERSION} and ${CLASSIFIER_ARTIFACT_VERSION_SPARSE})`,
+      "ARTIFACT_UNKNOWN_VERSION",
+    );
   }
   const parsed = artifactSchema.safeParse(obj);
   if (!parsed.success) throw new ArtifactError(`invalid classifier artifact: ${parsed.error.message}`, "ARTIFACT_INVALID");
   const a = parsed.data;
   const K = a.classes.length;
   if (a.thresholds.length !== K) throw new ArtifactError(`artifact has ${a.thresholds.length} thresholds for ${K} classes`, "ARTIFACT_INVALID");
-  return {
+  const model: ClassifierModel = {
     task: a.task,
     featurizerId: a.featurizerId,
     classes: a.classes,
@@ -97,4 +145,27 @@ export function classifierFromJSON(json: unknown): ClassifierModel {
     thresholdPolicy: a.thresholdPolicy,
     metrics: a.metrics,
   };
+  if (a.version === CLASSIFIER_ARTIFACT_VERSION_SPARSE) {
+    let vocabulary;
+    try {
+      vocabulary = vocabularyFromJSON(a.sparse.vocabulary);
+    } catch (e) {
+      throw new ArtifactError(`artifact's n-gram vocabulary: ${(e as Error).message}`, "ARTIFACT_INVALID");
+    }
+    const count = K * vocabulary.size;
+    let weights: Float32Array;
+    if (a.sparse.encoding === "float32") {
+      weights = base64ToFloat32(a.sparse.weights, count, "sparse.weights");
+    } else {
+      const buf = Buffer.from(a.sparse.weights, "base64");
+      if (buf.byteLength !== count * 2) {
+        throw new ArtifactError(`artifact field sparse.weights: ${buf.byteLength / 2} halves, expected ${count}`, "ARTIFACT_INVALID");
+      }
+      const bits = new Uint16Array(count);
+      new Uint8Array(bits.buffer).set(buf);
+      weights = float16BitsToFloat32(bits);
+    }
+    model.sparse = { vocabulary, weights, blockWeight: a.sparse.blockWeight };
+  }
+  return model;
 }

@@ -1,0 +1,431 @@
+import { computeLogitsRows, type ClassifierModel } from "@/ml/classifier-model";
+import { checkFeatureRows, featureRowsSubset, type FeatureRows } from "@/ml/feature-rows";
+import { roundToFloat16InPlace } from "@/ml/float16-bits";
+import { buildHybridObjective, type HybridFit, type HybridWarmStart } from "@/ml/hybrid-logistic-objective";
+import { minimizeLbfgs, type LbfgsResult } from "@/ml/lbfgs";
+import { argmaxRow, logitsToProbaInPlace, type Task } from "@/ml/linear-model";
+import { evaluateSingleLabel } from "@/ml/metrics";
+import { evaluateMultiLabel } from "@/ml/multi-label-metrics";
+import type { NgramVocabulary } from "@/ml/ngram-vocabulary";
+import { precisionRecallCurve, thresholdForTarget } from "@/ml/precision-recall-curve";
+import { createRng, shuffleInPlace } from "@/ml/rng";
+import { fitTemperature, scaledNll } from "@/ml/temperature-scaling";
+import { stratifiedFolds } from "@/ml/train-classifier";
+import type { Targets } from "@/ml/train-logistic-regression";
+
+export interface TrainHybridOptions {
+  featurizerId: string;
+  /** The vocabulary rows.sparse was built with (stored in the model); required when rows.sparse is given. */
+  vocabulary?: NgramVocabulary;
+  classWeight?: "none" | "balanced";
+  /** Per-sample weights [n], multiplied with class weights. */
+  sampleWeight?: Float32Array;
+  /** Fixes λ (no search over it). */
+  l2?: number;
+  /** Fixes α, the sparse block's weight (no search over it). */
+  blockWeight?: number;
+  /** The search grid: C values (λ = 1/(C·n)) and α values. Defaults: SELECTION_C, SELECTION_BLOCK_WEIGHTS. */
+  grid?: { C?: number[]; blockWeight?: number[] };
+  /** Cross-validation folds (k-fold selection and out-of-fold predictions). Default 5; 3 above HOLDOUT_ABOVE rows. */
+  folds?: number;
+  /** Above this many rows the grid is scored on one stratified holdout fold, not all folds. Default HOLDOUT_ABOVE. */
+  holdoutAbove?: number;
+  seed?: number;
+  /** Choose per-class thresholds to reach this precision or recall on out-of-fold predictions. */
+  target?: { precision: number } | { recall: number };
+  /** Previous model to start from (classes matched by name; sparse weights only with the same vocabulary). */
+  warmStart?: ClassifierModel;
+  /** L-BFGS limits for every fit. Defaults 300 and 1e-5 (selection fits: 3× looser gtol). */
+  maxIter?: number;
+  gtol?: number;
+  /** Rounds the sparse weights to half floats (exactly what the artifact stores). Default true. */
+  float16?: boolean;
+  /** Called after every fit with (fits done, fits planned). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface TrainHybridResult {
+  model: ClassifierModel;
+  /** Out-of-fold calibrated probabilities [n × K] at the chosen setting (null when no CV was possible). */
+  oofProba: Float32Array | null;
+}
+
+/**
+ * C values of the grid (λ = 1/(C·n), C as scikit-learn's summed-loss C). The n-gram rows have norm 1 and the
+ * dense block is scaled to norm ≈ 1, so C = 20 here is scikit-learn's C = 10 on hstacked TF-IDF (norm √2), the
+ * usual strong setting for text; a factor 4 either side covers what the six benchmark sets preferred.
+ */
+export const SELECTION_C = [5, 20, 80];
+/** α: the n-gram block's weight against the dense block (only searched when both are present). */
+export const SELECTION_BLOCK_WEIGHTS = [1, 2, 4];
+/**
+ * Above this many rows one stratified holdout fold scores the grid: k-fold over the grid would cost |grid| × k
+ * fits, and with thousands of held-out rows the ranking of settings is already stable.
+ */
+export const HOLDOUT_ABOVE = 3000;
+/** Holdout mode: at most this many training rows per grid fit, and scored rows (a stratified sample of each). */
+const SELECTION_TRAIN_ROWS = 6000;
+const SELECTION_SCORE_ROWS = 3000;
+/**
+ * Variance shrinkage of dense features toward the pooled variance, in rows: with a handful of rows a per-feature
+ * std is noise, and a tiny one would turn an unseen vector into huge standardized values (confident nonsense).
+ */
+const STANDARDIZE_PRIOR_ROWS = 10;
+/** With fewer out-of-fold rows than this per class the temperature is a guess: flagged as tooLittleData. */
+const CALIBRATION_MIN_PER_CLASS = 5;
+
+interface Setting { C: number; blockWeight: number }
+
+/** A stratified, seeded sample of `idx` of at most `max` rows (every stratum keeps its share, at least one row). */
+function stratifiedSample(idx: Int32Array, strata: Int32Array, max: number, seed: number): Int32Array {
+  if (idx.length <= max) return idx;
+  const byStratum = new Map<number, number[]>();
+  for (const i of idx) { const l = byStratum.get(strata[i]!) ?? []; l.push(i); byStratum.set(strata[i]!, l); }
+  const rng = createRng(seed + 1);
+  const out: number[] = [];
+  for (const k of [...byStratum.keys()].sort((a, b) => a - b)) {
+    const list = byStratum.get(k)!;
+    shuffleInPlace(list, rng);
+    out.push(...list.slice(0, Math.max(1, Math.round((list.length * max) / idx.length))));
+  }
+  return Int32Array.from(out).sort();
+}
+
+export interface SelectionRecord {
+  l2: number;
+  C: number;
+  blockWeight: number | null;
+  scoring: "tempered-log-loss";
+  mode: "fixed" | "folds" | "holdout";
+  folds: number;
+  /** Holdout mode: rows the grid's fits trained on and rows that scored them. */
+  holdout?: { trainRows: number; scoredRows: number };
+  grid: { C: number; blockWeight: number | null; l2: number; logLoss: number; macroF1: number }[];
+}
+
+export interface CalibrationRecord {
+  kind: "temperature-oof" | "shrinkage";
+  tooLittleData: boolean;
+  temperature: number;
+  /** The most a top probability may claim from the data (Laplace's rule); null when it did not bind. */
+  cap: number | null;
+}
+
+function subsetTargets(t: Targets, idx: ArrayLike<number>, K: number): Targets {
+  if (t.task === "single-label") return { task: t.task, y: Int32Array.from({ length: idx.length }, (_, r) => t.y[idx[r]!]!) };
+  const Y = new Uint8Array(idx.length * K);
+  for (let r = 0; r < idx.length; r++) Y.set(t.Y.subarray(idx[r]! * K, idx[r]! * K + K), r * K);
+  return { task: t.task, Y };
+}
+
+function targetArray(t: Targets): Int32Array | Uint8Array {
+  return t.task === "single-label" ? t.y : t.Y;
+}
+
+/** Mean top-class probability (single-label) or mean max(p, 1 − p) (multi-label) of logits at temperature T. */
+function meanConfidence(logits: Float32Array, n: number, K: number, task: Task, T: number): number {
+  const P = logitsToProbaInPlace(Float32Array.from(logits), n, K, task, T);
+  let s = 0;
+  if (task === "single-label") for (let i = 0; i < n; i++) s += P[i * K + argmaxRow(P, i, K)]!;
+  else for (let i = 0; i < n * K; i++) s += Math.max(P[i]!, 1 - P[i]!);
+  return s / (task === "single-label" ? n : n * K);
+}
+
+/** Largest top-class confidence over rows (single-label) or over outputs (multi-label) at temperature T. */
+function maxConfidence(logits: Float32Array, n: number, K: number, task: Task, T: number): number {
+  const P = logitsToProbaInPlace(Float32Array.from(logits), n, K, task, T);
+  let m = 0;
+  for (let i = 0; i < n * K; i++) m = Math.max(m, task === "single-label" ? P[i]! : Math.max(P[i]!, 1 - P[i]!));
+  return m;
+}
+
+/** The smallest T ≥ T0 with conf(T) ≤ cap (conf decreasing in T), by bisection on log T. */
+function raiseTemperature(conf: (T: number) => number, T0: number, cap: number): number {
+  if (conf(T0) <= cap) return T0;
+  let lo = Math.log(T0);
+  let hi = Math.log(1e6);
+  if (conf(Math.exp(hi)) > cap) return Math.exp(hi);
+  for (let it = 0; it < 60; it++) {
+    const mid = (lo + hi) / 2;
+    if (conf(Math.exp(mid)) > cap) lo = mid; else hi = mid;
+  }
+  return Math.exp(hi);
+}
+
+function macroF1Of(logits: Float32Array, n: number, K: number, targets: Targets, classes: string[]): number {
+  if (targets.task === "single-label") {
+    const pred = new Int32Array(n);
+    for (let i = 0; i < n; i++) pred[i] = argmaxRow(logits, i, K);
+    return evaluateSingleLabel(targets.y, pred, classes).macro.f1;
+  }
+  const Yhat = Uint8Array.from(logits, (z) => (z >= 0 ? 1 : 0));
+  return evaluateMultiLabel(targets.Y, Yhat, n, classes).macro.f1;
+}
+
+/**
+ * Trains a calibrated hybrid classifier on [dense, sparse] FeatureRows (either block may be absent):
+ * 1. λ (and α when both blocks are present) are chosen on a small grid by the out-of-fold log-loss after temperature
+ *    scaling — a proper, smooth score of the probabilities the model will serve, far less noisy with few labels
+ *    than macro-F1, and blind to a setting's over/under-confidence that the temperature fixes anyway. Each fold
+ *    walks λ from strong to weak, each fit warm-started from the previous one. k-fold up to HOLDOUT_ABOVE rows,
+ *    one stratified holdout fold above.
+ * 2. The chosen setting's out-of-fold logits give the temperature, thresholds, cross-validated metrics and oofProba.
+ * 3. The final model is fit on all rows.
+ * With fewer than 2 examples in some class no out-of-fold prediction exists: the temperature is then set so no
+ * training row claims more than Laplace's (m + 1)/(m + 2), m the smallest class count ("shrinkage").
+ */
+export function trainHybridClassifier(rows: FeatureRows, classes: string[], targets: Targets, options: TrainHybridOptions): TrainHybridResult {
+  checkFeatureRows(rows, "trainHybridClassifier");
+  if (rows.sparse && !options.vocabulary) throw new Error("trainHybridClassifier: rows.sparse needs options.vocabulary");
+  if (rows.sparse && options.vocabulary && options.vocabulary.size !== rows.sparse.cols) {
+    throw new Error(`trainHybridClassifier: vocabulary has ${options.vocabulary.size} columns, rows.sparse ${rows.sparse.cols}`);
+  }
+  const n = rows.n;
+  const K = classes.length;
+  const task = targets.task;
+  const hasDense = rows.dense !== null && rows.d > 0;
+  const hasSparse = rows.sparse !== null;
+  const float16 = options.float16 ?? true;
+
+  // Strata: the label (single-label) or first positive label (multi-label); counts of the present ones.
+  const strata = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    if (targets.task === "single-label") strata[i] = targets.y[i]!;
+    else { let s = -1; for (let k = 0; k < K; k++) if (targets.Y[i * K + k]) { s = k; break; } strata[i] = s; }
+  }
+  const strataCounts = new Map<number, number>();
+  for (let i = 0; i < n; i++) strataCounts.set(strata[i]!, (strataCounts.get(strata[i]!) ?? 0) + 1);
+  const minPerClass = strataCounts.size < 2 ? 0 : Math.min(...strataCounts.values());
+  const holdoutAbove = options.holdoutAbove ?? HOLDOUT_ABOVE;
+  const folds = Math.min(options.folds ?? (n > holdoutAbove ? 3 : 5), minPerClass, n);
+  const canCv = folds >= 2;
+  const mode: SelectionRecord["mode"] = !canCv ? "fixed" : n > holdoutAbove ? "holdout" : "folds";
+
+  const Cs = options.l2 !== undefined ? [NaN] : [...(options.grid?.C ?? SELECTION_C)].sort((a, b) => a - b);
+  const alphas = !(hasDense && hasSparse) ? [options.blockWeight ?? 1]
+    : options.blockWeight !== undefined ? [options.blockWeight] : [...(options.grid?.blockWeight ?? SELECTION_BLOCK_WEIGHTS)].sort((a, b) => a - b);
+  const cMid = Cs[Math.floor((Cs.length - 1) / 2)]!;
+  const aMid = alphas[Math.floor((alphas.length - 1) / 2)]!;
+  const lambdaOf = (C: number, rowsN: number): number => (options.l2 !== undefined ? options.l2 : 1 / (C * rowsN));
+  const searched = canCv && Cs.length * alphas.length > 1;
+
+  const gtol = options.gtol ?? 1e-5;
+  const maxIter = options.maxIter ?? 300;
+  const prevWarm = options.warmStart ? warmStartOf(options.warmStart, options.vocabulary) : undefined;
+  const fold = canCv ? stratifiedFolds(strata, folds, options.seed ?? 0) : null;
+  const scoredFolds = mode === "holdout" ? 1 : folds;
+  const searchFits = searched ? (alphas.length + Cs.length - 1) * scoredFolds : 0;
+  let totalFits = searchFits + (canCv ? folds : 0) + 1;
+  let fitsDone = 0;
+  const progress = (): void => { fitsDone++; options.onProgress?.(fitsDone, totalFits); };
+
+  const fit = (r: FeatureRows, t: Targets, s: Setting, warm: HybridWarmStart | undefined, loose: boolean): { fit: HybridFit; opt: Omit<LbfgsResult, "x"> } => {
+    const obj = buildHybridObjective(r, classes, t, {
+      l2: lambdaOf(s.C, r.n), blockWeight: s.blockWeight, classWeight: options.classWeight,
+      sampleWeight: options.sampleWeight, standardizePriorRows: STANDARDIZE_PRIOR_ROWS, warmStart: warm,
+    });
+    // Selection and fold fits stop once the loss moves by < 1e-6 per iteration: test scores were flat from there on.
+    const res = minimizeLbfgs(obj.fg, obj.theta0, loose
+      ? { maxIter: Math.min(maxIter, 150), gtol: gtol * 3, ftol: 1e-6, precondition: obj.precondition }
+      : { maxIter, gtol, ftol: 1e-8, precondition: obj.precondition });
+    const { x, ...opt } = res;
+    return { fit: obj.finalize(x), opt };
+  };
+  const asWarm = (f: HybridFit): HybridWarmStart => ({ model: f.dense, sparseWeights: f.sparseWeights, blockWeight: f.blockWeight, sameSparseColumns: true });
+  const logitsOf = (f: HybridFit, r: FeatureRows): Float32Array =>
+    computeLogitsRows({ ...f.dense, sparse: f.sparseWeights ? { weights: f.sparseWeights, blockWeight: f.blockWeight } : undefined }, r);
+
+  const splits: { trainIdx: Int32Array; testIdx: Int32Array }[] = [];
+  if (fold) {
+    for (let f = 0; f < folds; f++) {
+      const tr: number[] = [];
+      const te: number[] = [];
+      for (let i = 0; i < n; i++) (fold[i] === f ? te : tr).push(i);
+      splits.push({ trainIdx: Int32Array.from(tr), testIdx: Int32Array.from(te) });
+    }
+  }
+  // Holdout mode scores the grid on a capped sample (λ = 1/(C·rows) keeps C's meaning at the smaller size).
+  const scored = splits.slice(0, searched ? scoredFolds : 0).map(({ trainIdx, testIdx }) => {
+    const capped = mode === "holdout";
+    const tr = capped ? stratifiedSample(trainIdx, strata, SELECTION_TRAIN_ROWS, options.seed ?? 0) : trainIdx;
+    const te = capped ? stratifiedSample(testIdx, strata, SELECTION_SCORE_ROWS, options.seed ?? 0) : testIdx;
+    return { trainIdx: tr, testIdx: te, full: tr.length === trainIdx.length, rows: featureRowsSubset(rows, tr), targets: subsetTargets(targets, tr, K), test: featureRowsSubset(rows, te) };
+  });
+  const scoredIdx = Int32Array.from(scored.flatMap((f) => Array.from(f.testIdx))).sort();
+  const position = new Int32Array(n).fill(-1);
+  scoredIdx.forEach((i, r) => { position[i] = r; });
+  const m = scoredIdx.length;
+  const scoredTargets = subsetTargets(targets, scoredIdx, K);
+  const key = (s: Setting): string => `${s.C}|${s.blockWeight}`;
+  const oofBySetting = new Map<string, Float32Array>();
+  const grid: SelectionRecord["grid"] = [];
+
+  /** Fits `setting` on every scored fold (each from its own `from` fit), fills its out-of-fold logits and scores it. */
+  const tryOn = (setting: Setting, from: (HybridFit | undefined)[]): (HybridFit | undefined)[] => {
+    const z = new Float32Array(m * K);
+    const fits = scored.map((f, fi) => {
+      const w = from[fi];
+      const { fit: mdl } = fit(f.rows, f.targets, setting, w ? asWarm(w) : prevWarm, true);
+      const zt = logitsOf(mdl, f.test);
+      for (let r = 0; r < f.testIdx.length; r++) z.set(zt.subarray(r * K, r * K + K), position[f.testIdx[r]!]! * K);
+      progress();
+      return mdl;
+    });
+    oofBySetting.set(key(setting), z);
+    const T = fitTemperature(z, m, K, task, targetArray(scoredTargets));
+    grid.push({
+      C: setting.C, blockWeight: hasDense && hasSparse ? setting.blockWeight : null, l2: lambdaOf(setting.C, n),
+      logLoss: scaledNll(z, m, K, task, targetArray(scoredTargets), 1 / T), macroF1: macroF1Of(z, m, K, scoredTargets, classes),
+    });
+    return fits;
+  };
+  const bestOf = (cands: Setting[]): Setting => {
+    let best = cands[0]!;
+    let bestLoss = Infinity;
+    for (const c of cands) {
+      const g = grid.find((e) => e.C === c.C && (e.blockWeight ?? c.blockWeight) === c.blockWeight)!;
+      if (g.logLoss < bestLoss - 1e-12) { bestLoss = g.logLoss; best = c; }
+    }
+    return best;
+  };
+
+  // Coordinate search: α at the middle C (α ascending, each fold warm-started from its previous α), then C at the
+  // best α, walking outward from the middle C (each step warm-started from the neighbour).
+  let setting: Setting = { C: cMid, blockWeight: aMid };
+  if (searched) {
+    const atMid = new Map<number, (HybridFit | undefined)[]>();
+    let prev: (HybridFit | undefined)[] = scored.map(() => undefined);
+    for (const a of alphas) { prev = tryOn({ C: cMid, blockWeight: a }, prev); atMid.set(a, prev); }
+    const aBest = bestOf(alphas.map((a) => ({ C: cMid, blockWeight: a }))).blockWeight;
+    const cands: Setting[] = alphas.map((a) => ({ C: cMid, blockWeight: a }));
+    for (const dir of [-1, 1]) {
+      prev = atMid.get(aBest)!;
+      for (let ci = Cs.indexOf(cMid) + dir; ci >= 0 && ci < Cs.length; ci += dir) {
+        const st = { C: Cs[ci]!, blockWeight: aBest };
+        prev = tryOn(st, prev);
+        cands.push(st);
+      }
+    }
+    setting = bestOf(cands);
+  }
+
+  // Out-of-fold logits at the chosen setting for every row; folds the grid scored on all their rows are reused.
+  let oofLogits: Float32Array | null = null;
+  let lastFoldFit: HybridFit | undefined;
+  if (fold) {
+    oofLogits = new Float32Array(n * K);
+    const reuse = searched && scored.every((f) => f.full) && scored.length > 0;
+    if (reuse) {
+      const z = oofBySetting.get(key(setting))!;
+      for (let r = 0; r < m; r++) oofLogits.set(z.subarray(r * K, r * K + K), scoredIdx[r]! * K);
+    }
+    totalFits -= reuse ? scored.length : 0;
+    for (let f = reuse ? scored.length : 0; f < folds; f++) {
+      const { trainIdx, testIdx } = splits[f]!;
+      const { fit: mdl } = fit(featureRowsSubset(rows, trainIdx), subsetTargets(targets, trainIdx, K), setting, prevWarm, true);
+      lastFoldFit = mdl;
+      const z = logitsOf(mdl, featureRowsSubset(rows, testIdx));
+      for (let r = 0; r < testIdx.length; r++) oofLogits.set(z.subarray(r * K, r * K + K), testIdx[r]! * K);
+      progress();
+    }
+  }
+
+  // The final fit sees every row, so it may start from a fold's model (or the caller's warm start).
+  const final = fit(rows, targets, setting, lastFoldFit ? asWarm(lastFoldFit) : prevWarm, false);
+  progress();
+  if (final.fit.sparseWeights && float16) roundToFloat16InPlace(final.fit.sparseWeights);
+
+  // Calibration.
+  let temperature = 1;
+  let calibration: CalibrationRecord;
+  let oofProba: Float32Array | null = null;
+  const tgt = targetArray(targets);
+  if (oofLogits) {
+    temperature = fitTemperature(oofLogits, n, K, task, tgt);
+    // Never claim more on average than Laplace's estimate of the out-of-fold accuracy (binds with few rows).
+    let correct = 0;
+    if (targets.task === "single-label") for (let i = 0; i < n; i++) correct += argmaxRow(oofLogits, i, K) === targets.y[i] ? 1 : 0;
+    else for (let i = 0; i < n * K; i++) correct += (oofLogits[i]! >= 0 ? 1 : 0) === targets.Y[i] ? 1 : 0;
+    const total = task === "single-label" ? n : n * K;
+    const cap = (correct + 1) / (total + 2);
+    const raised = raiseTemperature((T) => meanConfidence(oofLogits!, n, K, task, T), temperature, cap);
+    calibration = { kind: "temperature-oof", tooLittleData: minPerClass < CALIBRATION_MIN_PER_CLASS, temperature: raised, cap: raised > temperature ? cap : null };
+    temperature = raised;
+    oofProba = logitsToProbaInPlace(Float32Array.from(oofLogits), n, K, task, temperature);
+  } else {
+    const inSample = logitsOf(final.fit, rows);
+    const m = Math.max(1, minPerClass);
+    const cap = (m + 1) / (m + 2);
+    temperature = raiseTemperature((T) => maxConfidence(inSample, n, K, task, T), 1, cap);
+    calibration = { kind: "shrinkage", tooLittleData: true, temperature, cap };
+  }
+
+  // Thresholds and cross-validated metrics from the out-of-fold probabilities (as trainClassifier).
+  const thresholds = new Float32Array(K).fill(task === "single-label" ? 0 : 0.5);
+  let thresholdPolicy: ClassifierModel["thresholdPolicy"] = { kind: "default" };
+  const selection: SelectionRecord = {
+    l2: lambdaOf(setting.C, n), C: setting.C, blockWeight: hasDense && hasSparse ? setting.blockWeight : null,
+    scoring: "tempered-log-loss", mode: searched ? mode : "fixed", folds: canCv ? folds : 0, grid,
+    ...(searched && mode === "holdout" ? { holdout: { trainRows: scored[0]!.trainIdx.length, scoredRows: m } } : {}),
+  };
+  const metrics: Record<string, unknown> = {
+    trainedRows: n, folds: canCv ? folds : 0, temperature, l2: selection.l2, classWeight: options.classWeight ?? "none",
+    blocks: { dense: hasDense ? rows.d : 0, sparse: hasSparse ? rows.sparse!.cols : 0 },
+    selection, calibration,
+    optimizer: { iterations: final.opt.iterations, evaluations: final.opt.evaluations, converged: final.opt.converged, reason: final.opt.reason, loss: final.opt.f },
+  };
+  if (oofProba) {
+    if (options.target) {
+      thresholdPolicy = "precision" in options.target ? { kind: "target-precision", target: options.target.precision } : { kind: "target-recall", target: options.target.recall };
+    }
+    if (targets.task === "single-label") {
+      const pred = new Int32Array(n);
+      for (let i = 0; i < n; i++) pred[i] = argmaxRow(oofProba, i, K);
+      metrics.crossValidated = evaluateSingleLabel(targets.y, pred, classes, oofProba);
+      if (options.target) {
+        for (let k = 0; k < K; k++) {
+          const rowsK: number[] = [];
+          for (let i = 0; i < n; i++) if (pred[i] === k) rowsK.push(i);
+          const curve = precisionRecallCurve(rowsK.map((i) => oofProba![i * K + k]!), rowsK.map((i) => (targets.y[i] === k ? 1 : 0)));
+          thresholds[k] = thresholdForTarget(curve, options.target) ?? 1.01;
+        }
+      }
+    } else {
+      if (options.target) {
+        const score = new Float64Array(n);
+        const pos = new Uint8Array(n);
+        for (let k = 0; k < K; k++) {
+          for (let i = 0; i < n; i++) { score[i] = oofProba[i * K + k]!; pos[i] = targets.Y[i * K + k]!; }
+          thresholds[k] = thresholdForTarget(precisionRecallCurve(score, pos, n), options.target) ?? 1.01;
+        }
+      }
+      const Yhat = new Uint8Array(n * K);
+      for (let i = 0; i < n * K; i++) Yhat[i] = oofProba[i]! >= thresholds[i % K]! ? 1 : 0;
+      metrics.crossValidated = evaluateMultiLabel(targets.Y, Yhat, n, classes, oofProba);
+    }
+  }
+  const model: ClassifierModel = {
+    ...final.fit.dense, temperature, featurizerId: options.featurizerId, thresholds, thresholdPolicy, metrics,
+  };
+  if (final.fit.sparseWeights && options.vocabulary) {
+    model.sparse = { vocabulary: options.vocabulary, weights: final.fit.sparseWeights, blockWeight: final.fit.blockWeight };
+  }
+  return { model, oofProba };
+}
+
+/** A previous model as a warm start; its sparse weights count only when its vocabulary is this one (same columns). */
+function warmStartOf(prev: ClassifierModel, vocabulary: NgramVocabulary | undefined): HybridWarmStart {
+  return {
+    model: prev,
+    sparseWeights: prev.sparse?.weights ?? null,
+    blockWeight: prev.sparse?.blockWeight ?? 1,
+    sameSparseColumns: prev.sparse !== undefined && vocabulary !== undefined && sameVocabulary(prev.sparse.vocabulary, vocabulary),
+  };
+}
+
+function sameVocabulary(a: NgramVocabulary, b: NgramVocabulary): boolean {
+  if (a === b) return true;
+  if (a.size !== b.size || a.docCount !== b.docCount || a.minDf !== b.minDf) return false;
+  for (let j = 0; j < a.size; j++) if (a.keys[j] !== b.keys[j] || a.df[j] !== b.df[j]) return false;
+  return true;
+}

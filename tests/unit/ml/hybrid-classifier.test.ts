@@ -1,0 +1,204 @@
+import { describe, expect, it } from "vitest";
+import { CLASSIFIER_ARTIFACT_VERSION, CLASSIFIER_ARTIFACT_VERSION_SPARSE, classifierFromJSON, classifierToJSON } from "@/ml/classifier-artifact";
+import { classifyRows, classifySingleLabel, predictProbaRows } from "@/ml/classifier-model";
+import type { FeatureRows } from "@/ml/feature-rows";
+import { float16BitsToFloat32, float32ToFloat16Bits } from "@/ml/float16-bits";
+import { predictProba } from "@/ml/linear-model";
+import { fitNgramVocabulary, ngramMatrix } from "@/ml/ngram-vocabulary";
+import { createRng } from "@/ml/rng";
+import { trainClassifier } from "@/ml/train-classifier";
+import { trainHybridClassifier, type CalibrationRecord, type SelectionRecord } from "@/ml/train-hybrid-classifier";
+import { expectClose } from "../../helpers/expect-close";
+
+const WORDS: Record<string, string[]> = {
+  sport: ["match", "goal", "team", "coach", "league", "score", "player", "season"],
+  money: ["bank", "loan", "price", "market", "stock", "budget", "profit", "invest"],
+  tech: ["chip", "software", "robot", "laptop", "network", "code", "server", "phone"],
+};
+const FILLER = ["the", "a", "today", "new", "big", "report", "said", "about", "this", "week"];
+
+/** Texts mixing two class words with filler, a class-dependent dense vector with noise, and 10% label noise. */
+function corpus(n: number, seed: number, d = 8): { texts: string[]; y: Int32Array; dense: Float32Array; classes: string[] } {
+  const rng = createRng(seed);
+  const classes = Object.keys(WORDS);
+  const texts: string[] = [];
+  const y = new Int32Array(n);
+  const dense = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const c = i % 3;
+    const w = WORDS[classes[c]!]!;
+    const words = [FILLER[rng.int(FILLER.length)]!, w[rng.int(w.length)]!, FILLER[rng.int(FILLER.length)]!, w[rng.int(w.length)]!];
+    texts.push(words.join(" "));
+    y[i] = rng.next() < 0.1 ? rng.int(3) : c;
+    for (let j = 0; j < d; j++) dense[i * d + j] = (j % 3 === c ? 0.6 : 0) + (rng.next() - 0.5);
+  }
+  return { texts, y, dense, classes };
+}
+
+describe("trainHybridClassifier", () => {
+  const data = corpus(150, 1);
+  const vocab = fitNgramVocabulary({ dfTexts: data.texts });
+  const sparse = ngramMatrix(vocab, data.texts);
+  const rows: FeatureRows = { n: 150, dense: data.dense, d: 8, sparse };
+  const targets = { task: "single-label" as const, y: data.y };
+
+  it("selects λ and α by tempered out-of-fold log-loss and records the grid", () => {
+    const { model, oofProba } = trainHybridClassifier(rows, data.classes, targets, { featurizerId: "glove-sif-200@1+ngram@1", vocabulary: vocab, seed: 3 });
+    const sel = model.metrics.selection as SelectionRecord;
+    expect(sel.mode).toBe("folds");
+    expect(sel.folds).toBe(5);
+    // Coordinate search: 3 α at the middle C, then the 2 other C at the best α.
+    expect(sel.grid.length).toBe(5);
+    const best = sel.grid.reduce((a, b) => (b.logLoss < a.logLoss ? b : a));
+    expect(sel.C).toBe(best.C);
+    expect(sel.blockWeight).toBe(best.blockWeight);
+    expectClose(sel.l2, 1 / (best.C * 150), { rel: 1e-12 });
+    expect(model.sparse!.blockWeight).toBe(best.blockWeight);
+    for (const g of sel.grid) expect(Number.isFinite(g.logLoss) && g.macroF1 > 0.5).toBe(true);
+    expect(oofProba!.length).toBe(150 * 3);
+    const cal = model.metrics.calibration as CalibrationRecord;
+    expect(cal.kind).toBe("temperature-oof");
+    expect(cal.tooLittleData).toBe(false);
+    expect((model.metrics.crossValidated as { accuracy: number }).accuracy).toBeGreaterThan(0.75);
+  });
+
+  it("scores the grid on one holdout fold above holdoutAbove rows", () => {
+    const { model, oofProba } = trainHybridClassifier(rows, data.classes, targets, { featurizerId: "x", vocabulary: vocab, holdoutAbove: 100 });
+    const sel = model.metrics.selection as SelectionRecord;
+    expect(sel.mode).toBe("holdout");
+    expect(sel.folds).toBe(3);
+    expect(sel.holdout!.scoredRows).toBe(50);
+    expect(oofProba!.every((p) => p >= 0 && p <= 1)).toBe(true);
+  });
+
+  it("fits sparse-only (dim 0) and dense-only models; decisions follow decideClasses", () => {
+    const sp = trainHybridClassifier({ n: 150, dense: null, d: 0, sparse }, data.classes, targets, { featurizerId: "ngram@1", vocabulary: vocab });
+    expect(sp.model.dim).toBe(0);
+    expect(sp.model.weights.length).toBe(0);
+    expect((sp.model.metrics.selection as SelectionRecord).grid.length).toBe(3); // α is not searched with one block
+    const out = classifyRows(sp.model, { n: 150, dense: null, d: 0, sparse });
+    for (let i = 0; i < 150; i++) expect(out.on[i * 3 + out.top[i]!]).toBe(1);
+    const dn = trainHybridClassifier({ n: 150, dense: data.dense, d: 8, sparse: null }, data.classes, targets, { featurizerId: "d@1" });
+    expect(dn.model.sparse).toBeUndefined();
+    // A dense-only hybrid model is an ordinary ClassifierModel: the old predict path agrees with the new one.
+    expectClose(predictProbaRows(dn.model, { n: 150, dense: data.dense, d: 8, sparse: null }), predictProba(dn.model, data.dense, 150), { abs: 1e-7 });
+    expect(() => classifySingleLabel(sp.model, new Float32Array(0), 0)).toThrow(/classifyRows/);
+  });
+
+  it("warm start from a previous model reaches the same optimum as a cold start", () => {
+    const opts = { featurizerId: "x", vocabulary: vocab, l2: 1e-3, blockWeight: 2, folds: 0, gtol: 1e-7 };
+    const cold = trainHybridClassifier(rows, data.classes, targets, opts);
+    const other = trainHybridClassifier(rows, data.classes, targets, { ...opts, l2: 1e-2 });
+    const warm = trainHybridClassifier(rows, [...data.classes].reverse(), { task: "single-label", y: Int32Array.from(data.y, (c) => 2 - c) }, { ...opts, warmStart: other.model });
+    const opt = (m: typeof cold.model) => m.metrics.optimizer as { iterations: number; loss: number };
+    expectClose(opt(warm.model).loss, opt(cold.model).loss, { abs: 1e-8 });
+    const pc = predictProbaRows({ ...cold.model, temperature: 1 }, rows);
+    const pw = predictProbaRows({ ...warm.model, temperature: 1 }, rows);
+    for (let i = 0; i < 150; i++) for (let k = 0; k < 3; k++) expectClose(pw[i * 3 + 2 - k]!, pc[i * 3 + k]!, { abs: 2e-3 });
+    // From its own optimum it has almost nothing left to do.
+    const again = trainHybridClassifier(rows, data.classes, targets, { ...opts, warmStart: cold.model, float16: false });
+    expect(opt(again.model).iterations).toBeLessThan(opt(cold.model).iterations);
+  });
+
+  it("round-trips a hybrid model through a version-2 artifact with bit-identical probabilities", () => {
+    const { model } = trainHybridClassifier(rows, data.classes, targets, { featurizerId: "glove-sif-200@1+ngram@1", vocabulary: vocab, target: { precision: 0.9 } });
+    const json = classifierToJSON(model);
+    expect(json.version).toBe(CLASSIFIER_ARTIFACT_VERSION_SPARSE);
+    expect((json as { sparse: { encoding: string } }).sparse.encoding).toBe("float16");
+    const back = classifierFromJSON(JSON.parse(JSON.stringify(json)));
+    expect(back.sparse!.vocabulary.size).toBe(vocab.size);
+    const fresh = ngramMatrix(back.sparse!.vocabulary, data.texts);
+    const a = predictProbaRows(model, rows);
+    const b = predictProbaRows(back, { ...rows, sparse: fresh });
+    expect(Array.from(b)).toEqual(Array.from(a));
+    expect(Array.from(classifyRows(back, rows).unsure)).toEqual(Array.from(classifyRows(model, rows).unsure));
+    // A corrupted weight array is refused.
+    const bad = JSON.parse(JSON.stringify(json)) as { sparse: { weights: string } };
+    bad.sparse.weights = bad.sparse.weights.slice(8);
+    expect(() => classifierFromJSON(bad)).toThrow(/sparse.weights/);
+  });
+
+  it("still writes and reads version-1 artifacts for dense-only models", () => {
+    const { model } = trainClassifier(data.dense, 150, 8, data.classes, targets, { featurizerId: "glove-sif-200@1" });
+    const json = classifierToJSON(model);
+    expect(json.version).toBe(CLASSIFIER_ARTIFACT_VERSION);
+    expect("sparse" in json).toBe(false);
+    const back = classifierFromJSON(JSON.stringify(json));
+    expect(back.sparse).toBeUndefined();
+    expect(Array.from(classifySingleLabel(back, data.dense, 150).proba)).toEqual(Array.from(classifySingleLabel(model, data.dense, 150).proba));
+  });
+
+  it("trains multi-label hybrids (independent sigmoids)", () => {
+    const Y = new Uint8Array(150 * 3);
+    for (let i = 0; i < 150; i++) { Y[i * 3 + data.y[i]!] = 1; if (i % 5 === 0) Y[i * 3 + ((data.y[i]! + 1) % 3)] = 1; }
+    const { model, oofProba } = trainHybridClassifier(rows, data.classes, { task: "multi-label", Y }, { featurizerId: "x", vocabulary: vocab });
+    expect(model.task).toBe("multi-label");
+    expect(oofProba!.length).toBe(450);
+    const out = classifyRows(model, rows);
+    expect(out.unsure.every((u) => u === 0)).toBe(true);
+  });
+});
+
+describe("honest probabilities with little data", () => {
+  // Stand-ins for the two texts of a brand-new project; dense vectors as a sentence encoder would give them.
+  const texts = ["Cats purr and chase mice.", "Dogs bark and fetch sticks."];
+  const classes = ["cat", "dog"];
+  const rng = createRng(7);
+  const d = 16;
+  const vec = (): Float32Array => { const v = Float32Array.from({ length: d }, () => rng.next() - 0.5); const s = Math.hypot(...v); return v.map((x) => x / s); };
+  const dense = new Float32Array(2 * d);
+  dense.set(vec(), 0);
+  dense.set(vec(), d);
+  const unknownDense = vec();
+  const vocab = fitNgramVocabulary({ dfTexts: texts });
+  const rows: FeatureRows = { n: 2, dense, d, sparse: ngramMatrix(vocab, texts) };
+
+  it("two texts, one per class: an all-unknown text gets a top probability ≤ 0.7, and the model says so", () => {
+    const { model, oofProba } = trainHybridClassifier(rows, classes, { task: "single-label", y: Int32Array.from([0, 1]) }, { featurizerId: "x", vocabulary: vocab });
+    expect(oofProba).toBeNull();
+    const cal = model.metrics.calibration as CalibrationRecord;
+    expect(cal).toMatchObject({ kind: "shrinkage", tooLittleData: true });
+    const unknown = ngramMatrix(vocab, ["Zzxq vvwp!"]);
+    expect(unknown.indices.length).toBe(0);
+    const p = predictProbaRows(model, { n: 1, dense: unknownDense, d, sparse: unknown });
+    expect(Math.max(p[0]!, p[1]!)).toBeLessThanOrEqual(0.7);
+    // Even the training texts themselves claim no more than Laplace's 2/3.
+    const pt = predictProbaRows(model, rows);
+    expect(pt[0]!).toBeGreaterThan(0.5);
+    expect(pt[0]!).toBeLessThanOrEqual(2 / 3 + 1e-6);
+    expect(pt[3]!).toBeGreaterThan(0.5);
+    // Sparse-only and dense-only models behave the same way.
+    for (const r of [{ ...rows, dense: null, d: 0 }, { ...rows, sparse: null }]) {
+      const m = trainHybridClassifier(r, classes, { task: "single-label", y: Int32Array.from([0, 1]) }, { featurizerId: "x", vocabulary: r.sparse ? vocab : undefined }).model;
+      const q = predictProbaRows(m, { n: 1, dense: r.dense ? unknownDense : null, d: r.d, sparse: r.sparse ? unknown : null });
+      expect(Math.max(q[0]!, q[1]!)).toBeLessThanOrEqual(0.7);
+    }
+  });
+
+  it("two texts per class: out-of-fold temperature, capped by the out-of-fold accuracy, flagged as little data", () => {
+    const t4 = [...texts, "A cat naps in the sun.", "The dog runs to the park."];
+    const v4 = fitNgramVocabulary({ dfTexts: t4 });
+    const d4 = new Float32Array(4 * d);
+    for (let i = 0; i < 4; i++) d4.set(vec(), i * d);
+    const { model, oofProba } = trainHybridClassifier({ n: 4, dense: d4, d, sparse: ngramMatrix(v4, t4) }, classes, { task: "single-label", y: Int32Array.from([0, 1, 0, 1]) }, { featurizerId: "x", vocabulary: v4 });
+    const cal = model.metrics.calibration as CalibrationRecord;
+    expect(cal).toMatchObject({ kind: "temperature-oof", tooLittleData: true });
+    expect(oofProba).not.toBeNull();
+    const p = predictProbaRows(model, { n: 1, dense: unknownDense, d, sparse: ngramMatrix(v4, ["Qqq zzz"]) });
+    expect(Math.max(p[0]!, p[1]!)).toBeLessThanOrEqual(0.7);
+  });
+});
+
+describe("float16 storage", () => {
+  it("rounds to nearest even and keeps exact halves exact", () => {
+    const a = Float32Array.from([0, -0, 1, -2.5, 65504, 70000, 2 ** -24, 2 ** -26, 1 + 2 ** -11, 1 + 3 * 2 ** -11, 6.103515625e-5, 0.1]);
+    const back = float16BitsToFloat32(float32ToFloat16Bits(a));
+    expect(Array.from(back.slice(0, 7))).toEqual([0, -0, 1, -2.5, 65504, Infinity, 2 ** -24]);
+    expect(back[7]).toBe(0); // below half the smallest subnormal
+    expect(back[8]).toBe(1); // tie → even
+    expect(back[9]).toBe(1 + 2 * 2 ** -10); // tie → even (up)
+    expect(back[10]).toBe(6.103515625e-5);
+    expectClose(back[11]!, 0.1, { rel: 2 ** -11 });
+    expect(Array.from(float16BitsToFloat32(float32ToFloat16Bits(back)))).toEqual(Array.from(back));
+  });
+});
