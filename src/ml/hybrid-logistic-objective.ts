@@ -222,11 +222,7 @@ export function buildHybridObjective(rows: FeatureRows, classes: string[], targe
       }
       const pa = indptr[i]!;
       const pb = indptr[i + 1]!;
-      for (let p = pa; p < pb; p++) {
-        const v = alpha * vals[p]!;
-        const o = sparseOffset + cols[p]! * K;
-        for (let k = 0; k < K; k++) z[k] = z[k]! + v * theta[o + k]!;
-      }
+      if (pb > pa) sparseLogits(theta, sparseOffset, cols, vals, pa, pb, alpha, K, z);
       for (let k = 0; k < K; k++) if (!trainable[k]) z[k] = fixedZ[k]!;
       // z becomes the weighted residual r = w (p − target).
       const wi = w1[i]!;
@@ -268,11 +264,7 @@ export function buildHybridObjective(rows: FeatureRows, classes: string[], targe
         }
         for (; j < d; j++) Gd[wo + j] = Gd[wo + j]! + rk * X[xo + j]!;
       }
-      for (let p = pa; p < pb; p++) {
-        const v = alpha * vals[p]!;
-        const o = sparseOffset + cols[p]! * K;
-        for (let k = 0; k < K; k++) grad[o + k] = grad[o + k]! + v * z[k]!;
-      }
+      if (pb > pa) sparseGradient(grad, sparseOffset, cols, vals, pa, pb, alpha, K, z);
     }
     const invN = 1 / n;
     let reg = 0;
@@ -339,4 +331,25 @@ export function buildHybridObjective(rows: FeatureRows, classes: string[], targe
   };
 
   return { fg, theta0, layout: { K, d, V, usedColumns, sparseOffset }, precondition, finalize };
+}
+
+// The two sparse loops live in small functions of their own: inside the big objective closure V8 compiled them to
+// 0.17 G multiply-adds/s (6,000 rows × 177 n-grams × 151 classes); on their own they run several times faster.
+
+/** z[k] += α Σ_p v_p θ[off + col_p·K + k] over the row's non-zeros p ∈ [pa, pb). */
+function sparseLogits(theta: Float64Array, off: number, cols: Int32Array, vals: Float32Array, pa: number, pb: number, alpha: number, K: number, z: Float64Array): void {
+  for (let p = pa; p < pb; p++) {
+    const v = alpha * vals[p]!;
+    const o = off + cols[p]! * K;
+    for (let k = 0; k < K; k++) z[k] = z[k]! + v * theta[o + k]!;
+  }
+}
+
+/** grad[off + col_p·K + k] += α v_p r[k] over the row's non-zeros. */
+function sparseGradient(grad: Float64Array, off: number, cols: Int32Array, vals: Float32Array, pa: number, pb: number, alpha: number, K: number, r: Float64Array): void {
+  for (let p = pa; p < pb; p++) {
+    const v = alpha * vals[p]!;
+    const o = off + cols[p]! * K;
+    for (let k = 0; k < K; k++) grad[o + k] = grad[o + k]! + v * r[k]!;
+  }
 }

@@ -47,14 +47,16 @@ describe("trainHybridClassifier", () => {
     const sel = model.metrics.selection as SelectionRecord;
     expect(sel.mode).toBe("folds");
     expect(sel.folds).toBe(5);
-    // Coordinate search: 3 α at the middle C, then the 2 other C at the best α.
-    expect(sel.grid.length).toBe(5);
+    // Coordinate search from (C 20, α 1): α walked outward, then C at the best α.
+    expect(sel.grid[0]).toMatchObject({ C: 20, blockWeight: 1 });
+    expect(sel.grid.length).toBeGreaterThanOrEqual(4);
+    expect(sel.grid.some((g) => g.C !== 20 && g.blockWeight === sel.blockWeight)).toBe(true);
     const best = sel.grid.reduce((a, b) => (b.logLoss < a.logLoss ? b : a));
     expect(sel.C).toBe(best.C);
     expect(sel.blockWeight).toBe(best.blockWeight);
     expectClose(sel.l2, 1 / (best.C * 150), { rel: 1e-12 });
     expect(model.sparse!.blockWeight).toBe(best.blockWeight);
-    for (const g of sel.grid) expect(Number.isFinite(g.logLoss) && g.macroF1 > 0.5).toBe(true);
+    for (const g of sel.grid) expect(Number.isFinite(g.logLoss) && g.macroF1 > 0.3).toBe(true);
     expect(oofProba!.length).toBe(150 * 3);
     const cal = model.metrics.calibration as CalibrationRecord;
     expect(cal.kind).toBe("temperature-oof");
@@ -75,7 +77,9 @@ describe("trainHybridClassifier", () => {
     const sp = trainHybridClassifier({ n: 150, dense: null, d: 0, sparse }, data.classes, targets, { featurizerId: "ngram@1", vocabulary: vocab });
     expect(sp.model.dim).toBe(0);
     expect(sp.model.weights.length).toBe(0);
-    expect((sp.model.metrics.selection as SelectionRecord).grid.length).toBe(3); // α is not searched with one block
+    const spSel = sp.model.metrics.selection as SelectionRecord;
+    expect(spSel.blockWeight).toBeNull(); // α is not searched with one block
+    expect(spSel.grid.every((g) => g.blockWeight === null)).toBe(true);
     const out = classifyRows(sp.model, { n: 150, dense: null, d: 0, sparse });
     for (let i = 0; i < 150; i++) expect(out.on[i * 3 + out.top[i]!]).toBe(1);
     const dn = trainHybridClassifier({ n: 150, dense: data.dense, d: 8, sparse: null }, data.classes, targets, { featurizerId: "d@1" });
@@ -86,12 +90,12 @@ describe("trainHybridClassifier", () => {
   });
 
   it("warm start from a previous model reaches the same optimum as a cold start", () => {
-    const opts = { featurizerId: "x", vocabulary: vocab, l2: 1e-3, blockWeight: 2, folds: 0, gtol: 1e-7 };
+    const opts = { featurizerId: "x", vocabulary: vocab, l2: 1e-3, blockWeight: 2, folds: 0, gtol: 1e-7, ftol: 1e-14, maxIter: 1000 };
     const cold = trainHybridClassifier(rows, data.classes, targets, opts);
     const other = trainHybridClassifier(rows, data.classes, targets, { ...opts, l2: 1e-2 });
     const warm = trainHybridClassifier(rows, [...data.classes].reverse(), { task: "single-label", y: Int32Array.from(data.y, (c) => 2 - c) }, { ...opts, warmStart: other.model });
     const opt = (m: typeof cold.model) => m.metrics.optimizer as { iterations: number; loss: number };
-    expectClose(opt(warm.model).loss, opt(cold.model).loss, { abs: 1e-8 });
+    expectClose(opt(warm.model).loss, opt(cold.model).loss, { abs: 1e-9 });
     const pc = predictProbaRows({ ...cold.model, temperature: 1 }, rows);
     const pw = predictProbaRows({ ...warm.model, temperature: 1 }, rows);
     for (let i = 0; i < 150; i++) for (let k = 0; k < 3; k++) expectClose(pw[i * 3 + 2 - k]!, pc[i * 3 + k]!, { abs: 2e-3 });
