@@ -17,4 +17,4 @@ COPY --from=build /app /app
 RUN useradd --system --uid 1001 margin && chown -R margin /app
 USER margin
 EXPOSE 3000
-CMD ["node", "node_modules/next/dist/bin/next", "start"]
+CMD ["node", "--import", "tsx", "src/web/main.ts"]

@@ -6,6 +6,19 @@ const optionalString = z
   .optional()
   .transform((value) => (value === undefined || value.trim() === "" ? undefined : value));
 
+// Addresses (IPv4/IPv6, CIDR ranges, or the words `loopback` / `private`) of the reverse proxies in front of the web
+// server, comma-separated. Only a request arriving from one of them may name its client in X-Forwarded-For.
+const proxyEntry = z.union([z.literal("loopback"), z.literal("private"), z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], {
+  error: (issue) => `"${String(issue.input)}" is not an IP address, a CIDR range, "loopback" or "private"`,
+});
+const proxyList = optionalString.pipe(
+  z
+    .string()
+    .transform((value) => value.split(",").map((entry) => entry.trim()).filter(Boolean))
+    .pipe(z.array(proxyEntry))
+    .optional(),
+);
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: optionalString.pipe(
@@ -19,6 +32,9 @@ const schema = z.object({
   HOSTNAME: z.string().default("0.0.0.0"),
   MARGIN_URL: optionalString.pipe(z.url().optional()),
   BETTER_AUTH_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+  TRUSTED_PROXIES: proxyList.transform((list) => list ?? []),
+  // Per-address limits on the auth endpoints (sign-in: 3 per 10 s). Unset: on in production, off in development/tests.
+  AUTH_RATE_LIMIT: optionalString.pipe(z.enum(["true", "false", "1", "0"]).optional()).transform((value) => (value === undefined ? undefined : value === "true" || value === "1")),
   MARGIN_ADMIN_EMAIL: z.email().default("admin@margin.local"),
   MARGIN_ADMIN_PASSWORD: optionalString.pipe(z.string().min(8, "must be at least 8 characters").optional()),
   MARGIN_SEED_DEMO: z

@@ -118,7 +118,8 @@ async function main() {
   process.on("SIGINT", () => void shutdown(0));
   process.on("SIGTERM", () => void shutdown(0));
 
-  const web = spawnService("web", process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(e.PORT), "-H", e.HOSTNAME], childEnv);
+  // src/web/main.ts is Next's server behind one that knows each request's socket address (client-address.ts).
+  const web = spawnService("web", process.execPath, ["--import", "tsx", path.join(root, "src/web/main.ts")], { ...childEnv, PORT: String(e.PORT), HOSTNAME: e.HOSTNAME });
   const worker = spawnService("worker", process.execPath, ["--import", "tsx", path.join(root, "src/worker/main.ts")], childEnv);
   children.push(web, worker);
   toStop.push(() => Promise.all(children.map((child) => stopChild(child))));

@@ -4,6 +4,7 @@ import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import superjson from "superjson";
 import type { AppRouter } from "@/server/api/root";
 import { handleApiRequest } from "@/server/api/handle-request";
+import { stampPeerAddress } from "@/server/auth/client-address";
 import { findFreePort } from "@/server/database/embedded-postgres";
 import { createTestDatabase, stopBeforeDrop, type TestDatabase } from "./test-database";
 
@@ -20,6 +21,8 @@ export async function startApiServer(): Promise<ApiServer> {
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    // As Margin's web server does (src/web/main.ts): the socket's address, never a client-written header.
+    stampPeerAddress(req.headers, req.socket.remoteAddress);
     const headers = new Headers();
     for (const [key, value] of Object.entries(req.headers)) {
       if (Array.isArray(value)) value.forEach((v) => headers.append(key, v));
