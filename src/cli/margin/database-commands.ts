@@ -1,5 +1,4 @@
 import { createReadStream, createWriteStream } from "node:fs";
-import { open } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { env } from "@/env";
@@ -7,8 +6,9 @@ import { CliError, EXIT_FAILED } from "@/cli/margin/cli-error";
 import { db } from "@/server/db";
 import { annotationOrigins, exportInput, type ExportFormat } from "@/server/domain/exports/export-input";
 import { openExport } from "@/server/domain/exports/open-export";
+import { decompressedSample } from "@/server/domain/imports/decompress-source";
 import { detectFormat } from "@/server/domain/imports/detect-format";
-import { importOptions } from "@/server/domain/imports/import-format";
+import { ImportFileError, importOptions } from "@/server/domain/imports/import-format";
 import { runImport } from "@/server/domain/imports/run-import";
 import { getProjectByName } from "@/server/domain/projects/get-project-by-name";
 import { pgPool } from "@/server/pg-pool";
@@ -46,15 +46,12 @@ export async function importCommand(file: string, options: ImportCommandOptions,
   const project = await getProjectByName(db(), options.project);
   let sample: Buffer;
   try {
-    const handle = await open(file, "r");
-    const buffer = Buffer.alloc(64 * 1024);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    await handle.close();
-    sample = buffer.subarray(0, bytesRead);
+    // Decompressed when the file is gzip (the import decompresses it too).
+    sample = await decompressedSample(createReadStream(file, { end: 1024 * 1024 - 1 }));
   } catch (error) {
-    throw new CliError(`Cannot read ${file}: ${(error as Error).message}`);
+    throw new CliError(error instanceof ImportFileError ? error.message : `Cannot read ${file}: ${(error as Error).message}`);
   }
-  const detected = detectFormat(sample, file);
+  const detected = detectFormat(sample, file.replace(/\.gz$/i, ""));
   const parsed = importOptions.safeParse({
     format: options.format ?? detected.format,
     delimiter: options.delimiter === "tab" ? "\t" : (options.delimiter ?? detected.delimiter),

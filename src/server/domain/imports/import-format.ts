@@ -43,6 +43,7 @@ export type ResolvedImportOptions = z.output<typeof importOptions>;
 export const rowErrorReasons = [
   "malformed_json",
   "malformed_csv",
+  "too_deeply_nested",
   "bad_encoding",
   "empty_text",
   "text_too_long",

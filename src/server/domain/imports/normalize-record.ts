@@ -1,3 +1,4 @@
+import { jsonNestingExceeds, MAX_JSON_DEPTH } from "@/server/domain/imports/json-nesting";
 import type { ColumnMapping, ImportFormat, ParsedRow, RowError, RowErrorReason } from "@/server/domain/imports/import-format";
 
 export interface NormalizeContext {
@@ -92,6 +93,7 @@ function emissaryLabels(value: unknown, line: number, column: string, ctx: Norma
     completion = flagOf(completion.trim()) ?? completion;
   }
   if (typeof completion === "string") {
+    if (jsonNestingExceeds(completion)) return fail(line, column, "too_deeply_nested", `"${column}" nests deeper than ${MAX_JSON_DEPTH} levels`);
     try {
       completion = JSON.parse(completion);
     } catch (error) {

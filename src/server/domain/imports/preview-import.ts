@@ -1,10 +1,13 @@
 import { Readable } from "node:stream";
 import type { Db } from "@/server/db";
 import type { PgPool } from "@/server/pg-pool";
+import { decompressedSample } from "@/server/domain/imports/decompress-source";
 import { detectFormat, type DetectedFormat } from "@/server/domain/imports/detect-format";
+import { ImportFileError } from "@/server/domain/imports/import-format";
 import { previewImportInput, type PreviewImportInput } from "@/server/domain/imports/import-input";
 import type { ImportReport } from "@/server/domain/imports/import-report";
-import { getUpload, uploadChunks, uploadSample } from "@/server/domain/imports/read-upload";
+import { getUpload, uploadChunks } from "@/server/domain/imports/read-upload";
+import { AppError } from "@/server/errors";
 import { runImport } from "@/server/domain/imports/run-import";
 
 /**
@@ -19,14 +22,18 @@ export async function previewImport(db: Db, pool: PgPool, rawInput: PreviewImpor
   let source: () => AsyncIterable<Uint8Array>;
   if (input.uploadId !== undefined) {
     const upload = await getUpload(db, input.uploadId, projectId);
-    sample = await uploadSample(db, upload.id);
     source = () => uploadChunks(db, upload.id);
   } else {
     const bytes = Buffer.from(input.content ?? "", "utf8");
-    sample = bytes.subarray(0, 64 * 1024);
     source = () => Readable.from([bytes]);
   }
-  const detected = detectFormat(sample, input.fileName);
+  try {
+    sample = await decompressedSample(source());
+  } catch (error) {
+    if (error instanceof ImportFileError) throw new AppError("INVALID_INPUT", error.message);
+    throw error;
+  }
+  const detected = detectFormat(sample, input.fileName?.replace(/\.gz$/i, ""));
   const options = { ...input.options, format: input.options?.format ?? detected.format, delimiter: input.options?.delimiter ?? detected.delimiter };
   const report = await runImport(pool, { projectId, userId: null, source: source(), options, dryRun: true });
   return { ...report, detected };

@@ -3,6 +3,7 @@ import { Readable } from "node:stream";
 import { parse, type CsvError } from "csv-parse";
 import { guessDelimiter } from "@/server/domain/imports/detect-format";
 import { guessMapping } from "@/server/domain/imports/guess-mapping";
+import { jsonNestingExceeds, MAX_JSON_DEPTH } from "@/server/domain/imports/json-nesting";
 import { ImportFileError, type ColumnMapping, type ParsedRow, type ResolvedImportOptions } from "@/server/domain/imports/import-format";
 import { normalizeRecord, type NormalizeContext } from "@/server/domain/imports/normalize-record";
 import { splitLines } from "@/server/domain/imports/split-lines";
@@ -64,6 +65,10 @@ async function* readLines(source: AsyncIterable<Uint8Array>, options: ReadRowsOp
     if (options.format === "text") {
       ctx ??= contextOf(options, undefined);
       yield* normalizeRecord({ text }, line, ctx);
+      continue;
+    }
+    if (jsonNestingExceeds(text)) {
+      yield { ok: false, error: { line, column: null, reason: "too_deeply_nested", message: `The JSON nests deeper than ${MAX_JSON_DEPTH} levels` } };
       continue;
     }
     let value: unknown;

@@ -18,9 +18,3 @@ export async function* uploadChunks(db: DbOrTx, uploadId: string, onBytes?: (byt
     yield chunk.data;
   }
 }
-
-/** The first bytes of an upload, for format detection. */
-export async function uploadSample(db: DbOrTx, uploadId: string): Promise<Buffer> {
-  const first = await db.importUploadChunk.findUnique({ where: { uploadId_seq: { uploadId, seq: 0 } }, select: { data: true } });
-  return first ? Buffer.from(first.data).subarray(0, 64 * 1024) : Buffer.alloc(0);
-}

@@ -10,8 +10,10 @@ import {
 } from "@/server/domain/imports/import-format";
 import { MAX_REPORTED_ERRORS, SAMPLE_ROWS, type ImportReport, type SampleRow } from "@/server/domain/imports/import-report";
 import { emissaryFields } from "@/server/domain/imports/normalize-record";
+import { decompressSource } from "@/server/domain/imports/decompress-source";
 import { readImportRows } from "@/server/domain/imports/read-import-rows";
-import { RowStager } from "@/server/domain/imports/stage-rows";
+import { RowStager, storableRow } from "@/server/domain/imports/stage-rows";
+import { storableJson } from "@/server/storable-text";
 import { validateStagedRows, type StageColumns } from "@/server/domain/imports/validate-staged-rows";
 
 export interface RunImportInput {
@@ -72,7 +74,7 @@ export async function runImport(pool: PgPool, input: RunImportInput): Promise<Im
     const sample: SampleRow[] = [];
     let nextProgress = PROGRESS_EVERY;
 
-    for await (const parsed of readImportRows(input.source, {
+    for await (const parsed of readImportRows(decompressSource(input.source), {
       ...options,
       otherBinaryClass: (name) => {
         if (taskType === "binary" && classes.length === 2 && classes.includes(name)) return { name: classes.find((c) => c !== name)! };
@@ -88,8 +90,9 @@ export async function runImport(pool: PgPool, input: RunImportInput): Promise<Im
         mapping = m ?? null;
       },
     })) {
-      if (parsed.ok && sample.length < SAMPLE_ROWS) {
-        const { line, text, labels, externalId, split } = parsed.row;
+      const checked = sample.length < SAMPLE_ROWS ? storableRow(parsed) : parsed;
+      if (checked.ok && sample.length < SAMPLE_ROWS) {
+        const { line, text, labels, externalId, split } = checked.row;
         sample.push({ line, text: text.length > 500 ? `${text.slice(0, 500)}…` : text, labels, externalId, split });
       }
       await stager.add(parsed);
@@ -128,7 +131,8 @@ export async function runImport(pool: PgPool, input: RunImportInput): Promise<Im
     );
     const { rows, valid } = counts.rows[0]!;
     const errorCount = rows - valid;
-    const report: ImportReport = {
+    // The report goes to jsonb (the upload's result, the job's): column names and messages quote the file.
+    const report: ImportReport = storableJson({
       format: options.format,
       columns,
       mapping: mapped,
@@ -144,7 +148,7 @@ export async function runImport(pool: PgPool, input: RunImportInput): Promise<Im
       committed: false,
       rolledBackBecause: null,
       imported: { items: 0, labeled: 0 },
-    };
+    } satisfies ImportReport);
 
     if (input.dryRun) return report;
     if (rows === 0) return { ...report, rolledBackBecause: "The file has no rows" };

@@ -1,10 +1,26 @@
 import type { PgClient } from "@/server/pg-pool";
 import { contentHash } from "@/server/domain/items/content-hash";
 import type { ParsedRow } from "@/server/domain/imports/import-format";
+import { isStorableJson, isStorableText, storableText } from "@/server/storable-text";
 
 /** Separates label names inside one staged cell; control characters never appear in a class name. */
 export const LABEL_SEPARATOR = "\u001f";
 const BATCH_ROWS = 5_000;
+
+/**
+ * The row, or a `bad_encoding` error when a field holds what PostgreSQL cannot store (NUL, an unpaired surrogate);
+ * the error's message never carries the offending text.
+ */
+export function storableRow(parsed: ParsedRow): ParsedRow {
+  if (!parsed.ok) return parsed;
+  const { line, text, labels, externalId, split, metadata } = parsed.row;
+  const fine = (value: string | null) => value === null || isStorableText(value);
+  if (fine(text) && fine(externalId) && fine(split) && (labels ?? []).every(isStorableText) && (metadata === null || isStorableJson(metadata))) return parsed;
+  return {
+    ok: false,
+    error: { line, column: null, reason: "bad_encoding", message: "The row contains a NUL character or an unpaired UTF-16 surrogate (is the file UTF-16 or binary?)" },
+  };
+}
 
 /**
  * Loads parsed rows (and row errors) into the temporary table `import_stage` in multi-row inserts of a few thousand
@@ -34,19 +50,18 @@ export class RowStager {
       ) ON COMMIT DROP`);
   }
 
-  async add(parsed: ParsedRow) {
+  async add(row: ParsedRow) {
     const c = this.cols;
     c.rowNo.push(++this.rowNo);
+    const parsed = storableRow(row);
     if (!parsed.ok) {
       const { line, column, reason, message } = parsed.error;
-      pushRow(c, line, null, null, null, null, null, null, reason, column, message);
+      // A message may quote the file (a CSV parser's error, a header name): it is stored too.
+      pushRow(c, line, null, null, null, null, null, null, reason, column === null ? null : storableText(column), storableText(message));
     } else {
       const { line, text, labels, externalId, split, metadata } = parsed.row;
       const metadataJson = metadata ? JSON.stringify(metadata) : null;
-      // PostgreSQL text cannot hold NUL; a file with NULs is almost always a binary or UTF-16 file.
-      if (text.includes("\0") || externalId?.includes("\0") || metadataJson?.includes("\\u0000")) {
-        pushRow(c, line, null, null, null, null, null, null, "bad_encoding", null, "The row contains NUL characters (is the file UTF-16 or binary?)");
-      } else if (labels?.some((name) => /[\u0000-\u001f]/.test(name))) {
+      if (labels?.some((name) => /[\u0000-\u001f]/.test(name))) {
         pushRow(c, line, null, null, null, null, null, null, "invalid_label", null, "A label contains control characters");
       } else {
         pushRow(c, line, text, contentHash(text), externalId, labels ? labels.join(LABEL_SEPARATOR) : null, split, metadataJson, null, null, null);

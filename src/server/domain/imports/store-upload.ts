@@ -1,5 +1,7 @@
 import type { Db } from "@/server/db";
 import { AppError } from "@/server/errors";
+import { Readable } from "node:stream";
+import { compressionOf, decompressedSample, refusedMessage } from "@/server/domain/imports/decompress-source";
 import { detectFormat, type DetectedFormat } from "@/server/domain/imports/detect-format";
 import { getProject } from "@/server/domain/projects/get-project";
 
@@ -56,10 +58,14 @@ export async function storeUpload(
     }
     await flush();
     if (total === 0) throw new AppError("INVALID_INPUT", "The file is empty");
+    const compression = compressionOf(sample);
+    if (compression && "refused" in compression) throw new AppError("INVALID_INPUT", refusedMessage(compression.refused));
     await db.importUpload.update({ where: { id: upload.id }, data: { byteSize: total, chunkCount: seq, completedAt: new Date() } });
   } catch (error) {
     await db.importUpload.delete({ where: { id: upload.id } }).catch(() => undefined);
     throw error;
   }
-  return { uploadId: upload.id, fileName: input.fileName, byteSize: total, chunkCount: seq, detected: detectFormat(sample, input.fileName) };
+  // A .gz file is detected by what it holds (its name without .gz).
+  const detected = detectFormat(await decompressedSample(Readable.from([sample])), input.fileName.replace(/\.gz$/i, ""));
+  return { uploadId: upload.id, fileName: input.fileName, byteSize: total, chunkCount: seq, detected };
 }

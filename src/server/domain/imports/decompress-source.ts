@@ -1,0 +1,85 @@
+import { pipeline, Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
+import { ImportFileError } from "@/server/domain/imports/import-format";
+
+// Magic bytes of compressed or archive files that Margin does not unpack (gzip is decompressed as it streams).
+const REFUSED: { name: string; magic: number[] }[] = [
+  { name: "a ZIP archive", magic: [0x50, 0x4b, 0x03, 0x04] },
+  { name: "a ZIP archive", magic: [0x50, 0x4b, 0x05, 0x06] },
+  { name: "bzip2-compressed", magic: [0x42, 0x5a, 0x68] },
+  { name: "xz-compressed", magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00] },
+  { name: "zstd-compressed", magic: [0x28, 0xb5, 0x2f, 0xfd] },
+  { name: "a 7-Zip archive", magic: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c] },
+  { name: "a RAR archive", magic: [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07] },
+  { name: "LZ4-compressed", magic: [0x04, 0x22, 0x4d, 0x18] },
+];
+const GZIP = [0x1f, 0x8b];
+const MAGIC_BYTES = 6;
+
+const startsWith = (head: Uint8Array, magic: number[]) => head.length >= magic.length && magic.every((byte, i) => head[i] === byte);
+
+/** "gzip", a refused format's description, or undefined for an uncompressed file — from its first bytes. */
+export function compressionOf(head: Uint8Array): { gzip: true } | { refused: string } | undefined {
+  if (startsWith(head, GZIP)) return { gzip: true };
+  const refused = REFUSED.find((r) => startsWith(head, r.magic));
+  return refused ? { refused: refused.name } : undefined;
+}
+
+export function refusedMessage(name: string): string {
+  return `The file is ${name}: Margin reads plain UTF-8 files and gzip (.gz). Unpack it first, or compress it with gzip.`;
+}
+
+/**
+ * The file's bytes, decompressed while they stream when the file is gzip (node:zlib, constant memory); a file in
+ * another compressed or archive format throws ImportFileError with a message that says so.
+ */
+export async function* decompressSource(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const iterator = source[Symbol.asyncIterator]();
+  const head: Uint8Array[] = [];
+  let headBytes = 0;
+  let done = false;
+  while (headBytes < MAGIC_BYTES) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    head.push(next.value);
+    headBytes += next.value.byteLength;
+  }
+  const rest = async function* () {
+    yield* head;
+    if (done) return;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  };
+  const kind = compressionOf(Buffer.concat(head));
+  if (!kind) return yield* rest();
+  if ("refused" in kind) throw new ImportFileError(refusedMessage(kind.refused));
+  const gunzip = createGunzip();
+  // A failure of the source (a database read) destroys gunzip with that error, which the loop below rethrows.
+  pipeline(Readable.from(rest(), { objectMode: false }), gunzip, () => undefined);
+  try {
+    for await (const chunk of gunzip) yield chunk as Buffer;
+  } catch (error) {
+    if (!String((error as { code?: unknown }).code ?? "").startsWith("Z_")) throw error;
+    throw new ImportFileError(`The gzip file is damaged or truncated (${(error as Error).message})`);
+  } finally {
+    gunzip.destroy();
+  }
+}
+
+/** The first `bytes` bytes of the (decompressed) file, for format detection; a damaged gzip tail is ignored here. */
+export async function decompressedSample(source: AsyncIterable<Uint8Array>, bytes = 64 * 1024): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of decompressSource(source)) {
+      parts.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      total += chunk.byteLength;
+      if (total >= bytes) break;
+    }
+  } catch (error) {
+    if (!(error instanceof ImportFileError) || !error.message.startsWith("The gzip file")) throw error;
+  }
+  return Buffer.concat(parts).subarray(0, bytes);
+}
