@@ -111,6 +111,7 @@ program
   .option("--to <date>", "labeled at or before (ISO date)")
   .option("--min-agreement <x>", "minimum share of human annotations agreeing with the label (0–1)", fraction)
   .option("--include-unlabeled", "also export unlabeled items (formats that can express them)")
+  .option("--no-neutralize-formulas", "CSV/TSV: write cells starting with = + - @ tab CR as they are (default: a leading ' so spreadsheets do not run them)")
   .action((options) => exportCommand(options));
 
 async function main() {

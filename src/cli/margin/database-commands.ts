@@ -91,6 +91,8 @@ export interface ExportCommandOptions {
   to?: string;
   minAgreement?: number;
   includeUnlabeled?: boolean;
+  /** `--no-neutralize-formulas`: CSV/TSV cells as they are, without the leading ' against spreadsheet formulas. */
+  neutralizeFormulas?: boolean;
 }
 
 /** `margin export`: streams the export to a file or stdout with constant memory. */
@@ -119,6 +121,7 @@ export async function exportCommand(options: ExportCommandOptions) {
     labeledFrom: options.from,
     labeledTo: options.to,
     minAgreement: options.minAgreement,
+    neutralizeFormulas: options.neutralizeFormulas !== false,
   });
   if (!input.success) throw new CliError(input.error.issues.map((i) => `${String(i.path.join(".") || "option")}: ${i.message}`).join("; "));
   const { chunks } = await openExport(pgPool(), input.data);

@@ -23,6 +23,11 @@ export const exportInput = z.object({
    * human annotation have no agreement and are left out when this is set.
    */
   minAgreement: z.number().min(0).max(1).optional(),
+  /**
+   * CSV/TSV cells starting with =, +, -, @, tab or carriage return get a leading ' so that spreadsheets do not run
+   * them as formulas (Margin's importer removes it again). Off: the cells as they are, for programs.
+   */
+  neutralizeFormulas: z.boolean().default(true),
 });
 export type ExportInput = z.input<typeof exportInput>;
 export type ResolvedExportInput = z.output<typeof exportInput>;
@@ -41,6 +46,7 @@ export function exportInputFromQuery(projectId: number, params: URLSearchParams)
     labeledFrom: params.get("labeledFrom") ?? undefined,
     labeledTo: params.get("labeledTo") ?? undefined,
     minAgreement: number("minAgreement"),
+    neutralizeFormulas: !(params.get("neutralizeFormulas") === "false" || params.get("neutralizeFormulas") === "0"),
   });
 }
 

@@ -72,7 +72,7 @@ export async function openExport(pool: PgPool, rawInput: ExportInput | ResolvedE
         const d = input.format === "csv" ? "," : "\t";
         yield delimitedLine(["id", "text", "label", "split"], d);
         for await (const item of items(false)) {
-          yield delimitedLine([item.externalId ?? String(item.id), item.text, labelsOf(item).join(EXPORT_LABEL_SEPARATOR), item.split], d);
+          yield delimitedLine([item.externalId ?? String(item.id), item.text, labelsOf(item).join(EXPORT_LABEL_SEPARATOR), item.split], d, input.neutralizeFormulas);
         }
         return;
       }
@@ -91,7 +91,7 @@ export async function openExport(pool: PgPool, rawInput: ExportInput | ResolvedE
         yield delimitedLine(["input", "expected_output"], ",");
         for await (const item of items(true)) {
           const expected = binaryPair ? (item.classIds.includes(live[0]!.id) ? "1" : "0") : JSON.stringify(completion(item));
-          yield delimitedLine([item.text, expected], ",");
+          yield delimitedLine([item.text, expected], ",", input.neutralizeFormulas);
         }
         return;
       }

@@ -1,6 +1,7 @@
 import { isUtf8 } from "node:buffer";
 import { Readable } from "node:stream";
 import { parse, type CsvError } from "csv-parse";
+import { unguardCell } from "@/server/domain/exports/delimited-cell";
 import { guessDelimiter } from "@/server/domain/imports/detect-format";
 import { guessMapping } from "@/server/domain/imports/guess-mapping";
 import { jsonNestingExceeds, MAX_JSON_DEPTH } from "@/server/domain/imports/json-nesting";
@@ -158,7 +159,8 @@ async function* readDelimited(source: AsyncIterable<Uint8Array>, options: ReadRo
       continue;
     }
     const row: Record<string, unknown> = {};
-    header.forEach((name, i) => (row[name] = record[i]));
+    // A leading ' that an export added against spreadsheet formulas (delimited-cell.ts) is removed.
+    header.forEach((name, i) => (row[name] = unguardCell(record[i]!)));
     yield* normalizeRecord(row, line, ctx!);
   }
   while (skipped.length) yield skipped.shift()!;

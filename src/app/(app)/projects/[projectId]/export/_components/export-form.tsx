@@ -25,6 +25,7 @@ const origins = [
 ] as const;
 const splits = ["train", "test", "unassigned"] as const;
 const noUnlabeled = new Set(["lamini", "emissary-jsonl", "emissary-csv"]);
+const delimited = new Set(["csv", "tsv", "emissary-csv"]);
 
 export function ExportForm({ projectId }: { projectId: number }) {
   const { classes } = useProjectClasses(projectId);
@@ -36,6 +37,7 @@ export function ExportForm({ projectId }: { projectId: number }) {
   const [labeledFrom, setLabeledFrom] = useState("");
   const [labeledTo, setLabeledTo] = useState("");
   const [minAgreement, setMinAgreement] = useState("");
+  const [neutralizeFormulas, setNeutralizeFormulas] = useState(true);
 
   const params = new URLSearchParams({ format });
   if (chosenOrigins.size < origins.length) params.set("origins", [...chosenOrigins].join(","));
@@ -45,6 +47,7 @@ export function ExportForm({ projectId }: { projectId: number }) {
   if (labeledFrom) params.set("labeledFrom", new Date(`${labeledFrom}T00:00:00`).toISOString());
   if (labeledTo) params.set("labeledTo", new Date(`${labeledTo}T23:59:59.999`).toISOString());
   if (minAgreement) params.set("minAgreement", String(Number(minAgreement) / 100));
+  if (!neutralizeFormulas && delimited.has(format)) params.set("neutralizeFormulas", "false");
   const href = `/api/projects/${projectId}/export?${params}`;
   const problem = chosenOrigins.size === 0 ? "Choose at least one label origin." : labeledFrom && labeledTo && labeledFrom > labeledTo ? "The date range is empty." : null;
   const toggle = <T,>(set: Set<T>, value: T, update: (s: Set<T>) => void) => {
@@ -121,6 +124,16 @@ export function ExportForm({ projectId }: { projectId: number }) {
               onChange={(e) => setIncludeUnlabeled(e.target.checked)}
             />
           </div>
+          {delimited.has(format) ? (
+            <div className="mt-4 border-t border-zinc-100 pt-4">
+              <Checkbox
+                label="Protect against spreadsheet formulas"
+                hint="Cells starting with = + - @, a tab or a carriage return get a leading ' so that Excel or Sheets shows them as text (Margin's import removes it). Turn off for programs that read the file."
+                checked={neutralizeFormulas}
+                onChange={(e) => setNeutralizeFormulas(e.target.checked)}
+              />
+            </div>
+          ) : null}
         </Card>
 
         <div className="flex flex-wrap items-center gap-4 rounded-lg bg-white p-4 shadow-xs ring-1 ring-zinc-200">
