@@ -51,7 +51,7 @@ program
   .requiredOption("--save <file>", "where to write the model (JSON)")
   .option("--generate <n>", "generate n examples per class with the LLM configured by LLM_BASE_URL/LLM_API_KEY/LLM_CHAT_MODEL", positiveInt)
   .option("--seed <n>", "seed of --generate: the same seed asks the LLM the same questions", nonNegativeInt, 1)
-  .option("--featurizer <id>", "featurizer id (default: glove-sif-200@1)")
+  .option("--featurizer <id>", "featurizer id (default: glove-sif-200@1; ngrams@1+glove-sif-200@1 adds word & character n-grams)")
   .option("--target-precision <p>", "per-class thresholds reaching this cross-validated precision (0.5–0.999); below: unsure", target)
   .option("--target-recall <r>", "per-class thresholds reaching this cross-validated recall (0.5–0.999)", target)
   .option("-v, --verbose", "print what is being trained")

@@ -1,4 +1,5 @@
 import { TRPCClientError } from "@trpc/client";
+import { parseFeaturizerId } from "@/server/featurizers/featurizer-spec";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type apiClient, signIn, startApiServer, type ApiServer } from "../helpers/api-server";
 import { addItems, makeProject, makeUser, TEST_PASSWORD } from "../helpers/factories";
@@ -203,7 +204,7 @@ describe("items.get and items.similar", () => {
     const items = await testDb.db.item.findMany({ where: { id: { in: ids } }, select: { id: true, contentHash: true } });
     const hashOf = new Map(items.map((i) => [i.id, i.contentHash]));
     await testDb.db.embeddingCache.createMany({
-      data: vectors.map((v, i) => ({ featurizerId: project.featurizerId, contentHash: hashOf.get(ids[i]!)!, dim: 3, vector: new Uint8Array(Float32Array.from(v).buffer) })),
+      data: vectors.map((v, i) => ({ featurizerId: parseFeaturizerId(project.featurizerId).dense, contentHash: hashOf.get(ids[i]!)!, dim: 3, vector: new Uint8Array(Float32Array.from(v).buffer) })),
     });
     const similar = await admin.items.similar.query({ projectId: project.id, itemId: ids[0]!, limit: 3 });
     expect(similar.items.map((i) => i.id)).toEqual([ids[1], ids[2], ids[3]]);

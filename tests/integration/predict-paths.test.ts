@@ -56,7 +56,7 @@ async function waitForJob(type: string, projectId: number) {
 }
 
 describe("one predict path", () => {
-  for (const featurizerId of ["glove-sif-200@1", "openai:fake-embed"]) {
+  for (const featurizerId of ["glove-sif-200@1", "ngrams@1+glove-sif-200@1", "openai:fake-embed"]) {
     it(`playground, HTTP API, CLI and scoring give the same answers (${featurizerId})`, { timeout: 240_000 }, async () => {
       const adminUser = await makeUser(testDb.db, "admin");
       const admin = await signIn(server.url, adminUser.email, TEST_PASSWORD);

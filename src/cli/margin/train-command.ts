@@ -1,9 +1,10 @@
-import { trainClassifier } from "@/ml/train-classifier";
 import type { Targets } from "@/ml/train-logistic-regression";
 import { CliError } from "@/cli/margin/cli-error";
 import { saveCliModel } from "@/cli/margin/cli-model";
 import { generateTrainingExamples, requireCliLlmConfig } from "@/cli/margin/generate-training-examples";
 import { readLabeledFile } from "@/cli/margin/read-labeled-file";
+import { fitClassifier } from "@/server/domain/training/fit-classifier";
+import { parseFeaturizerId } from "@/server/featurizers/featurizer-spec";
 import { getFeaturizer } from "@/server/featurizers/get-featurizer";
 import { DEFAULT_FEATURIZER_ID } from "@/server/featurizers/create-featurizer";
 
@@ -68,7 +69,8 @@ export async function trainCommand(options: TrainOptions, log: (line: string) =>
   }
   for (const [name, prompt] of Object.entries(prompts)) rows.push({ text: prompt, labels: [name] });
   if (order.length < 2) throw new CliError(`A classifier needs at least two classes; got ${order.length ? order.map((c) => `"${c}"`).join(", ") : "none"} (use --class "name: prompt", --train "name: text" or --data)`);
-  const featurizer = await getFeaturizer(options.featurizer ?? DEFAULT_FEATURIZER_ID);
+  const featurizerId = options.featurizer ?? DEFAULT_FEATURIZER_ID;
+  const featurizer = await getFeaturizer(featurizerId);
   if (llmConfig && options.generate !== undefined) {
     // Examples given so far are the history the LLM sees and what near-duplicates are judged against (the prompt
     // itself is already in every request).
@@ -95,12 +97,23 @@ export async function trainCommand(options: TrainOptions, log: (line: string) =>
     ? { task: "multi-label", Y: Uint8Array.from(rows.flatMap((r) => order.map((c) => (r.labels.includes(c) ? 1 : 0)))) }
     : { task: "single-label", y: Int32Array.from(rows.map((r) => order.indexOf(r.labels[0]!))) };
   if (options.verbose) {
-    log(`Training ${multiLabel ? "multi-label" : "single-label"} classifier on ${rows.length} examples, ${K} classes, featurizer ${featurizer.id}`);
+    log(`Training ${multiLabel ? "multi-label" : "single-label"} classifier on ${rows.length} examples, ${K} classes, featurizer ${featurizerId}`);
     for (const c of order) log(`  ${c}: ${examples.get(c)?.length ?? 0} example(s)${prompts[c] ? " incl. its prompt" : ""}`);
   }
-  const X = await featurizer.embed(rows.map((r) => r.text));
-  const { model } = trainClassifier(X, rows.length, featurizer.dim, order, targets, { featurizerId: featurizer.id, seed: 0, target });
+  const texts = rows.map((r) => r.text);
+  const X = await featurizer.embed(texts);
+  // The same fit as a project's training run; with no pool, the training texts give the n-gram IDF.
+  const { model } = fitClassifier(X, rows.length, featurizer.dim, order, targets, {
+    featurizerId,
+    seed: 0,
+    target,
+    ngrams: parseFeaturizerId(featurizerId).ngrams ? { trainTexts: texts, dfTexts: texts } : undefined,
+  });
   await saveCliModel(options.save, model, prompts);
   const cv = model.metrics.crossValidated as { accuracy?: number; macro?: { f1: number } } | undefined;
   log(`Saved ${options.save}: ${K} classes, ${rows.length} examples${cv?.macro ? `, cross-validated macro-F1 ${cv.macro.f1.toFixed(3)}` : ""}`);
+  const calibration = model.metrics.calibration as { tooLittleData?: boolean } | undefined;
+  if (calibration?.tooLittleData) {
+    log(`Too little data to calibrate (fewest examples in a class: ${Math.min(...order.map((c) => examples.get(c)?.length ?? 0))}): probabilities are held back toward uniform; add examples (--data, --generate) for confident answers`);
+  }
 }

@@ -1,9 +1,15 @@
 import { FeaturizerError, type Featurizer } from "@/server/featurizers/featurizer";
+import { hybridFeaturizerId, parseFeaturizerId } from "@/server/featurizers/featurizer-spec";
 import { createGloveFeaturizer, GLOVE_FEATURIZERS, type GloveFeaturizerId } from "@/server/featurizers/glove-featurizer";
 import { createOpenAIFeaturizer, type OpenAIFeaturizerOptions } from "@/server/featurizers/openai-featurizer";
 import { createUseLiteFeaturizer, USE_LITE_ID } from "@/server/featurizers/use-lite-featurizer";
 
-export const DEFAULT_FEATURIZER_ID = "glove-sif-200@1";
+/** The dense featurizer of the default: offline GloVe SIF vectors. */
+export const DEFAULT_DENSE_FEATURIZER_ID = "glove-sif-200@1";
+/** The hybrid of the default dense featurizer with the n-gram block (see featurizer-spec.ts). */
+export const DEFAULT_HYBRID_FEATURIZER_ID = hybridFeaturizerId(DEFAULT_DENSE_FEATURIZER_ID);
+/** New projects and the CLI. */
+export const DEFAULT_FEATURIZER_ID: string = DEFAULT_DENSE_FEATURIZER_ID;
 
 export interface CreateFeaturizerOptions {
   /** Directory for derived caches (the GloVe binary); the app passes `.margin/cache` by default. */
@@ -19,8 +25,11 @@ export interface CreateFeaturizerOptions {
  * - "glove-sif-200@1" (default, offline, tens of thousands of texts/s), "glove-mean-100@1" (plain mean reference)
  * - "use-lite-512@1" (offline, Universal Sentence Encoder lite, ~100 short texts/s per thread)
  * - "openai:<model>" or "openai:<model>:d<dims>" (any OpenAI-compatible endpoint; needs options.openai)
+ * - "ngrams@1+<one of the above>": the hybrid's dense block, i.e. that featurizer (the n-gram block lives in the model)
  */
 export async function createFeaturizer(id: string, options: CreateFeaturizerOptions): Promise<Featurizer> {
+  const spec = parseFeaturizerId(id);
+  if (spec.ngrams) return createFeaturizer(spec.dense, options);
   if (id in GLOVE_FEATURIZERS) return createGloveFeaturizer(id as GloveFeaturizerId, options.cacheDir);
   if (id === USE_LITE_ID) return createUseLiteFeaturizer({ threads: options.useLiteThreads });
   const m = /^openai:(.+?)(?::d(\d+))?$/.exec(id);

@@ -72,9 +72,9 @@ describe("upload route, preview and the import job", () => {
         (r) => r.state === "completed" || r.state === "failed",
       );
       expect([embed.state, embed.result]).toEqual(["completed", { embedded: 30_000 }]);
-      const { DEFAULT_FEATURIZER_ID } = await import("@/server/featurizers/create-featurizer");
+      const { DEFAULT_DENSE_FEATURIZER_ID } = await import("@/server/featurizers/create-featurizer");
       const [vectors] = await testDb.db.$queryRaw<{ cached: number }[]>`
-        SELECT count(*)::int AS cached FROM item i JOIN embedding_cache e ON e.content_hash = i.content_hash AND e.featurizer_id = ${DEFAULT_FEATURIZER_ID}
+        SELECT count(*)::int AS cached FROM item i JOIN embedding_cache e ON e.content_hash = i.content_hash AND e.featurizer_id = ${DEFAULT_DENSE_FEATURIZER_ID}
         WHERE i.project_id = ${project.id}`;
       expect(vectors!.cached).toBe(30_000);
     } finally {

@@ -4,6 +4,7 @@ import { TopKSelector } from "@/ml/top-k-selector";
 import type { Db } from "@/server/db";
 import { float32FromBytes } from "@/server/domain/embeddings/vector-bytes";
 import { AppError } from "@/server/errors";
+import { parseFeaturizerId } from "@/server/featurizers/featurizer-spec";
 
 export const findSimilarItemsInput = z.object({
   projectId: z.number().int().positive(),
@@ -28,7 +29,8 @@ export async function findSimilarItems(db: Db, rawInput: z.input<typeof findSimi
   const { projectId, itemId, limit } = findSimilarItemsInput.parse(rawInput);
   const item = await db.item.findFirst({ where: { id: itemId, projectId }, select: { id: true, text: true, contentHash: true, project: { select: { featurizerId: true } } } });
   if (!item) throw new AppError("NOT_FOUND", `Item ${itemId} is not in project ${projectId}`);
-  const featurizerId = item.project.featurizerId;
+  // A hybrid project's similarity is its dense block's (the n-gram block belongs to each model version).
+  const featurizerId = parseFeaturizerId(item.project.featurizerId).dense;
   const query = await queryVector(db, featurizerId, item.id, item.contentHash);
   const dim = query.length;
 

@@ -54,7 +54,18 @@ export interface VersionMetrics {
   test?: StoredTestReport | null;
   prCurves?: StoredPrCurve[];
   calibration?: StoredCalibrationBin[];
-  training?: { rows: number; humanLabels: number; perClass: { classId: number; name: string; count: number }[]; temperature?: number };
+  training?: {
+    rows: number;
+    humanLabels: number;
+    perClass: { classId: number; name: string; count: number }[];
+    temperature?: number;
+    /** Hybrid versions: the regularization and n-gram block weight picked by cross-validation (or a holdout). */
+    selection?: { C: number; l2: number; blockWeight: number | null; mode: "fixed" | "folds" | "holdout"; folds: number; grid: { C: number; blockWeight: number | null; logLoss: number; macroF1: number }[] } | null;
+    /** Hybrid versions: how probabilities were calibrated, and whether the data was too little to do it honestly. */
+    calibrationMethod?: { kind: "temperature-oof" | "shrinkage"; tooLittleData: boolean; temperature: number; cap: number | null } | null;
+    /** Hybrid versions: columns of the dense and the n-gram block. */
+    blocks?: { dense: number; sparse: number } | null;
+  };
 }
 
 /** One version with its metrics and charts data (confusion matrix, PR curves, calibration); not its weights or params. */

@@ -1,6 +1,6 @@
 import type { Db } from "@/server/db";
 import { recordAudit } from "@/server/domain/audit/record-audit";
-import { DEFAULT_FEATURIZER_ID } from "@/server/domain/projects/default-featurizer";
+import { DEFAULT_FEATURIZER_ID } from "@/server/featurizers/create-featurizer";
 import { createProjectInput, type CreateProjectInput } from "@/server/domain/projects/project-input";
 
 export async function createProject(db: Db, input: CreateProjectInput, actorId: string | null) {

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Db } from "@/server/db";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { contentHash } from "@/server/domain/items/content-hash";
-import { DEFAULT_FEATURIZER_ID } from "@/server/domain/projects/default-featurizer";
+import { DEFAULT_FEATURIZER_ID } from "@/server/featurizers/create-featurizer";
 import { PALETTE } from "@/server/domain/classes/class-input";
 import { catsVsDogs, newsTopics } from "@/server/domain/seed/demo-projects";
 

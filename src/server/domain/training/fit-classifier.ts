@@ -1,5 +1,7 @@
 import type { ClassifierModel } from "@/ml/classifier-model";
+import { fitNgramVocabulary, ngramMatrix } from "@/ml/ngram-vocabulary";
 import { stratifiedFolds, trainClassifier } from "@/ml/train-classifier";
+import { trainHybridClassifier } from "@/ml/train-hybrid-classifier";
 import { trainLogisticRegression, type Targets } from "@/ml/train-logistic-regression";
 import { trainingParallelism } from "@/server/training/parallel-logistic-blocks";
 
@@ -70,8 +72,15 @@ export function fitClassifier(
     warmStartVersionId?: number | null;
     /** Per-class decision thresholds that reach this precision or recall on the out-of-fold predictions. */
     target?: { precision: number } | { recall: number };
+    /**
+     * A hybrid model's n-gram block: the training texts (row order of X) and the texts whose document frequencies
+     * give the IDF (the project's pool, or a sample of it). Built here, on the training thread, as hashing a large
+     * pool takes seconds.
+     */
+    ngrams?: { trainTexts: string[]; dfTexts: string[] };
   },
 ): FitResult {
+  if (options.ngrams) return fitHybrid(X, n, d, classes, targets, { ...options, ngrams: options.ngrams });
   const K = classes.length;
   const { warmStart, warmStartCalibration: inherited, target } = options;
   const sameClasses = warmStart !== undefined && warmStart.classes.length === K && warmStart.classes.every((c, k) => c === classes[k]);
@@ -132,4 +141,29 @@ export function fitClassifier(
 function samePolicyAs(policy: ClassifierModel["thresholdPolicy"], target: { precision: number } | { recall: number } | undefined): boolean {
   if (!target) return policy.kind === "default";
   return "precision" in target ? policy.kind === "target-precision" && policy.target === target.precision : policy.kind === "target-recall" && policy.target === target.recall;
+}
+
+/**
+ * The hybrid model: the n-gram vocabulary (IDF from the pool, columns the training texts use), then
+ * trainHybridClassifier, which picks λ and the blocks' weight by cross-validation (a holdout on large sets) and
+ * calibrates on out-of-fold predictions. A new vocabulary every training (the pool and the labels move), so only
+ * the dense block and biases can start warm from the active version.
+ */
+function fitHybrid(
+  X: Float32Array, n: number, d: number, classes: string[], targets: Targets,
+  options: Parameters<typeof fitClassifier>[5] & { ngrams: { trainTexts: string[]; dfTexts: string[] } },
+): FitResult {
+  const { trainTexts, dfTexts } = options.ngrams;
+  if (trainTexts.length !== n) throw new Error(`fitClassifier: ${trainTexts.length} training texts for ${n} rows`);
+  const vocabulary = fitNgramVocabulary({ dfTexts, featureTexts: trainTexts });
+  const sparse = ngramMatrix(vocabulary, trainTexts);
+  const { model, oofProba } = trainHybridClassifier({ n, dense: d > 0 ? X : null, d, sparse }, classes, targets, {
+    featurizerId: options.featurizerId, vocabulary, seed: options.seed, warmStart: options.warmStart, target: options.target,
+  });
+  const folds = (model.metrics.folds as number | undefined) ?? 0;
+  return {
+    model,
+    oof: oofProba ? { proba: oofProba, rows: Int32Array.from({ length: n }, (_, i) => i) } : null,
+    calibration: oofProba && folds >= 2 ? { trainRows: n, rows: n, fromVersionId: null } : null,
+  };
 }

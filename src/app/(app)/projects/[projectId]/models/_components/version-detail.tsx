@@ -13,6 +13,7 @@ import { useTRPC } from "@/trpc/react";
 import type { RouterOutputs } from "@/trpc/router-outputs";
 import { dateTime, decimal, kindLabels, percent } from "../../_components/format-metric";
 import { CalibrationChart } from "./calibration-chart";
+import { FitSummary } from "./fit-summary";
 import { PrCurvesChart } from "./pr-curves-chart";
 
 type Version = RouterOutputs["models"]["get"];
@@ -48,6 +49,9 @@ export function VersionDetail({ projectId, versionId, isAdmin }: { projectId: nu
             created {dateTime(v.createdAt)} by {v.createdBy?.name ?? "an automatic retrain"}
           </p>
           {v.error ? <p className="mt-1 text-sm text-red-700">{v.error}</p> : null}
+          <div className="mt-2">
+            <FitSummary training={v.metrics?.training} />
+          </div>
         </div>
         {isAdmin ? (
           <div className="flex flex-col items-end gap-1">
