@@ -1,5 +1,6 @@
 import type PgBoss from "pg-boss";
 import type { Db } from "@/server/db";
+import { redactSecrets } from "@/server/redact-secrets";
 
 export class JobCancelledError extends Error {
   constructor() {
@@ -35,7 +36,7 @@ export function createJobContext(db: Db, boss: PgBoss, jobRunId: string, attempt
     jobRunId,
     attempt,
     async log(message, level = "info") {
-      await db.jobLog.create({ data: { jobRunId, message, level } });
+      await db.jobLog.create({ data: { jobRunId, message: redactSecrets(message), level } });
     },
     async progress(done, total) {
       const fraction = total ? Math.min(1, done / total) : undefined;

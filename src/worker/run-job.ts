@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Prisma } from "@/generated/prisma/client";
 import type { Db } from "@/server/db";
 import { AppError } from "@/server/errors";
+import { redactedError, redactedMessage } from "@/server/redact-secrets";
 import type { JobDefinition, JobPayload } from "@/server/jobs/define-job";
 import { createJobContext, JobCancelledError, PermanentJobError, type JobContext } from "@/worker/job-context";
 
@@ -45,7 +46,8 @@ export async function runJob<J extends JobDefinition>(db: Db, boss: PgBoss, defi
       await ctx.log("Cancelled", "warn");
       return { cancelled: true };
     }
-    const message = error instanceof Error ? error.message : String(error);
+    // Redacted before it is stored anywhere: job_run.error, the job log, and pg-boss's output (the rethrow below).
+    const message = redactedMessage(error);
     // Retrying cannot fix bad input, a missing record or an unmet precondition; it can fix a lost connection.
     const permanent =
       error instanceof PermanentJobError ||
@@ -59,6 +61,6 @@ export async function runJob<J extends JobDefinition>(db: Db, boss: PgBoss, defi
     await ctx.log(willRetry ? `Failed: ${message} — will retry` : `Failed: ${message}`, "error");
     // pg-boss retries thrown errors; a permanent failure is acknowledged instead so it is not retried.
     if (!willRetry && permanent) return { failed: message };
-    throw error;
+    throw redactedError(error);
   }
 }

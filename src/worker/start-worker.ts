@@ -11,6 +11,7 @@ import { handleProjectStats } from "@/worker/handlers/project-stats";
 import { handleScore } from "@/worker/handlers/score";
 import { handleScoreChunk } from "@/worker/handlers/score-chunk";
 import { handleTrain } from "@/worker/handlers/train";
+import { redactedError, redactedMessage } from "@/server/redact-secrets";
 import { runJob, type JobHandler } from "@/worker/run-job";
 import { scheduleJobRunSweep } from "@/worker/schedule-job-run-sweep";
 
@@ -56,7 +57,7 @@ export async function startWorker(options: {
       lastShutdownNotice = Date.now();
       return;
     }
-    log(`[worker] pg-boss error: ${error.message}`);
+    log(`[worker] pg-boss error: ${redactedMessage(error)}`);
   });
   await boss.start();
   await ensureQueues(boss);
@@ -74,8 +75,9 @@ export async function startWorker(options: {
             await runJob(options.db, boss, definition, handler as JobHandler<JobDefinition>, job);
             log(`[worker] ${definition.name} ${job.id} done in ${Date.now() - started} ms`);
           } catch (error) {
-            log(`[worker] ${definition.name} ${job.id} failed: ${(error as Error).message}`);
-            throw error;
+            // runJob rethrows a redacted copy; anything else (its own database writes failing) is redacted here.
+            log(`[worker] ${definition.name} ${job.id} failed: ${redactedMessage(error)}`);
+            throw redactedError(error);
           }
         },
       );

@@ -7,6 +7,7 @@ import { appRouter } from "@/server/api/root";
 import { createContext } from "@/server/api/trpc";
 import { auth } from "@/server/auth/auth";
 import { withClientAddress } from "@/server/auth/client-address";
+import { redactedMessage } from "@/server/redact-secrets";
 
 /**
  * The HTTP surface as a plain fetch handler: Next's route handlers call it, and integration tests serve it over a
@@ -23,7 +24,7 @@ export async function handleApiRequest(request: Request): Promise<Response> {
       router: appRouter,
       createContext: ({ req }) => createContext({ headers: req.headers }),
       onError({ error, path }) {
-        if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path ?? "?"}: ${error.message}`);
+        if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path ?? "?"}: ${redactedMessage(error)}`);
       },
     });
   }

@@ -1,6 +1,7 @@
 import PgBoss from "pg-boss";
 import { requireDatabaseUrl } from "@/env";
 import { allJobs } from "@/server/jobs/job-definitions";
+import { redactedMessage } from "@/server/redact-secrets";
 
 /** pg-boss's schema (its default, named here because the job-run sweep reads pg-boss's own tables). */
 export const BOSS_SCHEMA = "pgboss";
@@ -36,7 +37,7 @@ const globalForBoss = globalThis as unknown as { marginBoss?: Promise<PgBoss> };
 export function boss(): Promise<PgBoss> {
   globalForBoss.marginBoss ??= (async () => {
     const instance = createBoss(requireDatabaseUrl(), { worker: false });
-    instance.on("error", (error) => console.error("[pg-boss]", error.message));
+    instance.on("error", (error) => console.error("[pg-boss]", redactedMessage(error)));
     await instance.start();
     await ensureQueues(instance);
     return instance;

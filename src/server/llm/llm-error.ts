@@ -1,4 +1,5 @@
 import { AppError } from "@/server/errors";
+import { redactSecrets } from "@/server/redact-secrets";
 
 /** Stable codes that the UI and job logs branch on; every LLM failure becomes one of these. */
 export type LlmErrorCode =
@@ -34,10 +35,9 @@ interface ErrorShape {
   cause?: { code?: string; message?: string };
 }
 
-/** Removes the API key from anything that may end up in a log line or an HTTP response. */
+/** Removes the API key (and anything else secret-looking, see redact-secrets.ts) from a log line or an HTTP response. */
 export function redactSecret(text: string, secret: string | undefined): string {
-  if (!secret || secret.length < 4) return text;
-  return text.split(secret).join("[redacted]");
+  return redactSecrets(text, [secret]);
 }
 
 /**

@@ -3,6 +3,7 @@ import { projectIdParam, requireAdmin } from "@/server/api/http/require-admin";
 import { exportInputFromQuery } from "@/server/domain/exports/export-input";
 import { openExport } from "@/server/domain/exports/open-export";
 import { pgPool } from "@/server/pg-pool";
+import { redactedMessage } from "@/server/redact-secrets";
 
 /**
  * GET /api/projects/{projectId}/export?format=…&origins=…&splits=…&classIds=…&labeledFrom=…&labeledTo=…&minAgreement=…
@@ -26,7 +27,7 @@ export async function handleExport(request: Request, rawProjectId: string | unde
         if (next.done) controller.close();
         else controller.enqueue(encoder.encode(next.value));
       } catch (error) {
-        console.error(`[http] export: ${(error as Error).message}`);
+        console.error(`[http] export: ${redactedMessage(error)}`);
         controller.error(error);
       }
     },

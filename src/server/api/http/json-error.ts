@@ -1,5 +1,6 @@
 import { ZodError, z } from "zod";
 import { AppError, uniqueViolation, type AppErrorCode } from "@/server/errors";
+import { redactedMessage } from "@/server/redact-secrets";
 
 const httpStatus: Record<AppErrorCode, number> = {
   NOT_FOUND: 404,
@@ -22,6 +23,6 @@ export function errorResponse(error: unknown, where: string): Response {
   if (error instanceof ZodError) return jsonError(422, "INVALID_INPUT", error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; "), z.flattenError(error));
   const unique = uniqueViolation(error);
   if (unique) return jsonError(409, "CONFLICT", unique);
-  console.error(`[http] ${where}: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`[http] ${where}: ${redactedMessage(error)}`);
   return jsonError(500, "INTERNAL", "Internal error");
 }
