@@ -108,6 +108,15 @@ describe("trainHybridClassifier", () => {
     expect(opt(again.model).iterations).toBeLessThan(opt(cold.model).iterations);
   });
 
+  it("sample weights follow their rows into every fold (all-ones weights change nothing)", () => {
+    const opts = { featurizerId: "x", vocabulary: vocab, seed: 2 };
+    const plain = trainHybridClassifier(rows, data.classes, targets, opts);
+    const ones = trainHybridClassifier(rows, data.classes, targets, { ...opts, sampleWeight: new Float32Array(150).fill(1) });
+    expect(Array.from(ones.oofProba!)).toEqual(Array.from(plain.oofProba!));
+    expect(Array.from(predictProbaRows(ones.model, rows))).toEqual(Array.from(predictProbaRows(plain.model, rows)));
+    expect(() => trainHybridClassifier(rows, data.classes, targets, { ...opts, sampleWeight: new Float32Array(10) })).toThrow(/sampleWeight/);
+  });
+
   it("round-trips a hybrid model through a version-2 artifact with bit-identical probabilities", () => {
     const { model } = trainHybridClassifier(rows, data.classes, targets, { featurizerId: "glove-sif-200@1+ngram@1", vocabulary: vocab, blockWeight: 2, target: { precision: 0.9 } });
     const json = classifierToJSON(model);
