@@ -26,7 +26,8 @@ export const createProjectInput = z.object({
   name: settingsFields.name,
   description: settingsFields.description.default(""),
   taskType: settingsFields.taskType.default("multiclass"),
-  strategy: settingsFields.strategy.default("margin"),
+  /** Unset: the strategy bench/results/ml.md found never to lose to random for the task (see defaultStrategy). */
+  strategy: settingsFields.strategy.optional(),
   retrainEvery: settingsFields.retrainEvery.default(20),
   testShare: settingsFields.testShare.default(0.2),
   testMaxItems: settingsFields.testMaxItems.default(500),
