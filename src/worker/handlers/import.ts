@@ -11,6 +11,14 @@ export const handleImport: JobHandler<typeof importJob> = async ({ projectId, up
   // The rows and `importedAt` commit together: a redelivery after a crash between commit and ack finds it here.
   if (upload.importedAt) {
     await ctx.log("Already imported by an earlier attempt");
+    // The earlier attempt may have died between the import's commit and queueing the follow-up (embed or score).
+    // Both jobs are idempotent, so queueing again when none was queued since the commit loses nothing.
+    const report = upload.result as { imported?: { items?: number } } | null;
+    const followUp = await ctx.db.jobRun.findFirst({ where: { projectId, type: { in: ["embed", "score"] }, createdAt: { gte: upload.importedAt } }, select: { id: true } });
+    if (!followUp && (report?.imported?.items ?? 0) > 0) {
+      const next = await queueNewItemWork(ctx.db, ctx.boss, projectId, 0, upload.createdById);
+      await ctx.log(`Queued the follow-up the earlier attempt did not: ${next.type === "score" ? "scoring of the new items" : "embedding of the new items"}`);
+    }
     return upload.result as Prisma.InputJsonValue;
   }
   // Ids only grow: items this import adds have ids above the largest one now.

@@ -93,6 +93,28 @@ describe("upload route, preview and the import job", () => {
     expect(await testDb.db.item.count({ where: { projectId: project.id } })).toBe(30_000);
   });
 
+  it("queues the follow-up embedding when a redelivered import finds its rows committed but no follow-up (a crash in between)", async () => {
+    const { runImport } = await import("@/server/domain/imports/run-import");
+    const { uploadChunks } = await import("@/server/domain/imports/read-upload");
+    const { pgPool } = await import("@/server/pg-pool");
+    const { project } = await makeProject(testDb.db, { classes: ["a", "b"] });
+    const stored = (await (await upload(project.id, ['{"text": "first text", "label": "a"}', '{"text": "second text", "label": "b"}'].join("\n"), admin.cookie, "two.jsonl")).json()) as { uploadId: string };
+    const options = { format: "jsonl" as const, mode: "all-or-nothing" as const, hasHeader: true, maxTextLength: 100_000 };
+    // The first attempt commits its rows and dies before queueing anything.
+    const report = await runImport(pgPool(), { projectId: project.id, userId: null, uploadId: stored.uploadId, options, source: uploadChunks(testDb.db, stored.uploadId, () => undefined) });
+    expect(report).toMatchObject({ committed: true, imported: { items: 2 } });
+    expect(await testDb.db.jobRun.count({ where: { projectId: project.id, type: { in: ["embed", "score"] } } })).toBe(0);
+    // pg-boss redelivers the job.
+    const run = await testDb.db.jobRun.create({ data: { type: "import", state: "running", projectId: project.id, payload: { version: 1, data: { projectId: project.id, uploadId: stored.uploadId } } } });
+    const ctx = createJobContext(testDb.db, boss, run.id, 2);
+    await handleImport({ projectId: project.id, uploadId: stored.uploadId, options }, ctx);
+    expect(await testDb.db.jobRun.count({ where: { projectId: project.id, type: "embed" } })).toBe(1);
+    // A further redelivery sees the follow-up and does not queue another.
+    await handleImport({ projectId: project.id, uploadId: stored.uploadId, options }, ctx);
+    expect(await testDb.db.jobRun.count({ where: { projectId: project.id, type: { in: ["embed", "score"] } } })).toBe(1);
+    expect(await testDb.db.item.count({ where: { projectId: project.id } })).toBe(2);
+  });
+
   it("previews inline content with format detection", async () => {
     const { project } = await makeProject(testDb.db, { taskType: "multilabel", classes: ["battery", "support", "shipping"] });
     const content = readFileSync(path.join(FIXTURES, "emissary-multilabel.jsonl"), "utf8");
