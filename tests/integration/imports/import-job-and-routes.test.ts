@@ -99,7 +99,7 @@ describe("upload route, preview and the import job", () => {
     const { pgPool } = await import("@/server/pg-pool");
     const { project } = await makeProject(testDb.db, { classes: ["a", "b"] });
     const stored = (await (await upload(project.id, ['{"text": "first text", "label": "a"}', '{"text": "second text", "label": "b"}'].join("\n"), admin.cookie, "two.jsonl")).json()) as { uploadId: string };
-    const options = { format: "jsonl" as const, mode: "all-or-nothing" as const, hasHeader: true, maxTextLength: 100_000 };
+    const options = { format: "jsonl" as const, mode: "all-or-nothing" as const, hasHeader: true, maxTextLength: 100_000, createMissingClasses: false };
     // The first attempt commits its rows and dies before queueing anything.
     const report = await runImport(pgPool(), { projectId: project.id, userId: null, uploadId: stored.uploadId, options, source: uploadChunks(testDb.db, stored.uploadId, () => undefined) });
     expect(report).toMatchObject({ committed: true, imported: { items: 2 } });
