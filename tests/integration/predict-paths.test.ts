@@ -27,7 +27,14 @@ const LABELED = {
   cat: ["the cat purrs and meows", "my kitten chases mice", "cats sleep all day and purr", "a meowing cat on the sofa", "the kitten licks its paws", "a cat naps in the sun", "cats hunt mice at night", "the cat scratches the sofa"],
   dog: ["the dog barks and wags its tail", "my puppy fetches the ball", "dogs love long walks and bark", "a barking dog in the park", "the puppy chews a bone", "a dog guards the house", "dogs fetch sticks in the park", "the dog howls at night"],
 };
-const UNLABELED = ["a kitten purring on my lap", "the puppy barks at the mailman", "mice fear the cat", "a dog runs after the ball", "something about the weather", "cats and dogs living together"];
+// For the hybrid: classes told apart by invented words that only the n-grams see (GloVe does not know them), inside
+// shared everyday words, so cross-validation keeps the n-gram block.
+const FILLERS = ["today we saw it near the house", "she said it again this morning", "they found one by the road", "we talked about it at lunch", "it was there after the rain", "he wrote it down on paper", "you can see it from the window", "the kids asked about it twice", "nobody expected it on monday", "it came up during the meeting"];
+const CODED = {
+  cat: FILLERS.flatMap((f, i) => [`${f} zorblax`, `the zorblax ${i} ${f}`]),
+  dog: FILLERS.flatMap((f, i) => [`${f} quintaro`, `the quintaro ${i} ${f}`]),
+};
+const UNLABELED = ["a zorblax by the road", "one quintaro this morning", "a kitten purring on my lap", "the puppy barks at the mailman", "mice fear the cat", "a dog runs after the ball", "something about the weather", "cats and dogs living together"];
 
 beforeAll(async () => {
   llm = await startFakeOpenAIServer({ port: llmPort, embeddingDim: 48 });
@@ -62,8 +69,9 @@ describe("one predict path", () => {
       const admin = await signIn(server.url, adminUser.email, TEST_PASSWORD);
       const { project } = await makeProject(testDb.db, { classes: ["cat", "dog"] });
       await testDb.db.project.update({ where: { id: project.id }, data: { featurizerId, testShare: 0.01, testMaxItems: 1 } });
+      const hybrid = featurizerId.startsWith("ngrams@1+");
       const rows = [
-        ...Object.entries(LABELED).flatMap(([label, texts]) => texts.map((text) => ({ text, label }))),
+        ...Object.entries(hybrid ? CODED : LABELED).flatMap(([label, texts]) => texts.map((text) => ({ text, label }))),
         ...UNLABELED.map((text) => ({ text })),
       ];
       const report = await importText(project.id, rows.map((r) => JSON.stringify(r)).join("\n"), { format: "jsonl", mapping: { text: "text", labels: "label" } });
@@ -74,6 +82,12 @@ describe("one predict path", () => {
       await waitForJob("score", project.id);
       const version = await testDb.db.modelVersion.findFirstOrThrow({ where: { projectId: project.id }, orderBy: { number: "desc" } });
       expect(version.featurizerId).toBe(featurizerId);
+      if (hybrid) {
+        // The n-gram block is in the model (its vocabulary and weights), and scoring fed it the pool's texts.
+        const artifact = version.artifact as { version: number; sparse?: { vocabulary: { size: number } } };
+        expect(artifact.version).toBe(2);
+        expect(artifact.sparse!.vocabulary.size).toBeGreaterThan(50);
+      }
 
       // Playground (tRPC).
       const playground = await admin.client.models.classify.mutate({ projectId: project.id, modelVersionId: version.id, texts: UNLABELED });
@@ -120,12 +134,15 @@ describe("one predict path", () => {
           expect(fromScoring.proba[k]).toBeCloseTo(reference, 5);
         }
       });
-      if (featurizerId.startsWith("openai:")) {
+      if (hybrid) {
+        expect(playground.results.find((r) => r.data === "a zorblax by the road")!.prediction).toEqual(["cat"]);
+        expect(playground.results.find((r) => r.data === "one quintaro this morning")!.prediction).toEqual(["dog"]);
+      } else if (featurizerId.startsWith("openai:")) {
         // The vectors came from the endpoint (the test server's hashed bag of words is too crude to judge accuracy on).
         expect(llm.requests.some((r) => r.path.endsWith("/embeddings"))).toBe(true);
       } else {
-        expect(playground.results[0]!.prediction).toEqual(["cat"]);
-        expect(playground.results[1]!.prediction).toEqual(["dog"]);
+        expect(playground.results[2]!.prediction).toEqual(["cat"]);
+        expect(playground.results[3]!.prediction).toEqual(["dog"]);
       }
     });
   }

@@ -157,9 +157,17 @@ function fitHybrid(
   if (trainTexts.length !== n) throw new Error(`fitClassifier: ${trainTexts.length} training texts for ${n} rows`);
   const vocabulary = fitNgramVocabulary({ dfTexts, featureTexts: trainTexts });
   const sparse = ngramMatrix(vocabulary, trainTexts);
+  // A retrain on about the same data keeps the active version's choice of C and α: the search is most of a hybrid
+  // training's fits, and the choice moves only as the data does. The out-of-fold calibration is still redone.
+  const previous = options.warmStart?.metrics as { selection?: { C?: number; blockWeight?: number | null }; trainedRows?: number } | undefined;
+  const keep: { grid?: { C: number[] }; blockWeight?: number } =
+    previous?.selection?.C !== undefined && previous.trainedRows !== undefined && Math.abs(n - previous.trainedRows) < previous.trainedRows * RECALIBRATE_GROWTH
+      ? { grid: { C: [previous.selection.C] }, ...(previous.selection.blockWeight != null ? { blockWeight: previous.selection.blockWeight } : {}) }
+      : {};
   const { model, oofProba } = trainHybridClassifier({ n, dense: d > 0 ? X : null, d, sparse }, classes, targets, {
-    featurizerId: options.featurizerId, vocabulary, seed: options.seed, warmStart: options.warmStart, target: options.target,
+    featurizerId: options.featurizerId, vocabulary, seed: options.seed, warmStart: options.warmStart, target: options.target, ...keep,
   });
+  if (keep.grid) model.metrics.selectionInheritedFrom = { trainedRows: previous!.trainedRows };
   const folds = (model.metrics.folds as number | undefined) ?? 0;
   return {
     model,

@@ -1,0 +1,43 @@
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { fitClassifier } from "@/server/domain/training/fit-classifier";
+import { createFeaturizer } from "@/server/featurizers/create-featurizer";
+
+// Real AG News texts (tests/fixtures/README.md): the hybrid's selection on a first training, kept on a retrain.
+const rows = fs
+  .readFileSync(path.resolve(import.meta.dirname, "../../fixtures/ag-news-2000.jsonl"), "utf8")
+  .trim()
+  .split("\n")
+  .map((line) => JSON.parse(line) as { text: string; label: string });
+const classes = [...new Set(rows.map((r) => r.label))].sort();
+
+describe("fitClassifier with the n-gram block", () => {
+  it("searches C and α on a first training and keeps them on a retrain over about the same data", { timeout: 120_000 }, async () => {
+    const featurizer = await createFeaturizer("glove-sif-200@1", { cacheDir: path.resolve(".margin/cache") });
+    const fit = async (n: number, warmStart?: Parameters<typeof fitClassifier>[5]["warmStart"]) => {
+      const sub = rows.slice(0, n);
+      const texts = sub.map((r) => r.text);
+      const X = await featurizer.embed(texts);
+      const y = Int32Array.from(sub, (r) => classes.indexOf(r.label));
+      return fitClassifier(X, n, featurizer.dim, classes, { task: "single-label", y }, { featurizerId: "ngrams@1+glove-sif-200@1", seed: 1, warmStart, ngrams: { trainTexts: texts, dfTexts: rows.map((r) => r.text) } });
+    };
+    const first = await fit(160);
+    const chosen = first.model.metrics.selection as { C: number; blockWeight: number | null; mode: string; grid: unknown[] };
+    expect(chosen.mode).toBe("folds");
+    expect(chosen.grid.length).toBeGreaterThan(1);
+    expect(first.oof?.proba.length).toBe(160 * classes.length);
+
+    const retrain = await fit(176, first.model);
+    const kept = retrain.model.metrics.selection as { C: number; blockWeight: number | null; mode: string; grid: unknown[] };
+    expect(kept.C).toBe(chosen.C);
+    expect(kept.mode).toBe("fixed"); // no search
+    expect(retrain.model.metrics.selectionInheritedFrom).toEqual({ trainedRows: 160 });
+    expect(retrain.oof?.proba.length).toBe(176 * classes.length); // calibration is still out-of-fold
+
+    // Grown by more than a fifth: a fresh search.
+    const grown = await fit(240, retrain.model);
+    expect((grown.model.metrics.selection as { grid: unknown[] }).grid.length).toBeGreaterThan(1);
+    expect(grown.model.metrics.selectionInheritedFrom).toBeUndefined();
+  });
+});
