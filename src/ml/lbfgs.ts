@@ -119,8 +119,11 @@ export function minimizeLbfgs(fg: ObjectiveFn, x0: Float64Array, options: LbfgsO
       return { x, f, iterations: iter - 1, evaluations, converged: false, reason: "lineSearch", history };
     }
     const fPrev = f;
-    const s = new Float64Array(p);
-    const y = new Float64Array(p);
+    // Reuse the oldest pair's storage once the history is full: with millions of parameters, two fresh vectors per
+    // iteration were most of the optimizer's own time (allocation and garbage collection).
+    const recycle = S.length === m;
+    const s = recycle ? S[0]! : new Float64Array(p);
+    const y = recycle ? Y[0]! : new Float64Array(p);
     for (let i = 0; i < p; i++) {
       s[i] = xNew[i]! - x[i]!;
       y[i] = gNew[i]! - g[i]!;
@@ -133,6 +136,9 @@ export function minimizeLbfgs(fg: ObjectiveFn, x0: Float64Array, options: LbfgsO
     if (sy > 1e-12 * dot(y, y)) {
       if (S.length === m) { S.shift(); Y.shift(); rho.shift(); }
       S.push(s); Y.push(y); rho.push(1 / sy);
+    } else if (recycle) {
+      // The pair is rejected but its buffers were the oldest pair's: drop that pair (its contents are gone).
+      S.shift(); Y.shift(); rho.shift();
     }
     if (normInf(g) <= gtol) return { x, f, iterations: iter, evaluations, converged: true, reason: "gtol", history };
     if (fPrev - f <= ftol * Math.max(Math.abs(fPrev), Math.abs(f), 1)) {
