@@ -161,6 +161,16 @@ describe("margin CLI, end to end in a subprocess", { timeout: 300_000 }, () => {
     expect(stdout).toMatchObject({ code: 0, stdout: "" });
   });
 
+  it("trained from the two prompts alone, says so and claims no certainty about an unknown text", async () => {
+    const model = path.join(dir, "prompts-only.json");
+    const train = await margin(["train", "--class", "cat: Cats are furry and meow.", "--class", "dog: Dogs bark and wag their tails.", "--save", model]);
+    expect(train.code).toBe(0);
+    expect(train.stdout + train.stderr).toContain("Too little data to calibrate");
+    const classify = await margin(["classify", "--load", model, "--json", "xyzzyqq"]);
+    const [line] = classify.stdout.trim().split("\n").map((l) => JSON.parse(l) as { probabilities: Record<string, number> });
+    expect(Math.max(...Object.values(line!.probabilities))).toBeLessThanOrEqual(0.7);
+  });
+
   it("fails clearly with exit codes 1 (bad data) and 2 (usage)", async () => {
     const again = await margin(["import", path.join(FIXTURES, "sms-spam-sample.csv"), "--project", "CLI spam"]);
     expect(again.code).toBe(1);

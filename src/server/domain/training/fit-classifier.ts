@@ -82,6 +82,20 @@ export function fitClassifier(
 ): FitResult {
   if (options.ngrams) return fitHybrid(X, n, d, classes, targets, { ...options, ngrams: options.ngrams });
   const K = classes.length;
+  if (n <= FEW_LABELS_ROWS && smallestClass(targets, n, K) < FEW_PER_CLASS) {
+    // One example in some class: the plain fit's temperature cannot be estimated, and it answered 1.0000 for texts
+    // it knows nothing about (Lamini's prompts-only model). The hybrid trainer on the dense block alone shrinks toward
+    // uniform and says the data was too little (model.metrics.calibration); at this size it costs milliseconds.
+    const { model, oofProba } = trainHybridClassifier({ n, dense: X, d, sparse: null }, classes, targets, {
+      featurizerId: options.featurizerId, seed: options.seed, warmStart: options.warmStart, target: options.target,
+    });
+    const folds = (model.metrics.folds as number | undefined) ?? 0;
+    return {
+      model,
+      oof: oofProba ? { proba: oofProba, rows: Int32Array.from({ length: n }, (_, i) => i) } : null,
+      calibration: oofProba && folds >= 2 ? { trainRows: n, rows: n, fromVersionId: null } : null,
+    };
+  }
   const { warmStart, warmStartCalibration: inherited, target } = options;
   const sameClasses = warmStart !== undefined && warmStart.classes.length === K && warmStart.classes.every((c, k) => c === classes[k]);
   const samePolicy = warmStart !== undefined && samePolicyAs(warmStart.thresholdPolicy, target);
@@ -135,6 +149,23 @@ export function fitClassifier(
     oof: calibrated.oofProba ? { proba: calibrated.oofProba, rows: sample } : null,
     calibration: folds >= 2 ? { trainRows: n, rows: sample.length, fromVersionId: null } : null,
   };
+}
+
+// With a class of one example no out-of-fold prediction exists, so the plain fit has no temperature at all: such
+// trainings (up to this many rows) take the small-data path above. From two per class the plain fit's
+// cross-validated temperature applies (it kept the CLI's Lamini example right where the shrunk model did not).
+const FEW_PER_CLASS = 2;
+const FEW_LABELS_ROWS = 2_000;
+
+/** The smallest number of examples of a class that has any (single-label), or of positives of a label (multi-label). */
+function smallestClass(t: Targets, n: number, K: number): number {
+  const counts = new Array<number>(K).fill(0);
+  for (let i = 0; i < n; i++) {
+    if (t.task === "single-label") counts[t.y[i]!]!++;
+    else for (let k = 0; k < K; k++) if (t.Y[i * K + k]) counts[k]!++;
+  }
+  const present = counts.filter((c) => c > 0);
+  return present.length ? Math.min(...present) : 0;
 }
 
 /** Whether a model's thresholds were chosen for this target (an inherited calibration must have been). */
