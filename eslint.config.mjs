@@ -5,15 +5,21 @@ import tseslint from "typescript-eslint";
 // Layer boundaries (docs/architecture.md): src/ml is pure numeric code; UI code reaches the server only via tRPC.
 const mlBoundary = {
   patterns: [
-    { group: ["@/server/*", "@/worker/*", "@/app/*", "@/cli/*", "@/trpc/*"], message: "src/ml is pure: no server, worker, app or CLI imports." },
+    { regex: "^@/(?!ml/)", message: "src/ml is pure: it imports only src/ml (and zod) — no env, server, worker, app or CLI code." },
+    { regex: "^\\.\\.?/", message: "src/ml imports its own files as @/ml/…, never by relative paths." },
     { group: ["@prisma/*", "pg", "pg-boss", "@langchain/*", "langchain", "next", "next/*", "react"], message: "src/ml is pure: no I/O libraries." },
     { group: ["node:fs", "node:net", "node:http", "fs", "net", "http"], message: "src/ml does no I/O." },
   ],
 };
 const uiBoundary = {
   patterns: [
-    { group: ["@/server/domain/*", "@/server/db", "@/server/jobs/*", "@/server/llm/*", "@/worker/*", "@prisma/*", "pg", "pg-boss"], message: "UI code talks to the server through tRPC only (src/trpc)." },
+    { regex: "^@/server/(?!api/root$|auth/get-session-user$)", message: "UI code talks to the server through tRPC only (src/trpc); from src/server it may import the router type and the session helper." },
+    { regex: "^(\\.\\./)+server/", message: "UI code never reaches src/server by relative paths." },
+    { group: ["@/worker/*", "@prisma/*", "pg", "pg-boss"], message: "UI code talks to the server through tRPC only (src/trpc)." },
   ],
+};
+const domainBoundary = {
+  patterns: [{ regex: "^@/(server/api|worker)(/|$)", message: "Domain code is called by the API and the worker; it never imports them." }],
 };
 
 export default tseslint.config(
@@ -33,5 +39,6 @@ export default tseslint.config(
     },
   },
   { files: ["src/ml/**/*.ts"], rules: { "no-restricted-imports": ["error", mlBoundary] } },
-  { files: ["src/app/**/*.{ts,tsx}", "src/components/**/*.{ts,tsx}"], ignores: ["src/app/api/**"], rules: { "no-restricted-imports": ["error", uiBoundary] } },
+  { files: ["src/app/**/*.{ts,tsx}", "src/components/**/*.{ts,tsx}", "src/trpc/**/*.{ts,tsx}"], ignores: ["src/app/api/**"], rules: { "no-restricted-imports": ["error", uiBoundary] } },
+  { files: ["src/server/domain/**/*.ts"], rules: { "no-restricted-imports": ["error", domainBoundary] } },
 );

@@ -1,0 +1,42 @@
+import path from "node:path";
+import { ESLint } from "eslint";
+import { describe, expect, it } from "vitest";
+
+// Lints small probe files placed (virtually) in each layer with the project's own ESLint config: a boundary from
+// docs/architecture.md that a forbidden import could cross without an error would fail here.
+const eslint = new ESLint({ cwd: path.resolve(import.meta.dirname, "../../..") });
+
+async function restrictedImports(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: path.resolve(import.meta.dirname, "../../..", filePath) });
+  return result!.messages.filter((m) => m.ruleId === "no-restricted-imports").map((m) => m.message);
+}
+
+const cases: { layer: string; file: string; forbidden: string[]; allowed: string[] }[] = [
+  {
+    layer: "numeric core (src/ml)",
+    file: "src/ml/probe.ts",
+    forbidden: ['import { env } from "@/env";', 'import { db } from "@/server/db";', 'import { x } from "../server/errors";', 'import { y } from "./softmax";', 'import pg from "pg";', 'import fs from "node:fs";'],
+    allowed: ['import { softmaxRowsInPlace } from "@/ml/softmax";', 'import { z } from "zod";'],
+  },
+  {
+    layer: "UI (src/app, src/components, src/trpc)",
+    file: "src/app/(app)/probe/page.tsx",
+    forbidden: ['import { pgPool } from "@/server/pg-pool";', 'import { AppError } from "@/server/errors";', 'import { getFeaturizer } from "@/server/featurizers/get-featurizer";', 'import { x } from "../../../server/domain/items/list-items";', 'import { db } from "@/server/db";'],
+    allowed: ['import type { AppRouter } from "@/server/api/root";', 'import { getSessionUser } from "@/server/auth/get-session-user";', 'import { useTRPC } from "@/trpc/react";'],
+  },
+  {
+    layer: "domain (src/server/domain)",
+    file: "src/server/domain/probe/probe.ts",
+    forbidden: ['import { appRouter } from "@/server/api/root";', 'import { handleScore } from "@/worker/handlers/score";'],
+    allowed: ['import { AppError } from "@/server/errors";', 'import { decideClasses } from "@/ml/decide-classes";'],
+  },
+];
+
+describe("layer boundaries (ESLint no-restricted-imports)", () => {
+  for (const c of cases) {
+    it(`${c.layer}: forbidden imports are errors, allowed ones are not`, async () => {
+      for (const line of c.forbidden) expect(await restrictedImports(c.file, `${line}\nexport {};\n`), line).toHaveLength(1);
+      for (const line of c.allowed) expect(await restrictedImports(c.file, `${line}\nexport {};\n`), line).toEqual([]);
+    });
+  }
+});
