@@ -18,6 +18,9 @@ const uiBoundary = {
     { group: ["@/worker/*", "@prisma/*", "pg", "pg-boss"], message: "UI code talks to the server through tRPC only (src/trpc)." },
   ],
 };
+const authBoundary = {
+  patterns: [{ regex: "^@/server/api(/|$)", message: "server/auth owns the session; the API layer consumes it, never the other way round." }],
+};
 const domainBoundary = {
   patterns: [{ regex: "^@/(server/api|worker)(/|$)", message: "Domain code is called by the API and the worker; it never imports them." }],
 };
@@ -41,4 +44,5 @@ export default tseslint.config(
   { files: ["src/ml/**/*.ts"], rules: { "no-restricted-imports": ["error", mlBoundary] } },
   { files: ["src/app/**/*.{ts,tsx}", "src/components/**/*.{ts,tsx}", "src/trpc/**/*.{ts,tsx}"], ignores: ["src/app/api/**"], rules: { "no-restricted-imports": ["error", uiBoundary] } },
   { files: ["src/server/domain/**/*.ts"], rules: { "no-restricted-imports": ["error", domainBoundary] } },
+  { files: ["src/server/auth/**/*.ts"], rules: { "no-restricted-imports": ["error", authBoundary] } },
 );

@@ -1,16 +1,11 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
-import { auth } from "@/server/auth/auth";
+import { getSessionUser, type SessionUser } from "@/server/auth/get-session-user";
 import { db, type Db } from "@/server/db";
 import { toTRPCError } from "@/server/errors";
 
-export interface SessionUser {
-  id: string;
-  email: string;
-  name: string;
-  role: "admin" | "annotator";
-}
+export type { SessionUser };
 
 export interface Context {
   db: Db;
@@ -18,15 +13,9 @@ export interface Context {
   headers: Headers;
 }
 
-/** Reads the better-auth session from the request's cookies; a disabled account counts as signed out. */
+/** The request's context: the database and the signed-in user (server/auth owns the session). */
 export async function createContext({ headers }: { headers: Headers }): Promise<Context> {
-  const session = await auth().api.getSession({ headers });
-  const u = session?.user as Record<string, unknown> | undefined;
-  let user: SessionUser | null = null;
-  if (u && !u.disabledAt) {
-    user = { id: String(u.id), email: String(u.email), name: String(u.name), role: u.role === "admin" ? "admin" : "annotator" };
-  }
-  return { db: db(), user, headers };
+  return { db: db(), user: await getSessionUser(headers), headers };
 }
 
 const t = initTRPC.context<Context>().create({

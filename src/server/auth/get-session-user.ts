@@ -1,7 +1,20 @@
-import type { SessionUser } from "@/server/api/trpc";
-import { createContext } from "@/server/api/trpc";
+import { auth } from "@/server/auth/auth";
 
-/** The signed-in user for a server component or route, from the request's headers (null when signed out). */
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  role: "admin" | "annotator";
+}
+
+/**
+ * The signed-in user of a request, from its headers (the better-auth session cookie); null when signed out. A
+ * disabled account counts as signed out. The one place a session becomes a user: tRPC's context, the plain HTTP
+ * routes and server components all ask here.
+ */
 export async function getSessionUser(headers: Headers): Promise<SessionUser | null> {
-  return (await createContext({ headers })).user;
+  const session = await auth().api.getSession({ headers });
+  const u = session?.user as Record<string, unknown> | undefined;
+  if (!u || u.disabledAt) return null;
+  return { id: String(u.id), email: String(u.email), name: String(u.name), role: u.role === "admin" ? "admin" : "annotator" };
 }

@@ -30,6 +30,12 @@ const cases: { layer: string; file: string; forbidden: string[]; allowed: string
     forbidden: ['import { appRouter } from "@/server/api/root";', 'import { handleScore } from "@/worker/handlers/score";'],
     allowed: ['import { AppError } from "@/server/errors";', 'import { decideClasses } from "@/ml/decide-classes";'],
   },
+  {
+    layer: "auth (src/server/auth)",
+    file: "src/server/auth/probe.ts",
+    forbidden: ['import { createContext } from "@/server/api/trpc";'],
+    allowed: ['import { db } from "@/server/db";'],
+  },
 ];
 
 describe("layer boundaries (ESLint no-restricted-imports)", () => {

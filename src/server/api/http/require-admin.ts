@@ -1,9 +1,9 @@
-import { createContext, type SessionUser } from "@/server/api/trpc";
+import { getSessionUser, type SessionUser } from "@/server/auth/get-session-user";
 import { AppError } from "@/server/errors";
 
 /** The signed-in admin of a plain HTTP route, with the same cookie session as tRPC. */
 export async function requireAdmin(request: Request): Promise<SessionUser> {
-  const { user } = await createContext({ headers: request.headers });
+  const user = await getSessionUser(request.headers);
   if (!user) throw new AppError("UNAUTHENTICATED", "Sign in first.");
   if (user.role !== "admin") throw new AppError("FORBIDDEN", "Only admins can do this.");
   return user;
