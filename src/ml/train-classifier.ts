@@ -1,8 +1,6 @@
 import type { ClassifierModel } from "@/ml/classifier-model";
-import { argmaxRow, computeLogits, logitsToProbaInPlace, type LinearModel } from "@/ml/linear-model";
-import { evaluateSingleLabel } from "@/ml/metrics";
-import { evaluateMultiLabel } from "@/ml/multi-label-metrics";
-import { precisionRecallCurve, thresholdForTarget } from "@/ml/precision-recall-curve";
+import { computeLogits, logitsToProbaInPlace, type LinearModel } from "@/ml/linear-model";
+import { outOfFoldPolicy } from "@/ml/out-of-fold-policy";
 import { createRng, shuffleInPlace } from "@/ml/rng";
 import { fitTemperature } from "@/ml/temperature-scaling";
 import { trainLogisticRegression, type Targets, type TrainOptions } from "@/ml/train-logistic-regression";
@@ -29,11 +27,22 @@ function rowsOf(X: Float32Array, d: number, idx: ArrayLike<number>): Float32Arra
   return out;
 }
 
-function subsetTargets(t: Targets, idx: ArrayLike<number>, K: number): Targets {
+/** The targets of rows `idx`, in that order (a fold, a sample). */
+export function subsetTargets(t: Targets, idx: ArrayLike<number>, K: number): Targets {
   if (t.task === "single-label") return { task: t.task, y: Int32Array.from({ length: idx.length }, (_, r) => t.y[idx[r]!]!) };
   const Y = new Uint8Array(idx.length * K);
   for (let r = 0; r < idx.length; r++) Y.set(t.Y.subarray(idx[r]! * K, idx[r]! * K + K), r * K);
   return { task: t.task, Y };
+}
+
+/** Each row's stratum for fold assignment: its label (single-label), or its first positive label, −1 for none (multi-label). */
+export function targetStrata(t: Targets, n: number, K: number): Int32Array {
+  const strata = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    if (t.task === "single-label") strata[i] = t.y[i]!;
+    else { let s = -1; for (let k = 0; k < K; k++) if (t.Y[i * K + k]) { s = k; break; } strata[i] = s; }
+  }
+  return strata;
 }
 
 /** Stratified (by label, or by first positive label for multi-label) seeded fold assignment. */
@@ -65,11 +74,7 @@ export function trainClassifier(
 ): TrainClassifierResult {
   const K = classes.length;
   const task = targets.task;
-  const strata = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    if (targets.task === "single-label") strata[i] = targets.y[i]!;
-    else { let s = -1; for (let k = 0; k < K; k++) if (targets.Y[i * K + k]) { s = k; break; } strata[i] = s; }
-  }
+  const strata = targetStrata(targets, n, K);
   const minPerClass = (() => {
     const c = new Map<number, number>();
     for (let i = 0; i < n; i++) c.set(strata[i]!, (c.get(strata[i]!) ?? 0) + 1);
@@ -99,44 +104,12 @@ export function trainClassifier(
     oofProba = logitsToProbaInPlace(Float32Array.from(oofLogits), n, K, task, temperature);
   }
   const final = trainLogisticRegression(X, n, d, classes, targets, { ...options, warmStart: warm });
-  const thresholds = new Float32Array(K).fill(task === "single-label" ? 0 : 0.5);
-  let thresholdPolicy: ClassifierModel["thresholdPolicy"] = { kind: "default" };
+  const { thresholds, thresholdPolicy, crossValidated } = outOfFoldPolicy(oofProba, n, classes, targets, options.target);
   const metrics: Record<string, unknown> = {
     trainedRows: n, folds: folds >= 2 ? folds : 0, temperature, l2: options.l2 ?? 1e-3, classWeight: options.classWeight ?? "none",
     optimizer: { iterations: final.optimizer.iterations, evaluations: final.optimizer.evaluations, converged: final.optimizer.converged, reason: final.optimizer.reason, loss: final.optimizer.f },
   };
-  if (oofProba) {
-    if (options.target) {
-      thresholdPolicy = "precision" in options.target ? { kind: "target-precision", target: options.target.precision } : { kind: "target-recall", target: options.target.recall };
-    }
-    if (targets.task === "single-label") {
-      const pred = new Int32Array(n);
-      for (let i = 0; i < n; i++) pred[i] = argmaxRow(oofProba, i, K);
-      metrics.crossValidated = evaluateSingleLabel(targets.y, pred, classes, oofProba);
-      if (options.target) {
-        // The decision "predict k" is accepted when p_k ≥ t_k among rows where k is the argmax.
-        for (let k = 0; k < K; k++) {
-          const rows: number[] = [];
-          for (let i = 0; i < n; i++) if (pred[i] === k) rows.push(i);
-          const curve = precisionRecallCurve(rows.map((i) => oofProba![i * K + k]!), rows.map((i) => (targets.y[i] === k ? 1 : 0)));
-          const t = thresholdForTarget(curve, options.target);
-          thresholds[k] = t ?? 1.01; // unreachable target: always unsure for this class
-        }
-      }
-    } else {
-      const Yhat = new Uint8Array(n * K);
-      if (options.target) {
-        const score = new Float64Array(n);
-        const pos = new Uint8Array(n);
-        for (let k = 0; k < K; k++) {
-          for (let i = 0; i < n; i++) { score[i] = oofProba[i * K + k]!; pos[i] = targets.Y[i * K + k]!; }
-          thresholds[k] = thresholdForTarget(precisionRecallCurve(score, pos, n), options.target) ?? 1.01;
-        }
-      }
-      for (let i = 0; i < n * K; i++) Yhat[i] = oofProba[i]! >= thresholds[i % K]! ? 1 : 0;
-      metrics.crossValidated = evaluateMultiLabel(targets.Y, Yhat, n, classes, oofProba);
-    }
-  }
+  if (crossValidated) metrics.crossValidated = crossValidated;
   return {
     model: { ...final.model, temperature, featurizerId: options.featurizerId, thresholds, thresholdPolicy, metrics },
     oofProba,

@@ -7,10 +7,10 @@ import { argmaxRow, logitsToProbaInPlace, type Task } from "@/ml/linear-model";
 import { evaluateSingleLabel } from "@/ml/metrics";
 import { evaluateMultiLabel } from "@/ml/multi-label-metrics";
 import type { NgramVocabulary } from "@/ml/ngram-vocabulary";
-import { precisionRecallCurve, thresholdForTarget } from "@/ml/precision-recall-curve";
+import { outOfFoldPolicy } from "@/ml/out-of-fold-policy";
 import { createRng, shuffleInPlace } from "@/ml/rng";
 import { fitTemperature, scaledNll } from "@/ml/temperature-scaling";
-import { stratifiedFolds } from "@/ml/train-classifier";
+import { stratifiedFolds, subsetTargets, targetStrata } from "@/ml/train-classifier";
 import type { Targets } from "@/ml/train-logistic-regression";
 
 export interface TrainHybridOptions {
@@ -120,13 +120,6 @@ export interface CalibrationRecord {
   cap: number | null;
 }
 
-function subsetTargets(t: Targets, idx: ArrayLike<number>, K: number): Targets {
-  if (t.task === "single-label") return { task: t.task, y: Int32Array.from({ length: idx.length }, (_, r) => t.y[idx[r]!]!) };
-  const Y = new Uint8Array(idx.length * K);
-  for (let r = 0; r < idx.length; r++) Y.set(t.Y.subarray(idx[r]! * K, idx[r]! * K + K), r * K);
-  return { task: t.task, Y };
-}
-
 function targetArray(t: Targets): Int32Array | Uint8Array {
   return t.task === "single-label" ? t.y : t.Y;
 }
@@ -205,11 +198,7 @@ export function trainHybridClassifier(rows: FeatureRows, classes: string[], targ
   const float16 = options.float16 ?? true;
 
   // Strata: the label (single-label) or first positive label (multi-label); counts of the present ones.
-  const strata = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    if (targets.task === "single-label") strata[i] = targets.y[i]!;
-    else { let s = -1; for (let k = 0; k < K; k++) if (targets.Y[i * K + k]) { s = k; break; } strata[i] = s; }
-  }
+  const strata = targetStrata(targets, n, K);
   const strataCounts = new Map<number, number>();
   for (let i = 0; i < n; i++) strataCounts.set(strata[i]!, (strataCounts.get(strata[i]!) ?? 0) + 1);
   const minPerClass = strataCounts.size < 2 ? 0 : Math.min(...strataCounts.values());
@@ -406,9 +395,7 @@ export function trainHybridClassifier(rows: FeatureRows, classes: string[], targ
     calibration = { kind: "shrinkage", tooLittleData: true, temperature, cap };
   }
 
-  // Thresholds and cross-validated metrics from the out-of-fold probabilities (as trainClassifier).
-  const thresholds = new Float32Array(K).fill(task === "single-label" ? 0 : 0.5);
-  let thresholdPolicy: ClassifierModel["thresholdPolicy"] = { kind: "default" };
+  const { thresholds, thresholdPolicy, crossValidated } = outOfFoldPolicy(oofProba, n, classes, targets, options.target);
   const selection: SelectionRecord = {
     l2: lambdaOf(setting.C, n), C: setting.C, blockWeight: hasDense && hasSparse ? setting.blockWeight : null,
     scoring: "tempered-log-loss-1se", mode: searched ? mode : "fixed", folds: canCv ? folds : 0, grid,
@@ -420,36 +407,7 @@ export function trainHybridClassifier(rows: FeatureRows, classes: string[], targ
     selection, calibration,
     optimizer: { iterations: final.opt.iterations, evaluations: final.opt.evaluations, converged: final.opt.converged, reason: final.opt.reason, loss: final.opt.f },
   };
-  if (oofProba) {
-    if (options.target) {
-      thresholdPolicy = "precision" in options.target ? { kind: "target-precision", target: options.target.precision } : { kind: "target-recall", target: options.target.recall };
-    }
-    if (targets.task === "single-label") {
-      const pred = new Int32Array(n);
-      for (let i = 0; i < n; i++) pred[i] = argmaxRow(oofProba, i, K);
-      metrics.crossValidated = evaluateSingleLabel(targets.y, pred, classes, oofProba);
-      if (options.target) {
-        for (let k = 0; k < K; k++) {
-          const rowsK: number[] = [];
-          for (let i = 0; i < n; i++) if (pred[i] === k) rowsK.push(i);
-          const curve = precisionRecallCurve(rowsK.map((i) => oofProba![i * K + k]!), rowsK.map((i) => (targets.y[i] === k ? 1 : 0)));
-          thresholds[k] = thresholdForTarget(curve, options.target) ?? 1.01;
-        }
-      }
-    } else {
-      if (options.target) {
-        const score = new Float64Array(n);
-        const pos = new Uint8Array(n);
-        for (let k = 0; k < K; k++) {
-          for (let i = 0; i < n; i++) { score[i] = oofProba[i * K + k]!; pos[i] = targets.Y[i * K + k]!; }
-          thresholds[k] = thresholdForTarget(precisionRecallCurve(score, pos, n), options.target) ?? 1.01;
-        }
-      }
-      const Yhat = new Uint8Array(n * K);
-      for (let i = 0; i < n * K; i++) Yhat[i] = oofProba[i]! >= thresholds[i % K]! ? 1 : 0;
-      metrics.crossValidated = evaluateMultiLabel(targets.Y, Yhat, n, classes, oofProba);
-    }
-  }
+  if (crossValidated) metrics.crossValidated = crossValidated;
   const model: ClassifierModel = {
     ...final.fit.dense, temperature, featurizerId: options.featurizerId, thresholds, thresholdPolicy, metrics,
   };

@@ -6,6 +6,7 @@ import { createRng } from "@/ml/rng";
 import type { CsrMatrix } from "@/ml/sparse-matrix";
 import type { Targets } from "@/ml/train-logistic-regression";
 import { expectClose } from "../../helpers/expect-close";
+import { numericGradient } from "../../helpers/numeric-gradient";
 
 /** Random non-negative sparse rows with L2 norm 1 (TF-IDF-like); some rows empty. */
 function randomCsr(n: number, V: number, perRow: number, seed: number): CsrMatrix {
@@ -39,18 +40,7 @@ function gradientCheck(rows: FeatureRows, K: number, targets: Targets, options: 
   const theta = theta0.map(() => rng.next() - 0.5);
   const grad = new Float64Array(theta.length);
   fg(theta, grad);
-  const scratch = new Float64Array(theta.length);
-  const h = 1e-6;
-  const num = new Float64Array(theta.length);
-  for (let p = 0; p < theta.length; p++) {
-    const t = Float64Array.from(theta);
-    t[p] = theta[p]! + h;
-    const fp = fg(t, scratch);
-    t[p] = theta[p]! - h;
-    const fm = fg(t, scratch);
-    num[p] = (fp - fm) / (2 * h);
-  }
-  expectClose(grad, num, { abs: 1e-7, rel: 1e-5 });
+  expectClose(grad, numericGradient(fg, theta), { abs: 1e-7, rel: 1e-5 });
 }
 
 const n = 23, d = 4, V = 15, K = 3;

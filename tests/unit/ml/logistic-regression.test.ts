@@ -5,6 +5,7 @@ import { createRng } from "@/ml/rng";
 import { softmaxRowsInPlace } from "@/ml/softmax";
 import { buildLogisticObjective, trainLogisticRegression, type Targets } from "@/ml/train-logistic-regression";
 import { expectClose } from "../../helpers/expect-close";
+import { numericGradient } from "../../helpers/numeric-gradient";
 
 /** Gaussian blobs: K classes in d dims, centers at distance `sep`. */
 function blobs(n: number, d: number, K: number, sep: number, seed: number): { X: Float32Array; y: Int32Array } {
@@ -28,18 +29,7 @@ function finiteDifferenceCheck(targets: Targets, X: Float32Array, n: number, d: 
   const theta = new Float64Array(K * d + K).map(() => rng.next() - 0.5);
   const grad = new Float64Array(theta.length);
   fg(theta, grad);
-  const h = 1e-6;
-  const num = new Float64Array(theta.length);
-  const scratch = new Float64Array(theta.length);
-  for (let p = 0; p < theta.length; p++) {
-    const t = Float64Array.from(theta);
-    t[p] = theta[p]! + h;
-    const fp = fg(t, scratch);
-    t[p] = theta[p]! - h;
-    const fm = fg(t, scratch);
-    num[p] = (fp - fm) / (2 * h);
-  }
-  expectClose(grad, num, { abs: 1e-6, rel: 1e-4 });
+  expectClose(grad, numericGradient(fg, theta), { abs: 1e-6, rel: 1e-4 });
 }
 
 describe("softmax", () => {

@@ -1,6 +1,6 @@
 import type { ClassifierModel } from "@/ml/classifier-model";
 import { fitNgramVocabulary, ngramMatrix } from "@/ml/ngram-vocabulary";
-import { stratifiedFolds, trainClassifier } from "@/ml/train-classifier";
+import { stratifiedFolds, subsetTargets, targetStrata, trainClassifier } from "@/ml/train-classifier";
 import { trainHybridClassifier } from "@/ml/train-hybrid-classifier";
 import { trainLogisticRegression, type Targets } from "@/ml/train-logistic-regression";
 import { trainingParallelism } from "@/server/training/parallel-logistic-blocks";
@@ -39,22 +39,6 @@ function rowsOf(X: Float32Array, d: number, idx: Int32Array): Float32Array {
   return out;
 }
 
-function subsetTargets(t: Targets, idx: Int32Array, K: number): Targets {
-  if (t.task === "single-label") return { task: t.task, y: Int32Array.from(idx, (i) => t.y[i]!) };
-  const Y = new Uint8Array(idx.length * K);
-  for (let r = 0; r < idx.length; r++) Y.set(t.Y.subarray(idx[r]! * K, idx[r]! * K + K), r * K);
-  return { task: t.task, Y };
-}
-
-function strataOf(t: Targets, n: number, K: number): Int32Array {
-  const strata = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    if (t.task === "single-label") strata[i] = t.y[i]!;
-    else { let s = -1; for (let k = 0; k < K; k++) if (t.Y[i * K + k]) { s = k; break; } strata[i] = s; }
-  }
-  return strata;
-}
-
 /**
  * The production classifier for a training run. Small sets: trainClassifier as is (k-fold CV on all rows, then the
  * final fit). Large sets: CV on a stratified sample, final fit on all rows warm-started from the active version.
@@ -89,12 +73,7 @@ export function fitClassifier(
     const { model, oofProba } = trainHybridClassifier({ n, dense: X, d, sparse: null }, classes, targets, {
       featurizerId: options.featurizerId, seed: options.seed, warmStart: options.warmStart, target: options.target,
     });
-    const folds = (model.metrics.folds as number | undefined) ?? 0;
-    return {
-      model,
-      oof: oofProba ? { proba: oofProba, rows: Int32Array.from({ length: n }, (_, i) => i) } : null,
-      calibration: oofProba && folds >= 2 ? { trainRows: n, rows: n, fromVersionId: null } : null,
-    };
+    return fitOnAllRows(model, oofProba, n);
   }
   const { warmStart, warmStartCalibration: inherited, target } = options;
   const sameClasses = warmStart !== undefined && warmStart.classes.length === K && warmStart.classes.every((c, k) => c === classes[k]);
@@ -120,12 +99,11 @@ export function fitClassifier(
   }
   if (n <= CALIBRATION_ROWS) {
     const { model, oofProba } = trainClassifier(X, n, d, classes, targets, { featurizerId: options.featurizerId, seed: options.seed, warmStart, target, parallel: trainingParallelism(n, d, K) });
-    const folds = (model.metrics.folds as number | undefined) ?? 0;
-    return { model, oof: oofProba ? { proba: oofProba, rows: Int32Array.from({ length: n }, (_, i) => i) } : null, calibration: folds >= 2 ? { trainRows: n, rows: n, fromVersionId: null } : null };
+    return fitOnAllRows(model, oofProba, n);
   }
   // One fold of a stratified split into ⌈n / CALIBRATION_ROWS⌉ parts is the calibration sample.
   const parts = Math.ceil(n / CALIBRATION_ROWS);
-  const part = stratifiedFolds(strataOf(targets, n, K), parts, options.seed);
+  const part = stratifiedFolds(targetStrata(targets, n, K), parts, options.seed);
   const sample = Int32Array.from({ length: n }, (_, i) => i).filter((i) => part[i] === 0);
   const calibrated = trainClassifier(rowsOf(X, d, sample), sample.length, d, classes, subsetTargets(targets, sample, K), {
     featurizerId: options.featurizerId, seed: options.seed, warmStart, target, folds: 3, parallel: trainingParallelism(sample.length, d, K),
@@ -168,6 +146,16 @@ function smallestClass(t: Targets, n: number, K: number): number {
   return present.length ? Math.min(...present) : 0;
 }
 
+/** A fit whose cross-validation ran on all n training rows: their out-of-fold probabilities and its own calibration. */
+function fitOnAllRows(model: ClassifierModel, oofProba: Float32Array | null, n: number): FitResult {
+  const folds = (model.metrics.folds as number | undefined) ?? 0;
+  return {
+    model,
+    oof: oofProba ? { proba: oofProba, rows: Int32Array.from({ length: n }, (_, i) => i) } : null,
+    calibration: oofProba && folds >= 2 ? { trainRows: n, rows: n, fromVersionId: null } : null,
+  };
+}
+
 /** Whether a model's thresholds were chosen for this target (an inherited calibration must have been). */
 function samePolicyAs(policy: ClassifierModel["thresholdPolicy"], target: { precision: number } | { recall: number } | undefined): boolean {
   if (!target) return policy.kind === "default";
@@ -199,10 +187,5 @@ function fitHybrid(
     featurizerId: options.featurizerId, vocabulary, seed: options.seed, warmStart: options.warmStart, target: options.target, ...keep,
   });
   if (keep.grid) model.metrics.selectionInheritedFrom = { trainedRows: previous!.trainedRows };
-  const folds = (model.metrics.folds as number | undefined) ?? 0;
-  return {
-    model,
-    oof: oofProba ? { proba: oofProba, rows: Int32Array.from({ length: n }, (_, i) => i) } : null,
-    calibration: oofProba && folds >= 2 ? { trainRows: n, rows: n, fromVersionId: null } : null,
-  };
+  return fitOnAllRows(model, oofProba, n);
 }
