@@ -83,6 +83,21 @@ describe("LLM client against an OpenAI-compatible server", () => {
     expect(server.requests).toHaveLength(3);
   });
 
+  it("never answers from another endpoint's cache when the model name is the same", async () => {
+    const req = request(13);
+    await createLlmClient(testDb.db, config()).structured(req);
+    const other = await startFakeOpenAIServer({ apiKey: API_KEY });
+    try {
+      const client = createLlmClient(testDb.db, config({ baseUrl: other.url }));
+      await client.structured(req);
+      expect(other.requests).toHaveLength(1);
+      expect(client.usage).toMatchObject({ requests: 1, cachedRequests: 0 });
+    } finally {
+      await other.close();
+    }
+    expect(server.requests).toHaveLength(1);
+  });
+
   it("answers the same request asked several times at once, storing one cached copy", async () => {
     const req = request(11);
     const client = createLlmClient(testDb.db, config());

@@ -3,6 +3,8 @@ import type { Prisma } from "@/generated/prisma/client";
 import type { DbOrTx } from "@/server/db";
 
 export interface CacheKeyParts {
+  /** The server's base URL: two servers may serve different models under the same name (e.g. "llama3.1"). */
+  endpoint: string;
   model: string;
   messages: { role: string; content: string }[];
   /** JSON Schema of the expected output. */

@@ -36,7 +36,7 @@ export interface LlmClient {
 }
 
 /**
- * Every LLM call in Margin goes through here: PostgreSQL response cache keyed by (model, messages, schema, params),
+ * Every LLM call in Margin goes through here: PostgreSQL response cache keyed by (endpoint, model, messages, schema, params),
  * bounded concurrency, token accounting and typed errors. Retries with backoff for 429/5xx/timeouts happen inside
  * LangChain (config.maxRetries); an answer that parses as JSON but fails the schema is re-asked up to the same bound.
  * `db: null` (the offline CLI, which has no database) means no cache: every request reaches the server.
@@ -54,6 +54,7 @@ export function createLlmClient(db: DbOrTx | null, config: LlmConfig, options: L
       { role: "user", content: request.user },
     ];
     const key = llmCacheKey({
+      endpoint: where,
       model: config.chatModel,
       messages,
       schema: z.toJSONSchema(request.schema),
