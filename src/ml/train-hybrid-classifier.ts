@@ -43,13 +43,18 @@ export interface TrainHybridOptions {
   /** Rounds the sparse weights to half floats (exactly what the artifact stores). Default true. */
   float16?: boolean;
   /** Called after every fit with (fits done, fits planned: an estimate until the last fit, which reports done = planned). */
-  onProgress?: (done: number, total: number) => void;
+  onProgress?: (done: number, total: number, phase: FitPhase) => void;
 }
+
+/** What a fit was for: choosing C and α, out-of-fold predictions for calibration, or the final model. */
+export type FitPhase = "selection" | "calibration" | "final";
 
 export interface TrainHybridResult {
   model: ClassifierModel;
-  /** Out-of-fold calibrated probabilities [n × K] at the chosen setting (null when no CV was possible). */
+  /** Out-of-fold calibrated probabilities [oofRows.length × K] at the chosen setting (null when no CV was possible). */
   oofProba: Float32Array | null;
+  /** The rows oofProba is for: every row (k-fold), or one stratified fold's rows above HOLDOUT_ABOVE. */
+  oofRows: Int32Array | null;
 }
 
 /**
@@ -222,9 +227,12 @@ export function trainHybridClassifier(rows: FeatureRows, classes: string[], targ
   const fold = canCv ? stratifiedFolds(strata, folds, options.seed ?? 0) : null;
   const scoredFolds = mode === "holdout" ? 1 : folds;
   const searchFits = searched ? (Math.min(alphas.length, 4) + 2 * Math.min(Cs.length, 3) - 1) * scoredFolds : 0; // typical walk lengths
-  let totalFits = searchFits + (canCv ? folds : 0) + 1;
+  // Above HOLDOUT_ABOVE rows one fold's out-of-fold predictions (a third of the rows, thousands) calibrate: the
+  // other folds' fits would cost two more near-full trainings for a temperature that a few thousand rows already pin.
+  const oofFolds = !canCv ? 0 : mode === "holdout" ? 1 : folds;
+  let totalFits = searchFits + oofFolds + 1;
   let fitsDone = 0;
-  const progress = (): void => { fitsDone++; options.onProgress?.(fitsDone, Math.max(totalFits, fitsDone + 1)); };
+  const progress = (phase: FitPhase): void => { fitsDone++; options.onProgress?.(fitsDone, Math.max(totalFits, fitsDone + 1), phase); };
 
   const sw = options.sampleWeight;
   if (sw && sw.length < n) throw new Error(`trainHybridClassifier: sampleWeight has ${sw.length} values for ${n} rows`);
@@ -283,7 +291,7 @@ export function trainHybridClassifier(rows: FeatureRows, classes: string[], targ
       const { fit: mdl } = fit(f.rows, f.targets, f.trainIdx, setting, w ? asWarm(w) : prevWarm, true);
       const zt = logitsOf(mdl, f.test);
       for (let r = 0; r < f.testIdx.length; r++) z.set(zt.subarray(r * K, r * K + K), position[f.testIdx[r]!]! * K);
-      progress();
+      progress("selection");
       return mdl;
     });
     oofBySetting.set(key(setting), z);
@@ -343,7 +351,7 @@ export function trainHybridClassifier(rows: FeatureRows, classes: string[], targ
     grid.forEach((g, i) => { if (g.logLoss <= bar && simpler(tried[i]!, setting)) setting = tried[i]!; });
   }
 
-  // Out-of-fold logits at the chosen setting for every row; folds the grid scored on all their rows are reused.
+  // Out-of-fold logits at the chosen setting for the oofFolds' rows; folds the grid scored on all their rows are reused.
   let oofLogits: Float32Array | null = null;
   let lastFoldFit: HybridFit | undefined;
   if (fold) {
@@ -354,39 +362,47 @@ export function trainHybridClassifier(rows: FeatureRows, classes: string[], targ
       for (let r = 0; r < m; r++) oofLogits.set(z.subarray(r * K, r * K + K), scoredIdx[r]! * K);
     }
     totalFits -= reuse ? scored.length : 0;
-    for (let f = reuse ? scored.length : 0; f < folds; f++) {
+    for (let f = reuse ? scored.length : 0; f < oofFolds; f++) {
       const { trainIdx, testIdx } = splits[f]!;
       const { fit: mdl } = fit(featureRowsSubset(rows, trainIdx), subsetTargets(targets, trainIdx, K), trainIdx, setting, prevWarm, true);
       lastFoldFit = mdl;
       const z = logitsOf(mdl, featureRowsSubset(rows, testIdx));
       for (let r = 0; r < testIdx.length; r++) oofLogits.set(z.subarray(r * K, r * K + K), testIdx[r]! * K);
-      progress();
+      progress("calibration");
     }
   }
 
   // The final fit sees every row, so it may start from a fold's model (or the caller's warm start).
   const final = fit(rows, targets, null, setting, lastFoldFit ? asWarm(lastFoldFit) : prevWarm, false);
   fitsDone++;
-  options.onProgress?.(fitsDone, fitsDone);
+  options.onProgress?.(fitsDone, fitsDone, "final");
   if (final.fit.sparseWeights && float16) roundToFloat16InPlace(final.fit.sparseWeights);
 
-  // Calibration.
+  // Calibration, on the rows that have out-of-fold logits.
   let temperature = 1;
   let calibration: CalibrationRecord;
   let oofProba: Float32Array | null = null;
-  const tgt = targetArray(targets);
+  const oofRows = !fold ? null : oofFolds === folds ? Int32Array.from({ length: n }, (_, i) => i) : splits[0]!.testIdx;
+  const nO = oofRows?.length ?? 0;
+  const oofTargets = oofRows && nO < n ? subsetTargets(targets, oofRows, K) : targets;
+  if (oofLogits && oofRows && nO < n) {
+    const compact = new Float32Array(nO * K);
+    for (let r = 0; r < nO; r++) compact.set(oofLogits.subarray(oofRows[r]! * K, oofRows[r]! * K + K), r * K);
+    oofLogits = compact;
+  }
+  const tgt = targetArray(oofTargets);
   if (oofLogits) {
-    temperature = fitTemperature(oofLogits, n, K, task, tgt);
+    temperature = fitTemperature(oofLogits, nO, K, task, tgt);
     // Never claim more on average than Laplace's estimate of the out-of-fold accuracy (binds with few rows).
     let correct = 0;
-    if (targets.task === "single-label") for (let i = 0; i < n; i++) correct += argmaxRow(oofLogits, i, K) === targets.y[i] ? 1 : 0;
-    else for (let i = 0; i < n * K; i++) correct += (oofLogits[i]! >= 0 ? 1 : 0) === targets.Y[i] ? 1 : 0;
-    const total = task === "single-label" ? n : n * K;
+    if (oofTargets.task === "single-label") for (let i = 0; i < nO; i++) correct += argmaxRow(oofLogits, i, K) === oofTargets.y[i] ? 1 : 0;
+    else for (let i = 0; i < nO * K; i++) correct += (oofLogits[i]! >= 0 ? 1 : 0) === oofTargets.Y[i] ? 1 : 0;
+    const total = task === "single-label" ? nO : nO * K;
     const cap = (correct + 1) / (total + 2);
-    const raised = raiseTemperature((T) => meanConfidence(oofLogits!, n, K, task, T), temperature, cap);
+    const raised = raiseTemperature((T) => meanConfidence(oofLogits!, nO, K, task, T), temperature, cap);
     calibration = { kind: "temperature-oof", tooLittleData: minPerClass < CALIBRATION_MIN_PER_CLASS, temperature: raised, cap: raised > temperature ? cap : null };
     temperature = raised;
-    oofProba = logitsToProbaInPlace(Float32Array.from(oofLogits), n, K, task, temperature);
+    oofProba = logitsToProbaInPlace(Float32Array.from(oofLogits), nO, K, task, temperature);
   } else {
     const inSample = logitsOf(final.fit, rows);
     const m = Math.max(1, minPerClass);
@@ -395,14 +411,14 @@ export function trainHybridClassifier(rows: FeatureRows, classes: string[], targ
     calibration = { kind: "shrinkage", tooLittleData: true, temperature, cap };
   }
 
-  const { thresholds, thresholdPolicy, crossValidated } = outOfFoldPolicy(oofProba, n, classes, targets, options.target);
+  const { thresholds, thresholdPolicy, crossValidated } = outOfFoldPolicy(oofProba, nO, classes, oofTargets, options.target);
   const selection: SelectionRecord = {
     l2: lambdaOf(setting.C, n), C: setting.C, blockWeight: hasDense && hasSparse ? setting.blockWeight : null,
     scoring: "tempered-log-loss-1se", mode: searched ? mode : "fixed", folds: canCv ? folds : 0, grid,
     ...(searched && mode === "holdout" ? { holdout: { trainRows: scored[0]!.trainIdx.length, scoredRows: m } } : {}),
   };
   const metrics: Record<string, unknown> = {
-    trainedRows: n, folds: canCv ? folds : 0, temperature, l2: selection.l2, classWeight: options.classWeight ?? "none",
+    trainedRows: n, folds: canCv ? folds : 0, oofRows: nO, temperature, l2: selection.l2, classWeight: options.classWeight ?? "none",
     blocks: { dense: hasDense ? rows.d : 0, sparse: hasSparse && setting.blockWeight > 0 ? rows.sparse!.cols : 0 },
     selection, calibration,
     optimizer: { iterations: final.opt.iterations, evaluations: final.opt.evaluations, converged: final.opt.converged, reason: final.opt.reason, loss: final.opt.f },
@@ -414,7 +430,7 @@ export function trainHybridClassifier(rows: FeatureRows, classes: string[], targ
   if (final.fit.sparseWeights && options.vocabulary) {
     model.sparse = { vocabulary: options.vocabulary, weights: final.fit.sparseWeights, blockWeight: final.fit.blockWeight };
   }
-  return { model, oofProba };
+  return { model, oofProba, oofRows: oofProba ? oofRows : null };
 }
 
 /** A previous model as a warm start; its sparse weights count only when its vocabulary is this one (same columns). */

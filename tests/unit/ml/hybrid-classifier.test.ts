@@ -68,13 +68,30 @@ describe("trainHybridClassifier", () => {
     expect((model.metrics.crossValidated as { accuracy: number }).accuracy).toBeGreaterThan(0.75);
   });
 
-  it("scores the grid on one holdout fold above holdoutAbove rows", () => {
-    const { model, oofProba } = trainHybridClassifier(rows, data.classes, targets, { featurizerId: "x", vocabulary: vocab, holdoutAbove: 100 });
+  it("scores the grid on one holdout fold above holdoutAbove rows and calibrates on that fold's rows", () => {
+    const phases: string[] = [];
+    const { model, oofProba, oofRows } = trainHybridClassifier(rows, data.classes, targets, {
+      featurizerId: "x", vocabulary: vocab, holdoutAbove: 100, onProgress: (_d, _t, phase) => phases.push(phase),
+    });
     const sel = model.metrics.selection as SelectionRecord;
     expect(sel.mode).toBe("holdout");
     expect(sel.folds).toBe(3);
     expect(sel.holdout!.scoredRows).toBe(50);
-    expect(oofProba!.every((p) => p >= 0 && p <= 1)).toBe(true);
+    // One fold's out-of-fold rows (a stratified third, distinct, in range), not all rows.
+    expect(oofRows!.length).toBe(50);
+    expect(new Set(oofRows).size).toBe(50);
+    expect(oofRows!.every((i) => i >= 0 && i < 150)).toBe(true);
+    expect(oofProba!.length).toBe(50 * 3);
+    expect(model.metrics.oofRows).toBe(50);
+    for (let r = 0; r < 50; r++) expectClose(oofProba![r * 3]! + oofProba![r * 3 + 1]! + oofProba![r * 3 + 2]!, 1, { abs: 1e-5 });
+    expect((model.metrics.calibration as CalibrationRecord).kind).toBe("temperature-oof");
+    // Cross-validated metrics rest on those 50 rows.
+    expect((model.metrics.crossValidated as { support?: number; accuracy: number }).accuracy).toBeGreaterThan(0.6);
+    // Progress: selection fits, no calibration fit (the holdout fold was scored on all its rows at the chosen
+    // setting, so its logits are reused), the final fit last.
+    expect(phases.filter((p) => p === "calibration")).toHaveLength(0);
+    expect(phases.filter((p) => p === "selection").length).toBeGreaterThan(2);
+    expect(phases.at(-1)).toBe("final");
   });
 
   it("fits sparse-only (dim 0) and dense-only models; decisions follow decideClasses", () => {

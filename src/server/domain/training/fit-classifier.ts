@@ -1,7 +1,7 @@
 import type { ClassifierModel } from "@/ml/classifier-model";
 import { fitNgramVocabulary, ngramMatrix } from "@/ml/ngram-vocabulary";
 import { stratifiedFolds, subsetTargets, targetStrata, trainClassifier } from "@/ml/train-classifier";
-import { trainHybridClassifier } from "@/ml/train-hybrid-classifier";
+import { trainHybridClassifier, type FitPhase } from "@/ml/train-hybrid-classifier";
 import { trainLogisticRegression, type Targets } from "@/ml/train-logistic-regression";
 import { trainingParallelism } from "@/server/training/parallel-logistic-blocks";
 
@@ -26,6 +26,13 @@ export interface Calibration {
   fromVersionId: number | null;
 }
 
+export interface FitProgress {
+  /** "selection": choosing C and α; "calibration": out-of-fold fits; "final": the fit on all rows. */
+  phase: FitPhase;
+  fitsDone: number;
+  fitsPlanned: number;
+}
+
 export interface FitResult {
   model: ClassifierModel;
   /** Out-of-fold calibrated probabilities [rows.length × K] for `rows` (indices into the training set), or null. */
@@ -46,6 +53,8 @@ function rowsOf(X: Float32Array, d: number, idx: Int32Array): Float32Array {
  * only, carrying that calibration (temperature, thresholds, CV metrics) over.
  * X: Float32Array [n × d].
  */
+export { type FitPhase };
+
 export function fitClassifier(
   X: Float32Array, n: number, d: number, classes: string[], targets: Targets,
   options: {
@@ -62,6 +71,11 @@ export function fitClassifier(
      * pool takes seconds.
      */
     ngrams?: { trainTexts: string[]; dfTexts: string[] };
+    /**
+     * Progress of a direct (same-thread) call, for the CLI: model fits done of planned (the plan is an estimate until
+     * the last fit, which reports done = total). Not carried across fitClassifierInThread (a function cannot be).
+     */
+    onProgress?: (progress: FitProgress) => void;
   },
 ): FitResult {
   if (options.ngrams) return fitHybrid(X, n, d, classes, targets, { ...options, ngrams: options.ngrams });
@@ -72,6 +86,7 @@ export function fitClassifier(
     // uniform and says the data was too little (model.metrics.calibration); at this size it costs milliseconds.
     const { model, oofProba } = trainHybridClassifier({ n, dense: X, d, sparse: null }, classes, targets, {
       featurizerId: options.featurizerId, seed: options.seed, warmStart: options.warmStart, target: options.target,
+      onProgress: progressOf(options.onProgress),
     });
     return fitOnAllRows(model, oofProba, n);
   }
@@ -99,6 +114,7 @@ export function fitClassifier(
   }
   if (n <= CALIBRATION_ROWS) {
     const { model, oofProba } = trainClassifier(X, n, d, classes, targets, { featurizerId: options.featurizerId, seed: options.seed, warmStart, target, parallel: trainingParallelism(n, d, K) });
+    options.onProgress?.({ phase: "final", fitsDone: 1, fitsPlanned: 1 });
     return fitOnAllRows(model, oofProba, n);
   }
   // One fold of a stratified split into ⌈n / CALIBRATION_ROWS⌉ parts is the calibration sample.
@@ -146,14 +162,22 @@ function smallestClass(t: Targets, n: number, K: number): number {
   return present.length ? Math.min(...present) : 0;
 }
 
-/** A fit whose cross-validation ran on all n training rows: their out-of-fold probabilities and its own calibration. */
-function fitOnAllRows(model: ClassifierModel, oofProba: Float32Array | null, n: number): FitResult {
+/**
+ * A fit whose cross-validation ran on the training rows: their out-of-fold probabilities (all n rows, or the
+ * `oofRows` a holdout-mode hybrid fit predicted) and its own calibration.
+ */
+function fitOnAllRows(model: ClassifierModel, oofProba: Float32Array | null, n: number, oofRows?: Int32Array | null): FitResult {
   const folds = (model.metrics.folds as number | undefined) ?? 0;
+  const rows = oofRows ?? Int32Array.from({ length: n }, (_, i) => i);
   return {
     model,
-    oof: oofProba ? { proba: oofProba, rows: Int32Array.from({ length: n }, (_, i) => i) } : null,
-    calibration: oofProba && folds >= 2 ? { trainRows: n, rows: n, fromVersionId: null } : null,
+    oof: oofProba ? { proba: oofProba, rows } : null,
+    calibration: oofProba && folds >= 2 ? { trainRows: n, rows: rows.length, fromVersionId: null } : null,
   };
+}
+
+function progressOf(report: ((p: FitProgress) => void) | undefined): ((done: number, total: number, phase: FitPhase) => void) | undefined {
+  return report ? (fitsDone, fitsPlanned, phase) => report({ phase, fitsDone, fitsPlanned }) : undefined;
 }
 
 /** Whether a model's thresholds were chosen for this target (an inherited calibration must have been). */
@@ -183,9 +207,10 @@ function fitHybrid(
     previous?.selection?.C !== undefined && previous.trainedRows !== undefined && Math.abs(n - previous.trainedRows) < previous.trainedRows * RECALIBRATE_GROWTH
       ? { grid: { C: [previous.selection.C] }, ...(previous.selection.blockWeight != null ? { blockWeight: previous.selection.blockWeight } : {}) }
       : {};
-  const { model, oofProba } = trainHybridClassifier({ n, dense: d > 0 ? X : null, d, sparse }, classes, targets, {
+  const { model, oofProba, oofRows } = trainHybridClassifier({ n, dense: d > 0 ? X : null, d, sparse }, classes, targets, {
     featurizerId: options.featurizerId, vocabulary, seed: options.seed, warmStart: options.warmStart, target: options.target, ...keep,
+    onProgress: progressOf(options.onProgress),
   });
   if (keep.grid) model.metrics.selectionInheritedFrom = { trainedRows: previous!.trainedRows };
-  return fitOnAllRows(model, oofProba, n);
+  return fitOnAllRows(model, oofProba, n, oofRows);
 }
