@@ -27,7 +27,10 @@ const schema = z.object({
       .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// connection string")
       .optional(),
   ),
-  MARGIN_DATA_DIR: z.string().default(".margin"),
+  // Unset: npm start keeps its state in the checkout's .margin/ and caches live in the user's cache folder
+  // (XDG_CACHE_HOME or ~/.cache, then margin/); set: both under it.
+  MARGIN_DATA_DIR: optionalString,
+  XDG_CACHE_HOME: optionalString,
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOSTNAME: z.string().default("0.0.0.0"),
   MARGIN_URL: optionalString.pipe(z.url().optional()),

@@ -3,14 +3,17 @@ import { CliError, EXIT_FAILED, EXIT_USAGE } from "@/cli/margin/cli-error";
 import { classifyCommand } from "@/cli/margin/classify-command";
 import { closeDatabase, exportCommand, importCommand } from "@/cli/margin/database-commands";
 import { evalCommand } from "@/cli/margin/eval-command";
+import { createProgress } from "@/cli/margin/progress";
+import { textsInArgvOrder } from "@/cli/margin/texts-in-argv-order";
 import { trainCommand } from "@/cli/margin/train-command";
 import { exportFormats } from "@/server/domain/exports/export-input";
-import { importFormats } from "@/server/domain/imports/import-format";
+import { DEFAULT_MAX_TEXT_LENGTH, importFormats, MAX_TEXT_LENGTH_LIMIT } from "@/server/domain/imports/import-format";
 import { AppError } from "@/server/errors";
 import { FeaturizerError } from "@/server/featurizers/featurizer";
 
 // `margin`: train and use classifiers offline (Lamini-style), and import/export a Margin project's data.
 // Exit codes: 0 success, 1 the work failed (bad rows, import rolled back), 2 wrong usage or setup.
+// stdout carries results only (predictions, reports, an export); progress, -v details and warnings go to stderr.
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
@@ -35,45 +38,63 @@ function target(value: string): number {
   if (!(n >= 0.5 && n <= 0.999)) throw new InvalidArgumentError("must be between 0.5 and 0.999");
   return n;
 }
-const collect = (value: string, previous: string[] = []) => [...previous, value];
+function maxTextLength(value: string): number {
+  const n = positiveInt(value);
+  if (n > MAX_TEXT_LENGTH_LIMIT) throw new InvalidArgumentError(`must be at most ${MAX_TEXT_LENGTH_LIMIT.toLocaleString("en")}`);
+  return n;
+}
+const maxTextLengthHelp = `longest accepted text in characters (default ${DEFAULT_MAX_TEXT_LENGTH.toLocaleString("en")})`;
+const quietHelp = "no progress on stderr (results, warnings and errors still print)";
+const progressFor = (options: { quiet?: boolean }) => createProgress(process.stderr, { quiet: options.quiet });
 
 const program = new Command("margin")
-  .description("Margin's command line: train/classify/eval offline, import/export project data (DATABASE_URL)")
+  .description("Margin's command line: train/classify/eval offline, import/export project data (DATABASE_URL, or the embedded database of a running `npm start`)")
   .showHelpAfterError()
   .exitOverride();
 
 program
   .command("train")
   .description("Train a classifier from class prompts and examples, offline, with the default featurizer")
-  .option("--class <spec>", 'a class and its prompt, "name: prompt" (repeatable)', collect)
-  .option("--train <spec>", 'one training example, "name: text" (repeatable)', collect)
-  .option("--data <file>", "labeled examples: Lamini examples.jsonl, Emissary, CSV/TSV/JSONL with text and label(s) (repeatable)", collect)
-  .requiredOption("--save <file>", "where to write the model (JSON)")
+  .option("--class <specs...>", 'a class and its prompt, "name: prompt" (several after one flag, or the flag repeated)')
+  .option("--train <specs...>", 'training examples, "name: text" (several after one flag, or the flag repeated)')
+  .option("--data <files...>", "labeled examples: Lamini examples.jsonl, Emissary, CSV/TSV/JSONL with text and label(s)")
+  .requiredOption("--save <file>", "where to write the model (JSON); missing folders are created")
   .option("--generate <n>", "generate n examples per class with the LLM configured by LLM_BASE_URL/LLM_API_KEY/LLM_CHAT_MODEL", positiveInt)
   .option("--seed <n>", "seed of --generate: the same seed asks the LLM the same questions", nonNegativeInt, 1)
+  .option("--save-examples <file>", "where --generate writes what it made, as Lamini examples.jsonl (default: <model>.examples.jsonl beside --save)")
+  .option("--examples <file>", "examples saved by an earlier --generate: train on them without LLM requests")
   .option("--featurizer <id>", "featurizer id (default: glove-sif-200@1; ngrams@1+glove-sif-200@1 adds word & character n-grams)")
   .option("--target-precision <p>", "per-class thresholds reaching this cross-validated precision (0.5–0.999); below: unsure", target)
   .option("--target-recall <r>", "per-class thresholds reaching this cross-validated recall (0.5–0.999)", target)
+  .option("--max-text-length <n>", maxTextLengthHelp, maxTextLength)
   .option("-v, --verbose", "print what is being trained")
-  .action((options) => trainCommand(options, err));
+  .option("-q, --quiet", quietHelp)
+  .action((options) => trainCommand(options, progressFor(options)));
 
 program
   .command("classify")
-  .description("Classify texts with a saved model; prints data, prediction and probabilities per text")
+  .description("Classify texts with a saved model; prints data, prediction (and \"unsure\" under a threshold) and probabilities per text")
   .argument("[texts...]", "texts to classify")
   .requiredOption("--load <file>", "model saved by `margin train`")
-  .option("--data <text>", "a text to classify (repeatable)", collect)
+  .option("--data <texts...>", "texts to classify (printed in the order given, with the positional ones)")
   .option("--file <file>", "a file with one text per line")
   .option("--json", "one JSON object per line")
-  .action((texts: string[], options) => classifyCommand(texts, options, out));
+  .option("-q, --quiet", quietHelp)
+  .action((texts: string[], options, command: Command) => {
+    const given = [...texts, ...((options.data as string[] | undefined) ?? [])];
+    const args = process.argv.slice(process.argv.indexOf(command.name()) + 1);
+    return classifyCommand(textsInArgvOrder(command, args, given) ?? given, options, out, progressFor(options));
+  });
 
 program
   .command("eval")
-  .description("Evaluate a saved model on a labeled file and print a metrics table")
+  .description("Evaluate a saved model on a labeled file: metrics on every text, the unsure share and metrics on the decided ones")
   .requiredOption("--load <file>", "model saved by `margin train`")
   .requiredOption("--data <file>", "labeled file (any import format)")
   .option("--json", "print the full report as JSON")
-  .action((options) => evalCommand(options, out));
+  .option("--max-text-length <n>", maxTextLengthHelp, maxTextLength)
+  .option("-q, --quiet", quietHelp)
+  .action((options) => evalCommand(options, out, progressFor(options)));
 
 program
   .command("import")
@@ -90,10 +111,11 @@ program
   .option("--no-header", "CSV/TSV without a header row (columns are 1, 2, …)")
   .addOption(new Option("--mode <mode>", "what to do with bad rows").choices(["all-or-nothing", "valid-rows"]).default("all-or-nothing"))
   .option("--create-classes", "create classes the file names but the project lacks")
-  .option("--max-text-length <n>", "longest accepted text in characters", positiveInt)
+  .option("--max-text-length <n>", maxTextLengthHelp, maxTextLength)
   .option("--dry-run", "validate and report, write nothing")
   .option("--json", "print the report as JSON")
-  .action((file: string, options) => importCommand(file, options, out));
+  .option("-q, --quiet", quietHelp)
+  .action((file: string, options) => importCommand(file, options, out, progressFor(options)));
 
 program
   .command("export")
@@ -112,7 +134,8 @@ program
   .option("--min-agreement <x>", "minimum share of human annotations agreeing with the label (0–1)", fraction)
   .option("--include-unlabeled", "also export unlabeled items (formats that can express them)")
   .option("--no-neutralize-formulas", "CSV/TSV: write cells starting with = + - @ tab CR as they are (default: a leading ' so spreadsheets do not run them)")
-  .action((options) => exportCommand(options));
+  .option("-q, --quiet", quietHelp)
+  .action((options) => exportCommand(options, progressFor(options)));
 
 async function main() {
   try {

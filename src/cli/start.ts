@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import pg from "pg";
@@ -42,7 +42,8 @@ async function main() {
   } catch (error) {
     fail((error as Error).message);
   }
-  const dataDir = path.resolve(root, e.MARGIN_DATA_DIR);
+  const { databaseUrlFile, marginDataDir } = await import("@/server/local-dirs");
+  const dataDir = marginDataDir();
   await mkdir(dataDir, { recursive: true });
 
   await assertPortFree(e.PORT, e.HOSTNAME);
@@ -64,8 +65,15 @@ async function main() {
       const embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), notice: say });
       await embedded.createDatabaseIfMissing("margin");
       databaseUrl = embedded.url("margin");
-      stopDatabase = embedded.stop;
-      toStop.push(embedded.stop);
+      // The embedded server picks a free port each start: `margin import|export` read it from here while
+      // DATABASE_URL is unset (trust auth on 127.0.0.1, so the file holds no password; still private to the user).
+      const urlFile = databaseUrlFile();
+      await writeFile(urlFile, `${databaseUrl}\n`, { mode: 0o600 });
+      stopDatabase = async () => {
+        await rm(urlFile, { force: true });
+        await embedded.stop();
+      };
+      toStop.push(stopDatabase);
     } catch (error) {
       fail((error as Error).message);
     }
@@ -103,7 +111,10 @@ async function main() {
   }
 
   const url = e.MARGIN_URL ?? `http://localhost:${e.PORT}`;
-  const childEnv = { DATABASE_URL: databaseUrl, BETTER_AUTH_SECRET: secret, MARGIN_URL: url, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" };
+  const childEnv: Record<string, string> = { DATABASE_URL: databaseUrl, BETTER_AUTH_SECRET: secret, MARGIN_URL: url, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" };
+  // Absolute, so the web server and the worker (which do not know the checkout's folder inside Next's bundle) put
+  // caches in the same place as the CLI.
+  if (e.MARGIN_DATA_DIR) childEnv.MARGIN_DATA_DIR = dataDir;
   const children: ChildProcess[] = [];
   let shuttingDown = false;
   const shutdown = async (code: number) => {
@@ -133,6 +144,8 @@ async function main() {
   }
 
   await waitForHealth(`http://127.0.0.1:${e.PORT}/api/health`);
+  // The banner comes last: after it, only what happens while Margin runs.
+  await Promise.race([Promise.all([web.ready, worker.ready]), new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
   const savedCredentials = existsSync(credentialsFile) ? await readFile(credentialsFile, "utf8") : undefined;
   console.log(
     [
@@ -147,7 +160,9 @@ async function main() {
           ? `  Sign in with the first admin account:\n${savedCredentials.trim().replace(/^/gm, "    ")}\n  (from ${path.relative(process.cwd(), credentialsFile)}, unless it was changed since)`
           : "  Sign in with your account.",
       "",
-      `  Database: ${stopDatabase ? `embedded PostgreSQL, data in ${path.relative(process.cwd(), path.join(dataDir, "pg"))}` : "DATABASE_URL"}`,
+      stopDatabase
+        ? `  Database: embedded PostgreSQL at ${databaseUrl}, data in ${path.relative(process.cwd(), path.join(dataDir, "pg"))}\n  (URL also in ${path.relative(process.cwd(), databaseUrlFile())}: \`npm run margin -- import|export\` use it while DATABASE_URL is unset)`
+        : "  Database: DATABASE_URL",
       "  Press Ctrl-C to stop.",
       "",
     ].join("\n"),
@@ -155,7 +170,10 @@ async function main() {
 }
 
 function spawnService(name: string, command: string, args: string[], extraEnv: Record<string, string>) {
-  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] }) as ChildProcess & { ready: Promise<void> };
+  let markReady!: () => void;
+  child.ready = new Promise((resolve) => (markReady = resolve));
+  const own = `[${name}] `;
   const prefix = (stream: NodeJS.ReadableStream, out: NodeJS.WriteStream) => {
     let buffer = "";
     stream.setEncoding("utf8");
@@ -163,7 +181,13 @@ function spawnService(name: string, command: string, args: string[], extraEnv: R
       buffer += chunk;
       const lines = buffer.split("\n");
       buffer = lines.pop() ?? "";
-      for (const line of lines) if (line.trim()) out.write(`[${name}] ${line}\n`);
+      for (const raw of lines) {
+        if (!raw.trim()) continue;
+        // The services name themselves in some lines ("[worker] ready"): one prefix is enough.
+        const line = raw.startsWith(own) ? raw.slice(own.length) : raw;
+        out.write(`${own}${line}\n`);
+        if (line.startsWith("ready")) markReady();
+      }
     });
   };
   prefix(child.stdout!, process.stdout);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findFreePort } from "@/server/database/embedded-postgres";
 import { startWorker, type RunningWorker } from "@/worker/start-worker";
 import { classifyCommand } from "@/cli/margin/classify-command";
+import { createProgress } from "@/cli/margin/progress";
 import { signIn, startApiServer, type ApiServer } from "../helpers/api-server";
 import { makeProject, makeUser, TEST_PASSWORD } from "../helpers/factories";
 import { startFakeOpenAIServer, type FakeOpenAIServer } from "../helpers/fake-openai-server";
@@ -104,7 +105,7 @@ describe("one predict path", () => {
       const dir = await mkdtemp(path.join(os.tmpdir(), "margin-paths-"));
       await writeFile(path.join(dir, "model.json"), JSON.stringify(version.artifact));
       const lines: string[] = [];
-      await classifyCommand([], { load: path.join(dir, "model.json"), data: UNLABELED, json: true }, (line) => lines.push(line));
+      await classifyCommand(UNLABELED, { load: path.join(dir, "model.json"), json: true }, (line) => lines.push(line), createProgress(process.stderr, { quiet: true }));
       const cli = lines.map((line) => JSON.parse(line) as { data: string; prediction: string; probabilities: Record<string, number> });
       // Scoring: the predictions the worker stored for the pool's items.
       const items = await testDb.db.item.findMany({ where: { projectId: project.id, text: { in: UNLABELED } }, include: { predictions: { where: { modelVersionId: version.id } } } });

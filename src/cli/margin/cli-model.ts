@@ -3,16 +3,26 @@ import { ArtifactError, classifierFromJSON, classifierToJSON } from "@/ml/classi
 import type { ClassifierModel } from "@/ml/classifier-model";
 import { CliError } from "@/cli/margin/cli-error";
 
+/**
+ * Where a model's LLM-generated examples came from: generated in this run (and saved to `file`), or read back from
+ * an examples file written by an earlier run (`--examples`), so a model can always be traced to reviewable text.
+ */
+export type ExamplesProvenance =
+  | { source: "generated"; file: string; perClass: Record<string, number>; llm: { model: string; endpoint: string; seed: number; requested: number; requests: number } }
+  | { source: "examples-file"; file: string; perClass: Record<string, number> };
+
 /** What `margin train --save` writes: the classifier artifact plus the class prompts it was trained from. */
 interface CliModelFile {
   format: "margin-cli-model";
   version: 1;
   prompts: Record<string, string>;
+  /** Present when the model was trained on generated examples. */
+  examples?: ExamplesProvenance;
   classifier: ReturnType<typeof classifierToJSON>;
 }
 
-export async function saveCliModel(path: string, model: ClassifierModel, prompts: Record<string, string>) {
-  const file: CliModelFile = { format: "margin-cli-model", version: 1, prompts, classifier: classifierToJSON(model) };
+export async function saveCliModel(path: string, model: ClassifierModel, prompts: Record<string, string>, examples?: ExamplesProvenance) {
+  const file: CliModelFile = { format: "margin-cli-model", version: 1, prompts, ...(examples ? { examples } : {}), classifier: classifierToJSON(model) };
   await writeFile(path, `${JSON.stringify(file, null, 2)}\n`);
 }
 

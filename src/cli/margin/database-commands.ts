@@ -1,9 +1,12 @@
-import { createReadStream, createWriteStream } from "node:fs";
-import { Readable } from "node:stream";
+import { createReadStream, createWriteStream, existsSync, readFileSync } from "node:fs";
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { env } from "@/env";
 import { CliError, EXIT_FAILED } from "@/cli/margin/cli-error";
-import { db } from "@/server/db";
+import type { Progress } from "@/cli/margin/progress";
+import { createDb, type Db } from "@/server/db";
 import { annotationOrigins, exportInput, type ExportFormat } from "@/server/domain/exports/export-input";
 import { openExport } from "@/server/domain/exports/open-export";
 import { decompressedSample } from "@/server/domain/imports/decompress-source";
@@ -11,16 +14,62 @@ import { detectFormat } from "@/server/domain/imports/detect-format";
 import { ImportFileError, importOptions } from "@/server/domain/imports/import-format";
 import { runImport } from "@/server/domain/imports/run-import";
 import { getProjectByName } from "@/server/domain/projects/get-project-by-name";
-import { pgPool } from "@/server/pg-pool";
+import { databaseUrlFile } from "@/server/local-dirs";
+import { createPgPool, type PgPool } from "@/server/pg-pool";
 
-function requireDatabase() {
-  if (!env().DATABASE_URL) throw new CliError("DATABASE_URL is not set: point it at Margin's PostgreSQL (see .env.example)");
+let open: { db: Db; pool: PgPool; where: string } | undefined;
+
+/**
+ * The database of `import`/`export`: DATABASE_URL, or else the embedded one of a running `npm start`, whose URL
+ * (a new port every start) it writes to `.margin/database-url`.
+ */
+function database(): { db: Db; pool: PgPool; where: string } {
+  if (open) return open;
+  let url = env().DATABASE_URL;
+  let where = "DATABASE_URL";
+  if (!url) {
+    const file = databaseUrlFile();
+    if (!existsSync(file)) {
+      throw new CliError(`DATABASE_URL is not set and no embedded database is running (${file} does not exist): start Margin with \`npm start\` in another terminal, or set DATABASE_URL (see .env.example)`);
+    }
+    url = readFileSync(file, "utf8").trim();
+    where = `the embedded database of \`npm start\` (${url}, from ${file})`;
+  }
+  open = { db: createDb(url, { poolSize: 2 }), pool: createPgPool(url), where };
+  return open;
+}
+
+/** A refused connection says which database was tried and what to do, instead of a bare ECONNREFUSED. */
+async function connected<T>(work: (d: { db: Db; pool: PgPool }) => Promise<T>): Promise<T> {
+  const d = database();
+  try {
+    await d.pool.query("SELECT 1");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const hint = d.where === "DATABASE_URL" ? "check DATABASE_URL" : "is `npm start` still running? (the file is left behind when it was killed)";
+    throw new CliError(`cannot connect to ${d.where}: ${code ?? (error as Error).message}; ${hint}`);
+  }
+  return work(d);
 }
 
 export async function closeDatabase() {
-  const g = globalThis as { marginDb?: unknown; marginPgPool?: unknown };
-  if (g.marginPgPool) await pgPool().end();
-  if (g.marginDb) await db().$disconnect();
+  if (!open) return;
+  const { db, pool } = open;
+  open = undefined;
+  await pool.end().catch(() => undefined);
+  await db.$disconnect().catch(() => undefined);
+}
+
+/** Counts the bytes that flow through, for progress on a file whose size is known. */
+function countingBytes(onBytes: (bytes: number) => void): Transform {
+  let bytes = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.length;
+      onBytes(bytes);
+      done(null, chunk);
+    },
+  });
 }
 
 export interface ImportCommandOptions {
@@ -41,9 +90,12 @@ export interface ImportCommandOptions {
 }
 
 /** `margin import`: the same one-transaction import as the web wizard, streamed from a file. */
-export async function importCommand(file: string, options: ImportCommandOptions, log: (line: string) => void) {
-  requireDatabase();
-  const project = await getProjectByName(db(), options.project);
+export async function importCommand(file: string, options: ImportCommandOptions, log: (line: string) => void, progress: Progress) {
+  return connected(({ db, pool }) => importInto(db, pool, file, options, log, progress));
+}
+
+async function importInto(db: Db, pool: PgPool, file: string, options: ImportCommandOptions, log: (line: string) => void, progress: Progress) {
+  const project = await getProjectByName(db, options.project);
   let sample: Buffer;
   try {
     // Decompressed when the file is gzip (the import decompresses it too).
@@ -62,7 +114,21 @@ export async function importCommand(file: string, options: ImportCommandOptions,
     maxTextLength: options.maxTextLength,
   });
   if (!parsed.success) throw new CliError(parsed.error.issues.map((i) => `--${String(i.path.at(-1) ?? "option")}: ${i.message}`).join("; "));
-  const report = await runImport(pgPool(), { projectId: project.id, userId: null, source: createReadStream(file), options: parsed.data, dryRun: options.dryRun });
+  const size = (await stat(file)).size;
+  const label = `${options.dryRun ? "checking" : "importing"} ${path.basename(file)}`;
+  const source = createReadStream(file).pipe(countingBytes((bytes) => progress.update(label, bytes, size, "bytes")));
+  const report = await runImport(pool, {
+    projectId: project.id,
+    userId: null,
+    source,
+    options: parsed.data,
+    dryRun: options.dryRun,
+    onPhase: (phase) => {
+      if (phase === "stage") progress.phase(`validating ${path.basename(file)} against "${project.name}"`);
+      if (phase === "validate" && !options.dryRun) progress.phase(`writing the rows into "${project.name}"`);
+    },
+  });
+  progress.end();
   if (options.json) log(JSON.stringify(report));
   else {
     log(`${file}: ${report.format}, ${report.rows.toLocaleString("en")} rows, ${report.validRows.toLocaleString("en")} valid, ${report.errorCount.toLocaleString("en")} with errors`);
@@ -96,9 +162,12 @@ export interface ExportCommandOptions {
 }
 
 /** `margin export`: streams the export to a file or stdout with constant memory. */
-export async function exportCommand(options: ExportCommandOptions) {
-  requireDatabase();
-  const project = await getProjectByName(db(), options.project);
+export async function exportCommand(options: ExportCommandOptions, progress: Progress) {
+  return connected(({ db, pool }) => exportFrom(db, pool, options, progress));
+}
+
+async function exportFrom(db: Db, pool: PgPool, options: ExportCommandOptions, progress: Progress) {
+  const project = await getProjectByName(db, options.project);
   const origins = options.humanOnly
     ? ["human"]
     : annotationOrigins.filter((o) => (o === "generated" ? options.generated : o === "model_accepted" ? options.modelAccepted : o === "imported" ? options.imported : true));
@@ -124,11 +193,14 @@ export async function exportCommand(options: ExportCommandOptions) {
     neutralizeFormulas: options.neutralizeFormulas !== false,
   });
   if (!input.success) throw new CliError(input.error.issues.map((i) => `${String(i.path.join(".") || "option")}: ${i.message}`).join("; "));
-  const { chunks } = await openExport(pgPool(), input.data);
+  const { chunks } = await openExport(pool, input.data);
   const out = options.out ? createWriteStream(options.out) : process.stdout;
+  const label = `exporting "${project.name}" as ${input.data.format}`;
   try {
-    await pipeline(Readable.from(chunks), out, { end: Boolean(options.out) });
+    await pipeline(Readable.from(chunks), countingBytes((bytes) => progress.update(label, bytes, undefined, "bytes")), out, { end: Boolean(options.out) });
   } catch (error) {
     throw new CliError(`Export failed: ${(error as Error).message}`, EXIT_FAILED);
+  } finally {
+    progress.end();
   }
 }

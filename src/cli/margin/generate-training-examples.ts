@@ -1,4 +1,5 @@
 import { CliError, EXIT_FAILED } from "@/cli/margin/cli-error";
+import type { Progress } from "@/cli/margin/progress";
 import { generateExamples, type GeneratedClass } from "@/server/domain/generation/generate-examples";
 import { generationOptionsSchema } from "@/server/domain/generation/generation-input";
 import type { EmbedTexts } from "@/server/domain/generation/near-duplicate-index";
@@ -27,6 +28,12 @@ export interface GenerateTrainingExamplesInput {
   verbose: boolean;
 }
 
+export interface GeneratedTrainingExamples {
+  classes: GeneratedClass[];
+  /** Requests that reached the LLM (the CLI has no response cache). */
+  requests: number;
+}
+
 /** Why an expansion was dropped, without its details: "near-duplicate", "invalid", "malformed"… */
 function dropKind(reason: string): string {
   return reason.split(/[:(]/)[0]!.trim();
@@ -43,39 +50,53 @@ function countsBy(values: string[]): string {
  * same steps as the generation job but in memory and without the response cache (the CLI has no database).
  * Any LLM failure ends the command with one line — its code and what to check — never the key.
  */
-export async function generateTrainingExamples(input: GenerateTrainingExamplesInput, log: (line: string) => void): Promise<GeneratedClass[]> {
+export async function generateTrainingExamples(input: GenerateTrainingExamplesInput, progress: Progress): Promise<GeneratedTrainingExamples> {
   const parsed = generationOptionsSchema.safeParse({ targetPerClass: input.count, seed: input.seed });
   if (!parsed.success) throw new CliError(`--generate/--seed: ${parsed.error.issues.map((i) => i.message).join("; ")}`);
   const { config } = input;
   const client = createLlmClient(null, config);
   if (input.verbose) {
-    log(`Generating ${input.count} examples per class for ${input.classes.length} classes with ${config.chatModel} at ${endpointLabel(config)} (seed ${input.seed}, up to ${config.concurrency} requests at a time)`);
+    progress.note(`Generating ${input.count} examples per class for ${input.classes.length} classes with ${config.chatModel} at ${endpointLabel(config)} (seed ${input.seed}, up to ${config.concurrency} requests at a time)`);
   }
+  const total = input.count * input.classes.length;
+  const kept = new Map<string, number>();
+  const label = `generating ${input.count} per class`;
+  progress.update(label, 0, total, "examples");
   let generated: GeneratedClass[];
   try {
     generated = await generateExamples(
       { classes: input.classes, existingTexts: input.existingTexts, options: parsed.data, templates: defaultPromptTemplates },
-      { client, embed: input.embed, log: input.verbose ? (line) => log(`  ${line}`) : undefined },
+      {
+        client,
+        embed: input.embed,
+        // Every event is printed here once: rounds and drops with -v, a class that stops short always.
+        log: (line, level) => {
+          if (level === "warn") progress.note(`warning: ${line}`);
+          else if (input.verbose) progress.note(`  ${line}`);
+        },
+        onProgress: (name, n) => {
+          kept.set(name, n);
+          progress.update(label, [...kept.values()].reduce((a, b) => a + b, 0), total, "examples");
+        },
+      },
     );
   } catch (error) {
+    progress.end();
     if (error instanceof LlmError) {
       const message = redactSecret(error.message, config.apiKey).replace(/\s+/g, " ");
       throw new CliError(`generation failed: ${error.llmCode}: ${message}`, EXIT_FAILED);
     }
     throw error;
   }
-  for (const c of generated) {
-    if (input.verbose) {
-      const drops = c.dropped.length ? ` (${countsBy(c.dropped.map((d) => dropKind(d.reason)))})` : "";
-      log(`${c.name}: generated ${c.examples.length} of ${input.count} in ${c.rounds} round(s); dropped ${c.dropped.length}${drops}; ${c.ignoredSummaries} summaries ignored`);
-      for (const d of c.dropped) log(`    dropped "${d.summary.slice(0, 60)}": ${d.reason}`);
-    }
-    if (c.stopped) log(`warning: ${c.name}: ${c.stopped}`);
-  }
+  progress.end();
   if (input.verbose) {
+    for (const c of generated) {
+      const drops = c.dropped.length ? ` (${countsBy(c.dropped.map((d) => dropKind(d.reason)))})` : "";
+      progress.note(`${c.name}: generated ${c.examples.length} of ${input.count} in ${c.rounds} round(s); dropped ${c.dropped.length}${drops}; ${c.ignoredSummaries} summaries ignored`);
+    }
     const u = client.usage;
     const cost = estimateCostUsd(u, config.prices);
-    log(`LLM usage: ${u.requests} requests, ${u.promptTokens} prompt + ${u.completionTokens} completion tokens${cost === undefined ? "" : `, about $${cost.toFixed(4)}`}`);
+    progress.note(`LLM usage: ${u.requests} requests, ${u.promptTokens} prompt + ${u.completionTokens} completion tokens${cost === undefined ? "" : `, about $${cost.toFixed(4)}`}`);
   }
-  return generated;
+  return { classes: generated, requests: client.usage.requests };
 }

@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { CliError, EXIT_FAILED } from "@/cli/margin/cli-error";
 import { detectFormat } from "@/server/domain/imports/detect-format";
-import { ImportFileError, type ImportRow, type RowError } from "@/server/domain/imports/import-format";
+import { DEFAULT_MAX_TEXT_LENGTH, ImportFileError, type ImportRow, type RowError } from "@/server/domain/imports/import-format";
 import { readImportRows } from "@/server/domain/imports/read-import-rows";
 
 async function sampleOf(path: string): Promise<Buffer> {
@@ -23,9 +23,10 @@ async function sampleOf(path: string): Promise<Buffer> {
 
 /**
  * Reads a labeled file in any import format (Lamini, Emissary, CSV/TSV/JSONL with a `text` and a `label(s)` column)
- * for training or evaluation. Any bad row stops the command with its line and reason.
+ * for training or evaluation. Any bad row stops the command with its line and reason; a text longer than
+ * `maxTextLength` (the import's default unless --max-text-length) is one.
  */
-export async function readLabeledFile(path: string, binaryClasses?: string[]): Promise<ImportRow[]> {
+export async function readLabeledFile(path: string, binaryClasses?: string[], maxTextLength = DEFAULT_MAX_TEXT_LENGTH): Promise<ImportRow[]> {
   const detected = detectFormat(await sampleOf(path), path);
   const rows: ImportRow[] = [];
   const errors: RowError[] = [];
@@ -34,7 +35,7 @@ export async function readLabeledFile(path: string, binaryClasses?: string[]): P
       format: detected.format,
       delimiter: detected.delimiter,
       hasHeader: true,
-      maxTextLength: 100_000,
+      maxTextLength,
       otherBinaryClass: (name) =>
         binaryClasses?.length === 2 && binaryClasses.includes(name) ? { name: binaryClasses.find((c) => c !== name)! } : { error: `"${name}": 0 needs exactly two classes` },
       // As in a binary project (and the Emissary export): a bare 1 is the first class, 0 the second.

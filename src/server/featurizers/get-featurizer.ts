@@ -1,11 +1,11 @@
-import path from "node:path";
 import { env } from "@/env";
 import { createFeaturizer } from "@/server/featurizers/create-featurizer";
 import type { Featurizer } from "@/server/featurizers/featurizer";
+import { marginCacheDir } from "@/server/local-dirs";
 
-/** Where featurizers keep derived caches (the GloVe binary): `$MARGIN_DATA_DIR/cache`. */
+/** Where featurizers keep derived caches (the GloVe binary): Margin's one cache folder (local-dirs.ts). */
 export function featurizerCacheDir(): string {
-  return path.resolve(env().MARGIN_DATA_DIR, "cache");
+  return marginCacheDir();
 }
 
 // On globalThis so Next's dev server (which re-evaluates modules) keeps one copy per process.

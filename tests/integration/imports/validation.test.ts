@@ -37,7 +37,7 @@ describe("row validation: each error has its line, column and reason", () => {
       { line: 5, column: "split", reason: "invalid_split" },
       { line: 6, column: "label", reason: "too_many_labels" },
     ]);
-    expect(report.errors[1]!.message).toBe('Unknown class "maybe": create it (option "create missing classes") or correct the label');
+    expect(report.errors[1]!.message).toBe('Unknown class "maybe": create it (web: "Create missing classes", CLI: --create-classes) or correct the label');
     expect(report.unknownClasses).toEqual([{ name: "maybe", rows: 1 }]);
     expect(report).toMatchObject({ rows: 5, validRows: 1, errorCount: 4, committed: true, imported: { items: 1, labeled: 1 } });
     expect(report.errorsByReason).toEqual({ empty_text: 1, unknown_class: 1, invalid_split: 1, too_many_labels: 1 });
@@ -93,8 +93,8 @@ describe("row validation: each error has its line, column and reason", () => {
     expect(report.errors.map((e) => e.message)).toEqual([
       expect.stringMatching(/^Id "x1" already belongs to item #\d+ in this project$/),
       'Duplicate id "x2" (first on line 3)',
-      "Same text as line 3",
-      expect.stringMatching(/^The project already has this text \(item #\d+\)$/),
+      'Same text as line 3: "Hello world"',
+      expect.stringMatching(/^The project already has this text \(item #\d+\): "already here"$/),
     ]);
     expect(report.imported.items).toBe(1);
   });

@@ -21,6 +21,8 @@ export interface GenerateExamplesDeps {
   /** The featurizer the examples will be trained on; without one only exact duplicates are dropped. */
   embed?: EmbedTexts;
   log?(message: string, level?: "info" | "warn" | "error"): void;
+  /** After every kept example and when a class ends: how many the class has of its target (the CLI's progress). */
+  onProgress?(className: string, kept: number, target: number): void;
 }
 
 export interface GeneratedClass {
@@ -92,6 +94,7 @@ export async function generateExamples(input: GenerateExamplesInput, deps: Gener
         indexed.push(answer.text);
       }
       result.examples.push(answer.text);
+      deps.onProgress?.(cls.name, result.examples.length, target);
     }
 
     const maxRounds = maxRoundsFor(0, target, options);
@@ -110,6 +113,7 @@ export async function generateExamples(input: GenerateExamplesInput, deps: Gener
       if (stale >= MAX_STALE_ROUNDS || result.rounds >= maxRounds) {
         result.stopped = `stopped at ${have} of ${target} after ${result.rounds} rounds: the model keeps producing duplicates or unusable answers; try another --seed or a richer class prompt`;
         log(`${cls.name}: ${result.stopped}`, "warn");
+        deps.onProgress?.(cls.name, have, target);
         return result;
       }
       const round = result.rounds;

@@ -24,6 +24,10 @@ export const columnMapping = z.object({
 });
 export type ColumnMapping = z.infer<typeof columnMapping>;
 
+/** Longest accepted text in characters, for imports and for the CLI's train/eval files alike. */
+export const DEFAULT_MAX_TEXT_LENGTH = 100_000;
+export const MAX_TEXT_LENGTH_LIMIT = 1_000_000;
+
 export const importOptions = z.object({
   format: importFormat,
   /** Generic formats only; guessed from the header when omitted. */
@@ -35,7 +39,7 @@ export const importOptions = z.object({
   mode: z.enum(["valid-rows", "all-or-nothing"]).default("all-or-nothing"),
   /** Create classes that the file names but the project does not have (otherwise such rows are errors). */
   createMissingClasses: z.boolean().default(false),
-  maxTextLength: z.number().int().min(1).max(1_000_000).default(100_000),
+  maxTextLength: z.number().int().min(1).max(MAX_TEXT_LENGTH_LIMIT).default(DEFAULT_MAX_TEXT_LENGTH),
 });
 export type ImportOptions = z.input<typeof importOptions>;
 export type ResolvedImportOptions = z.output<typeof importOptions>;

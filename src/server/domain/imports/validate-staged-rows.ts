@@ -99,7 +99,7 @@ export async function validateStagedRows(client: PgClient, input: ValidateStageI
   } else if (unknownClasses.length) {
     await client.query(
       `UPDATE import_stage s SET reason = 'unknown_class', column_name = $2,
-         message = format('Unknown class "%s": create it (option "create missing classes") or correct the label', u.name)
+         message = format('Unknown class "%s": create it (web: "Create missing classes", CLI: --create-classes) or correct the label', u.name)
        FROM (
          SELECT row_no, min(l) AS name FROM import_stage s2 CROSS JOIN LATERAL unnest(s2.labels) l
          WHERE s2.reason IS NULL AND NOT EXISTS (${LIVE_CLASS}) GROUP BY row_no
@@ -130,15 +130,17 @@ export async function validateStagedRows(client: PgClient, input: ValidateStageI
      FROM item i WHERE s.reason IS NULL AND i.project_id = $1 AND i.external_id = s.external_id`,
     [projectId, columns.id],
   );
+  // Duplicate messages quote the text: a Lamini line holds a class's every example, so "line 1 (examples)" alone
+  // would not say which one.
   await client.query(
-    `UPDATE import_stage s SET reason = 'duplicate_text', column_name = $1, message = format('Same text as line %s', f.line)
+    `UPDATE import_stage s SET reason = 'duplicate_text', column_name = $1, message = format('Same text as line %s: "%s"', f.line, CASE WHEN length(s.text) > 60 THEN left(s.text, 60) || '…' ELSE s.text END)
      FROM (SELECT content_hash, min(row_no) AS first FROM import_stage WHERE reason IS NULL GROUP BY content_hash HAVING count(*) > 1) d
      JOIN import_stage f ON f.row_no = d.first
      WHERE s.reason IS NULL AND s.content_hash = d.content_hash AND s.row_no <> d.first`,
     [columns.text],
   );
   await client.query(
-    `UPDATE import_stage s SET reason = 'duplicate_text', column_name = $2, message = format('The project already has this text (item #%s)', i.id)
+    `UPDATE import_stage s SET reason = 'duplicate_text', column_name = $2, message = format('The project already has this text (item #%s): "%s"', i.id, CASE WHEN length(s.text) > 60 THEN left(s.text, 60) || '…' ELSE s.text END)
      FROM item i WHERE s.reason IS NULL AND i.project_id = $1 AND i.content_hash = s.content_hash`,
     [projectId, columns.text],
   );
