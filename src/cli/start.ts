@@ -66,7 +66,7 @@ async function main() {
       await embedded.createDatabaseIfMissing("margin");
       databaseUrl = embedded.url("margin");
       // The embedded server picks a free port each start: `margin import|export` read it from here while
-      // DATABASE_URL is unset (trust auth on 127.0.0.1, so the file holds no password; still private to the user).
+      // DATABASE_URL is unset. It holds the embedded server's local password, so only the user may read it.
       const urlFile = databaseUrlFile();
       await writeFile(urlFile, `${databaseUrl}\n`, { mode: 0o600 });
       stopDatabase = async () => {

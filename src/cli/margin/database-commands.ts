@@ -199,6 +199,8 @@ async function exportFrom(db: Db, pool: PgPool, options: ExportCommandOptions, p
   try {
     await pipeline(Readable.from(chunks), countingBytes((bytes) => progress.update(label, bytes, undefined, "bytes")), out, { end: Boolean(options.out) });
   } catch (error) {
+    // `margin export | head`: the reader has all it wanted; stopping is not a failure.
+    if (!options.out && (error as NodeJS.ErrnoException).code === "EPIPE") return;
     throw new CliError(`Export failed: ${(error as Error).message}`, EXIT_FAILED);
   } finally {
     progress.end();

@@ -8,7 +8,7 @@ import { generateTrainingExamples, requireCliLlmConfig } from "@/cli/margin/gene
 import { prepareOutputFile } from "@/cli/margin/output-file";
 import type { Progress } from "@/cli/margin/progress";
 import { readLabeledFile } from "@/cli/margin/read-labeled-file";
-import { fitClassifier } from "@/server/domain/training/fit-classifier";
+import { fitClassifier, type FitPhase } from "@/server/domain/training/fit-classifier";
 import { parseFeaturizerId } from "@/server/featurizers/featurizer-spec";
 import { getFeaturizer } from "@/server/featurizers/get-featurizer";
 import { DEFAULT_FEATURIZER_ID } from "@/server/featurizers/create-featurizer";
@@ -145,13 +145,15 @@ export async function trainCommand(options: TrainOptions, progress: Progress) {
   for (const c of order) note(`  ${c}: ${examples.get(c)?.length ?? 0} example(s)${prompts[c] ? " incl. its prompt" : ""}`);
   const texts = rows.map((r) => r.text);
   const X = await embedWithProgress(featurizer, texts, progress);
-  progress.phase(`training on ${rows.length.toLocaleString("en")} examples (cross-validation, then the final fit)`);
+  progress.phase(`training on ${rows.length.toLocaleString("en")} examples`);
   // The same fit as a project's training run; with no pool, the training texts give the n-gram IDF.
   const { model } = fitClassifier(X, rows.length, featurizer.dim, order, targets, {
     featurizerId,
     seed: 0,
     target,
     ngrams: parseFeaturizerId(featurizerId).ngrams ? { trainTexts: texts, dfTexts: texts } : undefined,
+    // Fits done of planned, per phase: a 15,000-text, 151-class file trains for minutes.
+    onProgress: ({ phase, fitsDone, fitsPlanned }) => progress.update(`training: ${FIT_PHASES[phase]}`, fitsDone, fitsPlanned, "fits"),
   });
   progress.end();
   await saveCliModel(savePath, model, prompts, provenance);
@@ -162,6 +164,8 @@ export async function trainCommand(options: TrainOptions, progress: Progress) {
     progress.note(`Too little data to calibrate (fewest examples in a class: ${Math.min(...order.map((c) => examples.get(c)?.length ?? 0))}): probabilities are held back toward uniform; add examples (--data, --generate) for confident answers`);
   }
 }
+
+const FIT_PHASES: Record<FitPhase, string> = { selection: "choosing the regularization", calibration: "cross-validation folds", final: "final fit on all examples" };
 
 function countPerClass(rows: { labels: string[] }[]): Record<string, number> {
   const counts: Record<string, number> = {};
