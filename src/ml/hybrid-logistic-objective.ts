@@ -2,6 +2,7 @@ import { checkFeatureRows, type FeatureRows } from "@/ml/feature-rows";
 import type { ObjectiveFn } from "@/ml/lbfgs";
 import type { LinearModel, Task } from "@/ml/linear-model";
 import { buildPreconditioner, featureStandardization, type Targets } from "@/ml/train-logistic-regression";
+import { createRowKernels, type RowKernels } from "@/ml/wasm-row-kernels";
 
 export interface HybridObjectiveOptions {
   /** λ: loss = mean weighted cross-entropy + λ/2 (‖W_d‖² + ‖W_s‖²), both in training space (see below). */
@@ -17,6 +18,11 @@ export interface HybridObjectiveOptions {
   /** Shrinks each dense feature's variance toward the pooled variance as if this many rows had it. Default 10. */
   standardizePriorRows?: number;
   warmStart?: HybridWarmStart;
+  /**
+   * Row loops: "wasm" (f32 SIMD, src/ml/wasm/row-kernels.wat), "typescript" (f64, the reference the tests compare the
+   * WebAssembly path to), or "auto" (default): WebAssembly where the runtime has SIMD.
+   */
+  kernel?: "auto" | "wasm" | "typescript";
 }
 
 /** A previous fit to start from; its classes are matched by name. */
@@ -190,7 +196,41 @@ export function buildHybridObjective(rows: FeatureRows, classes: string[], targe
   const Yt = targets.task === "multi-label" ? targets.Y : null;
   const yt = targets.task === "single-label" ? targets.y : null;
 
-  const fg: ObjectiveFn = (theta, grad) => {
+  /** Row i's weighted loss from its logits z (untrainable outputs already fixed); z becomes r = w (p − target). */
+  const residualRow = (i: number, z: Float64Array): number => {
+    const wi = w1[i]!;
+    let loss = 0;
+    if (yt !== null) {
+      const yi = yt[i]!;
+      let max = -Infinity;
+      for (let k = 0; k < K; k++) if (z[k]! > max) max = z[k]!;
+      let sum = 0;
+      const zy = z[yi]!;
+      for (let k = 0; k < K; k++) { const e = Math.exp(z[k]! - max); z[k] = e; sum += e; }
+      loss = wi * (max + Math.log(sum) - zy);
+      const inv = 1 / sum;
+      for (let k = 0; k < K; k++) z[k] = trainable[k] ? wi * (z[k]! * inv - (k === yi ? 1 : 0)) : 0;
+    } else {
+      for (let k = 0; k < K; k++) {
+        if (!trainable[k]) { z[k] = 0; continue; }
+        const pos = Yt![i * K + k] === 1;
+        const wk = wi * (pos ? wPos[k]! : wNeg[k]!);
+        const zk = z[k]!;
+        // softplus(−z) for a positive, softplus(z) for a negative, without overflow.
+        const m = pos ? -zk : zk;
+        loss += wk * (m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m)));
+        const e = Math.exp(-Math.abs(zk));
+        const pk = zk >= 0 ? 1 / (1 + e) : e / (1 + e);
+        z[k] = wk * (pk - (pos ? 1 : 0));
+      }
+    }
+    return loss;
+  };
+
+  const rk = options.kernel === "typescript" ? null : createRowKernels({ n, d, V: Vc, K, nnz: cols.length });
+  if (options.kernel === "wasm" && !rk) throw new Error("buildHybridObjective: the WebAssembly SIMD kernels are not available here");
+
+  const fgTypescript: ObjectiveFn = (theta, grad) => {
     for (let k = 0; k < K; k++) {
       let shift = 0;
       for (let j = 0; j < d; j++) {
@@ -224,32 +264,7 @@ export function buildHybridObjective(rows: FeatureRows, classes: string[], targe
       const pb = indptr[i + 1]!;
       if (pb > pa) sparseLogits(theta, sparseOffset, cols, vals, pa, pb, alpha, K, z);
       for (let k = 0; k < K; k++) if (!trainable[k]) z[k] = fixedZ[k]!;
-      // z becomes the weighted residual r = w (p − target).
-      const wi = w1[i]!;
-      if (yt !== null) {
-        const yi = yt[i]!;
-        let max = -Infinity;
-        for (let k = 0; k < K; k++) if (z[k]! > max) max = z[k]!;
-        let sum = 0;
-        const zy = z[yi]!;
-        for (let k = 0; k < K; k++) { const e = Math.exp(z[k]! - max); z[k] = e; sum += e; }
-        loss += wi * (max + Math.log(sum) - zy);
-        const inv = 1 / sum;
-        for (let k = 0; k < K; k++) z[k] = trainable[k] ? wi * (z[k]! * inv - (k === yi ? 1 : 0)) : 0;
-      } else {
-        for (let k = 0; k < K; k++) {
-          if (!trainable[k]) { z[k] = 0; continue; }
-          const pos = Yt![i * K + k] === 1;
-          const wk = wi * (pos ? wPos[k]! : wNeg[k]!);
-          const zk = z[k]!;
-          // softplus(−z) for a positive, softplus(z) for a negative, without overflow.
-          const m = pos ? -zk : zk;
-          loss += wk * (m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m)));
-          const e = Math.exp(-Math.abs(zk));
-          const pk = zk >= 0 ? 1 / (1 + e) : e / (1 + e);
-          z[k] = wk * (pk - (pos ? 1 : 0));
-        }
-      }
+      loss += residualRow(i, z);
       for (let k = 0; k < K; k++) {
         const rk = z[k]!;
         if (rk === 0) continue;
@@ -284,6 +299,65 @@ export function buildHybridObjective(rows: FeatureRows, classes: string[], targe
     }
     return loss * invN + 0.5 * l2 * reg;
   };
+
+  const fg: ObjectiveFn = rk ? wasmObjective(rk) : fgTypescript;
+
+  /**
+   * The same objective with the row loops in WebAssembly: the dense features are standardized once into the kernel's
+   * memory (x̃ = (x − m) · g, so θ applies to them directly), θ is copied to f32 rows of kp each evaluation, and the
+   * f32 gradient rows come back into the f64 vector. Loss, residuals and the L2 term stay in f64 here.
+   */
+  function wasmObjective(k: RowKernels): ObjectiveFn {
+    const { kp } = k;
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) k.x[i * d + j] = (X[i * d + j]! - mean[j]!) * g[j]!;
+    k.indptr.set(indptr);
+    for (let p = 0; p < cols.length; p++) { k.cols[p] = d + cols[p]!; k.vals[p] = alpha * vals[p]!; }
+    const zr = new Float64Array(K);
+    return (theta, grad) => {
+      const th = k.theta;
+      for (let c = 0; c < K; c++) for (let j = 0; j < d; j++) th[j * kp + c] = theta[c * d + j]!;
+      for (let r = 0; r < Vc; r++) {
+        const to = (d + r) * kp;
+        const from = sparseOffset + r * K;
+        for (let c = 0; c < K; c++) th[to + c] = theta[from + c]!;
+      }
+      for (let c = 0; c < K; c++) k.bias[c] = trainable[c] ? theta[K * d + c]! : 0;
+      k.forward();
+      const Z = k.z;
+      rsum.fill(0);
+      let loss = 0;
+      for (let i = 0; i < n; i++) {
+        const o = i * kp;
+        for (let c = 0; c < K; c++) zr[c] = trainable[c] ? Z[o + c]! : fixedZ[c]!;
+        loss += residualRow(i, zr);
+        for (let c = 0; c < K; c++) { Z[o + c] = zr[c]!; rsum[c] = rsum[c]! + zr[c]!; }
+      }
+      k.grad.fill(0);
+      k.backward();
+      const G = k.grad;
+      const invN = 1 / n;
+      let reg = 0;
+      for (let c = 0; c < K; c++) {
+        for (let j = 0; j < d; j++) {
+          const idx = c * d + j;
+          const w = theta[idx]!;
+          reg += w * w;
+          grad[idx] = G[j * kp + c]! * invN + l2 * w;
+        }
+        grad[K * d + c] = rsum[c]! * invN;
+      }
+      for (let r = 0; r < Vc; r++) {
+        const go = (d + r) * kp;
+        const po = sparseOffset + r * K;
+        for (let c = 0; c < K; c++) {
+          const w = theta[po + c]!;
+          reg += w * w;
+          grad[po + c] = G[go + c]! * invN + l2 * w;
+        }
+      }
+      return loss * invN + 0.5 * l2 * reg;
+    };
+  }
 
   let precondition: ((v: Float64Array) => void) | undefined;
   if (options.precondition ?? true) {

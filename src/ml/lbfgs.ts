@@ -21,6 +21,8 @@ export interface LbfgsOptions {
   precondition?: (v: Float64Array) => void;
 }
 
+type Vec = Float64Array;
+
 export interface LbfgsResult {
   x: Float64Array;
   f: number;
@@ -32,10 +34,45 @@ export interface LbfgsResult {
   history: number[];
 }
 
-function dot(a: Float64Array, b: Float64Array): number {
+function dot(a: Vec, b: Vec): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
   return s;
+}
+
+// With millions of parameters (n-gram columns × classes) the two-loop recursion streams the history from memory
+// and is bound by bandwidth: each step's axpy and the next step's dot share one pass over d. (A single-precision
+// history was tried: no faster in JavaScript, whose loads widen f32 to f64.)
+
+/** y += a · x */
+function axpy(y: Float64Array, a: number, x: Vec): void {
+  for (let i = 0; i < y.length; i++) y[i] = y[i]! + a * x[i]!;
+}
+
+/** y += a · x, returning u · y (the next two-loop step's dot fused into this pass over y). */
+function axpyThenDot(y: Float64Array, a: number, x: Vec, u: Vec): number {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i]! + a * x[i]!;
+    y[i] = v;
+    s += u[i]! * v;
+  }
+  return s;
+}
+
+/** v *= a */
+function scale(v: Float64Array, a: number): void {
+  for (let i = 0; i < v.length; i++) v[i] = v[i]! * a;
+}
+
+/** out = a · v */
+function scaledCopy(out: Float64Array, v: Float64Array, a: number): void {
+  for (let i = 0; i < out.length; i++) out[i] = v[i]! * a;
+}
+
+/** out = a − b */
+function difference(out: Vec, a: Float64Array, b: Float64Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = a[i]! - b[i]!;
 }
 
 function normInf(a: Float64Array): number {
@@ -62,8 +99,9 @@ export function minimizeLbfgs(fg: ObjectiveFn, x0: Float64Array, options: LbfgsO
   if (!Number.isFinite(f)) throw new Error("L-BFGS: objective is not finite at the starting point");
   if (normInf(g) <= gtol) return { x, f, iterations: 0, evaluations, converged: true, reason: "gtol", history };
 
-  const S: Float64Array[] = [];
-  const Y: Float64Array[] = [];
+  const S: Vec[] = [];
+  const Y: Vec[] = [];
+  const newVector = (): Vec => new Float64Array(p);
   const rho: number[] = [];
   const alpha = new Float64Array(m);
   const d = new Float64Array(p);
@@ -74,13 +112,14 @@ export function minimizeLbfgs(fg: ObjectiveFn, x0: Float64Array, options: LbfgsO
 
   for (let iter = 1; iter <= maxIter; iter++) {
     // Two-loop recursion: d = −H·g.
-    for (let i = 0; i < p; i++) d[i] = -g[i]!;
+    scaledCopy(d, g, -1);
     const h = S.length;
+    let sd = h > 0 ? dot(S[h - 1]!, d) : 0;
     for (let j = h - 1; j >= 0; j--) {
-      const a = rho[j]! * dot(S[j]!, d);
+      const a = rho[j]! * sd;
       alpha[j] = a;
-      const yj = Y[j]!;
-      for (let i = 0; i < p; i++) d[i] = d[i]! - a * yj[i]!;
+      if (j > 0) sd = axpyThenDot(d, -a, Y[j]!, S[j - 1]!);
+      else axpy(d, -a, Y[j]!);
     }
     if (h > 0) {
       let gamma: number;
@@ -92,24 +131,22 @@ export function minimizeLbfgs(fg: ObjectiveFn, x0: Float64Array, options: LbfgsO
       } else {
         gamma = dot(S[h - 1]!, Y[h - 1]!) / dot(Y[h - 1]!, Y[h - 1]!);
       }
-      for (let i = 0; i < p; i++) d[i] = d[i]! * gamma;
+      scale(d, gamma);
     } else {
       // First step: scale so the initial trial moves x by at most ~1 in ∞-norm.
-      const gn = normInf(g);
-      for (let i = 0; i < p; i++) d[i] = d[i]! / Math.max(1, gn);
+      scale(d, 1 / Math.max(1, normInf(g)));
     }
+    let yd = h > 0 ? dot(Y[0]!, d) : 0;
     for (let j = 0; j < h; j++) {
-      const b = rho[j]! * dot(Y[j]!, d);
-      const sj = S[j]!;
-      const c = alpha[j]! - b;
-      for (let i = 0; i < p; i++) d[i] = d[i]! + c * sj[i]!;
+      const c = alpha[j]! - rho[j]! * yd;
+      if (j + 1 < h) yd = axpyThenDot(d, c, S[j]!, Y[j + 1]!);
+      else axpy(d, c, S[j]!);
     }
     let dg = dot(d, g);
     if (!(dg < 0)) {
       // Not a descent direction (numerical trouble): reset memory, use steepest descent.
       S.length = 0; Y.length = 0; rho.length = 0;
-      const gn = normInf(g);
-      for (let i = 0; i < p; i++) d[i] = -g[i]! / Math.max(1, gn);
+      scaledCopy(d, g, -1 / Math.max(1, normInf(g)));
       dg = dot(d, g);
     }
 
@@ -122,12 +159,10 @@ export function minimizeLbfgs(fg: ObjectiveFn, x0: Float64Array, options: LbfgsO
     // Reuse the oldest pair's storage once the history is full: with millions of parameters, two fresh vectors per
     // iteration were most of the optimizer's own time (allocation and garbage collection).
     const recycle = S.length === m;
-    const s = recycle ? S[0]! : new Float64Array(p);
-    const y = recycle ? Y[0]! : new Float64Array(p);
-    for (let i = 0; i < p; i++) {
-      s[i] = xNew[i]! - x[i]!;
-      y[i] = gNew[i]! - g[i]!;
-    }
+    const s = recycle ? S[0]! : newVector();
+    const y = recycle ? Y[0]! : newVector();
+    difference(s, xNew, x);
+    difference(y, gNew, g);
     x.set(xNew);
     g.set(gNew);
     f = ls.f;
@@ -157,10 +192,10 @@ function wolfeLineSearch(
 ): LineSearchResult {
   const c1 = 1e-4;
   const c2 = 0.9;
-  const p = x.length;
   let evaluations = 0;
   const phi = (t: number): { f: number; dg: number } => {
-    for (let i = 0; i < p; i++) xNew[i] = x[i]! + t * d[i]!;
+    xNew.set(x);
+    axpy(xNew, t, d);
     const fv = fg(xNew, gNew);
     evaluations++;
     return { f: fv, dg: dot(gNew, d) };

@@ -116,7 +116,8 @@ describe("trainHybridClassifier", () => {
     const other = trainHybridClassifier(rows, data.classes, targets, { ...opts, l2: 1e-2 });
     const warm = trainHybridClassifier(rows, [...data.classes].reverse(), { task: "single-label", y: Int32Array.from(data.y, (c) => 2 - c) }, { ...opts, warmStart: other.model });
     const opt = (m: typeof cold.model) => m.metrics.optimizer as { iterations: number; loss: number };
-    expectClose(opt(warm.model).loss, opt(cold.model).loss, { abs: 1e-9 });
+    // The row loops run in f32 (WebAssembly): the loss agrees to single precision.
+    expectClose(opt(warm.model).loss, opt(cold.model).loss, { rel: 1e-6 });
     const pc = predictProbaRows({ ...cold.model, temperature: 1 }, rows);
     const pw = predictProbaRows({ ...warm.model, temperature: 1 }, rows);
     for (let i = 0; i < 150; i++) for (let k = 0; k < 3; k++) expectClose(pw[i * 3 + 2 - k]!, pc[i * 3 + k]!, { abs: 2e-3 });

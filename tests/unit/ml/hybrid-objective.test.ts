@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { FeatureRows } from "@/ml/feature-rows";
 import { buildHybridObjective, type HybridObjectiveOptions } from "@/ml/hybrid-logistic-objective";
+import { rowKernelsAvailable } from "@/ml/wasm-row-kernels";
 import { minimizeLbfgs } from "@/ml/lbfgs";
 import { createRng } from "@/ml/rng";
 import type { CsrMatrix } from "@/ml/sparse-matrix";
@@ -9,6 +10,9 @@ import { expectClose } from "../../helpers/expect-close";
 import { numericGradient } from "../../helpers/numeric-gradient";
 
 /** Random non-negative sparse rows with L2 norm 1 (TF-IDF-like); some rows empty. */
+/** The TypeScript (f64) row loops: the reference the finite differences and tight optima are checked on. */
+const buildReference: typeof buildHybridObjective = (rows, classes, targets, options) => buildHybridObjective(rows, classes, targets, { kernel: "typescript", ...options });
+
 function randomCsr(n: number, V: number, perRow: number, seed: number): CsrMatrix {
   const rng = createRng(seed);
   const indptr = new Int32Array(n + 1);
@@ -35,7 +39,7 @@ function randomDense(n: number, d: number, seed: number): Float32Array {
 
 function gradientCheck(rows: FeatureRows, K: number, targets: Targets, options: HybridObjectiveOptions): void {
   const classes = Array.from({ length: K }, (_, k) => `c${k}`);
-  const { fg, theta0 } = buildHybridObjective(rows, classes, targets, options);
+  const { fg, theta0 } = buildReference(rows, classes, targets, options);
   const rng = createRng(5);
   const theta = theta0.map(() => rng.next() - 0.5);
   const grad = new Float64Array(theta.length);
@@ -67,7 +71,7 @@ describe("hybrid logistic objective: gradient vs central finite differences", ()
   it("gives a class without examples its fixed logit and no gradient on its bias", () => {
     const y0 = Int32Array.from(y, (c) => (c === 2 ? 0 : c));
     gradientCheck({ n, dense, d, sparse }, K, { task: "single-label", y: y0 }, { l2: 0.03 });
-    const { fg, theta0, finalize } = buildHybridObjective({ n, dense, d, sparse }, ["a", "b", "c"], { task: "single-label", y: y0 }, { l2: 0.03 });
+    const { fg, theta0, finalize } = buildReference({ n, dense, d, sparse }, ["a", "b", "c"], { task: "single-label", y: y0 }, { l2: 0.03 });
     const g = new Float64Array(theta0.length);
     fg(theta0, g);
     expect(g[K * d + 2]).toBe(0);
@@ -80,7 +84,7 @@ describe("hybrid logistic objective: optimization", () => {
     const rows: FeatureRows = { n, dense, d, sparse };
     const targets: Targets = { task: "single-label", y };
     const results = [true, false].map((precondition) => {
-      const { fg, theta0, precondition: pre } = buildHybridObjective(rows, ["a", "b", "c"], targets, { l2: 0.01, precondition });
+      const { fg, theta0, precondition: pre } = buildReference(rows, ["a", "b", "c"], targets, { l2: 0.01, precondition });
       return minimizeLbfgs(fg, theta0, { gtol: 1e-9, maxIter: 2000, precondition: pre });
     });
     for (const r of results) {
@@ -97,7 +101,7 @@ describe("hybrid logistic objective: optimization", () => {
     const indices = Int32Array.from({ length: m }, (_, i) => (i % 3) * 10 + (i % 5));
     const rows: FeatureRows = { n: m, dense: null, d: 0, sparse: { rows: m, cols: 30, indptr, indices, values: new Float32Array(m).fill(1) } };
     const yy = Int32Array.from({ length: m }, (_, i) => i % 3);
-    const { fg, theta0, precondition, finalize } = buildHybridObjective(rows, ["a", "b", "c"], { task: "single-label", y: yy }, { l2: 1e-4 });
+    const { fg, theta0, precondition, finalize } = buildReference(rows, ["a", "b", "c"], { task: "single-label", y: yy }, { l2: 1e-4 });
     const r = minimizeLbfgs(fg, theta0, { gtol: 1e-8, maxIter: 500, precondition });
     expect(r.f).toBeLessThan(0.05);
     const fit = finalize(r.x);
@@ -112,18 +116,71 @@ describe("hybrid logistic objective: optimization", () => {
   it("a warm start from its own optimum is already converged (same function across α)", () => {
     const rows: FeatureRows = { n, dense, d, sparse };
     const targets: Targets = { task: "single-label", y };
-    const a = buildHybridObjective(rows, ["a", "b", "c"], targets, { l2: 0.01, blockWeight: 1 });
+    const a = buildReference(rows, ["a", "b", "c"], targets, { l2: 0.01, blockWeight: 1 });
     const r = minimizeLbfgs(a.fg, a.theta0, { gtol: 1e-10, maxIter: 2000, precondition: a.precondition });
     const fit = a.finalize(r.x);
-    const b = buildHybridObjective(rows, ["c", "a", "b"], targets.task === "single-label" ? { task: "single-label", y: Int32Array.from(y, (c) => (c + 1) % 3) } : targets, {
+    const b = buildReference(rows, ["c", "a", "b"], targets.task === "single-label" ? { task: "single-label", y: Int32Array.from(y, (c) => (c + 1) % 3) } : targets, {
       l2: 0.01, blockWeight: 1, warmStart: { model: fit.dense, sparseWeights: fit.sparseWeights, blockWeight: 1, sameSparseColumns: true },
     });
     const g = new Float64Array(b.theta0.length);
     expectClose(b.fg(b.theta0, g), r.f, { abs: 1e-6 });
     expect(Math.max(...g.map(Math.abs))).toBeLessThan(1e-5);
     // Another α: the same logits at the start (the penalty differs, so only the data term is compared via l2 = 0).
-    const c1 = buildHybridObjective(rows, ["a", "b", "c"], targets, { l2: 0, blockWeight: 1, warmStart: { model: fit.dense, sparseWeights: fit.sparseWeights, blockWeight: 1, sameSparseColumns: true } });
-    const c2 = buildHybridObjective(rows, ["a", "b", "c"], targets, { l2: 0, blockWeight: 3, warmStart: { model: fit.dense, sparseWeights: fit.sparseWeights, blockWeight: 1, sameSparseColumns: true } });
+    const c1 = buildReference(rows, ["a", "b", "c"], targets, { l2: 0, blockWeight: 1, warmStart: { model: fit.dense, sparseWeights: fit.sparseWeights, blockWeight: 1, sameSparseColumns: true } });
+    const c2 = buildReference(rows, ["a", "b", "c"], targets, { l2: 0, blockWeight: 3, warmStart: { model: fit.dense, sparseWeights: fit.sparseWeights, blockWeight: 1, sameSparseColumns: true } });
     expectClose(c2.fg(c2.theta0, g), c1.fg(c1.theta0, g), { abs: 1e-9 });
+  });
+});
+
+describe("hybrid logistic objective: WebAssembly row kernels", () => {
+  it("are available on this runtime (Node 20 has WebAssembly SIMD)", () => {
+    expect(rowKernelsAvailable()).toBe(true);
+  });
+
+  // Shapes around the 4-lane width (K = 2, 3, 5, 8), with untrainable outputs, weights, both tasks and each block alone.
+  const shapes: [string, FeatureRows, number][] = [
+    ["dense + sparse, K 5", { n, dense, d, sparse }, 5],
+    ["sparse only, K 2", { n, dense: null, d: 0, sparse }, 2],
+    ["dense only, K 8", { n, dense, d, sparse: null }, 8],
+    ["dense + sparse, K 3", { n, dense, d, sparse }, 3],
+  ];
+  for (const [name, rows, k] of shapes) {
+    for (const task of ["single-label", "multi-label"] as const) {
+      it(`give the reference's loss and gradient (${task}, ${name})`, () => {
+        const classes = Array.from({ length: k }, (_, c) => `c${c}`);
+        // Class k − 1 never occurs (single-label) / is always on (multi-label): a fixed, untrainable output.
+        const targets: Targets = task === "single-label"
+          ? { task, y: Int32Array.from({ length: n }, (_, i) => (i * 7) % (k - 1)) }
+          : { task, Y: Uint8Array.from({ length: n * k }, (_, i) => (i % k === k - 1 ? 1 : (i * 5) % 3 === 0 ? 1 : 0)) };
+        const options: HybridObjectiveOptions = { l2: 0.02, blockWeight: 1.7, classWeight: "balanced", sampleWeight: weights };
+        const ref = buildReference(rows, classes, targets, options);
+        const fast = buildHybridObjective(rows, classes, targets, { ...options, kernel: "wasm" });
+        const rng = createRng(9);
+        const theta = ref.theta0.map(() => rng.next() - 0.5);
+        const g1 = new Float64Array(theta.length);
+        const g2 = new Float64Array(theta.length);
+        const f1 = ref.fg(theta, g1);
+        const f2 = fast.fg(theta, g2);
+        // f32 logits and gradient rows: agreement to single precision, relative to the gradient's scale.
+        expectClose(f2, f1, { rel: 1e-6 });
+        const scale = Math.max(...g1.map(Math.abs));
+        expectClose(g2, g1, { abs: 2e-6 * scale });
+        // Fixed outputs get no gradient on either path.
+        if (task === "single-label") expect(g2[k * rows.d + k - 1]).toBe(0);
+      });
+    }
+  }
+
+  it("L-BFGS reaches the reference's optimum and the same predictions", () => {
+    const rows: FeatureRows = { n, dense, d, sparse };
+    const targets: Targets = { task: "single-label", y };
+    const ref = buildReference(rows, ["a", "b", "c"], targets, { l2: 0.01 });
+    const fast = buildHybridObjective(rows, ["a", "b", "c"], targets, { l2: 0.01, kernel: "wasm" });
+    const r1 = minimizeLbfgs(ref.fg, ref.theta0, { gtol: 1e-6, maxIter: 500, precondition: ref.precondition });
+    const r2 = minimizeLbfgs(fast.fg, fast.theta0, { gtol: 1e-6, ftol: 1e-9, maxIter: 500, precondition: fast.precondition });
+    expectClose(r2.f, r1.f, { rel: 1e-5 });
+    const g = new Float64Array(r2.x.length);
+    ref.fg(r2.x, g);
+    expect(Math.max(...g.map(Math.abs))).toBeLessThan(1e-4);
   });
 });
