@@ -2,6 +2,8 @@
 process.env.API_RATE_LIMIT_PER_MINUTE = "8";
 process.env.API_MAX_TEXTS_PER_REQUEST = "5";
 
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contentHash } from "@/server/domain/items/content-hash";
 import { makeProject, makeUser } from "./../helpers/factories";
@@ -126,11 +128,39 @@ describe("POST /api/v1/projects/{id}/classify", () => {
     throw new Error("two bursts in a row straddled a minute boundary");
   });
 
-  it("serves its OpenAPI document", async () => {
+  it("serves its OpenAPI document, whose error statuses are the ones docs/import-export.md lists", async () => {
     const response = await fetch(`${server.url}/api/v1/openapi.json`);
     expect(response.status).toBe(200);
-    const doc = (await response.json()) as { openapi: string; paths: Record<string, unknown> };
+    const doc = (await response.json()) as { openapi: string; paths: Record<string, { post: { responses: Record<string, unknown> } }> };
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths)).toEqual(["/api/v1/projects/{projectId}/classify"]);
+    const documented = (await readFile(path.resolve(import.meta.dirname, "../../docs/import-export.md"), "utf8"))
+      .split("\n")
+      .map((line) => /^\| (\d{3}) \|/.exec(line)?.[1])
+      .filter((status): status is string => status !== undefined);
+    const inOpenApi = Object.keys(doc.paths["/api/v1/projects/{projectId}/classify"]!.post.responses).filter((status) => status !== "200");
+    expect(documented.sort()).toEqual(inOpenApi.sort());
+  });
+
+  it("validates texts as tRPC models.classify does, and 404 for an unknown version", async () => {
+    const key = (await admin.client.apiKeys.create.mutate({ projectId, name: "same rules" })).key;
+    const blank = await classify(projectId, key, { texts: ["a cat", " \t\n "] });
+    expect(blank.status).toBe(422);
+    const message = ((await blank.json()) as { error: { message: string } }).error.message;
+    expect(message).toBe("texts.1: a text is empty or only whitespace");
+    await expect(admin.client.models.classify.mutate({ projectId, texts: ["a cat", " \t\n "] })).rejects.toThrow("a text is empty or only whitespace");
+    const long = "x".repeat(100_001);
+    expect((await classify(projectId, key, { texts: [long] })).status).toBe(422);
+    await expect(admin.client.models.classify.mutate({ projectId, texts: [long] })).rejects.toThrow("each text has at most 100,000 characters");
+    // Texts are classified as given (not trimmed) on both paths: the same probabilities for the same string.
+    const padded = "  the cat purrs  ";
+    const api = (await (await classify(projectId, key, { texts: [padded] })).json()) as { predictions: { probabilities: Record<string, number> }[] };
+    const trpc = await admin.client.models.classify.mutate({ projectId, texts: [padded] });
+    expect(trpc.results[0]!.data).toBe(padded);
+    for (const name of ["cat", "dog"]) expect(api.predictions[0]!.probabilities[name]).toBeCloseTo(trpc.results[0]!.probabilities[name]!, 5);
+
+    const unknown = await classify(projectId, key, { texts: ["a cat"], version: 99 });
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: { code: string; message: string } }).error).toEqual({ code: "NOT_FOUND", message: "Model version v99 does not exist in this project" });
   });
 });

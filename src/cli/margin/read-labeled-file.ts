@@ -36,6 +36,8 @@ export async function readLabeledFile(path: string, binaryClasses?: string[], ma
       delimiter: detected.delimiter,
       hasHeader: true,
       maxTextLength,
+      // Margin's CSV/TSV export joins a multi-label item's classes with "|"; a training file may be one.
+      multiLabel: true,
       otherBinaryClass: (name) =>
         binaryClasses?.length === 2 && binaryClasses.includes(name) ? { name: binaryClasses.find((c) => c !== name)! } : { error: `"${name}": 0 needs exactly two classes` },
       // As in a binary project (and the Emissary export): a bare 1 is the first class, 0 the second.

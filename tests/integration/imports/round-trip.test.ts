@@ -24,19 +24,14 @@ const MULTI_ROWS = [
   { id: "a4", text: "tab\tinside, and | pipe", labels: ["emoji 🎉"], split: "train" },
   { id: "a5", text: "😀 only emoji 😀", labels: ["joy"], split: "unassigned" },
   { id: "a6", text: "not labeled yet", labels: null, split: "unassigned" },
+  // Labeled, and no class applies (labels.submit allows it in multi-label projects): not the same as a6.
+  { id: "a7", text: "labeled: none of these", labels: [], split: "train" },
 ];
 
-const reimport: Record<ExportFormat, ImportOptions> = {
-  lamini: { format: "lamini" },
-  "emissary-jsonl": { format: "emissary-jsonl" },
-  "emissary-csv": { format: "emissary-csv" },
-  csv: { format: "csv", mapping: { text: "text", labels: "label", labelSeparator: "|", id: "id", split: "split" } },
-  tsv: { format: "tsv", mapping: { text: "text", labels: "label", labelSeparator: "|", id: "id", split: "split" } },
-  jsonl: { format: "jsonl" },
-  "hf-jsonl": { format: "jsonl" },
-  text: { format: "text" },
-};
-const detected: Partial<Record<ExportFormat, string>> = {
+// What the import wizard detects for each export; the file is then imported with the detected format and the
+// guessed mapping, as a user who changes nothing would.
+const detected: Record<ExportFormat, ImportOptions["format"]> = {
+  text: "text",
   lamini: "lamini",
   "emissary-jsonl": "emissary-jsonl",
   "emissary-csv": "emissary-csv",
@@ -58,21 +53,25 @@ const summary = (items: Awaited<ReturnType<typeof itemsWithLabels>>) =>
   items.map((i) => ({ text: i.text, labels: i.status === "labeled" ? i.labels : null })).sort((a, b) => a.text.localeCompare(b.text));
 
 describe("export → import round trips keep texts and labels", () => {
-  for (const format of Object.keys(reimport) as ExportFormat[]) {
-    it(`multi-label, unicode: ${format}`, async () => {
+  for (const format of Object.keys(detected) as ExportFormat[]) {
+    it(`multi-label, unicode, an item labeled with no class, detected format and guessed mapping: ${format}`, async () => {
       const source = await sourceProject("multilabel", MULTI_CLASSES, MULTI_ROWS);
       const file = await exportText({ projectId: source.id, format, includeUnlabeled: true });
-      if (detected[format]) expect(detectFormat(Buffer.from(file)).format).toBe(detected[format]);
+      const detection = detectFormat(Buffer.from(file));
+      if (format !== "text") expect(detection.format).toBe(detected[format]);
 
-      const { project: target } = await makeProject(testDb.db, { taskType: "multilabel" });
-      const report = await importText(target.id, file, { ...reimport[format], createMissingClasses: true });
+      const { project: target } = await makeProject(testDb.db, { taskType: "multilabel", classes: MULTI_CLASSES });
+      const report = await importText(target.id, file, { format: detected[format], delimiter: detection.delimiter });
       expect(report.errors).toEqual([]);
       expect(report.committed).toBe(true);
 
       const before = await itemsWithLabels(testDb.db, source.id);
       const after = await itemsWithLabels(testDb.db, target.id);
+      expect(before.find((i) => i.externalId === "a7")).toMatchObject({ status: "labeled", labels: [] });
       const keepsUnlabeled = !["lamini", "emissary-jsonl", "emissary-csv"].includes(format);
-      let expected = summary(before).filter((i) => keepsUnlabeled || i.labels !== null);
+      // Lamini has a line per class and none for an item labeled with no class: the export leaves it out (documented).
+      const keepsNoClass = format !== "lamini";
+      let expected = summary(before).filter((i) => (keepsUnlabeled || i.labels !== null) && (keepsNoClass || i.labels?.length !== 0));
       if (format === "text") expected = expected.map((i) => ({ text: i.text.replace(/\s*\n\s*/g, " "), labels: null })).sort((a, b) => a.text.localeCompare(b.text));
       expect(summary(after)).toEqual(expected);
       if (format === "csv" || format === "tsv" || format === "jsonl") {

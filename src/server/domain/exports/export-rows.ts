@@ -7,6 +7,8 @@ export interface ExportItem {
   text: string;
   externalId: string | null;
   split: "unassigned" | "train" | "test";
+  /** Labeled (possibly with no class, in a multi-label project) rather than unlabeled. */
+  labeled: boolean;
   classIds: number[];
   origin: string | null;
   labeledAt: Date | null;
@@ -57,16 +59,17 @@ export async function* exportItems(pool: PgPool, input: ResolvedExportInput, opt
       text: string;
       external_id: string | null;
       split: ExportItem["split"];
+      labeled: boolean;
       label_class_ids: number[];
       label_origin: string | null;
       labeled_at: Date | null;
     }>(
-      `SELECT i.id, i.text, i.external_id, i.split, i.label_class_ids, i.label_origin, i.labeled_at
+      `SELECT i.id, i.text, i.external_id, i.split, i.label_status = 'labeled' AS labeled, i.label_class_ids, i.label_origin, i.labeled_at
        FROM item i WHERE i.id > $${params.length + 1} AND i.id <= $${params.length + 2} AND ${where} ORDER BY i.id`,
       [...params, start, start + PAGE],
     );
     for (const r of page.rows) {
-      yield { id: r.id, text: r.text, externalId: r.external_id, split: r.split, classIds: r.label_class_ids, origin: r.label_origin, labeledAt: r.labeled_at };
+      yield { id: r.id, text: r.text, externalId: r.external_id, split: r.split, labeled: r.labeled, classIds: r.label_class_ids, origin: r.label_origin, labeledAt: r.labeled_at };
     }
   }
 }

@@ -3,9 +3,9 @@ import { AppError } from "@/server/errors";
 import { delimitedLine } from "@/server/domain/exports/delimited-cell";
 import { exportFileTypes, exportInput, type ExportInput, type ResolvedExportInput } from "@/server/domain/exports/export-input";
 import { exportItems, type ExportItem } from "@/server/domain/exports/export-rows";
+import { EMPTY_LABEL_SET, MARGIN_LABEL_SEPARATOR } from "@/server/domain/imports/import-format";
 
 /** Multi-label cells in CSV/TSV exports join class names with this; the import mapping splits on it. */
-export const EXPORT_LABEL_SEPARATOR = "|";
 const FLUSH_CHARS = 64 * 1024;
 
 export interface OpenedExport {
@@ -41,6 +41,9 @@ export async function openExport(pool: PgPool, rawInput: ExportInput | ResolvedE
   ).rows;
   const names = new Map(classes.map((c) => [c.id, c.name]));
   const labelsOf = (item: ExportItem) => item.classIds.map((id) => names.get(id) ?? `#${id}`);
+  // An unlabeled item has no label list (null, an empty CSV cell); a multi-label item labeled with no class has an
+  // empty one ([], the CSV cell "[]"), so the two stay apart through a round trip.
+  const labelListOf = (item: ExportItem) => (item.labeled ? labelsOf(item) : null);
   const multiLabel = row.task_type === "multilabel";
   const binary = row.task_type === "binary";
   const { extension, contentType } = exportFileTypes[input.format];
@@ -54,7 +57,7 @@ export async function openExport(pool: PgPool, rawInput: ExportInput | ResolvedE
           yield `${JSON.stringify({
             id: item.externalId ?? String(item.id),
             text: item.text,
-            labels: labelsOf(item),
+            labels: labelListOf(item),
             split: item.split,
             origin: item.origin,
             labeled_at: item.labeledAt?.toISOString() ?? null,
@@ -63,8 +66,7 @@ export async function openExport(pool: PgPool, rawInput: ExportInput | ResolvedE
         return;
       case "hf-jsonl":
         for await (const item of items(false)) {
-          const labels = labelsOf(item);
-          yield `${JSON.stringify(multiLabel ? { text: item.text, labels } : { text: item.text, label: labels[0] ?? null })}\n`;
+          yield `${JSON.stringify(multiLabel ? { text: item.text, labels: labelListOf(item) } : { text: item.text, label: labelsOf(item)[0] ?? null })}\n`;
         }
         return;
       case "csv":
@@ -72,7 +74,8 @@ export async function openExport(pool: PgPool, rawInput: ExportInput | ResolvedE
         const d = input.format === "csv" ? "," : "\t";
         yield delimitedLine(["id", "text", "label", "split"], d);
         for await (const item of items(false)) {
-          yield delimitedLine([item.externalId ?? String(item.id), item.text, labelsOf(item).join(EXPORT_LABEL_SEPARATOR), item.split], d, input.neutralizeFormulas);
+          const cell = !item.labeled ? "" : item.classIds.length === 0 ? EMPTY_LABEL_SET : labelsOf(item).join(MARGIN_LABEL_SEPARATOR);
+          yield delimitedLine([item.externalId ?? String(item.id), item.text, cell, item.split], d, input.neutralizeFormulas);
         }
         return;
       }
@@ -96,7 +99,8 @@ export async function openExport(pool: PgPool, rawInput: ExportInput | ResolvedE
         return;
       }
       case "lamini":
-        // One line per class, written as it is read: a class with a million examples is still streamed.
+        // One line per class, written as it is read: a class with a million examples is still streamed. An item
+        // labeled with no class has no line to go on and is left out (docs/import-export.md).
         for (const c of classes) {
           let first = true;
           for await (const item of items(true, c.id)) {

@@ -24,6 +24,11 @@ export const columnMapping = z.object({
 });
 export type ColumnMapping = z.infer<typeof columnMapping>;
 
+/** Margin's CSV/TSV label cells: class names joined with this (export), split on it (guessed multi-label import). */
+export const MARGIN_LABEL_SEPARATOR = "|";
+/** Margin's CSV/TSV cell for an item labeled with no class (multi-label); an empty cell is an unlabeled item. */
+export const EMPTY_LABEL_SET = "[]";
+
 /** Longest accepted text in characters, for imports and for the CLI's train/eval files alike. */
 export const DEFAULT_MAX_TEXT_LENGTH = 100_000;
 export const MAX_TEXT_LENGTH_LIMIT = 1_000_000;

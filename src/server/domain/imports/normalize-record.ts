@@ -1,5 +1,5 @@
 import { jsonNestingExceeds, MAX_JSON_DEPTH } from "@/server/domain/imports/json-nesting";
-import type { ColumnMapping, ImportFormat, ParsedRow, RowError, RowErrorReason } from "@/server/domain/imports/import-format";
+import { EMPTY_LABEL_SET, type ColumnMapping, type ImportFormat, type ParsedRow, type RowError, type RowErrorReason } from "@/server/domain/imports/import-format";
 
 export interface NormalizeContext {
   format: ImportFormat;
@@ -34,9 +34,15 @@ function checkText(value: unknown, line: number, column: string, ctx: NormalizeC
   return { text: value };
 }
 
-/** A label cell: an array of names, one name, or a separated list; blank means unlabeled. */
+/**
+ * A label cell: an array of names, one name, or a separated list; blank means unlabeled. An explicitly empty list —
+ * JSON `[]`, or the cell `[]` where a separator is in use (Margin's CSV/TSV export) — is an item labeled with no
+ * class (multi-label projects; run-import reads it as unlabeled elsewhere).
+ */
 function readLabels(value: unknown, separator: string | undefined, line: number, column: string): string[] | null | ParsedRow {
   if (value === undefined || value === null) return null;
+  if (Array.isArray(value) && value.length === 0) return [];
+  if (typeof value === "string" && separator !== undefined && value.trim() === EMPTY_LABEL_SET) return [];
   const names: string[] = [];
   const add = (raw: unknown): string | undefined => {
     if (typeof raw === "number" && Number.isFinite(raw)) raw = String(raw);
@@ -121,7 +127,8 @@ function emissaryLabels(value: unknown, line: number, column: string, ctx: Norma
     if ("error" in other) return fail(line, column, "invalid_label", other.error);
     return [other.name];
   }
-  return labels.length ? labels : null;
+  // Every label 0 (the export writes each class): labeled with no class; `{}` says nothing.
+  return labels.length || entries.length > 1 ? labels : null;
 }
 
 function metadataOf(record: Record_, used: Set<string>): Record<string, unknown> | null {

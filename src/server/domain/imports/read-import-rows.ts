@@ -14,6 +14,8 @@ export interface ReadRowsOptions extends Pick<ResolvedImportOptions, "format" | 
   otherBinaryClass: NormalizeContext["otherBinaryClass"];
   /** Without it (no project at hand) a bare Emissary 0/1 is a row error. */
   binaryFlagClass?: NormalizeContext["binaryFlagClass"];
+  /** The target is multi-label: a guessed CSV/TSV mapping splits label cells on "|", as Margin's export joins them. */
+  multiLabel?: boolean;
   /** Called once with the file's columns (CSV header or the first JSON object's keys) and the mapping in use. */
   onColumns?: (columns: string[], mapping: ColumnMapping | undefined) => void;
 }
@@ -181,7 +183,7 @@ function resolveMapping(header: string[], options: ReadRowsOptions): ColumnMappi
   if (!options.mapping && header.length === 1 && guessDelimiter(header[0]!)) {
     throw new ImportFileError(`No text column found among "${header[0]}": choose it in the mapping.${hint()}`);
   }
-  const mapping = options.mapping ?? guessMapping(header);
+  const mapping = options.mapping ?? guessMapping(header, { multiLabel: options.multiLabel });
   if (!mapping) throw new ImportFileError(`No text column found among ${header.map((c) => `"${c}"`).join(", ")}: choose it in the mapping.${hint()}`);
   for (const [role, column] of Object.entries(mapping)) {
     if (role === "labelSeparator" || column === undefined) continue;

@@ -76,6 +76,7 @@ export async function runImport(pool: PgPool, input: RunImportInput): Promise<Im
 
     for await (const parsed of readImportRows(decompressSource(input.source), {
       ...options,
+      multiLabel: taskType === "multilabel",
       otherBinaryClass: (name) => {
         if (taskType === "binary" && classes.length === 2 && classes.includes(name)) return { name: classes.find((c) => c !== name)! };
         return { error: `"${name}": 0 means "the other class", which needs a binary project whose two classes include "${name}"` };
@@ -90,6 +91,8 @@ export async function runImport(pool: PgPool, input: RunImportInput): Promise<Im
         mapping = m ?? null;
       },
     })) {
+      // "Labeled with no class" exists only in multi-label projects; elsewhere an empty label list is unlabeled.
+      if (parsed.ok && taskType !== "multilabel" && parsed.row.labels?.length === 0) parsed.row.labels = null;
       const checked = sample.length < SAMPLE_ROWS ? storableRow(parsed) : parsed;
       if (checked.ok && sample.length < SAMPLE_ROWS) {
         const { line, text, labels, externalId, split } = checked.row;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { DbOrTx } from "@/server/db";
+import { classifyText } from "@/server/domain/classify/classify-text";
 import { contentHash } from "@/server/domain/items/content-hash";
 import { predictWithVersion } from "@/server/domain/models/predict-with-version";
 import { getProject } from "@/server/domain/projects/get-project";
@@ -11,7 +12,7 @@ export const classifyTextsInput = z.object({
   projectId: z.number().int().positive(),
   /** A specific version; the active one when omitted. */
   modelVersionId: z.number().int().positive().optional(),
-  texts: z.array(z.string().trim().min(1, "Texts cannot be empty").max(100_000)).min(1, "Give at least one text").max(MAX_CLASSIFY_TEXTS, `At most ${MAX_CLASSIFY_TEXTS} texts per call`),
+  texts: z.array(classifyText).min(1, "Give at least one text").max(MAX_CLASSIFY_TEXTS, `At most ${MAX_CLASSIFY_TEXTS} texts per call`),
 });
 
 /** Classifies free texts with a version (the playground) through the one predict path; probabilities per class by name. */

@@ -45,7 +45,7 @@ export function openApiDocument() {
                   type: "object",
                   required: ["texts"],
                   properties: {
-                    texts: { type: "array", minItems: 1, maxItems: e.API_MAX_TEXTS_PER_REQUEST, items: { type: "string", minLength: 1, maxLength: MAX_TEXT_CHARS } },
+                    texts: { type: "array", minItems: 1, maxItems: e.API_MAX_TEXTS_PER_REQUEST, items: { type: "string", minLength: 1, maxLength: MAX_TEXT_CHARS, pattern: "\\S", description: "Not empty or whitespace only" } },
                     version: { type: "integer", minimum: 1, description: "Model version number (v3 → 3); default: the active version" },
                   },
                 },
@@ -89,6 +89,8 @@ export function openApiDocument() {
             "415": errorResponse("Body is not application/json"),
             "422": errorResponse("Body is not valid JSON or does not match the schema"),
             "429": errorResponse("Rate limit exceeded; see Retry-After"),
+            "500": errorResponse("Internal error (logged on the server)"),
+            "503": errorResponse("The model's featurizer is unavailable (e.g. an embedding endpoint is down)"),
           },
         },
       },
