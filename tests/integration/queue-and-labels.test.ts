@@ -149,19 +149,39 @@ describe("queue.progress", () => {
     const ids = await addItems(testDb.db, project.id, ["p1", "p2", "p3", "p4", "p5"]);
     const [me, other] = await annotators(2);
     const since = new Date(Date.now() - 60 * 60_000);
-    expect(await me!.queue.progress.query({ projectId: project.id, since })).toEqual({ labeledToday: 0, labelsPerMinute: null });
+    expect(await me!.queue.progress.query({ projectId: project.id, since, sessionStart: since })).toEqual({
+      labeledToday: 0,
+      labeledThisSession: 0,
+      labelsPerMinute: null,
+      remaining: { count: 5, exact: true },
+      sessionGoal: null,
+    });
     for (const itemId of ids.slice(0, 3)) {
       await me!.labels.submit.mutate({ projectId: project.id, itemId, action: "label", classIds: [classes[0]!.id], durationMs: 2_000 });
     }
     await me!.labels.submit.mutate({ projectId: project.id, itemId: ids[3]!, action: "skip", reason: "unsure", durationMs: 60_000 });
     await other!.labels.submit.mutate({ projectId: project.id, itemId: ids[4]!, action: "label", classIds: [classes[1]!.id], durationMs: 1_000 });
     // 3 labels in 6 s of work: 30 per minute; the skip and the other annotator's label count for neither figure.
-    expect(await me!.queue.progress.query({ projectId: project.id, since })).toEqual({ labeledToday: 3, labelsPerMinute: 30 });
+    // Left: nothing is unlabeled any more (4 labeled, 1 skipped), counted now rather than from a cache.
+    expect(await me!.queue.progress.query({ projectId: project.id, since, sessionStart: since })).toEqual({
+      labeledToday: 3,
+      labeledThisSession: 3,
+      labelsPerMinute: 30,
+      remaining: { count: 0, exact: true },
+      sessionGoal: null,
+    });
     await me!.labels.undo.mutate({ projectId: project.id });
     await me!.labels.undo.mutate({ projectId: project.id });
-    expect((await me!.queue.progress.query({ projectId: project.id, since })).labeledToday).toBe(2);
-    // A day that starts later than the labels holds none of them.
-    expect((await me!.queue.progress.query({ projectId: project.id, since: new Date(Date.now() + 60_000) })).labeledToday).toBe(0);
+    const afterUndo = await me!.queue.progress.query({ projectId: project.id, since });
+    expect(afterUndo.labeledToday).toBe(2);
+    // Both undone items (the skip and the third label) are unlabeled again.
+    expect(afterUndo.remaining).toEqual({ count: 2, exact: true });
+    // A day (or a sitting) that starts later than the labels holds none of them.
+    const later = new Date(Date.now() + 60_000);
+    expect((await me!.queue.progress.query({ projectId: project.id, since: later })).labeledToday).toBe(0);
+    expect((await me!.queue.progress.query({ projectId: project.id, since, sessionStart: later })).labeledThisSession).toBe(0);
+    await testDb.db.project.update({ where: { id: project.id }, data: { sessionGoal: 50 } });
+    expect((await me!.queue.progress.query({ projectId: project.id, since })).sessionGoal).toBe(50);
   });
 });
 

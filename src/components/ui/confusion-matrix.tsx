@@ -4,7 +4,8 @@
  */
 export function ConfusionMatrix({ labels, matrix, caption }: { labels: string[]; matrix: number[][]; caption: string }) {
   return (
-    <div className="overflow-x-auto">
+    // Focusable so keyboard users can scroll it sideways on a narrow screen (a matrix has no links of its own).
+    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={`${caption}, scrolls sideways`}>
       <table className="border-separate border-spacing-1 text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead>

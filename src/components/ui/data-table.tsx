@@ -4,7 +4,8 @@ import type { ReactNode, TdHTMLAttributes, ThHTMLAttributes } from "react";
 export function DataTable({ label, children, footer }: { label: string; children: ReactNode; footer?: ReactNode }) {
   return (
     <div className="overflow-hidden rounded-lg bg-white shadow-xs ring-1 ring-zinc-200">
-      <div className="overflow-x-auto">
+      {/* Focusable so keyboard users can scroll a wide table sideways on a narrow screen. */}
+      <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={`${label}, scrolls sideways`}>
         <table className="w-full border-collapse text-left text-sm" aria-label={label}>
           {children}
         </table>

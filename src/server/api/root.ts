@@ -2,6 +2,7 @@ import { apiKeysRouter } from "@/server/api/routers/api-keys";
 import { classesRouter } from "@/server/api/routers/classes";
 import { importsRouter } from "@/server/api/routers/imports";
 import { generationRouter } from "@/server/api/routers/generation";
+import { guidelinesRouter } from "@/server/api/routers/guidelines";
 import { itemsRouter } from "@/server/api/routers/items";
 import { jobsRouter } from "@/server/api/routers/jobs";
 import { modelsRouter } from "@/server/api/routers/models";
@@ -9,8 +10,9 @@ import { projectsRouter } from "@/server/api/routers/projects";
 import { labelsRouter } from "@/server/api/routers/labels";
 import { llmRouter } from "@/server/api/routers/llm";
 import { queueRouter } from "@/server/api/routers/queue";
+import { statsRouter } from "@/server/api/routers/stats";
 import { usersRouter } from "@/server/api/routers/users";
-import { createCallerFactory, router } from "@/server/api/trpc";
+import { createCallerFactory, createContext, router } from "@/server/api/trpc";
 
 export const appRouter = router({
   projects: projectsRouter,
@@ -25,7 +27,14 @@ export const appRouter = router({
   apiKeys: apiKeysRouter,
   generation: generationRouter,
   llm: llmRouter,
+  guidelines: guidelinesRouter,
+  stats: statsRouter,
 });
 
 export type AppRouter = typeof appRouter;
 export const createCaller = createCallerFactory(appRouter);
+
+/** A caller acting as the request's signed-in user, for server components (the UI's one way in besides the type). */
+export async function callerForRequest(headers: Headers) {
+  return createCaller(await createContext({ headers }));
+}

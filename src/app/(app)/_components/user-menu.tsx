@@ -42,7 +42,7 @@ export function UserMenu({ name, email, role }: { name: string; email: string; r
         <span aria-hidden className="flex h-7 w-7 items-center justify-center rounded-full bg-indigo-100 text-xs font-semibold text-indigo-700">
           {name.slice(0, 1).toUpperCase()}
         </span>
-        <span className="hidden sm:inline">{name}</span>
+        <span className="sr-only sm:not-sr-only">{name}</span>
       </button>
       {open ? (
         <div role="menu" className="absolute right-0 z-10 mt-2 w-60 rounded-lg bg-white p-1 shadow-lg ring-1 ring-zinc-200">

@@ -2,6 +2,7 @@ import { adminProcedure, authedProcedure, router } from "@/server/api/trpc";
 import { annotatorStats, annotatorStatsInput } from "@/server/domain/labels/annotator-stats";
 import { bulkLabelInput, bulkLabelItems } from "@/server/domain/labels/bulk-label-items";
 import { submitLabelInput } from "@/server/domain/labels/label-input";
+import { listMyDecisions, myDecisionsInput } from "@/server/domain/labels/list-my-decisions";
 import { projectAgreement, projectAgreementInput } from "@/server/domain/labels/project-agreement";
 import { submitLabel } from "@/server/domain/labels/submit-label";
 import { undoLabel, undoLabelInput } from "@/server/domain/labels/undo-label";
@@ -13,5 +14,7 @@ export const labelsRouter = router({
   agreement: authedProcedure.input(projectAgreementInput).query(({ ctx, input }) => projectAgreement(ctx.db, input)),
   /** Admins label a selection (items table, similar items) with one class. */
   bulk: adminProcedure.input(bulkLabelInput).mutation(async ({ ctx, input }) => bulkLabelItems(ctx.db, await boss(), input, ctx.user.id)),
+  /** The annotator's own latest decisions, for the Annotate page's history panel. */
+  mine: authedProcedure.input(myDecisionsInput).query(({ ctx, input }) => listMyDecisions(ctx.db, input, ctx.user.id)),
   undo: authedProcedure.input(undoLabelInput).mutation(({ ctx, input }) => undoLabel(ctx.db, input, ctx.user.id)),
 });

@@ -55,6 +55,7 @@ export async function submitLabel(db: Db, boss: PgBoss, input: SubmitLabelInput,
         modelVersionId,
         acceptedPrediction: data.action === "accept",
         durationMs: data.durationMs,
+        guidelineRevision: project.guidelineRevision,
         supersedesId: previous?.id,
       },
     });

@@ -20,6 +20,8 @@ const settingsFields = {
   queueRandomShare: z.number().min(0).max(1),
   annotationOverlap: z.number().int().min(1).max(20),
   leaseSeconds: z.number().int().min(30).max(86_400),
+  /** Labels an annotator aims for in one sitting; null: no goal. */
+  sessionGoal: z.number().int().min(1, "A goal is at least 1 label").max(100_000).nullable(),
 };
 
 export const createProjectInput = z.object({

@@ -1,6 +1,7 @@
 import type { Prisma } from "@/generated/prisma/client";
 import type { DbOrTx } from "@/server/db";
 import { getProject } from "@/server/domain/projects/get-project";
+import { statsFingerprint, type StatsFingerprint } from "@/server/domain/stats/stats-fingerprint";
 
 export interface ProjectStats {
   items: number;
@@ -10,11 +11,15 @@ export interface ProjectStats {
   perClass: { classId: number; name: string; items: number }[];
   annotations: { total: number; human: number; lastAt: string | null };
   computedAt: string;
+  /** The live counts these statistics were computed from (ensure-fresh-stats compares them). */
+  fingerprint: StatsFingerprint;
 }
 
 /** Aggregates a project's counts with a few grouped queries (never loads items) and stores them on the project. */
 export async function computeProjectStats(db: DbOrTx, projectId: number): Promise<ProjectStats> {
   const project = await getProject(db, projectId);
+  // Taken first: a change landing while the counts run makes the stored fingerprint stale, so it is recomputed.
+  const fingerprint = await statsFingerprint(db, projectId);
   const [bySplit, byStatus, bySource, perClass, annotationTotals, humanCount] = await Promise.all([
     db.item.groupBy({ by: ["split"], where: { projectId }, _count: { _all: true } }),
     db.item.groupBy({ by: ["labelStatus"], where: { projectId }, _count: { _all: true } }),
@@ -39,6 +44,7 @@ export async function computeProjectStats(db: DbOrTx, projectId: number): Promis
     perClass: project.classes.map((c) => ({ classId: c.id, name: c.name, items: perClassCount.get(c.id) ?? 0 })),
     annotations: { total: annotationTotals._count._all, human: humanCount, lastAt: annotationTotals._max.createdAt?.toISOString() ?? null },
     computedAt: new Date().toISOString(),
+    fingerprint,
   };
   await db.project.update({ where: { id: projectId }, data: { stats: stats as unknown as Prisma.InputJsonValue, statsUpdatedAt: new Date() } });
   return stats;

@@ -33,7 +33,8 @@ export function JobTable({ isAdmin }: { isAdmin: boolean }) {
       {jobs.data?.length === 0 ? <EmptyState title="No jobs yet">Jobs appear here as soon as something is queued.</EmptyState> : null}
       {jobs.data?.length ? (
         <Card>
-          <table className="w-full text-left text-sm" aria-label="Jobs">
+          <div className="-m-4 overflow-x-auto p-4" tabIndex={0} role="region" aria-label="Jobs, scrolls sideways">
+<table className="w-full text-left text-sm" aria-label="Jobs">
             <thead className="text-xs text-zinc-500">
               <tr>
                 <th className="pb-2 font-medium">Job</th>
@@ -42,7 +43,9 @@ export function JobTable({ isAdmin }: { isAdmin: boolean }) {
                 <th className="w-48 pb-2 font-medium">Progress</th>
                 <th className="pb-2 font-medium">Last message</th>
                 <th className="pb-2 font-medium">Queued</th>
-                <th className="pb-2" />
+                <th className="pb-2">
+                <span className="sr-only">Actions</span>
+              </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-zinc-100">
@@ -86,6 +89,7 @@ export function JobTable({ isAdmin }: { isAdmin: boolean }) {
               ))}
             </tbody>
           </table>
+        </div>
         </Card>
       ) : null}
     </div>

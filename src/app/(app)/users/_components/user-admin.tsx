@@ -25,7 +25,8 @@ export function UserAdmin({ currentUserId }: { currentUserId: string }) {
       <CreateUserForm onCreated={invalidate} />
       <Card title="Accounts">
         {access.error ? <InlineError error={access.error} className="mb-3" /> : null}
-        <table className="w-full text-left text-sm" aria-label="Accounts">
+        <div className="-m-4 overflow-x-auto p-4" tabIndex={0} role="region" aria-label="Accounts, scrolls sideways">
+<table className="w-full text-left text-sm" aria-label="Accounts">
           <thead className="text-xs text-zinc-500">
             <tr>
               <th className="pb-2 font-medium">Name</th>
@@ -37,7 +38,9 @@ export function UserAdmin({ currentUserId }: { currentUserId: string }) {
                 s / label
               </th>
               <th className="pb-2 text-right font-medium">Last label</th>
-              <th className="pb-2" />
+              <th className="pb-2">
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-zinc-100">
@@ -66,6 +69,7 @@ export function UserAdmin({ currentUserId }: { currentUserId: string }) {
             ))}
           </tbody>
         </table>
+        </div>
       </Card>
     </div>
   );

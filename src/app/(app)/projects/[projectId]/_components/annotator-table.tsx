@@ -20,7 +20,7 @@ export function AnnotatorTable({ projectId }: { projectId: number }) {
       ) : stats.data.length === 0 ? (
         <p className="text-sm text-zinc-500">Nobody has labeled in this project yet.</p>
       ) : (
-        <div className="-mx-4 overflow-x-auto">
+        <div className="-mx-4 overflow-x-auto" tabIndex={0} role="region" aria-label="Annotator statistics, scrolls sideways">
           <table className="w-full text-sm">
             <caption className="sr-only">Annotator statistics</caption>
             <thead>

@@ -76,6 +76,7 @@ function useInvalidateProject(projectId: number) {
     Promise.all([
       queryClient.invalidateQueries({ queryKey: trpc.projects.get.queryKey({ projectId }) }),
       queryClient.invalidateQueries({ queryKey: trpc.projects.list.queryKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.guidelines.get.queryKey({ projectId }) }),
     ]);
 }
 

@@ -14,13 +14,15 @@ export function ProjectHeader({ projectId, isAdmin }: { projectId: number; isAdm
   const pathname = usePathname();
   const project = useQuery(trpc.projects.get.queryOptions({ projectId }));
   const base = `/projects/${projectId}`;
+  // Annotators get only the tabs they can use: admin-only pages (import, generate, export, compare, settings) are not
+  // offered to them at all rather than answering "Admins only" after a click.
   const tabs = [
     { href: base, label: "Overview", exact: true },
     { href: `${base}/annotate`, label: "Annotate" },
     { href: `${base}/items`, label: "Items" },
     ...(isAdmin ? [{ href: `${base}/import`, label: "Import" }] : []),
-    { href: `${base}/generate`, label: "Generate" },
-    { href: `${base}/export`, label: "Export" },
+    ...(isAdmin ? [{ href: `${base}/generate`, label: "Generate" }] : []),
+    ...(isAdmin ? [{ href: `${base}/export`, label: "Export" }] : []),
     { href: `${base}/models`, label: "Models" },
     ...(isAdmin ? [{ href: `${base}/compare`, label: "Compare" }] : []),
     { href: `${base}/playground`, label: "Playground" },
@@ -38,7 +40,7 @@ export function ProjectHeader({ projectId, isAdmin }: { projectId: number; isAdm
         {p ? <Badge tone="indigo">featurizer {p.featurizerId}</Badge> : null}
       </div>
       {p?.description ? <p className="mt-1 max-w-3xl text-sm text-zinc-600">{p.description}</p> : null}
-      <nav aria-label="Project" className="mt-4 flex gap-1 overflow-x-auto border-b border-zinc-200">
+      <nav aria-label="Project" className="mt-4 flex flex-wrap gap-x-1 border-b border-zinc-200">
         {tabs.map((tab) => {
           const active = tab.exact ? pathname === tab.href : pathname === tab.href || pathname.startsWith(`${tab.href}/`);
           return (

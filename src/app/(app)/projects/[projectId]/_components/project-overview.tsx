@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { useEffect, useRef } from "react";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -8,6 +9,7 @@ import { InlineError } from "@/components/ui/inline-error";
 import { useTRPC } from "@/trpc/react";
 import { AnnotatorTable } from "./annotator-table";
 import { ClassEditor } from "./class-editor";
+import { GuidelinesCard } from "./guidelines-card";
 
 interface Stats {
   items: number;
@@ -32,9 +34,11 @@ export function ProjectOverview({ projectId, isAdmin }: { projectId: number; isA
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
           <ClassEditor projectId={p.id} taskType={p.taskType} classes={p.classes} isAdmin={isAdmin} />
+          <GuidelinesCard projectId={p.id} isAdmin={isAdmin} />
           {isAdmin ? <AnnotatorTable projectId={p.id} /> : null}
         </div>
         <div className="space-y-6">
+          <NextStepCard projectId={p.id} stats={p.stats as Stats | null} retrainEvery={p.retrainEvery} isAdmin={isAdmin} />
           <StatsCard projectId={p.id} stats={p.stats as Stats | null} />
           <AgreementCard projectId={p.id} overlap={p.annotationOverlap} />
         </div>
@@ -60,6 +64,21 @@ function StatsCard({ projectId, stats }: { projectId: number; stats: Stats | nul
   const refresh = useMutation(
     trpc.jobs.refreshStats.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.jobs.list.queryKey({ projectId, limit: 5 }) }) }),
   );
+  // While the Overview is open, imports, labels and trainings (by anyone) are noticed within a few seconds and the
+  // statistics recomputed by one background job; nobody has to press Refresh.
+  const ensureFresh = useMutation(
+    trpc.stats.ensureFresh.mutationOptions({
+      onSuccess: (result) => {
+        if (result.state !== "fresh") void queryClient.invalidateQueries({ queryKey: trpc.jobs.list.queryKey({ projectId, limit: 5 }) });
+      },
+    }),
+  );
+  const { mutate: checkFreshness } = ensureFresh;
+  useEffect(() => {
+    checkFreshness({ projectId });
+    const timer = window.setInterval(() => checkFreshness({ projectId }), 5_000);
+    return () => window.clearInterval(timer);
+  }, [checkFreshness, projectId]);
 
   return (
     <Card
@@ -73,25 +92,88 @@ function StatsCard({ projectId, stats }: { projectId: number; stats: Stats | nul
       {refresh.error ? <InlineError error={refresh.error} className="mb-2" /> : null}
       {stats ? (
         <dl className="grid grid-cols-2 gap-x-4 gap-y-3 text-sm" aria-label="Project statistics">
+          <div className="col-span-2">
+            <dt className="text-xs text-zinc-600">Labeled</dt>
+            <dd className="text-lg font-semibold tabular-nums" data-testid="labeled-of-total">
+              {stats.byStatus.labeled.toLocaleString()} of {stats.items.toLocaleString()}
+              {stats.items > 0 ? <span className="ml-1 text-sm font-normal text-zinc-600">({((stats.byStatus.labeled / stats.items) * 100).toFixed(1)}%)</span> : null}
+            </dd>
+          </div>
           <Stat label="Items" value={stats.items} />
-          <Stat label="Labeled" value={stats.byStatus.labeled} />
           <Stat label="Unlabeled" value={stats.byStatus.unlabeled} />
           <Stat label="Human labels" value={stats.annotations.human} />
           <Stat label="Test split" value={stats.bySplit.test} />
+          <Stat label="Skipped" value={stats.byStatus.skipped} />
           <Stat label="Generated" value={stats.bySource.generated} />
           <div className="col-span-2 space-y-1.5 pt-1">
-            {stats.perClass.map((c) => (
-              <div key={c.classId} className="flex justify-between text-xs text-zinc-600">
-                <span>{c.name}</span>
-                <span className="tabular-nums">{c.items.toLocaleString()}</span>
-              </div>
-            ))}
+            <dt className="text-xs font-medium text-zinc-600">Labeled items per class</dt>
+            <dd>
+              <ul aria-label="Labeled items per class" className="space-y-1">
+                {stats.perClass.map((c) => (
+                  <li key={c.classId} className="flex justify-between text-xs text-zinc-600">
+                    <span>{c.name}</span>
+                    <span className="tabular-nums">{c.items.toLocaleString()}</span>
+                  </li>
+                ))}
+              </ul>
+            </dd>
           </div>
-          <p className="col-span-2 text-xs text-zinc-400">Computed {new Date(stats.computedAt).toLocaleString()}</p>
         </dl>
-      ) : (
-        <p className="text-sm text-zinc-500">Not computed yet. Refresh runs a background job on the worker.</p>
-      )}
+      ) : null}
+      {stats ? (
+        <p className="mt-3 text-xs text-zinc-600">
+          Computed {new Date(stats.computedAt).toLocaleString()}
+          {pending ? " · updating…" : ""}
+        </p>
+      ) : null}
+      {!stats ? (
+        <p className="text-sm text-zinc-600" role="status">
+          {pending ? "Counting the project's items and labels…" : "Checking the project's counts…"}
+        </p>
+      ) : null}
+    </Card>
+  );
+}
+
+/**
+ * What to do next, from the counts and the model versions: get texts in, label (until the first training), train
+ * (labels have grown since the newest version), or compare (a newer version than the active one is ready).
+ */
+function NextStepCard({ projectId, stats, retrainEvery, isAdmin }: { projectId: number; stats: Stats | null; retrainEvery: number; isAdmin: boolean }) {
+  const trpc = useTRPC();
+  const versions = useQuery(trpc.models.list.queryOptions({ projectId }));
+  if (!stats || !versions.data) return null;
+  const base = `/projects/${projectId}`;
+  const ready = versions.data.filter((v) => v.status === "ready");
+  const newest = ready[0];
+  const active = ready.find((v) => v.active);
+  const newLabels = stats.annotations.human - (newest?.trainLabelCount ?? 0);
+  let step: { title: string; body: string; href?: string; action?: string };
+  if (stats.items === 0) {
+    step = isAdmin
+      ? { title: "Import texts", body: "The project has no items yet.", href: `${base}/import`, action: "Import a file" }
+      : { title: "Waiting for texts", body: "The project has no items yet; an admin imports them." };
+  } else if (!newest) {
+    const toGo = Math.max(0, retrainEvery - stats.annotations.human);
+    step = { title: "Label", body: toGo > 0 ? `${toGo.toLocaleString()} more labels and the first model trains by itself.` : "Enough labels for a first model: it trains after the next label, or press Train now on Models.", href: `${base}/annotate`, action: "Start labeling" };
+  } else if (isAdmin && active && newest.id !== active.id) {
+    step = { title: "Compare", body: `v${newest.number} is ready but v${active.number} is active: compare them before promoting.`, href: `${base}/compare?a=${active.id}&b=${newest.id}`, action: `Compare v${active.number} → v${newest.number}` };
+  } else if (newLabels >= retrainEvery) {
+    step = { title: "Train", body: `${newLabels.toLocaleString()} labels since v${newest.number} was trained.`, href: `${base}/models`, action: "Open Models" };
+  } else {
+    step = { title: "Label", body: `v${newest.number} ranks the queue; ${stats.byStatus.unlabeled.toLocaleString()} items are unlabeled.`, href: `${base}/annotate`, action: "Continue labeling" };
+  }
+  return (
+    <Card title="Next step">
+      <p className="text-sm font-semibold text-zinc-900" data-testid="next-step">
+        {step.title}
+      </p>
+      <p className="mt-1 text-sm text-zinc-600">{step.body}</p>
+      {step.href ? (
+        <Link href={step.href} className="mt-2 inline-block text-sm font-medium text-indigo-700 underline">
+          {step.action}
+        </Link>
+      ) : null}
     </Card>
   );
 }
@@ -99,7 +181,7 @@ function StatsCard({ projectId, stats }: { projectId: number; stats: Stats | nul
 function Stat({ label, value }: { label: string; value: number }) {
   return (
     <div>
-      <dt className="text-xs text-zinc-500">{label}</dt>
+      <dt className="text-xs text-zinc-600">{label}</dt>
       <dd className="text-lg font-semibold tabular-nums">{value.toLocaleString()}</dd>
     </div>
   );
@@ -129,7 +211,10 @@ function AgreementCard({ projectId, overlap }: { projectId: number; overlap: num
             <dt className="text-xs text-zinc-500">Unanimous</dt>
             <dd className="text-lg font-semibold tabular-nums">{Math.round((a.unanimousItems / a.items) * 100)}%</dd>
           </div>
-          <p className="col-span-2 text-xs text-zinc-500">α above 0.8 is reliable; below 0.67, the class descriptions likely need work.</p>
+          <div className="col-span-2">
+            <dt className="sr-only">How to read α</dt>
+            <dd className="text-xs text-zinc-600">α above 0.8 is reliable; below 0.67, the class descriptions likely need work.</dd>
+          </div>
         </dl>
       )}
     </Card>

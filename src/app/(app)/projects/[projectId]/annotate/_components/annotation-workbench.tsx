@@ -10,6 +10,9 @@ import { InlineError } from "@/components/ui/inline-error";
 import { Kbd } from "@/components/ui/kbd";
 import { useTRPC } from "@/trpc/react";
 import { ClassChoices, type ChoiceClass } from "./class-choices";
+import { GuidelinesView } from "../../_components/guidelines-view";
+import { GuidelinesDialog } from "./guidelines-dialog";
+import { HistoryPanel } from "./history-panel";
 import { ProgressStrip } from "./progress-strip";
 import { ReasonBadge } from "./reason-badge";
 import { ShortcutsDialog } from "./shortcuts-dialog";
@@ -30,11 +33,13 @@ function keyMap(classes: ChoiceClass[]): Map<string, number> {
 
 export type QueueMode = "learn" | "review-generated";
 
-export function AnnotationWorkbench({ projectId, mode = "learn" }: { projectId: number; mode?: QueueMode }) {
+export function AnnotationWorkbench({ projectId, mode = "learn", isAdmin }: { projectId: number; mode?: QueueMode; isAdmin: boolean }) {
   const trpc = useTRPC();
   const project = useQuery(trpc.projects.get.queryOptions({ projectId }));
   const queue = useAnnotationQueue(projectId, mode);
+  const guidelines = useQuery(trpc.guidelines.get.queryOptions({ projectId }));
   const [showHelp, setShowHelp] = useState(false);
+  const guidelinesPrompt = useGuidelinesAtSessionStart(projectId, guidelines.data?.revision);
   const [skipReason, setSkipReason] = useState<string>(SKIP_REASONS[0]);
   // Multi-label selection, tied to the item it was made on: a new item starts from the model's guess without
   // waiting for an effect (Enter pressed right after the switch must not submit the previous item's selection).
@@ -79,6 +84,15 @@ export function AnnotationWorkbench({ projectId, mode = "learn" }: { projectId: 
       if (event.ctrlKey || event.metaKey || event.altKey) return;
       if (target && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName))) return;
       const key = event.key.toLowerCase();
+      // While the session's guidelines are open, keys belong to the dialog: nothing is labeled unread.
+      if (guidelinesPrompt.open) {
+        // Enter or Escape closes them wherever focus is (the item may have taken it when it arrived).
+        if (key === "escape" || key === "enter") {
+          event.preventDefault();
+          guidelinesPrompt.dismiss();
+        }
+        return;
+      }
       if (key === "?") {
         event.preventDefault();
         setShowHelp((v) => !v);
@@ -137,16 +151,19 @@ export function AnnotationWorkbench({ projectId, mode = "learn" }: { projectId: 
     <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_20rem]">
       <div className="space-y-4">
         <QueueTabs projectId={projectId} mode={mode} />
-        <ProgressStrip projectId={projectId} remaining={queue.remaining} saving={queue.saving} />
+        <ProgressStrip projectId={projectId} queueRemaining={queue.remaining} reviewing={mode === "review-generated"} saving={queue.saving} />
         {queue.error ? (
           <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 ring-1 ring-red-200">
             {queue.error}
           </p>
         ) : null}
         {queue.notice ? (
-          <p role="status" className="rounded-md bg-indigo-50 px-3 py-2 text-sm text-indigo-800 ring-1 ring-indigo-200">
-            {queue.notice}
-          </p>
+          <div role="status" className="flex items-start gap-3 rounded-md bg-indigo-50 px-3 py-2 text-sm text-indigo-800 ring-1 ring-indigo-200">
+            <p className="flex-1">{queue.notice}</p>
+            <button type="button" onClick={queue.dismissNotice} className="shrink-0 rounded px-1.5 text-xs font-medium text-indigo-800 underline hover:bg-indigo-100">
+              Dismiss
+            </button>
+          </div>
         ) : null}
         {queue.state === "empty" && !current ? (
           mode === "review-generated" ? (
@@ -159,11 +176,18 @@ export function AnnotationWorkbench({ projectId, mode = "learn" }: { projectId: 
             </EmptyState>
           ) : (
             <EmptyState title="Nothing left to label">
-              Every item is labeled or held by another annotator. Import more texts on the{" "}
-              <Link href={`/projects/${projectId}/import`} className="text-indigo-600 underline">
-                Import
-              </Link>{" "}
-              page, or come back when leases expire.
+              Every item is labeled or held by another annotator.{" "}
+              {isAdmin ? (
+                <>
+                  Import more texts on the{" "}
+                  <Link href={`/projects/${projectId}/import`} className="text-indigo-600 underline">
+                    Import
+                  </Link>{" "}
+                  page, or come back when leases expire.
+                </>
+              ) : (
+                "Come back when leases expire, or ask an admin to add more texts."
+              )}
             </EmptyState>
           )
         ) : !current ? (
@@ -181,7 +205,7 @@ export function AnnotationWorkbench({ projectId, mode = "learn" }: { projectId: 
               ) : null}
               <span className="ml-auto tabular-nums">item #{current.item.id}</span>
             </header>
-            <div id="item-text" data-testid="item-text" className="max-h-[55vh] overflow-y-auto px-5 py-5 text-[17px] leading-relaxed whitespace-pre-wrap text-zinc-900">
+            <div id="item-text" data-testid="item-text" className="max-h-[55vh] overflow-y-auto px-5 py-5 text-[17px] leading-relaxed [overflow-wrap:anywhere] whitespace-pre-wrap text-zinc-900">
               {current.item.text}
             </div>
             <Metadata metadata={current.item.metadata} />
@@ -234,25 +258,19 @@ export function AnnotationWorkbench({ projectId, mode = "learn" }: { projectId: 
           </div>
         ) : null}
       </div>
-      <aside className="space-y-4" aria-label="Guidelines">
-        <section className="rounded-lg bg-white p-4 shadow-xs ring-1 ring-zinc-200">
-          <h2 className="text-sm font-semibold text-zinc-900">Guidelines</h2>
-          <dl className="mt-3 space-y-3">
-            {classes.map((c) => (
-              <div key={c.id}>
-                <dt className="flex items-center gap-2 text-sm font-medium text-zinc-800">
-                  <span className="size-2.5 rounded-full" style={{ backgroundColor: c.color }} aria-hidden />
-                  {c.name}
-                  {keyOf.get(c.id) ? <Kbd>{keyOf.get(c.id)}</Kbd> : null}
-                </dt>
-                <dd className="mt-0.5 text-xs leading-relaxed text-zinc-600">{c.description || <span className="italic text-zinc-400">No description.</span>}</dd>
-              </div>
-            ))}
-          </dl>
+      <aside className="space-y-4" aria-label="Guidelines and history">
+        <section className="rounded-lg bg-white p-4 shadow-xs ring-1 ring-zinc-200" aria-labelledby="side-guidelines-title">
+          <h2 id="side-guidelines-title" className="flex items-baseline justify-between text-sm font-semibold text-zinc-900">
+            Guidelines
+            {guidelines.data ? <span className="text-xs font-normal text-zinc-600">revision {guidelines.data.revision}</span> : null}
+          </h2>
+          <div className="mt-3">{guidelines.data ? <GuidelinesView guidelines={guidelines.data} keyOf={keyOf} compact /> : null}</div>
         </section>
-        {queue.upNext ? <p className="px-1 text-xs text-zinc-400">Next item ready.</p> : null}
+        <HistoryPanel projectId={projectId} nameOf={nameOf} onReopen={(d) => void queue.reopen({ item: d.item, prediction: null })} />
+        {queue.upNext ? <p className="px-1 text-xs text-zinc-600">Next item ready.</p> : null}
       </aside>
-      {showHelp ? <ShortcutsDialog classes={classes} keyOf={keyOf} multilabel={multilabel} onClose={() => setShowHelp(false)} /> : null}
+      {showHelp ? <ShortcutsDialog classes={classes} keyOf={keyOf} multilabel={multilabel} guidelines={guidelines.data} onClose={() => setShowHelp(false)} /> : null}
+      {guidelinesPrompt.open && guidelines.data ? <GuidelinesDialog guidelines={guidelines.data} changed={guidelinesPrompt.changed} keyOf={keyOf} onClose={guidelinesPrompt.dismiss} /> : null}
     </div>
   );
 }
@@ -293,4 +311,32 @@ function QueueTabs({ projectId, mode }: { projectId: number; mode: QueueMode }) 
       ))}
     </nav>
   );
+}
+
+/**
+ * Written guidelines (revision 1 and up) open in full when a sitting starts in this tab, and again if an admin
+ * changes them during it. A project with only class descriptions (revision 0) shows them in the side panel alone.
+ */
+function useGuidelinesAtSessionStart(projectId: number, revision: number | undefined) {
+  const key = `margin:guidelines-read:${projectId}`;
+  const [read, setRead] = useState<number | null | undefined>(undefined);
+  useEffect(() => {
+    try {
+      const stored = window.sessionStorage.getItem(key);
+      setRead(stored === null ? null : Number(stored));
+    } catch {
+      setRead(null);
+    }
+  }, [key]);
+  const open = revision !== undefined && revision > 0 && read !== undefined && read !== revision;
+  const dismiss = () => {
+    if (revision === undefined) return;
+    try {
+      window.sessionStorage.setItem(key, String(revision));
+    } catch {
+      // Private modes may refuse storage: the dialog then simply shows once per page load.
+    }
+    setRead(revision);
+  };
+  return { open, changed: open && read !== null, dismiss };
 }

@@ -17,6 +17,13 @@ export function ReasonBadge({ entry, nameOf }: { entry: QueueEntry; nameOf: Map<
           ) : null}
         </span>
       );
+    case "reopened":
+      return (
+        <span className="flex items-center gap-2">
+          <Badge tone="indigo">reopened</Badge>
+          <span>from your history: your new decision replaces the earlier one (which stays in the item&apos;s history)</span>
+        </span>
+      );
     case "mislabeled":
       return (
         <span className="flex items-center gap-2">

@@ -3,9 +3,11 @@
 import { useEffect, useRef } from "react";
 import { Button } from "@/components/ui/button";
 import { Kbd } from "@/components/ui/kbd";
+import { GuidelinesView, type Guidelines } from "../../_components/guidelines-view";
 import type { ChoiceClass } from "./class-choices";
 
-export function ShortcutsDialog({ classes, keyOf, multilabel, onClose }: { classes: ChoiceClass[]; keyOf: Map<number, string>; multilabel: boolean; onClose: () => void }) {
+/** `?`: the keys, then the guidelines in full (examples included, which the side panel shortens). */
+export function ShortcutsDialog({ classes, keyOf, multilabel, guidelines, onClose }: { classes: ChoiceClass[]; keyOf: Map<number, string>; multilabel: boolean; guidelines?: Guidelines; onClose: () => void }) {
   const close = useRef<HTMLButtonElement>(null);
   useEffect(() => close.current?.focus(), []);
   const rows: [string, string][] = [
@@ -13,11 +15,11 @@ export function ShortcutsDialog({ classes, keyOf, multilabel, onClose }: { class
     ["Enter", multilabel ? "submit the selected classes (the model's guess is preselected)" : "accept the model's prediction"],
     ["Space", "skip (with the reason chosen beside the Skip button)"],
     ["Z or Backspace", "undo your last label and show that item again"],
-    ["?", "show or hide this list"],
+    ["?", "show or hide this list and the guidelines"],
   ];
   return (
     <div className="fixed inset-0 z-50 flex items-center justify-center bg-zinc-900/30 p-4" onClick={onClose}>
-      <div role="dialog" aria-modal="true" aria-labelledby="shortcuts-title" className="w-full max-w-md rounded-lg bg-white p-5 shadow-lg" onClick={(e) => e.stopPropagation()}>
+      <div role="dialog" aria-modal="true" aria-labelledby="shortcuts-title" className="max-h-[90vh] w-full max-w-xl overflow-y-auto rounded-lg bg-white p-5 shadow-lg" onClick={(e) => e.stopPropagation()}>
         <h2 id="shortcuts-title" className="text-base font-semibold">
           Keyboard shortcuts
         </h2>
@@ -33,6 +35,14 @@ export function ShortcutsDialog({ classes, keyOf, multilabel, onClose }: { class
             ))}
           </tbody>
         </table>
+        {guidelines ? (
+          <section aria-labelledby="dialog-guidelines-title" className="mt-5 border-t border-zinc-200 pt-4">
+            <h3 id="dialog-guidelines-title" className="mb-2 text-sm font-semibold">
+              Guidelines · revision {guidelines.revision}
+            </h3>
+            <GuidelinesView guidelines={guidelines} keyOf={keyOf} />
+          </section>
+        ) : null}
         <div className="mt-4 flex justify-end">
           <Button ref={close} variant="secondary" onClick={onClose}>
             Close <Kbd>Esc</Kbd>

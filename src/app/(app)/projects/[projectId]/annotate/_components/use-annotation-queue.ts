@@ -7,7 +7,9 @@ import type { AppRouter } from "@/server/api/root";
 import { errorMessage } from "@/trpc/error-message";
 import { useTRPC } from "@/trpc/react";
 
-export type QueueEntry = NonNullable<inferRouterOutputs<AppRouter>["queue"]["next"]>;
+type NextEntry = NonNullable<inferRouterOutputs<AppRouter>["queue"]["next"]>;
+/** What the page shows: an item the queue handed out, or one the annotator reopened from their history. */
+export type QueueEntry = NextEntry | (Omit<NextEntry, "reason"> & { reason: "reopened" });
 export type Decision = { action: "label"; classIds: number[] } | { action: "accept"; modelVersionId?: number } | { action: "skip"; reason: string };
 
 // One item on screen plus one ready behind it: the switch after a decision needs no round trip.
@@ -33,7 +35,11 @@ export function useAnnotationQueue(projectId: number, mode: "learn" | "review-ge
   const [state, setState] = useState<"loading" | "ready" | "empty">("loading");
   const [remaining, setRemaining] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Stays until the annotator dismisses it (or a newer one replaces it): a notice that vanished at the next key
+  // went unread.
   const [notice, setNotice] = useState<string | null>(null);
+  // The version that ranked the last item handed out (null: no model yet); undefined until the first item.
+  const rankedBy = useRef<number | null | undefined>(undefined);
   const [saving, setSaving] = useState(0);
   const shownAt = useRef(Date.now());
   const fetching = useRef(false);
@@ -44,7 +50,11 @@ export function useAnnotationQueue(projectId: number, mode: "learn" | "review-ge
   const undo = useMutation(trpc.labels.undo.mutationOptions());
 
   const refreshProgress = useCallback(
-    () => queryClient.invalidateQueries({ queryKey: trpc.queue.progress.pathKey() }),
+    () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: trpc.queue.progress.pathKey() }),
+        queryClient.invalidateQueries({ queryKey: trpc.labels.mine.pathKey() }),
+      ]),
     [queryClient, trpc],
   );
 
@@ -56,6 +66,11 @@ export function useAnnotationQueue(projectId: number, mode: "learn" | "review-ge
         await pendingSave.current;
         const entry = await next.mutateAsync({ projectId, exclude: current.map((e) => e.item.id), mode });
         if (entry) {
+          const version = entry.prediction?.modelVersionId ?? null;
+          if (version !== null && rankedBy.current !== undefined && version !== rankedBy.current) {
+            setNotice(`Model v${entry.prediction?.versionNumber} now ranks the queue: from here on you see the items it is least sure about.`);
+          }
+          if (version !== null || rankedBy.current === undefined) rankedBy.current = version;
           setRemaining(entry.remaining);
           setBuffer((b) => (b.some((e) => e.item.id === entry.item.id) ? b : [...b, entry]));
         }
@@ -87,7 +102,6 @@ export function useAnnotationQueue(projectId: number, mode: "learn" | "review-ge
       // A decision made for an item that is no longer in front (a double press) is dropped, not applied to another.
       if (!current || (itemId !== undefined && itemId !== current.item.id)) return;
       setError(null);
-      setNotice(null);
       const durationMs = Math.min(Date.now() - shownAt.current, 86_400_000);
       const save = submit
         .mutateAsync({ projectId, itemId: current.item.id, durationMs, ...decision })
@@ -103,7 +117,7 @@ export function useAnnotationQueue(projectId: number, mode: "learn" | "review-ge
         .finally(() => setSaving((n) => n - 1));
       setSaving((n) => n + 1);
       pendingSave.current = save;
-      setRemaining((r) => (r === null ? r : Math.max(0, r - 1)));
+      if (current.reason !== "reopened") setRemaining((r) => (r === null ? r : Math.max(0, r - 1)));
       setBuffer((b) => b.filter((e) => e.item.id !== current.item.id));
     },
     [projectId, refreshProgress, setBuffer, submit],
@@ -111,7 +125,6 @@ export function useAnnotationQueue(projectId: number, mode: "learn" | "review-ge
 
   const undoLast = useCallback(async () => {
     setError(null);
-    setNotice(null);
     try {
       await pendingSave.current;
       const undone = await undo.mutateAsync({ projectId });
@@ -128,5 +141,22 @@ export function useAnnotationQueue(projectId: number, mode: "learn" | "review-ge
     }
   }, [next, projectId, refreshProgress, setBuffer, undo, mode]);
 
-  return { current, upNext: buffer[1], state, remaining, error, notice, saving: saving > 0, decide, undo: undoLast, undoing: undo.isPending };
+  const dismissNotice = useCallback(() => setNotice(null), []);
+
+  /**
+   * Puts an item the annotator decided on earlier back in front (from the history panel). The next decision on it
+   * is an ordinary one: saved as a new annotation that supersedes the old one, which stays in the item's history
+   * and the audit log. The item that was in front stays next.
+   */
+  const reopen = useCallback(
+    async (entry: Omit<NextEntry, "reason" | "remaining">) => {
+      setError(null);
+      await pendingSave.current;
+      setBuffer((b) => [{ ...entry, reason: "reopened" as const, remaining: b[0]?.remaining ?? 0 }, ...b.filter((e) => e.item.id !== entry.item.id)]);
+      setState("ready");
+    },
+    [setBuffer],
+  );
+
+  return { current, upNext: buffer[1], state, remaining, error, notice, dismissNotice, reopen, saving: saving > 0, decide, undo: undoLast, undoing: undo.isPending };
 }

@@ -151,7 +151,7 @@ export function ExportForm({ projectId }: { projectId: number }) {
           )}
           <div className="min-w-0 flex-1 text-xs text-zinc-500">
             {problem ?? "The file streams as it is written, so large projects start downloading at once. The same URL works with curl and an admin session."}
-            {!problem ? <code className="mt-1 block truncate font-mono text-zinc-400">{href}</code> : null}
+            {!problem ? <code className="mt-1 block truncate font-mono text-zinc-600">{href}</code> : null}
           </div>
         </div>
       </div>

@@ -107,7 +107,14 @@ export function ImportWizard({ projectId }: { projectId: number }) {
 
       {upload && !jobId ? (
         <>
-          {preview.error ? <ErrorText>{errorMessage(preview.error)}</ErrorText> : null}
+          {preview.error ? <ErrorText>Could not read the file: {errorMessage(preview.error)}</ErrorText> : null}
+          {report && notText(report) ? (
+            <ErrorText>
+              This is not a text file Margin can read: {((report.errorsByReason as Record<string, number>).bad_encoding ?? 0).toLocaleString()} of its{" "}
+              {report.rows.toLocaleString()} lines are not valid UTF-8 (a binary file, or text saved in another encoding). Save it as UTF-8 CSV, TSV, JSONL or
+              plain text and upload it again.
+            </ErrorText>
+          ) : null}
           {report ? (
             <div className="grid gap-6 xl:grid-cols-3">
               <Card title="2 · Format and options" className="xl:col-span-1">
@@ -153,9 +160,11 @@ export function ImportWizard({ projectId }: { projectId: number }) {
                 <ErrorTable report={report} />
               </div>
             </div>
-          ) : (
-            <p className="text-sm text-zinc-500">Reading the file…</p>
-          )}
+          ) : preview.isPending ? (
+            <p className="text-sm text-zinc-600" role="status">
+              Reading the file…
+            </p>
+          ) : null}
         </>
       ) : null}
 
@@ -309,6 +318,15 @@ function SampleTable({ report }: { report: Report }) {
       </DataTable>
     </section>
   );
+}
+
+/**
+ * Most lines are not UTF-8: the file as a whole is binary (random bytes still make the odd valid line) or text in
+ * another encoding, which deserves one sentence rather than a table of per-line errors.
+ */
+function notText(report: Report) {
+  const bad = (report.errorsByReason as Record<string, number>).bad_encoding ?? 0;
+  return report.rows > 0 && bad / report.rows >= 0.5;
 }
 
 function ErrorTable({ report }: { report: Report }) {

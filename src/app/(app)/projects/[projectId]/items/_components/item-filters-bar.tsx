@@ -5,7 +5,7 @@ import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { useTRPC } from "@/trpc/react";
 import type { ClassInfo } from "../../_components/use-project-classes";
-import { hasFilters, type ItemsView } from "./items-query";
+import { defaultDir, hasFilters, type ItemsView } from "./items-query";
 
 const STATUSES = [
   { value: "unlabeled", label: "Unlabeled" },
@@ -35,14 +35,14 @@ export function ItemFiltersBar({ projectId, view, classes, onChange, onClear }: 
     <section aria-label="Filters" className="space-y-3 rounded-lg bg-white p-3 shadow-xs ring-1 ring-zinc-200">
       <div className="flex flex-wrap items-end gap-3">
         <SearchBox value={view.search ?? ""} onSearch={(search) => onChange({ search: search || undefined })} />
-        <Select label="Sort by" value={view.sort} onChange={(sort) => onChange({ sort: sort as ItemsView["sort"] })} className="w-40">
+        <Select label="Sort by" value={view.sort} onChange={(sort) => onChange({ sort: sort as ItemsView["sort"], dir: defaultDir(sort as ItemsView["sort"]) })} className="w-40">
           <option value="id">ID</option>
           <option value="uncertainty">Uncertainty</option>
           <option value="labeledAt">Labeled at</option>
         </Select>
-        <Select label="Order" value={view.dir} onChange={(dir) => onChange({ dir: dir as ItemsView["dir"] })} className="w-36">
-          <option value="asc">Ascending</option>
-          <option value="desc">Descending</option>
+        <Select label="Order" value={view.dir} onChange={(dir) => onChange({ dir: dir as ItemsView["dir"] })} className="w-44">
+          <option value="asc">{view.sort === "uncertainty" ? "Least uncertain first" : "Ascending"}</option>
+          <option value="desc">{view.sort === "uncertainty" ? "Most uncertain first" : "Descending"}</option>
         </Select>
       </div>
       <div className="grid grid-cols-2 gap-3 sm:grid-cols-4 xl:grid-cols-8">

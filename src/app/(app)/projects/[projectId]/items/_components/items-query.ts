@@ -52,9 +52,15 @@ function unit(value: string | null) {
   return value !== null && value !== "" && Number.isFinite(n) ? Math.max(0, Math.min(1, n)) : undefined;
 }
 
+/** Uncertainty reads most uncertain first (what a person sorting by it wants to see); the others oldest first. */
+export function defaultDir(sort: ItemsView["sort"]): ItemsView["dir"] {
+  return sort === "uncertainty" ? "desc" : "asc";
+}
+
 /** The view a URL describes; unknown or malformed values are ignored rather than failing the page. */
 export function viewFromParams(params: URLSearchParams): ItemsView {
   const get = (key: keyof ItemsView) => params.get(keys[key]);
+  const sort = oneOf(sorts, get("sort")) ?? "id";
   return {
     search: get("search")?.trim() || undefined,
     classId: positiveInt(get("classId")),
@@ -65,8 +71,8 @@ export function viewFromParams(params: URLSearchParams): ItemsView {
     split: oneOf(splits, get("split")),
     labelStatus: oneOf(statuses, get("labelStatus")),
     annotatorId: get("annotatorId") || undefined,
-    sort: oneOf(sorts, get("sort")) ?? "id",
-    dir: get("dir") === "desc" ? "desc" : "asc",
+    sort,
+    dir: get("dir") === "desc" || get("dir") === "asc" ? (get("dir") as ItemsView["dir"]) : defaultDir(sort),
     after: get("after") || undefined,
     before: get("before") || undefined,
   };
@@ -76,7 +82,7 @@ export function paramsFromView(view: ItemsView): URLSearchParams {
   const params = new URLSearchParams();
   for (const [field, key] of Object.entries(keys) as [keyof ItemsView, string][]) {
     const value = view[field];
-    if (value === undefined || value === "" || (field === "sort" && value === "id") || (field === "dir" && value === "asc")) continue;
+    if (value === undefined || value === "" || (field === "sort" && value === "id") || (field === "dir" && value === defaultDir(view.sort))) continue;
     params.set(key, String(value));
   }
   return params;

@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -23,6 +23,10 @@ export function Playground({ projectId }: { projectId: number }) {
   const [text, setText] = useState("");
   const [versionId, setVersionId] = useState<number | null>(null);
   const classify = useMutation(trpc.models.classify.mutationOptions());
+  // The first prediction with a version loads its classifier and featurizer on the server (seconds for sentence
+  // encoders); one throwaway text on arrival does that while the person is still typing.
+  const warmUp = useMutation(trpc.models.classify.mutationOptions());
+  const warmed = useRef(new Set<number>());
 
   const ready = versions.data?.filter((v) => v.status === "ready") ?? [];
   const texts = text
@@ -37,6 +41,15 @@ export function Playground({ projectId }: { projectId: number }) {
   };
   const colorOf = new Map(project.data?.classes.map((c) => [c.name, c.color]) ?? []);
   const classOrder = project.data?.classes.map((c) => c.name) ?? [];
+  const chosen = ready.find((v) => (versionId ? v.id === versionId : v.active));
+  // Zero-shot LLM versions are not warmed: each call costs tokens, and there is nothing local to load.
+  const warmable = chosen && chosen.kind !== "llm_zero_shot" ? chosen.id : null;
+  const { mutate: warm } = warmUp;
+  useEffect(() => {
+    if (warmable === null || warmed.current.has(warmable)) return;
+    warmed.current.add(warmable);
+    warm({ projectId, texts: ["warm-up"], modelVersionId: warmable });
+  }, [warmable, warm, projectId]);
 
   if (versions.isPending) return <p className="text-sm text-zinc-500">Loading…</p>;
   if (versions.error) return <InlineError error={versions.error} />;
@@ -81,6 +94,22 @@ export function Playground({ projectId }: { projectId: number }) {
             </Button>
           </div>
         </form>
+        {classify.isPending ? (
+          <div role="status" className="mt-3 space-y-1.5">
+            <p className="text-xs text-zinc-600">
+              Classifying {classify.variables?.texts.length ?? texts.length} {(classify.variables?.texts.length ?? texts.length) === 1 ? "text" : "texts"}
+              {chosen ? ` with v${chosen.number}` : ""}
+              {warmUp.isPending ? " (loading the model first)" : ""}…
+            </p>
+            <div className="h-1.5 w-full overflow-hidden rounded-full bg-zinc-100" aria-hidden>
+              <div className="h-full w-1/3 animate-pulse rounded-full bg-indigo-500" />
+            </div>
+          </div>
+        ) : chosen ? (
+          <p className="mt-3 text-xs text-zinc-600" aria-live="polite">
+            {warmable === null ? `v${chosen.number} asks the LLM for each text.` : warmUp.isPending ? `Loading v${chosen.number} into memory…` : `v${chosen.number} is loaded.`}
+          </p>
+        ) : null}
         {classify.error ? (
           <InlineError error={classify.error} className="mt-3" />
         ) : null}
@@ -88,7 +117,7 @@ export function Playground({ projectId }: { projectId: number }) {
 
       {classify.data ? (
         <Card title={`Results · v${classify.data.modelVersion.number}`}>
-          <div className="-m-4 overflow-x-auto">
+          <div className="-m-4 overflow-x-auto" tabIndex={0} role="region" aria-label="Results, scrolls sideways">
             <table className="w-full text-sm">
               <caption className="sr-only">Predicted class and per-class probabilities for each text</caption>
               <thead className="border-b border-zinc-200 bg-zinc-50/60">

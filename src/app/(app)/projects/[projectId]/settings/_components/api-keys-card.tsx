@@ -34,7 +34,7 @@ export function ApiKeysCard({ projectId }: { projectId: number }) {
     <Card title="API keys">
       <p className="mb-3 text-sm text-zinc-600">
         Programs classify texts with this project&apos;s active model through <code className="text-xs">POST /api/v1/projects/{projectId}/classify</code> (
-        <a href="/api/v1/openapi.json" className="text-indigo-600 hover:underline">
+        <a href="/api/v1/openapi.json" className="text-indigo-700 underline">
           OpenAPI
         </a>
         ).

@@ -30,6 +30,7 @@ type Form = {
   queueRandomShare: string;
   leaseMinutes: string;
   annotationOverlap: string;
+  sessionGoal: string;
   targetMetric: "" | "precision" | "recall";
   targetPercent: string;
 };
@@ -66,6 +67,7 @@ export function ProjectSettingsForm({ projectId }: { projectId: number }) {
       queueRandomShare: String(Math.round(p.queueRandomShare * 100)),
       leaseMinutes: String(Math.round(p.leaseSeconds / 60)),
       annotationOverlap: String(p.annotationOverlap),
+      sessionGoal: p.sessionGoal === null ? "" : String(p.sessionGoal),
       targetMetric: p.thresholdMetric ?? "",
       targetPercent: p.thresholdTarget === null ? "90" : String(Math.round(p.thresholdTarget * 1000) / 10),
     });
@@ -94,6 +96,7 @@ export function ProjectSettingsForm({ projectId }: { projectId: number }) {
         queueRandomShare: Number(form.queueRandomShare) / 100,
         leaseSeconds: Math.round(Number(form.leaseMinutes) * 60),
         annotationOverlap: Number(form.annotationOverlap),
+        sessionGoal: form.sessionGoal.trim() === "" ? null : Number(form.sessionGoal),
         decisionTarget: form.targetMetric === "" ? null : { metric: form.targetMetric, value: Number(form.targetPercent) / 100 },
       },
     });
@@ -183,6 +186,14 @@ export function ProjectSettingsForm({ projectId }: { projectId: number }) {
             value={form.annotationOverlap}
             onChange={(e) => set("annotationOverlap", e.target.value)}
             hint="Above 1, labeled items go to more annotators, blind, until they have this many votes: the majority label counts and agreement is measured."
+          />
+          <TextField
+            label="Session goal (labels)"
+            type="number"
+            min={1}
+            value={form.sessionGoal}
+            onChange={(e) => set("sessionGoal", e.target.value)}
+            hint="Optional: the Annotate page shows each annotator's labels this session against it. Empty: no goal."
           />
         </fieldset>
         <fieldset className="grid gap-4 sm:grid-cols-2">

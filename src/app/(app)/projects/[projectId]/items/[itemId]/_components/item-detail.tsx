@@ -12,6 +12,7 @@ import { InlineError } from "@/components/ui/inline-error";
 import { useTRPC } from "@/trpc/react";
 import { percent } from "../../../_components/format-metric";
 import { useProjectClasses } from "../../../_components/use-project-classes";
+import { AddToGuidelines } from "./add-to-guidelines";
 import { SimilarItems } from "./similar-items";
 
 const originLabels: Record<string, string> = { human: "Human", generated: "Generated", imported: "Imported", model_accepted: "Accepted prediction" };
@@ -59,7 +60,7 @@ export function ItemDetail({ projectId, itemId, isAdmin }: { projectId: number; 
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
           <Card title="Text">
-            <p className="text-[15px] leading-relaxed whitespace-pre-wrap text-zinc-900">{it.text}</p>
+            <p className="text-[15px] leading-relaxed [overflow-wrap:anywhere] whitespace-pre-wrap text-zinc-900">{it.text}</p>
             <p className="mt-3 text-xs text-zinc-400">{it.text.length.toLocaleString()} characters</p>
           </Card>
 
@@ -88,6 +89,7 @@ export function ItemDetail({ projectId, itemId, isAdmin }: { projectId: number; 
                       <Td className="text-xs">
                         {originLabels[a.origin] ?? a.origin}
                         {a.modelVersion ? <span className="block text-zinc-400">saw v{a.modelVersion.number}{a.acceptedPrediction ? ", accepted" : ""}</span> : null}
+                        {a.guidelineRevision ? <span className="block text-zinc-400">guidelines revision {a.guidelineRevision}</span> : null}
                       </Td>
                       <Td>
                         {a.skipped ? (
@@ -188,6 +190,7 @@ export function ItemDetail({ projectId, itemId, isAdmin }: { projectId: number; 
               {it.provenance ? <Fact label="Provenance"><Json value={it.provenance} /></Fact> : null}
             </dl>
           </Card>
+          {isAdmin ? <AddToGuidelines projectId={projectId} itemId={itemId} classes={classes} defaultClassId={it.labelClassIds[0]} /> : null}
         </div>
       </div>
 

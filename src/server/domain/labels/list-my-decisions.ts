@@ -1,0 +1,34 @@
+import { z } from "zod";
+import type { DbOrTx } from "@/server/db";
+
+export const myDecisionsInput = z.object({
+  projectId: z.number().int().positive(),
+  limit: z.number().int().min(1).max(50).default(10),
+});
+
+/**
+ * The annotator's own latest decisions in a project (labels and skips, newest first; undone ones left out), each
+ * with the item as the Annotate page shows it and whether the decision is still the item's current one: a decision
+ * somebody (or the annotator) has since superseded cannot be reopened from here, the item page has its history.
+ */
+export async function listMyDecisions(db: DbOrTx, input: z.input<typeof myDecisionsInput>, userId: string) {
+  const { projectId, limit } = myDecisionsInput.parse(input);
+  const rows = await db.annotation.findMany({
+    where: { projectId, userId, origin: "human", undoneAt: null },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: limit,
+    include: {
+      supersededBy: { select: { undoneAt: true } },
+      item: { select: { id: true, text: true, metadata: true, source: true, split: true, labelStatus: true, labelClassIds: true, leaseExpiresAt: true, provenance: true } },
+    },
+  });
+  return rows.map((a) => ({
+    annotationId: a.id,
+    createdAt: a.createdAt,
+    classIds: a.classIds,
+    skipped: a.skipped,
+    skipReason: a.skipReason,
+    current: a.supersededBy === null || a.supersededBy.undoneAt !== null,
+    item: a.item,
+  }));
+}

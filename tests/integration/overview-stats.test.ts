@@ -1,0 +1,49 @@
+import type PgBoss from "pg-boss";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureFreshStats } from "@/server/domain/stats/ensure-fresh-stats";
+import { projectStatsJob } from "@/server/jobs/job-definitions";
+import { startWorker } from "@/worker/start-worker";
+import { addItems, makeProject } from "../helpers/factories";
+import { createTestDatabaseWithBoss, type TestDatabase } from "../helpers/test-database";
+import { waitFor } from "../helpers/wait-for";
+
+let testDb: TestDatabase;
+let boss: PgBoss;
+beforeAll(async () => {
+  ({ testDb, boss } = await createTestDatabaseWithBoss());
+});
+afterAll(() => testDb.drop());
+
+describe("stats.ensureFresh (the Overview keeps itself current)", () => {
+  it("queues one stats job when items or labels changed, absorbs further changes while it waits, and is quiet when current", async () => {
+    const { project, classes } = await makeProject(testDb.db, { classes: ["a", "b"] });
+    const projectId = project.id;
+    const statsRuns = () => testDb.db.jobRun.count({ where: { projectId, type: projectStatsJob.name } });
+    // Never computed: stale.
+    const first = await ensureFreshStats(testDb.db, boss, { projectId });
+    expect(first.state).toBe("queued");
+    // An import and a label while that job waits: no second job (the debounce).
+    const ids = await addItems(testDb.db, projectId, ["one", "two", "three"]);
+    await testDb.db.item.update({ where: { id: ids[0]! }, data: { labelStatus: "labeled", labelClassIds: [classes[0]!.id] } });
+    await testDb.db.annotation.create({ data: { projectId, itemId: ids[0]!, classIds: [classes[0]!.id], origin: "human" } });
+    expect((await Promise.all([ensureFreshStats(testDb.db, boss, { projectId }), ensureFreshStats(testDb.db, boss, { projectId })])).map((r) => r.state)).toEqual(["pending", "pending"]);
+    expect(await statsRuns()).toBe(1);
+
+    const worker = await startWorker({ db: testDb.db, connectionString: testDb.url, concurrency: 1, pollingSeconds: 0.5, log: () => undefined });
+    try {
+      await waitFor(() => testDb.db.jobRun.findFirstOrThrow({ where: { projectId, type: projectStatsJob.name } }), (r) => r.state === "completed", { timeoutMs: 30_000, intervalMs: 100 });
+      // The job counted everything that happened before it ran.
+      const stats = (await testDb.db.project.findUniqueOrThrow({ where: { id: projectId } })).stats as { items: number; byStatus: { labeled: number } };
+      expect(stats).toMatchObject({ items: 3, byStatus: { labeled: 1 } });
+      expect((await ensureFreshStats(testDb.db, boss, { projectId })).state).toBe("fresh");
+      expect(await statsRuns()).toBe(1);
+
+      // An undo is a change too.
+      await testDb.db.annotation.updateMany({ where: { projectId }, data: { undoneAt: new Date() } });
+      expect((await ensureFreshStats(testDb.db, boss, { projectId })).state).toBe("queued");
+      expect(await statsRuns()).toBe(2);
+    } finally {
+      await worker.stop();
+    }
+  });
+});
