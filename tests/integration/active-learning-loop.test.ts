@@ -104,7 +104,13 @@ describe("the active-learning loop", () => {
     const comparison = await adminApi.models.compare.query({ a: v1!.id, b: v2!.id });
     expect(comparison.n).toBe(200);
     expect(comparison.perClass).toHaveLength(4);
-    expect(comparison.verdict).toMatch(/v[12] is better on \d of 4 classes|perform the same/);
+    // One verdict rule: the sentence follows the interval of the macro-F1 difference, so they cannot disagree.
+    const [lo, hi] = comparison.macroF1Diff.ci95;
+    expect(comparison.verdict).toMatch(lo > 0 ? /^v2 is better than v1/ : hi < 0 ? /^v2 is worse than v1/ : /^No difference the test set can detect between v1 and v2/);
+    // Compare shows the figures the table shows for the same versions (both measure on the current test set).
+    const listed = await adminApi.models.list.query({ projectId: project.id });
+    expect(comparison.a.macroF1).toBe(listed.find((v) => v.id === v1!.id)!.testMacroF1);
+    expect(comparison.b.macroF1).toBe(listed.find((v) => v.id === v2!.id)!.testMacroF1);
     // More labels must not make the model significantly worse: the bootstrap CI of F1(v2) − F1(v1) reaches 0 or above.
     expect(comparison.macroF1Diff!.ci95[1]).toBeGreaterThanOrEqual(0);
     for (const d of comparison.disagreements) expect(d.predictedA).not.toEqual(d.predictedB);

@@ -21,7 +21,7 @@ const CALIBRATION_BINS = 10;
  * Test-set metrics of a classifier as stored with a model version: the metrics report, per-class
  * precision–recall curves (downsampled) with the model's thresholds, and a reliability diagram.
  */
-export function evaluateClassifier(model: ClassifierModel, t: EvaluationTargets) {
+export function evaluateClassifier(model: Pick<ClassifierModel, "classes" | "task" | "thresholds">, t: EvaluationTargets) {
   const K = model.classes.length;
   const { n } = t;
   if (n === 0) return null;

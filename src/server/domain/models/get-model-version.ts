@@ -1,4 +1,6 @@
 import type { DbOrTx } from "@/server/db";
+import { currentEvaluations } from "@/server/domain/evaluation/current-evaluations";
+import type { Interval } from "@/server/domain/evaluation/evaluate-on-test-set";
 import { AppError } from "@/server/errors";
 
 interface StoredClassMetrics {
@@ -9,6 +11,9 @@ interface StoredClassMetrics {
   recall: number;
   f1: number;
   averagePrecision: number | null;
+  /** Wilson 95% intervals (current evaluations; absent from reports stored at training time). */
+  precisionCi?: Interval;
+  recallCi?: Interval;
 }
 
 /**
@@ -18,6 +23,8 @@ interface StoredClassMetrics {
 export interface StoredTestReport {
   n: number;
   macroF1: number;
+  macroF1Ci?: Interval;
+  accuracyCi?: Interval;
   accuracy?: number;
   subsetAccuracy?: number;
   hammingLoss?: number;
@@ -52,6 +59,9 @@ export interface StoredCalibrationBin {
 /** What a version's `metrics` column holds (see train-model-version); zero-shot versions may have none of it. */
 export interface VersionMetrics {
   test?: StoredTestReport | null;
+  /** The test report as measured when the version was trained (history; `test` is on the current test set). */
+  atTraining?: StoredTestReport | null;
+  crossValidated?: { n?: number; macro?: { f1?: number } } | null;
   prCurves?: StoredPrCurve[];
   calibration?: StoredCalibrationBin[];
   training?: {
@@ -68,7 +78,11 @@ export interface VersionMetrics {
   };
 }
 
-/** One version with its metrics and charts data (confusion matrix, PR curves, calibration); not its weights or params. */
+/**
+ * One version with its metrics and charts data (confusion matrix, PR curves, calibration) on the CURRENT test set —
+ * the figures the Models table and Compare show — with what it measured when trained kept as `atTraining`; not its
+ * weights or params.
+ */
 export async function getModelVersion(db: DbOrTx, modelVersionId: number) {
   const version = await db.modelVersion.findUnique({
     where: { id: modelVersionId },
@@ -76,5 +90,35 @@ export async function getModelVersion(db: DbOrTx, modelVersionId: number) {
     include: { project: { select: { id: true, name: true, activeModelVersionId: true, classes: { orderBy: { position: "asc" }, select: { id: true, name: true, color: true } } } }, createdBy: { select: { name: true } } },
   });
   if (!version) throw new AppError("NOT_FOUND", `Model version ${modelVersionId} does not exist`);
-  return { ...version, metrics: version.metrics as VersionMetrics | null, active: version.project.activeModelVersionId === version.id };
+  const stored = (version.metrics ?? null) as VersionMetrics | null;
+  const current = version.status === "ready" ? await currentEvaluations(db, version.projectId, { versionIds: [version.id] }) : null;
+  const e = current?.byVersion.get(version.id) ?? null;
+  const metrics: VersionMetrics | null = stored && {
+    ...stored,
+    atTraining: stored.test ?? null,
+    test: e && {
+      n: e.n,
+      macroF1: e.macroF1,
+      macroF1Ci: e.macroF1Ci,
+      accuracy: e.accuracy,
+      accuracyCi: e.accuracyCi,
+      logLoss: e.logLoss,
+      ece: e.ece,
+      prAuc: e.prAuc,
+      ...(e.unsureRate !== null ? { unsureRate: e.unsureRate } : {}),
+      perClass: e.perClass,
+      macro: e.macro,
+      micro: e.micro,
+      ...(e.confusion ? { confusion: e.confusion } : {}),
+    },
+    prCurves: e ? (e.prCurves as StoredPrCurve[]) : [],
+    calibration: e ? (e.calibration as StoredCalibrationBin[]) : [],
+  };
+  return {
+    ...version,
+    metrics,
+    active: version.project.activeModelVersionId === version.id,
+    testSet: current ? { n: current.testSet.n, target: current.testSet.target } : null,
+    evaluationError: current?.errors.get(version.id) ?? null,
+  };
 }

@@ -1,31 +1,45 @@
 import type { DbOrTx } from "@/server/db";
+import { currentEvaluations } from "@/server/domain/evaluation/current-evaluations";
 
 interface StoredMetrics {
-  test?: { n: number; macroF1: number; accuracy?: number; subsetAccuracy?: number; logLoss?: number | null; ece?: number | null } | null;
+  crossValidated?: { n?: number; macro?: { f1?: number } } | null;
   learningCurvePoint?: { labels: number; humanLabels: number; macroF1: number | null };
 }
 
-/** A project's versions, newest first, with the headline test metrics (artifacts stay in the database). */
+/**
+ * A project's versions, newest first, with the headline metrics of each on the CURRENT test set (current-evaluations.ts:
+ * the same figures the curve, the version page and Compare show) and their intervals; artifacts stay in the database.
+ */
 export async function listModelVersions(db: DbOrTx, projectId: number) {
-  const [project, versions] = await Promise.all([
+  const [project, versions, current] = await Promise.all([
     db.project.findUnique({ where: { id: projectId }, select: { activeModelVersionId: true } }),
     db.modelVersion.findMany({
       where: { projectId },
       orderBy: { number: "desc" },
-      select: { id: true, number: true, kind: true, featurizerId: true, status: true, error: true, trainLabelCount: true, testLabelCount: true, parentId: true, createdAt: true, finishedAt: true, metrics: true, createdBy: { select: { name: true } } },
+      select: { id: true, number: true, kind: true, featurizerId: true, status: true, error: true, trainLabelCount: true, testLabelCount: true, parentId: true, createdAt: true, finishedAt: true, metrics: true, promotionNote: true, createdBy: { select: { name: true } } },
     }),
+    currentEvaluations(db, projectId),
   ]);
   return versions.map(({ metrics, ...v }) => {
     const m = (metrics ?? {}) as StoredMetrics;
+    const e = current.byVersion.get(v.id) ?? null;
+    const cv = m.crossValidated?.macro?.f1;
     return {
       ...v,
       active: v.id === project?.activeModelVersionId,
-      testMacroF1: m.test?.macroF1 ?? null,
-      testAccuracy: m.test?.accuracy ?? m.test?.subsetAccuracy ?? null,
+      testMacroF1: e?.macroF1 ?? null,
+      testMacroF1Ci: e?.macroF1Ci ?? null,
+      testAccuracy: e?.accuracy ?? null,
+      testAccuracyCi: e?.accuracyCi ?? null,
       // Single-label versions with probabilities only; null otherwise.
-      testLogLoss: m.test?.logLoss ?? null,
-      testEce: m.test?.ece ?? null,
-      testItems: m.test?.n ?? 0,
+      testLogLoss: e?.logLoss ?? null,
+      testEce: e?.ece ?? null,
+      /** Labeled test items the figures rest on (the current test set) and what the project wants. */
+      testItems: e?.n ?? 0,
+      testTarget: current.testSet.target,
+      evaluationError: current.errors.get(v.id) ?? null,
+      /** Out-of-fold estimate from the training labels (shown while the test set is below target). */
+      crossValidated: typeof cv === "number" ? { macroF1: cv, rows: m.crossValidated?.n ?? v.trainLabelCount } : null,
       humanLabels: m.learningCurvePoint?.humanLabels ?? null,
     };
   });

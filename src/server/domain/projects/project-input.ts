@@ -22,6 +22,12 @@ const settingsFields = {
   leaseSeconds: z.number().int().min(30).max(86_400),
   /** Labels an annotator aims for in one sitting; null: no goal. */
   sessionGoal: z.number().int().min(1, "A goal is at least 1 label").max(100_000).nullable(),
+  promotion: z.enum(["always", "when_not_worse", "never"]),
+  minLabelsPerClass: z.number().int().min(1).max(1000),
+  secondLookMinF1: z.number().min(0).max(1),
+  /** Labeled test items wanted; null: the larger of 100 and 10 per class. */
+  testTargetItems: z.number().int().min(1).max(1_000_000).nullable(),
+  testBoostShare: z.number().min(0).max(1),
 };
 
 export const createProjectInput = z.object({
@@ -38,6 +44,11 @@ export const createProjectInput = z.object({
   queueRandomShare: settingsFields.queueRandomShare.default(0.1),
   annotationOverlap: settingsFields.annotationOverlap.default(1),
   leaseSeconds: settingsFields.leaseSeconds.default(600),
+  promotion: settingsFields.promotion.default("when_not_worse"),
+  minLabelsPerClass: settingsFields.minLabelsPerClass.default(2),
+  secondLookMinF1: settingsFields.secondLookMinF1.default(0.6),
+  testTargetItems: settingsFields.testTargetItems.default(null),
+  testBoostShare: settingsFields.testBoostShare.default(0.3),
   featurizerId: z.string().min(1).optional(),
 });
 export type CreateProjectInput = z.input<typeof createProjectInput>;

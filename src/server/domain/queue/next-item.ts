@@ -3,6 +3,7 @@ import { z } from "zod";
 import { Prisma } from "@/generated/prisma/client";
 import type { Db, Tx } from "@/server/db";
 import { humanDecisionOriginsSql } from "@/server/domain/labels/effective-label";
+import { testTarget } from "@/server/domain/evaluation/test-set";
 import { remainingCount } from "@/server/domain/queue/remaining-count";
 import { decodeProbabilities } from "@/server/domain/scoring/probability-bytes";
 import { AppError } from "@/server/errors";
@@ -22,6 +23,8 @@ const GENERATED_UNREVIEWED = Prisma.sql`source = 'generated' AND label_status = 
 
 // Above this a human label disagrees strongly enough with the model to deserve a second look.
 const MISLABEL_THRESHOLD = 0.2;
+// An annotator's "current session" for second looks: since their newest live sign-in, at most this long ago.
+const SESSION_HOURS = 12;
 
 /**
  * Hands the annotator the most informative item nobody else holds: mostly the active version's highest-priority
@@ -52,17 +55,19 @@ export async function nextItem(db: Db, input: z.input<typeof nextItemInput>, use
       if (id !== undefined) picked = { id, reason: "review" };
     } else if (!picked) {
       const roll = Math.random();
+      // Until the test set has its labeled target, the random share (test items first) is the higher boost share.
+      const randomShare = (await testSetShort(tx, projectId, project.testTargetItems)) ? Math.max(project.queueRandomShare, project.testBoostShare) : project.queueRandomShare;
       const order: QueueReason[] =
         roll < project.queueMislabeledShare
           ? ["mislabeled", "uncertain", "random"]
-          : roll < project.queueMislabeledShare + project.queueRandomShare
+          : roll < project.queueMislabeledShare + randomShare
             ? ["random", "uncertain"]
             : ["uncertain", "random"];
       // With overlap, items other annotators labeled but that still lack votes come first: agreement is measured
       // on items whose labels are fresh, and the majority label settles sooner.
       if (project.annotationOverlap > 1) order.unshift("overlap");
       for (const reason of order) {
-        const id = reason === "overlap" ? await pickOverlap(tx, projectId, project.annotationOverlap, userId, excluded) : await pick(tx, reason, projectId, versionId, excluded);
+        const id = reason === "overlap" ? await pickOverlap(tx, projectId, project.annotationOverlap, userId, excluded) : await pick(tx, reason, projectId, versionId, excluded, { userId, secondLookMinF1: project.secondLookMinF1 });
         if (id !== undefined) {
           picked = { id, reason: reason === "uncertain" && !versionId ? "random" : reason };
           break;
@@ -125,7 +130,15 @@ function zipProbabilities(bytes: Uint8Array, classIds: number[]) {
   return classIds.map((classId, k) => ({ classId, probability: p[k] ?? 0 }));
 }
 
-async function pick(tx: Tx, reason: QueueReason, projectId: number, versionId: number | null, excluded: number[]): Promise<number | undefined> {
+/** Whether the project's labeled test items are still fewer than its target (evaluation/test-set.ts). */
+async function testSetShort(tx: Tx, projectId: number, testTargetItems: number | null): Promise<boolean> {
+  const [row] = await tx.$queryRaw<{ classes: number; labeled: number }[]>`
+    SELECT (SELECT count(*)::int FROM label_class WHERE project_id = ${projectId} AND archived_at IS NULL) AS classes,
+           (SELECT count(*)::int FROM item WHERE project_id = ${projectId} AND split = 'test' AND label_status = 'labeled') AS labeled`;
+  return (row?.labeled ?? 0) < testTarget({ testTargetItems }, row?.classes ?? 0);
+}
+
+async function pick(tx: Tx, reason: QueueReason, projectId: number, versionId: number | null, excluded: number[], who: { userId: string; secondLookMinF1: number }): Promise<number | undefined> {
   if (reason === "uncertain") {
     // Before the first model, the training set grows from random train-split items.
     if (!versionId) return pickRandom(tx, projectId, excluded, "train");
@@ -140,9 +153,16 @@ async function pick(tx: Tx, reason: QueueReason, projectId: number, versionId: n
   }
   if (reason === "mislabeled") {
     if (!versionId) return undefined;
+    // Second looks only from a model good enough to second-guess people (cross-validated macro-F1 at the project's
+    // bar), and never on a label this annotator gave in the current session: that is their own fresh judgement.
     const rows = await tx.$queryRaw<{ id: number }[]>`
       SELECT i.id FROM prediction p JOIN item i ON i.id = p.item_id JOIN model_version v ON v.id = p.model_version_id
       WHERE p.model_version_id = ${versionId} AND p.mislabel_score > ${MISLABEL_THRESHOLD} AND i.label_status = 'labeled'
+        AND (v.metrics->'crossValidated'->'macro'->>'f1')::float8 >= ${who.secondLookMinF1}
+        AND NOT EXISTS (
+          SELECT 1 FROM annotation a WHERE a.item_id = i.id AND a.user_id = ${who.userId} AND a.undone_at IS NULL
+            AND a.created_at > greatest(now() - make_interval(hours => ${SESSION_HOURS}),
+                                        coalesce((SELECT max(s.created_at) FROM session s WHERE s.user_id = ${who.userId} AND s.expires_at > now()), now() - make_interval(hours => ${SESSION_HOURS}))))
         AND i.label_origin IN ${humanDecisionOriginsSql} AND i.labeled_at < v.created_at
         AND (i.lease_expires_at IS NULL OR i.lease_expires_at < now()) AND i.id <> ALL(${excluded})
       ORDER BY p.mislabel_score DESC, i.id

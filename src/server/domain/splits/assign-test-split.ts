@@ -1,49 +1,50 @@
 import type { Tx } from "@/server/db";
+import { testTarget } from "@/server/domain/evaluation/test-set";
 
-/** Transaction timeout for callers: the first assignment over a large pool draws test items from all of it and moves every labeled item (seconds at 1M items here, more on a busy server). */
+/** Transaction timeout for callers: the first assignment over a large pool trims the split drawn at arrival and moves every labeled item (seconds at 1M items here, more on a busy server). */
 export const ASSIGN_TEST_SPLIT_TIMEOUT_MS = 30 * 60_000;
 
 /**
- * Keeps the project's frozen test split at its target size, min(testMaxItems, testShare × items). Items once in
- * the test split stay there. New test items are drawn at random, stratified by class among items that already
- * carry a (non-generated) label, the rest from unlabeled items; every other labeled item joins the train split, so
- * an item a model was trained on can never be drawn into the test split later.
- * Returns the number of test items.
+ * Keeps the project's test split a random sample that no queue chose (docs/evaluation.md):
+ * - unlabeled items are drawn into the test split when they arrive (the item_test_draw trigger: a seeded hash of
+ *   project and item against the test share), so labels the uncertainty queue collects never become test items;
+ * - imported labels without a split contribute a seeded sample stratified by class (test share of each class);
+ * - a split larger than max(testMaxItems, the labeled target) releases its unlabeled items with the highest draw;
+ * - every other labeled item joins the train split, so an item a model was trained on never becomes a test item.
+ * Items once labeled in the test split stay there. Returns the number of test items.
  */
 export async function assignTestSplit(tx: Tx, projectId: number): Promise<number> {
   const project = await tx.project.findUniqueOrThrow({ where: { id: projectId } });
-  let current = await tx.item.count({ where: { projectId, split: "test" } });
-  let target = project.testMaxItems;
-  // A full test split (the usual case on a large project) needs no count of the whole pool, which takes a scan.
-  if (current < target) target = Math.min(target, Math.round(project.testShare * (await tx.item.count({ where: { projectId, source: { not: "generated" } } }))));
-  const wanted = target - current;
-  if (wanted > 0) {
-    const unassignedLabeled = await tx.$queryRaw<{ class_id: number; n: bigint }[]>`
-      SELECT label_class_ids[1] AS class_id, count(*) AS n FROM item
-      WHERE project_id = ${projectId} AND split = 'unassigned' AND label_status = 'labeled' AND label_origin <> 'generated'
-      GROUP BY 1`;
-    const unassigned = await tx.item.count({ where: { projectId, split: "unassigned", source: { not: "generated" } } });
-    // Labeled items go to the test split in proportion to their share of the candidates, class by class.
-    for (const row of unassignedLabeled) {
-      const take = Math.round((Number(row.n) / Math.max(unassigned, 1)) * wanted);
-      if (take <= 0) continue;
-      current += await tx.$executeRaw`
-        UPDATE item SET split = 'test' WHERE id IN (
-          SELECT id FROM item WHERE project_id = ${projectId} AND split = 'unassigned' AND label_status = 'labeled'
-            AND label_origin <> 'generated' AND label_class_ids[1] = ${row.class_id}
-          ORDER BY md5(id::text || ${projectId}::text) LIMIT ${take})`;
-    }
-    const rest = target - current;
-    if (rest > 0) {
-      current += await tx.$executeRaw`
-        UPDATE item SET split = 'test' WHERE id IN (
-          SELECT id FROM item WHERE project_id = ${projectId} AND split = 'unassigned' AND label_status <> 'labeled' AND source <> 'generated'
-          ORDER BY md5(id::text || ${projectId}::text) LIMIT ${rest})`;
-    }
+  const classCount = await tx.labelClass.count({ where: { projectId, archivedAt: null } });
+  const cap = Math.max(project.testMaxItems, testTarget(project, classCount));
+  const labeledTest = await tx.item.count({ where: { projectId, split: "test", labelStatus: "labeled" } });
+  // Imported labels, class by class: the test share of each, by a seeded hash (never by what a queue showed).
+  const imported = await tx.$queryRaw<{ class_id: number; n: bigint }[]>`
+    SELECT label_class_ids[1] AS class_id, count(*) AS n FROM item
+    WHERE project_id = ${projectId} AND split = 'unassigned' AND label_status = 'labeled' AND label_origin = 'imported'
+    GROUP BY 1`;
+  const importedTotal = imported.reduce((s, r) => s + Number(r.n), 0);
+  const room = Math.max(0, cap - labeledTest);
+  const scale = Math.min(project.testShare, importedTotal > 0 ? room / importedTotal : 0);
+  for (const row of imported) {
+    const take = Math.round(Number(row.n) * scale);
+    if (take <= 0) continue;
+    await tx.$executeRaw`
+      UPDATE item SET split = 'test' WHERE id IN (
+        SELECT id FROM item WHERE project_id = ${projectId} AND split = 'unassigned' AND label_status = 'labeled'
+          AND label_origin = 'imported' AND label_class_ids[1] IS NOT DISTINCT FROM ${row.class_id}
+        ORDER BY margin_test_draw(project_id, id), id LIMIT ${take})`;
   }
-  // Only labeled items are swept: unlabeled ones stay unassigned (the queue treats them as train items), so a
-  // growing test split can still draw fresh items, and the first training on a large pool rewrites its labeled
-  // rows rather than every row.
+  let current = await tx.item.count({ where: { projectId, split: "test" } });
+  if (current > cap) {
+    // Released items have no label and were drawn by hash, so the split stays a random sample of the pool.
+    current -= await tx.$executeRaw`
+      UPDATE item SET split = 'unassigned' WHERE id IN (
+        SELECT id FROM item WHERE project_id = ${projectId} AND split = 'test' AND label_status <> 'labeled'
+          AND (lease_expires_at IS NULL OR lease_expires_at < now())
+        ORDER BY margin_test_draw(project_id, id) DESC, id DESC LIMIT ${current - cap})`;
+  }
+  // Only labeled items are swept: unlabeled ones stay unassigned (the queue treats them as train items).
   await tx.$executeRaw`UPDATE item SET split = 'train' WHERE project_id = ${projectId} AND label_status = 'labeled' AND split = 'unassigned'`;
   return current;
 }

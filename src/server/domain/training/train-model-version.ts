@@ -11,6 +11,10 @@ import { modelProbabilities, modelReadsText } from "@/server/domain/models/model
 import { humanDecisionOriginsSql, isHumanDecision } from "@/server/domain/labels/effective-label";
 import { getProject } from "@/server/domain/projects/get-project";
 import { ASSIGN_TEST_SPLIT_TIMEOUT_MS, assignTestSplit } from "@/server/domain/splits/assign-test-split";
+import { evaluationFor, storeEvaluation } from "@/server/domain/evaluation/current-evaluations";
+import { evaluateOnTestSet } from "@/server/domain/evaluation/evaluate-on-test-set";
+import { decidePromotion } from "@/server/domain/evaluation/promotion-decision";
+import { loadTestSet } from "@/server/domain/evaluation/test-set";
 import type { Calibration } from "@/server/domain/training/fit-classifier";
 import { fitClassifierInThread } from "@/server/domain/training/fit-classifier-in-thread";
 import { loadLabeledItems, type LabeledItem } from "@/server/domain/training/load-labeled-items";
@@ -62,11 +66,13 @@ export async function trainModelVersion(db: Db, boss: PgBoss, projectId: number,
 
   const testCount = await db.$transaction((tx) => assignTestSplit(tx, projectId), { timeout: ASSIGN_TEST_SPLIT_TIMEOUT_MS });
   const spec = parseFeaturizerId(project.featurizerId);
-  const { train, test } = await loadLabeledItems(db, projectId, { includeGenerated: project.includeGenerated, withText: spec.ngrams });
+  const { train } = await loadLabeledItems(db, projectId, { includeGenerated: project.includeGenerated, withText: spec.ngrams });
+  // The test items every metric uses (evaluation/test-set.ts): this version is stored with its figures on them.
+  const testSet = await loadTestSet(db, project, classes.map((c) => c.id));
   const classIndex = new Map(classes.map((c, k) => [c.id, k]));
   const usable = (items: LabeledItem[]) => items.filter((item) => item.classIds.some((id) => classIndex.has(id)) || (task === "multi-label" && item.classIds.length === 0));
   const trainItems = usable(train);
-  const testItems = usable(test);
+  const testItems = testSet.items;
   const K = classes.length;
   const counts = new Array<number>(K).fill(0);
   for (const item of trainItems) for (const id of item.classIds) if (classIndex.has(id)) counts[classIndex.get(id)!]!++;
@@ -77,6 +83,13 @@ export async function trainModelVersion(db: Db, boss: PgBoss, projectId: number,
     );
   }
   if (trainItems.length === 0) throw new TrainingPreconditionError("No labeled items to train on yet");
+  // A class with fewer examples than the minimum gives a model whose figures mean nothing: refuse, and say what is missing.
+  const short = classes.filter((_, k) => counts[k]! < project.minLabelsPerClass);
+  if (short.length > 0) {
+    throw new TrainingPreconditionError(
+      `Training needs at least ${project.minLabelsPerClass} labels of every class outside the test split (Settings → minimum labels per class); too few: ${short.map((c) => `${c.name} ${counts[classIndex.get(c.id)!]}`).join(", ")}`,
+    );
+  }
   await hooks.log(`${trainItems.length} training labels (${classes.map((c, k) => `${c.name} ${counts[k]}`).join(", ")}); ${testItems.length} labeled of ${testCount} test items`);
   await hooks.throwIfCancelled();
 
@@ -109,7 +122,7 @@ export async function trainModelVersion(db: Db, boss: PgBoss, projectId: number,
   await hooks.log(`Fitted in ${Date.now() - started} ms (temperature ${model.temperature.toFixed(2)}${warmStart ? ", warm start" : ""}; ${calibrationNote})`);
   await hooks.progress(Math.round(total * 0.9), total);
 
-  const testTargets = toTargets(testItems, classIndex, K, task);
+  const testTargets = toTargets(testItems.map((item) => ({ ...item, origin: "human" as const, split: "test" as const })), classIndex, K, task);
   const testProba = modelProbabilities(model, { n: testItems.length, dense: Xtest, texts: modelReadsText(model) ? testItems.map((item) => item.text!) : null });
   const evaluation = evaluateClassifier(model, { proba: testProba, n: testItems.length, y: testTargets.task === "single-label" ? testTargets.y : undefined, Y: testTargets.task === "multi-label" ? testTargets.Y : undefined });
   const humanLabels = trainItems.filter((i) => isHumanDecision(i.origin)).length;
@@ -119,13 +132,25 @@ export async function trainModelVersion(db: Db, boss: PgBoss, projectId: number,
       : previous && calibration?.fromVersionId != null
         ? await stillFlagged(db, previous)
         : [];
+  const current = evaluateOnTestSet({ task, classIds: classes.map((c) => c.id), classNames: classes.map((c) => c.name), probabilities: testProba, thresholds: model.thresholds }, testSet);
+  // The active version on exactly these test items, for the promotion rule (stored, or measured now).
+  const live = await db.project.findUniqueOrThrow({ where: { id: projectId }, select: { activeModelVersionId: true } });
+  const liveVersion = live.activeModelVersionId ? await db.modelVersion.findUnique({ where: { id: live.activeModelVersionId }, select: { id: true, number: true } }) : null;
+  let liveEvaluation = null;
+  if (liveVersion) {
+    try {
+      liveEvaluation = await evaluationFor(db, liveVersion.id, testSet);
+    } catch (error) {
+      await hooks.log(`v${liveVersion.number} could not be measured on the test set: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   await hooks.throwIfCancelled();
 
   return db.$transaction(async (tx) => {
     // NO KEY UPDATE: serializes version numbering without blocking concurrent label inserts (key-share locks).
     await tx.$queryRaw`SELECT id FROM project WHERE id = ${projectId} FOR NO KEY UPDATE`;
     const last = await tx.modelVersion.aggregate({ where: { projectId }, _max: { number: true } });
-    const current = await tx.project.findUniqueOrThrow({ where: { id: projectId } });
+    const project2 = await tx.project.findUniqueOrThrow({ where: { id: projectId } });
     const version = await tx.modelVersion.create({
       data: {
         projectId,
@@ -133,14 +158,14 @@ export async function trainModelVersion(db: Db, boss: PgBoss, projectId: number,
         kind: "logistic_regression",
         featurizerId: project.featurizerId,
         status: "ready",
-        parentId: current.activeModelVersionId,
+        parentId: project2.activeModelVersionId,
         trainLabelCount: trainItems.length,
         testLabelCount: testItems.length,
         createdById: options.userId ?? null,
         jobRunId: options.jobRunId ?? null,
         finishedAt: new Date(),
         artifact: toJson(classifierToJSON(model)),
-        params: toJson({ classIds: classes.map((c) => c.id), task, includeGenerated: project.includeGenerated, warmStartFrom: warmStart ? current.activeModelVersionId : null, calibration, mislabelFlags }),
+        params: toJson({ classIds: classes.map((c) => c.id), task, includeGenerated: project.includeGenerated, warmStartFrom: warmStart ? project2.activeModelVersionId : null, calibration, mislabelFlags }),
         metrics: toJson({
           test: evaluation ? { n: testItems.length, macroF1: evaluation.macroF1, ...evaluation.report } : null,
           prCurves: evaluation?.prCurves ?? [],
@@ -161,9 +186,23 @@ export async function trainModelVersion(db: Db, boss: PgBoss, projectId: number,
         }),
       },
     });
-    const activate = current.autoActivate || current.activeModelVersionId === null;
+    if (current) await storeEvaluation(tx, version.id, current);
+    // Decided on the version that was live when the active one was measured; if an admin switched it meanwhile, the
+    // candidate is compared with that one only when it is still the live one.
+    const activeNow = project2.activeModelVersionId;
+    const sameActive = activeNow !== null && liveVersion?.id === activeNow;
+    const activeNumber = activeNow === null ? 0 : sameActive ? liveVersion.number : (await tx.modelVersion.findUniqueOrThrow({ where: { id: activeNow }, select: { number: true } })).number;
+    const decision = decidePromotion({
+      policy: project2.promotion,
+      items: testSet.items,
+      classIds: classes.map((c) => c.id),
+      candidate: { versionId: version.id, number: version.number, evaluation: current },
+      active: activeNow === null ? null : { versionId: activeNow, number: activeNumber, evaluation: sameActive ? liveEvaluation : null },
+    });
+    const activate = decision.activate;
     if (activate) await tx.project.update({ where: { id: projectId }, data: { activeModelVersionId: version.id } });
-    await recordAudit(tx, { projectId, userId: options.userId ?? null, action: "model.train", entityType: "model_version", entityId: version.id, data: { number: version.number, macroF1: evaluation?.macroF1 ?? null, activated: activate } });
+    if (decision.note) await tx.modelVersion.update({ where: { id: version.id }, data: { promotionNote: decision.note } });
+    await recordAudit(tx, { projectId, userId: options.userId ?? null, action: "model.train", entityType: "model_version", entityId: version.id, data: { number: version.number, macroF1: evaluation?.macroF1 ?? null, activated: activate, note: decision.note } });
     await enqueueJob(tx, boss, scoreJob, { projectId, modelVersionId: version.id }, { projectId, userId: options.userId ?? null });
     return version;
   });

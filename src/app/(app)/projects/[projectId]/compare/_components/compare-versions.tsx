@@ -12,6 +12,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { SelectField } from "@/components/ui/field";
 import { InlineError } from "@/components/ui/inline-error";
 import { useTRPC } from "@/trpc/react";
+import { interval } from "../../models/_components/format-interval";
 import type { RouterOutputs } from "@/trpc/router-outputs";
 import { percent } from "../../_components/format-metric";
 
@@ -49,7 +50,7 @@ export function CompareVersions({ projectId, initialA, initialB }: { projectId: 
     <div className="space-y-6">
       <div>
         <h2 className="text-lg font-semibold tracking-tight">Compare versions</h2>
-        <p className="text-sm text-zinc-600">Both versions predict the same frozen test items with today&apos;s labels. A is the baseline, B the candidate.</p>
+        <p className="text-sm text-zinc-600">Both versions are measured on the current labeled test set — the figures the Models table shows. A is the baseline, B the candidate.</p>
       </div>
       <div className="flex flex-wrap items-end gap-3">
         <div className="w-80">
@@ -102,9 +103,9 @@ function ComparisonView({ projectId, c, versionA, versionB }: { projectId: numbe
   const A = `v${c.a.number}`;
   const B = `v${c.b.number}`;
   const ci = c.macroF1Diff?.ci95 ?? null;
-  // The bootstrap CI of the macro-F1 difference decides its colour; McNemar decides accuracy's.
-  const f1Significant = ci ? ci[0] > 0 || ci[1] < 0 : null;
-  const bBetter = c.b.macroF1 >= c.a.macroF1;
+  // One rule decides the verdict, its colour and the headline rows: the bootstrap interval of the macro-F1 difference.
+  const f1Significant = c.outcome !== "no-difference";
+  const bBetter = c.outcome === "better";
   const className = new Map(c.classes.map((k) => [k.id, k.name]));
   const names = (ids: number[]) => (ids.length ? ids.map((id) => className.get(id) ?? `#${id}`).join(", ") : "(none)");
 
@@ -117,11 +118,11 @@ function ComparisonView({ projectId, c, versionA, versionB }: { projectId: numbe
               <h3 id="verdict" className="text-sm font-semibold text-zinc-900">
                 Verdict
               </h3>
-              {c.significant ? <Badge tone={bBetter ? "green" : "red"}>Significant (p &lt; 0.05)</Badge> : <Badge>Not significant</Badge>}
+              {c.outcome === "better" ? <Badge tone="green">{B} better</Badge> : c.outcome === "worse" ? <Badge tone="red">{B} worse</Badge> : <Badge>No detectable difference</Badge>}
             </div>
             <p className="text-base text-zinc-900">{c.verdict}</p>
             <p className="text-xs text-zinc-600">
-              McNemar&apos;s exact test on {c.n} test items: {c.mcnemar.b} only {A} got right, {c.mcnemar.c} only {B} got right, p = {c.mcnemar.pValue < 0.001 ? c.mcnemar.pValue.toExponential(1) : c.mcnemar.pValue.toFixed(3)}.
+              The verdict follows the paired bootstrap 95% interval of the macro-F1 difference: better or worse only when the whole interval is on one side of 0. Test set {c.testSet.n} / {c.testSet.target}. For reference, McNemar&apos;s exact test on {c.n} test items: {c.mcnemar.b} only {A} got right, {c.mcnemar.c} only {B} got right, p = {c.mcnemar.pValue < 0.001 ? c.mcnemar.pValue.toExponential(1) : c.mcnemar.pValue.toFixed(3)}.
               {ci ? ` Bootstrap 95% CI of macro-F1 (${B} − ${A}): ${fmtPoints(ci[0])} to ${fmtPoints(ci[1])} pt.` : ""}
             </p>
           </div>
@@ -167,15 +168,15 @@ function ComparisonView({ projectId, c, versionA, versionB }: { projectId: numbe
               </tr>
             </thead>
             <tbody className="divide-y divide-zinc-100">
-              <MetricRow label="Macro-F1" a={c.a.macroF1} b={c.b.macroF1} significant={f1Significant ?? c.significant} strong />
-              <MetricRow label="Accuracy" a={c.a.accuracy} b={c.b.accuracy} significant={c.significant} strong />
+              <MetricRow label="Macro-F1" a={c.a.macroF1} b={c.b.macroF1} significant={f1Significant} strong note={`95%: ${interval(c.a.macroF1Ci)} → ${interval(c.b.macroF1Ci)}`} />
+              <MetricRow label="Accuracy" a={c.a.accuracy} b={c.b.accuracy} significant={null} strong note={`95% (Wilson): ${interval(c.a.accuracyCi)} → ${interval(c.b.accuracyCi)}`} />
               {c.perClass.map((row) => (
                 <MetricRow key={row.label} label={`F1 · ${row.label}`} a={row.f1A} b={row.f1B} significant={null} note={`P ${percent(row.precisionA, 0)} → ${percent(row.precisionB, 0)} · R ${percent(row.recallA, 0)} → ${percent(row.recallB, 0)}`} />
               ))}
             </tbody>
           </table>
         </div>
-        <p className="mt-6 text-xs text-zinc-500">Headline changes are coloured only when significant; per-class changes are not tested one by one and are coloured by direction alone.</p>
+        <p className="mt-6 text-xs text-zinc-500">Macro-F1&apos;s change is coloured only when its interval excludes 0; the other changes are not tested one by one and are coloured by direction alone.</p>
       </Card>
 
       <Card title={`Disagreements (${c.disagreementCount})`}>

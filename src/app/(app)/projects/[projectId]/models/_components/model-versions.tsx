@@ -13,7 +13,9 @@ import { useTRPC } from "@/trpc/react";
 import type { RouterOutputs } from "@/trpc/router-outputs";
 import { dateTime, decimal, kindLabels, percent } from "../../_components/format-metric";
 import { useModelJobs } from "../../_components/use-model-jobs";
+import { interval } from "./format-interval";
 import { LearningCurveChart } from "./learning-curve-chart";
+import { TestSetIndicator } from "./test-set-indicator";
 
 type Version = RouterOutputs["models"]["list"][number];
 
@@ -55,7 +57,7 @@ export function ModelVersions({ projectId, isAdmin }: { projectId: number; isAdm
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div>
           <h2 className="text-lg font-semibold tracking-tight">Model versions</h2>
-          <p className="text-sm text-zinc-600">Every training run is kept. Metrics are measured on the project&apos;s frozen test split.</p>
+          <p className="text-sm text-zinc-600">Every training run is kept. Every version is measured on the project&apos;s current labeled test set, drawn at random when items arrive.</p>
         </div>
         <div className="flex flex-wrap items-center gap-3">
           {liveText ? <LiveIndicator>{liveText}</LiveIndicator> : null}
@@ -97,6 +99,8 @@ export function ModelVersions({ projectId, isAdmin }: { projectId: number; isAdm
         </p>
       ) : null}
 
+      {curve.data ? <TestSetIndicator n={curve.data.testSet.n} target={curve.data.testSet.target} /> : null}
+
       <Card>
         {versions.isPending ? (
           <p className="text-sm text-zinc-500">Loading…</p>
@@ -111,7 +115,7 @@ export function ModelVersions({ projectId, isAdmin }: { projectId: number; isAdm
         )}
       </Card>
 
-      <Card title="Learning curve" actions={curve.data ? <SignalBadge plateau={curve.data.signal.plateau} points={curve.data.points.length} /> : null}>
+      <Card title="Learning curve" actions={curve.data ? <SignalBadge state={curve.data.signal.state} /> : null}>
         {curve.isPending ? (
           <p className="text-sm text-zinc-500">Loading…</p>
         ) : curve.error ? (
@@ -129,9 +133,10 @@ export function ModelVersions({ projectId, isAdmin }: { projectId: number; isAdm
   );
 }
 
-function SignalBadge({ plateau, points }: { plateau: boolean; points: number }) {
-  if (points < 4) return <Badge>Needs 4 versions to judge</Badge>;
-  return plateau ? <Badge tone="amber">Plateau: consider stopping</Badge> : <Badge tone="green">Still improving</Badge>;
+function SignalBadge({ state }: { state: "improving" | "plateau" | "not-enough-evidence" }) {
+  if (state === "improving") return <Badge tone="green">Still improving</Badge>;
+  if (state === "plateau") return <Badge tone="amber">Plateau: consider stopping</Badge>;
+  return <Badge>Not enough evidence</Badge>;
 }
 
 function VersionsTable({ versions, base, isAdmin }: { versions: Version[]; base: string; isAdmin: boolean }) {
@@ -146,7 +151,7 @@ function VersionsTable({ versions, base, isAdmin }: { versions: Version[]; base:
             <th scope="col" className={th}>Version</th>
             <th scope="col" className={th}>Model</th>
             <th scope="col" className={`${th} text-right`}>Labels used</th>
-            <th scope="col" className={`${th} text-right`}>Test items</th>
+            <th scope="col" className={`${th} text-right`} title="Labeled test items the metrics rest on / the project's target">Test items</th>
             <th scope="col" className={`${th} text-right`}>Accuracy</th>
             <th scope="col" className={`${th} text-right`}>Macro-F1</th>
             <th scope="col" className={`${th} text-right`} title="Mean −log p(true class); lower is better">Log-loss</th>
@@ -158,6 +163,7 @@ function VersionsTable({ versions, base, isAdmin }: { versions: Version[]; base:
         <tbody className="divide-y divide-zinc-100">
           {versions.map((v, i) => {
             const older = versions.slice(i + 1).find((o) => o.status === "ready" && o.testMacroF1 !== null);
+            const cvShown = v.crossValidated !== null && v.testItems < v.testTarget;
             const gain = v.testMacroF1 !== null && older?.testMacroF1 != null ? v.testMacroF1 - older.testMacroF1 : null;
             return (
               <tr key={v.id} className={`group hover:bg-zinc-50 ${v.active ? "bg-indigo-50/40" : ""}`}>
@@ -167,12 +173,19 @@ function VersionsTable({ versions, base, isAdmin }: { versions: Version[]; base:
                       v{v.number}
                     </Link>
                     {v.active ? <Badge tone="green">Active</Badge> : null}
+                    {v.promotionNote && !v.active ? (
+                      <span title={v.promotionNote}>
+                        <Badge tone="amber">Not activated</Badge>
+                      </span>
+                    ) : null}
                     {v.status !== "ready" ? (
                       <span title={v.error ?? undefined}>
                         <Badge tone={v.status === "failed" ? "red" : v.status === "training" ? "indigo" : "neutral"}>{v.status}</Badge>
                       </span>
                     ) : null}
                   </div>
+                  {v.promotionNote && !v.active ? <p className="mt-1 max-w-xs text-xs whitespace-normal text-amber-800">{v.promotionNote}</p> : null}
+                  {v.evaluationError ? <p className="mt-1 max-w-xs text-xs whitespace-normal text-red-700">Not measured: {v.evaluationError}</p> : null}
                 </td>
                 <td className="px-3 py-2.5">
                   <div className="text-zinc-900">{kindLabels[v.kind] ?? v.kind}</div>
@@ -182,10 +195,21 @@ function VersionsTable({ versions, base, isAdmin }: { versions: Version[]; base:
                   {v.trainLabelCount.toLocaleString()}
                   {v.humanLabels !== null && v.humanLabels !== v.trainLabelCount ? <div className="text-xs text-zinc-500">{v.humanLabels.toLocaleString()} human</div> : null}
                 </td>
-                <td className={num}>{v.testItems.toLocaleString()}</td>
-                <td className={num}>{percent(v.testAccuracy)}</td>
+                <td className={num}>
+                  {v.testItems.toLocaleString()} / {v.testTarget.toLocaleString()}
+                </td>
+                <td className={num}>
+                  {percent(v.testAccuracy)}
+                  {v.testAccuracyCi ? <div className="text-xs text-zinc-500">{interval(v.testAccuracyCi)}</div> : null}
+                </td>
                 <td className={num}>
                   <span className="font-semibold text-zinc-900">{percent(v.testMacroF1)}</span>
+                  {v.testMacroF1Ci ? <div className="text-xs text-zinc-500">{interval(v.testMacroF1Ci)}</div> : null}
+                  {cvShown ? (
+                    <div className="text-xs text-zinc-500" title="Out-of-fold estimate from the training labels: shown while the test set is below its target">
+                      CV {percent(v.crossValidated!.macroF1)} ({v.crossValidated!.rows} training labels)
+                    </div>
+                  ) : null}
                   {gain !== null ? (
                     <div className={`text-xs ${Math.abs(gain) < 0.0005 ? "text-zinc-500" : gain > 0 ? "text-emerald-700" : "text-red-700"}`}>
                       {gain >= 0 ? "+" : "−"}

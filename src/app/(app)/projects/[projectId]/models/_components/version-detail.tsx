@@ -14,6 +14,8 @@ import type { RouterOutputs } from "@/trpc/router-outputs";
 import { dateTime, decimal, kindLabels, percent } from "../../_components/format-metric";
 import { CalibrationChart } from "./calibration-chart";
 import { FitSummary } from "./fit-summary";
+import { interval } from "./format-interval";
+import { TestSetIndicator } from "./test-set-indicator";
 import { PrCurvesChart } from "./pr-curves-chart";
 
 type Version = RouterOutputs["models"]["get"];
@@ -45,10 +47,12 @@ export function VersionDetail({ projectId, versionId, isAdmin }: { projectId: nu
             {v.status !== "ready" ? <Badge tone={v.status === "failed" ? "red" : "neutral"}>{v.status}</Badge> : null}
           </div>
           <p className="mt-1 text-sm text-zinc-600">
-            {kindLabels[v.kind] ?? v.kind} on <span className="font-mono text-xs">{v.featurizerId}</span> · {v.trainLabelCount.toLocaleString()} training labels · {v.testLabelCount.toLocaleString()} test items ·
+            {kindLabels[v.kind] ?? v.kind} on <span className="font-mono text-xs">{v.featurizerId}</span> · {v.trainLabelCount.toLocaleString()} training labels · {v.testLabelCount.toLocaleString()} test items when trained ·
             created {dateTime(v.createdAt)} by {v.createdBy?.name ?? "an automatic retrain"}
           </p>
           {v.error ? <p className="mt-1 text-sm text-red-700">{v.error}</p> : null}
+          {v.promotionNote ? <p className="mt-1 text-sm text-amber-800">{v.promotionNote}</p> : null}
+          {v.evaluationError ? <p className="mt-1 text-sm text-red-700">Not measured on the current test set: {v.evaluationError}</p> : null}
           <div className="mt-2">
             <FitSummary training={v.metrics?.training} />
           </div>
@@ -69,15 +73,21 @@ export function VersionDetail({ projectId, versionId, isAdmin }: { projectId: nu
         ) : null}
       </div>
 
+      {v.testSet ? <TestSetIndicator n={v.testSet.n} target={v.testSet.target} /> : null}
+      {test && v.testSet && test.n < v.testSet.target && typeof v.metrics?.crossValidated?.macro?.f1 === "number" ? (
+        <p className="text-sm text-zinc-700">
+          Cross-validated estimate from the training labels (not the test set): macro-F1 {percent(v.metrics.crossValidated.macro.f1)} on {v.metrics.crossValidated.n ?? v.trainLabelCount} labels.
+        </p>
+      ) : null}
       {!test ? (
         <EmptyState title="No test metrics for this version">
-          The test split had no labeled items when it was trained. Label items in Annotate (random picks fill the test split first), then train again.
+          The test set has no labeled items yet. Label items in Annotate (the queue serves test items first); every version is then measured on them.
         </EmptyState>
       ) : (
         <>
           <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
-            <MetricTile label={test.subsetAccuracy !== undefined ? "Exact-match accuracy" : "Accuracy"} value={percent(test.accuracy ?? test.subsetAccuracy)} note={`${test.n} test items`} />
-            <MetricTile label="Macro-F1" value={percent(test.macroF1)} note={`P ${percent(test.macro.precision)} · R ${percent(test.macro.recall)}`} />
+            <MetricTile label={test.subsetAccuracy !== undefined ? "Exact-match accuracy" : "Accuracy"} value={percent(test.accuracy ?? test.subsetAccuracy)} note={`95% ${interval(test.accuracyCi) ?? "–"} · ${test.n} test items`} />
+            <MetricTile label="Macro-F1" value={percent(test.macroF1)} note={`95% ${interval(test.macroF1Ci) ?? "–"} · P ${percent(test.macro.precision)} · R ${percent(test.macro.recall)}`} />
             <MetricTile label="PR-AUC (macro)" value={decimal(test.prAuc)} />
             <MetricTile label="Log-loss" value={decimal(test.logLoss)} note="lower is better" hint="Mean −log p(true class)" />
             <MetricTile label="ECE" value={decimal(test.ece)} note="calibration error, lower is better" hint="Expected calibration error of the top-class confidence" />
@@ -131,7 +141,7 @@ function PerClassTable({ test, colorOf }: { test: NonNullable<NonNullable<Versio
   return (
     <div className="-mx-2 overflow-x-auto">
       <table className="w-full text-sm">
-        <caption className="sr-only">Precision, recall, F1 and support per class on the test split</caption>
+        <caption className="sr-only">Precision, recall (with Wilson 95% intervals), F1 and support per class on the current test set</caption>
         <thead>
           <tr className="border-b border-zinc-200">
             <th scope="col" className={`${th} text-left`}>Class</th>
@@ -150,8 +160,14 @@ function PerClassTable({ test, colorOf }: { test: NonNullable<NonNullable<Versio
                   {c.label}
                 </span>
               </th>
-              <td className={td}>{percent(c.precision)}</td>
-              <td className={td}>{percent(c.recall)}</td>
+              <td className={td}>
+                {percent(c.precision)}
+                {c.precisionCi ? <div className="text-xs text-zinc-500">{interval(c.precisionCi)}</div> : null}
+              </td>
+              <td className={td}>
+                {percent(c.recall)}
+                {c.recallCi ? <div className="text-xs text-zinc-500">{interval(c.recallCi)}</div> : null}
+              </td>
               <td className={`${td} font-semibold`}>{percent(c.f1)}</td>
               <td className={`${td} text-zinc-600`}>{c.support}</td>
             </tr>

@@ -33,6 +33,11 @@ type Form = {
   sessionGoal: string;
   targetMetric: "" | "precision" | "recall";
   targetPercent: string;
+  promotion: "always" | "when_not_worse" | "never";
+  minLabelsPerClass: string;
+  secondLookMinF1: string;
+  testTargetItems: string;
+  testBoostShare: string;
 };
 
 export function ProjectSettingsForm({ projectId }: { projectId: number }) {
@@ -70,6 +75,11 @@ export function ProjectSettingsForm({ projectId }: { projectId: number }) {
       sessionGoal: p.sessionGoal === null ? "" : String(p.sessionGoal),
       targetMetric: p.thresholdMetric ?? "",
       targetPercent: p.thresholdTarget === null ? "90" : String(Math.round(p.thresholdTarget * 1000) / 10),
+      promotion: p.promotion,
+      minLabelsPerClass: String(p.minLabelsPerClass),
+      secondLookMinF1: String(Math.round(p.secondLookMinF1 * 100)),
+      testTargetItems: p.testTargetItems === null ? "" : String(p.testTargetItems),
+      testBoostShare: String(Math.round(p.testBoostShare * 100)),
     });
   }, [project.data, form]);
 
@@ -98,6 +108,11 @@ export function ProjectSettingsForm({ projectId }: { projectId: number }) {
         annotationOverlap: Number(form.annotationOverlap),
         sessionGoal: form.sessionGoal.trim() === "" ? null : Number(form.sessionGoal),
         decisionTarget: form.targetMetric === "" ? null : { metric: form.targetMetric, value: Number(form.targetPercent) / 100 },
+        promotion: form.promotion,
+        minLabelsPerClass: Number(form.minLabelsPerClass),
+        secondLookMinF1: Number(form.secondLookMinF1) / 100,
+        testTargetItems: form.testTargetItems.trim() === "" ? null : Number(form.testTargetItems),
+        testBoostShare: Number(form.testBoostShare) / 100,
       },
     });
   };
@@ -168,6 +183,24 @@ export function ProjectSettingsForm({ projectId }: { projectId: number }) {
             onChange={(e) => set("targetPercent", e.target.value)}
           />
           <TextField label="Retrain every N new human labels" type="number" min={1} value={form.retrainEvery} onChange={(e) => set("retrainEvery", e.target.value)} />
+          <TextField
+            label="Minimum labels per class"
+            type="number"
+            min={1}
+            value={form.minLabelsPerClass}
+            onChange={(e) => set("minLabelsPerClass", e.target.value)}
+            hint="Training is refused while a class has fewer labels outside the test split."
+          />
+          <SelectField
+            label="After a retrain"
+            value={form.promotion}
+            onChange={(e) => set("promotion", e.target.value as Form["promotion"])}
+            hint="When not worse: the new version goes live unless its test macro-F1 is below the active version's beyond noise (95% interval of the difference entirely below 0)."
+          >
+            <option value="when_not_worse">Activate it when not worse (default)</option>
+            <option value="always">Always activate it</option>
+            <option value="never">Never: an admin promotes versions</option>
+          </SelectField>
           <label className="flex items-center gap-2 self-end pb-2 text-sm text-zinc-700">
             <input type="checkbox" checked={form.includeGenerated} onChange={(e) => set("includeGenerated", e.target.checked)} />
             Train on LLM-generated examples
@@ -177,6 +210,24 @@ export function ProjectSettingsForm({ projectId }: { projectId: number }) {
           <legend className="mb-2 text-sm font-semibold text-zinc-900">Queue</legend>
           <TextField label="Second looks (%)" type="number" min={0} max={100} value={form.queueMislabeledShare} onChange={(e) => set("queueMislabeledShare", e.target.value)} hint="Human labels the model strongly disagrees with." />
           <TextField label="Random items (%)" type="number" min={0} max={100} value={form.queueRandomShare} onChange={(e) => set("queueRandomShare", e.target.value)} hint="Keeps the test set and the strategy honest." />
+          <TextField
+            label="Random items until the test set is full (%)"
+            type="number"
+            min={0}
+            max={100}
+            value={form.testBoostShare}
+            onChange={(e) => set("testBoostShare", e.target.value)}
+            hint="Test items are served first at this rate until the labeled test set reaches its target."
+          />
+          <TextField
+            label="Second looks need model macro-F1 (%)"
+            type="number"
+            min={0}
+            max={100}
+            value={form.secondLookMinF1}
+            onChange={(e) => set("secondLookMinF1", e.target.value)}
+            hint="Cross-validated; below it the model does not second-guess people. Never on the annotator's own labels of this session."
+          />
           <TextField label="Lease (minutes)" type="number" min={1} value={form.leaseMinutes} onChange={(e) => set("leaseMinutes", e.target.value)} hint="An item held longer returns to the pool." />
           <TextField
             label="Annotators per item"
@@ -199,7 +250,16 @@ export function ProjectSettingsForm({ projectId }: { projectId: number }) {
         <fieldset className="grid gap-4 sm:grid-cols-2">
           <legend className="mb-2 text-sm font-semibold text-zinc-900">Test set</legend>
           <TextField label="Share of items (%)" type="number" min={0} max={90} value={form.testShare} onChange={(e) => set("testShare", e.target.value)} />
-          <TextField label="At most (items)" type="number" min={0} value={form.testMaxItems} onChange={(e) => set("testMaxItems", e.target.value)} hint="Frozen once assigned, so versions stay comparable." />
+          <TextField label="At most (items)" type="number" min={0} value={form.testMaxItems} onChange={(e) => set("testMaxItems", e.target.value)} hint="Items are drawn into the test split at random when they arrive; labeled ones stay." />
+          <TextField
+            label="Labeled test items wanted"
+            type="number"
+            min={1}
+            value={form.testTargetItems}
+            placeholder="auto: max(100, 10 per class)"
+            onChange={(e) => set("testTargetItems", e.target.value)}
+            hint="Metrics show how far the test set is from this (e.g. test set 18 / 100)."
+          />
         </fieldset>
         <div className="flex items-center gap-3">
           <Button type="submit" disabled={update.isPending}>
