@@ -55,7 +55,10 @@ describe("the active-learning loop", () => {
 
     const adminApi = (await signIn(server.url, admin.email, TEST_PASSWORD)).client;
     const api = (await signIn(server.url, annotator.email, TEST_PASSWORD)).client;
-    expect((await adminApi.projects.freezeTestSplit.mutate({ projectId: project.id })).testItems).toBe(200);
+    // Items were drawn into the test split as they arrived (10% each, a seeded draw): about 200 of 2,000.
+    const { testItems } = await adminApi.projects.freezeTestSplit.mutate({ projectId: project.id });
+    expect(testItems).toBeGreaterThan(150);
+    expect(testItems).toBeLessThanOrEqual(200);
 
     const label = async (count: number) => {
       const reasons: string[] = [];
@@ -96,13 +99,13 @@ describe("the active-learning loop", () => {
     expect(v2!.trainLabelCount).toBeGreaterThan(v1!.trainLabelCount);
 
     // Before deciding, the team labels the rest of the frozen test set: a comparison on ~70 test items swings by
-    // ±0.1 macro-F1 from run to run, on all 200 it can tell "not worse" from noise.
+    // ±0.1 macro-F1 from run to run, on all ~200 it can tell "not worse" from noise.
     const unlabeledTest = await testDb.db.item.findMany({ where: { projectId: project.id, split: "test", labelStatus: "unlabeled" }, select: { id: true, text: true } });
     for (const item of unlabeledTest) {
       await api.labels.submit.mutate({ projectId: project.id, itemId: item.id, action: "label", classIds: [classIdByName.get(goldByText.get(item.text)!)!], durationMs: 1500 });
     }
     const comparison = await adminApi.models.compare.query({ a: v1!.id, b: v2!.id });
-    expect(comparison.n).toBe(200);
+    expect(comparison.n).toBe(testItems);
     expect(comparison.perClass).toHaveLength(4);
     // One verdict rule: the sentence follows the interval of the macro-F1 difference, so they cannot disagree.
     const [lo, hi] = comparison.macroF1Diff.ci95;
