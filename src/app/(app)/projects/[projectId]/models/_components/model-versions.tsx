@@ -140,6 +140,7 @@ function SignalBadge({ state }: { state: "improving" | "plateau" | "not-enough-e
 }
 
 function VersionsTable({ versions, base, isAdmin }: { versions: Version[]; base: string; isAdmin: boolean }) {
+  const activeVersion = versions.find((v) => v.active);
   const th = "px-3 py-2 text-left text-xs font-medium text-zinc-500 whitespace-nowrap";
   const num = "px-3 py-2 text-right tabular-nums whitespace-nowrap";
   return (
@@ -184,7 +185,19 @@ function VersionsTable({ versions, base, isAdmin }: { versions: Version[]; base:
                       </span>
                     ) : null}
                   </div>
-                  {v.promotionNote && !v.active ? <p className="mt-1 max-w-xs text-xs whitespace-normal text-amber-800">{v.promotionNote}</p> : null}
+                  {v.promotionNote && !v.active ? (
+                    <p className="mt-1 max-w-xs text-xs whitespace-normal text-amber-800">
+                      {v.promotionNote}
+                      {isAdmin && activeVersion && v.status === "ready" ? (
+                        <>
+                          {" "}
+                          <Link href={`${base}/compare?a=${activeVersion.id}&b=${v.id}`} className="font-medium text-indigo-700 hover:underline">
+                            Compare with v{activeVersion.number}
+                          </Link>
+                        </>
+                      ) : null}
+                    </p>
+                  ) : null}
                   {v.evaluationError ? <p className="mt-1 max-w-xs text-xs whitespace-normal text-red-700">Not measured: {v.evaluationError}</p> : null}
                 </td>
                 <td className="px-3 py-2.5">
