@@ -13,7 +13,7 @@ afterAll(() => testDb.drop());
 describe("margin + diversity", () => {
   it("moves a batch of the retrain interval to the queue head, with one of each group of near-duplicates", async () => {
     const { project, classes } = await makeProject(testDb.db, { classes: ["a", "b"] });
-    await testDb.db.project.update({ where: { id: project.id }, data: { strategy: "margin_diversity", retrainEvery: 10 } });
+    await testDb.db.project.update({ where: { id: project.id }, data: { strategy: "margin_diversity", retrainEvery: 10, testShare: 0 } }); // no arrival draw: every item is rankable
     // The 12 most uncertain items are copies of one confusing text; 20 distinct texts rank below them.
     const copies = Array.from({ length: 12 }, (_, i) => `Shares of the football club fell after the match report ${i}`);
     const distinct = [

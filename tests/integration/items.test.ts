@@ -121,6 +121,8 @@ describe("items.list pagination", () => {
 describe("items.list filters and search", () => {
   it("filters by label, prediction, uncertainty, source, split, status and annotator, and counts the same rows", async () => {
     const { project, classes } = await makeProject(testDb.db, { classes: ["sports", "tech"] });
+    // No arrival draw into the test split (test share 0): the split filter sees exactly the items set below.
+    await testDb.db.project.update({ where: { id: project.id }, data: { testShare: 0 } });
     const [sports, tech] = classes;
     const ids = await addItems(testDb.db, project.id, Array.from({ length: 12 }, (_, i) => `filter item ${i}`));
     await testDb.db.item.updateMany({ where: { id: { in: ids.slice(0, 3) } }, data: { source: "generated" } });

@@ -53,6 +53,8 @@ describe("jobs", () => {
     const admin = await makeUser(testDb.db, "admin");
     const { project, classes } = await makeProject(testDb.db, { classes: ["spam", "ham"] });
     const spam = classes[0]!;
+    // No arrival draw into the test split (test share 0): the split counts below are the ones inserted.
+    await testDb.db.project.update({ where: { id: project.id }, data: { testShare: 0 } });
     await testDb.db.item.createMany({
       data: [
         { projectId: project.id, text: "win money", contentHash: "a", labelStatus: "labeled", labelClassIds: [spam.id] },

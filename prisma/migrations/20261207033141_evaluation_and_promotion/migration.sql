@@ -33,8 +33,9 @@ ALTER TABLE "model_evaluation" ADD CONSTRAINT "model_evaluation_model_version_id
 
 -- Test membership is drawn when an item arrives (docs/evaluation.md): a seeded hash of (project, item) against the
 -- project's test share, so which items measure a model never depends on which items a queue chose to show.
--- Imports that name a split, labeled arrivals (imported labels are sampled stratified at training) and generated
--- items are left alone. Training trims a reserved test split above its size by releasing unlabeled items.
+-- Labeled arrivals (imported labels are sampled stratified at training), generated items and imports whose file has
+-- a split column (they set margin.keep_split, so a round trip keeps "unassigned") are left alone. Training trims a
+-- reserved test split above its size by releasing unlabeled items.
 CREATE FUNCTION margin_test_draw(project_id integer, item_id integer) RETURNS double precision
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
   AS $$ SELECT ('x' || substr(md5(item_id::text || ':' || project_id::text), 1, 8))::bit(32)::bigint / 4294967296.0 $$;
@@ -42,6 +43,7 @@ CREATE FUNCTION margin_test_draw(project_id integer, item_id integer) RETURNS do
 CREATE FUNCTION margin_item_test_draw() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF NEW.split = 'unassigned' AND NEW.label_status = 'unlabeled' AND NEW.source <> 'generated'
+     AND current_setting('margin.keep_split', true) IS DISTINCT FROM 'on'
      AND margin_test_draw(NEW.project_id, NEW.id) < (SELECT test_share FROM project WHERE id = NEW.project_id) THEN
     NEW.split := 'test';
   END IF;

@@ -159,6 +159,8 @@ export async function runImport(pool: PgPool, input: RunImportInput): Promise<Im
       return { ...report, rolledBackBecause: `${errorCount.toLocaleString("en")} row(s) have errors and the mode is all-or-nothing` };
     }
 
+    // A file with a split column names every row's split: the arrival draw (docs/evaluation.md) leaves its rows alone.
+    if (stageColumns.split) await client.query("SET LOCAL margin.keep_split = 'on'");
     const inserted = await client.query<{ items: number; labeled: number }>(
       `WITH ins AS (
          INSERT INTO item (project_id, text, content_hash, external_id, metadata, source, split, label_status, label_class_ids, label_origin, labeled_at)
