@@ -169,14 +169,14 @@ function ComparisonView({ projectId, c, versionA, versionB }: { projectId: numbe
             </thead>
             <tbody className="divide-y divide-zinc-100">
               <MetricRow label="Macro-F1" a={c.a.macroF1} b={c.b.macroF1} significant={f1Significant} strong note={`95%: ${interval(c.a.macroF1Ci)} → ${interval(c.b.macroF1Ci)}`} />
-              <MetricRow label="Accuracy" a={c.a.accuracy} b={c.b.accuracy} significant={null} strong note={`95% (Wilson): ${interval(c.a.accuracyCi)} → ${interval(c.b.accuracyCi)}`} />
+              <MetricRow label="Accuracy" a={c.a.accuracy} b={c.b.accuracy} significant={f1Significant} strong note={`95% (Wilson): ${interval(c.a.accuracyCi)} → ${interval(c.b.accuracyCi)}`} />
               {c.perClass.map((row) => (
                 <MetricRow key={row.label} label={`F1 · ${row.label}`} a={row.f1A} b={row.f1B} significant={null} note={`P ${percent(row.precisionA, 0)} → ${percent(row.precisionB, 0)} · R ${percent(row.recallA, 0)} → ${percent(row.recallB, 0)}`} />
               ))}
             </tbody>
           </table>
         </div>
-        <p className="mt-6 text-xs text-zinc-500">Macro-F1&apos;s change is coloured only when its interval excludes 0; the other changes are not tested one by one and are coloured by direction alone.</p>
+        <p className="mt-6 text-xs text-zinc-500">The headline changes are coloured only when the verdict (the interval of the macro-F1 difference) says better or worse; per-class changes are not tested one by one and are coloured by direction alone.</p>
       </Card>
 
       <Card title={`Disagreements (${c.disagreementCount})`}>
