@@ -69,7 +69,8 @@ function terminalProgress(stream: ProgressStream): Progress {
     drawn = "";
   };
   const draw = (text: string) => {
-    const width = Math.max(20, (stream.columns ?? 80) - 1);
+    // A terminal without a size (0 columns, e.g. under `script`) gets a usual width.
+    const width = Math.max(20, (stream.columns || 80) - 1);
     const line = text.length > width ? `${text.slice(0, width - 1)}…` : text;
     if (line === drawn) return;
     clear();
