@@ -259,6 +259,10 @@ describe("margin CLI, end to end in a subprocess", { timeout: 300_000 }, () => {
     const imported = await margin(["import", path.join(FIXTURES, "sms-spam-sample.csv"), "--project", "CLI spam"]);
     expect(imported.stdout).toContain('Imported 40 items into "CLI spam" (40 labeled)');
     expect(imported.code).toBe(0);
+    // Progress on stderr (bytes read, then the phases); stdout keeps the report only.
+    expect(imported.stderr).toMatch(/^importing sms-spam-sample\.csv: [\d,]+\/[\d,]+ bytes \(100%\)$/m);
+    expect(imported.stderr).toContain('validating sms-spam-sample.csv against "CLI spam"…\n');
+    expect(imported.stdout).not.toContain("bytes");
     expect((await itemsWithLabels(testDb.db, project.id)).length).toBe(40);
 
     const out = path.join(dir, "export.csv");
@@ -289,6 +293,16 @@ describe("margin CLI, end to end in a subprocess", { timeout: 300_000 }, () => {
     expect(again.stderr).toContain("margin: Import failed");
 
     expect((await margin(["import", "x.csv", "--project", "No such project"])).stderr).toContain('margin: No project named "No such project"');
+    // A Lamini line holds a class's every example: each duplicate names its text, not only "line 1 (examples)".
+    await makeProject(testDb.db, { name: "CLI lamini", classes: ["cat", "dog"] });
+    const lamini = path.join(FIXTURES, "lamini-examples.jsonl");
+    expect((await margin(["import", lamini, "--project", "CLI lamini", "-q"])).code).toBe(0);
+    const twice = await margin(["import", lamini, "--project", "CLI lamini", "-q"]);
+    expect(twice.code).toBe(1);
+    expect(twice.stdout).toMatch(/^ {2}line 1 \(examples\): duplicate_text: The project already has this text \(item #\d+\): "meow"$/m);
+    expect(twice.stdout).toMatch(/^ {2}line 2 \(examples\): duplicate_text: The project already has this text \(item #\d+\): "woof"$/m);
+    const unknownClass = await margin(["import", lamini, "--project", "CLI spam", "--dry-run", "-q"]);
+    expect(unknownClass.stdout).toContain("CLI: --create-classes");
     const bad = await margin(["train", "--data", path.join(FIXTURES, "malformed/truncated.jsonl"), "--save", "m.json"]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("line 3: Not valid JSON");
