@@ -164,6 +164,19 @@ describe("margin CLI, end to end in a subprocess", { timeout: 300_000 }, () => {
     expect((await readdir(work)).sort()).toEqual(["models", "test.jsonl", "test.txt", "train.jsonl"]);
   });
 
+  it("evaluates a multi-label model: every label decided by its threshold, no unsure share", async () => {
+    const goEmotions = path.join(FIXTURES, "goemotions-sample.jsonl");
+    const train = await margin(["train", "--data", goEmotions, "--save", "multi/m.json", "-q"]);
+    expect(train.code).toBe(0);
+    const evaluation = await margin(["eval", "--load", "multi/m.json", "--data", goEmotions]);
+    expect(evaluation.code).toBe(0);
+    expect(evaluation.stdout).toMatch(/^subset accuracy \d\.\d{3} {2}hamming loss \d\.\d{3} {2}\(40 texts, \d+ labels\)$/m);
+    expect(evaluation.stdout).toContain('there is no "unsure"');
+    const [line] = jsonLines<{ prediction: unknown; unsure?: boolean }>((await margin(["classify", "--load", "multi/m.json", "--json", "thank you so much"])).stdout);
+    expect(Array.isArray(line!.prediction)).toBe(true);
+    expect(line!.unsure).toBeUndefined();
+  });
+
   it("checks --save before training: creates folders, refuses an unwritable place at once", async () => {
     await writeFile(path.join(dir, "a-file"), "");
     const inFile = await margin(["train", "--class", "a: x", "--class", "b: y", "--save", "a-file/m.json"]);
