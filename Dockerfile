@@ -12,7 +12,8 @@ RUN npx next build
 
 FROM node:20-bookworm-slim
 WORKDIR /app
-ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 PORT=3000 HOSTNAME=0.0.0.0
+# The system user has no home folder: caches (the GloVe table) go under the app's own writable .margin/.
+ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 PORT=3000 HOSTNAME=0.0.0.0 MARGIN_DATA_DIR=/app/.margin
 COPY --from=build /app /app
 RUN useradd --system --uid 1001 margin && chown -R margin /app
 USER margin
