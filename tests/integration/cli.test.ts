@@ -227,6 +227,13 @@ describe("margin CLI, end to end in a subprocess", { timeout: 300_000 }, () => {
       expect((JSON.parse(await readFile(path.join(dir, "generated/again.json"), "utf8")) as { examples: unknown }).examples).toEqual({ source: "examples-file", file: examplesFile, perClass: { cat: 10, dog: 10 } });
       const both = await margin(["train", "--class", "a: x", "--class", "b: y", "--examples", examplesFile, "--generate", "3", "--save", "m.json"], llm);
       expect(both).toMatchObject({ code: 2, stderr: expect.stringContaining("give it or --generate, not both") });
+      const orphan = await margin(["train", "--class", "a: x", "--class", "b: y", "--save-examples", "e.jsonl", "--save", "m.json"], llm);
+      expect(orphan).toMatchObject({ code: 2, stderr: expect.stringContaining("--save-examples keeps what --generate makes") });
+      // An explicit --save-examples path (in a folder that does not exist yet) instead of the default.
+      const named = await margin(["train", "--class", "a: apples and pears", "--class", "b: buses and trains", "--generate", "2", "--save-examples", "kept/ab.jsonl", "--save", "ab.json", "-q"], llm);
+      expect(named.code).toBe(0);
+      expect(jsonLines<{ class_name: string; examples: string[] }>(await readFile(path.join(dir, "kept/ab.jsonl"), "utf8")).map((k) => [k.class_name, k.examples.length])).toEqual([["a", 2], ["b", 2]]);
+      expect(named.stderr).toContain(`Saved the generated examples to ${path.join(dir, "kept/ab.jsonl")}`);
       expect(train.stderr).toMatch(/^cat: generated 10 of 10 in \d+ round\(s\); dropped \d+/m);
       expect(train.stderr).toMatch(/^dog: generated 10 of 10 in \d+ round\(s\); dropped \d+/m);
       // 20 generated examples plus the two prompts.
