@@ -48,10 +48,12 @@ function toJson(value: unknown): Prisma.InputJsonValue {
 }
 
 /**
- * One training run: keeps the frozen test split, builds the training set (human labels win; latest label per
- * item), embeds, fits a calibrated logistic regression warm-started from the active version, evaluates it on the
- * test split, and writes the version, its activation and the scoring job in ONE transaction — a crash anywhere
- * before leaves nothing behind, and a retried job that already wrote its version returns it.
+ * One training run: keeps the test split (splits/assign-test-split.ts), builds the training set (human labels win;
+ * latest label per item) and refuses when a class has too few labels, embeds, fits a calibrated logistic regression
+ * warm-started from the active version, evaluates it on the current test set, and writes the version, its
+ * evaluation, its activation (the project's promotion rule, evaluation/promotion-decision.ts) and the scoring job in
+ * ONE transaction — a crash anywhere before leaves nothing behind, and a retried job that already wrote its version
+ * returns it.
  */
 export async function trainModelVersion(db: Db, boss: PgBoss, projectId: number, options: { jobRunId?: string; userId?: string | null; hooks: TrainingHooks }) {
   const { hooks } = options;
