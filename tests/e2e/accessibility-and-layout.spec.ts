@@ -91,6 +91,7 @@ test("every page passes axe-core and fits a 390 px screen, for admins and annota
   await page.getByLabel("Texts, one per line").fill("The striker scored twice in the cup final\nShares fell after the bank cut its forecast");
   await page.getByRole("button", { name: "Classify" }).click();
   await checkEveryWidth(page, "playground results", () => expect(page.getByRole("table", { name: /Predicted class/ })).toBeVisible({ timeout: 60_000 }));
+  await visit(page, `${base}/adjudicate`, "disagreements", () => expect(page.getByRole("heading", { name: "Disagreements" })).toBeVisible());
   await visit(page, `${base}/settings`, "settings", () => expect(page.getByRole("form", { name: "Project settings" })).toBeVisible());
   await visit(page, "/jobs", "jobs (admin)", () => expect(page.getByRole("heading", { name: "Jobs" })).toBeVisible());
   await visit(page, "/users", "users", () => expect(page.getByRole("table", { name: "Accounts" })).toBeVisible());
@@ -112,8 +113,8 @@ test("every page passes axe-core and fits a 390 px screen, for admins and annota
   await signIn(page, annotator);
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users" })).toHaveCount(0);
   await visit(page, base, "overview (annotator)", () => expect(tabs.getByRole("link", { name: "Annotate" })).toBeVisible());
-  for (const adminOnly of ["Import", "Generate", "Export", "Compare", "Settings"]) await expect(tabs.getByRole("link", { name: adminOnly })).toHaveCount(0);
-  await expect(page.locator(`a[href*="/import"], a[href*="/settings"], a[href*="/export"], a[href*="/generate"], a[href*="/compare"]`)).toHaveCount(0);
+  for (const adminOnly of ["Import", "Generate", "Export", "Compare", "Disagreements", "Settings"]) await expect(tabs.getByRole("link", { name: adminOnly })).toHaveCount(0);
+  await expect(page.locator(`a[href*="/import"], a[href*="/settings"], a[href*="/export"], a[href*="/generate"], a[href*="/compare"], a[href*="/adjudicate"]`)).toHaveCount(0);
   await visit(page, `${base}/annotate`, "annotate (annotator)", () => expect(page.getByTestId("item-text")).toBeVisible());
   await visit(page, `${base}/items`, "items (annotator)", () => expect(page.getByRole("table", { name: "Items" })).toBeVisible());
   await visit(page, `${base}/models`, "models (annotator)", () => expect(page.getByRole("table", { name: /Model versions/ })).toBeVisible());

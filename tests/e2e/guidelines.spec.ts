@@ -67,6 +67,8 @@ test("guidelines: written once, versioned, shown when a session starts, in the s
   await expect(dialog.getByRole("heading", { name: "How to label" })).toBeVisible();
   await expect(dialog.getByRole("list", { name: "Examples of ENTY" })).toContainText("What is a golf ball made of?");
   await expect(dialog).toContainText("Revision 2");
+  await page.setViewportSize({ width: 1280, height: 860 });
+  await page.screenshot({ path: "docs/screenshots/annotate-session-start.png" });
   await expectNoSeriousAxeViolations(page, "guidelines at session start");
   await page.setViewportSize({ width: 390, height: 844 });
   await expectNoHorizontalPageScroll(page, "guidelines at session start, phone");
@@ -92,6 +94,8 @@ test("guidelines: written once, versioned, shown when a session starts, in the s
   await page.keyboard.press("1");
   await expect(page.getByTestId("item-text")).not.toHaveText(labeled);
   await expect(page.getByText("All labels saved")).toBeVisible();
+  await expect(page.getByRole("list", { name: "Your last decisions" }).getByRole("listitem")).toHaveCount(1);
+  await page.screenshot({ path: "docs/screenshots/annotate-guidelines.png", fullPage: true });
   await page.reload();
   await expect(page.getByTestId("item-text")).toBeVisible();
   await expect(dialog).toBeHidden();

@@ -1,6 +1,8 @@
+import { adjudicationRouter } from "@/server/api/routers/adjudication";
 import { apiKeysRouter } from "@/server/api/routers/api-keys";
 import { classesRouter } from "@/server/api/routers/classes";
 import { importsRouter } from "@/server/api/routers/imports";
+import { flagsRouter } from "@/server/api/routers/flags";
 import { generationRouter } from "@/server/api/routers/generation";
 import { guidelinesRouter } from "@/server/api/routers/guidelines";
 import { itemsRouter } from "@/server/api/routers/items";
@@ -29,6 +31,8 @@ export const appRouter = router({
   llm: llmRouter,
   guidelines: guidelinesRouter,
   stats: statsRouter,
+  flags: flagsRouter,
+  adjudication: adjudicationRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -17,6 +17,8 @@ export const itemFilterShape = z.object({
   labelStatus: z.enum(["unlabeled", "labeled", "skipped"]).optional(),
   /** Items with a (not undone) annotation by this user. */
   annotatorId: z.string().min(1).max(100).optional(),
+  /** Items with an open flag (an annotator asked an admin to look). */
+  flagged: z.boolean().optional(),
 });
 export type ItemFilters = z.output<typeof itemFilterShape>;
 
@@ -50,6 +52,9 @@ export function itemConditions(f: ItemFilters): Prisma.Sql[] {
   if (f.labelStatus) where.push(Prisma.sql`i.label_status = ${f.labelStatus}::"LabelStatus"`);
   if (f.annotatorId) {
     where.push(Prisma.sql`EXISTS (SELECT 1 FROM annotation a WHERE a.item_id = i.id AND a.user_id = ${f.annotatorId} AND a.undone_at IS NULL)`);
+  }
+  if (f.flagged !== undefined) {
+    where.push(Prisma.sql`${f.flagged ? Prisma.empty : Prisma.sql`NOT`} EXISTS (SELECT 1 FROM item_flag g WHERE g.item_id = i.id AND g.resolved_at IS NULL)`);
   }
   if (f.predictedClassId !== undefined) where.push(Prisma.sql`p.predicted_class_ids @> ARRAY[${f.predictedClassId}]::int[]`);
   if (f.uncertaintyMin !== undefined) where.push(Prisma.sql`p.uncertainty >= ${f.uncertaintyMin}`);

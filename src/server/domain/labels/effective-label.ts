@@ -4,12 +4,16 @@ import { lockItemForLabel } from "@/server/domain/labels/lock-item";
 
 /**
  * The annotation that stands for an item, from its history (newest first, undone ones removed) — the one rule the
- * item's label columns, the queue, exports and training all follow. Human decisions win: each annotator's latest
+ * item's label columns, the queue, exports and training all follow. An admin's adjudication wins outright; then human
+ * decisions: each annotator's latest
  * human decision is one vote (an annotator whose latest decision is a skip does not vote), the majority wins and a
  * tie goes to the newest vote, which with one annotator is simply their latest label. Without a human vote, the
  * latest generated, imported or accepted label stands; with none at all, the latest skip.
  */
 export function effectiveAnnotation(history: Annotation[]): Annotation | undefined {
+  // An admin's ruling on disagreeing votes is the label, whatever the votes say (the newest ruling, if several).
+  const ruling = history.find((a) => a.adjudicated);
+  if (ruling) return ruling;
   const seen = new Set<string>();
   const votes: Annotation[] = [];
   for (const a of history) {

@@ -3,7 +3,8 @@ import { Prisma } from "@/generated/prisma/client";
 // The annotation rows that are votes (labels/effective-label.ts): a person's decision, not undone, by a known
 // annotator — newest first, so that DISTINCT ON keeps each annotator's latest one. Plain SQL text (no parameters),
 // so that string-built queries (the streamed export) and Prisma.sql queries state the rule once.
-const VOTE_ROWS = "origin = 'human' AND undone_at IS NULL AND user_id IS NOT NULL";
+// An adjudication is a ruling on the votes, not one of them.
+const VOTE_ROWS = "origin = 'human' AND NOT adjudicated AND undone_at IS NULL AND user_id IS NOT NULL";
 const NEWEST_FIRST = "created_at DESC, id DESC";
 
 /**

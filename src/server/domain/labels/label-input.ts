@@ -15,6 +15,11 @@ export const submitLabelInput = z.discriminatedUnion("action", [
    * annotator was shown — a retrain may have activated a newer one since), else of the active version.
    */
   base.extend({ action: z.literal("accept"), modelVersionId: z.number().int().positive().optional() }),
-  base.extend({ action: z.literal("skip"), reason: z.string().trim().min(1, "Say why you skip").max(500) }),
+  base.extend({
+    action: z.literal("skip"),
+    reason: z.string().trim().min(1, "Say why you skip").max(500),
+    /** The annotator's own words, optional. */
+    comment: z.string().trim().max(1000, "A comment is at most 1,000 characters").optional(),
+  }),
 ]);
 export type SubmitLabelInput = z.input<typeof submitLabelInput>;

@@ -14,7 +14,7 @@ export function ProjectHeader({ projectId, isAdmin }: { projectId: number; isAdm
   const pathname = usePathname();
   const project = useQuery(trpc.projects.get.queryOptions({ projectId }));
   const base = `/projects/${projectId}`;
-  // Annotators get only the tabs they can use: admin-only pages (import, generate, export, compare, settings) are not
+  // Annotators get only the tabs they can use: admin-only pages (import, generate, export, compare, disagreements, settings) are not
   // offered to them at all rather than answering "Admins only" after a click.
   const tabs = [
     { href: base, label: "Overview", exact: true },
@@ -25,6 +25,7 @@ export function ProjectHeader({ projectId, isAdmin }: { projectId: number; isAdm
     ...(isAdmin ? [{ href: `${base}/export`, label: "Export" }] : []),
     { href: `${base}/models`, label: "Models" },
     ...(isAdmin ? [{ href: `${base}/compare`, label: "Compare" }] : []),
+    ...(isAdmin ? [{ href: `${base}/adjudicate`, label: "Disagreements" }] : []),
     { href: `${base}/playground`, label: "Playground" },
     ...(isAdmin ? [{ href: `${base}/settings`, label: "Settings" }] : []),
   ];

@@ -12,6 +12,7 @@ import { useTRPC } from "@/trpc/react";
 import { ClassChoices, type ChoiceClass } from "./class-choices";
 import { GuidelinesView } from "../../_components/guidelines-view";
 import { GuidelinesDialog } from "./guidelines-dialog";
+import { FlagForm } from "./flag-form";
 import { HistoryPanel } from "./history-panel";
 import { ProgressStrip } from "./progress-strip";
 import { ReasonBadge } from "./reason-badge";
@@ -41,6 +42,8 @@ export function AnnotationWorkbench({ projectId, mode = "learn", isAdmin }: { pr
   const [showHelp, setShowHelp] = useState(false);
   const guidelinesPrompt = useGuidelinesAtSessionStart(projectId, guidelines.data?.revision);
   const [skipReason, setSkipReason] = useState<string>(SKIP_REASONS[0]);
+  const [skipComment, setSkipComment] = useState("");
+  const [flagging, setFlagging] = useState(false);
   // Multi-label selection, tied to the item it was made on: a new item starts from the model's guess without
   // waiting for an effect (Enter pressed right after the switch must not submit the previous item's selection).
   const [selection, setSelection] = useState<{ itemId: number; classIds: number[] } | null>(null);
@@ -111,7 +114,8 @@ export function AnnotationWorkbench({ projectId, mode = "learn", isAdmin }: { pr
       const itemId = current.item.id;
       if (key === " ") {
         event.preventDefault();
-        queue.decide({ action: "skip", reason: skipReason }, itemId);
+        queue.decide({ action: "skip", reason: skipReason, ...(skipComment.trim() ? { comment: skipComment.trim() } : {}) }, itemId);
+        setSkipComment("");
         return;
       }
       if (key === "enter") {
@@ -238,10 +242,16 @@ export function AnnotationWorkbench({ projectId, mode = "learn", isAdmin }: { pr
                 Accept {current.prediction ? nameOf.get(predicted[0] ?? -1) : "prediction"} <Kbd>Enter</Kbd>
               </Button>
             )}
-            <Button variant="secondary" onClick={() => queue.decide({ action: "skip", reason: skipReason }, current.item.id)}>
+            <Button
+              variant="secondary"
+              onClick={() => {
+                queue.decide({ action: "skip", reason: skipReason, ...(skipComment.trim() ? { comment: skipComment.trim() } : {}) }, current.item.id);
+                setSkipComment("");
+              }}
+            >
               Skip <Kbd>Space</Kbd>
             </Button>
-            <label className="flex items-center gap-1.5 text-xs text-zinc-500">
+            <label className="flex items-center gap-1.5 text-xs text-zinc-600">
               because
               <select className="w-40 rounded-md border-zinc-300 py-1 text-xs" value={skipReason} onChange={(e) => setSkipReason(e.target.value)} aria-label="Skip reason">
                 {SKIP_REASONS.map((r) => (
@@ -249,6 +259,18 @@ export function AnnotationWorkbench({ projectId, mode = "learn", isAdmin }: { pr
                 ))}
               </select>
             </label>
+            <input
+              type="text"
+              value={skipComment}
+              maxLength={1000}
+              onChange={(e) => setSkipComment(e.target.value)}
+              placeholder="comment (optional)"
+              aria-label="Skip comment (optional)"
+              className="w-44 rounded-md border-0 px-2 py-1 text-xs ring-1 ring-zinc-300 ring-inset"
+            />
+            <Button variant="ghost" onClick={() => setFlagging((v) => !v)} aria-expanded={flagging}>
+              Flag for review
+            </Button>
             <Button variant="ghost" onClick={() => void queue.undo()} disabled={queue.undoing}>
               Undo <Kbd>Z</Kbd>
             </Button>
@@ -256,6 +278,18 @@ export function AnnotationWorkbench({ projectId, mode = "learn", isAdmin }: { pr
               Shortcuts <Kbd>?</Kbd>
             </Button>
           </div>
+        ) : null}
+        {current && flagging ? (
+          <FlagForm
+            projectId={projectId}
+            itemId={current.item.id}
+            onFlagged={(comment) => {
+              setFlagging(false);
+              // A flagged item waits for an admin: it is skipped here, with the flag's words as the comment.
+              queue.decide({ action: "skip", reason: "Flagged for review", comment }, current.item.id);
+            }}
+            onCancel={() => setFlagging(false)}
+          />
         ) : null}
       </div>
       <aside className="space-y-4" aria-label="Guidelines and history">

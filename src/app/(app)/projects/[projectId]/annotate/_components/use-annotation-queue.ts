@@ -10,7 +10,7 @@ import { useTRPC } from "@/trpc/react";
 type NextEntry = NonNullable<inferRouterOutputs<AppRouter>["queue"]["next"]>;
 /** What the page shows: an item the queue handed out, or one the annotator reopened from their history. */
 export type QueueEntry = NextEntry | (Omit<NextEntry, "reason"> & { reason: "reopened" });
-export type Decision = { action: "label"; classIds: number[] } | { action: "accept"; modelVersionId?: number } | { action: "skip"; reason: string };
+export type Decision = { action: "label"; classIds: number[] } | { action: "accept"; modelVersionId?: number } | { action: "skip"; reason: string; comment?: string };
 
 // One item on screen plus one ready behind it: the switch after a decision needs no round trip.
 const BUFFER = 2;

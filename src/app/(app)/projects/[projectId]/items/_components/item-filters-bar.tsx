@@ -45,7 +45,7 @@ export function ItemFiltersBar({ projectId, view, classes, onChange, onClear }: 
           <option value="desc">{view.sort === "uncertainty" ? "Most uncertain first" : "Descending"}</option>
         </Select>
       </div>
-      <div className="grid grid-cols-2 gap-3 sm:grid-cols-4 xl:grid-cols-8">
+      <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 xl:grid-cols-9">
         <Select label="Status" value={view.labelStatus ?? ""} onChange={(v) => onChange({ labelStatus: (v || undefined) as ItemsView["labelStatus"] })} any="Any" options={STATUSES} />
         <Select label="Label" value={String(view.classId ?? "")} onChange={(v) => onChange({ classId: number(v) })} any="Any" options={classOptions} />
         <Select label="Predicted" value={String(view.predictedClassId ?? "")} onChange={(v) => onChange({ predictedClassId: number(v) })} any="Any" options={classOptions} />
@@ -58,6 +58,7 @@ export function ItemFiltersBar({ projectId, view, classes, onChange, onClear }: 
           any="Anyone"
           options={annotators.data?.map((a) => ({ value: a.id, label: a.name })) ?? []}
         />
+        <Select label="Flags" value={view.flagged ? "open" : ""} onChange={(v) => onChange({ flagged: v === "open" ? true : undefined })} any="Any" options={[{ value: "open", label: "Open flags" }]} />
         <UnitInput label="Uncertainty ≥" value={view.uncertaintyMin} onCommit={(uncertaintyMin) => onChange({ uncertaintyMin })} />
         <UnitInput label="Uncertainty ≤" value={view.uncertaintyMax} onCommit={(uncertaintyMax) => onChange({ uncertaintyMax })} />
       </div>

@@ -15,6 +15,8 @@ export interface ItemsView {
   split?: (typeof splits)[number];
   labelStatus?: (typeof statuses)[number];
   annotatorId?: string;
+  /** Only items with an open flag. */
+  flagged?: boolean;
   sort: (typeof sorts)[number];
   dir: "asc" | "desc";
   after?: string;
@@ -32,6 +34,7 @@ const keys = {
   split: "split",
   labelStatus: "status",
   annotatorId: "annotator",
+  flagged: "flagged",
   sort: "sort",
   dir: "dir",
   after: "after",
@@ -71,6 +74,7 @@ export function viewFromParams(params: URLSearchParams): ItemsView {
     split: oneOf(splits, get("split")),
     labelStatus: oneOf(statuses, get("labelStatus")),
     annotatorId: get("annotatorId") || undefined,
+    flagged: get("flagged") === "true" ? true : undefined,
     sort,
     dir: get("dir") === "desc" || get("dir") === "asc" ? (get("dir") as ItemsView["dir"]) : defaultDir(sort),
     after: get("after") || undefined,

@@ -13,6 +13,7 @@ import { useTRPC } from "@/trpc/react";
 import { percent } from "../../../_components/format-metric";
 import { useProjectClasses } from "../../../_components/use-project-classes";
 import { AddToGuidelines } from "./add-to-guidelines";
+import { ItemFlags } from "./item-flags";
 import { SimilarItems } from "./similar-items";
 
 const originLabels: Record<string, string> = { human: "Human", generated: "Generated", imported: "Imported", model_accepted: "Accepted prediction" };
@@ -87,7 +88,7 @@ export function ItemDetail({ projectId, itemId, isAdmin }: { projectId: number; 
                       <Td className="text-xs whitespace-nowrap">{new Date(a.createdAt).toLocaleString()}</Td>
                       <Td>{a.user?.name ?? <span className="text-zinc-400">—</span>}</Td>
                       <Td className="text-xs">
-                        {originLabels[a.origin] ?? a.origin}
+                        {a.adjudicated ? "Adjudicated" : (originLabels[a.origin] ?? a.origin)}
                         {a.modelVersion ? <span className="block text-zinc-400">saw v{a.modelVersion.number}{a.acceptedPrediction ? ", accepted" : ""}</span> : null}
                         {a.guidelineRevision ? <span className="block text-zinc-400">guidelines revision {a.guidelineRevision}</span> : null}
                       </Td>
@@ -95,6 +96,7 @@ export function ItemDetail({ projectId, itemId, isAdmin }: { projectId: number; 
                         {a.skipped ? (
                           <span className="text-xs">
                             Skipped{a.skipReason ? <span className="block text-zinc-500">“{a.skipReason}”</span> : null}
+                            {a.comment ? <span className="block text-zinc-600">{a.comment}</span> : null}
                           </span>
                         ) : (
                           <span className={`flex flex-wrap gap-1 ${a.undoneAt ? "line-through opacity-60" : ""}`}>
@@ -190,6 +192,7 @@ export function ItemDetail({ projectId, itemId, isAdmin }: { projectId: number; 
               {it.provenance ? <Fact label="Provenance"><Json value={it.provenance} /></Fact> : null}
             </dl>
           </Card>
+          <ItemFlags projectId={projectId} itemId={itemId} isAdmin={isAdmin} />
           {isAdmin ? <AddToGuidelines projectId={projectId} itemId={itemId} classes={classes} defaultClassId={it.labelClassIds[0]} /> : null}
         </div>
       </div>
