@@ -118,3 +118,29 @@ describe("labels.mine (the history panel)", () => {
     expect(await codeOf(me.labels.mine.query({ projectId, limit: 500 }))).toBe("BAD_REQUEST");
   });
 });
+
+describe("label, undo, label again", () => {
+  it("saves the new label when the item had an earlier annotation (the undone row keeps its place in the chain)", async () => {
+    const { project, classes } = await makeProject(testDb.db, { classes: ["a", "b"] });
+    const [itemId] = await addItems(testDb.db, project.id, ["second look text"]);
+    const first = await clientFor("annotator");
+    const me = await clientFor("annotator");
+    const projectId = project.id;
+    await first.labels.submit.mutate({ projectId, itemId: itemId!, action: "label", classIds: [classes[0]!.id] });
+    await me.labels.submit.mutate({ projectId, itemId: itemId!, action: "label", classIds: [classes[1]!.id] });
+    await me.labels.undo.mutate({ projectId });
+    // Before the fix this was refused with "Already exists" (two rows superseding the first annotator's).
+    await me.labels.submit.mutate({ projectId, itemId: itemId!, action: "label", classIds: [classes[0]!.id] });
+    await me.labels.undo.mutate({ projectId });
+    await me.labels.submit.mutate({ projectId, itemId: itemId!, action: "label", classIds: [classes[1]!.id] });
+    const history = await testDb.db.annotation.findMany({ where: { itemId: itemId! }, orderBy: { id: "asc" } });
+    expect(history.map((a) => [a.undoneAt !== null, a.supersedesId])).toEqual([
+      [false, null],
+      [true, history[0]!.id],
+      [true, history[1]!.id],
+      [false, history[2]!.id],
+    ]);
+    expect((await me.labels.mine.query({ projectId })).map((d) => d.current)).toEqual([true]);
+    expect((await first.labels.mine.query({ projectId })).map((d) => d.current)).toEqual([false]);
+  });
+});

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Db } from "@/server/db";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { refreshItemLabel } from "@/server/domain/labels/effective-label";
+import { historyTailId } from "@/server/domain/labels/history-tail";
 import { maybeQueueRetrain } from "@/server/domain/training/maybe-queue-retrain";
 import { AppError } from "@/server/errors";
 
@@ -49,7 +50,7 @@ export async function bulkLabelItems(db: Db, boss: PgBoss, rawInput: BulkLabelIn
     for (const { id: itemId } of locked) {
       const previous = await tx.annotation.findFirst({ where: { itemId, undoneAt: null }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
       const annotation = await tx.annotation.create({
-        data: { projectId: project.id, itemId, classIds, origin: "human", userId, modelVersionId: project.activeModelVersionId, supersedesId: previous?.id },
+        data: { projectId: project.id, itemId, classIds, origin: "human", userId, modelVersionId: project.activeModelVersionId, supersedesId: await historyTailId(tx, itemId) },
       });
       annotationIds.push(annotation.id);
       if (!previous || previous.skipped || !sameClasses(previous.classIds, classIds)) changed++;

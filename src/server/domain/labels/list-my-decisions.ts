@@ -18,17 +18,22 @@ export async function listMyDecisions(db: DbOrTx, input: z.input<typeof myDecisi
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: limit,
     include: {
-      supersededBy: { select: { undoneAt: true } },
       item: { select: { id: true, text: true, metadata: true, source: true, split: true, labelStatus: true, labelClassIds: true, leaseExpiresAt: true, provenance: true } },
     },
   });
+  // A decision is current while no newer, not-undone annotation exists on its item (anyone's).
+  const itemIds = [...new Set(rows.map((a) => a.itemId))];
+  const newest = itemIds.length
+    ? await db.annotation.findMany({ where: { itemId: { in: itemIds }, undoneAt: null }, orderBy: [{ itemId: "asc" }, { createdAt: "desc" }, { id: "desc" }], distinct: ["itemId"], select: { id: true, itemId: true } })
+    : [];
+  const newestOf = new Map(newest.map((a) => [a.itemId, a.id]));
   return rows.map((a) => ({
     annotationId: a.id,
     createdAt: a.createdAt,
     classIds: a.classIds,
     skipped: a.skipped,
     skipReason: a.skipReason,
-    current: a.supersededBy === null || a.supersededBy.undoneAt !== null,
+    current: newestOf.get(a.itemId) === a.id,
     item: a.item,
   }));
 }

@@ -2,6 +2,7 @@ import type PgBoss from "pg-boss";
 import type { Db, Tx } from "@/server/db";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { refreshItemLabel } from "@/server/domain/labels/effective-label";
+import { historyTailId } from "@/server/domain/labels/history-tail";
 import { lockItemForLabel } from "@/server/domain/labels/lock-item";
 import { submitLabelInput, type SubmitLabelInput } from "@/server/domain/labels/label-input";
 import { maybeQueueRetrain } from "@/server/domain/training/maybe-queue-retrain";
@@ -43,6 +44,7 @@ export async function submitLabel(db: Db, boss: PgBoss, input: SubmitLabelInput,
     }
 
     const previous = await tx.annotation.findFirst({ where: { itemId: item.id, undoneAt: null }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+    const supersedesId = await historyTailId(tx, item.id);
     const annotation = await tx.annotation.create({
       data: {
         projectId: project.id,
@@ -57,7 +59,7 @@ export async function submitLabel(db: Db, boss: PgBoss, input: SubmitLabelInput,
         acceptedPrediction: data.action === "accept",
         durationMs: data.durationMs,
         guidelineRevision: project.guidelineRevision,
-        supersedesId: previous?.id,
+        supersedesId,
       },
     });
     await refreshItemLabel(tx, item.id);
