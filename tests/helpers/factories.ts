@@ -18,8 +18,8 @@ export async function makeUser(db: Db, role: "admin" | "annotator" = "annotator"
   return { ...user, password: TEST_PASSWORD };
 }
 
-export async function makeProject(db: Db, options: { name?: string; classes?: string[]; taskType?: "binary" | "multiclass" | "multilabel" } = {}) {
-  const project = await createProject(db, { name: options.name ?? `Project ${uniqueSuffix()}`, taskType: options.taskType }, null);
+export async function makeProject(db: Db, options: { name?: string; classes?: string[]; taskType?: "binary" | "multiclass" | "multilabel"; featurizerId?: string } = {}) {
+  const project = await createProject(db, { name: options.name ?? `Project ${uniqueSuffix()}`, taskType: options.taskType, featurizerId: options.featurizerId }, null);
   const classes = [];
   for (const name of options.classes ?? []) classes.push(await createClass(db, { projectId: project.id, name, description: `Texts about ${name}` }, null));
   return { project, classes };

@@ -123,7 +123,7 @@ describe("projects and classes", () => {
     const { client } = await signIn(server.url, "founder@example.test", "first-admin-pw");
     const project = await client.projects.create.mutate({ name: "Settings check" });
     const featurizers = await client.projects.featurizers.query();
-    expect(featurizers.map((f) => f.id)).toEqual(["glove-sif-200@1", "ngrams@1+glove-sif-200@1", "ngrams@1+use-lite-512@1", "use-lite-512@1"]);
+    expect(featurizers.map((f) => f.id)).toEqual(["ngrams@1+glove-sif-200@1", "ngrams@1+use-lite-512@1", "glove-sif-200@1", "use-lite-512@1"]);
     expect(project.featurizerId).toBe(featurizers[0]!.id);
     const updated = await client.projects.update.mutate({
       projectId: project.id,

@@ -69,7 +69,7 @@ describe("margin CLI, end to end in a subprocess", { timeout: 300_000 }, () => {
       "--save", model,
       "-v",
     ]);
-    expect(train.stderr).toContain("Training single-label classifier on 9 examples, 2 classes, featurizer glove-sif-200@1");
+    expect(train.stderr).toContain("Training single-label classifier on 9 examples, 2 classes, featurizer ngrams@1+glove-sif-200@1");
     // -v prints each detail once.
     const trainLines = train.stderr.trim().split("\n");
     expect(trainLines.filter((l) => l.startsWith("Training single-label"))).toHaveLength(1);
@@ -125,7 +125,7 @@ describe("margin CLI, end to end in a subprocess", { timeout: 300_000 }, () => {
     expect(train.stderr).toContain("Saved models/new/strict.json");
     expect(train.code).toBe(0);
     // Progress on a non-TTY stderr: plain lines, per phase.
-    expect(train.stderr).toContain("loading the featurizer glove-sif-200@1…\n");
+    expect(train.stderr).toContain("loading the featurizer ngrams@1+glove-sif-200@1…\n");
     expect(train.stderr).toContain("embedding: 1,600/1,600 texts (100%)\n");
     expect(train.stderr).toContain("training on 1,600 examples…\n");
     expect(train.stderr).toContain("training: final fit on all examples: 1/1 fits (100%)\n");

@@ -26,7 +26,9 @@ afterAll(async () => {
 });
 
 async function labeledProject(labeled: number) {
-  const { project, classes } = await makeProject(testDb.db, { classes: ["World", "Sports", "Business", "Sci/Tech"] });
+  // GloVe alone: these tests are about leases and retries, and a 3-second lease must outlast a training on a loaded
+  // machine (the default hybrid's model selection takes several seconds there).
+  const { project, classes } = await makeProject(testDb.db, { classes: ["World", "Sports", "Business", "Sci/Tech"], featurizerId: "glove-sif-200@1" });
   const ids = await addItems(testDb.db, project.id, rows.map((r) => r.text));
   const classId = new Map(classes.map((c) => [c.name, c.id]));
   const data = rows.slice(0, labeled).map((r, i) => ({ projectId: project.id, itemId: ids[i]!, classIds: [classId.get(r.label)!], origin: "imported" as const }));

@@ -8,8 +8,13 @@ import { createUseLiteFeaturizer, USE_LITE_ID } from "@/server/featurizers/use-l
 export const DEFAULT_DENSE_FEATURIZER_ID = "glove-sif-200@1";
 /** The hybrid of the default dense featurizer with the n-gram block (see featurizer-spec.ts). */
 export const DEFAULT_HYBRID_FEATURIZER_ID = hybridFeaturizerId(DEFAULT_DENSE_FEATURIZER_ID);
-/** New projects and the CLI. */
-export const DEFAULT_FEATURIZER_ID: string = DEFAULT_DENSE_FEATURIZER_ID;
+/**
+ * New projects and the CLI: the hybrid. With the full training sets of the shared benchmarks it matches or beats a
+ * word + char TF-IDF logistic regression and beats GloVe alone by 1–34 macro-F1 points; with 50–200 random labels its
+ * model selection falls back to the dense block where the n-grams only add noise (bench/results/hybrid-full-data.md).
+ * Existing projects keep the id they were created with (it is part of every version).
+ */
+export const DEFAULT_FEATURIZER_ID: string = DEFAULT_HYBRID_FEATURIZER_ID;
 
 export interface CreateFeaturizerOptions {
   /** Directory for derived caches (the GloVe binary); the app passes `.margin/cache` by default. */
