@@ -62,7 +62,7 @@ describe("an active zero-shot version", () => {
     }
 
     const annotator = await makeUser(testDb.db, "annotator");
-    await testDb.db.project.update({ where: { id: project.id }, data: { queueRandomShare: 0, queueMislabeledShare: 0 } });
+    await testDb.db.project.update({ where: { id: project.id }, data: { queueRandomShare: 0, testBoostShare: 0, queueMislabeledShare: 0 } });
     const next = await nextItem(testDb.db, { projectId: project.id }, annotator.id);
     expect(next!.reason).toBe("uncertain");
     expect(next!.prediction).toMatchObject({ modelVersionId: version.id, versionNumber: version.number });
