@@ -6,6 +6,7 @@ import { evalCommand } from "@/cli/margin/eval-command";
 import { createProgress } from "@/cli/margin/progress";
 import { textsInArgvOrder } from "@/cli/margin/texts-in-argv-order";
 import { trainCommand } from "@/cli/margin/train-command";
+import { DEFAULT_FEATURIZER_ID } from "@/server/featurizers/create-featurizer";
 import { exportFormats } from "@/server/domain/exports/export-input";
 import { DEFAULT_MAX_TEXT_LENGTH, importFormats, MAX_TEXT_LENGTH_LIMIT } from "@/server/domain/imports/import-format";
 import { AppError } from "@/server/errors";
@@ -63,7 +64,7 @@ program
   .option("--seed <n>", "seed of --generate: the same seed asks the LLM the same questions", nonNegativeInt, 1)
   .option("--save-examples <file>", "where --generate writes what it made, as Lamini examples.jsonl (default: <model>.examples.jsonl beside --save)")
   .option("--examples <file>", "examples saved by an earlier --generate: train on them without LLM requests")
-  .option("--featurizer <id>", "featurizer id (default: glove-sif-200@1; ngrams@1+glove-sif-200@1 adds word & character n-grams)")
+  .option("--featurizer <id>", `featurizer id (default: ${DEFAULT_FEATURIZER_ID}, word & character n-grams beside GloVe; glove-sif-200@1: the vectors alone)`)
   .option("--target-precision <p>", "per-class thresholds reaching this cross-validated precision (0.5–0.999); below: unsure", target)
   .option("--target-recall <r>", "per-class thresholds reaching this cross-validated recall (0.5–0.999)", target)
   .option("--max-text-length <n>", maxTextLengthHelp, maxTextLength)
