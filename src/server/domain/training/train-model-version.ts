@@ -4,6 +4,7 @@ import { likelyMislabeled } from "@/ml/likely-mislabeled";
 import type { Targets } from "@/ml/train-logistic-regression";
 import type { Prisma } from "@/generated/prisma/client";
 import type { Db } from "@/server/db";
+import type { JobHooks } from "@/server/domain/jobs/job-hooks";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { embedTexts } from "@/server/domain/embeddings/embed-texts";
 import { evaluateClassifier } from "@/server/domain/models/evaluate-classifier";
@@ -25,12 +26,6 @@ import { scoreJob } from "@/server/jobs/job-definitions";
 
 export class TrainingPreconditionError extends Error {
   override name = "TrainingPreconditionError";
-}
-
-export interface TrainingHooks {
-  log(message: string): Promise<void>;
-  progress(done: number, total?: number): Promise<void>;
-  throwIfCancelled(): Promise<void>;
 }
 
 interface MislabelFlag {
@@ -55,7 +50,7 @@ function toJson(value: unknown): Prisma.InputJsonValue {
  * ONE transaction — a crash anywhere before leaves nothing behind, and a retried job that already wrote its version
  * returns it.
  */
-export async function trainModelVersion(db: Db, boss: PgBoss, projectId: number, options: { jobRunId?: string; userId?: string | null; hooks: TrainingHooks }) {
+export async function trainModelVersion(db: Db, boss: PgBoss, projectId: number, options: { jobRunId?: string; userId?: string | null; hooks: JobHooks }) {
   const { hooks } = options;
   if (options.jobRunId) {
     const existing = await db.modelVersion.findUnique({ where: { jobRunId: options.jobRunId } });

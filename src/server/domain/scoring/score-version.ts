@@ -1,0 +1,76 @@
+import type PgBoss from "pg-boss";
+import { env } from "@/env";
+import type { Db } from "@/server/db";
+import type { JobHooks } from "@/server/domain/jobs/job-hooks";
+import { diversifyQueueHead } from "@/server/domain/scoring/diversify-queue-head";
+import { scoreItemRange } from "@/server/domain/scoring/score-item-range";
+import { scoreZeroShotSample } from "@/server/domain/scoring/score-zero-shot-sample";
+import { enqueueJob } from "@/server/jobs/enqueue-job";
+import { scoreChunkJob } from "@/server/jobs/job-definitions";
+
+/**
+ * Scores a project's pool with a version (every item, or those it has not scored with `missingOnly`). A zero-shot
+ * LLM version scores a sample only (ZERO_SHOT_SCORE_ITEMS: each item is a request). Pools wider than
+ * SCORE_CHUNK_SIZE ids are split into score-chunk jobs that any worker runs, queued once (a retried run finds them)
+ * and awaited here. With the margin + diversity strategy a diverse batch then moves to the head of the queue.
+ */
+export async function scoreVersion(
+  db: Db, boss: PgBoss,
+  input: { projectId: number; modelVersionId: number; missingOnly?: boolean; jobRunId: string },
+  hooks: JobHooks,
+): Promise<{ scored: number }> {
+  const { projectId, modelVersionId, missingOnly, jobRunId } = input;
+  const version = await db.modelVersion.findUniqueOrThrow({ where: { id: modelVersionId }, select: { kind: true, project: { select: { strategy: true } } } });
+  if (version.kind === "llm_zero_shot") {
+    const limit = env().ZERO_SHOT_SCORE_ITEMS;
+    const { scored } = await scoreZeroShotSample(db, modelVersionId, limit, (done, total) => hooks.progress(done, total));
+    await hooks.log(`Zero-shot: scored ${scored} more items of a sample of up to ${limit} unlabeled items (ZERO_SHOT_SCORE_ITEMS)`);
+    return { scored };
+  }
+  const [range] = await db.$queryRaw<{ lo: number | null; hi: number | null; n: bigint }[]>`
+    SELECT min(id) AS lo, max(id) AS hi, count(*) AS n FROM item WHERE project_id = ${projectId}`;
+  const total = Number(range?.n ?? 0);
+  if (!range || range.lo === null || range.hi === null) return { scored: 0 };
+  const { lo, hi } = range;
+  const chunkIds = env().SCORE_CHUNK_SIZE;
+
+  let scored = 0;
+  if (hi - lo < chunkIds) {
+    ({ scored } = await scoreItemRange(db, modelVersionId, lo, hi, (done) => hooks.progress(done, total), { missingOnly }));
+  } else {
+    if ((await chunkRuns(db, jobRunId)).length === 0) {
+      await db.$transaction(async (tx) => {
+        for (let from = lo; from <= hi; from += chunkIds) {
+          await enqueueJob(tx, boss, scoreChunkJob, { projectId, modelVersionId, fromId: from, toId: Math.min(hi, from + chunkIds - 1), parentJobRunId: jobRunId, missingOnly }, { projectId });
+        }
+      });
+      await hooks.log(`Split ${total} items into ${Math.ceil((hi - lo + 1) / chunkIds)} chunks`);
+    }
+    scored = await awaitChunks(db, jobRunId, hooks);
+  }
+  await hooks.log(`Scored ${scored} items${missingOnly ? " the version had not scored yet" : ""}`);
+  if (version.project.strategy === "margin_diversity") {
+    const { moved } = await diversifyQueueHead(db, modelVersionId);
+    await hooks.log(`Moved a diverse batch of ${moved} items to the head of the queue`);
+  }
+  return { scored };
+}
+
+/** Waits for every chunk of a parent run (progress = chunks done); the first failed or cancelled chunk fails it. */
+async function awaitChunks(db: Db, parentJobRunId: string, hooks: JobHooks): Promise<number> {
+  for (;;) {
+    const runs = await chunkRuns(db, parentJobRunId);
+    const finished = runs.filter((r) => r.state === "completed").length;
+    const failed = runs.find((r) => r.state === "failed" || r.state === "cancelled");
+    if (failed) throw new Error(`chunk ${failed.id} ${failed.state}: ${failed.error ?? ""}`);
+    await hooks.progress(finished, runs.length);
+    if (finished === runs.length) return runs.reduce((sum, r) => sum + (r.scored ?? 0), 0);
+    await hooks.throwIfCancelled();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+function chunkRuns(db: Db, parentJobRunId: string) {
+  return db.$queryRaw<{ id: string; state: string; error: string | null; scored: number | null }[]>`
+    SELECT id, state::text AS state, error, (result->>'scored')::int AS scored FROM job_run WHERE type = ${scoreChunkJob.name} AND payload->'data'->>'parentJobRunId' = ${parentJobRunId}`;
+}
