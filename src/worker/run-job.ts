@@ -37,7 +37,13 @@ export async function runJob<J extends JobDefinition>(db: Db, boss: PgBoss, defi
     await ctx.throwIfCancelled();
     const payload = definition.payload.parse(job.data.data) as JobPayload<J>;
     const result = await handler(payload, ctx);
-    await db.jobRun.update({ where: { id: jobRunId }, data: { state: "completed", progress: 1, result: result ?? undefined, finishedAt: new Date() } });
+    // Handlers report progress at checkpoints, so the last one can be short of the end ("train 96 / 107", an import's
+    // bytes before its commit): a finished run reads finished.
+    const { total } = await db.jobRun.findUniqueOrThrow({ where: { id: jobRunId }, select: { total: true } });
+    await db.jobRun.update({
+      where: { id: jobRunId },
+      data: { state: "completed", progress: 1, ...(total === null ? {} : { done: total }), result: result ?? undefined, finishedAt: new Date() },
+    });
     await ctx.log("Completed");
     return result ?? {};
   } catch (error) {

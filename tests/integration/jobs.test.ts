@@ -5,6 +5,7 @@ import { requestProjectStats } from "@/server/domain/jobs/request-project-stats"
 import { enqueueJob } from "@/server/jobs/enqueue-job";
 import { projectStatsJob } from "@/server/jobs/job-definitions";
 import { handleProjectStats } from "@/worker/handlers/project-stats";
+import { PermanentJobError } from "@/worker/job-context";
 import { runJob } from "@/worker/run-job";
 import { startWorker, type RunningWorker } from "@/worker/start-worker";
 import { makeProject, makeUser } from "../helpers/factories";
@@ -115,6 +116,31 @@ describe("jobs", () => {
     const result = await runJob(testDb.db, boss, projectStatsJob, async () => void calls++, { ...delivery(run.id, 1), data: { jobRunId: run.id, version: 1, data: { projectId: project.id } } });
     expect(result).toEqual({ skipped: "already completed" });
     expect(calls).toBe(0);
+  });
+
+  it("stores a completed run's progress as done = total, whatever the handler's last checkpoint said", async () => {
+    const { project } = await makeProject(testDb.db);
+    const payload = { jobRunId: "", version: projectStatsJob.version, data: { projectId: project.id } };
+    const counted = await testDb.db.jobRun.create({ data: { type: projectStatsJob.name, payload: {}, projectId: project.id } });
+    await runJob(testDb.db, boss, projectStatsJob, async (_payload, ctx) => void (await ctx.progress(96, 107)), {
+      ...delivery(counted.id, 0),
+      data: { ...payload, jobRunId: counted.id },
+    });
+    expect(await testDb.db.jobRun.findUniqueOrThrow({ where: { id: counted.id } })).toMatchObject({ state: "completed", done: 107, total: 107, progress: 1 });
+
+    // Without a known total there is nothing to fill in: the count stays what the handler last reported.
+    const open = await testDb.db.jobRun.create({ data: { type: projectStatsJob.name, payload: {}, projectId: project.id } });
+    await runJob(testDb.db, boss, projectStatsJob, async (_payload, ctx) => void (await ctx.progress(12)), { ...delivery(open.id, 0), data: { ...payload, jobRunId: open.id } });
+    expect(await testDb.db.jobRun.findUniqueOrThrow({ where: { id: open.id } })).toMatchObject({ state: "completed", done: 12, total: null });
+
+    // A failed run keeps its real count: it did not get to the end.
+    const broken = await testDb.db.jobRun.create({ data: { type: projectStatsJob.name, payload: {}, projectId: project.id } });
+    const failing = async (_payload: unknown, ctx: { progress(done: number, total?: number): Promise<void> }) => {
+      await ctx.progress(3, 10);
+      throw new PermanentJobError("bad input");
+    };
+    await runJob(testDb.db, boss, projectStatsJob, failing, { ...delivery(broken.id, 0), data: { ...payload, jobRunId: broken.id } });
+    expect(await testDb.db.jobRun.findUniqueOrThrow({ where: { id: broken.id } })).toMatchObject({ state: "failed", done: 3, total: 10 });
   });
 
   it("rejects a payload that does not match the job's schema and never calls the handler", async () => {
