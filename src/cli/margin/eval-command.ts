@@ -5,7 +5,7 @@ import { loadCliModel } from "@/cli/margin/cli-model";
 import { embedWithProgress } from "@/cli/margin/embed-with-progress";
 import type { Progress } from "@/cli/margin/progress";
 import { readLabeledFile } from "@/cli/margin/read-labeled-file";
-import { wilsonInterval } from "@/cli/margin/wilson-interval";
+import { wilsonInterval } from "@/ml/wilson-interval";
 import { predictWithModel } from "@/server/domain/models/predict-with-model";
 import { getFeaturizer } from "@/server/featurizers/get-featurizer";
 

@@ -1,8 +1,8 @@
 import { decideClasses } from "@/ml/decide-classes";
 import type { Task } from "@/ml/linear-model";
-import { bootstrapMacroF1 } from "@/server/domain/evaluation/bootstrap-macro-f1";
+import { bootstrapMacroF1 } from "@/ml/bootstrap-macro-f1";
 import type { TestSet } from "@/server/domain/evaluation/test-set";
-import { wilsonInterval } from "@/server/domain/evaluation/wilson-interval";
+import { wilsonInterval } from "@/ml/wilson-interval";
 import { evaluateClassifier } from "@/server/domain/models/evaluate-classifier";
 
 /** What a version predicts for the test items, in its own class order (from predictWithVersion or a fresh fit). */

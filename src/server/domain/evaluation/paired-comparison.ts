@@ -1,5 +1,5 @@
 import { mcnemarExact } from "@/ml/compare-classifiers";
-import { bootstrapMacroF1 } from "@/server/domain/evaluation/bootstrap-macro-f1";
+import { bootstrapMacroF1 } from "@/ml/bootstrap-macro-f1";
 import type { StoredEvaluation } from "@/server/domain/evaluation/evaluate-on-test-set";
 import type { TestItem } from "@/server/domain/evaluation/test-set";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { bootstrapMacroF1, oneHot } from "@/server/domain/evaluation/bootstrap-macro-f1";
+import { bootstrapMacroF1, oneHot } from "@/ml/bootstrap-macro-f1";
 import { verdictOf } from "@/server/domain/evaluation/paired-comparison";
-import { wilsonInterval } from "@/server/domain/evaluation/wilson-interval";
+import { wilsonInterval } from "@/ml/wilson-interval";
 import { expectClose } from "../../helpers/expect-close";
 
 describe("wilsonInterval", () => {
