@@ -13,6 +13,8 @@ export interface TrainClassifierOptions extends TrainOptions {
   seed?: number;
   /** Choose per-class thresholds to reach this precision or recall on out-of-fold predictions. */
   target?: { precision: number } | { recall: number };
+  /** Called after every fit: (fits done, fits planned = folds + 1, what the fit was for). */
+  onProgress?: (done: number, total: number, phase: "calibration" | "final") => void;
 }
 
 export interface TrainClassifierResult {
@@ -99,11 +101,14 @@ export function trainClassifier(
       warm = model;
       const z = computeLogits(model, rowsOf(X, d, testIdx), testIdx.length);
       for (let r = 0; r < testIdx.length; r++) oofLogits.set(z.subarray(r * K, r * K + K), testIdx[r]! * K);
+      options.onProgress?.(f + 1, folds + 1, "calibration");
     }
     temperature = fitTemperature(oofLogits, n, K, task, targets.task === "single-label" ? targets.y : targets.Y);
     oofProba = logitsToProbaInPlace(Float32Array.from(oofLogits), n, K, task, temperature);
   }
   const final = trainLogisticRegression(X, n, d, classes, targets, { ...options, warmStart: warm });
+  const planned = folds >= 2 ? folds + 1 : 1;
+  options.onProgress?.(planned, planned, "final");
   const { thresholds, thresholdPolicy, crossValidated } = outOfFoldPolicy(oofProba, n, classes, targets, options.target);
   const metrics: Record<string, unknown> = {
     trainedRows: n, folds: folds >= 2 ? folds : 0, temperature, l2: options.l2 ?? 1e-3, classWeight: options.classWeight ?? "none",

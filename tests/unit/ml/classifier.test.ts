@@ -49,7 +49,11 @@ describe("trainClassifier + artifact", () => {
   const classes = ["neg", "neu", "pos"];
 
   it("cross-validates, calibrates and reports held-out metrics", () => {
-    const { model, oofProba } = trainClassifier(X, 600, 5, classes, { task: "single-label", y }, { featurizerId: "test@1", seed: 1 });
+    const progress: string[] = [];
+    const { model, oofProba } = trainClassifier(X, 600, 5, classes, { task: "single-label", y }, {
+      featurizerId: "test@1", seed: 1, onProgress: (done, total, phase) => progress.push(`${done}/${total} ${phase}`),
+    });
+    expect(progress).toEqual(["1/6 calibration", "2/6 calibration", "3/6 calibration", "4/6 calibration", "5/6 calibration", "6/6 final"]);
     expect(model.metrics.folds).toBe(5);
     expect(model.temperature).toBeGreaterThan(0);
     expect(oofProba!.length).toBe(600 * 3);

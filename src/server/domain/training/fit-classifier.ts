@@ -113,8 +113,9 @@ export function fitClassifier(
     };
   }
   if (n <= CALIBRATION_ROWS) {
-    const { model, oofProba } = trainClassifier(X, n, d, classes, targets, { featurizerId: options.featurizerId, seed: options.seed, warmStart, target, parallel: trainingParallelism(n, d, K) });
-    options.onProgress?.({ phase: "final", fitsDone: 1, fitsPlanned: 1 });
+    const { model, oofProba } = trainClassifier(X, n, d, classes, targets, {
+      featurizerId: options.featurizerId, seed: options.seed, warmStart, target, parallel: trainingParallelism(n, d, K), onProgress: progressOf(options.onProgress),
+    });
     return fitOnAllRows(model, oofProba, n);
   }
   // One fold of a stratified split into ⌈n / CALIBRATION_ROWS⌉ parts is the calibration sample.

@@ -139,7 +139,7 @@ function PerClassTable({ test, colorOf }: { test: NonNullable<NonNullable<Versio
   const th = "px-2 py-1.5 text-right text-xs font-medium text-zinc-500";
   const td = "px-2 py-2 text-right tabular-nums";
   return (
-    <div className="-mx-2 overflow-x-auto">
+    <div className="-mx-2 overflow-x-auto" tabIndex={0} role="region" aria-label="Per-class metrics, scrolls sideways">
       <table className="w-full text-sm">
         <caption className="sr-only">Precision, recall (with Wilson 95% intervals), F1 and support per class on the current test set</caption>
         <thead>
