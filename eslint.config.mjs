@@ -25,6 +25,11 @@ const domainBoundary = {
   patterns: [{ regex: "^@/(server/api|worker)(/|$)", message: "Domain code is called by the API and the worker; it never imports them." }],
 };
 
+const workerBoundary = {
+  paths: [{ name: "@/server/db", allowTypeImports: true, message: "Workers get the database from their job context; only src/worker/main.ts opens it." }],
+  patterns: [{ regex: "^@/server/llm(/|$)", message: "Worker code adapts jobs to domain functions; LLM clients and errors belong to the domain." }],
+};
+
 export default tseslint.config(
   { ignores: ["tmp/**", ".next/**", "node_modules/**", "src/generated/**", ".margin/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
   ...tseslint.configs.recommended,
@@ -45,4 +50,5 @@ export default tseslint.config(
   { files: ["src/app/**/*.{ts,tsx}", "src/components/**/*.{ts,tsx}", "src/trpc/**/*.{ts,tsx}"], ignores: ["src/app/api/**"], rules: { "no-restricted-imports": ["error", uiBoundary] } },
   { files: ["src/server/domain/**/*.ts"], rules: { "no-restricted-imports": ["error", domainBoundary] } },
   { files: ["src/server/auth/**/*.ts"], rules: { "no-restricted-imports": ["error", authBoundary] } },
+  { files: ["src/worker/**/*.ts"], ignores: ["src/worker/main.ts"], rules: { "no-restricted-imports": ["error", workerBoundary] } },
 );

@@ -36,6 +36,12 @@ const cases: { layer: string; file: string; forbidden: string[]; allowed: string
     forbidden: ['import { createContext } from "@/server/api/trpc";'],
     allowed: ['import { db } from "@/server/db";'],
   },
+  {
+    layer: "worker (src/worker, except main.ts)",
+    file: "src/worker/handlers/probe.ts",
+    forbidden: ['import { db } from "@/server/db";', 'import { LlmError } from "@/server/llm/llm-error";', 'import { createLlmClient } from "@/server/llm/llm-client";'],
+    allowed: ['import type { Db } from "@/server/db";', 'import { scoreVersion } from "@/server/domain/scoring/score-version";'],
+  },
 ];
 
 describe("layer boundaries (ESLint no-restricted-imports)", () => {

@@ -15,7 +15,12 @@ import { LlmError, type LlmErrorCode } from "@/server/llm/llm-error";
 import { defaultPromptTemplates, promptTemplatesOverrideSchema } from "@/server/llm/prompt-templates";
 
 /** LLM failures a retry cannot fix: the run should stop with the message instead of retrying. */
-export const PERMANENT_LLM_CODES: ReadonlySet<LlmErrorCode> = new Set(["LLM_NOT_CONFIGURED", "LLM_AUTH", "LLM_MODEL_NOT_FOUND"]);
+const PERMANENT_LLM_CODES: ReadonlySet<LlmErrorCode> = new Set(["LLM_NOT_CONFIGURED", "LLM_AUTH", "LLM_MODEL_NOT_FOUND"]);
+
+/** The message to stop a generation run with at once when `error` is one a retry cannot fix; null otherwise. */
+export function permanentGenerationFailure(error: unknown): string | null {
+  return error instanceof LlmError && PERMANENT_LLM_CODES.has(error.llmCode) ? error.message : null;
+}
 
 /**
  * One delivery of a generation run: resolves the LLM connection from the settings snapshotted at start, builds the
