@@ -5,6 +5,7 @@ import { signIn, startApiServer, type ApiServer } from "../helpers/api-server";
 import { addItems, makeProject, makeUser, readJsonl, TEST_PASSWORD } from "../helpers/factories";
 import { importText } from "../helpers/import-helpers";
 import { createTestDatabaseWithBoss, type TestDatabase } from "../helpers/test-database";
+import { waitFor } from "../helpers/wait-for";
 
 // The whole loop on real data: 2,000 AG News texts, annotators answering with the dataset's labels.
 let testDb: TestDatabase;
@@ -97,6 +98,13 @@ describe("the active-learning loop", () => {
     const [v2] = await adminApi.models.list.query({ projectId: project.id });
     expect(v2).toMatchObject({ number: 2, active: true });
     expect(v2!.trainLabelCount).toBeGreaterThan(v1!.trainLabelCount);
+    // Nobody opened an Overview: the labels and the trainings queued the statistics' refresh themselves.
+    const stats = await waitFor(
+      async () => (await testDb.db.project.findUniqueOrThrow({ where: { id: project.id } })).stats as { fingerprint: { versions: number }; annotations: { human: number } } | null,
+      (s) => s?.fingerprint.versions === 2 && s.annotations.human === 180,
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+    expect(stats!.annotations.human).toBe(180);
 
     // Before deciding, the team labels the rest of the frozen test set: a comparison on ~70 test items swings by
     // ±0.1 macro-F1 from run to run, on all ~200 it can tell "not worse" from noise.

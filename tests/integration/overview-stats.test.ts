@@ -1,9 +1,11 @@
 import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { submitLabel } from "@/server/domain/labels/submit-label";
 import { ensureFreshStats } from "@/server/domain/stats/ensure-fresh-stats";
+import { LABEL_STATS_DELAY_SECONDS } from "@/server/domain/stats/queue-stats-refresh";
 import { projectStatsJob } from "@/server/jobs/job-definitions";
 import { startWorker } from "@/worker/start-worker";
-import { addItems, makeProject } from "../helpers/factories";
+import { addItems, makeProject, makeUser } from "../helpers/factories";
 import { createTestDatabaseWithBoss, type TestDatabase } from "../helpers/test-database";
 import { waitFor } from "../helpers/wait-for";
 
@@ -45,5 +47,18 @@ describe("stats.ensureFresh (the Overview keeps itself current)", () => {
     } finally {
       await worker.stop();
     }
+  });
+  it("labels queue the refresh themselves, delayed so that a burst of labels shares one job, and never two at once", async () => {
+    const { project, classes } = await makeProject(testDb.db, { classes: ["a", "b"] });
+    const annotator = await makeUser(testDb.db);
+    const ids = await addItems(testDb.db, project.id, ["one", "two", "three", "four"]);
+    const label = (itemId: number) => submitLabel(testDb.db, boss, { projectId: project.id, itemId, action: "label", classIds: [classes[0]!.id] }, annotator.id);
+    await label(ids[0]!);
+    // Concurrent labels by several annotators: the lock and the re-check leave one waiting job.
+    await Promise.all([label(ids[1]!), label(ids[2]!), label(ids[3]!)]);
+    const runs = await testDb.db.jobRun.findMany({ where: { projectId: project.id, type: projectStatsJob.name } });
+    expect(runs.map((r) => r.state)).toEqual(["queued"]);
+    const job = await boss.getJobById(projectStatsJob.name, runs[0]!.id);
+    expect(job!.startAfter.getTime() - job!.createdOn.getTime()).toBeGreaterThanOrEqual((LABEL_STATS_DELAY_SECONDS - 1) * 1000);
   });
 });

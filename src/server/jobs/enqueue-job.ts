@@ -27,7 +27,7 @@ export async function enqueueJob<J extends JobDefinition>(
   boss: PgBoss,
   job: J,
   payload: JobPayload<J>,
-  meta: { projectId?: number | null; userId?: string | null; singletonKey?: string },
+  meta: { projectId?: number | null; userId?: string | null; singletonKey?: string; startAfterSeconds?: number },
 ) {
   const data = job.payload.parse(payload) as Prisma.InputJsonValue;
   const run = await tx.jobRun.create({
@@ -40,6 +40,7 @@ export async function enqueueJob<J extends JobDefinition>(
     retryBackoff: true,
     expireInSeconds: env().JOB_EXPIRE_SECONDS ?? job.expireInSeconds,
     singletonKey: meta.singletonKey,
+    ...(meta.startAfterSeconds ? { startAfter: meta.startAfterSeconds } : {}),
     db: transactionDb(tx),
   });
   return run;

@@ -1,6 +1,7 @@
 import type { Prisma } from "@/generated/prisma/client";
 import { getUpload, uploadChunks } from "@/server/domain/imports/read-upload";
 import { runImport } from "@/server/domain/imports/run-import";
+import { queueStatsRefresh } from "@/server/domain/stats/queue-stats-refresh";
 import { queueNewItemWork } from "@/server/domain/scoring/queue-new-item-work";
 import type { importJob } from "@/server/jobs/job-definitions";
 import { pgPool } from "@/server/pg-pool";
@@ -19,6 +20,8 @@ export const handleImport: JobHandler<typeof importJob> = async ({ projectId, up
       const next = await queueNewItemWork(ctx.db, ctx.boss, projectId, 0, upload.createdById);
       await ctx.log(`Queued the follow-up the earlier attempt did not: ${next.type === "score" ? "scoring of the new items" : "embedding of the new items"}`);
     }
+    // Likewise the statistics; the debounce makes a second request a no-op while one waits.
+    if ((report?.imported?.items ?? 0) > 0) await ctx.db.$transaction((tx) => queueStatsRefresh(tx, ctx.boss, projectId));
     return upload.result as Prisma.InputJsonValue;
   }
   // Ids only grow: items this import adds have ids above the largest one now.
@@ -43,6 +46,8 @@ export const handleImport: JobHandler<typeof importJob> = async ({ projectId, up
     if (report.imported.items > 0) {
       const next = await queueNewItemWork(ctx.db, ctx.boss, projectId, maxId + 1, upload.createdById);
       await ctx.log(next.type === "score" ? "Queued scoring of the new items with the active version" : "Queued embedding of the new items");
+      // The Overview's counts are current after an import whether or not anyone has it open.
+      await ctx.db.$transaction((tx) => queueStatsRefresh(tx, ctx.boss, projectId));
     }
   } else {
     await ctx.log(`Nothing imported: ${report.rolledBackBecause ?? "no valid rows"}`, "error");

@@ -93,6 +93,33 @@ describe("upload route, preview and the import job", () => {
     expect(await testDb.db.item.count({ where: { projectId: project.id } })).toBe(30_000);
   });
 
+  it("recomputes the Overview's statistics after an import in the worker, without any page asking", async () => {
+    const { project, classes } = await makeProject(testDb.db, { classes: ["a", "b"] });
+    const lines = ['{"text": "first text", "label": "a"}', '{"text": "second text", "label": "b"}', '{"text": "third text", "label": "a"}', '{"text": "fourth text"}'];
+    const stored = (await (await upload(project.id, lines.join("\n"), admin.cookie, "four.jsonl")).json()) as { uploadId: string };
+    const run = await admin.client.imports.start.mutate({ projectId: project.id, uploadId: stored.uploadId, options: { format: "jsonl" } });
+    const statsRuns = () => testDb.db.jobRun.findMany({ where: { projectId: project.id, type: "project-stats" } });
+    expect(await statsRuns()).toEqual([]);
+    const worker = await startWorker({ db: testDb.db, connectionString: testDb.url, concurrency: 1, pollingSeconds: 0.5, log: () => undefined });
+    try {
+      await waitFor(() => testDb.db.jobRun.findUniqueOrThrow({ where: { id: run.id } }), (r) => r.state === "completed" || r.state === "failed");
+      const [stats] = await waitFor(statsRuns, (runs) => runs.length > 0 && runs.every((r) => r.state === "completed" || r.state === "failed"));
+      expect(stats).toMatchObject({ state: "completed", createdById: null });
+    } finally {
+      await worker.stop();
+    }
+    expect(await statsRuns()).toHaveLength(1);
+    const project_ = await testDb.db.project.findUniqueOrThrow({ where: { id: project.id } });
+    expect(project_.stats).toMatchObject({
+      items: 4,
+      byStatus: { labeled: 3, unlabeled: 1, skipped: 0 },
+      perClass: [
+        { classId: classes[0]!.id, name: "a", items: 2 },
+        { classId: classes[1]!.id, name: "b", items: 1 },
+      ],
+    });
+  });
+
   it("queues the follow-up embedding when a redelivered import finds its rows committed but no follow-up (a crash in between)", async () => {
     const { runImport } = await import("@/server/domain/imports/run-import");
     const { uploadChunks } = await import("@/server/domain/imports/read-upload");

@@ -4,6 +4,7 @@ import type { Db } from "@/server/db";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { refreshItemLabel } from "@/server/domain/labels/effective-label";
 import { historyTailId } from "@/server/domain/labels/history-tail";
+import { LABEL_STATS_DELAY_SECONDS, queueStatsRefresh } from "@/server/domain/stats/queue-stats-refresh";
 import { maybeQueueRetrain } from "@/server/domain/training/maybe-queue-retrain";
 import { AppError } from "@/server/errors";
 
@@ -66,6 +67,7 @@ export async function bulkLabelItems(db: Db, boss: PgBoss, rawInput: BulkLabelIn
       data: { itemIds: locked.map((r) => r.id), classIds, annotationIds, changed },
     });
     const retrain = await maybeQueueRetrain(tx, boss, project.id, userId);
+    await queueStatsRefresh(tx, boss, project.id, { startAfterSeconds: LABEL_STATS_DELAY_SECONDS });
     return { labeled: locked.length, changed, annotationIds, retrainQueued: retrain !== null };
   });
 }

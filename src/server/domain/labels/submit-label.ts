@@ -5,13 +5,14 @@ import { refreshItemLabel } from "@/server/domain/labels/effective-label";
 import { historyTailId } from "@/server/domain/labels/history-tail";
 import { lockItemForLabel } from "@/server/domain/labels/lock-item";
 import { submitLabelInput, type SubmitLabelInput } from "@/server/domain/labels/label-input";
+import { LABEL_STATS_DELAY_SECONDS, queueStatsRefresh } from "@/server/domain/stats/queue-stats-refresh";
 import { maybeQueueRetrain } from "@/server/domain/training/maybe-queue-retrain";
 import { AppError } from "@/server/errors";
 
 /**
  * Records an annotator's decision on an item. History is append-only: a new annotation supersedes the item's
  * current one, the item's label fields are re-derived, its lease is released, and every N human labels a retrain
- * is queued — all in one transaction.
+ * is queued, and a (debounced) statistics refresh — all in one transaction.
  */
 export async function submitLabel(db: Db, boss: PgBoss, input: SubmitLabelInput, userId: string) {
   const data = submitLabelInput.parse(input);
@@ -73,6 +74,7 @@ export async function submitLabel(db: Db, boss: PgBoss, input: SubmitLabelInput,
       data: { annotationId: annotation.id, action: data.action, classIds, previousClassIds: previous?.classIds ?? null },
     });
     const retrain = data.action === "skip" ? null : await maybeQueueRetrain(tx, boss, project.id, userId);
+    await queueStatsRefresh(tx, boss, project.id, { startAfterSeconds: LABEL_STATS_DELAY_SECONDS });
     return { annotation, retrainQueued: retrain !== null };
   });
 }
