@@ -120,6 +120,33 @@ describe("upload route, preview and the import job", () => {
     });
   });
 
+  it("names the line where an unclosed quote opened, not the line where the parser gave up, in the preview and the job", async () => {
+    const { project } = await makeProject(testDb.db, { classes: ["a", "b"] });
+    // The quote opens on line 3; csv-parse only notices at the end of the file (line 5) and says so.
+    const csv = ["text,label", "first text,a", '"second text, never closed,b', "third text,a", "fourth text,b", ""].join("\n");
+    const stored = (await (await upload(project.id, csv, admin.cookie, "unclosed.csv")).json()) as { uploadId: string };
+    const expected = {
+      line: 3,
+      column: "text",
+      reason: "malformed_csv",
+      message: 'The quote that opens the first field ("text") on line 3 is never closed, so the rest of the file was read as one field: close it (a quote inside a quoted field is written "")',
+    };
+    const preview = await admin.client.imports.preview.mutate({ projectId: project.id, uploadId: stored.uploadId, options: { mode: "valid-rows" } });
+    expect(preview).toMatchObject({ rows: 2, validRows: 1, errorCount: 1 });
+    expect(preview.errors).toEqual([expected]);
+
+    const run = await admin.client.imports.start.mutate({ projectId: project.id, uploadId: stored.uploadId, options: { format: "csv", mode: "valid-rows" } });
+    const worker = await startWorker({ db: testDb.db, connectionString: testDb.url, concurrency: 1, pollingSeconds: 0.5, log: () => undefined });
+    try {
+      const done = await waitFor(() => testDb.db.jobRun.findUniqueOrThrow({ where: { id: run.id } }), (r) => r.state === "completed" || r.state === "failed");
+      expect(done.state).toBe("completed");
+      expect(done.result as unknown as ImportReport).toMatchObject({ committed: true, imported: { items: 1 }, errorCount: 1, errors: [expected] });
+    } finally {
+      await worker.stop();
+    }
+    expect((await testDb.db.item.findMany({ where: { projectId: project.id } })).map((i) => i.text)).toEqual(["first text"]);
+  });
+
   it("queues the follow-up embedding when a redelivered import finds its rows committed but no follow-up (a crash in between)", async () => {
     const { runImport } = await import("@/server/domain/imports/run-import");
     const { uploadChunks } = await import("@/server/domain/imports/read-upload");

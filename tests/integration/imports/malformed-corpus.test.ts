@@ -70,7 +70,9 @@ describe("malformed-file corpus", () => {
 
   it("an unclosed quote is a malformed-CSV error, not a silent merge into one huge text", async () => {
     const { report, items } = await importFixture("unclosed-quote.csv");
-    expect(report.errors).toEqual([expect.objectContaining({ reason: "malformed_csv", message: expect.stringMatching(/Quote Not Closed/) })]);
+    expect(report.errors).toEqual([
+      { line: 2, column: "text", reason: "malformed_csv", message: expect.stringMatching(/^The quote that opens the first field \("text"\) on line 2 is never closed/) },
+    ]);
     expect(items).toEqual([]);
   });
 

@@ -105,6 +105,10 @@ async function* readDelimited(source: AsyncIterable<Uint8Array>, options: ReadRo
   const checker = new Utf8LineChecker(limit);
   const skipped: ParsedRow[] = [];
   let lastSkippedLine = -1;
+  // csv-parse's blank-line count when the latest record ended: blank lines after it precede the next record.
+  let emptyLinesBefore = 0;
+  // The header's cells as the parser passed them (it runs ahead of the loop below, which sets `header`).
+  let headerCells: string[] | undefined;
   const parser = parse({
     delimiter,
     bom: true,
@@ -114,8 +118,19 @@ async function* readDelimited(source: AsyncIterable<Uint8Array>, options: ReadRo
     skip_empty_lines: true,
     skip_records_with_error: true,
     max_record_size: limit,
+    on_record: (record, context) => {
+      emptyLinesBefore = context.empty_lines;
+      if (options.hasHeader) headerCells ??= (record as unknown as { record: string[] }).record.map((cell) => cell.trim());
+      return record;
+    },
     on_skip: (error: CsvError | undefined) => {
       if (!error) return;
+      if (error.code === "CSV_QUOTE_NOT_CLOSED") {
+        skipped.push(unclosedQuote(error, checker, delimiter, emptyLinesBefore, headerCells));
+        return;
+      }
+      // A skipped record ends where it was found bad (blank lines are never inside one).
+      if (typeof error.empty_lines === "number") emptyLinesBefore = error.empty_lines;
       const line = typeof error.lines === "number" ? error.lines : 0;
       // An over-long record is cut into several skipped pieces that all end on the same line: report it once.
       if (line === lastSkippedLine) return;
@@ -166,6 +181,28 @@ async function* readDelimited(source: AsyncIterable<Uint8Array>, options: ReadRo
     yield* normalizeRecord(row, line, ctx!);
   }
   while (skipped.length) yield skipped.shift()!;
+}
+
+/**
+ * csv-parse notices an unclosed quote only at the end of the file and says "at line <last line>". Its error fields
+ * place the quote: `bytes` is where the last record or field delimiter ended, `index` the number of fields the open
+ * record had before the quoted one (a quote opens only at the start of a field), `empty_lines` counts blank lines
+ * skipped since the last record; the line checker maps that byte offset to a line.
+ */
+function unclosedQuote(error: CsvError, checker: Utf8LineChecker, delimiter: string, emptyLinesAtLastRecord: number, header: string[] | undefined): ParsedRow {
+  const end = typeof error.bytes === "number" ? error.bytes : undefined;
+  const fieldIndex = typeof error.index === "number" ? error.index : 0;
+  const offset = end === undefined ? undefined : fieldIndex > 0 ? end + Buffer.byteLength(delimiter) : end;
+  let line = offset === undefined ? undefined : checker.lineAt(offset);
+  // A quote in the record's first field comes after the blank lines (if any) that follow the previous record.
+  if (line !== undefined && fieldIndex === 0 && typeof error.empty_lines === "number") line += error.empty_lines - emptyLinesAtLastRecord;
+  const column = header?.[fieldIndex] ?? null;
+  const field = `${fieldIndex === 0 ? "the first field" : `field ${fieldIndex + 1}`}${column === null ? "" : ` ("${column}")`}`;
+  const message =
+    line === undefined
+      ? `A quote in ${field} is never closed, so the rest of the file was read as one field: close it (a quote inside a quoted field is written "")`
+      : `The quote that opens ${field} on line ${line} is never closed, so the rest of the file was read as one field: close it (a quote inside a quoted field is written "")`;
+  return { ok: false, error: { line: line ?? (typeof error.lines === "number" ? error.lines : 0), column, reason: "malformed_csv", message } };
 }
 
 function resolveMapping(header: string[], options: ReadRowsOptions): ColumnMapping | undefined {
