@@ -27,7 +27,7 @@ const domainBoundary = {
 
 const workerBoundary = {
   paths: [{ name: "@/server/db", allowTypeImports: true, message: "Workers get the database from their job context; only src/worker/main.ts opens it." }],
-  patterns: [{ regex: "^@/server/llm(/|$)", message: "Worker code adapts jobs to domain functions; LLM clients and errors belong to the domain." }],
+  patterns: [{ regex: "^@/server/(llm|pg-pool)(/|$)", message: "Worker code adapts jobs to domain functions; LLM clients, LLM errors and raw pg connections belong to the domain." }],
 };
 
 export default tseslint.config(

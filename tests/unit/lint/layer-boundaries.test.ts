@@ -39,7 +39,7 @@ const cases: { layer: string; file: string; forbidden: string[]; allowed: string
   {
     layer: "worker (src/worker, except main.ts)",
     file: "src/worker/handlers/probe.ts",
-    forbidden: ['import { db } from "@/server/db";', 'import { LlmError } from "@/server/llm/llm-error";', 'import { createLlmClient } from "@/server/llm/llm-client";'],
+    forbidden: ['import { db } from "@/server/db";', 'import { LlmError } from "@/server/llm/llm-error";', 'import { createLlmClient } from "@/server/llm/llm-client";', 'import { pgPool } from "@/server/pg-pool";'],
     allowed: ['import type { Db } from "@/server/db";', 'import { scoreVersion } from "@/server/domain/scoring/score-version";'],
   },
 ];
