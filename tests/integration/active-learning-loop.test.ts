@@ -145,8 +145,8 @@ describe("the active-learning loop", () => {
     expect(curve.points[1]!.labels).toBeGreaterThan(curve.points[0]!.labels);
 
     const playground = await api.models.classify.mutate({ projectId: project.id, texts: ["The striker scored twice as the home team won the cup final", "Shares fell after the bank cut its profit forecast"] });
-    expect(playground.results.map((r) => r.prediction[0])).toEqual(["Sports", "Business"]);
-    expect(Object.values(playground.results[0]!.probabilities).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    expect(playground.predictions.map((r) => r.prediction)).toEqual(["Sports", "Business"]);
+    expect(Object.values(playground.predictions[0]!.probabilities).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
 
     const human = await testDb.db.annotation.count({ where: { projectId: project.id, origin: "human" } });
     expect(human).toBe(180 + unlabeledTest.length);

@@ -6,7 +6,7 @@ import { listGeneratedExamples } from "@/server/domain/generation/list-generated
 import { startGeneration } from "@/server/domain/generation/start-generation";
 import { contentHash } from "@/server/domain/items/content-hash";
 import { submitLabel } from "@/server/domain/labels/submit-label";
-import { classifyTexts } from "@/server/domain/models/classify-texts";
+import { classifyTexts } from "@/server/domain/classify/classify-texts";
 import { trainModelVersion } from "@/server/domain/training/train-model-version";
 import { getFeaturizer } from "@/server/featurizers/get-featurizer";
 import { generateJob } from "@/server/jobs/job-definitions";
@@ -169,8 +169,8 @@ describe("LLM generation", () => {
     // Generated items are training data only: the frozen test split must measure real data.
     expect(version).toMatchObject({ trainLabelCount: 24, testLabelCount: 0, status: "ready" });
     // Lamini's check: "meow" is a cat, "woof" a dog (the examples say "meows" and "barks", never these words).
-    const { results } = await classifyTexts(testDb.db, { projectId: project.id, modelVersionId: version.id, texts: ["meow", "woof"] });
-    expect(results.map((r) => r.prediction)).toEqual([["cat"], ["dog"]]);
+    const { predictions } = await classifyTexts(testDb.db, { projectId: project.id, modelVersionId: version.id, texts: ["meow", "woof"] });
+    expect(predictions.map((r) => r.prediction)).toEqual(["cat", "dog"]);
 
     await testDb.db.project.update({ where: { id: project.id }, data: { includeGenerated: false } });
     await expect(trainModelVersion(testDb.db, boss, project.id, { hooks })).rejects.toThrow(/label/i);

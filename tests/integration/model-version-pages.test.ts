@@ -67,7 +67,7 @@ describe("model version pages' data", () => {
     // An admin asks for 95% precision: the next version's thresholds come from its cross-validated PR curves, and
     // predictions below them are "unsure" in the playground, the API and the test metrics.
     const { updateProject } = await import("@/server/domain/projects/update-project");
-    const { classifyTexts } = await import("@/server/domain/models/classify-texts");
+    const { classifyTexts } = await import("@/server/domain/classify/classify-texts");
     await expect(updateProject(testDb.db, project.id, { decisionTarget: { metric: "precision", value: 1.2 } }, null)).rejects.toThrow(/below 100%/);
     await updateProject(testDb.db, project.id, { decisionTarget: { metric: "precision", value: 0.95 } }, null);
     const strict = await trainModelVersion(testDb.db, boss, project.id, { hooks });
@@ -78,7 +78,7 @@ describe("model version pages' data", () => {
     expect(thresholds.some((t) => t > 0.3)).toBe(true);
     expect(strictDetail.metrics!.test!.unsureRate).toBeGreaterThan(0);
     const texts = rows.slice(200, 260).map((r) => r.text);
-    const results = (await classifyTexts(testDb.db, { projectId: project.id, modelVersionId: strict.id, texts })).results;
+    const results = (await classifyTexts(testDb.db, { projectId: project.id, modelVersionId: strict.id, texts })).predictions;
     expect(results.some((r) => r.unsure)).toBe(true);
     // Back to the defaults: no class threshold, nothing unsure.
     await updateProject(testDb.db, project.id, { decisionTarget: null }, null);

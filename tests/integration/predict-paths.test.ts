@@ -101,6 +101,8 @@ describe("one predict path", () => {
       });
       expect(response.status).toBe(200);
       const api = (await response.json()) as { classes: string[]; predictions: { prediction: string; probabilities: Record<string, number> }[] };
+      // One answer shape: the playground gets exactly what the HTTP API sends.
+      expect(playground).toEqual(api);
       // CLI, on the version's artifact saved as a model file.
       const dir = await mkdtemp(path.join(os.tmpdir(), "margin-paths-"));
       await writeFile(path.join(dir, "model.json"), JSON.stringify(version.artifact));
@@ -121,12 +123,12 @@ describe("one predict path", () => {
 
       expect(api.classes).toEqual(["cat", "dog"]);
       UNLABELED.forEach((text, i) => {
-        const fromPlayground = playground.results[i]!;
+        const fromPlayground = playground.predictions[i]!;
         const fromApi = api.predictions[i]!;
         const fromCli = cli[i]!;
         const fromScoring = scored.get(text)!;
         expect(fromCli.data).toBe(text);
-        const answers = [fromPlayground.prediction[0], fromApi.prediction, fromCli.prediction, fromScoring.prediction];
+        const answers = [fromPlayground.prediction, fromApi.prediction, fromCli.prediction, fromScoring.prediction];
         expect(new Set(answers).size, `${text}: ${answers.join(" / ")}`).toBe(1);
         for (const [k, name] of api.classes.entries()) {
           const reference = fromPlayground.probabilities[name]!;
@@ -136,14 +138,14 @@ describe("one predict path", () => {
         }
       });
       if (hybrid) {
-        expect(playground.results.find((r) => r.data === "a zorblax by the road")!.prediction).toEqual(["cat"]);
-        expect(playground.results.find((r) => r.data === "one quintaro this morning")!.prediction).toEqual(["dog"]);
+        expect(playground.predictions[UNLABELED.indexOf("a zorblax by the road")]!.prediction).toBe("cat");
+        expect(playground.predictions[UNLABELED.indexOf("one quintaro this morning")]!.prediction).toBe("dog");
       } else if (featurizerId.startsWith("openai:")) {
         // The vectors came from the endpoint (the test server's hashed bag of words is too crude to judge accuracy on).
         expect(llm.requests.some((r) => r.path.endsWith("/embeddings"))).toBe(true);
       } else {
-        expect(playground.results[2]!.prediction).toEqual(["cat"]);
-        expect(playground.results[3]!.prediction).toEqual(["dog"]);
+        expect(playground.predictions[2]!.prediction).toBe("cat");
+        expect(playground.predictions[3]!.prediction).toBe("dog");
       }
     });
   }

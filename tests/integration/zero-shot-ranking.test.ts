@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { classifyWithProjectModel } from "@/server/domain/classify/classify-with-project-model";
+import { classifyTexts } from "@/server/domain/classify/classify-texts";
 import { createZeroShotVersion } from "@/server/domain/llm/create-zero-shot-version";
 import { activateModelVersion } from "@/server/domain/models/activate-model-version";
 import { compareModelVersions } from "@/server/domain/models/compare-model-versions";
@@ -69,8 +69,8 @@ describe("an active zero-shot version", () => {
     const best = [...predictions].sort((a, b) => b.priority - a.priority || a.itemId - b.itemId)[0]!;
     expect(next!.item.id).toBe(best.itemId);
 
-    const api = await classifyWithProjectModel(testDb.db, { projectId: project.id, texts: ["my cat purrs while grooming", "loud barking at the mailman"] });
-    expect(api.modelVersion.id).toBe(version.id);
+    const api = await classifyTexts(testDb.db, { projectId: project.id, texts: ["my cat purrs while grooming", "loud barking at the mailman"] });
+    expect(api.model.version).toBe(version.number);
     expect(api.classes).toEqual(classes.map((c) => c.name));
     expect(api.predictions.map((p) => p.prediction)).toEqual(["cat", "dog"]);
 

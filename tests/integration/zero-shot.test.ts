@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createClass } from "@/server/domain/classes/create-class";
 import { createZeroShotVersion } from "@/server/domain/llm/create-zero-shot-version";
-import { classifyTexts } from "@/server/domain/models/classify-texts";
+import { classifyTexts } from "@/server/domain/classify/classify-texts";
 import { zeroShotPredict } from "@/server/domain/llm/zero-shot-predict";
 import { LlmError } from "@/server/llm/llm-error";
 import { startFakeOpenAIServer, type FakeOpenAIServer } from "../helpers/fake-openai-server";
@@ -149,12 +149,12 @@ describe("zero-shot classification", () => {
     const { project } = await makeLlmProject(testDb.db, server.url);
     const version = await createZeroShotVersion(testDb.db, project.id, null);
     const result = await classifyTexts(testDb.db, { projectId: project.id, modelVersionId: version.id, texts: ["meow meow, purring on the sofa", "woof! fetch the ball"] });
-    expect(result.modelVersion.id).toBe(version.id);
-    for (const r of result.results) {
-      expect(r.prediction).toHaveLength(1);
+    expect(result.model).toEqual({ version: version.number, featurizer: version.featurizerId, task: "single-label" });
+    for (const r of result.predictions) {
+      expect(typeof r.prediction).toBe("string");
       const p = Object.values(r.probabilities);
       expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
-      expect(r.probabilities[r.prediction[0]!]).toBe(Math.max(...p));
+      expect(r.probabilities[r.prediction as string]).toBe(Math.max(...p));
     }
   });
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { adminProcedure, authedProcedure, router } from "@/server/api/trpc";
 import { activateModelVersion } from "@/server/domain/models/activate-model-version";
-import { classifyTexts, classifyTextsInput } from "@/server/domain/models/classify-texts";
+import { classifyTexts, classifyTextsInput } from "@/server/domain/classify/classify-texts";
 import { compareModelVersions, compareModelVersionsInput } from "@/server/domain/models/compare-model-versions";
 import { getModelVersion } from "@/server/domain/models/get-model-version";
 import { learningCurve } from "@/server/domain/models/learning-curve";

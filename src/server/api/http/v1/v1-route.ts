@@ -5,7 +5,7 @@ import { classifyBody, MAX_BODY_BYTES } from "@/server/api/http/v1/classify-body
 import { openApiDocument } from "@/server/api/http/v1/openapi-document";
 import { authenticateApiKey } from "@/server/domain/api-keys/authenticate-api-key";
 import { consumeRateLimit, type RateLimitState } from "@/server/domain/api-keys/consume-rate-limit";
-import { classifyWithProjectModel } from "@/server/domain/classify/classify-with-project-model";
+import { classifyTexts } from "@/server/domain/classify/classify-texts";
 import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { FeaturizerError } from "@/server/featurizers/featurizer";
@@ -71,15 +71,7 @@ export async function handleClassify(request: Request, rawProjectId: string | un
       return jsonError(413, "TOO_MANY_TEXTS", `At most ${e.API_MAX_TEXTS_PER_REQUEST} texts per request (got ${count.length}); split the batch`, undefined, headers);
     }
     const body = classifyBody.parse(json);
-    const result = await classifyWithProjectModel(db(), { projectId, texts: body.texts, version: body.version });
-    return Response.json(
-      {
-        model: { version: result.modelVersion.number, featurizer: result.modelVersion.featurizerId, task: result.task },
-        classes: result.classes,
-        predictions: result.predictions.map(({ data: _data, ...p }) => p),
-      },
-      { headers },
-    );
+    return Response.json(await classifyTexts(db(), { projectId, texts: body.texts, version: body.version }), { headers });
   } catch (error) {
     const mapped = error instanceof FeaturizerError ? new AppError("UNAVAILABLE", `The model's featurizer is unavailable: ${error.message}`) : error;
     const response = errorResponse(mapped, "v1 classify");

@@ -13,7 +13,7 @@ import { ProbabilityBar } from "@/components/ui/probability-bar";
 import { useTRPC } from "@/trpc/react";
 import { percent } from "../../_components/format-metric";
 
-// Mirrors the server's limit (classify-texts); the server still enforces it.
+// Mirrors the server's limit (domain/classify/classify-texts); the server still enforces it.
 const MAX_TEXTS = 100;
 
 export function Playground({ projectId }: { projectId: number }) {
@@ -116,7 +116,7 @@ export function Playground({ projectId }: { projectId: number }) {
       </Card>
 
       {classify.data ? (
-        <Card title={`Results · v${classify.data.modelVersion.number}`}>
+        <Card title={`Results · v${classify.data.model.version}`}>
           <div className="-m-4 overflow-x-auto" tabIndex={0} role="region" aria-label="Results, scrolls sideways">
             <table className="w-full text-sm">
               <caption className="sr-only">Predicted class and per-class probabilities for each text</caption>
@@ -128,15 +128,17 @@ export function Playground({ projectId }: { projectId: number }) {
                 </tr>
               </thead>
               <tbody className="divide-y divide-zinc-100">
-                {classify.data.results.map((r, i) => {
+                {classify.data.predictions.map((r, i) => {
+                  // The HTTP API's shape: one class name (single-label) or a list of them (multi-label).
+                  const predicted = typeof r.prediction === "string" ? [r.prediction] : r.prediction;
                   const names = [...classOrder.filter((n) => n in r.probabilities), ...Object.keys(r.probabilities).filter((n) => !classOrder.includes(n))];
                   return (
                     <tr key={i} className="align-top">
-                      <td className="max-w-xl px-4 py-3 text-zinc-800">{r.data}</td>
+                      <td className="max-w-xl px-4 py-3 text-zinc-800">{classify.variables?.texts[i]}</td>
                       <td className="px-4 py-3 whitespace-nowrap">
                         <div className="flex flex-wrap items-center gap-1.5">
-                          {r.prediction.length ? (
-                            r.prediction.map((name) => (
+                          {predicted.length ? (
+                            predicted.map((name) => (
                               <span key={name} className="inline-flex items-center gap-1.5 rounded-full bg-zinc-100 px-2 py-0.5 text-xs font-semibold text-zinc-900">
                                 <span className="size-2 rounded-full" style={{ backgroundColor: colorOf.get(name) ?? "#6366f1" }} aria-hidden />
                                 {name}
@@ -156,7 +158,7 @@ export function Playground({ projectId }: { projectId: number }) {
                                 {name}
                               </dt>
                               <dd>
-                                <ProbabilityBar value={r.probabilities[name] ?? 0} emphasis={r.prediction.includes(name)} color={colorOf.get(name)} />
+                                <ProbabilityBar value={r.probabilities[name] ?? 0} emphasis={predicted.includes(name)} color={colorOf.get(name)} />
                               </dd>
                             </div>
                           ))}
