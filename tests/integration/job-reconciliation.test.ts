@@ -43,7 +43,7 @@ async function bossState(queue: string, id: string) {
   return (await boss.getJobById(queue, id, { includeArchive: true }))?.state ?? null;
 }
 
-const queueTrainingNow = (projectId: number, userId: string) => testDb.db.$transaction((tx) => queueTraining(tx, boss, projectId, userId, "manual"));
+const queueTrainingNow = (projectId: number, userId: string) => testDb.db.$transaction(async (tx) => (await queueTraining(tx, boss, projectId, userId, "manual")).run);
 
 describe("job run reconciliation", () => {
   it("fails a training whose worker died on every attempt once pg-boss gives up, so a new training can be queued", async () => {

@@ -140,6 +140,12 @@ describe("labels", () => {
     for (const itemId of ids) queued.push((await client!.labels.submit.mutate({ projectId: project.id, itemId, action: "label", classIds: [classes[0]!.id] })).retrainQueued);
     expect(queued).toEqual([false, false, true, false, false]);
     expect(await testDb.db.jobRun.count({ where: { projectId: project.id, type: "train" } })).toBe(1);
+    // The interval is reached again while that training is still queued: this label queued nothing, and says so.
+    await testDb.db.project.update({ where: { id: project.id }, data: { retrainEvery: 1 } });
+    const [extra] = await addItems(testDb.db, project.id, ["r6"]);
+    const again = await client!.labels.submit.mutate({ projectId: project.id, itemId: extra!, action: "label", classIds: [classes[0]!.id] });
+    expect(again.retrainQueued).toBe(false);
+    expect(await testDb.db.jobRun.count({ where: { projectId: project.id, type: "train" } })).toBe(1);
   });
 });
 

@@ -7,6 +7,6 @@ import { queueTraining } from "@/server/domain/training/queue-training";
 export async function requestTraining(db: Db, boss: PgBoss, projectId: number, userId: string) {
   return db.$transaction(async (tx) => {
     await getProject(tx, projectId);
-    return queueTraining(tx, boss, projectId, userId, "manual");
+    return (await queueTraining(tx, boss, projectId, userId, "manual")).run;
   });
 }
