@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compareClassifiers, mcnemarExact } from "@/ml/compare-classifiers";
 import { evaluateSingleLabel, expectedCalibrationError, logLoss } from "@/ml/metrics";
-import { multiLabelMacroF1Diff } from "@/ml/multi-label-bootstrap";
+import { bootstrapMacroF1 } from "@/ml/bootstrap-macro-f1";
 import { evaluateMultiLabel } from "@/ml/multi-label-metrics";
 import { averagePrecision, precisionRecallCurve, thresholdForTarget } from "@/ml/precision-recall-curve";
 import { expectClose } from "../../helpers/expect-close";
@@ -102,7 +102,7 @@ describe("compareClassifiers", () => {
   });
 });
 
-describe("multiLabelMacroF1Diff", () => {
+describe("bootstrapMacroF1 on multi-label predictions", () => {
   // 40 rows, 3 labels: A misses label 2 on every row that has it, B gets everything right but one false positive.
   const n = 40, K = 3;
   const Y = new Uint8Array(n * K), YA = new Uint8Array(n * K), YB = new Uint8Array(n * K);
@@ -116,18 +116,19 @@ describe("multiLabelMacroF1Diff", () => {
   const names = ["x", "y", "z"];
 
   it("estimates the difference evaluateMultiLabel reports, inside its own bootstrap interval", () => {
-    const d = multiLabelMacroF1Diff(Y, YA, YB, n, K, { seed: 3, resamples: 500 });
+    const diff = () => bootstrapMacroF1(Y, [YA, YB], n, K, { seed: 3, resamples: 500 }).difference!;
+    const d = diff();
     const expected = evaluateMultiLabel(Y, YB, n, names).macro.f1 - evaluateMultiLabel(Y, YA, n, names).macro.f1;
     expectClose(d.estimate, expected, { abs: 1e-12 });
     expect(d.estimate).toBeGreaterThan(0.2);
     expect(d.ci95[0]).toBeLessThanOrEqual(d.estimate);
     expect(d.ci95[1]).toBeGreaterThanOrEqual(d.estimate);
     expect(d.ci95[0]).toBeGreaterThan(0); // B is better on every resample that contains a row with label z
-    expect(multiLabelMacroF1Diff(Y, YA, YB, n, K, { seed: 3, resamples: 500 })).toEqual(d);
+    expect(diff()).toEqual(d);
   });
 
   it("gives zero, with a zero-width interval, for identical predictions", () => {
-    const d = multiLabelMacroF1Diff(Y, YA, YA, n, K, { seed: 1, resamples: 200 });
+    const d = bootstrapMacroF1(Y, [YA, YA], n, K, { seed: 1, resamples: 200 }).difference;
     expect(d).toEqual({ estimate: 0, ci95: [0, 0], resamples: 200 });
   });
 });
