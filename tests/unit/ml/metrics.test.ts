@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compareClassifiers, mcnemarExact } from "@/ml/compare-classifiers";
+import { mcnemarExact } from "@/ml/compare-classifiers";
 import { evaluateSingleLabel, expectedCalibrationError, logLoss } from "@/ml/metrics";
 import { bootstrapMacroF1 } from "@/ml/bootstrap-macro-f1";
 import { evaluateMultiLabel } from "@/ml/multi-label-metrics";
@@ -82,23 +82,6 @@ describe("McNemar exact test", () => {
     const p = mcnemarExact(900, 1100);
     expect(p).toBeGreaterThan(0);
     expect(p).toBeLessThan(1e-4);
-  });
-});
-
-describe("compareClassifiers", () => {
-  it("counts discordant pairs, lists disagreements and bootstraps deterministically", () => {
-    const y = [0, 0, 1, 1, 2, 2, 0, 1];
-    const a = [0, 1, 1, 0, 2, 2, 0, 1];
-    const b = [0, 0, 1, 1, 2, 1, 0, 1];
-    const cmp = compareClassifiers(y, a, b, ["p", "q", "r"], { seed: 1, resamples: 200 });
-    expect(cmp.mcnemar.b).toBe(1);
-    expect(cmp.mcnemar.c).toBe(2);
-    expect(cmp.disagreements).toEqual([1, 3, 5]);
-    expectClose(cmp.macroF1Diff.estimate, cmp.macroF1B - cmp.macroF1A, { abs: 1e-12 });
-    expect(cmp.macroF1Diff.ci95[0]).toBeLessThanOrEqual(cmp.macroF1Diff.ci95[1]);
-    const again = compareClassifiers(y, a, b, ["p", "q", "r"], { seed: 1, resamples: 200 });
-    expect(again.macroF1Diff.ci95).toEqual(cmp.macroF1Diff.ci95);
-    expectClose(cmp.perClass[0]!.f1Delta, cmp.perClass[0]!.f1B - cmp.perClass[0]!.f1A, { abs: 1e-12 });
   });
 });
 
