@@ -72,7 +72,8 @@ test("an annotator sees this session's labels against the goal and an exact coun
   await expect(left).toHaveText(`${(leftAtStart - 3).toLocaleString("en-US")} (unlabeled, exact)`);
 
   // The item's page keeps both decisions (audit kept).
-  const itemId = /#(\d+)/.exec(await history.getByRole("listitem").first().innerText())![1];
+  // "#<id> · <decision>" follows the item text, which may itself hold "#39" (AG News keeps HTML entities).
+  const itemId = /#(\d+) · /.exec(await history.getByRole("listitem").first().innerText())![1];
   await page.goto(`${page.url().replace(/\/annotate.*$/, "")}/items/${itemId}`);
   const labelHistory = page.getByRole("table", { name: "Label history" });
   await expect(labelHistory.locator("tbody tr")).toHaveCount(2);
