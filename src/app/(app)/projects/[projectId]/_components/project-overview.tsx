@@ -70,6 +70,8 @@ function StatsCard({ projectId, stats }: { projectId: number; stats: Stats | nul
     trpc.stats.ensureFresh.mutationOptions({
       onSuccess: (result) => {
         if (result.state !== "fresh") void queryClient.invalidateQueries({ queryKey: trpc.jobs.list.queryKey({ projectId, limit: 5 }) });
+        // A stats job that ran between two polls of the job list was never seen pending; the shown counts are older.
+        else if (result.computedAt !== (stats?.computedAt ?? null)) void queryClient.invalidateQueries({ queryKey: trpc.projects.get.queryKey({ projectId }) });
       },
     }),
   );
