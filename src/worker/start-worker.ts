@@ -2,6 +2,8 @@ import type PgBoss from "pg-boss";
 import type { Db } from "@/server/db";
 import { deleteStaleUploads } from "@/server/domain/imports/delete-stale-uploads";
 import { createBoss, ensureQueues } from "@/server/jobs/boss";
+import { isDatabaseUnavailable } from "@/server/database/is-database-unavailable";
+import { createRetryingBossDb } from "@/server/jobs/retrying-boss-db";
 import type { JobDefinition } from "@/server/jobs/define-job";
 import { embedJob, generateJob, importJob, projectStatsJob, scoreChunkJob, scoreJob, trainJob } from "@/server/jobs/job-definitions";
 import { handleEmbed } from "@/worker/handlers/embed";
@@ -47,20 +49,27 @@ export async function startWorker(options: {
   log?: (line: string) => void;
 }): Promise<RunningWorker> {
   const log = options.log ?? ((line) => console.log(line));
-  const boss = createBoss(options.connectionString, { worker: true });
+  const bossDb = createRetryingBossDb(options.connectionString, { max: 6, applicationName: "margin-worker", log: (line) => log(`[worker] ${line}`) });
+  const boss = createBoss(options.connectionString, { worker: true, db: bossDb });
   let lastShutdownNotice = 0;
+  // pg-boss reports errors of its polling loops, maintenance and cron here; none of them may stop the process.
   boss.on("error", (error) => {
-    // PostgreSQL stopping (Ctrl-C on `npm start`, a restart) ends every pooled connection at once (57P01,
-    // admin_shutdown): say it once, not once per connection; pg-boss reconnects if the database comes back.
-    if ((error as { code?: string }).code === "57P01") {
-      if (Date.now() - lastShutdownNotice > 10_000) log("[worker] the database is closing connections (shutting down or restarting)");
+    // An outage fails many loops at once (the retrying connection covers most; a statement cut mid-flight still
+    // lands here): say it once, not once per loop.
+    if (isDatabaseUnavailable(error)) {
+      if (Date.now() - lastShutdownNotice > 10_000) log("[worker] the database is unavailable (stopping, restarting or unreachable); waiting for it");
       lastShutdownNotice = Date.now();
       return;
     }
     log(`[worker] pg-boss error: ${redactedMessage(error)}`);
   });
-  await boss.start();
-  await ensureQueues(boss);
+  try {
+    await boss.start();
+    await ensureQueues(boss);
+  } catch (error) {
+    await bossDb.close();
+    throw error;
+  }
   // Before taking new jobs, end the runs that a previous worker left running when it died (and then periodically).
   const sweep = await scheduleJobRunSweep(options.db, { everySeconds: options.sweepSeconds ?? 60, log });
   for (const { definition, handler } of routes) {
@@ -72,7 +81,7 @@ export async function startWorker(options: {
           if (!job) return;
           const started = Date.now();
           try {
-            await runJob(options.db, boss, definition, handler as JobHandler<JobDefinition>, job);
+            await runJob(options.db, boss, definition, handler as JobHandler<JobDefinition>, job, { log });
             log(`[worker] ${definition.name} ${job.id} done in ${Date.now() - started} ms`);
           } catch (error) {
             // runJob rethrows a redacted copy; anything else (its own database writes failing) is redacted here.
@@ -95,6 +104,7 @@ export async function startWorker(options: {
     async stop() {
       await sweep.stop();
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+      await bossDb.close();
     },
   };
 }

@@ -6,9 +6,11 @@ import { redactedMessage } from "@/server/redact-secrets";
 /** pg-boss's schema (its default, named here because the job-run sweep reads pg-boss's own tables). */
 export const BOSS_SCHEMA = "pgboss";
 
-export function createBoss(connectionString: string, options: { worker: boolean; pollingSeconds?: number }) {
+/** `db` replaces pg-boss's own connection pool (workers pass one that waits out database outages). */
+export function createBoss(connectionString: string, options: { worker: boolean; pollingSeconds?: number; db?: PgBoss.Db }) {
   return new PgBoss({
     connectionString,
+    ...(options.db ? { db: options.db } : {}),
     schema: BOSS_SCHEMA,
     application_name: options.worker ? "margin-worker" : "margin-web",
     max: options.worker ? 6 : 3,
