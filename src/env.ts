@@ -50,6 +50,8 @@ const schema = z.object({
   JOB_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(1),
   // A job whose worker died is retried after this long (pg-boss has no heartbeat); unset: each job's own limit.
   JOB_EXPIRE_SECONDS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).max(86_400).optional()),
+  // A file the worker touches every 10 s while its event loop runs: a container healthcheck reads its age.
+  WORKER_HEALTH_FILE: optionalString,
   // Threads a training fit uses (the job's own plus helpers); unset: the machine's cores, at most 8.
   TRAIN_THREADS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).max(64).optional()),
   // Pools with more item ids than this are scored in chunk jobs that all workers share.

@@ -5,10 +5,11 @@ import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import pg from "pg";
+import { superviseService, type SupervisedService } from "@/cli/supervise-service";
 
 // `npm start`: one command that runs all of Margin on this machine. Without DATABASE_URL it starts an embedded
 // PostgreSQL whose data lives in MARGIN_DATA_DIR; it applies migrations, seeds a first run, builds the web app
-// when needed, starts the web server and a worker, and stops everything on Ctrl-C.
+// when needed, starts the web server and a worker (restarting either if it crashes), and stops everything on Ctrl-C.
 
 const root = path.resolve(import.meta.dirname, "../..");
 const started = Date.now();
@@ -115,37 +116,45 @@ async function main() {
   // Absolute, so the web server and the worker (which do not know the checkout's folder inside Next's bundle) put
   // caches in the same place as the CLI.
   if (e.MARGIN_DATA_DIR) childEnv.MARGIN_DATA_DIR = dataDir;
-  const children: ChildProcess[] = [];
   let shuttingDown = false;
+  const services: SupervisedService[] = [];
   const shutdown = async (code: number) => {
     if (shuttingDown) return;
     shuttingDown = true;
     say("stopping…");
-    await Promise.all(children.map((child) => stopChild(child)));
+    await Promise.all(services.map((service) => service.stop()));
     await stopDatabase?.();
     say("stopped");
     process.exit(code);
   };
+  // Only Ctrl-C / SIGTERM stop Margin: a web server or worker that exits on its own is restarted (with backoff).
   process.on("SIGINT", () => void shutdown(0));
   process.on("SIGTERM", () => void shutdown(0));
 
   // src/web/main.ts is Next's server behind one that knows each request's socket address (client-address.ts).
-  const web = spawnService("web", process.execPath, ["--import", "tsx", path.join(root, "src/web/main.ts")], { ...childEnv, PORT: String(e.PORT), HOSTNAME: e.HOSTNAME });
-  const worker = spawnService("worker", process.execPath, ["--import", "tsx", path.join(root, "src/worker/main.ts")], childEnv);
-  children.push(web, worker);
-  toStop.push(() => Promise.all(children.map((child) => stopChild(child))));
-  for (const child of children) {
-    child.on("exit", (code, signal) => {
-      if (!shuttingDown) {
-        console.error(`\n✖ the ${child === web ? "web server" : "worker"} stopped unexpectedly (${signal ?? `exit ${code}`}); shutting down\n`);
-        void shutdown(1);
-      }
+  const firstReady: Promise<void>[] = [];
+  const supervise = (name: string, label: string, script: string, env: Record<string, string>) => {
+    let first = true;
+    return superviseService({
+      name: label,
+      log: (line) => console.error(`[margin] ${line}`),
+      start: () => {
+        const child = spawnService(name, process.execPath, ["--import", "tsx", path.join(root, script)], env);
+        if (first) firstReady.push(child.ready);
+        first = false;
+        return child;
+      },
     });
-  }
+  };
+  services.push(
+    supervise("web", "web server", "src/web/main.ts", { ...childEnv, PORT: String(e.PORT), HOSTNAME: e.HOSTNAME }),
+    supervise("worker", "worker", "src/worker/main.ts", childEnv),
+  );
+  toStop.push(() => Promise.all(services.map((service) => service.stop())));
 
   await waitForHealth(`http://127.0.0.1:${e.PORT}/api/health`);
   // The banner comes last: after it, only what happens while Margin runs.
-  await Promise.race([Promise.all([web.ready, worker.ready]), new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
+  await Promise.race([Promise.all(firstReady), new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
   const savedCredentials = existsSync(credentialsFile) ? await readFile(credentialsFile, "utf8") : undefined;
   console.log(
     [
@@ -193,18 +202,6 @@ function spawnService(name: string, command: string, args: string[], extraEnv: R
   prefix(child.stdout!, process.stdout);
   prefix(child.stderr!, process.stderr);
   return child;
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
 }
 
 function run(command: string, args: string[], extraEnv: Record<string, string>): Promise<void> {

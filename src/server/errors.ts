@@ -1,4 +1,5 @@
 import { TRPCError } from "@trpc/server";
+import { isDatabaseUnavailable } from "@/server/database/is-database-unavailable";
 
 /** Stable codes that clients branch on; mapped to tRPC/HTTP in one place (toTRPCError). */
 export const appErrorCodes = {
@@ -30,6 +31,10 @@ export function toTRPCError(error: unknown): unknown {
   }
   const unique = uniqueViolation(error);
   if (unique) return new TRPCError({ code: "CONFLICT", message: unique, cause: error });
+  // A lost or refused database connection is an outage (503, retry later), not a bug in the request (500).
+  if (isDatabaseUnavailable(error)) {
+    return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "The database is unavailable (restarting or unreachable); try again in a few seconds.", cause: error });
+  }
   return error;
 }
 

@@ -1,3 +1,4 @@
+import { closeSync, openSync, utimesSync } from "node:fs";
 import { env, requireDatabaseUrl } from "@/env";
 import { isDatabaseUnavailable } from "@/server/database/is-database-unavailable";
 import { db } from "@/server/db";
@@ -21,6 +22,7 @@ async function main() {
   const e = env();
   const worker = await startWorker({ db: db(), connectionString: requireDatabaseUrl(), concurrency: e.WORKER_CONCURRENCY, pollingSeconds: e.JOB_POLL_SECONDS });
   console.log(`[worker] ready (concurrency ${e.WORKER_CONCURRENCY})`);
+  if (e.WORKER_HEALTH_FILE) touchEvery(e.WORKER_HEALTH_FILE, 10_000);
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -32,6 +34,20 @@ async function main() {
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+/** Liveness for a container healthcheck: the file's age says whether this process's event loop still turns. */
+function touchEvery(file: string, ms: number) {
+  const touch = () => {
+    const now = new Date();
+    try {
+      utimesSync(file, now, now);
+    } catch {
+      closeSync(openSync(file, "a"));
+    }
+  };
+  touch();
+  setInterval(touch, ms).unref();
 }
 
 main().catch((error: unknown) => {

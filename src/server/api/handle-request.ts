@@ -1,4 +1,6 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { databaseUnreachable, RETRY_AFTER_SECONDS } from "@/server/api/http/database-unavailable";
+import { errorResponse, unavailableResponse } from "@/server/api/http/json-error";
 import { rejectCrossSite } from "@/server/api/http/same-origin";
 import { handleExport } from "@/server/api/http/export-route";
 import { handleUpload } from "@/server/api/http/upload-route";
@@ -6,6 +8,7 @@ import { handleClassify, handleOpenApi } from "@/server/api/http/v1/v1-route";
 import { appRouter } from "@/server/api/root";
 import { createContext } from "@/server/api/trpc";
 import { auth } from "@/server/auth/auth";
+import { toTRPCError } from "@/server/errors";
 import { withClientAddress } from "@/server/auth/client-address";
 import { redactedMessage } from "@/server/redact-secrets";
 
@@ -16,15 +19,34 @@ import { redactedMessage } from "@/server/redact-secrets";
 export async function handleApiRequest(request: Request): Promise<Response> {
   const { pathname } = new URL(request.url);
   // better-auth checks origins itself; its rate limiter keys on the address resolved here.
-  if (pathname.startsWith("/api/auth/")) return auth().handler(withClientAddress(request));
+  if (pathname.startsWith("/api/auth/")) {
+    let response: Response;
+    try {
+      response = await auth().handler(withClientAddress(request));
+    } catch (error) {
+      return errorResponse(error, "auth");
+    }
+    // better-auth answers its own failures with a 500; during an outage that 500 is really a 503.
+    return response.status >= 500 && (await databaseUnreachable()) ? unavailableResponse() : response;
+  }
   if (pathname.startsWith("/api/trpc/")) {
     return fetchRequestHandler({
       endpoint: "/api/trpc",
       req: request,
       router: appRouter,
-      createContext: ({ req }) => createContext({ headers: req.headers }),
+      createContext: async ({ req }) => {
+        try {
+          return await createContext({ headers: req.headers });
+        } catch (error) {
+          // Reading the session is the first database query of every call: an outage shows here first.
+          throw toTRPCError(error);
+        }
+      },
+      responseMeta: ({ errors }) =>
+        errors.some((error) => error.code === "SERVICE_UNAVAILABLE") ? { headers: new Headers({ "retry-after": String(RETRY_AFTER_SECONDS) }) } : {},
       onError({ error, path }) {
         if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path ?? "?"}: ${redactedMessage(error)}`);
+        if (error.code === "SERVICE_UNAVAILABLE") console.error(`[trpc] ${path ?? "?"}: database unavailable`);
       },
     });
   }
