@@ -107,6 +107,12 @@ test("every page passes axe-core and fits a 390 px screen, for admins and annota
   // An annotator: the same pages minus the admin-only ones, which no tab or hint leads to.
   const annotator = { email: `annotator-a11y-${Date.now()}@margin.local`, password: "annotator-password-1" };
   await trpcCall(page.request, "users.create", { ...annotator, name: "Ann Otator", role: "annotator" }, "mutation");
+  // Annotators see only the projects they are members of: the admin adds this one on Settings → Members.
+  await page.goto(`${base}/settings`);
+  const addMembers = page.getByRole("form", { name: "Add members" });
+  await addMembers.getByLabel(annotator.email).check();
+  await addMembers.getByRole("button", { name: "Add selected" }).click();
+  await checkEveryWidth(page, "settings with a member", () => expect(page.getByRole("list", { name: "Members" }).getByText(annotator.email)).toBeVisible());
   await page.context().clearCookies();
   await page.goto("/sign-in");
   await signIn(page, annotator);
@@ -120,4 +126,7 @@ test("every page passes axe-core and fits a 390 px screen, for admins and annota
   await expect(page.locator(`a[href*="/compare"]`)).toHaveCount(0);
   await visit(page, `${base}/playground`, "playground (annotator)", () => expect(page.getByLabel("Texts, one per line")).toBeVisible());
   await visit(page, "/jobs", "jobs (annotator)", () => expect(page.getByRole("heading", { name: "Jobs" })).toBeVisible());
+  // The other demo project is not theirs: it is neither listed nor reachable.
+  await visit(page, "/projects", "projects (annotator)", () => expect(page.getByRole("link", { name: /News topics/ })).toBeVisible());
+  await expect(page.getByRole("link", { name: /Cats vs dogs/ })).toHaveCount(0);
 });

@@ -25,7 +25,9 @@ test("an annotator sees this session's labels against the goal and an exact coun
 
   // A new annotator: their history starts empty.
   const annotator = { email: `annotator-session-${Date.now()}@margin.local`, password: "annotator-password-2" };
-  await trpcCall(page.request, "users.create", { ...annotator, name: "Sam Session", role: "annotator" }, "mutation");
+  const account = await trpcCall<{ id: string }>(page.request, "users.create", { ...annotator, name: "Sam Session", role: "annotator" }, "mutation");
+  const projectId = Number(/\/projects\/(\d+)/.exec(projectUrl)![1]);
+  await trpcCall(page.request, "projects.updateMembers", { projectId, add: [account.id] }, "mutation");
   await page.context().clearCookies();
   await page.goto("/sign-in");
   await signIn(page, annotator);

@@ -34,7 +34,9 @@ test("flag → admin filter → resolve, and the adjudication of a disagreement"
   const classId = new Map(project.classes.map((c) => [c.name, c.id]));
   const stamp = Date.now();
   const accounts = [1, 2].map((n) => ({ email: `reviewer-${n}-${stamp}@margin.local`, password: `reviewer-password-${n}` }));
-  for (const [i, account] of accounts.entries()) await trpcCall(page.request, "users.create", { ...account, name: `Reviewer ${i + 1}`, role: "annotator" }, "mutation");
+  const reviewerIds: string[] = [];
+  for (const [i, account] of accounts.entries()) reviewerIds.push((await trpcCall<{ id: string }>(page.request, "users.create", { ...account, name: `Reviewer ${i + 1}`, role: "annotator" }, "mutation")).id);
+  await trpcCall(page.request, "projects.updateMembers", { projectId, add: reviewerIds }, "mutation");
 
   // Annotator 1: a skip with a comment, then a flag with a comment on the next item.
   const first = await annotatorPage(browser, baseURL!, accounts[0]!);

@@ -18,11 +18,29 @@ export async function makeUser(db: Db, role: "admin" | "annotator" = "annotator"
   return { ...user, password: TEST_PASSWORD };
 }
 
-export async function makeProject(db: Db, options: { name?: string; classes?: string[]; taskType?: "binary" | "multiclass" | "multilabel"; featurizerId?: string } = {}) {
-  const project = await createProject(db, { name: options.name ?? `Project ${uniqueSuffix()}`, taskType: options.taskType, featurizerId: options.featurizerId }, null);
+/**
+ * A project with classes. `annotators` says who may work on it: like the create form, every current annotator unless
+ * told otherwise (ids, or [] for nobody); `joinProject` adds annotators made later.
+ */
+export async function makeProject(
+  db: Db,
+  options: { name?: string; classes?: string[]; taskType?: "binary" | "multiclass" | "multilabel"; featurizerId?: string; annotators?: "all" | string[] } = {},
+) {
+  const project = await createProject(db, { name: options.name ?? `Project ${uniqueSuffix()}`, taskType: options.taskType, featurizerId: options.featurizerId, annotators: options.annotators ?? "all" }, null);
   const classes = [];
   for (const name of options.classes ?? []) classes.push(await createClass(db, { projectId: project.id, name, description: `Texts about ${name}` }, null));
   return { project, classes };
+}
+
+/** Makes annotators members of a project (tests that create the project before its annotators). */
+export async function joinProject(db: Db, projectId: number, ...userIds: string[]) {
+  await db.projectMember.createMany({ data: userIds.map((userId) => ({ projectId, userId })), skipDuplicates: true });
+}
+
+/** Makes an annotator a member of every project that exists now (tests about the queue, not about membership). */
+export async function joinEveryProject(db: Db, userId: string) {
+  const projects = await db.project.findMany({ select: { id: true } });
+  await db.projectMember.createMany({ data: projects.map((p) => ({ projectId: p.id, userId })), skipDuplicates: true });
 }
 
 /** Inserts unlabeled items (bulk, one statement) and returns their ids in input order. */

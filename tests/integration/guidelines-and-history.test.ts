@@ -1,7 +1,7 @@
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabaseAndServer, signIn, type ApiServer } from "../helpers/api-server";
-import { addItems, makeProject, makeUser, TEST_PASSWORD } from "../helpers/factories";
+import { addItems, joinEveryProject, makeProject, makeUser, TEST_PASSWORD } from "../helpers/factories";
 import type { TestDatabase } from "../helpers/test-database";
 
 let testDb: TestDatabase;
@@ -13,6 +13,7 @@ afterAll(() => testDb.drop());
 
 async function clientFor(role: "admin" | "annotator") {
   const user = await makeUser(testDb.db, role);
+  await joinEveryProject(testDb.db, user.id);
   return (await signIn(server.url, user.email, TEST_PASSWORD)).client;
 }
 

@@ -51,7 +51,7 @@ describe("LLM features over the API", () => {
     const annotator = await makeUser(testDb.db, "annotator");
     const client = (await signIn(api.url, admin.email, TEST_PASSWORD)).client;
     const annotatorClient = (await signIn(api.url, annotator.email, TEST_PASSWORD)).client;
-    const { project } = await makeProject(testDb.db, { classes: ["cat", "dog"] });
+    const { project } = await makeProject(testDb.db, { classes: ["cat", "dog"], annotators: [annotator.id] });
 
     const withKey = { baseUrl: llm.url, chatModel: "fake-chat", apiKey: "sk-should-not-be-stored" } as unknown as { baseUrl: string };
     expect(await codeOf(client.llm.updateSettings.mutate({ projectId: project.id, settings: withKey }))).toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("apiKey") });
@@ -62,7 +62,9 @@ describe("LLM features over the API", () => {
     });
 
     await client.llm.updateSettings.mutate({ projectId: project.id, settings: { baseUrl: llm.url, chatModel: "fake-chat", maxRetries: 0 }, promptTemplates: { expandSystem: "You write realistic short texts." } });
-    const status = await annotatorClient.llm.status.query({ projectId: project.id });
+    // The project's endpoint and models are the admins' business (annotators' calls spend no LLM budget).
+    expect(await codeOf(annotatorClient.llm.status.query({ projectId: project.id }))).toMatchObject({ code: "FORBIDDEN" });
+    const status = await client.llm.status.query({ projectId: project.id });
     expect(status).toMatchObject({ configured: true, reason: null, config: { endpoint: llm.url, chatModel: "fake-chat", apiKeySet: false, maxRetries: 0 } });
     expect(status.templateVersion).toMatch(/^custom-[0-9a-f]{10}$/);
     const templates = await annotatorClient.generation.templates.query({ projectId: project.id });

@@ -68,4 +68,30 @@ describe("migrations", () => {
     const recorded = await query(`SELECT 1 FROM "_prisma_migrations" WHERE migration_name = '99990101000000_broken'`);
     expect(recorded).toHaveLength(0);
   });
+
+  it("makes every existing annotator a member of every existing project when membership arrives (admins need no rows)", async () => {
+    const { mkdtemp, cp } = await import("node:fs/promises");
+    const os = await import("node:os");
+    const membership = (await readdir(defaultMigrationsDir)).find((name) => name.endsWith("_project_membership"));
+    expect(membership).toBeDefined();
+    // An installation from before membership: the migrations up to it, in a schema of its own, with data.
+    const before = await mkdtemp(path.join(os.tmpdir(), "margin-mig-"));
+    await cp(defaultMigrationsDir, before, { recursive: true, filter: (src) => (path.relative(defaultMigrationsDir, src).split(path.sep)[0] ?? "") < membership! });
+    await query(`CREATE SCHEMA before_membership`);
+    await applyMigrations(testDb.url, { migrationsDir: before, schema: "before_membership" });
+    const q = (sql: string) => query(`SET search_path TO before_membership; ${sql}`);
+    await q(`INSERT INTO "user" (id, name, email, role, updated_at) VALUES
+      ('ann', 'Ann', 'ann@x.test', 'annotator', now()), ('bob', 'Bob', 'bob@x.test', 'annotator', now()), ('ada', 'Ada', 'ada@x.test', 'admin', now())`);
+    await q(`INSERT INTO project (id, name, featurizer_id, updated_at) VALUES (1, 'One', 'glove-sif-200@1', now()), (2, 'Two', 'glove-sif-200@1', now())`);
+
+    expect((await applyMigrations(testDb.url, { schema: "before_membership" })).applied).toContain(membership);
+    const client = new pg.Client({ connectionString: testDb.url, options: "-c search_path=before_membership" });
+    await client.connect();
+    try {
+      const rows = (await client.query<{ project_id: number; user_id: string }>(`SELECT project_id, user_id FROM project_member ORDER BY project_id, user_id`)).rows;
+      expect(rows.map((r) => `${r.project_id}:${r.user_id}`)).toEqual(["1:ann", "1:bob", "2:ann", "2:bob"]);
+    } finally {
+      await client.end();
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type apiClient, signIn, createTestDatabaseAndServer, type ApiServer } from "../helpers/api-server";
-import { addItems, makeProject, makeUser, TEST_PASSWORD } from "../helpers/factories";
+import { addItems, joinEveryProject, makeProject, makeUser, TEST_PASSWORD } from "../helpers/factories";
 import type { TestDatabase } from "../helpers/test-database";
 
 let testDb: TestDatabase;
@@ -20,6 +20,7 @@ async function annotators(count: number): Promise<Client[]> {
   return Promise.all(
     Array.from({ length: count }, async () => {
       const user = await makeUser(testDb.db, "annotator");
+      await joinEveryProject(testDb.db, user.id);
       const { client } = await signIn(server.url, user.email, TEST_PASSWORD);
       emails.set(client, user.email);
       return client;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeProbabilities } from "@/server/domain/scoring/probability-bytes";
 import { createTestDatabaseAndServer, signIn, type ApiServer } from "../helpers/api-server";
-import { addItems, makeProject, makeUser, TEST_PASSWORD } from "../helpers/factories";
+import { addItems, joinEveryProject, makeProject, makeUser, TEST_PASSWORD } from "../helpers/factories";
 import { makeActiveModelVersion } from "../helpers/model-version";
 import type { TestDatabase } from "../helpers/test-database";
 
@@ -19,6 +19,7 @@ describe("second looks", () => {
     const [itemId] = await addItems(testDb.db, project.id, ["The striker scored twice in the cup final"]);
     await testDb.db.item.update({ where: { id: itemId! }, data: { split: "train" } });
     const user = await makeUser(testDb.db, "annotator");
+    await joinEveryProject(testDb.db, user.id);
     const first = (await signIn(server.url, user.email, TEST_PASSWORD)).client;
     // The annotator labels it Business; then a model trained afterwards strongly disagrees.
     await first.labels.submit.mutate({ projectId: project.id, itemId: itemId!, action: "label", classIds: [classes[1]!.id], durationMs: 800 });
@@ -32,6 +33,7 @@ describe("second looks", () => {
       data: { modelVersionId: version.id, itemId: itemId!, projectId: project.id, probabilities: encodeProbabilities(Float32Array.from([0.95, 0.05]), 0, 2), predictedClassIds: [classes[0]!.id], confidence: 0.95, uncertainty: 0.1, priority: 0, mislabelScore: 0.9 },
     });
     const other = await makeUser(testDb.db, "annotator");
+    await joinEveryProject(testDb.db, other.id);
     const second = (await signIn(server.url, other.email, TEST_PASSWORD)).client;
 
     // Cross-validated macro-F1 55% < the 70% bar: no second look, for anybody.

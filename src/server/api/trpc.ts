@@ -3,6 +3,7 @@ import superjson from "superjson";
 import { ZodError, z } from "zod";
 import { getSessionUser, type SessionUser } from "@/server/auth/get-session-user";
 import { db, type Db } from "@/server/db";
+import { requireProjectAccess, type ProjectReference } from "@/server/domain/projects/project-access";
 import { toTRPCError } from "@/server/errors";
 
 export type { SessionUser };
@@ -55,3 +56,26 @@ export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
   if (ctx.user.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "Only admins can do this." });
   return next({ ctx });
 });
+
+const referenceSchemas = {
+  projectId: z.object({ projectId: z.number().int().positive() }),
+  modelVersionId: z.object({ modelVersionId: z.number().int().positive() }),
+  runId: z.object({ runId: z.number().int().positive() }),
+  jobId: z.object({ jobId: z.uuid() }),
+} satisfies Record<ProjectReference, z.ZodType>;
+
+/**
+ * A signed-in user's call on one project, named in the input by `reference` (the project's id, or a model version,
+ * generation run or job of it). The check runs before the procedure's own input parser, on the raw input, through
+ * the one access rule (domain/projects/project-access.ts): admins reach every project; annotators only those they are
+ * members of, and any other answers NOT_FOUND, as if it did not exist. Ids of other records in the same input (an
+ * item, a class) are the domain's to match against the project, as every domain function does.
+ */
+export function projectProcedure(reference: ProjectReference = "projectId") {
+  return authedProcedure.use(async ({ ctx, getRawInput, next }) => {
+    const parsed = referenceSchemas[reference].safeParse(await getRawInput());
+    if (!parsed.success) throw new TRPCError({ code: "BAD_REQUEST", message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "), cause: parsed.error });
+    await requireProjectAccess(ctx.db, ctx.user, reference, (parsed.data as Record<ProjectReference, number | string>)[reference]);
+    return next({ ctx });
+  });
+}

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { adminProcedure, authedProcedure, router } from "@/server/api/trpc";
+import { adminProcedure, projectProcedure, router } from "@/server/api/trpc";
 import { cancelGeneration } from "@/server/domain/generation/cancel-generation";
 import { startGenerationInput } from "@/server/domain/generation/generation-input";
 import { getGenerationRun } from "@/server/domain/generation/get-generation-run";
@@ -13,9 +13,9 @@ const runId = z.object({ runId: z.number().int().positive() });
 
 export const generationRouter = router({
   start: adminProcedure.input(startGenerationInput).mutation(async ({ ctx, input }) => startGeneration(ctx.db, await boss(), input, ctx.user.id)),
-  list: authedProcedure.input(listGenerationRunsInput).query(({ ctx, input }) => listGenerationRuns(ctx.db, input)),
-  get: authedProcedure.input(runId).query(({ ctx, input }) => getGenerationRun(ctx.db, input.runId)),
-  examples: authedProcedure.input(listGeneratedExamplesInput).query(({ ctx, input }) => listGeneratedExamples(ctx.db, input)),
+  list: projectProcedure().input(listGenerationRunsInput).query(({ ctx, input }) => listGenerationRuns(ctx.db, input)),
+  get: projectProcedure("runId").input(runId).query(({ ctx, input }) => getGenerationRun(ctx.db, input.runId)),
+  examples: projectProcedure("runId").input(listGeneratedExamplesInput).query(({ ctx, input }) => listGeneratedExamples(ctx.db, input)),
   cancel: adminProcedure.input(runId).mutation(async ({ ctx, input }) => cancelGeneration(ctx.db, await boss(), input.runId, ctx.user.id)),
-  templates: authedProcedure.input(z.object({ projectId: z.number().int().positive() })).query(({ ctx, input }) => getPromptTemplates(ctx.db, input.projectId)),
+  templates: projectProcedure().input(z.object({ projectId: z.number().int().positive() })).query(({ ctx, input }) => getPromptTemplates(ctx.db, input.projectId)),
 });

@@ -1,4 +1,4 @@
-import { authedProcedure, router } from "@/server/api/trpc";
+import { projectProcedure, router } from "@/server/api/trpc";
 import { countItems, countItemsInput } from "@/server/domain/items/count-items";
 import { findSimilarItems, findSimilarItemsInput } from "@/server/domain/items/find-similar-items";
 import { getItem, getItemInput } from "@/server/domain/items/get-item";
@@ -6,9 +6,9 @@ import { listAnnotators, listAnnotatorsInput } from "@/server/domain/items/list-
 import { listItems, listItemsInput } from "@/server/domain/items/list-items";
 
 export const itemsRouter = router({
-  list: authedProcedure.input(listItemsInput).query(({ ctx, input }) => listItems(ctx.db, input)),
-  count: authedProcedure.input(countItemsInput).query(({ ctx, input }) => countItems(ctx.db, input)),
-  get: authedProcedure.input(getItemInput).query(({ ctx, input }) => getItem(ctx.db, input)),
-  similar: authedProcedure.input(findSimilarItemsInput).query(({ ctx, input }) => findSimilarItems(ctx.db, input)),
-  annotators: authedProcedure.input(listAnnotatorsInput).query(({ ctx, input }) => listAnnotators(ctx.db, input)),
+  list: projectProcedure().input(listItemsInput).query(({ ctx, input }) => listItems(ctx.db, input)),
+  count: projectProcedure().input(countItemsInput).query(({ ctx, input }) => countItems(ctx.db, input)),
+  get: projectProcedure().input(getItemInput).query(({ ctx, input }) => getItem(ctx.db, input)),
+  similar: projectProcedure().input(findSimilarItemsInput).query(({ ctx, input }) => findSimilarItems(ctx.db, input)),
+  annotators: projectProcedure().input(listAnnotatorsInput).query(({ ctx, input }) => listAnnotators(ctx.db, input)),
 });

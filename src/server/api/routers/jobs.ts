@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { adminProcedure, authedProcedure, router } from "@/server/api/trpc";
+import { adminProcedure, authedProcedure, projectProcedure, router } from "@/server/api/trpc";
 import { cancelJob } from "@/server/domain/jobs/cancel-job";
 import { getJob } from "@/server/domain/jobs/get-job";
 import { listJobs, listJobsInput } from "@/server/domain/jobs/list-jobs";
@@ -7,10 +7,10 @@ import { requestProjectStats } from "@/server/domain/jobs/request-project-stats"
 import { boss } from "@/server/jobs/boss";
 
 export const jobsRouter = router({
-  list: authedProcedure.input(listJobsInput).query(({ ctx, input }) => listJobs(ctx.db, input)),
-  get: authedProcedure.input(z.object({ id: z.uuid() })).query(({ ctx, input }) => getJob(ctx.db, input.id)),
+  list: authedProcedure.input(listJobsInput).query(({ ctx, input }) => listJobs(ctx.db, input, ctx.user)),
+  get: projectProcedure("jobId").input(z.object({ jobId: z.uuid() })).query(({ ctx, input }) => getJob(ctx.db, input.jobId)),
   cancel: adminProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => cancelJob(ctx.db, await boss(), input.id, ctx.user.id)),
-  refreshStats: authedProcedure
+  refreshStats: projectProcedure()
     .input(z.object({ projectId: z.number().int().positive() }))
     .mutation(async ({ ctx, input }) => requestProjectStats(ctx.db, await boss(), input.projectId, ctx.user.id)),
 });

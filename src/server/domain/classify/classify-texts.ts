@@ -46,7 +46,7 @@ export interface Classification {
  * path. The texts' vectors are read from the embedding cache when present and never added to it; classes, "unsure"
  * and thresholds are exactly what decideClasses gave.
  */
-export async function classifyTexts(db: DbOrTx, input: z.input<typeof classifyTextsRequest>): Promise<Classification> {
+export async function classifyTexts(db: DbOrTx, input: z.input<typeof classifyTextsRequest>, options: { llmCalls?: boolean } = {}): Promise<Classification> {
   const { projectId, texts, modelVersionId, version: number } = classifyTextsRequest.parse(input);
   const project = await db.project.findUnique({ where: { id: projectId }, select: { activeModelVersionId: true } });
   if (!project) throw new AppError("NOT_FOUND", `Project ${projectId} does not exist`);
@@ -60,6 +60,11 @@ export async function classifyTexts(db: DbOrTx, input: z.input<typeof classifyTe
   } else {
     if (project.activeModelVersionId === null) throw new AppError("PRECONDITION_FAILED", "The project has no active model version yet: train and promote one first");
     version = await db.modelVersion.findUniqueOrThrow({ where: { id: project.activeModelVersionId } });
+  }
+  // A zero-shot version answers through the chat model: every text spends the LLM budget, which only admins (and the
+  // API keys they issue) may do. Annotators classify with trained versions.
+  if (version.kind === "llm_zero_shot" && options.llmCalls === false) {
+    throw new AppError("FORBIDDEN", `Model version v${version.number} is a zero-shot LLM version: each text costs LLM calls, so only admins can classify with it`);
   }
   if (version.status !== "ready") throw new AppError("PRECONDITION_FAILED", `Model version v${version.number} is ${version.status}, not ready`);
   const result = await predictWithVersion(db, version, texts.map((text) => ({ text, contentHash: contentHash(text) })), { storeEmbeddings: false });

@@ -1,5 +1,6 @@
 import type { Db } from "@/server/db";
 import { recordAudit } from "@/server/domain/audit/record-audit";
+import { addMembers } from "@/server/domain/members/add-members";
 import { DEFAULT_FEATURIZER_ID } from "@/server/featurizers/create-featurizer";
 import { createProjectInput, type CreateProjectInput } from "@/server/domain/projects/project-input";
 
@@ -13,12 +14,13 @@ export function defaultStrategy(taskType: "binary" | "multiclass" | "multilabel"
 }
 
 export async function createProject(db: Db, input: CreateProjectInput, actorId: string | null) {
-  const data = createProjectInput.parse(input);
+  const { annotators, ...data } = createProjectInput.parse(input);
   return db.$transaction(async (tx) => {
     const project = await tx.project.create({
       data: { ...data, strategy: data.strategy ?? defaultStrategy(data.taskType), featurizerId: data.featurizerId ?? DEFAULT_FEATURIZER_ID, createdById: actorId },
     });
-    await recordAudit(tx, { projectId: project.id, userId: actorId, action: "project.create", entityType: "project", entityId: project.id, data: { name: project.name } });
+    const members = await addMembers(tx, project.id, annotators, actorId);
+    await recordAudit(tx, { projectId: project.id, userId: actorId, action: "project.create", entityType: "project", entityId: project.id, data: { name: project.name, members } });
     return project;
   });
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { initialMembers } from "@/server/domain/members/member-input";
 
 export const taskTypes = ["binary", "multiclass", "multilabel"] as const;
 export const strategies = ["margin", "least_confidence", "entropy", "margin_diversity", "random"] as const;
@@ -50,6 +51,11 @@ export const createProjectInput = z.object({
   testTargetItems: settingsFields.testTargetItems.default(null),
   testBoostShare: settingsFields.testBoostShare.default(0.3),
   featurizerId: z.string().min(1).optional(),
+  /**
+   * The annotators who may work on it: "all" (every current annotator) or a list of user ids. Nobody by default — the
+   * create form preselects "all"; later annotators are added on the project's Settings → Members.
+   */
+  annotators: initialMembers.default([]),
 });
 export type CreateProjectInput = z.input<typeof createProjectInput>;
 

@@ -110,7 +110,7 @@ function progressText(job: { state: string; done: number; total: number | null }
 
 function JobLog({ id }: { id: string }) {
   const trpc = useTRPC();
-  const job = useQuery({ ...trpc.jobs.get.queryOptions({ id }), refetchInterval: 2000 });
+  const job = useQuery({ ...trpc.jobs.get.queryOptions({ jobId: id }), refetchInterval: 2000 });
   if (!job.data) return <p className="text-xs text-zinc-500">Loading log…</p>;
   return (
     <ol className="max-h-64 overflow-auto font-mono text-xs" aria-label="Job log">

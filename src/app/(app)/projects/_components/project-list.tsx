@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { Checkbox } from "@/components/ui/checkbox";
 import { FormActions } from "@/components/ui/form-actions";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -71,6 +72,7 @@ function CreateProjectForm({ onDone }: { onDone: () => void }) {
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
   const [taskType, setTaskType] = useState<"binary" | "multiclass" | "multilabel">("multiclass");
+  const [everyAnnotator, setEveryAnnotator] = useState(true);
   const create = useMutation(
     trpc.projects.create.mutationOptions({
       onSuccess: async (project) => {
@@ -83,7 +85,7 @@ function CreateProjectForm({ onDone }: { onDone: () => void }) {
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    create.mutate({ name, description, taskType });
+    create.mutate({ name, description, taskType, annotators: everyAnnotator ? "all" : [] });
   }
 
   return (
@@ -97,6 +99,14 @@ function CreateProjectForm({ onDone }: { onDone: () => void }) {
         </SelectField>
         <div className="sm:col-span-2">
           <TextAreaField label="Description" value={description} onChange={(e) => setDescription(e.target.value)} placeholder="What is being classified, and why" />
+        </div>
+        <div className="sm:col-span-2">
+          <Checkbox
+            label="Every current annotator may work on it"
+            hint="Otherwise only admins see it until you add annotators under Settings → Members (where later accounts are added too)."
+            checked={everyAnnotator}
+            onChange={(e) => setEveryAnnotator(e.target.checked)}
+          />
         </div>
         {create.error ? (
           <InlineError error={create.error} className="sm:col-span-2" />

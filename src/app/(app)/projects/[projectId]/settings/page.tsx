@@ -5,6 +5,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { ProjectSettingsForm } from "./_components/project-settings-form";
 import { ApiKeysCard } from "./_components/api-keys-card";
 import { LlmSettingsForm } from "./_components/llm-settings-form";
+import { MembersCard } from "./_components/members-card";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -16,6 +17,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
     <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_24rem]">
       <ProjectSettingsForm projectId={Number(projectId)} />
       <div className="space-y-6">
+        <MembersCard projectId={Number(projectId)} />
         <LlmSettingsForm projectId={Number(projectId)} />
         <ApiKeysCard projectId={Number(projectId)} />
       </div>

@@ -366,7 +366,7 @@ function ImportProgress({ projectId, jobId, onAnother }: { projectId: number; jo
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const job = useQuery({
-    ...trpc.jobs.get.queryOptions({ id: jobId }),
+    ...trpc.jobs.get.queryOptions({ jobId }),
     refetchInterval: (query) => {
       const state = query.state.data?.state;
       return state === "completed" || state === "failed" || state === "cancelled" ? false : 1000;
