@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { detectFormat } from "@/server/domain/imports/detect-format";
@@ -25,6 +25,48 @@ async function importFixture(name: string, options: Partial<ImportOptions> = {})
   const report = await importText(project.id, bytes, { format: detected.format, delimiter: detected.delimiter, mode: "valid-rows", ...options });
   return { report, items: await itemsWithLabels(testDb.db, project.id), detected };
 }
+
+interface Expected {
+  file: string;
+  why: string;
+  format: string;
+  outcome: "rows" | "file_error" | "no_rows";
+  errors?: [line: number, reason: string][];
+  validRows?: number;
+  message?: string;
+}
+
+const corpusDir = path.join(import.meta.dirname, "../../fixtures/imports/malformed");
+const table = (JSON.parse(readFileSync(path.join(corpusDir, "expected.json"), "utf8")) as { files: Expected[] }).files;
+
+describe("malformed-file corpus: the table of expected outcomes", () => {
+  it("has a row for every file of the corpus, and a file for every row", () => {
+    const files = readdirSync(corpusDir).filter((name) => name !== "expected.json").sort();
+    expect(table.map((row) => row.file).sort()).toEqual(files);
+  });
+
+  it.each(table.map((row) => [row.file, row] as const))("%s", async (name, expected) => {
+    const { project } = await makeProject(testDb.db, { classes: ["ham", "spam"] });
+    const bytes = fixture(name);
+    const detected = detectFormat(bytes, name);
+    expect(detected.format).toBe(expected.format);
+    const run = importText(project.id, bytes, { format: detected.format, delimiter: detected.delimiter, mode: "valid-rows" });
+    if (expected.outcome === "file_error") {
+      await expect(run).rejects.toThrow(new RegExp(expected.message!));
+      return;
+    }
+    const report = await run;
+    const stored = await testDb.db.item.count({ where: { projectId: project.id } });
+    if (expected.outcome === "no_rows") {
+      expect(report).toMatchObject({ rows: 0, committed: false, rolledBackBecause: expect.stringMatching(new RegExp(expected.message!)) });
+      expect(stored).toBe(0);
+      return;
+    }
+    expect(report.errors.map((e) => [e.line, e.reason])).toEqual(expected.errors);
+    expect(report.validRows).toBe(expected.validRows);
+    expect(stored).toBe(expected.validRows);
+  });
+});
 
 describe("malformed-file corpus", () => {
   it("truncated JSON: the cut line is an error, the lines before it import", async () => {

@@ -47,18 +47,23 @@ export function detectFormat(sample: Buffer, fileName?: string): DetectedFormat 
   const first = complete.find((line) => line.trim() !== "") ?? "";
   const extension = fileName?.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1];
 
-  if (first.trimStart().startsWith("{")) {
+  const start = first.trimStart();
+  // A JSON array of objects on one line (or a .json/.jsonl file opening one) is read as JSON: each object is a row.
+  const array = start.startsWith("[") && (start.slice(1).trimStart().startsWith("{") || extension === "json" || extension === "jsonl");
+  if (start.startsWith("{") || array) {
     let keys: string[] | undefined;
     try {
-      const value: unknown = JSON.parse(first);
+      const parsed: unknown = JSON.parse(first);
+      const value = Array.isArray(parsed) ? parsed[0] : parsed;
       if (value && typeof value === "object" && !Array.isArray(value)) keys = Object.keys(value);
     } catch {
       // A truncated first line still shows its keys.
     }
     const has = (key: string) => (keys ? keys.includes(key) : first.includes(`"${key}"`));
-    if (has("class_name") && (has("examples") || has("data"))) return { format: "lamini", reason: 'JSON lines with "class_name" and "examples"' };
-    if (has("prompt") && has("completion")) return { format: "emissary-jsonl", reason: 'JSON lines with "prompt" and "completion"' };
-    return { format: "jsonl", reason: "one JSON object per line" };
+    const shape = array ? "a JSON array of objects" : "JSON lines";
+    if (has("class_name") && (has("examples") || has("data"))) return { format: "lamini", reason: `${shape} with "class_name" and "examples"` };
+    if (has("prompt") && has("completion")) return { format: "emissary-jsonl", reason: `${shape} with "prompt" and "completion"` };
+    return { format: "jsonl", reason: array ? "a JSON array of objects: each object is a row" : "one JSON object per line" };
   }
 
   const delimiter = guessDelimiter(first);

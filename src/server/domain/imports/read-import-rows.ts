@@ -70,6 +70,9 @@ async function* readLines(source: AsyncIterable<Uint8Array>, options: ReadRowsOp
       yield* normalizeRecord({ text }, line, ctx);
       continue;
     }
+    if (!ctx && text.trim() === "[") {
+      throw new ImportFileError("The file is a JSON array spread over several lines; Margin reads one JSON object per line (JSON lines) or a whole array on one line. Convert it, e.g. with jq -c '.[]' file.json > file.jsonl");
+    }
     if (jsonNestingExceeds(text)) {
       yield { ok: false, error: { line, column: null, reason: "too_deeply_nested", message: `The JSON nests deeper than ${MAX_JSON_DEPTH} levels` } };
       continue;
@@ -81,21 +84,31 @@ async function* readLines(source: AsyncIterable<Uint8Array>, options: ReadRowsOp
       yield { ok: false, error: { line, column: null, reason: "malformed_json", message: `Not valid JSON: ${(error as Error).message}` } };
       continue;
     }
-    if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      yield { ok: false, error: { line, column: null, reason: "malformed_json", message: "Each line must be one JSON object" } };
-      continue;
-    }
-    const record = value as Record<string, unknown>;
-    if (!ctx) {
-      const columns = Object.keys(record);
-      const mapping = options.format === "jsonl" ? (options.mapping ?? guessMapping(columns)) : undefined;
-      if (options.format === "jsonl" && !mapping) {
-        throw new ImportFileError(`No text field found among ${columns.map((c) => `"${c}"`).join(", ")}: choose the text field in the mapping`);
+    // A line holding an array of objects (a whole JSON array written on one line) gives one row per object.
+    const records: unknown[] = Array.isArray(value) ? value : [value];
+    const notObjects: number[] = [];
+    for (const [index, record] of records.entries()) {
+      if (record === null || typeof record !== "object" || Array.isArray(record)) {
+        notObjects.push(index + 1);
+        continue;
       }
-      options.onColumns?.(columns, mapping);
-      ctx = contextOf(options, mapping);
+      if (!ctx) {
+        const columns = Object.keys(record);
+        const mapping = options.format === "jsonl" ? (options.mapping ?? guessMapping(columns)) : undefined;
+        if (options.format === "jsonl" && !mapping) {
+          throw new ImportFileError(`No text field found among ${columns.map((c) => `"${c}"`).join(", ")}: choose the text field in the mapping`);
+        }
+        options.onColumns?.(columns, mapping);
+        ctx = contextOf(options, mapping);
+      }
+      yield* normalizeRecord(record as Record<string, unknown>, line, ctx);
     }
-    yield* normalizeRecord(record, line, ctx);
+    if (notObjects.length) {
+      const message = Array.isArray(value)
+        ? `${notObjects.length === 1 ? "Element" : "Elements"} ${notObjects.slice(0, 10).join(", ")}${notObjects.length > 10 ? ", …" : ""} of the JSON array ${notObjects.length === 1 ? "is not an object" : "are not objects"}: each row must be a JSON object`
+        : "Each line must be one JSON object";
+      yield { ok: false, error: { line, column: null, reason: "malformed_json", message } };
+    }
   }
 }
 
@@ -147,6 +160,7 @@ async function* readDelimited(source: AsyncIterable<Uint8Array>, options: ReadRo
   let ctx: NormalizeContext | undefined;
   let previousEnd = 0;
   let previousEmpty = 0;
+  let dataRows = 0;
   for await (const { info, record } of parser as AsyncIterable<{ info: { lines: number; empty_lines: number }; record: string[] }>) {
     while (skipped.length) yield skipped.shift()!;
     const line = previousEnd + 1 + (info.empty_lines - previousEmpty);
@@ -157,11 +171,13 @@ async function* readDelimited(source: AsyncIterable<Uint8Array>, options: ReadRo
       header = options.hasHeader ? record.map((cell) => cell.trim()) : record.map((_, i) => String(i + 1));
       // Detection ignores case; Emissary's own column names are matched the same way (label columns keep theirs).
       if (options.format === "emissary-csv") header = header.map((name) => (EMISSARY_COLUMNS.has(name.toLowerCase()) ? name.toLowerCase() : name));
+      refuseDuplicateColumns(header);
       const mapping = resolveMapping(header, options);
       options.onColumns?.(header, mapping);
       ctx = contextOf(options, mapping);
       if (options.hasHeader) continue;
     }
+    dataRows++;
     let bad = false;
     for (let l = line; l <= endLine && !bad; l++) bad = checker.badLines.has(l);
     if (bad) {
@@ -180,7 +196,32 @@ async function* readDelimited(source: AsyncIterable<Uint8Array>, options: ReadRo
     header.forEach((name, i) => (row[name] = unguardCell(record[i]!)));
     yield* normalizeRecord(row, line, ctx!);
   }
+  const errors = skipped.length;
   while (skipped.length) yield skipped.shift()!;
+  if (options.hasHeader && header && dataRows === 0 && errors === 0) {
+    const quoted = header.find((name) => name.includes('"'));
+    if (quoted !== undefined) {
+      throw new ImportFileError(
+        `The file has no rows: its only record is a header whose column name is made of quotes (${preview(quoted)}). Its quotes do not pair up as CSV expects: a field that starts with a quote ends at the next lone quote, and a quote inside it is written "".`,
+      );
+    }
+  }
+}
+
+/** Two columns with one name would both map to it, and the later one would silently win. */
+function refuseDuplicateColumns(header: string[]) {
+  const seen = new Map<string, number>();
+  header.forEach((name, i) => {
+    if (name === "") return; // trailing empty columns (spreadsheet exports) carry nothing
+    const first = seen.get(name);
+    if (first !== undefined) throw new ImportFileError(`The header names "${name}" twice (columns ${first + 1} and ${i + 1}): rename one of them so each column has its own name`);
+    seen.set(name, i);
+  });
+}
+
+/** A header cell as a message quotes it: at most 40 characters, with its length when cut. */
+function preview(cell: string) {
+  return cell.length <= 40 ? cell : `${cell.slice(0, 40)}…, ${cell.length.toLocaleString("en")} characters`;
 }
 
 /**

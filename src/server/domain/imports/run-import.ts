@@ -154,7 +154,11 @@ export async function runImport(pool: PgPool, input: RunImportInput): Promise<Im
     } satisfies ImportReport);
 
     if (input.dryRun) return report;
-    if (rows === 0) return { ...report, rolledBackBecause: "The file has no rows" };
+    if (rows === 0) {
+      const delimited = options.format === "csv" || options.format === "tsv" || options.format === "emissary-csv";
+      const because = delimited && columns.length ? `The file has a header (${columns.slice(0, 10).map((c) => `"${c}"`).join(", ")}${columns.length > 10 ? ", …" : ""}) but no rows below it` : "The file has no rows";
+      return { ...report, rolledBackBecause: because };
+    }
     if (options.mode === "all-or-nothing" && errorCount > 0) {
       return { ...report, rolledBackBecause: `${errorCount.toLocaleString("en")} row(s) have errors and the mode is all-or-nothing` };
     }
