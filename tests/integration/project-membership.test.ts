@@ -191,6 +191,14 @@ describe("an annotator of project A", () => {
     expect(labelB.code).toBe("BAD_REQUEST");
   });
 
+  it("cannot spend the LLM budget: classifying with a zero-shot version of their own project is refused", async () => {
+    const zeroShot = await testDb.db.modelVersion.create({ data: { projectId: mine.projectId, number: 2, kind: "llm_zero_shot", featurizerId: "llm", status: "ready" } });
+    const refused = await call(annotatorCookie, "models.classify", { projectId: mine.projectId, texts: ["a text"], modelVersionId: zeroShot.id });
+    expect(refused).toMatchObject({ status: 403, code: "FORBIDDEN" });
+    expect(JSON.stringify(refused.body)).toContain("zero-shot LLM version");
+    await testDb.db.modelVersion.delete({ where: { id: zeroShot.id } });
+  });
+
   it("sees only project A in the project list and only A's jobs in the job list; an admin sees both", async () => {
     const listed = (r: { body: unknown }) => (r.body as { result: { data: { json: { id: number }[] } } }).result.data.json.map((p) => p.id);
     expect(listed(await call(annotatorCookie, "projects.list", undefined))).toEqual([mine.projectId]);

@@ -16,7 +16,7 @@ import { percent } from "../../_components/format-metric";
 // Mirrors the server's limit (domain/classify/classify-texts); the server still enforces it.
 const MAX_TEXTS = 100;
 
-export function Playground({ projectId }: { projectId: number }) {
+export function Playground({ projectId, isAdmin }: { projectId: number; isAdmin: boolean }) {
   const trpc = useTRPC();
   const project = useQuery(trpc.projects.get.queryOptions({ projectId }));
   const versions = useQuery(trpc.models.list.queryOptions({ projectId }));
@@ -28,7 +28,13 @@ export function Playground({ projectId }: { projectId: number }) {
   const warmUp = useMutation(trpc.models.classify.mutationOptions());
   const warmed = useRef(new Set<number>());
 
-  const ready = versions.data?.filter((v) => v.status === "ready") ?? [];
+  const allReady = versions.data?.filter((v) => v.status === "ready") ?? [];
+  // A zero-shot version asks the LLM for every text: spending that budget is for admins (the server refuses others).
+  const ready = isAdmin ? allReady : allReady.filter((v) => v.kind !== "llm_zero_shot");
+  const hiddenZeroShot = allReady.length - ready.length;
+  const active = ready.find((v) => v.active);
+  // Without a usable active version the choice starts at the newest usable one.
+  const selectedId = versionId ?? (active ? null : (ready[0]?.id ?? null));
   const texts = text
     .split("\n")
     .map((line) => line.trim())
@@ -37,11 +43,11 @@ export function Playground({ projectId }: { projectId: number }) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (texts.length === 0 || tooMany) return;
-    classify.mutate({ projectId, texts, ...(versionId ? { modelVersionId: versionId } : {}) });
+    classify.mutate({ projectId, texts, ...(selectedId ? { modelVersionId: selectedId } : {}) });
   };
   const colorOf = new Map(project.data?.classes.map((c) => [c.name, c.color]) ?? []);
   const classOrder = project.data?.classes.map((c) => c.name) ?? [];
-  const chosen = ready.find((v) => (versionId ? v.id === versionId : v.active));
+  const chosen = ready.find((v) => (selectedId ? v.id === selectedId : v.active));
   // Zero-shot LLM versions are not warmed: each call costs tokens, and there is nothing local to load.
   const warmable = chosen && chosen.kind !== "llm_zero_shot" ? chosen.id : null;
   const { mutate: warm } = warmUp;
@@ -56,11 +62,11 @@ export function Playground({ projectId }: { projectId: number }) {
   if (ready.length === 0)
     return (
       <EmptyState title="No model to try yet">
+        {hiddenZeroShot ? "Only zero-shot LLM versions exist, and each text they classify costs LLM calls, which only admins may spend. " : ""}
         Label 20 items in <Link href={`/projects/${projectId}/annotate`} className="font-medium text-indigo-700 hover:underline">Annotate</Link> or press Train now on the{" "}
         <Link href={`/projects/${projectId}/models`} className="font-medium text-indigo-700 hover:underline">Models</Link> tab.
       </EmptyState>
     );
-  const active = ready.find((v) => v.active);
 
   return (
     <div className="space-y-6">
@@ -80,8 +86,13 @@ export function Playground({ projectId }: { projectId: number }) {
             error={tooMany ? `At most ${MAX_TEXTS} texts per run: remove ${texts.length - MAX_TEXTS} lines` : undefined}
           />
           <div className="flex flex-col gap-4">
-            <SelectField label="Version" value={versionId ?? ""} onChange={(e) => setVersionId(e.target.value ? Number(e.target.value) : null)}>
-              <option value="">Active{active ? ` (v${active.number})` : ""}</option>
+            <SelectField
+              label="Version"
+              value={selectedId ?? ""}
+              onChange={(e) => setVersionId(e.target.value ? Number(e.target.value) : null)}
+              hint={hiddenZeroShot ? "Zero-shot LLM versions are for admins: each text costs LLM calls." : undefined}
+            >
+              {active ? <option value="">Active (v{active.number})</option> : null}
               {ready.map((v) => (
                 <option key={v.id} value={v.id}>
                   v{v.number} · {v.kind === "llm_zero_shot" ? "zero-shot LLM · " : ""}F1 {percent(v.testMacroF1)}
