@@ -48,7 +48,14 @@ const schema = z.object({
   DB_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(20),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   JOB_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(1),
-  // A job whose worker died is retried after this long (pg-boss has no heartbeat); unset: each job's own limit.
+  // Liveness of running jobs: the worker running a job renews its heartbeat this often; a run whose heartbeat is
+  // older than JOB_STALE_SECONDS is taken to have lost its worker and is retried; every worker sweeps for such runs
+  // every JOB_SWEEP_SECONDS (±20 %).
+  JOB_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(600).default(10),
+  JOB_STALE_SECONDS: z.coerce.number().min(1).max(86_400).default(60),
+  JOB_SWEEP_SECONDS: z.coerce.number().min(0.5).max(3600).default(10),
+  // A handler running longer than this is presumed hung: pg-boss retries its job (the run stays with the live
+  // execution while its heartbeat is fresh). Unset: each job's own limit.
   JOB_EXPIRE_SECONDS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).max(86_400).optional()),
   // A file the worker touches every 10 s while its event loop runs: a container healthcheck reads its age.
   WORKER_HEALTH_FILE: optionalString,
@@ -77,12 +84,19 @@ const schema = z.object({
 
 export type Env = z.infer<typeof schema>;
 
+// A heartbeat must be renewed a few times within the staleness bound, or a slow beat looks like a dead worker.
+const consistent = schema.superRefine((value, ctx) => {
+  if (value.JOB_STALE_SECONDS < 3 * value.JOB_HEARTBEAT_SECONDS) {
+    ctx.addIssue({ code: "custom", path: ["JOB_STALE_SECONDS"], message: `must be at least 3 × JOB_HEARTBEAT_SECONDS (${value.JOB_HEARTBEAT_SECONDS})` });
+  }
+});
+
 let cached: Env | undefined;
 
 /** Parses process.env once; a missing or malformed variable fails with a message that names it. */
 export function env(): Env {
   if (cached) return cached;
-  const parsed = schema.safeParse(process.env);
+  const parsed = consistent.safeParse(process.env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
     throw new Error(`Invalid environment: ${problems.join("; ")}`);

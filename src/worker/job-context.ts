@@ -9,6 +9,23 @@ export class JobCancelledError extends Error {
   }
 }
 
+/** The run was taken over by another execution (this one stalled past the heartbeat bound): stop, record nothing. */
+export class RunTakenOverError extends Error {
+  constructor() {
+    super("Another worker took this run over (this execution's heartbeat had gone stale)");
+    this.name = "RunTakenOverError";
+  }
+}
+
+/**
+ * What a handler returns to be run again in `seconds` instead of waiting in its worker slot (a parent score job
+ * waiting for its chunks). The run stays running; the next delivery calls the handler again from the top, so the
+ * handler must pick up where it left off.
+ */
+export class CheckBack {
+  constructor(readonly seconds: number) {}
+}
+
 /** A failure that retrying cannot fix (missing data, bad settings): the run fails at once with this message. */
 export class PermanentJobError extends Error {
   constructor(message: string) {
@@ -29,7 +46,7 @@ export interface JobContext {
   throwIfCancelled(): Promise<void>;
 }
 
-export function createJobContext(db: Db, boss: PgBoss, jobRunId: string, attempt: number): JobContext {
+export function createJobContext(db: Db, boss: PgBoss, jobRunId: string, attempt: number, options: { takenOver?: () => boolean } = {}): JobContext {
   return {
     db,
     boss,
@@ -43,6 +60,7 @@ export function createJobContext(db: Db, boss: PgBoss, jobRunId: string, attempt
       await db.jobRun.update({ where: { id: jobRunId }, data: { done, total, ...(fraction === undefined ? {} : { progress: fraction }) } });
     },
     async throwIfCancelled() {
+      if (options.takenOver?.()) throw new RunTakenOverError();
       const run = await db.jobRun.findUnique({ where: { id: jobRunId }, select: { cancelRequestedAt: true } });
       if (run?.cancelRequestedAt) throw new JobCancelledError();
     },

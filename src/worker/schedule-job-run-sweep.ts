@@ -1,23 +1,29 @@
+import type PgBoss from "pg-boss";
 import type { Db } from "@/server/db";
 import { reconcileJobRuns } from "@/server/domain/jobs/reconcile-job-runs";
+import { requeueStaleJobRuns } from "@/server/domain/jobs/requeue-stale-job-runs";
 
 export interface JobRunSweep {
   stop(): Promise<void>;
 }
 
 /**
- * Runs the job-run sweep now and then every `everySeconds` (±20 % jitter, so that workers started together do not
+ * Runs the job-run sweep — retry the runs whose heartbeat went stale (their worker died), end the runs pg-boss gave
+ * up on — now and then every `everySeconds` (±20 % jitter, so that workers started together do not
  * sweep in step). Every worker runs its own timer rather than one pg-boss cron job: the sweep is one idempotent
  * statement, and it keeps working when pg-boss's own delivery is what went wrong.
  */
-export async function scheduleJobRunSweep(db: Db, options: { everySeconds: number; log: (line: string) => void }): Promise<JobRunSweep> {
+export async function scheduleJobRunSweep(db: Db, boss: PgBoss, options: { everySeconds: number; staleSeconds: number; log: (line: string) => void }): Promise<JobRunSweep> {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
 
   const sweep = async () => {
     try {
-      for (const run of await reconcileJobRuns(db)) {
+      for (const run of await requeueStaleJobRuns(db, boss, options.staleSeconds)) {
+        options.log(`[worker] job sweep: ${run.type} ${run.id} ${run.state === "queued" ? "re-queued" : "failed"}: ${run.reason}`);
+      }
+      for (const run of await reconcileJobRuns(db, { staleSeconds: options.staleSeconds })) {
         options.log(`[worker] job sweep: ${run.type} ${run.id} ${run.state}: ${run.reason}`);
       }
     } catch (error) {

@@ -1,4 +1,5 @@
 import type PgBoss from "pg-boss";
+import { env } from "@/env";
 import type { Db } from "@/server/db";
 import { deleteStaleUploads } from "@/server/domain/imports/delete-stale-uploads";
 import { createBoss, ensureQueues } from "@/server/jobs/boss";
@@ -44,11 +45,17 @@ export async function startWorker(options: {
   connectionString: string;
   concurrency: number;
   pollingSeconds: number;
-  /** How often this worker ends job runs that pg-boss gave up on without their handler finishing (default 60). */
+  /** How often this worker sweeps for runs whose worker died or that pg-boss gave up on (default JOB_SWEEP_SECONDS). */
   sweepSeconds?: number;
+  /** How often a running job renews its heartbeat (default JOB_HEARTBEAT_SECONDS). */
+  heartbeatSeconds?: number;
+  /** A run whose heartbeat is older than this has lost its worker and is retried (default JOB_STALE_SECONDS). */
+  staleSeconds?: number;
   log?: (line: string) => void;
 }): Promise<RunningWorker> {
   const log = options.log ?? ((line) => console.log(line));
+  const e = env();
+  const liveness = { heartbeatSeconds: options.heartbeatSeconds ?? e.JOB_HEARTBEAT_SECONDS, staleSeconds: options.staleSeconds ?? e.JOB_STALE_SECONDS };
   const bossDb = createRetryingBossDb(options.connectionString, { max: 6, applicationName: "margin-worker", log: (line) => log(`[worker] ${line}`) });
   const boss = createBoss(options.connectionString, { worker: true, db: bossDb });
   let lastShutdownNotice = 0;
@@ -71,7 +78,7 @@ export async function startWorker(options: {
     throw error;
   }
   // Before taking new jobs, end the runs that a previous worker left running when it died (and then periodically).
-  const sweep = await scheduleJobRunSweep(options.db, { everySeconds: options.sweepSeconds ?? 60, log });
+  const sweep = await scheduleJobRunSweep(options.db, boss, { everySeconds: options.sweepSeconds ?? e.JOB_SWEEP_SECONDS, staleSeconds: liveness.staleSeconds, log });
   for (const { definition, handler } of routes) {
     for (let i = 0; i < options.concurrency; i++) {
       await boss.work<{ jobRunId: string; version: number; data: unknown }>(
@@ -81,8 +88,11 @@ export async function startWorker(options: {
           if (!job) return;
           const started = Date.now();
           try {
-            await runJob(options.db, boss, definition, handler as JobHandler<JobDefinition>, job, { log });
-            log(`[worker] ${definition.name} ${job.id} done in ${Date.now() - started} ms`);
+            const outcome = await runJob(options.db, boss, definition, handler as JobHandler<JobDefinition>, job, { ...liveness, log });
+            // A parent checking on its chunks comes back every few seconds: not worth a line each time.
+            const said = typeof outcome === "object" && outcome !== null && !Array.isArray(outcome) ? (outcome as Record<string, unknown>) : {};
+            if (said.deferred) log(`[worker] ${definition.name} ${job.id} deferred: ${String(said.deferred)}`);
+            else if (said.checkBack === undefined) log(`[worker] ${definition.name} ${job.id} done in ${Date.now() - started} ms`);
           } catch (error) {
             // runJob rethrows a redacted copy; anything else (its own database writes failing) is redacted here.
             log(`[worker] ${definition.name} ${job.id} failed: ${redactedMessage(error)}`);

@@ -30,8 +30,11 @@ type Envelope = { jobRunId: string; version: number; data: unknown };
 async function deliverAndDie(definition: JobDefinition, expectedId: string) {
   const [job] = await boss.fetch<Envelope>(definition.name, { includeMetadata: true, ignoreStartAfter: true });
   expect(job?.id).toBe(expectedId);
-  void runJob(testDb.db, boss, definition, () => new Promise<never>(() => undefined), job!);
-  return waitFor(() => testDb.db.jobRun.findUniqueOrThrow({ where: { id: expectedId } }), (r) => r.state === "running" && r.attempts === job!.retryCount + 1, { intervalMs: 20 });
+  // A dead worker renews no heartbeat: none after the claim, whose heartbeat is then aged past the bound.
+  void runJob(testDb.db, boss, definition, () => new Promise<never>(() => undefined), job!, { heartbeatSeconds: 3600, staleSeconds: 60 });
+  const run = await waitFor(() => testDb.db.jobRun.findUniqueOrThrow({ where: { id: expectedId } }), (r) => r.state === "running" && r.attempts === job!.retryCount + 1, { intervalMs: 20 });
+  await testDb.db.$executeRaw`UPDATE job_run SET heartbeat_at = heartbeat_at - interval '1 hour' WHERE id = ${expectedId}::uuid`;
+  return run;
 }
 
 async function expireActiveJobs() {

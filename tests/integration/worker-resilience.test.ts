@@ -6,11 +6,15 @@ import { requestTraining } from "@/server/domain/training/request-training";
 import { enqueueJob } from "@/server/jobs/enqueue-job";
 import { scoreJob } from "@/server/jobs/job-definitions";
 import { startWorker } from "@/worker/start-worker";
-import { addItems, makeProject, makeUser, readJsonl } from "../helpers/factories";
+import { makeUser, readJsonl } from "../helpers/factories";
+import { labeledProject } from "../helpers/labeled-project";
 import { createTestDatabaseWithBoss, type TestDatabase } from "../helpers/test-database";
 
-// A worker killed mid-job: its job must be retried once the lease expires, and produce exactly one version.
-process.env.JOB_EXPIRE_SECONDS = "3";
+// A worker killed mid-job: its job must be retried once its heartbeat is stale (not pg-boss's hour-long expiry), and
+// produce exactly one version. Short bounds here, inherited by the worker processes the tests spawn.
+process.env.JOB_HEARTBEAT_SECONDS = "0.5";
+process.env.JOB_STALE_SECONDS = "3";
+process.env.JOB_SWEEP_SECONDS = "1";
 process.env.SCORE_CHUNK_SIZE = "300";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -25,22 +29,6 @@ afterAll(async () => {
   await testDb.drop();
 });
 
-async function labeledProject(labeled: number) {
-  // GloVe alone: these tests are about leases and retries, and a 3-second lease must outlast a training on a loaded
-  // machine (the default hybrid's model selection takes several seconds there).
-  const { project, classes } = await makeProject(testDb.db, { classes: ["World", "Sports", "Business", "Sci/Tech"], featurizerId: "glove-sif-200@1" });
-  const ids = await addItems(testDb.db, project.id, rows.map((r) => r.text));
-  const classId = new Map(classes.map((c) => [c.name, c.id]));
-  const data = rows.slice(0, labeled).map((r, i) => ({ projectId: project.id, itemId: ids[i]!, classIds: [classId.get(r.label)!], origin: "imported" as const }));
-  await testDb.db.annotation.createMany({ data });
-  for (const [name, id] of classId) {
-    const itemIds = data.filter((d) => d.classIds[0] === id).map((d) => d.itemId);
-    await testDb.db.item.updateMany({ where: { id: { in: itemIds } }, data: { labelStatus: "labeled", labelClassIds: [id], labelOrigin: "imported", labeledAt: new Date() } });
-    expect(name).toBeTruthy();
-  }
-  return project;
-}
-
 async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -54,7 +42,7 @@ async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, timeout
 describe("worker resilience", () => {
   it("retries a training whose worker was killed and ends with exactly one version", { timeout: 240_000 }, async () => {
     const admin = await makeUser(testDb.db, "admin");
-    const project = await labeledProject(1500);
+    const project = await labeledProject(testDb.db, rows, 1500);
     const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "src/worker/main.ts")], {
       cwd: root,
       env: { ...process.env, DATABASE_URL: testDb.url, JOB_POLL_SECONDS: "0.5" },
@@ -69,14 +57,14 @@ describe("worker resilience", () => {
       const versionsAtKill = await testDb.db.modelVersion.count({ where: { projectId: project.id } });
       expect(versionsAtKill).toBe(0);
 
-      // pg-boss notices the dead worker's job once its expiry passes (maintenance), then any worker retries it.
-      await new Promise((r) => setTimeout(r, 3500));
-      await boss.maintain();
+      // Any worker's sweep re-queues the dead worker's job once its heartbeat is stale, then runs it.
       const worker = await startWorker({ db: testDb.db, connectionString: testDb.url, concurrency: 1, pollingSeconds: 0.5, log: () => undefined });
       try {
         const done = await until(() => testDb.db.jobRun.findUniqueOrThrow({ where: { id: run.id } }), (r) => r.state === "completed" || r.state === "failed");
         expect(done.state).toBe("completed");
         expect(done.attempts).toBeGreaterThanOrEqual(2);
+        const logs = await testDb.db.jobLog.findMany({ where: { jobRunId: run.id }, orderBy: { id: "asc" } });
+        expect(logs.map((l) => l.message)).toContain("Failed: The worker running this job stopped (no heartbeat for 3 s) — will retry");
       } finally {
         await worker.stop();
       }
@@ -90,7 +78,7 @@ describe("worker resilience", () => {
 
   it("splits a large pool into chunk jobs that two workers share, scoring every item exactly once", { timeout: 240_000 }, async () => {
     const admin = await makeUser(testDb.db, "admin");
-    const project = await labeledProject(400);
+    const project = await labeledProject(testDb.db, rows, 400);
     const workers = await Promise.all([0, 1].map(() => startWorker({ db: testDb.db, connectionString: testDb.url, concurrency: 2, pollingSeconds: 0.5, log: () => undefined })));
     try {
       const train = await requestTraining(testDb.db, boss, project.id, admin.id);

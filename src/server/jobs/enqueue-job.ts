@@ -5,12 +5,13 @@ import type { Tx } from "@/server/db";
 import type { JobDefinition, JobPayload } from "@/server/jobs/define-job";
 
 /** pg-boss's `db` option, backed by a Prisma interactive transaction: the job commits or rolls back with it. */
-function transactionDb(tx: Tx): PgBoss.Db {
+export function transactionDb(tx: Tx): PgBoss.Db {
   return {
     async executeSql(text, values) {
-      // pg-boss passes the payload as an object for a ::jsonb parameter; Prisma's raw API wants it as text.
+      // pg-boss passes the payload as an object for a ::jsonb parameter; Prisma's raw API wants it as text. Arrays
+      // are id lists for ::uuid[] parameters (complete, fail, delete by id) and go through as arrays.
       const params = values.map((value: unknown) =>
-        value !== null && typeof value === "object" && !(value instanceof Date) ? JSON.stringify(value) : value,
+        value !== null && typeof value === "object" && !(value instanceof Date) && !Array.isArray(value) ? JSON.stringify(value) : value,
       );
       const rows = await tx.$queryRawUnsafe<unknown[]>(text, ...params);
       return { rows };

@@ -1,3 +1,4 @@
+import { env } from "@/env";
 import { Prisma } from "@/generated/prisma/client";
 import type { DbOrTx } from "@/server/db";
 import { BOSS_SCHEMA } from "@/server/jobs/boss";
@@ -22,12 +23,15 @@ const bossTable = (table: "job" | "archive") => Prisma.raw(`"${BOSS_SCHEMA}"."${
  * left alone. The job_run row and its pg-boss job commit in the same transaction (enqueueJob), so one statement
  * snapshot never sees a new run without its job.
  *
+ * A run whose heartbeat is fresh is left alone: its execution is alive and will record the outcome.
+ *
  * One statement, guarded by `state IN ('queued', 'running')`: several workers may run it at once and each run is
  * ended (and logged) exactly once; rows another sweep (or a live handler) holds are skipped, never waited on, so
  * concurrent sweeps cannot deadlock, and a skipped row is picked up by the next sweep. It reads only in-flight runs (index on job_run (state, created_at)) and looks
  * each one up by pg-boss's primary key (name, id), so finished history costs nothing.
  */
-export async function reconcileJobRuns(db: DbOrTx): Promise<ReconciledJobRun[]> {
+export async function reconcileJobRuns(db: DbOrTx, options: { staleSeconds?: number } = {}): Promise<ReconciledJobRun[]> {
+  const staleSeconds = options.staleSeconds ?? env().JOB_STALE_SECONDS;
   return db.$queryRaw<ReconciledJobRun[]>`
     WITH boss_job AS (
       SELECT r.id,
@@ -49,6 +53,9 @@ export async function reconcileJobRuns(db: DbOrTx): Promise<ReconciledJobRun[]> 
       ) b ON true
       WHERE r.state IN ('queued', 'running')
         AND (b.state IS NULL OR b.archived OR b.state IN ('completed', 'cancelled', 'failed'))
+        -- An execution that still renews its heartbeat owns the run whatever pg-boss did with the job (a timeout
+        -- that re-delivered it, retries used up by deliveries that deferred to it): it records the outcome itself.
+        AND (r.heartbeat_at IS NULL OR r.heartbeat_at < (now() AT TIME ZONE 'UTC') - make_interval(secs => ${staleSeconds}::float8))
       FOR UPDATE OF r SKIP LOCKED
     ),
     stuck AS (

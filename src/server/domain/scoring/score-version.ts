@@ -11,14 +11,16 @@ import { scoreChunkJob } from "@/server/jobs/job-definitions";
 /**
  * Scores a project's pool with a version (every item, or those it has not scored with `missingOnly`). A zero-shot
  * LLM version scores a sample only (ZERO_SHOT_SCORE_ITEMS: each item is a request). Pools wider than
- * SCORE_CHUNK_SIZE ids are split into score-chunk jobs that any worker runs, queued once (a retried run finds them)
- * and awaited here. With the margin + diversity strategy a diverse batch then moves to the head of the queue.
+ * SCORE_CHUNK_SIZE ids are split into score-chunk jobs that any worker runs, queued once (a later call finds them);
+ * until they are all done this returns `{ waiting }` without blocking, and the caller calls again later (the
+ * worker re-queues the parent job), so a waiting parent holds no worker. With the margin + diversity strategy a
+ * diverse batch then moves to the head of the queue.
  */
 export async function scoreVersion(
   db: Db, boss: PgBoss,
   input: { projectId: number; modelVersionId: number; missingOnly?: boolean; jobRunId: string },
   hooks: JobHooks,
-): Promise<{ scored: number }> {
+): Promise<{ scored: number } | { waiting: { done: number; of: number } }> {
   const { projectId, modelVersionId, missingOnly, jobRunId } = input;
   const version = await db.modelVersion.findUniqueOrThrow({ where: { id: modelVersionId }, select: { kind: true, project: { select: { strategy: true } } } });
   if (version.kind === "llm_zero_shot") {
@@ -46,7 +48,9 @@ export async function scoreVersion(
       });
       await hooks.log(`Split ${total} items into ${Math.ceil((hi - lo + 1) / chunkIds)} chunks`);
     }
-    scored = await awaitChunks(db, jobRunId, hooks);
+    const chunks = await checkChunks(db, jobRunId, hooks);
+    if ("waiting" in chunks) return chunks;
+    scored = chunks.scored;
   }
   await hooks.log(`Scored ${scored} items${missingOnly ? " the version had not scored yet" : ""}`);
   if (version.project.strategy === "margin_diversity") {
@@ -56,18 +60,15 @@ export async function scoreVersion(
   return { scored };
 }
 
-/** Waits for every chunk of a parent run (progress = chunks done); the first failed or cancelled chunk fails it. */
-async function awaitChunks(db: Db, parentJobRunId: string, hooks: JobHooks): Promise<number> {
-  for (;;) {
-    const runs = await chunkRuns(db, parentJobRunId);
-    const finished = runs.filter((r) => r.state === "completed").length;
-    const failed = runs.find((r) => r.state === "failed" || r.state === "cancelled");
-    if (failed) throw new Error(`chunk ${failed.id} ${failed.state}: ${failed.error ?? ""}`);
-    await hooks.progress(finished, runs.length);
-    if (finished === runs.length) return runs.reduce((sum, r) => sum + (r.scored ?? 0), 0);
-    await hooks.throwIfCancelled();
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
+/** Where a parent run's chunks stand (progress = chunks done); the first failed or cancelled chunk fails it. */
+async function checkChunks(db: Db, parentJobRunId: string, hooks: JobHooks): Promise<{ scored: number } | { waiting: { done: number; of: number } }> {
+  const runs = await chunkRuns(db, parentJobRunId);
+  const finished = runs.filter((r) => r.state === "completed").length;
+  const failed = runs.find((r) => r.state === "failed" || r.state === "cancelled");
+  if (failed) throw new Error(`chunk ${failed.id} ${failed.state}: ${failed.error ?? ""}`);
+  await hooks.progress(finished, runs.length);
+  if (finished === runs.length) return { scored: runs.reduce((sum, r) => sum + (r.scored ?? 0), 0) };
+  return { waiting: { done: finished, of: runs.length } };
 }
 
 function chunkRuns(db: Db, parentJobRunId: string) {
