@@ -1,3 +1,5 @@
+import { createLbfgsVectors, type LbfgsVectorKind, type LbfgsVectors } from "@/ml/lbfgs-vectors";
+
 /**
  * Limited-memory BFGS with a strong-Wolfe line search (Nocedal & Wright, Alg. 7.5 + 3.5/3.6).
  * Minimizes a smooth function; `fg(x, grad)` returns f(x) and writes ∇f(x) into grad.
@@ -19,9 +21,11 @@ export interface LbfgsOptions {
    * number of iterations; the minimum and the stopping rules are unchanged.
    */
   precondition?: (v: Float64Array) => void;
+  /** Called after every accepted iteration with the iterate (read-only; it is the optimizer's own buffer) and f. */
+  onIteration?: (iteration: number, x: Float64Array, f: number) => void;
+  /** Where the vectors live and which loops run over them (lbfgs-vectors.ts). Default "auto" (WebAssembly SIMD). */
+  vectors?: LbfgsVectorKind;
 }
-
-type Vec = Float64Array;
 
 export interface LbfgsResult {
   x: Float64Array;
@@ -34,56 +38,6 @@ export interface LbfgsResult {
   history: number[];
 }
 
-function dot(a: Vec, b: Vec): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-}
-
-// With millions of parameters (n-gram columns × classes) the two-loop recursion streams the history from memory
-// and is bound by bandwidth: each step's axpy and the next step's dot share one pass over d. (A single-precision
-// history was tried: no faster in JavaScript, whose loads widen f32 to f64.)
-
-/** y += a · x */
-function axpy(y: Float64Array, a: number, x: Vec): void {
-  for (let i = 0; i < y.length; i++) y[i] = y[i]! + a * x[i]!;
-}
-
-/** y += a · x, returning u · y (the next two-loop step's dot fused into this pass over y). */
-function axpyThenDot(y: Float64Array, a: number, x: Vec, u: Vec): number {
-  let s = 0;
-  for (let i = 0; i < y.length; i++) {
-    const v = y[i]! + a * x[i]!;
-    y[i] = v;
-    s += u[i]! * v;
-  }
-  return s;
-}
-
-/** v *= a */
-function scale(v: Float64Array, a: number): void {
-  for (let i = 0; i < v.length; i++) v[i] = v[i]! * a;
-}
-
-/** out = a · v */
-function scaledCopy(out: Float64Array, v: Float64Array, a: number): void {
-  for (let i = 0; i < out.length; i++) out[i] = v[i]! * a;
-}
-
-/** out = a − b */
-function difference(out: Vec, a: Float64Array, b: Float64Array): void {
-  for (let i = 0; i < out.length; i++) out[i] = a[i]! - b[i]!;
-}
-
-function normInf(a: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    const v = Math.abs(a[i]!);
-    if (v > m) m = v;
-  }
-  return m;
-}
-
 export function minimizeLbfgs(fg: ObjectiveFn, x0: Float64Array, options: LbfgsOptions = {}): LbfgsResult {
   const maxIter = options.maxIter ?? 500;
   const gtol = options.gtol ?? 1e-5;
@@ -91,116 +45,111 @@ export function minimizeLbfgs(fg: ObjectiveFn, x0: Float64Array, options: LbfgsO
   const m = options.memory ?? 10;
   const p = x0.length;
 
-  const x = Float64Array.from(x0);
-  const g = new Float64Array(p);
+  // Every θ-sized vector is allocated here, up front: x, g, d, the trial point and its gradient, the preconditioned
+  // y, and the m (s, y) pairs, whose storage is recycled once the history is full.
+  const V = createLbfgsVectors(p, 6 + 2 * m, options.vectors);
+  const [x, g, d, xNew, gNew, py, ...pairs] = V.vectors as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, ...Float64Array[]];
+  const free = pairs.slice();
+  x.set(x0);
+  // The result owns its own copy: x may be a view into a large WebAssembly memory.
+  const done = (reason: LbfgsResult["reason"], iterations: number, converged: boolean): LbfgsResult =>
+    ({ x: x.slice(), f, iterations, evaluations, converged, reason, history });
   let f = fg(x, g);
   let evaluations = 1;
   const history = [f];
   if (!Number.isFinite(f)) throw new Error("L-BFGS: objective is not finite at the starting point");
-  if (normInf(g) <= gtol) return { x, f, iterations: 0, evaluations, converged: true, reason: "gtol", history };
+  if (V.normInf(g) <= gtol) return done("gtol", 0, true);
 
-  const S: Vec[] = [];
-  const Y: Vec[] = [];
-  const newVector = (): Vec => new Float64Array(p);
+  const S: Float64Array[] = [];
+  const Y: Float64Array[] = [];
   const rho: number[] = [];
   const alpha = new Float64Array(m);
-  const d = new Float64Array(p);
-  const xNew = new Float64Array(p);
-  const gNew = new Float64Array(p);
   const precondition = options.precondition;
-  const py = new Float64Array(precondition ? p : 0);
 
   for (let iter = 1; iter <= maxIter; iter++) {
     // Two-loop recursion: d = −H·g.
-    scaledCopy(d, g, -1);
+    V.scaledCopy(d, g, -1);
     const h = S.length;
-    let sd = h > 0 ? dot(S[h - 1]!, d) : 0;
+    let sd = h > 0 ? V.dot(S[h - 1]!, d) : 0;
     for (let j = h - 1; j >= 0; j--) {
       const a = rho[j]! * sd;
       alpha[j] = a;
-      if (j > 0) sd = axpyThenDot(d, -a, Y[j]!, S[j - 1]!);
-      else axpy(d, -a, Y[j]!);
+      if (j > 0) sd = V.axpyThenDot(d, -a, Y[j]!, S[j - 1]!);
+      else V.axpy(d, -a, Y[j]!);
     }
     if (h > 0) {
       let gamma: number;
       if (precondition) {
         py.set(Y[h - 1]!);
         precondition(py);
-        gamma = dot(S[h - 1]!, Y[h - 1]!) / dot(Y[h - 1]!, py);
+        gamma = V.dot(S[h - 1]!, Y[h - 1]!) / V.dot(Y[h - 1]!, py);
         precondition(d);
       } else {
-        gamma = dot(S[h - 1]!, Y[h - 1]!) / dot(Y[h - 1]!, Y[h - 1]!);
+        gamma = V.dot(S[h - 1]!, Y[h - 1]!) / V.dot(Y[h - 1]!, Y[h - 1]!);
       }
-      scale(d, gamma);
+      V.scaledCopy(d, d, gamma);
     } else {
       // First step: scale so the initial trial moves x by at most ~1 in ∞-norm.
-      scale(d, 1 / Math.max(1, normInf(g)));
+      V.scaledCopy(d, d, 1 / Math.max(1, V.normInf(g)));
     }
-    let yd = h > 0 ? dot(Y[0]!, d) : 0;
+    let yd = h > 0 ? V.dot(Y[0]!, d) : 0;
     for (let j = 0; j < h; j++) {
       const c = alpha[j]! - rho[j]! * yd;
-      if (j + 1 < h) yd = axpyThenDot(d, c, S[j]!, Y[j + 1]!);
-      else axpy(d, c, S[j]!);
+      if (j + 1 < h) yd = V.axpyThenDot(d, c, S[j]!, Y[j + 1]!);
+      else V.axpy(d, c, S[j]!);
     }
-    let dg = dot(d, g);
+    let dg = V.dot(d, g);
     if (!(dg < 0)) {
       // Not a descent direction (numerical trouble): reset memory, use steepest descent.
+      free.push(...S, ...Y);
       S.length = 0; Y.length = 0; rho.length = 0;
-      scaledCopy(d, g, -1 / Math.max(1, normInf(g)));
-      dg = dot(d, g);
+      V.scaledCopy(d, g, -1 / Math.max(1, V.normInf(g)));
+      dg = V.dot(d, g);
     }
 
-    const ls = wolfeLineSearch(fg, x, f, g, d, dg, xNew, gNew);
+    const ls = wolfeLineSearch(fg, V, x, f, d, dg, xNew, gNew);
     evaluations += ls.evaluations;
-    if (!ls.ok) {
-      return { x, f, iterations: iter - 1, evaluations, converged: false, reason: "lineSearch", history };
-    }
+    if (!ls.ok) return done("lineSearch", iter - 1, false);
     const fPrev = f;
-    // Reuse the oldest pair's storage once the history is full: with millions of parameters, two fresh vectors per
-    // iteration were most of the optimizer's own time (allocation and garbage collection).
-    const recycle = S.length === m;
-    const s = recycle ? S[0]! : newVector();
-    const y = recycle ? Y[0]! : newVector();
-    difference(s, xNew, x);
-    difference(y, gNew, g);
+    // A full history hands its oldest pair's storage to the new pair.
+    if (S.length === m) { free.push(S.shift()!, Y.shift()!); rho.shift(); }
+    const s = free.pop()!;
+    const y = free.pop()!;
+    V.difference(s, xNew, x);
+    V.difference(y, gNew, g);
     x.set(xNew);
     g.set(gNew);
     f = ls.f;
     history.push(f);
-    const sy = dot(s, y);
-    if (sy > 1e-12 * dot(y, y)) {
-      if (S.length === m) { S.shift(); Y.shift(); rho.shift(); }
+    options.onIteration?.(iter, x, f);
+    const sy = V.dot(s, y);
+    if (sy > 1e-12 * V.dot(y, y)) {
       S.push(s); Y.push(y); rho.push(1 / sy);
-    } else if (recycle) {
-      // The pair is rejected but its buffers were the oldest pair's: drop that pair (its contents are gone).
-      S.shift(); Y.shift(); rho.shift();
+    } else {
+      free.push(s, y);
     }
-    if (normInf(g) <= gtol) return { x, f, iterations: iter, evaluations, converged: true, reason: "gtol", history };
-    if (fPrev - f <= ftol * Math.max(Math.abs(fPrev), Math.abs(f), 1)) {
-      return { x, f, iterations: iter, evaluations, converged: true, reason: "ftol", history };
-    }
+    if (V.normInf(g) <= gtol) return done("gtol", iter, true);
+    if (fPrev - f <= ftol * Math.max(Math.abs(fPrev), Math.abs(f), 1)) return done("ftol", iter, true);
   }
-  return { x, f, iterations: maxIter, evaluations, converged: false, reason: "maxIter", history };
+  return done("maxIter", maxIter, false);
 }
 
 interface LineSearchResult { ok: boolean; f: number; evaluations: number }
 
 /** Strong Wolfe line search (c1 = 1e-4, c2 = 0.9) with bracketing and cubic/bisection zoom. Writes xNew, gNew. */
 function wolfeLineSearch(
-  fg: ObjectiveFn, x: Float64Array, f0: number, g0: Float64Array, d: Float64Array, dg0: number,
+  fg: ObjectiveFn, V: LbfgsVectors, x: Float64Array, f0: number, d: Float64Array, dg0: number,
   xNew: Float64Array, gNew: Float64Array,
 ): LineSearchResult {
   const c1 = 1e-4;
   const c2 = 0.9;
   let evaluations = 0;
   const phi = (t: number): { f: number; dg: number } => {
-    xNew.set(x);
-    axpy(xNew, t, d);
+    V.addScaled(xNew, x, t, d);
     const fv = fg(xNew, gNew);
     evaluations++;
-    return { f: fv, dg: dot(gNew, d) };
+    return { f: fv, dg: V.dot(gNew, d) };
   };
-  void g0;
 
   let tPrev = 0;
   let fPrev = f0;

@@ -1,0 +1,41 @@
+/**
+ * How many iterations the grid's fits need: trainHybridClassifier on the full train split of each shared
+ * single-label set with the selection fits capped at 60 and at fewer iterations — the setting chosen, test
+ * macro-F1 and training time of each, in one run. Evidence for the selection's default cap. Not in CI:
+ *   npx tsx bench/ml/selection-budget.ts [dataset ...] [--caps 60,30]
+ */
+import path from "node:path";
+import { predictProbaRows } from "@/ml/classifier-model";
+import type { FeatureRows } from "@/ml/feature-rows";
+import { argmaxRow } from "@/ml/linear-model";
+import { evaluateSingleLabel } from "@/ml/metrics";
+import { fitNgramVocabulary, ngramMatrix } from "@/ml/ngram-vocabulary";
+import { trainHybridClassifier, type SelectionRecord } from "@/ml/train-hybrid-classifier";
+import { createFeaturizer } from "@/server/featurizers/create-featurizer";
+import { loadSingleLabel, SINGLE_LABEL, type SingleLabelName } from "./datasets";
+
+const args = process.argv.slice(2);
+const capsAt = args.indexOf("--caps");
+const caps = capsAt >= 0 ? args[capsAt + 1]!.split(",").map(Number) : [60, 30];
+const names = args.filter((a) => SINGLE_LABEL.includes(a as SingleLabelName)) as SingleLabelName[];
+const featurizer = await createFeaturizer("glove-sif-200@1", { cacheDir: path.resolve(".margin/cache") });
+
+for (const name of names.length ? names : SINGLE_LABEL) {
+  const ds = loadSingleLabel(name);
+  const vocab = fitNgramVocabulary({ dfTexts: ds.train.texts });
+  const train: FeatureRows = { n: ds.train.texts.length, dense: await featurizer.embed(ds.train.texts), d: featurizer.dim, sparse: ngramMatrix(vocab, ds.train.texts) };
+  const test: FeatureRows = { n: ds.test.texts.length, dense: await featurizer.embed(ds.test.texts), d: featurizer.dim, sparse: ngramMatrix(vocab, ds.test.texts) };
+  const K = ds.classes.length;
+  for (const cap of caps) {
+    const t = performance.now();
+    const { model } = trainHybridClassifier(train, ds.classes, { task: "single-label", y: ds.train.y }, { featurizerId: "bench", vocabulary: vocab, selectionMaxIter: cap });
+    const seconds = (performance.now() - t) / 1000;
+    const P = predictProbaRows(model, test);
+    const pred = Int32Array.from({ length: test.n }, (_, i) => argmaxRow(P, i, K));
+    const f1 = evaluateSingleLabel(ds.test.y, pred, ds.classes).macro.f1 * 100;
+    const s = model.metrics.selection as SelectionRecord;
+    const grid = s.grid.map((g) => `C${g.C}/α${g.blockWeight}:${g.logLoss.toFixed(4)}`).join(" ");
+    console.log(`${name} cap ${cap}: macro-F1 ${f1.toFixed(2)}, ${seconds.toFixed(1)} s, chose C ${s.C} α ${s.blockWeight} (${s.mode}); T ${(model.temperature).toFixed(3)}; grid ${grid}`);
+  }
+}
+process.exit(0);

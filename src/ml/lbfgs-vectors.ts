@@ -1,0 +1,130 @@
+import { vectorKernelsWasmBase64 } from "@/ml/wasm/vector-kernels-wasm";
+
+/**
+ * The vector work of L-BFGS over θ-sized f64 vectors, with the storage those vectors live in: TypeScript loops (the
+ * reference) or WebAssembly f64x2 SIMD (src/ml/wasm/vector-kernels.wat) on vectors inside one WebAssembly memory.
+ * With millions of parameters the optimizer's ~25 passes per iteration cost as much as the objective in
+ * TypeScript; the SIMD loops measured ~5× faster per pass (bench/results/hybrid-full-data.md).
+ */
+export interface LbfgsVectors {
+  kind: "wasm" | "typescript";
+  /** The vectors asked for, each of length p, zeroed. */
+  vectors: Float64Array[];
+  dot(a: Float64Array, b: Float64Array): number;
+  /** y += a · x */
+  axpy(y: Float64Array, a: number, x: Float64Array): void;
+  /** y += a · x, returning u · y */
+  axpyThenDot(y: Float64Array, a: number, x: Float64Array, u: Float64Array): number;
+  /** out = a · v (out may be v) */
+  scaledCopy(out: Float64Array, v: Float64Array, a: number): void;
+  /** out = x + t · d */
+  addScaled(out: Float64Array, x: Float64Array, t: number, d: Float64Array): void;
+  /** out = a − b */
+  difference(out: Float64Array, a: Float64Array, b: Float64Array): void;
+  /** max |a_i|; NaN when any element is NaN (a NaN gradient must not look converged). */
+  normInf(a: Float64Array): number;
+}
+
+export type LbfgsVectorKind = "auto" | "wasm" | "typescript";
+
+const typescriptOps: Omit<LbfgsVectors, "kind" | "vectors"> = {
+  dot(a, b) {
+    let s = 0;
+    for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+    return s;
+  },
+  axpy(y, a, x) {
+    for (let i = 0; i < y.length; i++) y[i] = y[i]! + a * x[i]!;
+  },
+  axpyThenDot(y, a, x, u) {
+    let s = 0;
+    for (let i = 0; i < y.length; i++) {
+      const v = y[i]! + a * x[i]!;
+      y[i] = v;
+      s += u[i]! * v;
+    }
+    return s;
+  },
+  scaledCopy(out, v, a) {
+    for (let i = 0; i < out.length; i++) out[i] = v[i]! * a;
+  },
+  addScaled(out, x, t, d) {
+    for (let i = 0; i < out.length; i++) out[i] = x[i]! + t * d[i]!;
+  },
+  difference(out, a, b) {
+    for (let i = 0; i < out.length; i++) out[i] = a[i]! - b[i]!;
+  },
+  normInf(a) {
+    let m = 0;
+    for (let i = 0; i < a.length; i++) {
+      const v = Math.abs(a[i]!);
+      if (v > m) m = v;
+      else if (v !== v) return NaN;
+    }
+    return m;
+  },
+};
+
+let compiled: WebAssembly.Module | null | undefined;
+
+function vectorKernelsModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  try {
+    const bytes = Uint8Array.from(atob(vectorKernelsWasmBase64), (c) => c.charCodeAt(0));
+    compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+const WASM_PAGE = 65536;
+/** wasm32 addresses 4 GiB; larger problems use the TypeScript loops. */
+const MAX_BYTES = 4 * 1024 ** 3 - WASM_PAGE;
+
+interface VectorExports {
+  memory: WebAssembly.Memory;
+  dot(a: number, b: number, n: number): number;
+  axpy(y: number, x: number, n: number, a: number): void;
+  axpyDot(y: number, x: number, u: number, n: number, a: number): number;
+  scaledCopy(out: number, v: number, n: number, a: number): void;
+  addScaled(out: number, x: number, d: number, n: number, t: number): void;
+  difference(out: number, a: number, b: number, n: number): void;
+  normInf(a: number, n: number): number;
+}
+
+function wasmVectors(p: number, count: number): LbfgsVectors | null {
+  const mod = vectorKernelsModule();
+  if (!mod) return null;
+  const stride = Math.ceil((p * 8) / 16) * 16;
+  const bytes = 16 + stride * count;
+  if (bytes > MAX_BYTES) return null;
+  const w = new WebAssembly.Instance(mod, {}).exports as unknown as VectorExports;
+  const pages = Math.ceil(bytes / WASM_PAGE);
+  const have = w.memory.buffer.byteLength / WASM_PAGE;
+  if (pages > have) w.memory.grow(pages - have);
+  const buf = w.memory.buffer;
+  const vectors = Array.from({ length: count }, (_, i) => new Float64Array(buf, 16 + i * stride, p));
+  // Every vector handed to these is one of `vectors` (a view into this memory): its byteOffset is its address.
+  return {
+    kind: "wasm",
+    vectors,
+    dot: (a, b) => w.dot(a.byteOffset, b.byteOffset, p),
+    axpy: (y, a, x) => w.axpy(y.byteOffset, x.byteOffset, p, a),
+    axpyThenDot: (y, a, x, u) => w.axpyDot(y.byteOffset, x.byteOffset, u.byteOffset, p, a),
+    scaledCopy: (out, v, a) => w.scaledCopy(out.byteOffset, v.byteOffset, p, a),
+    addScaled: (out, x, t, d) => w.addScaled(out.byteOffset, x.byteOffset, d.byteOffset, p, t),
+    difference: (out, a, b) => w.difference(out.byteOffset, a.byteOffset, b.byteOffset, p),
+    normInf: (a) => w.normInf(a.byteOffset, p),
+  };
+}
+
+/** `count` vectors of length p and the operations on them; "auto" is WebAssembly where the runtime has SIMD. */
+export function createLbfgsVectors(p: number, count: number, kind: LbfgsVectorKind = "auto"): LbfgsVectors {
+  if (kind !== "typescript") {
+    const w = wasmVectors(p, count);
+    if (w) return w;
+    if (kind === "wasm") throw new Error("L-BFGS: WebAssembly SIMD vector kernels are not available here (or the problem exceeds 4 GiB)");
+  }
+  return { kind: "typescript", vectors: Array.from({ length: count }, () => new Float64Array(p)), ...typescriptOps };
+}

@@ -1,0 +1,134 @@
+;; L-BFGS's own vector work (src/ml/lbfgs.ts) in WebAssembly with 2-lane f64 SIMD: with millions of parameters
+;; (n-gram columns × classes) the two-loop recursion and the line search make ~25 passes over θ-sized vectors per
+;; iteration, which in JavaScript cost as much as the objective itself. The TypeScript loops in
+;; src/ml/lbfgs-vectors.ts are the reference the tests compare against.
+;; Build: `npm run build:wasm` (wabt) writes src/ml/wasm/vector-kernels-wasm.ts; a test checks the two agree.
+;;
+;; Every vector is f64 at a 16-byte-aligned byte offset into this module's memory; n counts elements. Pairs are
+;; processed two lanes at a time and an odd last element on its own. Sums keep two partial lanes (added at the end),
+;; so a dot product rounds differently from a sequential one — within the tests' tolerances.
+(module
+  (memory (export "memory") 1)
+
+  ;; Σ a[i] · b[i]
+  (func (export "dot") (param $a i32) (param $b i32) (param $n i32) (result f64)
+    (local $i i32) (local $end i32) (local $s v128) (local $r f64)
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $s (f64x2.add (local.get $s)
+          (f64x2.mul (v128.load (i32.add (local.get $a) (local.get $i))) (v128.load (i32.add (local.get $b) (local.get $i))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $l)))
+    (local.set $r (f64.add (f64x2.extract_lane 0 (local.get $s)) (f64x2.extract_lane 1 (local.get $s))))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then (local.set $r (f64.add (local.get $r)
+        (f64.mul (f64.load (i32.add (local.get $a) (local.get $end))) (f64.load (i32.add (local.get $b) (local.get $end))))))))
+    (local.get $r))
+
+  ;; y += a · x
+  (func (export "axpy") (param $y i32) (param $x i32) (param $n i32) (param $a f64)
+    (local $i i32) (local $end i32) (local $av v128)
+    (local.set $av (f64x2.splat (local.get $a)))
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (v128.store (i32.add (local.get $y) (local.get $i))
+          (f64x2.add (v128.load (i32.add (local.get $y) (local.get $i)))
+            (f64x2.mul (local.get $av) (v128.load (i32.add (local.get $x) (local.get $i))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $l)))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then (f64.store (i32.add (local.get $y) (local.get $end))
+        (f64.add (f64.load (i32.add (local.get $y) (local.get $end)))
+          (f64.mul (local.get $a) (f64.load (i32.add (local.get $x) (local.get $end)))))))))
+
+  ;; y += a · x, returning u · y (the next two-loop step's dot fused into the same pass)
+  (func (export "axpyDot") (param $y i32) (param $x i32) (param $u i32) (param $n i32) (param $a f64) (result f64)
+    (local $i i32) (local $end i32) (local $av v128) (local $v v128) (local $s v128) (local $r f64) (local $w f64)
+    (local.set $av (f64x2.splat (local.get $a)))
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $v (f64x2.add (v128.load (i32.add (local.get $y) (local.get $i)))
+          (f64x2.mul (local.get $av) (v128.load (i32.add (local.get $x) (local.get $i))))))
+        (v128.store (i32.add (local.get $y) (local.get $i)) (local.get $v))
+        (local.set $s (f64x2.add (local.get $s) (f64x2.mul (local.get $v) (v128.load (i32.add (local.get $u) (local.get $i))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $l)))
+    (local.set $r (f64.add (f64x2.extract_lane 0 (local.get $s)) (f64x2.extract_lane 1 (local.get $s))))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then
+        (local.set $w (f64.add (f64.load (i32.add (local.get $y) (local.get $end)))
+          (f64.mul (local.get $a) (f64.load (i32.add (local.get $x) (local.get $end))))))
+        (f64.store (i32.add (local.get $y) (local.get $end)) (local.get $w))
+        (local.set $r (f64.add (local.get $r) (f64.mul (local.get $w) (f64.load (i32.add (local.get $u) (local.get $end))))))))
+    (local.get $r))
+
+  ;; out = a · v   (out may be v)
+  (func (export "scaledCopy") (param $out i32) (param $v i32) (param $n i32) (param $a f64)
+    (local $i i32) (local $end i32) (local $av v128)
+    (local.set $av (f64x2.splat (local.get $a)))
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (v128.store (i32.add (local.get $out) (local.get $i))
+          (f64x2.mul (local.get $av) (v128.load (i32.add (local.get $v) (local.get $i)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $l)))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then (f64.store (i32.add (local.get $out) (local.get $end))
+        (f64.mul (local.get $a) (f64.load (i32.add (local.get $v) (local.get $end))))))))
+
+  ;; out = x + t · d   (the line search's trial point)
+  (func (export "addScaled") (param $out i32) (param $x i32) (param $d i32) (param $n i32) (param $t f64)
+    (local $i i32) (local $end i32) (local $tv v128)
+    (local.set $tv (f64x2.splat (local.get $t)))
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (v128.store (i32.add (local.get $out) (local.get $i))
+          (f64x2.add (v128.load (i32.add (local.get $x) (local.get $i)))
+            (f64x2.mul (local.get $tv) (v128.load (i32.add (local.get $d) (local.get $i))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $l)))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then (f64.store (i32.add (local.get $out) (local.get $end))
+        (f64.add (f64.load (i32.add (local.get $x) (local.get $end)))
+          (f64.mul (local.get $t) (f64.load (i32.add (local.get $d) (local.get $end)))))))))
+
+  ;; out = a − b
+  (func (export "difference") (param $out i32) (param $a i32) (param $b i32) (param $n i32)
+    (local $i i32) (local $end i32)
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (v128.store (i32.add (local.get $out) (local.get $i))
+          (f64x2.sub (v128.load (i32.add (local.get $a) (local.get $i))) (v128.load (i32.add (local.get $b) (local.get $i)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $l)))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then (f64.store (i32.add (local.get $out) (local.get $end))
+        (f64.sub (f64.load (i32.add (local.get $a) (local.get $end))) (f64.load (i32.add (local.get $b) (local.get $end))))))))
+
+  ;; max |a[i]|   (NaN propagates, as in the TypeScript reference it must not be hidden)
+  (func (export "normInf") (param $a i32) (param $n i32) (result f64)
+    (local $i i32) (local $end i32) (local $m v128) (local $r f64)
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $m (f64x2.max (local.get $m) (f64x2.abs (v128.load (i32.add (local.get $a) (local.get $i))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $l)))
+    (local.set $r (f64.max (f64x2.extract_lane 0 (local.get $m)) (f64x2.extract_lane 1 (local.get $m))))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then (local.set $r (f64.max (local.get $r) (f64.abs (f64.load (i32.add (local.get $a) (local.get $end))))))))
+    (local.get $r))
+)

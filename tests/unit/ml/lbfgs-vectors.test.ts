@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import { minimizeLbfgs } from "@/ml/lbfgs";
+import { createLbfgsVectors } from "@/ml/lbfgs-vectors";
+import { createRng } from "@/ml/rng";
+
+const SIZES = [1, 2, 3, 17, 1001];
+
+function filled(v: Float64Array, seed: number): Float64Array {
+  const rng = createRng(seed);
+  for (let i = 0; i < v.length; i++) v[i] = (rng.next() - 0.5) * 10;
+  return v;
+}
+
+describe("L-BFGS vector kernels: WebAssembly SIMD against the TypeScript reference", () => {
+  for (const p of SIZES) {
+    it(`agree on p = ${p} (element-wise ops bit for bit, sums to 1e-12 relative)`, () => {
+      const w = createLbfgsVectors(p, 4, "wasm");
+      const t = createLbfgsVectors(p, 4, "typescript");
+      expect([w.kind, t.kind]).toEqual(["wasm", "typescript"]);
+      w.vectors.forEach((v, i) => filled(v, i + 1));
+      t.vectors.forEach((v, i) => filled(v, i + 1));
+      const [wa, wb, wc, wo] = w.vectors as [Float64Array, Float64Array, Float64Array, Float64Array];
+      const [ta, tb, tc, to] = t.vectors as [Float64Array, Float64Array, Float64Array, Float64Array];
+      const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1, Math.abs(b));
+      expect(rel(w.dot(wa, wb), t.dot(ta, tb))).toBeLessThan(1e-12);
+      w.axpy(wa, 0.37, wb); t.axpy(ta, 0.37, tb);
+      expect(wa).toEqual(ta);
+      expect(rel(w.axpyThenDot(wa, -1.3, wb, wc), t.axpyThenDot(ta, -1.3, tb, tc))).toBeLessThan(1e-12);
+      expect(wa).toEqual(ta);
+      w.scaledCopy(wo, wa, -2.5); t.scaledCopy(to, ta, -2.5);
+      expect(wo).toEqual(to);
+      w.scaledCopy(wo, wo, 0.5); t.scaledCopy(to, to, 0.5);
+      expect(wo).toEqual(to);
+      w.addScaled(wo, wa, 0.125, wb); t.addScaled(to, ta, 0.125, tb);
+      expect(wo).toEqual(to);
+      w.difference(wo, wa, wc); t.difference(to, ta, tc);
+      expect(wo).toEqual(to);
+      expect(w.normInf(wo)).toBe(t.normInf(to));
+      expect(w.normInf(wo)).toBe(Math.max(...Array.from(to, Math.abs)));
+    });
+  }
+
+  it("a NaN anywhere makes the ∞-norm NaN in both (a NaN gradient never looks converged)", () => {
+    for (const kind of ["wasm", "typescript"] as const) {
+      for (const at of [0, 6, 10]) {
+        const V = createLbfgsVectors(11, 1, kind);
+        V.vectors[0]!.fill(0.5)[at] = NaN;
+        expect(V.normInf(V.vectors[0]!)).toBeNaN();
+      }
+    }
+  });
+
+  it("hand out zeroed, separate vectors", () => {
+    const V = createLbfgsVectors(5, 3, "wasm");
+    V.vectors[0]!.fill(1);
+    expect(Array.from(V.vectors[1]!)).toEqual([0, 0, 0, 0, 0]);
+    expect(V.vectors[1]!.byteOffset - V.vectors[0]!.byteOffset).toBeGreaterThanOrEqual(40);
+  });
+});
+
+describe("minimizeLbfgs on either vector kernel", () => {
+  // A convex quadratic-plus-softplus in 1,001 variables with a known-unique minimum.
+  const p = 1001;
+  const rng = createRng(7);
+  const c = Float64Array.from({ length: p }, () => rng.next() * 4 - 2);
+  const scale = Float64Array.from({ length: p }, (_, i) => 0.5 + (i % 13));
+  const fg = (x: Float64Array, g: Float64Array): number => {
+    let f = 0;
+    for (let i = 0; i < p; i++) {
+      const u = x[i]! - c[i]!;
+      const sp = Math.log1p(Math.exp(x[i]!));
+      f += 0.5 * scale[i]! * u * u + sp;
+      g[i] = scale[i]! * u + 1 / (1 + Math.exp(-x[i]!));
+    }
+    return f;
+  };
+
+  it("reach the same optimum and stop for the same reason; the result is a plain array, not a view", () => {
+    const w = minimizeLbfgs(fg, new Float64Array(p), { gtol: 1e-10, maxIter: 500, vectors: "wasm" });
+    const t = minimizeLbfgs(fg, new Float64Array(p), { gtol: 1e-10, maxIter: 500, vectors: "typescript" });
+    expect(w.converged && t.converged).toBe(true);
+    expect(w.reason).toBe(t.reason);
+    expect(Math.abs(w.f - t.f) / Math.abs(t.f)).toBeLessThan(1e-12);
+    for (let i = 0; i < p; i++) expect(Math.abs(w.x[i]! - t.x[i]!)).toBeLessThan(1e-8);
+    expect(Math.abs(w.iterations - t.iterations)).toBeLessThanOrEqual(2);
+    expect(w.x.buffer.byteLength).toBe(p * 8);
+  });
+
+  it("reports every accepted iterate to onIteration, in order, with f matching the history", () => {
+    const seen: [number, number][] = [];
+    const r = minimizeLbfgs(fg, new Float64Array(p), { gtol: 1e-6, onIteration: (it, _x, f) => seen.push([it, f]) });
+    expect(seen.map(([it]) => it)).toEqual(Array.from({ length: r.iterations }, (_, i) => i + 1));
+    expect(seen.map(([, f]) => f)).toEqual(r.history.slice(1));
+  });
+});
