@@ -24,11 +24,16 @@ const UNAVAILABLE_MESSAGES = [
   /ECONNREFUSED|ECONNRESET/,
 ];
 
+/**
+ * Whether `error` (or an error it wraps) says the database is unreachable. A failed HTTP request (fetch's "fetch
+ * failed", an LLM client's connection error) is never the database's, even when its cause is an ECONNREFUSED.
+ */
 export function isDatabaseUnavailable(error: unknown): boolean {
   const seen = new Set<unknown>();
   for (let current = error; current && typeof current === "object" && !seen.has(current); ) {
     seen.add(current);
-    const e = current as { code?: unknown; kind?: unknown; message?: unknown; originalCode?: unknown; cause?: unknown; errors?: unknown };
+    const e = current as { name?: unknown; code?: unknown; kind?: unknown; message?: unknown; originalCode?: unknown; cause?: unknown; errors?: unknown };
+    if ((e.name === "TypeError" && e.message === "fetch failed") || (typeof e.name === "string" && /APIConnection|Llm|Featurizer/.test(e.name))) return false;
     for (const code of [e.code, e.originalCode]) if (typeof code === "string" && UNAVAILABLE_CODES.has(code)) return true;
     if (e.kind === "DatabaseNotReachable" || e.kind === "ConnectionClosed" || e.kind === "SocketTimeout") return true;
     if (typeof e.message === "string" && UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(e.message as string))) return true;
