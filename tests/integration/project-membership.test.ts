@@ -245,12 +245,29 @@ describe("an admin manages members", () => {
     expect(JSON.stringify(unknown.body)).toContain("no-such-user");
   });
 
+  it("creates an annotator who is a member of every current project, of the ones named, or of none", async () => {
+    const created = async (email: string, projects?: unknown) =>
+      ((await call(adminCookie, "users.create", { email, name: email, password: "a-long-password", role: "annotator", ...(projects === undefined ? {} : { projects }) })).body as {
+        result: { data: { json: { id: string } } };
+      }).result.data.json.id;
+    const projectsOf = async (userId: string) => (await testDb.db.projectMember.findMany({ where: { userId }, orderBy: { projectId: "asc" } })).map((m) => m.projectId);
+    const everyProject = (await testDb.db.project.findMany({ orderBy: { id: "asc" } })).map((p) => p.id);
+    expect(await projectsOf(await created("every@x.test", "all"))).toEqual(everyProject);
+    expect(await projectsOf(await created("one@x.test", [theirs.projectId]))).toEqual([theirs.projectId]);
+    expect(await projectsOf(await created("none@x.test"))).toEqual([]);
+    const missing = await call(adminCookie, "users.create", { email: "ghost@x.test", name: "Ghost", password: "a-long-password", projects: [999_999] });
+    expect(missing.code).toBe("NOT_FOUND");
+    expect(await testDb.db.user.count({ where: { email: "ghost@x.test" } })).toBe(0);
+  });
+
   it("starts a new project with every current annotator, with the ones chosen, or with nobody", async () => {
     const second = await makeUser(testDb.db, "annotator");
     const created = async (annotators?: unknown) =>
       ((await call(adminCookie, "projects.create", { name: `New ${Math.random()}`, ...(annotators === undefined ? {} : { annotators }) })).body as { result: { data: { json: { id: number } } } }).result.data.json.id;
     const memberIds = async (projectId: number) => (await testDb.db.projectMember.findMany({ where: { projectId }, orderBy: { userId: "asc" } })).map((m) => m.userId);
-    expect(await memberIds(await created("all"))).toEqual([annotatorId, second.id].sort());
+    const annotators = (await testDb.db.user.findMany({ where: { role: "annotator" }, orderBy: { id: "asc" } })).map((u) => u.id);
+    expect(annotators).toEqual(expect.arrayContaining([annotatorId, second.id]));
+    expect(await memberIds(await created("all"))).toEqual(annotators);
     expect(await memberIds(await created([second.id]))).toEqual([second.id]);
     expect(await memberIds(await created())).toEqual([]);
   });

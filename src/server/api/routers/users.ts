@@ -3,7 +3,7 @@ import { createFirstAdmin } from "@/server/domain/users/create-first-admin";
 import { createUser } from "@/server/domain/users/create-user";
 import { listUsers } from "@/server/domain/users/list-users";
 import { updateUserAccess, updateUserAccessInput } from "@/server/domain/users/update-user-access";
-import { createUserInput } from "@/server/domain/users/user-input";
+import { createAccountInput, createUserInput } from "@/server/domain/users/user-input";
 
 export const usersRouter = router({
   me: authedProcedure.query(({ ctx }) => ctx.user),
@@ -13,6 +13,6 @@ export const usersRouter = router({
     .input(createUserInput.omit({ role: true }))
     .mutation(({ ctx, input }) => createFirstAdmin(ctx.db, input)),
   list: adminProcedure.query(({ ctx }) => listUsers(ctx.db)),
-  create: adminProcedure.input(createUserInput).mutation(({ ctx, input }) => createUser(ctx.db, input, ctx.user.id)),
+  create: adminProcedure.input(createAccountInput).mutation(({ ctx, input }) => createUser(ctx.db, input, ctx.user.id)),
   updateAccess: adminProcedure.input(updateUserAccessInput).mutation(({ ctx, input }) => updateUserAccess(ctx.db, input, ctx.user.id)),
 });

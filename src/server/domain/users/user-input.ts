@@ -9,3 +9,9 @@ export const createUserInput = z.object({
   role: z.enum(roles).default("annotator"),
 });
 export type CreateUserInput = z.input<typeof createUserInput>;
+
+/** An account an admin creates; an annotator can start as a member of every current project or of the ones named. */
+export const createAccountInput = createUserInput.extend({
+  projects: z.union([z.literal("all"), z.array(z.number().int().positive()).max(10_000)]).default([]),
+});
+export type CreateAccountInput = z.input<typeof createAccountInput>;

@@ -5,6 +5,7 @@ import { useState, type FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { Checkbox } from "@/components/ui/checkbox";
 import { SelectField, TextField } from "@/components/ui/field";
 import { InlineError } from "@/components/ui/inline-error";
 import { useTRPC } from "@/trpc/react";
@@ -78,6 +79,7 @@ export function UserAdmin({ currentUserId }: { currentUserId: string }) {
 function CreateUserForm({ onCreated }: { onCreated: () => void }) {
   const trpc = useTRPC();
   const [form, setForm] = useState({ name: "", email: "", password: "", role: "annotator" as "annotator" | "admin" });
+  const [everyProject, setEveryProject] = useState(true);
   const create = useMutation(
     trpc.users.create.mutationOptions({
       onSuccess: () => {
@@ -88,7 +90,7 @@ function CreateUserForm({ onCreated }: { onCreated: () => void }) {
   );
   function submit(event: FormEvent) {
     event.preventDefault();
-    create.mutate(form);
+    create.mutate({ ...form, projects: form.role === "annotator" && everyProject ? "all" : [] });
   }
   return (
     <Card title="Add a user">
@@ -103,6 +105,16 @@ function CreateUserForm({ onCreated }: { onCreated: () => void }) {
         <Button type="submit" disabled={create.isPending}>
           Add user
         </Button>
+        {form.role === "annotator" ? (
+          <div className="sm:col-span-5">
+            <Checkbox
+              label="Member of every current project"
+              hint="Annotators see only their projects; change it per project under Settings → Members."
+              checked={everyProject}
+              onChange={(e) => setEveryProject(e.target.checked)}
+            />
+          </div>
+        ) : null}
         {create.error ? <InlineError error={create.error} className="sm:col-span-5" /> : null}
         {create.data ? <p className="text-sm text-emerald-700 sm:col-span-5">Created {create.data.email}. Share the initial password with them privately.</p> : null}
       </form>
