@@ -5,6 +5,7 @@ import { env } from "@/env";
 import type { Prisma } from "@/generated/prisma/client";
 import type { Db } from "@/server/db";
 import { retryWhileUnavailable } from "@/server/database/retry-while-unavailable";
+import { isDatabaseUnavailable } from "@/server/database/is-database-unavailable";
 import { claimJobRun } from "@/server/domain/jobs/claim-job-run";
 import { AppError } from "@/server/errors";
 import { redactedError, redactedMessage } from "@/server/redact-secrets";
@@ -21,7 +22,13 @@ interface Envelope {
   data: unknown;
   /** Set on a delivery a handler asked for with CheckBack: not a new attempt. */
   checkBack?: boolean;
+  /** How many times a database outage interrupted this job (they do not use up its retries). */
+  outages?: number;
 }
+
+/** Outages a job sits out without using a retry; past this (a handler that itself breaks its connection?), an outage
+ * counts like any failure. */
+const MAX_OUTAGE_RESENDS = 20;
 
 export interface LivenessOptions {
   heartbeatSeconds: number;
@@ -107,6 +114,20 @@ export async function runJob<J extends JobDefinition>(
     }
     // Redacted before it is stored anywhere: job_run.error, the job log, and pg-boss's output (the rethrow below).
     const message = redactedMessage(error);
+    const outages = job.data.outages ?? 0;
+    if (isDatabaseUnavailable(error) && outages < MAX_OUTAGE_RESENDS) {
+      // The database went away under the handler: nothing is wrong with the job, so it is put back (once the
+      // database answers) to start again after its retry delay, without using up one of its retries.
+      const delay = definition.retryDelaySeconds;
+      await record("re-queueing it after the outage", async () => {
+        await db.jobRun.updateMany({ where: own, data: { state: "queued", error: message, ...released } });
+        await resendJob(db, boss, definition, { ...job, data: { ...job.data, outages: outages + 1 } }, delay);
+      });
+      // Prisma's message quotes the call site; its last line is the database's own words.
+      const reason = message.split("\n").map((line) => line.trim()).filter(Boolean).at(-1) ?? message;
+      await record("logging the interruption", () => ctx.log(`Interrupted: the database was unavailable (${reason}) — will retry in ${delay} s`, "warn"));
+      return { interrupted: message };
+    }
     // Retrying cannot fix bad input, a missing record or an unmet precondition; it can fix a lost connection.
     const permanent =
       error instanceof PermanentJobError ||

@@ -92,6 +92,7 @@ export async function startWorker(options: {
             // A parent checking on its chunks comes back every few seconds: not worth a line each time.
             const said = typeof outcome === "object" && outcome !== null && !Array.isArray(outcome) ? (outcome as Record<string, unknown>) : {};
             if (said.deferred) log(`[worker] ${definition.name} ${job.id} deferred: ${String(said.deferred)}`);
+            else if (said.interrupted) log(`[worker] ${definition.name} ${job.id} interrupted by a database outage; re-queued`);
             else if (said.checkBack === undefined) log(`[worker] ${definition.name} ${job.id} done in ${Date.now() - started} ms`);
           } catch (error) {
             // runJob rethrows a redacted copy; anything else (its own database writes failing) is redacted here.

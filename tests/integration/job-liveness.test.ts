@@ -22,7 +22,7 @@ afterAll(async () => {
   await testDb.drop();
 });
 
-type Envelope = { jobRunId: string; version: number; data: unknown; checkBack?: boolean };
+type Envelope = { jobRunId: string; version: number; data: unknown; checkBack?: boolean; outages?: number };
 
 async function queued() {
   const { project } = await makeProject(testDb.db);
@@ -114,5 +114,28 @@ describe("job liveness", () => {
     release();
     await pending;
     expect((await testDb.db.jobRun.findUniqueOrThrow({ where: { id: run.id } })).state).toBe("completed");
+  });
+
+  it("puts a job the database went away under back on the queue without using up a retry, even on its last attempt", async () => {
+    const run = await queued();
+    const job = await deliver(run.id);
+    const lastAttempt = { ...job, retryCount: job.retryLimit };
+    const outage = Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" });
+    const result = await runJob(testDb.db, boss, projectStatsJob, async () => Promise.reject(outage), lastAttempt, { heartbeatSeconds: 0.2, staleSeconds: 60 });
+    expect(result).toEqual({ interrupted: "terminating connection due to administrator command" });
+    expect(await testDb.db.jobRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ state: "queued", executionId: null, heartbeatAt: null });
+    // Back on the queue after the job's retry delay, with a fresh retry budget and the outage counted.
+    expect(await bossJob(run.id)).toEqual({ state: "created", deliverable: false });
+    const again = await deliver(run.id);
+    expect(again.retryCount).toBe(0);
+    expect(again.data.outages).toBe(1);
+    expect(await runJob(testDb.db, boss, projectStatsJob, async () => ({ ok: true }), again, { heartbeatSeconds: 0.2, staleSeconds: 60 })).toEqual({ ok: true });
+    const logs = await testDb.db.jobLog.findMany({ where: { jobRunId: run.id }, orderBy: { id: "asc" } });
+    expect(logs.map((l) => l.message)).toEqual([
+      `Started (attempt ${job.retryLimit + 1})`,
+      `Interrupted: the database was unavailable (terminating connection due to administrator command) — will retry in ${projectStatsJob.retryDelaySeconds} s`,
+      `Started (attempt ${job.retryLimit + 2})`,
+      "Completed",
+    ]);
   });
 });
