@@ -1,7 +1,9 @@
 import type PgBoss from "pg-boss";
+import { isDatabaseUnavailable } from "@/server/database/is-database-unavailable";
 import type { Db } from "@/server/db";
 import { reconcileJobRuns } from "@/server/domain/jobs/reconcile-job-runs";
 import { requeueStaleJobRuns } from "@/server/domain/jobs/requeue-stale-job-runs";
+import { redactedMessage } from "@/server/redact-secrets";
 
 export interface JobRunSweep {
   stop(): Promise<void>;
@@ -27,7 +29,9 @@ export async function scheduleJobRunSweep(db: Db, boss: PgBoss, options: { every
         options.log(`[worker] job sweep: ${run.type} ${run.id} ${run.state}: ${run.reason}`);
       }
     } catch (error) {
-      options.log(`[worker] job sweep failed: ${error instanceof Error ? error.message : String(error)}`);
+      // During an outage the worker has already said the database is away; the next sweep after it returns catches up.
+      if (isDatabaseUnavailable(error)) return;
+      options.log(`[worker] job sweep failed: ${redactedMessage(error)}`);
     }
   };
   const next = () => {
