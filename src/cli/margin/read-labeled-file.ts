@@ -1,6 +1,9 @@
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
+import { Readable } from "node:stream";
 import { CliError, EXIT_FAILED } from "@/cli/margin/cli-error";
+import { decodeText } from "@/server/domain/imports/decode-text";
+import { decompressedSample, decompressSource } from "@/server/domain/imports/decompress-source";
 import { detectFormat } from "@/server/domain/imports/detect-format";
 import { DEFAULT_MAX_TEXT_LENGTH, ImportFileError, type ImportRow, type RowError } from "@/server/domain/imports/import-format";
 import { readImportRows } from "@/server/domain/imports/read-import-rows";
@@ -27,11 +30,14 @@ async function sampleOf(path: string): Promise<Buffer> {
  * `maxTextLength` (the import's default unless --max-text-length) is one.
  */
 export async function readLabeledFile(path: string, binaryClasses?: string[], maxTextLength = DEFAULT_MAX_TEXT_LENGTH): Promise<ImportRow[]> {
-  const detected = detectFormat(await sampleOf(path), path);
   const rows: ImportRow[] = [];
   const errors: RowError[] = [];
+  const sample = await sampleOf(path);
+  // Read as `margin import` and the web import read it: gzip decompressed, UTF-16 and lone-CR line ends decoded.
+  let detected;
   try {
-    for await (const parsed of readImportRows(createReadStream(path), {
+    detected = detectFormat(await decompressedSample(Readable.from([sample])), path.replace(/\.gz$/i, ""));
+    for await (const parsed of readImportRows(decodeText(decompressSource(createReadStream(path))), {
       format: detected.format,
       delimiter: detected.delimiter,
       hasHeader: true,

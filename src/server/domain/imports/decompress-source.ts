@@ -1,20 +1,28 @@
 import { pipeline, Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
+import { decodeText } from "@/server/domain/imports/decode-text";
 import { ImportFileError } from "@/server/domain/imports/import-format";
 
-// Magic bytes of compressed or archive files that Margin does not unpack (gzip is decompressed as it streams).
-const REFUSED: { name: string; magic: number[] }[] = [
-  { name: "a ZIP archive", magic: [0x50, 0x4b, 0x03, 0x04] },
-  { name: "a ZIP archive", magic: [0x50, 0x4b, 0x05, 0x06] },
+// Magic bytes of compressed or archive files that Margin does not unpack (gzip is decompressed as it streams), and of
+// documents that are not text at all (a spreadsheet, an image), which would otherwise be read as rows of garbage.
+const REFUSED: { name: string; magic: number[]; document?: true }[] = [
+  { name: "a ZIP archive (an Excel .xlsx workbook is one)", magic: [0x50, 0x4b, 0x03, 0x04] },
+  { name: "a ZIP archive (an Excel .xlsx workbook is one)", magic: [0x50, 0x4b, 0x05, 0x06] },
   { name: "bzip2-compressed", magic: [0x42, 0x5a, 0x68] },
   { name: "xz-compressed", magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00] },
   { name: "zstd-compressed", magic: [0x28, 0xb5, 0x2f, 0xfd] },
   { name: "a 7-Zip archive", magic: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c] },
   { name: "a RAR archive", magic: [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07] },
   { name: "LZ4-compressed", magic: [0x04, 0x22, 0x4d, 0x18] },
+  { name: "an Excel 97–2003 workbook (.xls) or another OLE2 Office document", magic: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], document: true },
+  { name: "a PDF document", magic: [0x25, 0x50, 0x44, 0x46, 0x2d], document: true },
+  { name: "a PNG image", magic: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], document: true },
+  { name: "a JPEG image", magic: [0xff, 0xd8, 0xff], document: true },
+  { name: "a GIF image", magic: [0x47, 0x49, 0x46, 0x38, 0x39, 0x61], document: true },
+  { name: "a GIF image", magic: [0x47, 0x49, 0x46, 0x38, 0x37, 0x61], document: true },
 ];
 const GZIP = [0x1f, 0x8b];
-const MAGIC_BYTES = 6;
+const MAGIC_BYTES = 8;
 
 const startsWith = (head: Uint8Array, magic: number[]) => head.length >= magic.length && magic.every((byte, i) => head[i] === byte);
 
@@ -26,6 +34,9 @@ export function compressionOf(head: Uint8Array): { gzip: true } | { refused: str
 }
 
 export function refusedMessage(name: string): string {
+  if (REFUSED.find((r) => r.name === name)?.document) {
+    return `The file is ${name}, not text: Margin reads CSV, TSV, JSON lines and plain text (UTF-8 or UTF-16, optionally gzip). Save or export it as CSV or JSON lines first.`;
+  }
   return `The file is ${name}: Margin reads plain UTF-8 files and gzip (.gz). Unpack it first, or compress it with gzip.`;
 }
 
@@ -68,12 +79,12 @@ export async function* decompressSource(source: AsyncIterable<Uint8Array>): Asyn
   }
 }
 
-/** The first `bytes` bytes of the (decompressed) file, for format detection; a damaged gzip tail is ignored here. */
+/** The first `bytes` bytes of the file as the import reads it (decompressed, UTF-16 and lone-CR line ends decoded), for format detection; a damaged gzip tail is ignored here. */
 export async function decompressedSample(source: AsyncIterable<Uint8Array>, bytes = 64 * 1024): Promise<Buffer> {
   const parts: Buffer[] = [];
   let total = 0;
   try {
-    for await (const chunk of decompressSource(source)) {
+    for await (const chunk of decodeText(decompressSource(source))) {
       parts.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
       total += chunk.byteLength;
       if (total >= bytes) break;

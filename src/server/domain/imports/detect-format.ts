@@ -66,9 +66,12 @@ export function detectFormat(sample: Buffer, fileName?: string): DetectedFormat 
     return { format: "jsonl", reason: array ? "a JSON array of objects: each object is a row" : "one JSON object per line" };
   }
 
-  const delimiter = guessDelimiter(first);
+  // Excel's hint line "sep=;" names the delimiter; the header follows it (the CSV reader skips the hint).
+  const hinted = first.match(/^sep=([,;\t|])\s*$/)?.[1] as (typeof CANDIDATES)[number] | undefined;
+  const headerLine = hinted ? (complete.slice(complete.indexOf(first) + 1).find((line) => line.trim() !== "") ?? "") : first;
+  const delimiter = hinted ?? guessDelimiter(first);
   if (delimiter) {
-    const header = splitHeader(first, delimiter);
+    const header = splitHeader(headerLine, delimiter);
     if (delimiter === "," && header.includes("input") && header.includes("expected_output")) {
       return { format: "emissary-csv", delimiter, reason: 'CSV with "input" and "expected_output" columns' };
     }
@@ -76,6 +79,7 @@ export function detectFormat(sample: Buffer, fileName?: string): DetectedFormat 
       return { format: "emissary-csv", delimiter, reason: 'CSV with a "prompt" column' };
     }
     if (delimiter === "\t") return { format: "tsv", delimiter, reason: "tab-separated header" };
+    if (hinted) return { format: "csv", delimiter, reason: `"sep=${delimiter}" line (Excel's delimiter hint)` };
     return { format: "csv", delimiter, reason: delimiter === "," ? "comma-separated header" : `"${delimiter}"-separated header` };
   }
   if (extension === "csv") return { format: "csv", delimiter: ",", reason: "single-column .csv file" };

@@ -35,12 +35,29 @@ function checkText(value: unknown, line: number, column: string, ctx: NormalizeC
 }
 
 /**
- * A label cell: an array of names, one name, or a separated list; blank means unlabeled. An explicitly empty list —
- * JSON `[]`, or the cell `[]` where a separator is in use (Margin's CSV/TSV export) — is an item labeled with no
- * class (multi-label projects; run-import reads it as unlabeled elsewhere).
+ * A list of names written as JSON inside a string — a CSV cell `["a", "b"]` or a JSONL `"labels": "[\"a\"]"`, as
+ * pandas and many scripts write lists — is that list; any other value is itself.
  */
-function readLabels(value: unknown, separator: string | undefined, line: number, column: string): string[] | null | ParsedRow {
-  if (value === undefined || value === null) return null;
+function jsonListIn(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  const cell = value.trim();
+  if (!cell.startsWith("[") || !cell.endsWith("]") || jsonNestingExceeds(cell)) return value;
+  try {
+    const list: unknown = JSON.parse(cell);
+    return Array.isArray(list) && list.every((name) => typeof name === "string") ? list : value;
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * A label cell: an array of names (or one written as JSON in a string), one name, or a separated list; blank means
+ * unlabeled. An explicitly empty list — JSON `[]`, or the cell `[]` (Margin's CSV/TSV export) — is an item labeled
+ * with no class (multi-label projects; run-import reads it as unlabeled elsewhere).
+ */
+function readLabels(raw: unknown, separator: string | undefined, line: number, column: string): string[] | null | ParsedRow {
+  if (raw === undefined || raw === null) return null;
+  const value = jsonListIn(raw);
   if (Array.isArray(value) && value.length === 0) return [];
   if (typeof value === "string" && separator !== undefined && value.trim() === EMPTY_LABEL_SET) return [];
   const names: string[] = [];

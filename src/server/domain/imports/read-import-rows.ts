@@ -4,6 +4,7 @@ import { parse, type CsvError } from "csv-parse";
 import { unguardCell } from "@/server/domain/exports/delimited-cell";
 import { guessDelimiter } from "@/server/domain/imports/detect-format";
 import { guessMapping } from "@/server/domain/imports/guess-mapping";
+import { spreadJsonMessage, wrappedRowsKey } from "@/server/domain/imports/json-file-shape";
 import { jsonNestingExceeds, MAX_JSON_DEPTH } from "@/server/domain/imports/json-nesting";
 import { ImportFileError, type ColumnMapping, type ParsedRow, type ResolvedImportOptions } from "@/server/domain/imports/import-format";
 import { normalizeRecord, type NormalizeContext } from "@/server/domain/imports/normalize-record";
@@ -36,6 +37,9 @@ export async function* readImportRows(source: AsyncIterable<Uint8Array>, options
     yield* readLines(source, options);
   }
 }
+
+// A stray quote: it opens inside an unquoted field, or a quoted field goes on after its closing quote.
+const QUOTE_ERRORS = new Set(["INVALID_OPENING_QUOTE", "CSV_INVALID_CLOSING_QUOTE"]);
 
 const EMISSARY_COLUMNS = new Set(["prompt", "completion", "input", "expected_output"]);
 
@@ -70,9 +74,8 @@ async function* readLines(source: AsyncIterable<Uint8Array>, options: ReadRowsOp
       yield* normalizeRecord({ text }, line, ctx);
       continue;
     }
-    if (!ctx && text.trim() === "[") {
-      throw new ImportFileError("The file is a JSON array spread over several lines; Margin reads one JSON object per line (JSON lines) or a whole array on one line. Convert it, e.g. with jq -c '.[]' file.json > file.jsonl");
-    }
+    const spread = ctx ? undefined : spreadJsonMessage(text);
+    if (spread) throw new ImportFileError(spread);
     if (jsonNestingExceeds(text)) {
       yield { ok: false, error: { line, column: null, reason: "too_deeply_nested", message: `The JSON nests deeper than ${MAX_JSON_DEPTH} levels` } };
       continue;
@@ -93,6 +96,12 @@ async function* readLines(source: AsyncIterable<Uint8Array>, options: ReadRowsOp
         continue;
       }
       if (!ctx) {
+        const wrapper = options.format === "jsonl" && !options.mapping ? wrappedRowsKey(record as Record<string, unknown>) : undefined;
+        if (wrapper !== undefined) {
+          throw new ImportFileError(
+            `The file is one JSON object whose "${wrapper}" holds the rows; Margin reads one JSON object per row (JSON lines). Convert it, e.g. with jq -c '.${JSON.stringify(wrapper)}[]' file.json > file.jsonl`,
+          );
+        }
         const columns = Object.keys(record);
         const mapping = options.format === "jsonl" ? (options.mapping ?? guessMapping(columns)) : undefined;
         if (options.format === "jsonl" && !mapping) {
@@ -133,7 +142,9 @@ async function* readDelimited(source: AsyncIterable<Uint8Array>, options: ReadRo
     max_record_size: limit,
     on_record: (record, context) => {
       emptyLinesBefore = context.empty_lines;
-      if (options.hasHeader) headerCells ??= (record as unknown as { record: string[] }).record.map((cell) => cell.trim());
+      const cells = (record as unknown as { record: string[] }).record;
+      const hint = cells.length === 2 && cells[0] === "sep=" && cells[1] === "";
+      if (options.hasHeader && !hint) headerCells ??= cells.map((cell) => cell.trim());
       return record;
     },
     on_skip: (error: CsvError | undefined) => {
@@ -149,7 +160,8 @@ async function* readDelimited(source: AsyncIterable<Uint8Array>, options: ReadRo
       if (line === lastSkippedLine) return;
       lastSkippedLine = line;
       const reason = error.code === "CSV_MAX_RECORD_SIZE" ? "line_too_long" : "malformed_csv";
-      skipped.push({ ok: false, error: { line, column: null, reason, message: error.message } });
+      const advice = QUOTE_ERRORS.has(error.code) ? ` (a field that holds quotes must be quoted as a whole, each quote inside it doubled: "she said ""hi""")` : "";
+      skipped.push({ ok: false, error: { line, column: null, reason, message: error.message + advice } });
     },
   });
   const input = Readable.from(source, { objectMode: false });
@@ -167,6 +179,8 @@ async function* readDelimited(source: AsyncIterable<Uint8Array>, options: ReadRo
     const endLine = info.lines;
     previousEnd = endLine;
     previousEmpty = info.empty_lines;
+    // Excel's delimiter hint ("sep=;" as the first line) is not the header.
+    if (!header && dataRows === 0 && record.length === 2 && record[0] === "sep=" && record[1] === "") continue;
     if (!header) {
       header = options.hasHeader ? record.map((cell) => cell.trim()) : record.map((_, i) => String(i + 1));
       // Detection ignores case; Emissary's own column names are matched the same way (label columns keep theirs).

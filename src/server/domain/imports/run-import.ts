@@ -11,6 +11,7 @@ import {
 import { MAX_REPORTED_ERRORS, SAMPLE_ROWS, type ImportReport, type SampleRow } from "@/server/domain/imports/import-report";
 import { emissaryFields } from "@/server/domain/imports/normalize-record";
 import { decompressSource } from "@/server/domain/imports/decompress-source";
+import { decodeText } from "@/server/domain/imports/decode-text";
 import { readImportRows } from "@/server/domain/imports/read-import-rows";
 import { RowStager, storableRow } from "@/server/domain/imports/stage-rows";
 import { storableJson } from "@/server/storable-text";
@@ -74,7 +75,7 @@ export async function runImport(pool: PgPool, input: RunImportInput): Promise<Im
     const sample: SampleRow[] = [];
     let nextProgress = PROGRESS_EVERY;
 
-    for await (const parsed of readImportRows(decompressSource(input.source), {
+    for await (const parsed of readImportRows(decodeText(decompressSource(input.source)), {
       ...options,
       multiLabel: taskType === "multilabel",
       otherBinaryClass: (name) => {

@@ -99,10 +99,16 @@ export async function validateStagedRows(client: PgClient, input: ValidateStageI
   } else if (unknownClasses.length) {
     await client.query(
       `UPDATE import_stage s SET reason = 'unknown_class', column_name = $2,
-         message = format('Unknown class "%s": create it (web: "Create missing classes", CLI: --create-classes) or correct the label', u.name)
+         message = CASE WHEN u.near IS NULL
+           THEN format('Unknown class "%s": create it (web: "Create missing classes", CLI: --create-classes) or correct the label', u.name)
+           ELSE format('Unknown class "%s": the project has "%s" (class names are case-sensitive): correct the label', u.name, u.near) END
        FROM (
+         -- A class whose name differs only in case is almost always the one meant.
+         SELECT u0.row_no, u0.name, (SELECT min(c.name) FROM label_class c WHERE c.project_id = $1 AND c.archived_at IS NULL AND lower(c.name) = lower(u0.name)) AS near
+         FROM (
          SELECT row_no, min(l) AS name FROM import_stage s2 CROSS JOIN LATERAL unnest(s2.labels) l
          WHERE s2.reason IS NULL AND NOT EXISTS (${LIVE_CLASS}) GROUP BY row_no
+         ) u0
        ) u
        WHERE s.row_no = u.row_no`,
       [projectId, columns.labels],
