@@ -99,7 +99,7 @@ describe("Emissary CSV (input,expected_output)", () => {
       "fine,1",
       "two,2", // not 0/1
       '"a text over',
-      'two lines",yes', // not 0/1 and not JSON: the row starts on line 4
+      'two lines",yes', // not 0/1 and not an object: the row starts on line 4
       "nothing,",
       'broken,"{""cat"": 1"', // a malformed object
       'odd,"{""cat"": 2}"', // a value other than 0/1
@@ -109,7 +109,7 @@ describe("Emissary CSV (input,expected_output)", () => {
     const report = await importText(project.id, csv, { format: "emissary-csv", mode: "valid-rows" });
     expect(errorsOf(report)).toEqual([
       { line: 3, column: "expected_output", reason: "invalid_label" },
-      { line: 4, column: "expected_output", reason: "malformed_json" },
+      { line: 4, column: "expected_output", reason: "invalid_label" },
       { line: 6, column: "expected_output", reason: "missing_field" },
       { line: 7, column: "expected_output", reason: "malformed_json" },
       { line: 8, column: "expected_output", reason: "invalid_label" },
@@ -117,7 +117,7 @@ describe("Emissary CSV (input,expected_output)", () => {
     ]);
     expect(report.errors.map((e) => e.message)).toEqual([
       '"expected_output" must be 0, 1 or an object of label: 0 or 1, got 2',
-      expect.stringMatching(/^"expected_output" is not valid JSON: Unexpected token/),
+      '"expected_output" must be 0, 1 or an object of label: 0 or 1, got "yes"',
       '"expected_output" is empty: write 0, 1 or an object of label: 0 or 1',
       expect.stringMatching(/^"expected_output" is not valid JSON: /),
       'Label "cat" must be 0 or 1, got 2',

@@ -116,10 +116,15 @@ function emissaryLabels(value: unknown, line: number, column: string, ctx: Norma
     completion = flagOf(completion.trim()) ?? completion;
   }
   if (typeof completion === "string") {
-    if (jsonNestingExceeds(completion)) return fail(line, column, "too_deeply_nested", `"${column}" nests deeper than ${MAX_JSON_DEPTH} levels`);
+    const cell = completion;
+    if (jsonNestingExceeds(cell)) return fail(line, column, "too_deeply_nested", `"${column}" nests deeper than ${MAX_JSON_DEPTH} levels`);
     try {
-      completion = JSON.parse(completion);
+      completion = JSON.parse(cell);
     } catch (error) {
+      // Broken JSON is an object or list that does not parse; a word such as "yes" is a wrong value.
+      if (!/^[[{]/.test(cell.trim())) {
+        return fail(line, column, "invalid_label", `"${column}" must be 0, 1 or an object of label: 0 or 1, got ${JSON.stringify(cell)}`);
+      }
       return fail(line, column, "malformed_json", `"${column}" is not valid JSON: ${(error as Error).message}`);
     }
   }

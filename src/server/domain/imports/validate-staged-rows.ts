@@ -67,8 +67,13 @@ export async function validateStagedRows(client: PgClient, input: ValidateStageI
   const unknownClasses = unknown.rows;
   const createdClasses: string[] = [];
   if (unknownClasses.length && input.createMissingClasses) {
-    const valid = unknownClasses.filter((c) => className.safeParse(c.name).success).map((c) => c.name);
-    const invalid = unknownClasses.filter((c) => !className.safeParse(c.name).success).map((c) => c.name);
+    // "SPAM" next to a class "spam" is a misspelling, not a new class: its rows stay unknown_class, naming "spam".
+    const live = new Set((await client.query<{ name: string }>(`SELECT lower(name) AS name FROM label_class WHERE project_id = $1 AND archived_at IS NULL`, [projectId])).rows.map((r) => r.name));
+    const caseVariants = unknownClasses.filter((c) => live.has(c.name.toLowerCase())).map((c) => c.name);
+    if (caseVariants.length) await markUnknownClasses(client, projectId, columns.labels, caseVariants);
+    const creatable = unknownClasses.filter((c) => !live.has(c.name.toLowerCase()));
+    const valid = creatable.filter((c) => className.safeParse(c.name).success).map((c) => c.name);
+    const invalid = creatable.filter((c) => !className.safeParse(c.name).success).map((c) => c.name);
     if (invalid.length) {
       await client.query(
         `UPDATE import_stage SET reason = 'invalid_label', column_name = $2,
@@ -77,11 +82,11 @@ export async function validateStagedRows(client: PgClient, input: ValidateStageI
         [invalid, columns.labels],
       );
     }
-    const live = await client.query<{ n: number; pos: number }>(
+    const counts = await client.query<{ n: number; pos: number }>(
       `SELECT count(*)::int AS n, coalesce(max(position) + 1, 0)::int AS pos FROM label_class WHERE project_id = $1 AND archived_at IS NULL`,
       [projectId],
     );
-    const { n, pos } = live.rows[0]!;
+    const { n, pos } = counts.rows[0]!;
     if (input.taskType === "binary" && n + valid.length > 2) {
       throw new ImportFileError(
         `A binary project has exactly two classes; it has ${n} and the file adds ${valid.map((v) => `"${v}"`).join(", ")}. Switch the project to multi-class first.`,
@@ -97,22 +102,7 @@ export async function validateStagedRows(client: PgClient, input: ValidateStageI
       createdClasses.push(...valid);
     }
   } else if (unknownClasses.length) {
-    await client.query(
-      `UPDATE import_stage s SET reason = 'unknown_class', column_name = $2,
-         message = CASE WHEN u.near IS NULL
-           THEN format('Unknown class "%s": create it (web: "Create missing classes", CLI: --create-classes) or correct the label', u.name)
-           ELSE format('Unknown class "%s": the project has "%s" (class names are case-sensitive): correct the label', u.name, u.near) END
-       FROM (
-         -- A class whose name differs only in case is almost always the one meant.
-         SELECT u0.row_no, u0.name, (SELECT min(c.name) FROM label_class c WHERE c.project_id = $1 AND c.archived_at IS NULL AND lower(c.name) = lower(u0.name)) AS near
-         FROM (
-         SELECT row_no, min(l) AS name FROM import_stage s2 CROSS JOIN LATERAL unnest(s2.labels) l
-         WHERE s2.reason IS NULL AND NOT EXISTS (${LIVE_CLASS}) GROUP BY row_no
-         ) u0
-       ) u
-       WHERE s.row_no = u.row_no`,
-      [projectId, columns.labels],
-    );
+    await markUnknownClasses(client, projectId, columns.labels, null);
   }
 
   await client.query(
@@ -152,4 +142,26 @@ export async function validateStagedRows(client: PgClient, input: ValidateStageI
   );
 
   return { unknownClasses, createdClasses };
+}
+
+/**
+ * Marks rows with a label that is not a live class (only those with one of `names`, when given) as unknown_class. An
+ * unknown name that differs from a class only in case names that class: it is almost always the one meant.
+ */
+async function markUnknownClasses(client: PgClient, projectId: number, column: string | null, names: string[] | null) {
+  await client.query(
+    `UPDATE import_stage s SET reason = 'unknown_class', column_name = $2,
+         message = CASE WHEN u.near IS NULL
+           THEN format('Unknown class "%s": create it (web: "Create missing classes", CLI: --create-classes) or correct the label', u.name)
+           ELSE format('Unknown class "%s": the project has "%s" (class names are case-sensitive): correct the label', u.name, u.near) END
+       FROM (
+         SELECT u0.row_no, u0.name, (SELECT min(c.name) FROM label_class c WHERE c.project_id = $1 AND c.archived_at IS NULL AND lower(c.name) = lower(u0.name)) AS near
+         FROM (
+           SELECT row_no, min(l) AS name FROM import_stage s2 CROSS JOIN LATERAL unnest(s2.labels) l
+           WHERE s2.reason IS NULL AND NOT EXISTS (${LIVE_CLASS}) AND ($3::text[] IS NULL OR l = ANY($3)) GROUP BY row_no
+         ) u0
+       ) u
+       WHERE s.row_no = u.row_no`,
+    [projectId, column, names],
+  );
 }
