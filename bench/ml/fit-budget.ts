@@ -15,7 +15,7 @@ import { fitNgramVocabulary, ngramMatrix } from "@/ml/ngram-vocabulary";
 import { createFeaturizer } from "@/server/featurizers/create-featurizer";
 import { loadSingleLabel, SINGLE_LABEL, type SingleLabelName } from "./datasets";
 
-// The setting trainHybridClassifier chose on each set (bench/results/hybrid-full-data.md).
+// The setting trainHybridClassifier chose on each set (bench/results/ml.md).
 const CHOSEN: Record<string, { C: number; alpha: number }> = {
   sms_spam: { C: 20, alpha: 2 }, trec: { C: 1.25, alpha: 4 }, sst2: { C: 1.25, alpha: 2 }, ag_news: { C: 1.25, alpha: 2 }, banking77: { C: 20, alpha: 2 }, emotion: { C: 1.25, alpha: 8 },
 };

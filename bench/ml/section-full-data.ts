@@ -78,7 +78,7 @@ export async function runFullData(ctx: BenchContext): Promise<string> {
     multi = `\n### GoEmotions (multi-label, 28 labels, ${ds.train.texts.length} train / ${nTe} test, glove-sif-200@1, one-vs-rest, threshold 0.5)\n\n| class weights | subset accuracy | Hamming loss | micro-F1 | macro-F1 | macro PR-AUC |\n|---|---|---|---|---|---|\n${lines.join("\n")}\n`;
   }
   const minutes = ((performance.now() - t0) / 60000).toFixed(1);
-  return `## 2. Full training split: accuracy / macro-F1 (%) per featurizer (${minutes} min)
+  return `## 3. Dense featurizers on the full training split: accuracy / macro-F1 (%) per featurizer (${minutes} min)
 
 L2 logistic regression (λ = ${L2}, standardized, L-BFGS to ‖g‖∞ ≤ 1e-4) on the whole train split, scored on the test split
 (AG News and SMS spam: seeded 50/50 stratified split of the single file). One run (deterministic). The GloVe columns are an

@@ -4,7 +4,8 @@ import { vectorKernelsWasmBase64 } from "@/ml/wasm/vector-kernels-wasm";
  * The vector work of L-BFGS over θ-sized f64 vectors, with the storage those vectors live in: TypeScript loops (the
  * reference) or WebAssembly f64x2 SIMD (src/ml/wasm/vector-kernels.wat) on vectors inside one WebAssembly memory.
  * With millions of parameters the optimizer's ~25 passes per iteration cost as much as the objective in
- * TypeScript; the SIMD loops measured ~5× faster per pass (bench/results/hybrid-full-data.md).
+ * TypeScript; the SIMD loops measured ~5× faster per pass, and Banking77's final fit spent 21.9 s in them instead of
+ * 61.8 s (bench/ml/fit-budget.ts, one interleaved run).
  */
 export interface LbfgsVectors {
   kind: "wasm" | "typescript";

@@ -11,7 +11,7 @@ export const DEFAULT_HYBRID_FEATURIZER_ID = hybridFeaturizerId(DEFAULT_DENSE_FEA
 /**
  * New projects and the CLI: the hybrid. With the full training sets of the shared benchmarks it matches or beats a
  * word + char TF-IDF logistic regression and beats GloVe alone by 1–34 macro-F1 points; with 50–200 random labels its
- * model selection falls back to the dense block where the n-grams only add noise (bench/results/hybrid-full-data.md).
+ * model selection falls back to the dense block where the n-grams only add noise (bench/results/ml.md).
  * Existing projects keep the id they were created with (it is part of every version).
  */
 export const DEFAULT_FEATURIZER_ID: string = DEFAULT_HYBRID_FEATURIZER_ID;
