@@ -13,10 +13,11 @@ const check = process.argv.includes("--check");
 /** The base64 module text for a .wat source (exported so the tests can compare). */
 export async function assemble(watPath) {
   const wabt = await createWabt();
-  const parsed = wabt.parseWat(path.basename(watPath), readFileSync(watPath, "utf8"), { simd: true, bulk_memory: true });
+  const features = { simd: true, bulk_memory: true, threads: true };
+  const parsed = wabt.parseWat(path.basename(watPath), readFileSync(watPath, "utf8"), features);
   try {
     parsed.resolveNames();
-    parsed.validate();
+    parsed.validate(features);
     const { buffer } = parsed.toBinary({ log: false, write_debug_names: false });
     return Buffer.from(buffer).toString("base64");
   } finally {

@@ -23,6 +23,8 @@ export interface HybridObjectiveOptions {
    * WebAssembly path to), or "auto" (default): WebAssembly where the runtime has SIMD.
    */
   kernel?: "auto" | "wasm" | "typescript";
+  /** The WebAssembly kernels' two-halves split of the rows (wasm-row-kernels.ts): "auto" (default) on large problems. */
+  split?: "auto" | "never" | "always";
 }
 
 /** A previous fit to start from; its classes are matched by name. */
@@ -50,6 +52,8 @@ export interface HybridObjective {
   layout: { K: number; d: number; V: number; usedColumns: Int32Array; sparseOffset: number };
   precondition: ((v: Float64Array) => void) | undefined;
   finalize(theta: Float64Array): HybridFit;
+  /** Lets go of the row kernels' helper thread (optional: the next objective takes it over anyway). */
+  dispose(): void;
 }
 
 /** Bias of outputs that cannot be trained (a class without examples, a label without both signs): never predicted. */
@@ -227,7 +231,7 @@ export function buildHybridObjective(rows: FeatureRows, classes: string[], targe
     return loss;
   };
 
-  const rk = options.kernel === "typescript" ? null : createRowKernels({ n, d, V: Vc, K, nnz: cols.length });
+  const rk = options.kernel === "typescript" ? null : createRowKernels({ n, d, V: Vc, K, nnz: cols.length, split: options.split });
   if (options.kernel === "wasm" && !rk) throw new Error("buildHybridObjective: the WebAssembly SIMD kernels are not available here");
 
   const fgTypescript: ObjectiveFn = (theta, grad) => {
@@ -404,7 +408,7 @@ export function buildHybridObjective(rows: FeatureRows, classes: string[], targe
     };
   };
 
-  return { fg, theta0, layout: { K, d, V, usedColumns, sparseOffset }, precondition, finalize };
+  return { fg, theta0, layout: { K, d, V, usedColumns, sparseOffset }, precondition, finalize, dispose: () => rk?.dispose() };
 }
 
 // The two sparse loops live in small functions of their own: inside the big objective closure V8 compiled them to

@@ -261,6 +261,7 @@ export function trainHybridClassifier(rows: FeatureRows, classes: string[], targ
     const res = minimizeLbfgs(obj.fg, obj.theta0, loose
       ? { maxIter: Math.min(maxIter, loose === "selection" ? selectionMaxIter : 60), gtol: gtol * 3, ftol: 1e-6, precondition: obj.precondition }
       : { maxIter, gtol, ftol: options.ftol ?? 1e-7, precondition: obj.precondition });
+    obj.dispose();
     const { x, ...opt } = res;
     return { fit: obj.finalize(x), opt };
   };

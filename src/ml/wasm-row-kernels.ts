@@ -1,3 +1,4 @@
+import { openRowKernelSession, type RowKernelSession } from "@/ml/row-kernel-thread";
 import { rowKernelsWasmBase64 } from "@/ml/wasm/row-kernels-wasm";
 
 /**
@@ -25,6 +26,10 @@ export interface RowKernels {
   grad: Float32Array;
   forward(): void;
   backward(): void;
+  /** Whether the rows are split in two halves (large problems), and whether a second thread runs the second half. */
+  split: { at: number; threaded: boolean } | null;
+  /** Lets the helper thread go (a later objective would take it over anyway). */
+  dispose(): void;
 }
 
 export interface RowKernelShape {
@@ -34,7 +39,16 @@ export interface RowKernelShape {
   V: number;
   K: number;
   nnz: number;
+  /** Split the rows in two halves, run on two threads where there are two cores: "auto" (default) above SPLIT_WORK. */
+  split?: "auto" | "never" | "always";
 }
+
+/**
+ * Multiply-adds per forward pass above which the rows are split in two: well above the ~0.1 ms of handing half to
+ * the helper thread. The split depends only on the problem, never on the machine, so the sums (and the fitted model)
+ * are the same with one core or two; only where the second half runs differs.
+ */
+export const SPLIT_WORK = 4_000_000;
 
 let compiled: WebAssembly.Module | null | undefined;
 
@@ -67,31 +81,71 @@ export function createRowKernels(shape: RowKernelShape): RowKernels | null {
   const { n, d, V, K, nnz } = shape;
   const kp = Math.max(4, Math.ceil(K / 4) * 4);
   const rowsP = d + V;
-  const sizes = { x: n * d * 4, indptr: (n + 1) * 4, cols: nnz * 4, vals: nnz * 4, theta: rowsP * kp * 4, bias: kp * 4, z: n * kp * 4, grad: rowsP * kp * 4 };
-  const offsets: Record<keyof typeof sizes, number> = { x: 0, indptr: 0, cols: 0, vals: 0, theta: 0, bias: 0, z: 0, grad: 0 };
+  const work = n * (d + nnz / Math.max(n, 1)) * kp;
+  const splitting = shape.split === "always" ? n >= 2 : shape.split === "never" ? false : work >= SPLIT_WORK && n >= 2;
+  const sizes = { x: n * d * 4, indptr: (n + 1) * 4, cols: nnz * 4, vals: nnz * 4, theta: rowsP * kp * 4, bias: kp * 4, z: n * kp * 4, grad: rowsP * kp * 4, grad2: splitting ? rowsP * kp * 4 : 0 };
+  const offsets: Record<keyof typeof sizes, number> = { x: 0, indptr: 0, cols: 0, vals: 0, theta: 0, bias: 0, z: 0, grad: 0, grad2: 0 };
   let at = 16; // address 0 stays unused
   for (const key of Object.keys(sizes) as (keyof typeof sizes)[]) { offsets[key] = at; at += align(sizes[key]); }
   if (at > MAX_BYTES) return null;
-  const instance = new WebAssembly.Instance(mod, {});
-  const memory = instance.exports.memory as WebAssembly.Memory;
   const pages = Math.ceil(at / WASM_PAGE);
-  const have = memory.buffer.byteLength / WASM_PAGE;
-  if (pages > have) memory.grow(pages - have);
+  // Shared (the helper thread works on the same memory) and sized once: it never grows, so no view is ever detached.
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  const instance = new WebAssembly.Instance(mod, { env: { memory } });
   const buf = memory.buffer;
   const forward = instance.exports.forward as (...args: number[]) => void;
   const backward = instance.exports.backward as (...args: number[]) => void;
+  const addInto = instance.exports.addInto as (dst: number, src: number, n: number) => void;
   const o = offsets;
-  return {
+  const indptr = new Int32Array(buf, o.indptr, n + 1);
+  const grad2 = new Float32Array(buf, o.grad2, splitting ? rowsP * kp : 0);
+  // Forward and backward over rows [a, b): x, indptr and z offset to row a (indptr's values stay absolute).
+  const fwdArgs = (a: number, b: number) => [b - a, d, kp, o.x + a * d * 4, o.indptr + a * 4, o.cols, o.vals, o.theta, o.bias, o.z + a * kp * 4];
+  const bwdArgs = (a: number, b: number, grad: number) => [b - a, d, kp, o.x + a * d * 4, o.indptr + a * 4, o.cols, o.vals, o.z + a * kp * 4, grad];
+  let at2 = 0;
+  let session: RowKernelSession | null = null;
+  if (splitting) {
+    // Halves of equal work (dense multiply-adds plus non-zeros), found once the caller has filled indptr: lazily.
+    session = openRowKernelSession(mod, memory);
+  }
+  const splitAt = (): number => {
+    if (at2 > 0) return at2;
+    const total = n * d + indptr[n]! - indptr[0]!;
+    let i = 1;
+    while (i < n - 1 && i * d + indptr[i]! - indptr[0]! < total / 2) i++;
+    at2 = i;
+    return at2;
+  };
+  const run = (kind: "forward" | "backward", own: number[], other: number[], local: (args: number[]) => void): void => {
+    const started = session?.start(kind, other) ?? false;
+    local(own);
+    if (started) session!.finish();
+    else local(other);
+  };
+  const kernels: RowKernels = {
     kp,
     x: new Float32Array(buf, o.x, n * d),
-    indptr: new Int32Array(buf, o.indptr, n + 1),
+    indptr,
     cols: new Int32Array(buf, o.cols, nnz),
     vals: new Float32Array(buf, o.vals, nnz),
     theta: new Float32Array(buf, o.theta, rowsP * kp),
     bias: new Float32Array(buf, o.bias, kp),
     z: new Float32Array(buf, o.z, n * kp),
     grad: new Float32Array(buf, o.grad, rowsP * kp),
-    forward: () => forward(n, d, kp, o.x, o.indptr, o.cols, o.vals, o.theta, o.bias, o.z),
-    backward: () => backward(n, d, kp, o.x, o.indptr, o.cols, o.vals, o.z, o.grad),
+    forward: () => {
+      if (!splitting) return forward(...fwdArgs(0, n));
+      const h = splitAt();
+      run("forward", fwdArgs(0, h), fwdArgs(h, n), (args) => forward(...args));
+    },
+    backward: () => {
+      if (!splitting) return backward(...bwdArgs(0, n, o.grad));
+      const h = splitAt();
+      grad2.fill(0);
+      run("backward", bwdArgs(0, h, o.grad), bwdArgs(h, n, o.grad2), (args) => backward(...args));
+      addInto(o.grad, o.grad2, rowsP * kp);
+    },
+    get split() { return splitting ? { at: splitAt(), threaded: session !== null } : null; },
+    dispose: () => { session?.release(); session = null; },
   };
+  return kernels;
 }

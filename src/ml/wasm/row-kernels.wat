@@ -2,7 +2,7 @@
 ;; The TypeScript loops in that file are the reference the tests compare against; this is the fast path.
 ;; Build: `npm run build:wasm` (wabt) writes src/ml/wasm/row-kernels-wasm.ts; a test checks the two agree.
 ;;
-;; Layout (byte offsets into this module's memory, every array 16-byte aligned):
+;; Layout (byte offsets into the imported memory, every array 16-byte aligned):
 ;;   x      [n × d] f32     dense features of the rows, already standardized (row-major)
 ;;   indptr [n + 1] i32     CSR row pointers of the sparse block
 ;;   cols   [nnz] i32       parameter row of each non-zero: d + (sparse column), so dense and sparse share θ
@@ -11,9 +11,24 @@
 ;;   bias   [kp] f32
 ;;   z      [n × kp] f32    logits out (forward), residuals in (backward)
 ;;   grad   [(d + V) × kp] f32   accumulated by backward (the caller zeroes it)
+;;   grad2  [(d + V) × kp] f32   the second thread's half of the rows accumulates here, then addInto(grad, grad2)
+;; forward and backward take a range of rows by offsetting x, indptr and z (indptr's values stay absolute).
 ;; Every row of kp floats is a whole number of 4-lane vectors, so the loops need no scalar tail.
 (module
-  (memory (export "memory") 1)
+  ;; Shared, so a second thread (src/ml/row-kernel-thread.ts) can run the same loops on the other half of the rows.
+  (import "env" "memory" (memory 1 65536 shared))
+
+  ;; dst[i] += src[i] for i in [0, n); n a multiple of 4 (the second thread's gradient added into the first's)
+  (func (export "addInto") (param $dst i32) (param $src i32) (param $n i32)
+    (local $i i32) (local $end i32)
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (v128.store (i32.add (local.get $dst) (local.get $i))
+          (f32x4.add (v128.load (i32.add (local.get $dst) (local.get $i))) (v128.load (i32.add (local.get $src) (local.get $i)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $l))))
 
   ;; z[i, :] = bias + Σ_j x[i, j] · θ[j, :] + Σ_p vals[p] · θ[cols[p], :]   for i in [0, n)
   (func (export "forward")

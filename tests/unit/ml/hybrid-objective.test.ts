@@ -1,7 +1,8 @@
+import os from "node:os";
 import { describe, expect, it } from "vitest";
 import type { FeatureRows } from "@/ml/feature-rows";
 import { buildHybridObjective, type HybridObjectiveOptions } from "@/ml/hybrid-logistic-objective";
-import { rowKernelsAvailable } from "@/ml/wasm-row-kernels";
+import { createRowKernels, rowKernelsAvailable } from "@/ml/wasm-row-kernels";
 import { minimizeLbfgs } from "@/ml/lbfgs";
 import { createRng } from "@/ml/rng";
 import type { CsrMatrix } from "@/ml/sparse-matrix";
@@ -170,6 +171,37 @@ describe("hybrid logistic objective: WebAssembly row kernels", () => {
       });
     }
   }
+
+  it("run the second half of a split on a helper thread wherever there are two cores", () => {
+    const k = createRowKernels({ n: 10, d: 4, V: 6, K: 3, nnz: 20, split: "always" })!;
+    const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+    expect(k.split?.threaded).toBe(cores >= 2);
+    expect(createRowKernels({ n: 10, d: 4, V: 6, K: 3, nnz: 20 })!.split).toBeNull(); // small: never split
+    k.dispose();
+  });
+
+  it("split in two halves of rows (the second on the helper thread) give the reference's loss and gradient, the same whichever thread runs the second half", () => {
+    const rows: FeatureRows = { n, dense, d, sparse };
+    const classes = ["a", "b", "c", "d", "e"];
+    const targets: Targets = { task: "single-label", y: Int32Array.from({ length: n }, (_, i) => (i * 7) % 5) };
+    const ref = buildReference(rows, classes, targets, { l2: 0.02, blockWeight: 1.7 });
+    const split = buildHybridObjective(rows, classes, targets, { l2: 0.02, blockWeight: 1.7, kernel: "wasm", split: "always" });
+    const rng = createRng(11);
+    const theta = ref.theta0.map(() => rng.next() - 0.5);
+    const g1 = new Float64Array(theta.length);
+    const g2 = new Float64Array(theta.length);
+    const f1 = ref.fg(theta, g1);
+    const f2 = split.fg(theta, g2);
+    expectClose(f2, f1, { rel: 1e-6 });
+    expectClose(g2, g1, { abs: 2e-6 * Math.max(...g1.map(Math.abs)) });
+    // A newer objective takes the helper thread over; the first then runs both halves itself, with the same sums.
+    const other = buildHybridObjective(rows, classes, targets, { l2: 0.02, kernel: "wasm", split: "always" });
+    const g3 = new Float64Array(theta.length);
+    expect(split.fg(theta, g3)).toBe(f2);
+    expect(g3).toEqual(g2);
+    other.dispose();
+    split.dispose();
+  });
 
   it("L-BFGS reaches the reference's optimum and the same predictions", () => {
     const rows: FeatureRows = { n, dense, d, sparse };
