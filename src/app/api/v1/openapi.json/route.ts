@@ -1,7 +1,5 @@
-import { handleOpenApi } from "@/server/api/http/v1/v1-route";
+import { handleApiRequest } from "@/server/api/handle-request";
 
 export const dynamic = "force-dynamic";
-
-export function GET() {
-  return handleOpenApi();
-}
+// Through the one HTTP entry point, so the cross-site check, client address and outage answers apply here too.
+export { handleApiRequest as GET };

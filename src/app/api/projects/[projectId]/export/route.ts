@@ -1,7 +1,5 @@
-import { handleExport } from "@/server/api/http/export-route";
+import { handleApiRequest } from "@/server/api/handle-request";
 
 export const dynamic = "force-dynamic";
-
-export async function GET(request: Request, { params }: { params: Promise<{ projectId: string }> }) {
-  return handleExport(request, (await params).projectId);
-}
+// Through the one HTTP entry point, so the cross-site check, client address and outage answers apply here too.
+export { handleApiRequest as GET };
