@@ -119,6 +119,26 @@ describe("compressed files", () => {
     expect(report).toMatchObject({ committed: true, imported: { items: 3000, labeled: 3000 } });
   });
 
+  it("transcodes a UTF-16 upload across its stored chunks, for detection, preview and the import; refuses an image", async () => {
+    const { project } = await makeProject(testDb.db, { classes: ["pos", "neg"] });
+    // Over 1 MB as UTF-16, so the upload spans stored chunks and characters are split between them.
+    const tsv = `text\tlabel\r\n${Array.from({ length: 9000 }, (_, i) => `ligne ${i} café 😀 ${"é".repeat(40)}\t${i % 2 ? "pos" : "neg"}`).join("\r\n")}\r\n`;
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(tsv, "utf16le")]);
+    expect(bytes.length).toBeGreaterThan(1024 * 1024);
+    const { uploadId, detected } = await uploaded(project.id, bytes, "excel-unicode.txt");
+    expect(detected).toMatchObject({ format: "tsv", delimiter: "\t" });
+    const preview = await admin.client.imports.preview.mutate({ projectId: project.id, uploadId });
+    expect(preview).toMatchObject({ format: "tsv", columns: ["text", "label"], rows: 9000, validRows: 9000, errorCount: 0 });
+    expect(preview.sample[0]!.text).toBe(`ligne 0 café 😀 ${"é".repeat(40)}`);
+    const report = await importText(project.id, bytes, { format: "tsv" });
+    expect(report).toMatchObject({ committed: true, imported: { items: 9000, labeled: 9000 } });
+
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52]);
+    const response = await upload(project.id, png, "chart.csv");
+    expect(response.status).toBe(422);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/^The file is a PNG image, not text: .*Save or export it as CSV or JSON lines/);
+  });
+
   it("says so for a damaged gzip file and refuses other compressed formats by their magic bytes", async () => {
     const { project } = await makeProject(testDb.db);
     const truncated = gzipSync(`text\n${"hello world\n".repeat(20_000)}`).subarray(0, 200);

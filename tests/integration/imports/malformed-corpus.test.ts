@@ -121,6 +121,14 @@ describe("malformed-file corpus", () => {
     expect(items.map((i) => [i.text, i.labels])).toEqual([["with a byte-order mark", ["ham"]]]);
   });
 
+  it("cells of columns without a name are kept in metadata under their position", async () => {
+    const { project } = await makeProject(testDb.db, { classes: ["ham", "spam"] });
+    const report = await importText(project.id, fixture("empty-header-column.csv"), { format: "csv" });
+    expect(report.columns).toEqual(["text", "column 2", "label", "column 4"]);
+    const items = await testDb.db.item.findMany({ where: { projectId: project.id }, orderBy: { id: "asc" } });
+    expect(items.map((i) => i.metadata)).toEqual([{ "column 2": "x", "column 4": "y" }, null]);
+  });
+
   it("CRLF line endings leave no carriage returns in texts or labels", async () => {
     const { report, items } = await importFixture("crlf.csv");
     expect(report.errorCount).toBe(0);

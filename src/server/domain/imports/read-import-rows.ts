@@ -186,6 +186,8 @@ async function* readDelimited(source: AsyncIterable<Uint8Array>, options: ReadRo
       // Detection ignores case; Emissary's own column names are matched the same way (label columns keep theirs).
       if (options.format === "emissary-csv") header = header.map((name) => (EMISSARY_COLUMNS.has(name.toLowerCase()) ? name.toLowerCase() : name));
       refuseDuplicateColumns(header);
+      // A column without a name keeps its cells (in metadata) under its position; several would all be "" and lose all but one.
+      header = header.map((name, i) => (name === "" ? `column ${i + 1}` : name));
       const mapping = resolveMapping(header, options);
       options.onColumns?.(header, mapping);
       ctx = contextOf(options, mapping);
