@@ -6,6 +6,8 @@ import { ImportFileError } from "@/server/domain/imports/import-format";
 // Magic bytes of compressed or archive files that Margin does not unpack (gzip is decompressed as it streams), and of
 // documents that are not text at all (a spreadsheet, an image), which would otherwise be read as rows of garbage.
 const REFUSED: { name: string; magic: number[]; document?: true }[] = [
+  // An .xlsx/.docx is a ZIP whose first entry (its name at byte 30 of the local file header) is [Content_Types].xml.
+  { name: "an Excel workbook (.xlsx) or another Office Open XML document", magic: zipFirstEntry("[Content_Types].xml"), document: true },
   { name: "a ZIP archive (an Excel .xlsx workbook is one)", magic: [0x50, 0x4b, 0x03, 0x04] },
   { name: "a ZIP archive (an Excel .xlsx workbook is one)", magic: [0x50, 0x4b, 0x05, 0x06] },
   { name: "bzip2-compressed", magic: [0x42, 0x5a, 0x68] },
@@ -22,9 +24,15 @@ const REFUSED: { name: string; magic: number[]; document?: true }[] = [
   { name: "a GIF image", magic: [0x47, 0x49, 0x46, 0x38, 0x37, 0x61], document: true },
 ];
 const GZIP = [0x1f, 0x8b];
-const MAGIC_BYTES = 8;
+const MAGIC_BYTES = 64;
 
-const startsWith = (head: Uint8Array, magic: number[]) => head.length >= magic.length && magic.every((byte, i) => head[i] === byte);
+/** A ZIP's local file header (PK 3 4) whose entry is `name`: bytes 4–25 and 28–29 vary (-1 matches any byte). */
+function zipFirstEntry(name: string): number[] {
+  const any = (n: number) => Array.from({ length: n }, () => -1);
+  return [0x50, 0x4b, 0x03, 0x04, ...any(22), name.length & 0xff, name.length >> 8, ...any(2), ...Buffer.from(name, "latin1")];
+}
+
+const startsWith = (head: Uint8Array, magic: number[]) => head.length >= magic.length && magic.every((byte, i) => byte === -1 || head[i] === byte);
 
 /** "gzip", a refused format's description, or undefined for an uncompressed file — from its first bytes. */
 export function compressionOf(head: Uint8Array): { gzip: true } | { refused: string } | undefined {

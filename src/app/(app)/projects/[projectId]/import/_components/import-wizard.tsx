@@ -94,7 +94,7 @@ export function ImportWizard({ projectId }: { projectId: number }) {
       <Steps current={jobId ? 3 : report ? 2 : 1} />
       {!jobId ? (
         <Card title="1 · File">
-          <FileDrop onFile={onFile} disabled={uploading} compact={Boolean(upload)} accept=".csv,.tsv,.jsonl,.json,.txt,.ndjson" hint="CSV, TSV, JSONL, Lamini or Emissary files, or plain text — the format is detected" />
+          <FileDrop onFile={onFile} disabled={uploading} compact={Boolean(upload)} accept=".csv,.tsv,.jsonl,.json,.txt,.ndjson,.gz" hint="CSV, TSV, JSONL, Lamini or Emissary files, or plain text — the format is detected" />
           {uploading ? <p className="mt-3 text-sm text-zinc-500">Uploading…</p> : null}
           {upload ? (
             <p className="mt-3 text-sm text-zinc-700">
