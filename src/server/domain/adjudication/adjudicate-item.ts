@@ -2,6 +2,7 @@ import { type z } from "zod";
 import type { Db } from "@/server/db";
 import { adjudicateInput } from "@/server/domain/adjudication/adjudication-input";
 import { recordAudit } from "@/server/domain/audit/record-audit";
+import { checkDecisionClasses } from "@/server/domain/labels/check-decision-classes";
 import { refreshItemLabel } from "@/server/domain/labels/effective-label";
 import { lockItemForLabel } from "@/server/domain/labels/lock-item";
 import { AppError } from "@/server/errors";
@@ -18,12 +19,7 @@ export async function adjudicateItem(db: Db, input: z.input<typeof adjudicateInp
     const item = await tx.item.findFirst({ where: { id: itemId, projectId }, include: { project: { include: { classes: { where: { archivedAt: null } } } } } });
     if (!item) throw new AppError("NOT_FOUND", `Item ${itemId} is not in project ${projectId}`);
     const { project } = item;
-    const known = new Set(project.classes.map((c) => c.id));
-    const unknown = classIds.filter((id) => !known.has(id));
-    if (unknown.length) throw new AppError("INVALID_INPUT", `Class ${unknown.join(", ")} is not a class of this project`);
-    if (project.taskType !== "multilabel" && classIds.length !== 1) {
-      throw new AppError("INVALID_INPUT", `A ${project.taskType} project takes exactly one class per item (got ${classIds.length})`);
-    }
+    checkDecisionClasses(project, classIds);
     const annotation = await tx.annotation.create({
       data: {
         projectId,

@@ -1,18 +1,14 @@
 import type PgBoss from "pg-boss";
 import type { Db, Tx } from "@/server/db";
-import { recordAudit } from "@/server/domain/audit/record-audit";
-import { refreshItemLabel } from "@/server/domain/labels/effective-label";
-import { historyTailId } from "@/server/domain/labels/history-tail";
 import { lockItemForLabel } from "@/server/domain/labels/lock-item";
 import { submitLabelInput, type SubmitLabelInput } from "@/server/domain/labels/label-input";
-import { LABEL_STATS_DELAY_SECONDS, queueStatsRefresh } from "@/server/domain/stats/queue-stats-refresh";
-import { maybeQueueRetrain } from "@/server/domain/training/maybe-queue-retrain";
+import { recordDecision } from "@/server/domain/labels/record-decision";
 import { AppError } from "@/server/errors";
 
 /**
- * Records an annotator's decision on an item. History is append-only: a new annotation supersedes the item's
- * current one, the item's label fields are re-derived, its lease is released, and every N human labels a retrain
- * is queued, and a (debounced) statistics refresh — all in one transaction.
+ * Records an annotator's decision on an item — from the queue, or reopened from their history (a new decision that
+ * supersedes the old one). Resolves what was decided (the classes, or the prediction accepted) and hands it to the
+ * one write path (labels/record-decision.ts), in one transaction under the item's label lock.
  */
 export async function submitLabel(db: Db, boss: PgBoss, input: SubmitLabelInput, userId: string) {
   const data = submitLabelInput.parse(input);
@@ -35,47 +31,26 @@ export async function submitLabel(db: Db, boss: PgBoss, input: SubmitLabelInput,
       classIds = [...new Set(data.classIds)];
       modelVersionId = project.activeModelVersionId;
     }
-    if (data.action !== "skip") {
-      const known = new Set(project.classes.map((c) => c.id));
-      const unknown = classIds.filter((id) => !known.has(id));
-      if (unknown.length) throw new AppError("INVALID_INPUT", `Class ${unknown.join(", ")} is not a class of this project`);
-      if (project.taskType !== "multilabel" && classIds.length !== 1) {
-        throw new AppError("INVALID_INPUT", `A ${project.taskType} project takes exactly one class per item (got ${classIds.length})`);
-      }
-    }
-
-    const previous = await tx.annotation.findFirst({ where: { itemId: item.id, undoneAt: null }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
-    const supersedesId = await historyTailId(tx, item.id);
-    const annotation = await tx.annotation.create({
-      data: {
-        projectId: project.id,
-        itemId: item.id,
+    const skip = data.action === "skip";
+    const { annotations, retrainQueued } = await recordDecision(tx, {
+      kind: "annotate",
+      boss,
+      userId,
+      project,
+      itemIds: [item.id],
+      annotation: {
         classIds,
-        skipped: data.action === "skip",
-        skipReason: data.action === "skip" ? data.reason : null,
-        comment: data.action === "skip" && data.comment ? data.comment : null,
-        origin: "human",
-        userId,
+        skipped: skip,
+        skipReason: skip ? data.reason : null,
+        comment: skip && data.comment ? data.comment : null,
         modelVersionId,
         acceptedPrediction: data.action === "accept",
         durationMs: data.durationMs,
         guidelineRevision: project.guidelineRevision,
-        supersedesId,
       },
+      audit: { kind: "submit", action: data.action },
     });
-    await refreshItemLabel(tx, item.id);
-    await tx.item.update({ where: { id: item.id }, data: { leasedById: null, leaseExpiresAt: null, leaseReason: null } });
-    await recordAudit(tx, {
-      projectId: project.id,
-      userId,
-      action: previous ? "label.correct" : "label.create",
-      entityType: "item",
-      entityId: item.id,
-      data: { annotationId: annotation.id, action: data.action, classIds, previousClassIds: previous?.classIds ?? null },
-    });
-    const retrain = data.action === "skip" ? null : await maybeQueueRetrain(tx, boss, project.id, userId);
-    await queueStatsRefresh(tx, boss, project.id, { startAfterSeconds: LABEL_STATS_DELAY_SECONDS });
-    return { annotation, retrainQueued: retrain !== null };
+    return { annotation: annotations[0]!, retrainQueued };
   });
 }
 

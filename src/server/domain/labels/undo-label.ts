@@ -1,15 +1,15 @@
 import { z } from "zod";
 import type { Db } from "@/server/db";
-import { recordAudit } from "@/server/domain/audit/record-audit";
 import { lockItemForLabel } from "@/server/domain/labels/lock-item";
-import { refreshItemLabel } from "@/server/domain/labels/effective-label";
+import { recordDecision } from "@/server/domain/labels/record-decision";
 import { AppError } from "@/server/errors";
 
 export const undoLabelInput = z.object({ projectId: z.number().int().positive() });
 
 /**
- * Undoes the annotator's latest label in a project: the annotation is marked undone (never deleted), the item's
- * label falls back to what it was before, and the item is leased back to the annotator so the queue shows it again.
+ * Undoes the annotator's latest label in a project, through the one write path (labels/record-decision.ts): the
+ * annotation is marked undone (never deleted), the item's label falls back to what it was before, and the item is
+ * leased back to the annotator so the queue shows it again.
  */
 export async function undoLabel(db: Db, input: z.input<typeof undoLabelInput>, userId: string) {
   const { projectId } = undoLabelInput.parse(input);
@@ -22,14 +22,8 @@ export async function undoLabel(db: Db, input: z.input<typeof undoLabelInput>, u
     await lockItemForLabel(tx, last.itemId);
     const newer = await tx.annotation.findFirst({ where: { itemId: last.itemId, undoneAt: null, id: { gt: last.id } } });
     if (newer) throw new AppError("CONFLICT", "Someone labeled this item after you; your label is no longer the current one");
-    await tx.annotation.update({ where: { id: last.id }, data: { undoneAt: new Date() } });
-    const project = await tx.project.findUniqueOrThrow({ where: { id: projectId } });
-    const item = await refreshItemLabel(tx, last.itemId);
-    await tx.item.update({
-      where: { id: last.itemId },
-      data: { leasedById: userId, leaseExpiresAt: new Date(Date.now() + project.leaseSeconds * 1000), leaseReason: "undo" },
-    });
-    await recordAudit(tx, { projectId, userId, action: "label.undo", entityType: "item", entityId: last.itemId, data: { annotationId: last.id, classIds: last.classIds } });
+    const project = await tx.project.findUniqueOrThrow({ where: { id: projectId }, select: { leaseSeconds: true } });
+    const item = await recordDecision(tx, { kind: "undo", userId, projectId, annotation: last, leaseSeconds: project.leaseSeconds });
     return { itemId: item.id, restoredClassIds: item.labelClassIds, labelStatus: item.labelStatus };
   });
 }

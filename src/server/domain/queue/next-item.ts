@@ -4,6 +4,7 @@ import { Prisma } from "@/generated/prisma/client";
 import type { Db, Tx } from "@/server/db";
 import { humanDecisionOriginsSql } from "@/server/domain/labels/effective-label";
 import { testTarget } from "@/server/domain/evaluation/test-set";
+import { leaseFreeSql } from "@/server/domain/queue/lease-free-sql";
 import { remainingCount } from "@/server/domain/queue/remaining-count";
 import { decodeProbabilities } from "@/server/domain/scoring/probability-bytes";
 import { AppError } from "@/server/errors";
@@ -115,7 +116,7 @@ async function pickGeneratedToReview(tx: Tx, projectId: number, excluded: number
   const rows = await tx.$queryRaw<{ id: number }[]>`
     SELECT id FROM item
     WHERE project_id = ${projectId} AND ${GENERATED_UNREVIEWED}
-      AND (lease_expires_at IS NULL OR lease_expires_at < now()) AND id <> ALL(${excluded})
+      AND ${leaseFreeSql()} AND id <> ALL(${excluded})
     ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`;
   return rows[0]?.id;
 }
@@ -146,7 +147,7 @@ async function pick(tx: Tx, reason: QueueReason, projectId: number, versionId: n
     const rows = await tx.$queryRaw<{ id: number }[]>`
       SELECT i.id FROM prediction p JOIN item i ON i.id = p.item_id
       WHERE p.model_version_id = ${versionId} AND i.project_id = ${projectId} AND i.label_status = 'unlabeled'
-        AND i.split <> 'test' AND (i.lease_expires_at IS NULL OR i.lease_expires_at < now()) AND i.id <> ALL(${excluded})
+        AND i.split <> 'test' AND ${leaseFreeSql("i")} AND i.id <> ALL(${excluded})
       ORDER BY p.priority DESC, i.id
       LIMIT 1 FOR UPDATE OF i SKIP LOCKED`;
     return rows[0]?.id;
@@ -164,7 +165,7 @@ async function pick(tx: Tx, reason: QueueReason, projectId: number, versionId: n
             AND a.created_at > greatest(now() - make_interval(hours => ${SESSION_HOURS}),
                                         coalesce((SELECT max(s.created_at) FROM session s WHERE s.user_id = ${who.userId} AND s.expires_at > now()), now() - make_interval(hours => ${SESSION_HOURS}))))
         AND i.label_origin IN ${humanDecisionOriginsSql} AND i.labeled_at < v.created_at
-        AND (i.lease_expires_at IS NULL OR i.lease_expires_at < now()) AND i.id <> ALL(${excluded})
+        AND ${leaseFreeSql("i")} AND i.id <> ALL(${excluded})
       ORDER BY p.mislabel_score DESC, i.id
       LIMIT 1 FOR UPDATE OF i SKIP LOCKED`;
     return rows[0]?.id;
@@ -181,7 +182,7 @@ async function pickOverlap(tx: Tx, projectId: number, overlap: number, userId: s
   const rows = await tx.$queryRaw<{ id: number }[]>`
     SELECT i.id FROM item i
     WHERE i.project_id = ${projectId} AND i.label_status = 'labeled' AND i.label_origin IN ${humanDecisionOriginsSql}
-      AND (i.lease_expires_at IS NULL OR i.lease_expires_at < now()) AND i.id <> ALL(${excluded})
+      AND ${leaseFreeSql("i")} AND i.id <> ALL(${excluded})
       AND NOT EXISTS (SELECT 1 FROM annotation a WHERE a.item_id = i.id AND a.user_id = ${userId} AND a.undone_at IS NULL)
       AND (SELECT count(DISTINCT a.user_id) FROM annotation a
            WHERE a.item_id = i.id AND a.origin = 'human' AND a.undone_at IS NULL AND NOT a.skipped) < ${overlap}
@@ -212,7 +213,7 @@ async function pickRandom(tx: Tx, projectId: number, excluded: number[], pool: "
   for (const [from, to] of [[start, hi], [lo, start - 1]] as const) {
     const rows = await tx.$queryRaw<{ id: number }[]>`
       SELECT id FROM item WHERE project_id = ${projectId} AND label_status = 'unlabeled' AND split = ANY(${splits}::"Split"[])
-        AND id BETWEEN ${from} AND ${to} AND (lease_expires_at IS NULL OR lease_expires_at < now()) AND id <> ALL(${excluded})
+        AND id BETWEEN ${from} AND ${to} AND ${leaseFreeSql()} AND id <> ALL(${excluded})
       ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`;
     if (rows[0]) return rows[0].id;
   }

@@ -1,5 +1,6 @@
 import type { Tx } from "@/server/db";
 import { testTarget } from "@/server/domain/evaluation/test-set";
+import { leaseFreeSql } from "@/server/domain/queue/lease-free-sql";
 
 /** Transaction timeout for callers: the first assignment over a large pool trims the split drawn at arrival and moves every labeled item (seconds at 1M items here, more on a busy server). */
 export const ASSIGN_TEST_SPLIT_TIMEOUT_MS = 30 * 60_000;
@@ -41,7 +42,7 @@ export async function assignTestSplit(tx: Tx, projectId: number): Promise<number
     current -= await tx.$executeRaw`
       UPDATE item SET split = 'unassigned' WHERE id IN (
         SELECT id FROM item WHERE project_id = ${projectId} AND split = 'test' AND label_status <> 'labeled'
-          AND (lease_expires_at IS NULL OR lease_expires_at < now())
+          AND ${leaseFreeSql()}
         ORDER BY margin_test_draw(project_id, id) DESC, id DESC LIMIT ${current - cap})`;
   }
   // Only labeled items are swept: unlabeled ones stay unassigned (the queue treats them as train items).
