@@ -1,18 +1,7 @@
-import { TRPCError } from "@trpc/server";
-import { isDatabaseUnavailable } from "@/server/database/is-database-unavailable";
+/** Stable codes that clients branch on; what each means to tRPC, HTTP and the worker is server/error-table.ts. */
+export const appErrorCodes = ["NOT_FOUND", "CONFLICT", "INVALID_INPUT", "UNAUTHENTICATED", "FORBIDDEN", "PRECONDITION_FAILED", "UNAVAILABLE"] as const;
 
-/** Stable codes that clients branch on; mapped to tRPC/HTTP in one place (toTRPCError). */
-export const appErrorCodes = {
-  NOT_FOUND: "NOT_FOUND",
-  CONFLICT: "CONFLICT",
-  INVALID_INPUT: "BAD_REQUEST",
-  UNAUTHENTICATED: "UNAUTHORIZED",
-  FORBIDDEN: "FORBIDDEN",
-  PRECONDITION_FAILED: "PRECONDITION_FAILED",
-  UNAVAILABLE: "SERVICE_UNAVAILABLE",
-} as const satisfies Record<string, TRPCError["code"]>;
-
-export type AppErrorCode = keyof typeof appErrorCodes;
+export type AppErrorCode = (typeof appErrorCodes)[number];
 
 export class AppError extends Error {
   constructor(
@@ -23,19 +12,6 @@ export class AppError extends Error {
     super(message);
     this.name = "AppError";
   }
-}
-
-export function toTRPCError(error: unknown): unknown {
-  if (error instanceof AppError) {
-    return new TRPCError({ code: appErrorCodes[error.code], message: error.message, cause: error });
-  }
-  const unique = uniqueViolation(error);
-  if (unique) return new TRPCError({ code: "CONFLICT", message: unique, cause: error });
-  // A lost or refused database connection is an outage (503, retry later), not a bug in the request (500).
-  if (isDatabaseUnavailable(error)) {
-    return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "The database is unavailable (restarting or unreachable); try again in a few seconds.", cause: error });
-  }
-  return error;
 }
 
 /** Prisma's P2002 (unique constraint) as a sentence a user can act on. */

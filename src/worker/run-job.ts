@@ -1,18 +1,16 @@
 import { randomUUID } from "node:crypto";
 import type PgBoss from "pg-boss";
-import { z } from "zod";
 import { env } from "@/env";
 import type { Prisma } from "@/generated/prisma/client";
 import type { Db } from "@/server/db";
 import { retryWhileUnavailable } from "@/server/database/retry-while-unavailable";
-import { isDatabaseUnavailable } from "@/server/database/is-database-unavailable";
 import { claimJobRun } from "@/server/domain/jobs/claim-job-run";
-import { AppError } from "@/server/errors";
 import { redactedError, redactedMessage } from "@/server/redact-secrets";
 import type { JobDefinition, JobPayload } from "@/server/jobs/define-job";
 import { resendJob } from "@/server/jobs/resend-job";
 import { startHeartbeat } from "@/worker/heartbeat";
-import { CheckBack, createJobContext, JobCancelledError, PermanentJobError, RunTakenOverError, type JobContext } from "@/worker/job-context";
+import { CheckBack, createJobContext, JobCancelledError, RunTakenOverError, type JobContext } from "@/worker/job-context";
+import { jobFailure } from "@/worker/job-failure";
 
 export type JobHandler<J extends JobDefinition> = (payload: JobPayload<J>, ctx: JobContext) => Promise<Prisma.InputJsonValue | void | CheckBack>;
 
@@ -25,10 +23,6 @@ interface Envelope {
   /** How many times a database outage interrupted this job (they do not use up its retries). */
   outages?: number;
 }
-
-/** Outages a job sits out without using a retry; past this (a handler that itself breaks its connection?), an outage
- * counts like any failure. */
-const MAX_OUTAGE_RESENDS = 20;
 
 export interface LivenessOptions {
   heartbeatSeconds: number;
@@ -115,7 +109,8 @@ export async function runJob<J extends JobDefinition>(
     // Redacted before it is stored anywhere: job_run.error, the job log, and pg-boss's output (the rethrow below).
     const message = redactedMessage(error);
     const outages = job.data.outages ?? 0;
-    if (isDatabaseUnavailable(error) && outages < MAX_OUTAGE_RESENDS) {
+    const failure = jobFailure(error, outages);
+    if (failure === "outage") {
       // The database went away under the handler: nothing is wrong with the job, so it is put back (once the
       // database answers) to start again after its retry delay, without using up one of its retries.
       const delay = definition.retryDelaySeconds;
@@ -129,10 +124,7 @@ export async function runJob<J extends JobDefinition>(
       return { interrupted: message };
     }
     // Retrying cannot fix bad input, a missing record or an unmet precondition; it can fix a lost connection.
-    const permanent =
-      error instanceof PermanentJobError ||
-      error instanceof z.ZodError ||
-      (error instanceof AppError && (error.code === "NOT_FOUND" || error.code === "INVALID_INPUT" || error.code === "PRECONDITION_FAILED"));
+    const permanent = failure === "permanent";
     const willRetry = !permanent && job.retryCount < job.retryLimit;
     await record("recording its failure", () =>
       db.jobRun.updateMany({

@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
-import { AppError, toTRPCError, uniqueViolation } from "@/server/errors";
+import { toTRPCError } from "@/server/api/to-trpc-error";
+import { AppError, uniqueViolation } from "@/server/errors";
 
 describe("error mapping", () => {
   it("maps every AppError code to a tRPC code, keeping the message", () => {

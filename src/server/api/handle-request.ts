@@ -1,5 +1,5 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { databaseUnreachable, RETRY_AFTER_SECONDS } from "@/server/api/http/database-unavailable";
+import { databaseUnreachable } from "@/server/api/http/database-unavailable";
 import { errorResponse, unavailableResponse } from "@/server/api/http/json-error";
 import { rejectCrossSite } from "@/server/api/http/same-origin";
 import { handleExport } from "@/server/api/http/export-route";
@@ -8,7 +8,8 @@ import { handleClassify, handleOpenApi } from "@/server/api/http/v1/v1-route";
 import { appRouter } from "@/server/api/root";
 import { createContext } from "@/server/api/trpc";
 import { auth } from "@/server/auth/auth";
-import { toTRPCError } from "@/server/errors";
+import { toTRPCError } from "@/server/api/to-trpc-error";
+import { RETRY_AFTER_SECONDS } from "@/server/error-table";
 import { withClientAddress } from "@/server/auth/client-address";
 import { redactedMessage } from "@/server/redact-secrets";
 

@@ -4,7 +4,7 @@ import { ZodError, z } from "zod";
 import { getSessionUser, type SessionUser } from "@/server/auth/get-session-user";
 import { db, type Db } from "@/server/db";
 import { requireProjectAccess, type ProjectReference } from "@/server/domain/projects/project-access";
-import { toTRPCError } from "@/server/errors";
+import { toTRPCError } from "@/server/api/to-trpc-error";
 
 export type { SessionUser };
 

@@ -1,4 +1,4 @@
-import { RETRY_AFTER_SECONDS } from "@/server/api/http/database-unavailable";
+import { RETRY_AFTER_SECONDS } from "@/server/error-table";
 import { checkHealth } from "@/server/database/check-health";
 import { db } from "@/server/db";
 

@@ -1,10 +1,5 @@
 import { db } from "@/server/db";
 
-/** What a client is told to wait before retrying while the database is unavailable (a restart takes seconds). */
-export const RETRY_AFTER_SECONDS = 5;
-
-export const UNAVAILABLE_MESSAGE = "The database is unavailable (restarting or unreachable); try again in a few seconds.";
-
 /**
  * Whether the database fails to answer a trivial query within 3 s. For handlers that turn every failure into a 500
  * of their own (better-auth): a 500 while this is true was the outage, and is reported as one.

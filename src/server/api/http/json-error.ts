@@ -1,18 +1,7 @@
-import { ZodError, z } from "zod";
-import { RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE } from "@/server/api/http/database-unavailable";
-import { isDatabaseUnavailable } from "@/server/database/is-database-unavailable";
-import { AppError, uniqueViolation, type AppErrorCode } from "@/server/errors";
+import { z, ZodError } from "zod";
+import { AppError } from "@/server/errors";
+import { classifyError, errorTable, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE } from "@/server/error-table";
 import { redactedMessage } from "@/server/redact-secrets";
-
-const httpStatus: Record<AppErrorCode, number> = {
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  INVALID_INPUT: 422,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  PRECONDITION_FAILED: 412,
-  UNAVAILABLE: 503,
-};
 
 /** Every JSON error of Margin's plain HTTP routes: `{ "error": { "code", "message", "details"? } }`. */
 export function jsonError(status: number, code: string, message: string, details?: unknown, headers?: HeadersInit): Response {
@@ -21,19 +10,22 @@ export function jsonError(status: number, code: string, message: string, details
 
 /** A database outage as an answer: 503 with Retry-After, so clients and proxies wait instead of seeing a 500. */
 export function unavailableResponse(): Response {
-  return jsonError(503, "UNAVAILABLE", UNAVAILABLE_MESSAGE, undefined, { "retry-after": String(RETRY_AFTER_SECONDS) });
+  const row = errorTable.DATABASE_UNAVAILABLE;
+  return jsonError(row.http, row.code, UNAVAILABLE_MESSAGE, undefined, { "retry-after": String(RETRY_AFTER_SECONDS) });
 }
 
-/** Maps AppError, zod, unique violations and database outages to their HTTP status once; anything else is a logged 500. */
+/** Any failure of a plain route as the status and code its row of server/error-table.ts names; a 500 is logged. */
 export function errorResponse(error: unknown, where: string): Response {
-  if (isDatabaseUnavailable(error)) {
+  const { kind, message } = classifyError(error);
+  const row = errorTable[kind];
+  if (kind === "DATABASE_UNAVAILABLE") {
     console.error(`[http] ${where}: database unavailable`);
     return unavailableResponse();
   }
-  if (error instanceof AppError) return jsonError(httpStatus[error.code], error.code, error.message, error.details);
-  if (error instanceof ZodError) return jsonError(422, "INVALID_INPUT", error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; "), z.flattenError(error));
-  const unique = uniqueViolation(error);
-  if (unique) return jsonError(409, "CONFLICT", unique);
-  console.error(`[http] ${where}: ${redactedMessage(error)}`);
-  return jsonError(500, "INTERNAL", "Internal error");
+  if (kind === "INTERNAL") {
+    console.error(`[http] ${where}: ${redactedMessage(error)}`);
+    return jsonError(row.http, row.code, message);
+  }
+  const details = error instanceof AppError ? error.details : error instanceof ZodError ? z.flattenError(error) : undefined;
+  return jsonError(row.http, row.code, message, details);
 }
