@@ -1,5 +1,6 @@
 import { publicUrl } from "@/env";
 import { jsonError } from "@/server/api/http/json-error";
+import { errorTable } from "@/server/error-table";
 
 /**
  * Cross-site request forgery guard for cookie-authenticated routes that change state outside tRPC (the upload
@@ -19,5 +20,5 @@ export function rejectCrossSite(request: Request): Response | undefined {
 }
 
 function forbidden(what: string): Response {
-  return jsonError(403, "FORBIDDEN", `Cross-site request refused (${what}): this route only accepts requests from Margin's own pages.`);
+  return jsonError(errorTable.FORBIDDEN.http, "FORBIDDEN", `Cross-site request refused (${what}): this route only accepts requests from Margin's own pages.`);
 }

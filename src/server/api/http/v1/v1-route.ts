@@ -8,6 +8,7 @@ import { consumeRateLimit, type RateLimitState } from "@/server/domain/api-keys/
 import { classifyTexts } from "@/server/domain/classify/classify-texts";
 import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
+import { errorTable } from "@/server/error-table";
 import { FeaturizerError } from "@/server/featurizers/featurizer";
 
 function apiKeyOf(request: Request): string | undefined {
@@ -45,7 +46,7 @@ export async function handleClassify(request: Request, rawProjectId: string | un
   try {
     const projectId = projectIdParam(rawProjectId);
     const key = apiKeyOf(request);
-    if (!key) return jsonError(401, "UNAUTHENTICATED", "Send a project API key as `Authorization: Bearer <key>` or `X-API-Key`", undefined, { "WWW-Authenticate": "Bearer" });
+    if (!key) return jsonError(errorTable.UNAUTHENTICATED.http, "UNAUTHENTICATED", "Send a project API key as `Authorization: Bearer <key>` or `X-API-Key`", undefined, { "WWW-Authenticate": "Bearer" });
     const apiKey = await authenticateApiKey(db(), key, projectId);
     const e = env();
     const rate = await consumeRateLimit(db(), apiKey.id, e.API_RATE_LIMIT_PER_MINUTE);
@@ -64,7 +65,7 @@ export async function handleClassify(request: Request, rawProjectId: string | un
     try {
       json = JSON.parse(raw);
     } catch (error) {
-      return jsonError(422, "INVALID_INPUT", `The body is not valid JSON: ${(error as Error).message}`, undefined, headers);
+      return jsonError(errorTable.INVALID_INPUT.http, "INVALID_INPUT", `The body is not valid JSON: ${(error as Error).message}`, undefined, headers);
     }
     const count = (json as { texts?: unknown })?.texts;
     if (Array.isArray(count) && count.length > e.API_MAX_TEXTS_PER_REQUEST) {
