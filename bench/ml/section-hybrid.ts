@@ -59,7 +59,7 @@ export async function runHybridFullData(ctx: BenchContext): Promise<string> {
     const gap = hy.f1 - SKLEARN[name]!;
     if (gap < -0.5) misses.push(`${name} at full data (${gap.toFixed(1)} against scikit-learn, ${ds.test.texts.length} test texts)`);
     const cell = (r: Run): string => `${r.acc.toFixed(1)} / ${r.f1.toFixed(1)} (${r.seconds.toFixed(0)} s; ${sel(r.selection)})`;
-    lines.push(`| ${name} (${train.n} / ${test.n}, V ${vocab.size}) | ${runs.map(cell).join(" | ")} | ${SKLEARN[name]} | ${gap < -0.5 ? `**${gap.toFixed(1)}**` : gap.toFixed(1)} | ${hy.artifactMB.toFixed(2)} MB |`);
+    lines.push(`| ${name} (${train.n} / ${test.n}, V ${vocab.size}) | ${runs.map(cell).join(" | ")} | ${SKLEARN[name]!.toFixed(1)} | ${gap < -0.5 ? `**${gap.toFixed(1)}**` : gap.toFixed(1)} | ${hy.artifactMB.toFixed(2)} MB |`);
     const cells: string[] = [];
     for (const m of CURVE) {
       const f1 = { hybrid: 0, dense: 0 };
