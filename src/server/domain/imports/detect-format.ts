@@ -1,3 +1,4 @@
+import { guessMapping } from "@/server/domain/imports/guess-mapping";
 import type { ImportFormat } from "@/server/domain/imports/import-format";
 
 export interface DetectedFormat {
@@ -35,6 +36,19 @@ function splitHeader(line: string, delimiter: string): string[] {
 }
 
 /**
+ * Whether lines that hold a delimiter are a table rather than prose with commas: the header names a text column
+ * (`text`, `sentence`, …, Emissary's `input`), or the next lines (up to 5) split into as many fields as the header. A .txt file of
+ * sentences would otherwise be read as a CSV whose header is its first sentence.
+ */
+function looksTabular(lines: string[], headerLine: string, delimiter: (typeof CANDIDATES)[number]): boolean {
+  const header = splitHeader(headerLine, delimiter);
+  if (guessMapping(header) || (header.includes("input") && header.includes("expected_output"))) return true;
+  const fields = (line: string) => delimiterCounts(line).get(delimiter)! + 1;
+  const rows = lines.slice(lines.indexOf(headerLine) + 1).filter((line) => line.trim() !== "").slice(0, 5);
+  return rows.length > 0 && rows.every((line) => fields(line) === fields(headerLine));
+}
+
+/**
  * Guesses the format from the first bytes of a file (and its name): JSON objects per line are Lamini, Emissary or
  * generic JSONL by their keys; otherwise the header's delimiter decides between CSV/TSV, and plain text remains.
  */
@@ -69,7 +83,8 @@ export function detectFormat(sample: Buffer, fileName?: string): DetectedFormat 
   // Excel's hint line "sep=;" names the delimiter; the header follows it (the CSV reader skips the hint).
   const hinted = first.match(/^sep=([,;\t|])\s*$/)?.[1] as (typeof CANDIDATES)[number] | undefined;
   const headerLine = hinted ? (complete.slice(complete.indexOf(first) + 1).find((line) => line.trim() !== "") ?? "") : first;
-  const delimiter = hinted ?? guessDelimiter(first);
+  const guessed = hinted ?? guessDelimiter(first);
+  const delimiter = guessed && (hinted || extension === "csv" || extension === "tsv" || looksTabular(complete, headerLine, guessed)) ? guessed : undefined;
   if (delimiter) {
     const header = splitHeader(headerLine, delimiter);
     if (delimiter === "," && header.includes("input") && header.includes("expected_output")) {
