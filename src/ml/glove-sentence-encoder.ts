@@ -116,8 +116,12 @@ export class GloveSentenceEncoder {
     NGRAM_TABLES.set(this.vectors, sum);
   }
 
-  /** Adds weight × vector(token) into acc; returns the weight used (0 if the token is unknown and skipped). */
-  private addToken(token: string, acc: Float64Array, tmp: Float64Array): number {
+  /**
+   * Adds weight × vector(token) into acc and returns the weight used (0 if the token is unknown and skipped). With
+   * `plain` (the concatenated mean view) the same vector also goes into plain.acc with weight 1, counted in
+   * plain.total: one lookup and one n-gram average serve both halves.
+   */
+  private addToken(token: string, acc: Float64Array, tmp: Float64Array, plain: { acc: Float64Array; total: number } | null): number {
     const d = this.wordDim;
     const tok = substituteToken(token);
     if (tok === "") return 0;
@@ -125,6 +129,10 @@ export class GloveSentenceEncoder {
     if (r !== undefined) {
       const w = this.weight[r]!;
       for (let j = 0; j < d; j++) acc[j] = acc[j]! + w * this.vectors[r * d + j]!;
+      if (plain) {
+        for (let j = 0; j < d; j++) plain.acc[j] = plain.acc[j]! + this.vectors[r * d + j]!;
+        plain.total += 1;
+      }
       return w;
     }
     // Hyphenated / dotted compounds: average their known parts.
@@ -132,7 +140,7 @@ export class GloveSentenceEncoder {
       const parts = tok.split(/[-.'&]+/).filter((p) => p.length > 0);
       if (parts.length > 1) {
         let total = 0;
-        for (const p of parts) total += this.addToken(p, acc, tmp);
+        for (const p of parts) total += this.addToken(p, acc, tmp, plain);
         return total;
       }
     }
@@ -145,40 +153,54 @@ export class GloveSentenceEncoder {
       // Unknown words are rare by definition: give them the SIF weight of the rarest known word.
       const w = this.config.weighting === "sif" ? this.weight[this.weight.length - 1]! : 1;
       for (let j = 0; j < d; j++) acc[j] = acc[j]! + (w * tmp[j]!) / n;
+      if (plain) {
+        for (let j = 0; j < d; j++) plain.acc[j] = plain.acc[j]! + tmp[j]! / n;
+        plain.total += 1;
+      }
       return w;
     }
     return 0;
   }
 
-  /** texts → Float32Array [n × dim]. Texts without any known word map to the zero vector. */
+  /** acc (weights summing to total) → this view's sentence vector, written at out[offset, offset + wordDim). */
+  private finish(acc: Float64Array, total: number, out: Float32Array, offset: number): void {
+    const d = this.wordDim;
+    if (total === 0) return;
+    for (let j = 0; j < d; j++) acc[j] = acc[j]! / total;
+    if (this.config.center) for (let j = 0; j < d; j++) acc[j] = acc[j]! - this.mean[j]!;
+    const D = this.components.length / d;
+    for (let c = 0; c < D; c++) {
+      let proj = 0;
+      for (let j = 0; j < d; j++) proj += acc[j]! * this.components[c * d + j]!;
+      for (let j = 0; j < d; j++) acc[j] = acc[j]! - proj * this.components[c * d + j]!;
+    }
+    let norm = 1;
+    if (this.config.l2) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += acc[j]! * acc[j]!;
+      norm = Math.sqrt(s) || 1;
+    }
+    for (let j = 0; j < d; j++) out[offset + j] = acc[j]! / norm;
+  }
+
+  /**
+   * texts → Float32Array [n × dim]. Texts without any known word map to the zero vector. The concatenated mean view
+   * is filled in the same pass (each text tokenized and each word looked up once), exactly as its own encoder would.
+   */
   encode(texts: string[]): Float32Array {
     const d = this.wordDim;
     const D2 = this.dim;
     const out = new Float32Array(texts.length * D2);
-    const meanVecs = this.meanPart ? this.meanPart.encode(texts) : null;
-    if (meanVecs) for (let i = 0; i < texts.length; i++) out.set(meanVecs.subarray(i * d, i * d + d), i * D2 + d);
     const acc = new Float64Array(d);
     const tmp = new Float64Array(d);
+    const plain = this.meanPart ? { acc: new Float64Array(d), total: 0 } : null;
     for (let i = 0; i < texts.length; i++) {
       acc.fill(0);
       let total = 0;
-      for (const tok of tokenizeForGlove(texts[i] ?? "")) total += this.addToken(tok, acc, tmp);
-      if (total === 0) continue;
-      for (let j = 0; j < d; j++) acc[j] = acc[j]! / total;
-      if (this.config.center) for (let j = 0; j < d; j++) acc[j] = acc[j]! - this.mean[j]!;
-      const D = this.components.length / d;
-      for (let c = 0; c < D; c++) {
-        let proj = 0;
-        for (let j = 0; j < d; j++) proj += acc[j]! * this.components[c * d + j]!;
-        for (let j = 0; j < d; j++) acc[j] = acc[j]! - proj * this.components[c * d + j]!;
-      }
-      let norm = 1;
-      if (this.config.l2) {
-        let s = 0;
-        for (let j = 0; j < d; j++) s += acc[j]! * acc[j]!;
-        norm = Math.sqrt(s) || 1;
-      }
-      for (let j = 0; j < d; j++) out[i * D2 + j] = acc[j]! / norm;
+      if (plain) { plain.acc.fill(0); plain.total = 0; }
+      for (const tok of tokenizeForGlove(texts[i] ?? "")) total += this.addToken(tok, acc, tmp, plain);
+      this.finish(acc, total, out, i * D2);
+      if (plain) this.meanPart!.finish(plain.acc, plain.total, out, i * D2 + d);
     }
     return out;
   }

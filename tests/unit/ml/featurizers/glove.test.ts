@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { tokenizeForGlove } from "@/ml/tokenize-for-glove";
 import { gloveCachePath, parseWinkEmbeddings, tryReadGloveCache, writeGloveCache } from "@/server/featurizers/glove-cache";
 import { createFeaturizer } from "@/server/featurizers/create-featurizer";
+import { createGloveFeaturizer, GLOVE_FEATURIZERS } from "@/server/featurizers/glove-featurizer";
 import { FeaturizerError, type Featurizer } from "@/server/featurizers/featurizer";
 import { expectClose } from "../../../helpers/expect-close";
 
@@ -71,6 +72,20 @@ describe("GloVe featurizers (builds .margin/cache once, ~6 s)", () => {
     }
     // The halves differ: SIF down-weights "the", "on".
     expect(Array.from(a.subarray(0, 100))).not.toEqual(Array.from(a.subarray(100, 200)));
+  });
+
+  it("fills both halves in one pass exactly as the SIF view and the mean view would on their own", async () => {
+    const config = GLOVE_FEATURIZERS["glove-sif-200@1"];
+    const sifOnly = createGloveFeaturizer("glove-sif-200@1", CACHE_DIR, { ...config, concatMean: false });
+    const meanOnly = createGloveFeaturizer("glove-sif-200@1", CACHE_DIR, { weighting: "mean", removeComponents: 0, center: false, l2: true, oov: config.oov });
+    // Known words, compounds, unknown words (n-gram vectors), numbers, clitics, an empty and an all-unknown text.
+    const texts = ["The cat sat on the mat.", "state-of-the-art e-mail U.S.", "qzxwvkj blorptastic", "", "I'd pay 100 dollars!!", "R&D, AT&T; café naïve"];
+    const both = await sif.embed(texts);
+    const [a, b] = [await sifOnly.embed(texts), await meanOnly.embed(texts)];
+    for (let i = 0; i < texts.length; i++) {
+      expect(Array.from(both.subarray(i * 200, i * 200 + 100))).toEqual(Array.from(a.subarray(i * 100, i * 100 + 100)));
+      expect(Array.from(both.subarray(i * 200 + 100, i * 200 + 200))).toEqual(Array.from(b.subarray(i * 100, i * 100 + 100)));
+    }
   });
 
   it("plain mean of a single known word is that word's GloVe vector", async () => {
