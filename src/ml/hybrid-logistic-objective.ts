@@ -320,11 +320,9 @@ export function buildHybridObjective(rows: FeatureRows, classes: string[], targe
     return (theta, grad) => {
       const th = k.theta;
       for (let c = 0; c < K; c++) for (let j = 0; j < d; j++) th[j * kp + c] = theta[c * d + j]!;
-      for (let r = 0; r < Vc; r++) {
-        const to = (d + r) * kp;
-        const from = sparseOffset + r * K;
-        for (let c = 0; c < K; c++) th[to + c] = theta[from + c]!;
-      }
+      // Native typed-array copies (f64 → f32 with the same rounding as an assignment): the sparse block is most of θ.
+      if (kp === K) th.set(theta.subarray(sparseOffset, sparseOffset + Vc * K), d * kp);
+      else for (let r = 0; r < Vc; r++) th.set(theta.subarray(sparseOffset + r * K, sparseOffset + r * K + K), (d + r) * kp);
       for (let c = 0; c < K; c++) k.bias[c] = trainable[c] ? theta[K * d + c]! : 0;
       k.forward();
       const Z = k.z;

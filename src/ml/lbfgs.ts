@@ -48,7 +48,9 @@ export function minimizeLbfgs(fg: ObjectiveFn, x0: Float64Array, options: LbfgsO
   // Every θ-sized vector is allocated here, up front: x, g, d, the trial point and its gradient, the preconditioned
   // y, and the m (s, y) pairs, whose storage is recycled once the history is full.
   const V = createLbfgsVectors(p, 6 + 2 * m, options.vectors);
-  const [x, g, d, xNew, gNew, py, ...pairs] = V.vectors as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, ...Float64Array[]];
+  const [x0v, g0v, d, xNew0, gNew0, py, ...pairs] = V.vectors as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, ...Float64Array[]];
+  // The accepted trial point becomes the iterate by swapping buffers, not copying them.
+  let [x, g, xNew, gNew] = [x0v, g0v, xNew0, gNew0];
   const free = pairs.slice();
   x.set(x0);
   // The result owns its own copy: x may be a view into a large WebAssembly memory.
@@ -117,8 +119,8 @@ export function minimizeLbfgs(fg: ObjectiveFn, x0: Float64Array, options: LbfgsO
     const y = free.pop()!;
     V.difference(s, xNew, x);
     V.difference(y, gNew, g);
-    x.set(xNew);
-    g.set(gNew);
+    [x, xNew] = [xNew, x];
+    [g, gNew] = [gNew, g];
     f = ls.f;
     history.push(f);
     options.onIteration?.(iter, x, f);
