@@ -6,13 +6,12 @@
  */
 import path from "node:path";
 import { computeLogitsRows } from "@/ml/classifier-model";
-import type { FeatureRows } from "@/ml/feature-rows";
 import { buildHybridObjective } from "@/ml/hybrid-logistic-objective";
 import { minimizeLbfgs } from "@/ml/lbfgs";
 import { argmaxRow } from "@/ml/linear-model";
 import { evaluateSingleLabel } from "@/ml/metrics";
-import { fitNgramVocabulary, ngramMatrix } from "@/ml/ngram-vocabulary";
 import { createFeaturizer } from "@/server/featurizers/create-featurizer";
+import { hybridRows } from "./hybrid-rows";
 import { loadSingleLabel, SINGLE_LABEL, type SingleLabelName } from "./datasets";
 
 // The setting trainHybridClassifier chose on each set (bench/results/ml.md).
@@ -25,9 +24,7 @@ const featurizer = await createFeaturizer("glove-sif-200@1", { cacheDir: path.re
 
 for (const name of names.length ? names : SINGLE_LABEL) {
   const ds = loadSingleLabel(name);
-  const vocab = fitNgramVocabulary({ dfTexts: ds.train.texts });
-  const train: FeatureRows = { n: ds.train.texts.length, dense: await featurizer.embed(ds.train.texts), d: featurizer.dim, sparse: ngramMatrix(vocab, ds.train.texts) };
-  const test: FeatureRows = { n: ds.test.texts.length, dense: await featurizer.embed(ds.test.texts), d: featurizer.dim, sparse: ngramMatrix(vocab, ds.test.texts) };
+  const { train, test } = await hybridRows(ds, featurizer);
   const { C, alpha } = CHOSEN[name]!;
   const K = ds.classes.length;
   for (const [memory, vectors] of [[10, "wasm"], [10, "typescript"]] as const) {

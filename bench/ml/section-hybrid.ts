@@ -4,10 +4,11 @@ import { predictProbaRows } from "@/ml/classifier-model";
 import { featureRowsSubset, type FeatureRows } from "@/ml/feature-rows";
 import { argmaxRow } from "@/ml/linear-model";
 import { evaluateSingleLabel } from "@/ml/metrics";
-import { fitNgramVocabulary, ngramMatrix, type NgramVocabulary } from "@/ml/ngram-vocabulary";
+import type { NgramVocabulary } from "@/ml/ngram-vocabulary";
 import { createRng, shuffleInPlace } from "@/ml/rng";
 import { trainHybridClassifier, type SelectionRecord } from "@/ml/train-hybrid-classifier";
 import { createFeaturizer } from "@/server/featurizers/create-featurizer";
+import { hybridRows } from "./hybrid-rows";
 import { loadSingleLabel, SINGLE_LABEL, type SingleLabelDataset } from "./datasets";
 import type { BenchContext } from "./run";
 
@@ -45,10 +46,7 @@ export async function runHybridFullData(ctx: BenchContext): Promise<string> {
   const misses: string[] = [];
   for (const name of SINGLE_LABEL.filter((n) => !ctx.datasets || ctx.datasets.includes(n))) {
     const ds = loadSingleLabel(name);
-    // The vocabulary's df comes from the train texts (a project's pool); test texts are transformed with it.
-    const vocab = fitNgramVocabulary({ dfTexts: ds.train.texts });
-    const train: FeatureRows = { n: ds.train.texts.length, dense: await featurizer.embed(ds.train.texts), d: featurizer.dim, sparse: ngramMatrix(vocab, ds.train.texts) };
-    const test: FeatureRows = { n: ds.test.texts.length, dense: await featurizer.embed(ds.test.texts), d: featurizer.dim, sparse: ngramMatrix(vocab, ds.test.texts) };
+    const { vocab, train, test } = await hybridRows(ds, featurizer);
     const runs: Run[] = [];
     for (const [label, dn, sp] of [["hybrid", true, true], ["sparse", false, true], ["dense", true, false]] as const) {
       const r = evaluate(ds, only(train, dn, sp), only(test, dn, sp), ds.train.y, vocab);

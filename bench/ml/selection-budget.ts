@@ -6,12 +6,11 @@
  */
 import path from "node:path";
 import { predictProbaRows } from "@/ml/classifier-model";
-import type { FeatureRows } from "@/ml/feature-rows";
 import { argmaxRow } from "@/ml/linear-model";
 import { evaluateSingleLabel } from "@/ml/metrics";
-import { fitNgramVocabulary, ngramMatrix } from "@/ml/ngram-vocabulary";
 import { trainHybridClassifier, type SelectionRecord } from "@/ml/train-hybrid-classifier";
 import { createFeaturizer } from "@/server/featurizers/create-featurizer";
+import { hybridRows } from "./hybrid-rows";
 import { loadSingleLabel, SINGLE_LABEL, type SingleLabelName } from "./datasets";
 
 const args = process.argv.slice(2);
@@ -22,9 +21,7 @@ const featurizer = await createFeaturizer("glove-sif-200@1", { cacheDir: path.re
 
 for (const name of names.length ? names : SINGLE_LABEL) {
   const ds = loadSingleLabel(name);
-  const vocab = fitNgramVocabulary({ dfTexts: ds.train.texts });
-  const train: FeatureRows = { n: ds.train.texts.length, dense: await featurizer.embed(ds.train.texts), d: featurizer.dim, sparse: ngramMatrix(vocab, ds.train.texts) };
-  const test: FeatureRows = { n: ds.test.texts.length, dense: await featurizer.embed(ds.test.texts), d: featurizer.dim, sparse: ngramMatrix(vocab, ds.test.texts) };
+  const { vocab, train, test } = await hybridRows(ds, featurizer);
   const K = ds.classes.length;
   for (const cap of caps) {
     const t = performance.now();
