@@ -308,7 +308,8 @@ export function trainHybridClassifier(rows: FeatureRows, classes: string[], targ
       return mdl;
     });
     oofBySetting.set(key(setting), z);
-    fitsBySetting.set(key(setting), fits);
+    // Only a fold scored on a sample needs its fit later (to start its calibration fit); k-fold reuses the logits.
+    if (scored.some((f) => !f.full)) fitsBySetting.set(key(setting), fits);
     tried.push(setting);
     const T = fitTemperature(z, m, K, task, targetArray(scoredTargets));
     const losses = rowLosses(z, m, K, scoredTargets, 1 / T);

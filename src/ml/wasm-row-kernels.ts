@@ -27,7 +27,7 @@ export interface RowKernels {
   forward(): void;
   backward(): void;
   /** Whether the rows are split in two halves (large problems), and whether a second thread runs the second half. */
-  split: { at: number; threaded: boolean } | null;
+  split: { threaded: boolean } | null;
   /** Lets the helper thread go (a later objective would take it over anyway). */
   dispose(): void;
 }
@@ -144,7 +144,8 @@ export function createRowKernels(shape: RowKernelShape): RowKernels | null {
       run("backward", bwdArgs(0, h, o.grad), bwdArgs(h, n, o.grad2), (args) => backward(...args));
       addInto(o.grad, o.grad2, rowsP * kp);
     },
-    get split() { return splitting ? { at: splitAt(), threaded: session !== null } : null; },
+    // Not splitAt(): read before the caller fills indptr, it would fix the halves on an empty matrix.
+    get split() { return splitting ? { threaded: session !== null } : null; },
     dispose: () => { session?.release(); session = null; },
   };
   return kernels;
