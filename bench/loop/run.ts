@@ -39,7 +39,7 @@ const { createDb } = await import("@/server/db");
 const { env } = await import("@/env");
 const { createUser } = await import("@/server/domain/users/create-user");
 const { requestTraining } = await import("@/server/domain/training/request-training");
-const { createBoss, ensureQueues } = await import("@/server/jobs/boss");
+const { createBoss, startBossWithQueues } = await import("@/server/jobs/boss");
 const { startWorker } = await import("@/worker/start-worker");
 const { startApiServer, signIn } = await import("../../tests/helpers/api-server");
 
@@ -54,8 +54,7 @@ const run: LoopRun = {
 const db = createDb(database.url, { poolSize: 30 });
 const server = await startApiServer();
 const boss = createBoss(database.url, { worker: false });
-await boss.start();
-await ensureQueues(boss);
+await startBossWithQueues(boss, database.url);
 let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
 
 try {

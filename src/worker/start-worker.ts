@@ -2,7 +2,7 @@ import type PgBoss from "pg-boss";
 import { env } from "@/env";
 import type { Db } from "@/server/db";
 import { deleteStaleUploads } from "@/server/domain/imports/delete-stale-uploads";
-import { createBoss, ensureQueues } from "@/server/jobs/boss";
+import { createBoss, startBossWithQueues } from "@/server/jobs/boss";
 import { isDatabaseUnavailable } from "@/server/database/is-database-unavailable";
 import { createRetryingBossDb } from "@/server/jobs/retrying-boss-db";
 import type { JobDefinition } from "@/server/jobs/define-job";
@@ -71,8 +71,10 @@ export async function startWorker(options: {
     log(`[worker] pg-boss error: ${redactedMessage(error)}`);
   });
   try {
-    await boss.start();
-    await ensureQueues(boss);
+    await startBossWithQueues(boss, options.connectionString, {
+      extra: [{ name: MAINTENANCE_QUEUE, retryLimit: 1, expireInSeconds: 600 }],
+      log: (line) => log(`[worker] ${line}`),
+    });
   } catch (error) {
     await bossDb.close();
     throw error;
@@ -104,7 +106,6 @@ export async function startWorker(options: {
     }
   }
   // Housekeeping on pg-boss's cron: every worker schedules it (idempotent), one of them runs each tick.
-  await boss.createQueue(MAINTENANCE_QUEUE, { name: MAINTENANCE_QUEUE, retryLimit: 1, expireInSeconds: 600 });
   await boss.schedule(MAINTENANCE_QUEUE, "17 * * * *");
   await boss.work(MAINTENANCE_QUEUE, { batchSize: 1, pollingIntervalSeconds: options.pollingSeconds }, async () => {
     const removed = await deleteStaleUploads(options.db);

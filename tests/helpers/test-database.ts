@@ -3,7 +3,7 @@ import pg from "pg";
 import { inject } from "vitest";
 import type PgBoss from "pg-boss";
 import { createDb, type Db } from "@/server/db";
-import { createBoss, ensureQueues } from "@/server/jobs/boss";
+import { createBoss, startBossWithQueues } from "@/server/jobs/boss";
 
 export interface TestDatabase {
   url: string;
@@ -42,8 +42,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 export async function createTestDatabaseWithBoss(): Promise<{ testDb: TestDatabase; boss: PgBoss }> {
   const testDb = await createTestDatabase();
   const boss = createBoss(testDb.url, { worker: false });
-  await boss.start();
-  await ensureQueues(boss);
+  await startBossWithQueues(boss, testDb.url);
   return { testDb: stopBeforeDrop(testDb, () => boss.stop({ graceful: false, wait: true })), boss };
 }
 

@@ -4,7 +4,7 @@ import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "@/server/db";
 import { requestTraining } from "@/server/domain/training/request-training";
-import { createBoss, ensureQueues } from "@/server/jobs/boss";
+import { createBoss, startBossWithQueues } from "@/server/jobs/boss";
 import { makeUser, readJsonl } from "../helpers/factories";
 import { labeledProject } from "../helpers/labeled-project";
 import { startOwnPostgres, type OwnPostgres } from "../helpers/own-postgres";
@@ -25,8 +25,7 @@ beforeAll(async () => {
   boss = createBoss(pg.url, { worker: false });
   // This test's own client sees the outage too; its errors are expected here.
   boss.on("error", () => undefined);
-  await boss.start();
-  await ensureQueues(boss);
+  await startBossWithQueues(boss, pg.url);
 });
 afterAll(async () => {
   await boss?.stop({ graceful: false, wait: true }).catch(() => undefined);

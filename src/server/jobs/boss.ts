@@ -1,6 +1,7 @@
 import PgBoss from "pg-boss";
 import { requireDatabaseUrl } from "@/env";
 import { allJobs } from "@/server/jobs/job-definitions";
+import { withQueueSetupLock } from "@/server/jobs/queue-setup-lock";
 import { redactedMessage } from "@/server/redact-secrets";
 
 /** pg-boss's schema (its default, named here because the job-run sweep reads pg-boss's own tables). */
@@ -20,8 +21,30 @@ export function createBoss(connectionString: string, options: { worker: boolean;
   });
 }
 
-/** Creates every declared queue; pg-boss's create_queue is idempotent, so every process may call it. */
-export async function ensureQueues(boss: PgBoss) {
+export interface ExtraQueue {
+  name: string;
+  retryLimit: number;
+  expireInSeconds: number;
+}
+
+/**
+ * Starts pg-boss and creates every declared queue (plus `extra`), one process at a time: create_queue is
+ * idempotent but not safe to run concurrently (see withQueueSetupLock), and web and worker replicas start together.
+ */
+export async function startBossWithQueues(boss: PgBoss, connectionString: string, options: { extra?: ExtraQueue[]; log?: (line: string) => void } = {}) {
+  await withQueueSetupLock(
+    connectionString,
+    async () => {
+      await boss.start();
+      await ensureQueues(boss);
+      for (const queue of options.extra ?? []) await boss.createQueue(queue.name, { ...queue });
+    },
+    { log: options.log },
+  );
+}
+
+/** Creates every declared queue; call it through startBossWithQueues, which serializes processes. */
+async function ensureQueues(boss: PgBoss) {
   for (const job of allJobs) {
     await boss.createQueue(job.name, {
       name: job.name,
@@ -40,8 +63,7 @@ export function boss(): Promise<PgBoss> {
   globalForBoss.marginBoss ??= (async () => {
     const instance = createBoss(requireDatabaseUrl(), { worker: false });
     instance.on("error", (error) => console.error("[pg-boss]", redactedMessage(error)));
-    await instance.start();
-    await ensureQueues(instance);
+    await startBossWithQueues(instance, requireDatabaseUrl());
     return instance;
   })().catch((error: unknown) => {
     globalForBoss.marginBoss = undefined;
