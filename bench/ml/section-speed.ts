@@ -1,11 +1,11 @@
 import os from "node:os";
 import { computeLogits, logitsToProbaInPlace } from "@/ml/linear-model";
 import { createRng } from "@/ml/rng";
-import { scoreChunk } from "@/ml/score-chunk";
+import { scoreChunk } from "@/ml/uncertainty";
 import { TopKSelector } from "@/ml/top-k-selector";
 import { trainLogisticRegression } from "@/ml/train-logistic-regression";
 import { createFeaturizer } from "@/server/featurizers/create-featurizer";
-import { parallelLogisticBlocks } from "@/server/training/parallel-logistic-blocks";
+import { parallelLogisticBlocks } from "@/server/compute/parallel-logistic-blocks";
 import { measureHybridTraining, phaseSeconds } from "./hybrid-training-speed";
 import type { BenchContext } from "./run";
 import { loadSingleLabel } from "./datasets";

@@ -2,7 +2,7 @@ import { argmaxRow, predictProba, type LinearModel } from "@/ml/linear-model";
 import { macroF1FromConfusion } from "@/ml/metrics";
 import { evaluateMultiLabel } from "@/ml/multi-label-metrics";
 import { createRng, shuffleInPlace } from "@/ml/rng";
-import { scoreChunk, type Strategy } from "@/ml/score-chunk";
+import { scoreChunk, type Strategy } from "@/ml/uncertainty";
 import { selectDiverseBatch } from "@/ml/select-diverse-batch";
 import { TopKSelector } from "@/ml/top-k-selector";
 import { trainLogisticRegression } from "@/ml/train-logistic-regression";

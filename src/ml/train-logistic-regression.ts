@@ -21,7 +21,7 @@ export interface TrainOptions {
   precondition?: boolean;
   /** Optional per-sample weights [n], multiplied with class weights. */
   sampleWeight?: Float32Array;
-  /** Runs the row blocks in other threads (src/server/training/parallel-logistic-blocks.ts); the result is bit-identical. */
+  /** Runs the row blocks in other threads (src/server/compute/parallel-logistic-blocks.ts); the result is bit-identical. */
   parallel?: ParallelBlocks;
 }
 

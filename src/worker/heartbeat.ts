@@ -1,5 +1,5 @@
 import type { Db } from "@/server/db";
-import { renewJobHeartbeat } from "@/server/domain/jobs/renew-job-heartbeat";
+import { renewJobHeartbeat } from "@/server/domain/job-runs/renew-job-heartbeat";
 
 export interface Heartbeat {
   /** True once a renewal found the run taken by another execution. */

@@ -4,7 +4,7 @@ import { env } from "@/env";
 import type { Prisma } from "@/generated/prisma/client";
 import type { Db } from "@/server/db";
 import { retryWhileUnavailable } from "@/server/database/retry-while-unavailable";
-import { claimJobRun } from "@/server/domain/jobs/claim-job-run";
+import { claimJobRun } from "@/server/domain/job-runs/claim-job-run";
 import { redactedError, redactedMessage } from "@/server/redact-secrets";
 import type { JobDefinition, JobPayload } from "@/server/jobs/define-job";
 import { resendJob } from "@/server/jobs/resend-job";

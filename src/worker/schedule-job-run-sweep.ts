@@ -1,8 +1,8 @@
 import type PgBoss from "pg-boss";
 import { isDatabaseUnavailable } from "@/server/database/is-database-unavailable";
 import type { Db } from "@/server/db";
-import { reconcileJobRuns } from "@/server/domain/jobs/reconcile-job-runs";
-import { requeueStaleJobRuns } from "@/server/domain/jobs/requeue-stale-job-runs";
+import { reconcileJobRuns } from "@/server/domain/job-runs/reconcile-job-runs";
+import { requeueStaleJobRuns } from "@/server/domain/job-runs/requeue-stale-job-runs";
 import { redactedMessage } from "@/server/redact-secrets";
 
 export interface JobRunSweep {

@@ -1,8 +1,8 @@
 import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { reconcileJobRuns } from "@/server/domain/jobs/reconcile-job-runs";
-import { renewJobHeartbeat } from "@/server/domain/jobs/renew-job-heartbeat";
-import { requeueStaleJobRuns } from "@/server/domain/jobs/requeue-stale-job-runs";
+import { reconcileJobRuns } from "@/server/domain/job-runs/reconcile-job-runs";
+import { renewJobHeartbeat } from "@/server/domain/job-runs/renew-job-heartbeat";
+import { requeueStaleJobRuns } from "@/server/domain/job-runs/requeue-stale-job-runs";
 import { enqueueJob } from "@/server/jobs/enqueue-job";
 import { projectStatsJob } from "@/server/jobs/job-definitions";
 import { runJob } from "@/worker/run-job";

@@ -1,6 +1,6 @@
 import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { reconcileJobRuns } from "@/server/domain/jobs/reconcile-job-runs";
+import { reconcileJobRuns } from "@/server/domain/job-runs/reconcile-job-runs";
 import { queueTraining } from "@/server/domain/training/queue-training";
 import { enqueueJob } from "@/server/jobs/enqueue-job";
 import type { JobDefinition } from "@/server/jobs/define-job";

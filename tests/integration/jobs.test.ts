@@ -1,7 +1,7 @@
 import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cancelJob } from "@/server/domain/jobs/cancel-job";
-import { requestProjectStats } from "@/server/domain/jobs/request-project-stats";
+import { cancelJob } from "@/server/domain/job-runs/cancel-job";
+import { requestProjectStats } from "@/server/domain/job-runs/request-project-stats";
 import { enqueueJob } from "@/server/jobs/enqueue-job";
 import { projectStatsJob } from "@/server/jobs/job-definitions";
 import { handleProjectStats } from "@/worker/handlers/project-stats";

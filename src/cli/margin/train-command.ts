@@ -8,7 +8,9 @@ import { generateTrainingExamples, requireCliLlmConfig } from "@/cli/margin/gene
 import { prepareOutputFile } from "@/cli/margin/output-file";
 import type { Progress } from "@/cli/margin/progress";
 import { readLabeledFile } from "@/cli/margin/read-labeled-file";
-import { fitClassifier, type FitPhase } from "@/server/domain/training/fit-classifier";
+import { fitClassifier } from "@/ml/fit-classifier";
+import type { FitPhase } from "@/ml/train-hybrid-classifier";
+import { trainingParallelism } from "@/server/compute/parallel-logistic-blocks";
 import { parseFeaturizerId } from "@/server/featurizers/featurizer-spec";
 import { getFeaturizer } from "@/server/featurizers/get-featurizer";
 import { DEFAULT_FEATURIZER_ID } from "@/server/featurizers/create-featurizer";
@@ -151,6 +153,7 @@ export async function trainCommand(options: TrainOptions, progress: Progress) {
     featurizerId,
     seed: 0,
     target,
+    parallelism: trainingParallelism,
     ngrams: parseFeaturizerId(featurizerId).ngrams ? { trainTexts: texts, dfTexts: texts } : undefined,
     // Fits done of planned, per phase: a 15,000-text, 151-class file trains for minutes.
     onProgress: ({ phase, fitsDone, fitsPlanned }) => progress.update(`training: ${FIT_PHASES[phase]}`, fitsDone, fitsPlanned, "fits"),

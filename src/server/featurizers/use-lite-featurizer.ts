@@ -27,10 +27,10 @@ export function createUseLiteFeaturizer(options: { threads?: number } = {}): Fea
     while (idle.length > 0 && queue.length > 0) idle.pop()!.postMessage(queue.shift()!);
   };
 
-  // The worker file is resolved at run time, next to this module: a literal `new URL("./….mjs", import.meta.url)`
+  // The worker file (with the other thread plumbing in server/compute) is resolved at run time: a literal `new URL("./….mjs", import.meta.url)`
   // makes the web app's bundler compile TF.js into the Next build (minutes, gigabytes). USE-lite therefore runs in
   // worker and CLI processes (tsx, plain files), which is where embedding happens.
-  const workerFile = new URL(["use-lite-worker", "mjs"].join("."), import.meta.url);
+  const workerFile = new URL(["../compute/use-lite-worker", "mjs"].join("."), import.meta.url);
   for (let t = 0; t < threads; t++) {
     const w = new Worker(workerFile);
     workers.push(w);

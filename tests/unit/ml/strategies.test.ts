@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { likelyMislabeled } from "@/ml/likely-mislabeled";
 import { createRng } from "@/ml/rng";
-import { scoreChunk } from "@/ml/score-chunk";
+import { scoreChunk } from "@/ml/uncertainty";
 import { selectDiverseBatch } from "@/ml/select-diverse-batch";
 import { TopKSelector } from "@/ml/top-k-selector";
 import { expectClose } from "../../helpers/expect-close";

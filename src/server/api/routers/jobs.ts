@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { adminProcedure, authedProcedure, projectProcedure, router } from "@/server/api/trpc";
-import { cancelJob } from "@/server/domain/jobs/cancel-job";
-import { getJob } from "@/server/domain/jobs/get-job";
-import { listJobs, listJobsInput } from "@/server/domain/jobs/list-jobs";
-import { requestProjectStats } from "@/server/domain/jobs/request-project-stats";
+import { cancelJob } from "@/server/domain/job-runs/cancel-job";
+import { getJob } from "@/server/domain/job-runs/get-job";
+import { listJobs, listJobsInput } from "@/server/domain/job-runs/list-jobs";
+import { requestProjectStats } from "@/server/domain/job-runs/request-project-stats";
 import { boss } from "@/server/jobs/boss";
 
 export const jobsRouter = router({

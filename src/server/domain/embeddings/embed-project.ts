@@ -1,6 +1,6 @@
 import type { Db } from "@/server/db";
 import { embedTexts } from "@/server/domain/embeddings/embed-texts";
-import type { JobHooks } from "@/server/domain/jobs/job-hooks";
+import type { JobHooks } from "@/server/domain/job-runs/job-hooks";
 import { getFeaturizer } from "@/server/featurizers/get-featurizer";
 
 const BATCH = 5000;

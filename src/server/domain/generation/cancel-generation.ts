@@ -1,6 +1,6 @@
 import type PgBoss from "pg-boss";
 import type { Db } from "@/server/db";
-import { cancelJob } from "@/server/domain/jobs/cancel-job";
+import { cancelJob } from "@/server/domain/job-runs/cancel-job";
 import { AppError } from "@/server/errors";
 
 /** Stops a run through its job: queued → cancelled at once; running → stops before its next LLM request, keeping what it stored. */

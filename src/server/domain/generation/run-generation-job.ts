@@ -6,7 +6,7 @@ import type { EmbedTexts } from "@/server/domain/generation/near-duplicate-index
 import { recordGenerationUsage } from "@/server/domain/generation/record-generation-usage";
 import { runGeneration } from "@/server/domain/generation/run-generation";
 import { contentHash } from "@/server/domain/items/content-hash";
-import type { JobHooks } from "@/server/domain/jobs/job-hooks";
+import type { JobHooks } from "@/server/domain/job-runs/job-hooks";
 import { getFeaturizer } from "@/server/featurizers/get-featurizer";
 import type { generateJob } from "@/server/jobs/job-definitions";
 import { createLlmClient } from "@/server/llm/llm-client";

@@ -4,7 +4,7 @@ import type { Db } from "@/server/db";
 import type { ResolvedImportOptions } from "@/server/domain/imports/import-format";
 import { getUpload, uploadChunks } from "@/server/domain/imports/read-upload";
 import { runImport } from "@/server/domain/imports/run-import";
-import type { JobHooks } from "@/server/domain/jobs/job-hooks";
+import type { JobHooks } from "@/server/domain/job-runs/job-hooks";
 import { queueNewItemWork } from "@/server/domain/scoring/queue-new-item-work";
 import { queueStatsRefresh } from "@/server/domain/stats/queue-stats-refresh";
 import { pgPool } from "@/server/pg-pool";

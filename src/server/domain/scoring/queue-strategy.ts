@@ -1,4 +1,4 @@
-import type { Strategy } from "@/ml/score-chunk";
+import type { Strategy } from "@/ml/uncertainty";
 import type { Strategy as ProjectStrategy } from "@/generated/prisma/client";
 
 const singleLabel = {

@@ -1,5 +1,5 @@
 import { decideClasses } from "@/ml/decide-classes";
-import { scoreChunk } from "@/ml/score-chunk";
+import { scoreChunk } from "@/ml/uncertainty";
 import type { Db } from "@/server/db";
 import { readItemVectors } from "@/server/domain/embeddings/read-item-vectors";
 import { loadVersionClassifier } from "@/server/domain/models/load-version-classifier";

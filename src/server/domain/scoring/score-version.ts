@@ -1,7 +1,7 @@
 import type PgBoss from "pg-boss";
 import { env } from "@/env";
 import type { Db } from "@/server/db";
-import type { JobHooks } from "@/server/domain/jobs/job-hooks";
+import type { JobHooks } from "@/server/domain/job-runs/job-hooks";
 import { diversifyQueueHead } from "@/server/domain/scoring/diversify-queue-head";
 import { scoreItemRange } from "@/server/domain/scoring/score-item-range";
 import { scoreZeroShotSample } from "@/server/domain/scoring/score-zero-shot-sample";

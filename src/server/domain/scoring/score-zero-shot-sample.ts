@@ -1,4 +1,4 @@
-import { scoreChunk } from "@/ml/score-chunk";
+import { scoreChunk } from "@/ml/uncertainty";
 import type { Db } from "@/server/db";
 import { predictWithVersion } from "@/server/domain/models/predict-with-version";
 import { insertPredictions } from "@/server/domain/scoring/insert-predictions";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createRng } from "@/ml/rng";
-import { fitClassifier } from "@/server/domain/training/fit-classifier";
-import { fitClassifierInThread } from "@/server/domain/training/fit-classifier-in-thread";
+import { fitClassifier } from "@/ml/fit-classifier";
+import { fitClassifierInThread } from "@/server/compute/fit-classifier-in-thread";
 
 const n = 3_000;
 const d = 16;

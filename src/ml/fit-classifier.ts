@@ -2,8 +2,7 @@ import type { ClassifierModel } from "@/ml/classifier-model";
 import { fitNgramVocabulary, ngramMatrix } from "@/ml/ngram-vocabulary";
 import { stratifiedFolds, subsetTargets, targetStrata, trainClassifier } from "@/ml/train-classifier";
 import { trainHybridClassifier, type FitPhase } from "@/ml/train-hybrid-classifier";
-import { trainLogisticRegression, type Targets } from "@/ml/train-logistic-regression";
-import { trainingParallelism } from "@/server/training/parallel-logistic-blocks";
+import { trainLogisticRegression, type ParallelBlocks, type Targets } from "@/ml/train-logistic-regression";
 
 // Above this many training rows, cross-validation (temperature, thresholds, out-of-fold probabilities for the
 // mislabel flags, cross-validated metrics) runs on a seeded stratified sample of about this size; the final model
@@ -53,8 +52,6 @@ function rowsOf(X: Float32Array, d: number, idx: Int32Array): Float32Array {
  * only, carrying that calibration (temperature, thresholds, CV metrics) over.
  * X: Float32Array [n × d].
  */
-export { type FitPhase };
-
 export function fitClassifier(
   X: Float32Array, n: number, d: number, classes: string[], targets: Targets,
   options: {
@@ -76,6 +73,12 @@ export function fitClassifier(
      * the last fit, which reports done = total). Not carried across fitClassifierInThread (a function cannot be).
      */
     onProgress?: (progress: FitProgress) => void;
+    /**
+     * Helper threads for a fit of n rows × d dims × K classes, or undefined for this thread (the same bits either
+     * way). How many threads a process may start is the environment's to say, so the caller passes it
+     * (server/compute's trainingParallelism); none means one thread.
+     */
+    parallelism?: (n: number, d: number, K: number) => ParallelBlocks | undefined;
   },
 ): FitResult {
   if (options.ngrams) return fitHybrid(X, n, d, classes, targets, { ...options, ngrams: options.ngrams });
@@ -91,10 +94,11 @@ export function fitClassifier(
     return fitOnAllRows(model, oofProba, n);
   }
   const { warmStart, warmStartCalibration: inherited, target } = options;
+  const parallelFor = options.parallelism ?? (() => undefined);
   const sameClasses = warmStart !== undefined && warmStart.classes.length === K && warmStart.classes.every((c, k) => c === classes[k]);
   const samePolicy = warmStart !== undefined && samePolicyAs(warmStart.thresholdPolicy, target);
   if (warmStart && sameClasses && samePolicy && inherited && n > INHERIT_MIN_ROWS && Math.abs(n - inherited.trainRows) < inherited.trainRows * RECALIBRATE_GROWTH) {
-    const final = trainLogisticRegression(X, n, d, classes, targets, { warmStart, parallel: trainingParallelism(n, d, K) });
+    const final = trainLogisticRegression(X, n, d, classes, targets, { warmStart, parallel: parallelFor(n, d, K) });
     return {
       model: {
         ...final.model,
@@ -114,7 +118,7 @@ export function fitClassifier(
   }
   if (n <= CALIBRATION_ROWS) {
     const { model, oofProba } = trainClassifier(X, n, d, classes, targets, {
-      featurizerId: options.featurizerId, seed: options.seed, warmStart, target, parallel: trainingParallelism(n, d, K), onProgress: progressOf(options.onProgress),
+      featurizerId: options.featurizerId, seed: options.seed, warmStart, target, parallel: parallelFor(n, d, K), onProgress: progressOf(options.onProgress),
     });
     return fitOnAllRows(model, oofProba, n);
   }
@@ -123,9 +127,9 @@ export function fitClassifier(
   const part = stratifiedFolds(targetStrata(targets, n, K), parts, options.seed);
   const sample = Int32Array.from({ length: n }, (_, i) => i).filter((i) => part[i] === 0);
   const calibrated = trainClassifier(rowsOf(X, d, sample), sample.length, d, classes, subsetTargets(targets, sample, K), {
-    featurizerId: options.featurizerId, seed: options.seed, warmStart, target, folds: 3, parallel: trainingParallelism(sample.length, d, K),
+    featurizerId: options.featurizerId, seed: options.seed, warmStart, target, folds: 3, parallel: parallelFor(sample.length, d, K),
   });
-  const final = trainLogisticRegression(X, n, d, classes, targets, { warmStart: warmStart ?? calibrated.model, parallel: trainingParallelism(n, d, K) });
+  const final = trainLogisticRegression(X, n, d, classes, targets, { warmStart: warmStart ?? calibrated.model, parallel: parallelFor(n, d, K) });
   const folds = (calibrated.model.metrics.folds as number | undefined) ?? 0;
   return {
     model: {

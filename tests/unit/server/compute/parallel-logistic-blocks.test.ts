@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createRng } from "@/ml/rng";
 import { buildLogisticObjective, trainLogisticRegression, type Targets } from "@/ml/train-logistic-regression";
-import { parallelLogisticBlocks, trainingParallelism } from "@/server/training/parallel-logistic-blocks";
+import { parallelLogisticBlocks, trainingParallelism } from "@/server/compute/parallel-logistic-blocks";
 
 // Enough rows for several 4,096-row blocks, with an absent class (fixed bias) and a ragged dimension (d % 4 ≠ 0).
 const n = 20_000;

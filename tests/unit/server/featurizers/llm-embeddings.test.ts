@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startFakeOpenAIServer, type FakeOpenAIServer } from "../helpers/fake-openai-server";
+import { startFakeOpenAIServer, type FakeOpenAIServer } from "../../../helpers/fake-openai-server";
 
 let server: FakeOpenAIServer;
 const saved = { ...process.env };

@@ -3,7 +3,7 @@ import { evaluateSingleLabel } from "@/ml/metrics";
 import type { StoredEvaluation } from "@/server/domain/evaluation/evaluate-on-test-set";
 import { comparePaired } from "@/server/domain/evaluation/paired-comparison";
 import type { TestItem } from "@/server/domain/evaluation/test-set";
-import { expectClose } from "../../helpers/expect-close";
+import { expectClose } from "../../../../helpers/expect-close";
 
 describe("comparePaired", () => {
   it("counts discordant pairs, lists disagreements and bootstraps deterministically", () => {

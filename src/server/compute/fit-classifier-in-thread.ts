@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import type { fitClassifier, FitResult } from "@/server/domain/training/fit-classifier";
+import type { fitClassifier, FitResult } from "@/ml/fit-classifier";
 
 type Reply = { id: number; ok: true; result: FitResult } | { id: number; ok: false; message: string; stack?: string };
 

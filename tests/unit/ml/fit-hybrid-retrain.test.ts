@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { fitClassifier } from "@/server/domain/training/fit-classifier";
+import { fitClassifier } from "@/ml/fit-classifier";
 import { createFeaturizer } from "@/server/featurizers/create-featurizer";
 
 // Real AG News texts (tests/fixtures/README.md): the hybrid's selection on a first training, kept on a retrain.
