@@ -8,7 +8,7 @@ import { textsInArgvOrder } from "@/cli/margin/texts-in-argv-order";
 import { trainCommand } from "@/cli/margin/train-command";
 import { DEFAULT_FEATURIZER_ID } from "@/server/featurizers/create-featurizer";
 import { exportFormats } from "@/server/domain/exports/export-input";
-import { DEFAULT_MAX_TEXT_LENGTH, importFormats, MAX_TEXT_LENGTH_LIMIT } from "@/server/domain/imports/import-format";
+import { DEFAULT_MAX_TEXT_LENGTH, importFormats, MAX_TEXT_LENGTH_LIMIT } from "@/server/schemas/import-options";
 import { AppError } from "@/server/errors";
 import { FeaturizerError } from "@/server/featurizers/featurizer";
 

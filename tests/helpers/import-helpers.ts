@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import type { Db } from "@/server/db";
-import type { ImportOptions } from "@/server/domain/imports/import-format";
+import type { ImportOptions } from "@/server/schemas/import-options";
 import { runImport } from "@/server/domain/imports/run-import";
 import { pgPool } from "@/server/pg-pool";
 

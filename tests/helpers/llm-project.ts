@@ -2,7 +2,7 @@ import type { Db } from "@/server/db";
 import { createClass } from "@/server/domain/classes/create-class";
 import { createProject } from "@/server/domain/projects/create-project";
 import { catsVsDogs } from "@/server/domain/seed/demo-projects";
-import type { LlmSettings } from "@/server/llm/llm-config";
+import type { LlmSettings } from "@/server/schemas/llm-settings";
 import { uniqueSuffix } from "./factories";
 
 /** A project whose LLM settings point at a test server (as an admin would point one at vLLM or Ollama). */

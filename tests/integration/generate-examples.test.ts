@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { generateExamples } from "@/server/domain/generation/generate-examples";
-import { generationOptionsSchema } from "@/server/domain/generation/generation-input";
+import { generationOptionsSchema } from "@/server/schemas/generation-options";
 import { createLlmClient } from "@/server/llm/llm-client";
 import type { LlmConfig } from "@/server/llm/llm-config";
 import { LlmError } from "@/server/llm/llm-error";

@@ -11,7 +11,8 @@ import { annotationOrigins, exportInput, type ExportFormat } from "@/server/doma
 import { openExport } from "@/server/domain/exports/open-export";
 import { decompressedSample } from "@/server/domain/imports/decompress-source";
 import { detectFormat } from "@/server/domain/imports/detect-format";
-import { ImportFileError, importOptions } from "@/server/domain/imports/import-format";
+import { ImportFileError } from "@/server/domain/imports/import-format";
+import { importOptions } from "@/server/schemas/import-options";
 import { runImport } from "@/server/domain/imports/run-import";
 import { getProjectByName } from "@/server/domain/projects/get-project-by-name";
 import { databaseUrlFile } from "@/server/local-dirs";

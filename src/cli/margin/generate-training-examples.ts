@@ -1,7 +1,7 @@
 import { CliError, EXIT_FAILED } from "@/cli/margin/cli-error";
 import type { Progress } from "@/cli/margin/progress";
 import { generateExamples, type GeneratedClass } from "@/server/domain/generation/generate-examples";
-import { generationOptionsSchema } from "@/server/domain/generation/generation-input";
+import { generationOptionsSchema } from "@/server/schemas/generation-options";
 import type { EmbedTexts } from "@/server/domain/generation/near-duplicate-index";
 import { createLlmClient } from "@/server/llm/llm-client";
 import { endpointLabel, resolveLlmConfig, type LlmConfig } from "@/server/llm/llm-config";

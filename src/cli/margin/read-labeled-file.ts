@@ -5,7 +5,8 @@ import { CliError, EXIT_FAILED } from "@/cli/margin/cli-error";
 import { decodeText } from "@/server/domain/imports/decode-text";
 import { decompressedSample, decompressSource } from "@/server/domain/imports/decompress-source";
 import { detectFormat } from "@/server/domain/imports/detect-format";
-import { DEFAULT_MAX_TEXT_LENGTH, ImportFileError, type ImportRow, type RowError } from "@/server/domain/imports/import-format";
+import { ImportFileError, type ImportRow, type RowError } from "@/server/domain/imports/import-format";
+import { DEFAULT_MAX_TEXT_LENGTH } from "@/server/schemas/import-options";
 import { readImportRows } from "@/server/domain/imports/read-import-rows";
 
 async function sampleOf(path: string): Promise<Buffer> {

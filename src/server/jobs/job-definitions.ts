@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { importOptions } from "@/server/domain/imports/import-format";
-import { generationOptionsSchema } from "@/server/domain/generation/generation-input";
+import { importOptions } from "@/server/schemas/import-options";
+import { generationOptionsSchema } from "@/server/schemas/generation-options";
 import { defineJob } from "@/server/jobs/define-job";
-import { llmSettingsSchema } from "@/server/llm/llm-config";
+import { llmSettingsSchema } from "@/server/schemas/llm-settings";
 
 // Every background job is declared here once: queue name, payload schema, retry policy.
 

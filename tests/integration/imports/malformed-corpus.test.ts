@@ -4,7 +4,7 @@ import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decompressedSample } from "@/server/domain/imports/decompress-source";
 import { detectFormat } from "@/server/domain/imports/detect-format";
-import type { ImportOptions } from "@/server/domain/imports/import-format";
+import type { ImportOptions } from "@/server/schemas/import-options";
 import { makeProject } from "../../helpers/factories";
 import { importText, itemsWithLabels } from "../../helpers/import-helpers";
 import { createTestDatabase, type TestDatabase } from "../../helpers/test-database";

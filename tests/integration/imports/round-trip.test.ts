@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { detectFormat } from "@/server/domain/imports/detect-format";
-import type { ImportOptions } from "@/server/domain/imports/import-format";
+import type { ImportOptions } from "@/server/schemas/import-options";
 import type { ExportFormat } from "@/server/domain/exports/export-input";
 import { makeProject } from "../../helpers/factories";
 import { exportText } from "../../helpers/export-helpers";

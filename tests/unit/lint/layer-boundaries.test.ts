@@ -27,14 +27,44 @@ const cases: { layer: string; file: string; forbidden: string[]; allowed: string
   {
     layer: "domain (src/server/domain)",
     file: "src/server/domain/probe/probe.ts",
-    forbidden: ['import { appRouter } from "@/server/api/root";', 'import { handleScore } from "@/worker/handlers/score";'],
+    forbidden: ['import { appRouter } from "@/server/api/root";', 'import { handleScore } from "@/worker/handlers/score";', 'import { notFound } from "next/navigation";', 'import { useState } from "react";'],
     allowed: ['import { AppError } from "@/server/errors";', 'import { decideClasses } from "@/ml/decide-classes";'],
+  },
+  {
+    layer: "CLI (src/cli)",
+    file: "src/cli/margin/probe.ts",
+    forbidden: ['import { NextResponse } from "next/server";', 'import { Button } from "@/components/ui/button";', 'import { useTRPC } from "@/trpc/react";'],
+    allowed: ['import { importUpload } from "@/server/domain/imports/import-upload";', 'import { env } from "@/env";'],
   },
   {
     layer: "auth (src/server/auth)",
     file: "src/server/auth/probe.ts",
     forbidden: ['import { createContext } from "@/server/api/trpc";'],
     allowed: ['import { db } from "@/server/db";'],
+  },
+  {
+    layer: "jobs (src/server/jobs)",
+    file: "src/server/jobs/probe.ts",
+    forbidden: ['import { importOptions } from "@/server/domain/imports/import-format";', 'import { llmSettingsSchema } from "@/server/llm/llm-config";', 'import { handleScore } from "@/worker/handlers/score";', 'import { appRouter } from "@/server/api/root";'],
+    allowed: ['import { importOptions } from "@/server/schemas/import-options";', 'import type { Tx } from "@/server/db";', 'import { env } from "@/env";'],
+  },
+  {
+    layer: "schemas (src/server/schemas)",
+    file: "src/server/schemas/probe.ts",
+    forbidden: ['import { env } from "@/env";', 'import { ImportFileError } from "@/server/domain/imports/import-format";', 'import { importOptions } from "./import-options";'],
+    allowed: ['import { z } from "zod";', 'import { importOptions } from "@/server/schemas/import-options";'],
+  },
+  {
+    layer: "compute (src/server/compute)",
+    file: "src/server/compute/probe.ts",
+    forbidden: ['import { db } from "@/server/db";', 'import { embedTexts } from "@/server/domain/embeddings/embed-texts";', 'import { enqueueJob } from "@/server/jobs/enqueue-job";', 'import pg from "pg";'],
+    allowed: ['import { env } from "@/env";', 'import { runLogisticBlock } from "@/ml/logistic-kernel";'],
+  },
+  {
+    layer: "compute (src/server/featurizers)",
+    file: "src/server/featurizers/probe.ts",
+    forbidden: ['import { db } from "@/server/db";', 'import { embedTexts } from "@/server/domain/embeddings/embed-texts";', 'import { PrismaClient } from "@prisma/client";'],
+    allowed: ['import { env } from "@/env";', 'import { marginCacheDir } from "@/server/local-dirs";'],
   },
   {
     layer: "worker (src/worker, except main.ts)",

@@ -4,7 +4,7 @@ import { createZeroShotVersion } from "@/server/domain/llm/create-zero-shot-vers
 import { getLlmStatus } from "@/server/domain/llm/get-llm-status";
 import { updateLlmSettings } from "@/server/domain/llm/update-llm-settings";
 import { zeroShotClassifyInput, zeroShotClassifyTexts } from "@/server/domain/llm/zero-shot-classify-texts";
-import { llmSettingsSchema } from "@/server/llm/llm-config";
+import { llmSettingsSchema } from "@/server/schemas/llm-settings";
 import { promptTemplatesOverrideSchema } from "@/server/llm/prompt-templates";
 
 const projectId = z.object({ projectId: z.number().int().positive() });

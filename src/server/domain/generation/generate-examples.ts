@@ -1,5 +1,5 @@
 import { seededShuffle } from "@/server/domain/generation/derive-seed";
-import type { GenerationOptions } from "@/server/domain/generation/generation-input";
+import type { GenerationOptions } from "@/server/schemas/generation-options";
 import { askRoundSummaries, expandBatch, MAX_STALE_ROUNDS, maxRoundsFor, type ExpandAnswer, type GenerationStepContext } from "@/server/domain/generation/generation-steps";
 import { NearDuplicateIndex, type EmbedTexts } from "@/server/domain/generation/near-duplicate-index";
 import { contentHash } from "@/server/domain/items/content-hash";

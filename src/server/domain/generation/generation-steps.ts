@@ -1,5 +1,5 @@
 import { deriveSeed, seededShuffle } from "@/server/domain/generation/derive-seed";
-import type { GenerationOptions } from "@/server/domain/generation/generation-input";
+import type { GenerationOptions } from "@/server/schemas/generation-options";
 import { diversifySummaries } from "@/server/llm/diversify-summaries";
 import { expandSummary } from "@/server/llm/expand-summary";
 import { generateExampleSummaries } from "@/server/llm/generate-example-summaries";

@@ -1,7 +1,7 @@
 import type { Prisma } from "@/generated/prisma/client";
 import type { Db } from "@/server/db";
 import { countGenerationResults } from "@/server/domain/generation/count-generation-results";
-import type { GenerationOptions } from "@/server/domain/generation/generation-input";
+import type { GenerationOptions } from "@/server/schemas/generation-options";
 import { askRoundSummaries, expandBatch, expandSeedOf, MAX_STALE_ROUNDS, maxRoundsFor, type ExpandAnswer, type GenerationStepContext } from "@/server/domain/generation/generation-steps";
 import { NearDuplicateIndex, type EmbedTexts } from "@/server/domain/generation/near-duplicate-index";
 import { storeGeneratedExample } from "@/server/domain/generation/store-generated-example";

@@ -1,5 +1,5 @@
 import { guessMapping } from "@/server/domain/imports/guess-mapping";
-import type { ImportFormat } from "@/server/domain/imports/import-format";
+import type { ImportFormat } from "@/server/schemas/import-options";
 
 export interface DetectedFormat {
   format: ImportFormat;

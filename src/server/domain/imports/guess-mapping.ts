@@ -1,4 +1,5 @@
-import { MARGIN_LABEL_SEPARATOR, type ColumnMapping } from "@/server/domain/imports/import-format";
+import { MARGIN_LABEL_SEPARATOR } from "@/server/domain/imports/import-format";
+import type { ColumnMapping } from "@/server/schemas/import-options";
 
 const TEXT = ["text", "sentence", "content", "prompt", "data", "document", "review", "body", "message", "question"];
 const LABELS = ["labels", "label", "class", "class_name", "category", "intent", "target", "tags"];

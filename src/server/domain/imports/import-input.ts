@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { importOptions } from "@/server/domain/imports/import-format";
+import { importOptions } from "@/server/schemas/import-options";
 
 /** Files sent inline through tRPC (the wizard's small files, tests); larger files go through the upload route. */
 export const MAX_INLINE_CHARS = 10 * 1024 * 1024;

@@ -1,4 +1,5 @@
-import type { ColumnMapping, ImportFormat, RowError, RowErrorReason } from "@/server/domain/imports/import-format";
+import type { RowError, RowErrorReason } from "@/server/domain/imports/import-format";
+import type { ColumnMapping, ImportFormat } from "@/server/schemas/import-options";
 
 export interface SampleRow {
   line: number;

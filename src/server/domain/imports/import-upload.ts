@@ -1,7 +1,7 @@
 import type PgBoss from "pg-boss";
 import type { Prisma } from "@/generated/prisma/client";
 import type { Db } from "@/server/db";
-import type { ResolvedImportOptions } from "@/server/domain/imports/import-format";
+import type { ResolvedImportOptions } from "@/server/schemas/import-options";
 import { getUpload, uploadChunks } from "@/server/domain/imports/read-upload";
 import { runImport } from "@/server/domain/imports/run-import";
 import type { JobHooks } from "@/server/domain/job-runs/job-hooks";

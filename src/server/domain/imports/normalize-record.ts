@@ -1,5 +1,6 @@
 import { jsonNestingExceeds, MAX_JSON_DEPTH } from "@/server/domain/imports/json-nesting";
-import { EMPTY_LABEL_SET, type ColumnMapping, type ImportFormat, type ParsedRow, type RowError, type RowErrorReason } from "@/server/domain/imports/import-format";
+import { EMPTY_LABEL_SET, type ParsedRow, type RowError, type RowErrorReason } from "@/server/domain/imports/import-format";
+import type { ColumnMapping, ImportFormat } from "@/server/schemas/import-options";
 
 export interface NormalizeContext {
   format: ImportFormat;

@@ -1,13 +1,7 @@
 import type { PgPool } from "@/server/pg-pool";
 import { AppError } from "@/server/errors";
-import {
-  ImportFileError,
-  importOptions,
-  type ColumnMapping,
-  type ImportOptions,
-  type RowError,
-  type RowErrorReason,
-} from "@/server/domain/imports/import-format";
+import { ImportFileError, type RowError, type RowErrorReason } from "@/server/domain/imports/import-format";
+import { importOptions, type ColumnMapping, type ImportOptions } from "@/server/schemas/import-options";
 import { MAX_REPORTED_ERRORS, SAMPLE_ROWS, type ImportReport, type SampleRow } from "@/server/domain/imports/import-report";
 import { emissaryFields } from "@/server/domain/imports/normalize-record";
 import { decompressSource } from "@/server/domain/imports/decompress-source";

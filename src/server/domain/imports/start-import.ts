@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import type PgBoss from "pg-boss";
 import type { Db } from "@/server/db";
 import { recordAudit } from "@/server/domain/audit/record-audit";
-import { importOptions } from "@/server/domain/imports/import-format";
+import { importOptions } from "@/server/schemas/import-options";
 import { startImportInput, type StartImportInput } from "@/server/domain/imports/import-input";
 import { getUpload } from "@/server/domain/imports/read-upload";
 import { storeUpload } from "@/server/domain/imports/store-upload";

@@ -2,7 +2,7 @@ import { Prisma } from "@/generated/prisma/client";
 import type { Db } from "@/server/db";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { getProject } from "@/server/domain/projects/get-project";
-import { llmSettingsSchema, type LlmSettings } from "@/server/llm/llm-config";
+import { llmSettingsSchema, type LlmSettings } from "@/server/schemas/llm-settings";
 import { promptTemplatesOverrideSchema, type PromptTemplatesOverride } from "@/server/llm/prompt-templates";
 
 /** Replaces a project's LLM overrides and/or prompt templates (null resets to the environment / the defaults). */

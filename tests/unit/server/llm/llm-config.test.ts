@@ -11,7 +11,7 @@ async function load(vars: Record<string, string | undefined>) {
   for (const key of Object.keys(process.env)) if (key.startsWith("LLM_")) delete process.env[key];
   Object.assign(process.env, vars);
   vi.resetModules();
-  return { ...(await import("@/server/llm/llm-config")), ...(await import("@/server/llm/prompt-templates")), ...(await import("@/server/llm/llm-error")) };
+  return { ...(await import("@/server/llm/llm-config")), ...(await import("@/server/llm/prompt-templates")), ...(await import("@/server/llm/llm-error")), ...(await import("@/server/schemas/llm-settings")) };
 }
 
 describe("LLM configuration", () => {
