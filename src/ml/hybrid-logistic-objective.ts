@@ -1,5 +1,5 @@
 import { checkFeatureRows, type FeatureRows } from "@/ml/feature-rows";
-import type { ObjectiveFn } from "@/ml/lbfgs";
+import type { LbfgsOptions, ObjectiveFn } from "@/ml/lbfgs";
 import type { LinearModel, Task } from "@/ml/linear-model";
 import { buildPreconditioner, featureStandardization, type Targets } from "@/ml/train-logistic-regression";
 import { createRowKernels, type RowKernels } from "@/ml/wasm-row-kernels";
@@ -50,7 +50,13 @@ export interface HybridObjective {
   theta0: Float64Array;
   /** θ = [W_d (K × d), b (K), W_s (Vc × K)]; Vc = sparse columns that occur in these rows. */
   layout: { K: number; d: number; V: number; usedColumns: Int32Array; sparseOffset: number };
+  /** The whole preconditioner in TypeScript (the reference), or undefined when turned off. */
   precondition: ((v: Float64Array) => void) | undefined;
+  /**
+   * The same preconditioner as L-BFGS options: the dense block's part as a function and the n-gram block's diagonal
+   * as per-column scales, which the optimizer's vector kernels apply (equal to `precondition` to rounding).
+   */
+  lbfgsPreconditioner: Pick<LbfgsOptions, "precondition" | "preconditionRows">;
   finalize(theta: Float64Array): HybridFit;
   /** Lets go of the row kernels' helper thread (optional: the next objective takes it over anyway). */
   dispose(): void;
@@ -362,6 +368,7 @@ export function buildHybridObjective(rows: FeatureRows, classes: string[], targe
   }
 
   let precondition: ((v: Float64Array) => void) | undefined;
+  let lbfgsPreconditioner: HybridObjective["lbfgsPreconditioner"] = {};
   if (options.precondition ?? true) {
     // Dense + bias: the second moments of [x̃, 1] (existing Cholesky builder, scale × √d gives x̃). δ ≈ 4λ: the L2
     // term relative to a typical p(1 − p) of 1/4, plus the same small floor relative to the block's diagonal 1/d.
@@ -381,6 +388,7 @@ export function buildHybridObjective(rows: FeatureRows, classes: string[], targe
         for (let k = 0; k < K; k++) v[o + k] = v[o + k]! * s;
       }
     };
+    lbfgsPreconditioner = { precondition: denseP, ...(Vc > 0 ? { preconditionRows: { offset: sparseOffset, width: K, scales: inv } } : {}) };
   }
 
   const finalize = (theta: Float64Array): HybridFit => {
@@ -406,7 +414,7 @@ export function buildHybridObjective(rows: FeatureRows, classes: string[], targe
     };
   };
 
-  return { fg, theta0, layout: { K, d, V, usedColumns, sparseOffset }, precondition, finalize, dispose: () => rk?.dispose() };
+  return { fg, theta0, layout: { K, d, V, usedColumns, sparseOffset }, precondition, lbfgsPreconditioner, finalize, dispose: () => rk?.dispose() };
 }
 
 // The two sparse loops live in small functions of their own: inside the big objective closure V8 compiled them to

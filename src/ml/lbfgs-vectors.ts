@@ -24,11 +24,16 @@ export interface LbfgsVectors {
   difference(out: Float64Array, a: Float64Array, b: Float64Array): void;
   /** max |a_i|; NaN when any element is NaN (a NaN gradient must not look converged). */
   normInf(a: Float64Array): number;
+  /**
+   * v[offset + r·width + k] *= rowScales[r] for every row r of the rowScales given at creation and k < width: the
+   * diagonal part of a preconditioner over a block of θ (throws when no rowScales were given).
+   */
+  scaleRows(v: Float64Array, offset: number, width: number): void;
 }
 
 export type LbfgsVectorKind = "auto" | "wasm" | "typescript";
 
-const typescriptOps: Omit<LbfgsVectors, "kind" | "vectors"> = {
+const typescriptOps: Omit<LbfgsVectors, "kind" | "vectors" | "scaleRows"> = {
   dot(a, b) {
     let s = 0;
     for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
@@ -66,6 +71,17 @@ const typescriptOps: Omit<LbfgsVectors, "kind" | "vectors"> = {
   },
 };
 
+function typescriptScaleRows(scales: Float64Array | undefined): LbfgsVectors["scaleRows"] {
+  return (v, offset, width) => {
+    if (!scales) throw new Error("L-BFGS vectors: scaleRows without rowScales");
+    for (let r = 0; r < scales.length; r++) {
+      const s = scales[r]!;
+      const o = offset + r * width;
+      for (let k = 0; k < width; k++) v[o + k] = v[o + k]! * s;
+    }
+  };
+}
+
 let compiled: WebAssembly.Module | null | undefined;
 
 function vectorKernelsModule(): WebAssembly.Module | null {
@@ -92,13 +108,15 @@ interface VectorExports {
   addScaled(out: number, x: number, d: number, n: number, t: number): void;
   difference(out: number, a: number, b: number, n: number): void;
   normInf(a: number, n: number): number;
+  scaleRows(v: number, s: number, rows: number, width: number): void;
 }
 
-function wasmVectors(p: number, count: number): LbfgsVectors | null {
+function wasmVectors(p: number, count: number, rowScales: Float64Array | undefined): LbfgsVectors | null {
   const mod = vectorKernelsModule();
   if (!mod) return null;
   const stride = Math.ceil((p * 8) / 16) * 16;
-  const bytes = 16 + stride * count;
+  const scalesBytes = rowScales ? Math.ceil((rowScales.length * 8) / 16) * 16 : 0;
+  const bytes = 16 + stride * count + scalesBytes;
   if (bytes > MAX_BYTES) return null;
   const w = new WebAssembly.Instance(mod, {}).exports as unknown as VectorExports;
   const pages = Math.ceil(bytes / WASM_PAGE);
@@ -106,6 +124,9 @@ function wasmVectors(p: number, count: number): LbfgsVectors | null {
   if (pages > have) w.memory.grow(pages - have);
   const buf = w.memory.buffer;
   const vectors = Array.from({ length: count }, (_, i) => new Float64Array(buf, 16 + i * stride, p));
+  const scalesAt = 16 + count * stride;
+  if (rowScales) new Float64Array(buf, scalesAt, rowScales.length).set(rowScales);
+  const rows = rowScales?.length ?? 0;
   // Every vector handed to these is one of `vectors` (a view into this memory): its byteOffset is its address.
   return {
     kind: "wasm",
@@ -117,15 +138,23 @@ function wasmVectors(p: number, count: number): LbfgsVectors | null {
     addScaled: (out, x, t, d) => w.addScaled(out.byteOffset, x.byteOffset, d.byteOffset, p, t),
     difference: (out, a, b) => w.difference(out.byteOffset, a.byteOffset, b.byteOffset, p),
     normInf: (a) => w.normInf(a.byteOffset, p),
+    scaleRows: (v, offset, width) => {
+      if (!rowScales) throw new Error("L-BFGS vectors: scaleRows without rowScales");
+      if (offset < 0 || offset + rows * width > p) throw new Error(`L-BFGS vectors: scaleRows block [${offset}, ${offset + rows * width}) outside [0, ${p})`);
+      w.scaleRows(v.byteOffset + offset * 8, scalesAt, rows, width);
+    },
   };
 }
 
-/** `count` vectors of length p and the operations on them; "auto" is WebAssembly where the runtime has SIMD. */
-export function createLbfgsVectors(p: number, count: number, kind: LbfgsVectorKind = "auto"): LbfgsVectors {
+/**
+ * `count` vectors of length p and the operations on them; "auto" is WebAssembly where the runtime has SIMD.
+ * rowScales: the per-row scales scaleRows applies (copied into the vectors' memory once, here).
+ */
+export function createLbfgsVectors(p: number, count: number, kind: LbfgsVectorKind = "auto", rowScales?: Float64Array): LbfgsVectors {
   if (kind !== "typescript") {
-    const w = wasmVectors(p, count);
+    const w = wasmVectors(p, count, rowScales);
     if (w) return w;
     if (kind === "wasm") throw new Error("L-BFGS: WebAssembly SIMD vector kernels are not available here (or the problem exceeds 4 GiB)");
   }
-  return { kind: "typescript", vectors: Array.from({ length: count }, () => new Float64Array(p)), ...typescriptOps };
+  return { kind: "typescript", vectors: Array.from({ length: count }, () => new Float64Array(p)), ...typescriptOps, scaleRows: typescriptScaleRows(rowScales?.slice()) };
 }

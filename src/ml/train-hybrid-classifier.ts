@@ -52,6 +52,11 @@ export interface TrainHybridOptions {
   ftol?: number;
   /** Rounds the sparse weights to half floats (exactly what the artifact stores). Default true. */
   float16?: boolean;
+  /**
+   * Diagnostics (bench/ml/final-fit-budget.ts): called after every iteration of the final fit with a function that
+   * computes raw logits (temperature 1) of the iterate on other rows — how much the served model still moves.
+   */
+  onFinalIteration?: (iteration: number, f: number, logits: (rows: FeatureRows) => Float32Array) => void;
   /** Called after every fit with (fits done, fits planned: an estimate until the last fit, which reports done = planned). */
   onProgress?: (done: number, total: number, phase: FitPhase) => void;
 }
@@ -259,8 +264,11 @@ export function trainHybridClassifier(rows: FeatureRows, classes: string[], targ
     // (relative) per iteration: on TREC's n-grams the preconditioned loss was within 1% of the optimum after 30
     // iterations and test macro-F1 flat from there on. The final fit goes further (its weights are the ones served).
     const res = minimizeLbfgs(obj.fg, obj.theta0, loose
-      ? { maxIter: Math.min(maxIter, loose === "selection" ? selectionMaxIter : 60), gtol: gtol * 3, ftol: 1e-6, precondition: obj.precondition }
-      : { maxIter, gtol, ftol: options.ftol ?? 1e-7, precondition: obj.precondition });
+      ? { maxIter: Math.min(maxIter, loose === "selection" ? selectionMaxIter : 60), gtol: gtol * 3, ftol: 1e-6, ...obj.lbfgsPreconditioner }
+      : {
+        maxIter, gtol, ftol: options.ftol ?? 1e-7, ...obj.lbfgsPreconditioner,
+        ...(options.onFinalIteration ? { onIteration: (it: number, x: Float64Array, f: number) => options.onFinalIteration!(it, f, (rr) => logitsOf(obj.finalize(x), rr)) } : {}),
+      });
     obj.dispose();
     const { x, ...opt } = res;
     return { fit: obj.finalize(x), opt };

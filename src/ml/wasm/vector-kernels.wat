@@ -131,4 +131,31 @@
     (if (i32.and (local.get $n) (i32.const 1))
       (then (local.set $r (f64.max (local.get $r) (f64.abs (f64.load (i32.add (local.get $a) (local.get $end))))))))
     (local.get $r))
+;; v[r·w + k] *= s[r] for r < rows, k < w: the diagonal part of a preconditioner over a block of θ stored row by
+  ;; row (the hybrid's n-gram columns × classes), one scale per row. v may start at any 8-byte-aligned address (the
+  ;; block's offset in θ), and w may be odd: pairs within each row, then the row's odd last element.
+  (func (export "scaleRows") (param $v i32) (param $s i32) (param $rows i32) (param $w i32)
+    (local $r i32) (local $i i32) (local $row i32) (local $end i32) (local $sv v128) (local $sc f64)
+    (local.set $row (local.get $v))
+    (local.set $end (i32.shl (i32.and (local.get $w) (i32.const -2)) (i32.const 3)))
+    (block $rowsDone
+      (loop $rl
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $sc (f64.load (i32.add (local.get $s) (i32.shl (local.get $r) (i32.const 3)))))
+        (local.set $sv (f64x2.splat (local.get $sc)))
+        (local.set $i (i32.const 0))
+        (block $done
+          (loop $l
+            (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+            (v128.store align=8 (i32.add (local.get $row) (local.get $i))
+              (f64x2.mul (local.get $sv) (v128.load align=8 (i32.add (local.get $row) (local.get $i)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $l)))
+        (if (i32.and (local.get $w) (i32.const 1))
+          (then (f64.store (i32.add (local.get $row) (local.get $end))
+            (f64.mul (local.get $sc) (f64.load (i32.add (local.get $row) (local.get $end)))))))
+        (local.set $row (i32.add (local.get $row) (i32.shl (local.get $w) (i32.const 3))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rl)))
+    )
 )

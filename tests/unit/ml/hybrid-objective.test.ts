@@ -4,6 +4,7 @@ import type { FeatureRows } from "@/ml/feature-rows";
 import { buildHybridObjective, type HybridObjectiveOptions } from "@/ml/hybrid-logistic-objective";
 import { createRowKernels, rowKernelsAvailable } from "@/ml/wasm-row-kernels";
 import { minimizeLbfgs } from "@/ml/lbfgs";
+import { createLbfgsVectors } from "@/ml/lbfgs-vectors";
 import { createRng } from "@/ml/rng";
 import type { CsrMatrix } from "@/ml/sparse-matrix";
 import type { Targets } from "@/ml/train-logistic-regression";
@@ -94,6 +95,29 @@ describe("hybrid logistic objective: optimization", () => {
     }
     expectClose(results[0]!.f, results[1]!.f, { abs: 1e-9 });
     expectClose(results[0]!.x, results[1]!.x, { abs: 1e-4 });
+  });
+
+  it("the preconditioner as L-BFGS options (dense function + n-gram row scales in the vector kernels) is the TypeScript one", () => {
+    const rows: FeatureRows = { n, dense, d, sparse };
+    const obj = buildReference(rows, ["a", "b", "c"], { task: "single-label", y }, { l2: 0.01, blockWeight: 2 });
+    const { precondition, preconditionRows } = obj.lbfgsPreconditioner;
+    expect(preconditionRows).toMatchObject({ offset: obj.layout.sparseOffset, width: 3 });
+    const p = obj.theta0.length;
+    expect(preconditionRows!.offset + preconditionRows!.scales.length * preconditionRows!.width).toBe(p);
+    for (const kind of ["wasm", "typescript"] as const) {
+      const V = createLbfgsVectors(p, 1, kind, preconditionRows!.scales);
+      const v = V.vectors[0]!;
+      for (let i = 0; i < p; i++) v[i] = Math.sin(i + 1);
+      const reference = v.slice();
+      obj.precondition!(reference);
+      precondition!(v);
+      V.scaleRows(v, preconditionRows!.offset, preconditionRows!.width);
+      expect(Array.from(v)).toEqual(Array.from(reference));
+    }
+    const r = minimizeLbfgs(obj.fg, obj.theta0, { gtol: 1e-9, maxIter: 2000, ...obj.lbfgsPreconditioner });
+    const ref = minimizeLbfgs(obj.fg, obj.theta0, { gtol: 1e-9, maxIter: 2000, precondition: obj.precondition });
+    expect(r.iterations).toBe(ref.iterations);
+    expectClose(r.x, ref.x, { abs: 1e-12 });
   });
 
   it("fits separable sparse data (each class has its own n-grams)", () => {

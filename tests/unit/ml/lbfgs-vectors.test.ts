@@ -40,6 +40,36 @@ describe("L-BFGS vector kernels: WebAssembly SIMD against the TypeScript referen
     });
   }
 
+  // The hybrid's n-gram block: rows of K (odd) classes from an odd offset into θ, one scale per row.
+  for (const [p, offset, width, rows] of [[7, 0, 1, 7], [20, 3, 3, 5], [1001, 95, 151, 6], [64, 1, 2, 31]] as const) {
+    it(`scale rows alike (p ${p}, offset ${offset}, width ${width}, ${rows} rows): bit for bit, the rest untouched`, () => {
+      const scales = filled(new Float64Array(rows), 99);
+      const w = createLbfgsVectors(p, 2, "wasm", scales);
+      const t = createLbfgsVectors(p, 2, "typescript", scales);
+      scales.fill(0); // copied at creation
+      const [wv] = w.vectors as [Float64Array];
+      const [tv] = t.vectors as [Float64Array];
+      filled(wv, 5);
+      filled(tv, 5);
+      const before = tv.slice();
+      w.scaleRows(wv, offset, width);
+      t.scaleRows(tv, offset, width);
+      expect(wv).toEqual(tv);
+      const expected = filled(new Float64Array(rows), 99);
+      for (let i = 0; i < p; i++) {
+        const r = Math.floor((i - offset) / width);
+        expect(tv[i]).toBe(i >= offset && r < rows ? before[i]! * expected[r]! : before[i]!);
+      }
+      expect(w.vectors[1]!.every((v) => v === 0)).toBe(true);
+    });
+  }
+
+  it("refuse a row block that does not fit, and scaleRows without scales", () => {
+    const w = createLbfgsVectors(10, 1, "wasm", new Float64Array(4));
+    expect(() => w.scaleRows(w.vectors[0]!, 3, 2)).toThrow(/outside/);
+    expect(() => createLbfgsVectors(10, 1, "typescript").scaleRows(new Float64Array(10), 0, 1)).toThrow(/without rowScales/);
+  });
+
   it("a NaN anywhere makes the ∞-norm NaN in both (a NaN gradient never looks converged)", () => {
     for (const kind of ["wasm", "typescript"] as const) {
       for (const at of [0, 6, 10]) {
