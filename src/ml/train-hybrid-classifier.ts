@@ -48,6 +48,8 @@ export interface TrainHybridOptions {
    * Banking77; bench/ml/selection-budget.ts) and took 20–45% less time.
    */
   selectionMaxIter?: number;
+  /** L-BFGS history of the selection and calibration fits (capped fits). Default 10, as the final fit's. */
+  selectionMemory?: number;
   /** Relative loss decrease per iteration below which the final fit stops. Default 1e-7. */
   ftol?: number;
   /** Rounds the sparse weights to half floats (exactly what the artifact stores). Default true. */
@@ -264,7 +266,7 @@ export function trainHybridClassifier(rows: FeatureRows, classes: string[], targ
     // (relative) per iteration: on TREC's n-grams the preconditioned loss was within 1% of the optimum after 30
     // iterations and test macro-F1 flat from there on. The final fit goes further (its weights are the ones served).
     const res = minimizeLbfgs(obj.fg, obj.theta0, loose
-      ? { maxIter: Math.min(maxIter, loose === "selection" ? selectionMaxIter : 60), gtol: gtol * 3, ftol: 1e-6, ...obj.lbfgsPreconditioner }
+      ? { maxIter: Math.min(maxIter, loose === "selection" ? selectionMaxIter : 60), gtol: gtol * 3, ftol: 1e-6, memory: options.selectionMemory ?? 10, ...obj.lbfgsPreconditioner }
       : {
         maxIter, gtol, ftol: options.ftol ?? 1e-7, ...obj.lbfgsPreconditioner,
         ...(options.onFinalIteration ? { onIteration: (it: number, x: Float64Array, f: number) => options.onFinalIteration!(it, f, (rr) => logitsOf(obj.finalize(x), rr)) } : {}),
