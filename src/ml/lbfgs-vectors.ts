@@ -1,4 +1,5 @@
 import { vectorKernelsWasmBase64 } from "@/ml/wasm/vector-kernels-wasm";
+import { lazyWasmModule, WASM_MAX_BYTES, WASM_PAGE } from "@/ml/wasm-module";
 
 /**
  * The vector work of L-BFGS over θ-sized f64 vectors, with the storage those vectors live in: TypeScript loops (the
@@ -82,22 +83,7 @@ function typescriptScaleRows(scales: Float64Array | undefined): LbfgsVectors["sc
   };
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-
-function vectorKernelsModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    const bytes = Uint8Array.from(atob(vectorKernelsWasmBase64), (c) => c.charCodeAt(0));
-    compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
-
-const WASM_PAGE = 65536;
-/** wasm32 addresses 4 GiB; larger problems use the TypeScript loops. */
-const MAX_BYTES = 4 * 1024 ** 3 - WASM_PAGE;
+const vectorKernelsModule = lazyWasmModule(vectorKernelsWasmBase64);
 
 interface VectorExports {
   memory: WebAssembly.Memory;
@@ -117,7 +103,7 @@ function wasmVectors(p: number, count: number, rowScales: Float64Array | undefin
   const stride = Math.ceil((p * 8) / 16) * 16;
   const scalesBytes = rowScales ? Math.ceil((rowScales.length * 8) / 16) * 16 : 0;
   const bytes = 16 + stride * count + scalesBytes;
-  if (bytes > MAX_BYTES) return null;
+  if (bytes > WASM_MAX_BYTES) return null;
   const w = new WebAssembly.Instance(mod, {}).exports as unknown as VectorExports;
   const pages = Math.ceil(bytes / WASM_PAGE);
   const have = w.memory.buffer.byteLength / WASM_PAGE;

@@ -1,5 +1,6 @@
 import { openRowKernelSession, type RowKernelSession } from "@/ml/row-kernel-thread";
 import { rowKernelsWasmBase64 } from "@/ml/wasm/row-kernels-wasm";
+import { lazyWasmModule, WASM_MAX_BYTES, WASM_PAGE } from "@/ml/wasm-module";
 
 /**
  * The hybrid objective's two row loops (logits from features, gradient from residuals) in WebAssembly with 4-lane
@@ -50,19 +51,8 @@ export interface RowKernelShape {
  */
 export const SPLIT_WORK = 4_000_000;
 
-let compiled: WebAssembly.Module | null | undefined;
-
 /** The compiled module, or null where this runtime lacks WebAssembly SIMD (the TypeScript loops then run). */
-function rowKernelsModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    const bytes = Uint8Array.from(atob(rowKernelsWasmBase64), (c) => c.charCodeAt(0));
-    compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
+const rowKernelsModule = lazyWasmModule(rowKernelsWasmBase64);
 
 /** Whether the WebAssembly kernels can run here. */
 export function rowKernelsAvailable(): boolean {
@@ -70,9 +60,6 @@ export function rowKernelsAvailable(): boolean {
 }
 
 const align = (bytes: number): number => Math.ceil(bytes / 16) * 16;
-const WASM_PAGE = 65536;
-/** wasm32 addresses 4 GiB; beyond this the TypeScript loops are used. */
-const MAX_BYTES = 4 * 1024 ** 3 - WASM_PAGE;
 
 /** An instance sized for `shape`, or null when WebAssembly SIMD is missing or the rows do not fit in 4 GiB. */
 export function createRowKernels(shape: RowKernelShape): RowKernels | null {
@@ -87,7 +74,7 @@ export function createRowKernels(shape: RowKernelShape): RowKernels | null {
   const offsets: Record<keyof typeof sizes, number> = { x: 0, indptr: 0, cols: 0, vals: 0, theta: 0, bias: 0, z: 0, grad: 0, grad2: 0 };
   let at = 16; // address 0 stays unused
   for (const key of Object.keys(sizes) as (keyof typeof sizes)[]) { offsets[key] = at; at += align(sizes[key]); }
-  if (at > MAX_BYTES) return null;
+  if (at > WASM_MAX_BYTES) return null;
   const pages = Math.ceil(at / WASM_PAGE);
   // Shared (the helper thread works on the same memory) and sized once: it never grows, so no view is ever detached.
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
