@@ -31,6 +31,12 @@ export interface LbfgsOptions {
   onIteration?: (iteration: number, x: Float64Array, f: number) => void;
   /** Where the vectors live and which loops run over them (lbfgs-vectors.ts). Default "auto" (WebAssembly SIMD). */
   vectors?: LbfgsVectorKind;
+  /**
+   * γ of the first iteration's H₀ = γ·P (P the preconditioner, or I): a warm start passes the previous fit's final
+   * `scale`, so its first step has the right length instead of a line search doubling a tiny one. Default: the first
+   * step moves x by at most ~1 in ∞-norm.
+   */
+  initialScale?: number;
 }
 
 export interface LbfgsResult {
@@ -42,6 +48,8 @@ export interface LbfgsResult {
   reason: "gtol" | "ftol" | "maxIter" | "lineSearch";
   /** f after each accepted iteration, starting with f(x0). */
   history: number[];
+  /** The last γ of H₀ = γ·P (the inverse curvature along the latest step); NaN before the second iteration. */
+  scale: number;
 }
 
 export function minimizeLbfgs(fg: ObjectiveFn, x0: Float64Array, options: LbfgsOptions = {}): LbfgsResult {
@@ -65,7 +73,8 @@ export function minimizeLbfgs(fg: ObjectiveFn, x0: Float64Array, options: LbfgsO
   x.set(x0);
   // The result owns its own copy: x may be a view into a large WebAssembly memory.
   const done = (reason: LbfgsResult["reason"], iterations: number, converged: boolean): LbfgsResult =>
-    ({ x: x.slice(), f, iterations, evaluations, converged, reason, history });
+    ({ x: x.slice(), f, iterations, evaluations, converged, reason, history, scale });
+  let scale = NaN;
   let f = fg(x, g);
   let evaluations = 1;
   const history = [f];
@@ -105,6 +114,10 @@ export function minimizeLbfgs(fg: ObjectiveFn, x0: Float64Array, options: LbfgsO
         gamma = V.dot(S[h - 1]!, Y[h - 1]!) / V.dot(Y[h - 1]!, Y[h - 1]!);
       }
       V.scaledCopy(d, d, gamma);
+      scale = gamma;
+    } else if (iter === 1 && options.initialScale !== undefined && options.initialScale > 0 && Number.isFinite(options.initialScale)) {
+      precondition?.(d);
+      V.scaledCopy(d, d, options.initialScale);
     } else {
       // First step: scale so the initial trial moves x by at most ~1 in ∞-norm.
       V.scaledCopy(d, d, 1 / Math.max(1, V.normInf(g)));

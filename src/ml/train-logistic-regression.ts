@@ -17,6 +17,12 @@ export interface TrainOptions {
   standardize?: boolean;
   /** Previous model to start from (matched by class name; standardization is re-expressed exactly). */
   warmStart?: LinearModel;
+  /**
+   * With warmStart: the previous fit's optimizer.scale (its last inverse-curvature estimate), so the first step has
+   * the right length; a retrain after a few new labels then takes a handful of evaluations instead of spending
+   * several doubling a step sized for a cold start.
+   */
+  warmStartScale?: number;
   maxIter?: number;
   gtol?: number;
   /** Precondition L-BFGS with the features' second moments (default true; false: plain L-BFGS). */
@@ -254,7 +260,8 @@ export function trainLogisticRegression(
   const { fg, theta0, finalize, close, precondition } = buildLogisticObjective(X, n, d, classes, targets, options);
   let res: LbfgsResult;
   try {
-    res = minimizeLbfgs(fg, theta0, { maxIter: options.maxIter ?? 300, gtol: options.gtol ?? 1e-5, precondition });
+    const initialScale = options.warmStart ? options.warmStartScale : undefined;
+    res = minimizeLbfgs(fg, theta0, { maxIter: options.maxIter ?? 300, gtol: options.gtol ?? 1e-5, precondition, initialScale });
   } finally {
     close();
   }
