@@ -30,109 +30,214 @@
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $l))))
 
-  ;; z[i, :] = bias + Σ_j x[i, j] · θ[j, :] + Σ_p vals[p] · θ[cols[p], :]   for i in [0, n)
+;; z[i, :] = bias + Σ_j x[i, j] · θ[j, :] + Σ_p vals[p] · θ[cols[p], :]   for i in [0, n)
+  ;; Register-blocked: a row's logits are built 8 vectors (32 classes) at a time in locals, then 1 vector at a time
+  ;; for the rest, so θ is the only stream the inner loops load (z is written once per row). Each lane still adds
+  ;; the features in the same order as the plain loop (dense j = 0…d−1, then the row's non-zeros), so the sums are
+  ;; the same to the bit.
   (func (export "forward")
     (param $n i32) (param $d i32) (param $kp i32)
     (param $x i32) (param $indptr i32) (param $cols i32) (param $vals i32)
     (param $theta i32) (param $bias i32) (param $z i32)
-    (local $i i32) (local $row i32) (local $zrow i32) (local $xp i32) (local $xend i32)
-    (local $t i32) (local $p i32) (local $pend i32) (local $k i32) (local $v v128)
+    (local $i i32) (local $row i32) (local $zrow i32) (local $xrow i32) (local $xp i32) (local $xend i32)
+    (local $t i32) (local $p i32) (local $pstart i32) (local $pend i32) (local $c i32) (local $v v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
     (local.set $row (i32.shl (local.get $kp) (i32.const 2)))
-    (local.set $xp (local.get $x))
+    (local.set $xrow (local.get $x))
     (local.set $zrow (local.get $z))
     (block $rows_done
       (loop $rows
         (br_if $rows_done (i32.ge_u (local.get $i) (local.get $n)))
-        (memory.copy (local.get $zrow) (local.get $bias) (local.get $row))
-        ;; dense block: θ row j for feature j
-        (local.set $t (local.get $theta))
-        (local.set $xend (i32.add (local.get $xp) (i32.shl (local.get $d) (i32.const 2))))
-        (block $dense_done
-          (loop $dense
-            (br_if $dense_done (i32.ge_u (local.get $xp) (local.get $xend)))
-            (local.set $v (f32x4.splat (f32.load (local.get $xp))))
-            (local.set $k (i32.const 0))
-            (loop $axpy
-              (v128.store (i32.add (local.get $zrow) (local.get $k))
-                (f32x4.add
-                  (v128.load (i32.add (local.get $zrow) (local.get $k)))
-                  (f32x4.mul (local.get $v) (v128.load (i32.add (local.get $t) (local.get $k))))))
-              (local.set $k (i32.add (local.get $k) (i32.const 16)))
-              (br_if $axpy (i32.lt_u (local.get $k) (local.get $row))))
-            (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
-            (local.set $t (i32.add (local.get $t) (local.get $row)))
-            (br $dense)))
-        ;; sparse block
-        (local.set $p (i32.load (i32.add (local.get $indptr) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $xend (i32.add (local.get $xrow) (i32.shl (local.get $d) (i32.const 2))))
+        (local.set $pstart (i32.load (i32.add (local.get $indptr) (i32.shl (local.get $i) (i32.const 2)))))
         (local.set $pend (i32.load offset=4 (i32.add (local.get $indptr) (i32.shl (local.get $i) (i32.const 2)))))
-        (block $sparse_done
-          (loop $sparse
-            (br_if $sparse_done (i32.ge_u (local.get $p) (local.get $pend)))
-            (local.set $v (f32x4.splat (f32.load (i32.add (local.get $vals) (i32.shl (local.get $p) (i32.const 2))))))
-            (local.set $t (i32.add (local.get $theta)
-              (i32.mul (i32.load (i32.add (local.get $cols) (i32.shl (local.get $p) (i32.const 2)))) (local.get $row))))
-            (local.set $k (i32.const 0))
-            (loop $axpy
-              (v128.store (i32.add (local.get $zrow) (local.get $k))
-                (f32x4.add
-                  (v128.load (i32.add (local.get $zrow) (local.get $k)))
-                  (f32x4.mul (local.get $v) (v128.load (i32.add (local.get $t) (local.get $k))))))
-              (local.set $k (i32.add (local.get $k) (i32.const 16)))
-              (br_if $axpy (i32.lt_u (local.get $k) (local.get $row))))
-            (local.set $p (i32.add (local.get $p) (i32.const 1)))
-            (br $sparse)))
+        (local.set $c (i32.const 0))
+            (block $c8_done
+              (loop $c8
+                (br_if $c8_done (i32.gt_u (i32.add (local.get $c) (i32.const 128)) (local.get $row)))
+                (local.set $a0 (v128.load (i32.add (local.get $bias) (local.get $c))))
+                (local.set $a1 (v128.load offset=16 (i32.add (local.get $bias) (local.get $c))))
+                (local.set $a2 (v128.load offset=32 (i32.add (local.get $bias) (local.get $c))))
+                (local.set $a3 (v128.load offset=48 (i32.add (local.get $bias) (local.get $c))))
+                (local.set $a4 (v128.load offset=64 (i32.add (local.get $bias) (local.get $c))))
+                (local.set $a5 (v128.load offset=80 (i32.add (local.get $bias) (local.get $c))))
+                (local.set $a6 (v128.load offset=96 (i32.add (local.get $bias) (local.get $c))))
+                (local.set $a7 (v128.load offset=112 (i32.add (local.get $bias) (local.get $c))))
+                ;; dense block: θ row j for feature j
+                (local.set $xp (local.get $xrow))
+                (local.set $t (i32.add (local.get $theta) (local.get $c)))
+                (block $c8_dense_done
+                  (loop $c8_dense
+                    (br_if $c8_dense_done (i32.ge_u (local.get $xp) (local.get $xend)))
+                    (local.set $v (f32x4.splat (f32.load (local.get $xp))))
+                    (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $v) (v128.load (local.get $t)))))
+                    (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $v) (v128.load offset=16 (local.get $t)))))
+                    (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $v) (v128.load offset=32 (local.get $t)))))
+                    (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $v) (v128.load offset=48 (local.get $t)))))
+                    (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (local.get $v) (v128.load offset=64 (local.get $t)))))
+                    (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (local.get $v) (v128.load offset=80 (local.get $t)))))
+                    (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (local.get $v) (v128.load offset=96 (local.get $t)))))
+                    (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (local.get $v) (v128.load offset=112 (local.get $t)))))
+                    (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+                    (local.set $t (i32.add (local.get $t) (local.get $row)))
+                    (br $c8_dense)))
+                ;; sparse block
+                (local.set $p (local.get $pstart))
+                (block $c8_sparse_done
+                  (loop $c8_sparse
+                    (br_if $c8_sparse_done (i32.ge_u (local.get $p) (local.get $pend)))
+                    (local.set $v (f32x4.splat (f32.load (i32.add (local.get $vals) (i32.shl (local.get $p) (i32.const 2))))))
+                    (local.set $t (i32.add (i32.add (local.get $theta) (local.get $c))
+                      (i32.mul (i32.load (i32.add (local.get $cols) (i32.shl (local.get $p) (i32.const 2)))) (local.get $row))))
+                    (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $v) (v128.load (local.get $t)))))
+                    (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $v) (v128.load offset=16 (local.get $t)))))
+                    (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $v) (v128.load offset=32 (local.get $t)))))
+                    (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $v) (v128.load offset=48 (local.get $t)))))
+                    (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (local.get $v) (v128.load offset=64 (local.get $t)))))
+                    (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (local.get $v) (v128.load offset=80 (local.get $t)))))
+                    (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (local.get $v) (v128.load offset=96 (local.get $t)))))
+                    (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (local.get $v) (v128.load offset=112 (local.get $t)))))
+                    (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                    (br $c8_sparse)))
+                (v128.store (i32.add (local.get $zrow) (local.get $c)) (local.get $a0))
+                (v128.store offset=16 (i32.add (local.get $zrow) (local.get $c)) (local.get $a1))
+                (v128.store offset=32 (i32.add (local.get $zrow) (local.get $c)) (local.get $a2))
+                (v128.store offset=48 (i32.add (local.get $zrow) (local.get $c)) (local.get $a3))
+                (v128.store offset=64 (i32.add (local.get $zrow) (local.get $c)) (local.get $a4))
+                (v128.store offset=80 (i32.add (local.get $zrow) (local.get $c)) (local.get $a5))
+                (v128.store offset=96 (i32.add (local.get $zrow) (local.get $c)) (local.get $a6))
+                (v128.store offset=112 (i32.add (local.get $zrow) (local.get $c)) (local.get $a7))
+                (local.set $c (i32.add (local.get $c) (i32.const 128)))
+                (br $c8)))
+            (block $c1_done
+              (loop $c1
+                (br_if $c1_done (i32.gt_u (i32.add (local.get $c) (i32.const 16)) (local.get $row)))
+                (local.set $a0 (v128.load (i32.add (local.get $bias) (local.get $c))))
+                ;; dense block: θ row j for feature j
+                (local.set $xp (local.get $xrow))
+                (local.set $t (i32.add (local.get $theta) (local.get $c)))
+                (block $c1_dense_done
+                  (loop $c1_dense
+                    (br_if $c1_dense_done (i32.ge_u (local.get $xp) (local.get $xend)))
+                    (local.set $v (f32x4.splat (f32.load (local.get $xp))))
+                    (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $v) (v128.load (local.get $t)))))
+                    (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+                    (local.set $t (i32.add (local.get $t) (local.get $row)))
+                    (br $c1_dense)))
+                ;; sparse block
+                (local.set $p (local.get $pstart))
+                (block $c1_sparse_done
+                  (loop $c1_sparse
+                    (br_if $c1_sparse_done (i32.ge_u (local.get $p) (local.get $pend)))
+                    (local.set $v (f32x4.splat (f32.load (i32.add (local.get $vals) (i32.shl (local.get $p) (i32.const 2))))))
+                    (local.set $t (i32.add (i32.add (local.get $theta) (local.get $c))
+                      (i32.mul (i32.load (i32.add (local.get $cols) (i32.shl (local.get $p) (i32.const 2)))) (local.get $row))))
+                    (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $v) (v128.load (local.get $t)))))
+                    (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                    (br $c1_sparse)))
+                (v128.store (i32.add (local.get $zrow) (local.get $c)) (local.get $a0))
+                (local.set $c (i32.add (local.get $c) (i32.const 16)))
+                (br $c1)))
+        (local.set $xrow (local.get $xend))
         (local.set $zrow (i32.add (local.get $zrow) (local.get $row)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rows))))
 
-  ;; grad[j, :] += x[i, j] · r[i, :] and grad[cols[p], :] += vals[p] · r[i, :]   for i in [0, n)
+;; grad[j, :] += x[i, j] · r[i, :] and grad[cols[p], :] += vals[p] · r[i, :]   for i in [0, n)
+  ;; Register-blocked like forward: 8 vectors of the row's residuals (then 1 at a time) stay in locals while the
+  ;; row's features update those columns of grad. Every element of grad still receives its rows' terms in row order,
+  ;; so the sums are the same to the bit as the plain loop's.
   (func (export "backward")
     (param $n i32) (param $d i32) (param $kp i32)
     (param $x i32) (param $indptr i32) (param $cols i32) (param $vals i32)
     (param $r i32) (param $grad i32)
-    (local $i i32) (local $row i32) (local $rrow i32) (local $xp i32) (local $xend i32)
-    (local $g i32) (local $p i32) (local $pend i32) (local $k i32) (local $v v128)
+    (local $i i32) (local $row i32) (local $rrow i32) (local $xrow i32) (local $xp i32) (local $xend i32)
+    (local $g i32) (local $p i32) (local $pstart i32) (local $pend i32) (local $c i32) (local $v v128)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128) (local $r4 v128) (local $r5 v128) (local $r6 v128) (local $r7 v128)
     (local.set $row (i32.shl (local.get $kp) (i32.const 2)))
-    (local.set $xp (local.get $x))
+    (local.set $xrow (local.get $x))
     (local.set $rrow (local.get $r))
     (block $rows_done
       (loop $rows
         (br_if $rows_done (i32.ge_u (local.get $i) (local.get $n)))
-        (local.set $g (local.get $grad))
-        (local.set $xend (i32.add (local.get $xp) (i32.shl (local.get $d) (i32.const 2))))
-        (block $dense_done
-          (loop $dense
-            (br_if $dense_done (i32.ge_u (local.get $xp) (local.get $xend)))
-            (local.set $v (f32x4.splat (f32.load (local.get $xp))))
-            (local.set $k (i32.const 0))
-            (loop $axpy
-              (v128.store (i32.add (local.get $g) (local.get $k))
-                (f32x4.add
-                  (v128.load (i32.add (local.get $g) (local.get $k)))
-                  (f32x4.mul (local.get $v) (v128.load (i32.add (local.get $rrow) (local.get $k))))))
-              (local.set $k (i32.add (local.get $k) (i32.const 16)))
-              (br_if $axpy (i32.lt_u (local.get $k) (local.get $row))))
-            (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
-            (local.set $g (i32.add (local.get $g) (local.get $row)))
-            (br $dense)))
-        (local.set $p (i32.load (i32.add (local.get $indptr) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $xend (i32.add (local.get $xrow) (i32.shl (local.get $d) (i32.const 2))))
+        (local.set $pstart (i32.load (i32.add (local.get $indptr) (i32.shl (local.get $i) (i32.const 2)))))
         (local.set $pend (i32.load offset=4 (i32.add (local.get $indptr) (i32.shl (local.get $i) (i32.const 2)))))
-        (block $sparse_done
-          (loop $sparse
-            (br_if $sparse_done (i32.ge_u (local.get $p) (local.get $pend)))
-            (local.set $v (f32x4.splat (f32.load (i32.add (local.get $vals) (i32.shl (local.get $p) (i32.const 2))))))
-            (local.set $g (i32.add (local.get $grad)
-              (i32.mul (i32.load (i32.add (local.get $cols) (i32.shl (local.get $p) (i32.const 2)))) (local.get $row))))
-            (local.set $k (i32.const 0))
-            (loop $axpy
-              (v128.store (i32.add (local.get $g) (local.get $k))
-                (f32x4.add
-                  (v128.load (i32.add (local.get $g) (local.get $k)))
-                  (f32x4.mul (local.get $v) (v128.load (i32.add (local.get $rrow) (local.get $k))))))
-              (local.set $k (i32.add (local.get $k) (i32.const 16)))
-              (br_if $axpy (i32.lt_u (local.get $k) (local.get $row))))
-            (local.set $p (i32.add (local.get $p) (i32.const 1)))
-            (br $sparse)))
+        (local.set $c (i32.const 0))
+            (block $c8_done
+              (loop $c8
+                (br_if $c8_done (i32.gt_u (i32.add (local.get $c) (i32.const 128)) (local.get $row)))
+                (local.set $r0 (v128.load (i32.add (local.get $rrow) (local.get $c))))
+                (local.set $r1 (v128.load offset=16 (i32.add (local.get $rrow) (local.get $c))))
+                (local.set $r2 (v128.load offset=32 (i32.add (local.get $rrow) (local.get $c))))
+                (local.set $r3 (v128.load offset=48 (i32.add (local.get $rrow) (local.get $c))))
+                (local.set $r4 (v128.load offset=64 (i32.add (local.get $rrow) (local.get $c))))
+                (local.set $r5 (v128.load offset=80 (i32.add (local.get $rrow) (local.get $c))))
+                (local.set $r6 (v128.load offset=96 (i32.add (local.get $rrow) (local.get $c))))
+                (local.set $r7 (v128.load offset=112 (i32.add (local.get $rrow) (local.get $c))))
+                (local.set $xp (local.get $xrow))
+                (local.set $g (i32.add (local.get $grad) (local.get $c)))
+                (block $c8_dense_done
+                  (loop $c8_dense
+                    (br_if $c8_dense_done (i32.ge_u (local.get $xp) (local.get $xend)))
+                    (local.set $v (f32x4.splat (f32.load (local.get $xp))))
+                    (v128.store (local.get $g) (f32x4.add (v128.load (local.get $g)) (f32x4.mul (local.get $v) (local.get $r0))))
+                    (v128.store offset=16 (local.get $g) (f32x4.add (v128.load offset=16 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r1))))
+                    (v128.store offset=32 (local.get $g) (f32x4.add (v128.load offset=32 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r2))))
+                    (v128.store offset=48 (local.get $g) (f32x4.add (v128.load offset=48 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r3))))
+                    (v128.store offset=64 (local.get $g) (f32x4.add (v128.load offset=64 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r4))))
+                    (v128.store offset=80 (local.get $g) (f32x4.add (v128.load offset=80 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r5))))
+                    (v128.store offset=96 (local.get $g) (f32x4.add (v128.load offset=96 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r6))))
+                    (v128.store offset=112 (local.get $g) (f32x4.add (v128.load offset=112 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r7))))
+                    (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+                    (local.set $g (i32.add (local.get $g) (local.get $row)))
+                    (br $c8_dense)))
+                (local.set $p (local.get $pstart))
+                (block $c8_sparse_done
+                  (loop $c8_sparse
+                    (br_if $c8_sparse_done (i32.ge_u (local.get $p) (local.get $pend)))
+                    (local.set $v (f32x4.splat (f32.load (i32.add (local.get $vals) (i32.shl (local.get $p) (i32.const 2))))))
+                    (local.set $g (i32.add (i32.add (local.get $grad) (local.get $c))
+                      (i32.mul (i32.load (i32.add (local.get $cols) (i32.shl (local.get $p) (i32.const 2)))) (local.get $row))))
+                    (v128.store (local.get $g) (f32x4.add (v128.load (local.get $g)) (f32x4.mul (local.get $v) (local.get $r0))))
+                    (v128.store offset=16 (local.get $g) (f32x4.add (v128.load offset=16 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r1))))
+                    (v128.store offset=32 (local.get $g) (f32x4.add (v128.load offset=32 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r2))))
+                    (v128.store offset=48 (local.get $g) (f32x4.add (v128.load offset=48 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r3))))
+                    (v128.store offset=64 (local.get $g) (f32x4.add (v128.load offset=64 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r4))))
+                    (v128.store offset=80 (local.get $g) (f32x4.add (v128.load offset=80 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r5))))
+                    (v128.store offset=96 (local.get $g) (f32x4.add (v128.load offset=96 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r6))))
+                    (v128.store offset=112 (local.get $g) (f32x4.add (v128.load offset=112 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r7))))
+                    (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                    (br $c8_sparse)))
+                (local.set $c (i32.add (local.get $c) (i32.const 128)))
+                (br $c8)))
+            (block $c1_done
+              (loop $c1
+                (br_if $c1_done (i32.gt_u (i32.add (local.get $c) (i32.const 16)) (local.get $row)))
+                (local.set $r0 (v128.load (i32.add (local.get $rrow) (local.get $c))))
+                (local.set $xp (local.get $xrow))
+                (local.set $g (i32.add (local.get $grad) (local.get $c)))
+                (block $c1_dense_done
+                  (loop $c1_dense
+                    (br_if $c1_dense_done (i32.ge_u (local.get $xp) (local.get $xend)))
+                    (local.set $v (f32x4.splat (f32.load (local.get $xp))))
+                    (v128.store (local.get $g) (f32x4.add (v128.load (local.get $g)) (f32x4.mul (local.get $v) (local.get $r0))))
+                    (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+                    (local.set $g (i32.add (local.get $g) (local.get $row)))
+                    (br $c1_dense)))
+                (local.set $p (local.get $pstart))
+                (block $c1_sparse_done
+                  (loop $c1_sparse
+                    (br_if $c1_sparse_done (i32.ge_u (local.get $p) (local.get $pend)))
+                    (local.set $v (f32x4.splat (f32.load (i32.add (local.get $vals) (i32.shl (local.get $p) (i32.const 2))))))
+                    (local.set $g (i32.add (i32.add (local.get $grad) (local.get $c))
+                      (i32.mul (i32.load (i32.add (local.get $cols) (i32.shl (local.get $p) (i32.const 2)))) (local.get $row))))
+                    (v128.store (local.get $g) (f32x4.add (v128.load (local.get $g)) (f32x4.mul (local.get $v) (local.get $r0))))
+                    (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                    (br $c1_sparse)))
+                (local.set $c (i32.add (local.get $c) (i32.const 16)))
+                (br $c1)))
+        (local.set $xrow (local.get $xend))
         (local.set $rrow (i32.add (local.get $rrow) (local.get $row)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rows))))
