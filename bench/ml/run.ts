@@ -1,6 +1,6 @@
 /**
  * Margin ML benchmark. `npm run bench:ml` runs every section; `npm run bench:ml -- --only al,hybrid,full,speed` a subset;
- * `--seeds N` (default 5), `--datasets a,b` (`--datasets none --only al` re-renders the AL table from stored results). Results replace their own section in bench/results/ml.md and write SVG
+ * `--seeds N` (default 5), `--datasets a,b`, `--strategies a,b` (al) (`--datasets none --only al` re-renders the AL table from stored results). Results replace their own section in bench/results/ml.md and write SVG
  * plots next to it. Vectors from slow featurizers (USE-lite) are cached under .margin/bench-cache (gitignored).
  */
 import fs from "node:fs";
@@ -11,10 +11,13 @@ import { runActiveLearning } from "./section-active-learning";
 import { runFullData } from "./section-full-data";
 import { runHybridFullData } from "./section-hybrid";
 import { runSpeed } from "./section-speed";
+import type { QueueStrategy } from "./simulate-production-queue";
 
 export interface BenchContext {
   seeds: number;
   datasets: string[] | null;
+  /** AL strategies to run (`--strategies a,b`); null: all. */
+  strategies: QueueStrategy[] | null;
   cacheDir: string;
   benchCacheDir: string;
   resultsDir: string;
@@ -30,6 +33,7 @@ const only = (arg("only") ?? "al,hybrid,full,speed").split(",");
 const ctx: BenchContext = {
   seeds: Number(arg("seeds") ?? 5),
   datasets: arg("datasets")?.split(",") ?? null,
+  strategies: (arg("strategies")?.split(",") as QueueStrategy[] | undefined) ?? null,
   cacheDir: path.resolve(".margin/cache"),
   benchCacheDir: path.resolve(".margin/bench-cache"),
   resultsDir: path.resolve("bench/results"),

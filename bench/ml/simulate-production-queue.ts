@@ -1,0 +1,175 @@
+import type { ClassifierModel } from "@/ml/classifier-model";
+import { coldStartBatch } from "@/ml/cold-start-batch";
+import { gradientEmbeddingBatch } from "@/ml/gradient-embedding-batch";
+import { argmaxRow } from "@/ml/linear-model";
+import { macroF1FromConfusion } from "@/ml/metrics";
+import { createRng, shuffleInPlace } from "@/ml/rng";
+import { scoreChunk } from "@/ml/uncertainty";
+import { selectDiverseBatch } from "@/ml/select-diverse-batch";
+import { TopKSelector } from "@/ml/top-k-selector";
+import { modelProbabilities } from "@/server/domain/models/model-probabilities";
+import { fitClassifier, type Calibration } from "@/ml/fit-classifier";
+
+/**
+ * What orders the queue. Before the first model every strategy serves random items, as production does, except
+ * "cold-start": its first batch is cluster representatives of the dense vectors (coldStartBatch), then random until
+ * a model exists, then margin+diversity. "badge": the 10 × batch most uncertain by margin, then the batch by k-means++ over their
+ * gradient embeddings (gradientEmbeddingBatch).
+ */
+export type QueueStrategy = "random" | "margin" | "margin+diversity" | "cold-start" | "badge";
+
+export interface QueueConfig {
+  /**
+   * Labels per class given before the queue starts (seeded; the examples a user brings, as training needs 2 per class
+   * anyway), or 0: the project starts empty and the queue serves items before any model exists.
+   */
+  seedPerClass: number;
+  /** Labels between retrains (Project.retrainEvery, default 20). */
+  retrainEvery: number;
+  /** Share of picks served at random (Project.queueRandomShare, default 0.1). */
+  randomShare: number;
+  /** Training refuses while a class has fewer labels (Project.minLabelsPerClass, default 2). */
+  minLabelsPerClass: number;
+  budget: number;
+}
+
+export interface Pool {
+  texts: string[];
+  y: Int32Array;
+  /** The dense featurizer's vectors [n × d]. */
+  X: Float32Array;
+}
+
+export interface QueueCurve {
+  labels: number[];
+  macroF1: number[];
+  /** Labels when the first model could be trained (every class had minLabelsPerClass), or null. */
+  firstModelAt: number | null;
+  fitSeconds: number;
+}
+
+export const HYBRID_ID = "ngrams@1+glove-sif-200@1";
+// diversify-queue-head.ts: the diverse head is the retrain interval (10–500) picked from 10 × that many candidates.
+const CANDIDATES_PER_PICK = 10;
+const MAX_COSINE = 0.9;
+
+/** Macro-F1 with no model: every test text gets the labeled set's most frequent class (what a user has then). */
+function noModelMacroF1(yTest: Int32Array, K: number, labeledY: number[]): number {
+  if (labeledY.length === 0) return 0;
+  const counts = new Array<number>(K).fill(0);
+  for (const c of labeledY) counts[c]!++;
+  const top = counts.indexOf(Math.max(...counts));
+  const C = new Int32Array(K * K);
+  for (let i = 0; i < yTest.length; i++) C[yTest[i]! * K + top]! += 1;
+  return macroF1FromConfusion(C, K);
+}
+
+/**
+ * One simulated project with an oracle annotator, as production runs it (docs in bench/results/ml.md, section 1):
+ * after the seed set (if any), picks come in batches of retrainEvery from the latest ranking (each pick random with probability
+ * randomShare); after every batch, a retrain through fitClassifier with production's options (hybrid n-grams +
+ * dense, IDF from the pool, warm start and the inherited selection of C and α from the previous version), refused
+ * while a class has fewer than minLabelsPerClass labels; the pool is then rescored with modelProbabilities.
+ * Test macro-F1 is recorded after every batch.
+ */
+export function simulateProductionQueue(
+  pool: Pool, test: Pool, d: number, classes: string[], strategy: QueueStrategy, seed: number, cfg: QueueConfig,
+): QueueCurve {
+  const n = pool.y.length;
+  const K = classes.length;
+  const B = Math.min(500, Math.max(10, cfg.retrainEvery));
+  // Separate streams: the random-share rolls are the same sequence for every strategy of a seed.
+  const rolls = createRng(seed * 7919 + 1);
+  const randomPicks = createRng(seed * 7919 + 2);
+  const labeled = new Uint8Array(n);
+  const chosen: number[] = [];
+  const curve: QueueCurve = { labels: [], macroF1: [], firstModelAt: null, fitSeconds: 0 };
+  let model: ClassifierModel | undefined;
+  let calibration: Calibration | null = null;
+  let version = 0;
+
+  const randomUnlabeled = (): number => {
+    for (;;) { const i = randomPicks.int(n); if (!labeled[i]) return i; }
+  };
+  const label = (i: number): void => { labeled[i] = 1; chosen.push(i); };
+  const train = (): void => {
+    const counts = new Array<number>(K).fill(0);
+    for (const i of chosen) counts[pool.y[i]!]!++;
+    if (!counts.every((c) => c >= cfg.minLabelsPerClass)) return;
+    const t0 = performance.now();
+    const X = new Float32Array(chosen.length * d);
+    chosen.forEach((i, r) => X.set(pool.X.subarray(i * d, i * d + d), r * d));
+    const fit = fitClassifier(X, chosen.length, d, classes, { task: "single-label", y: Int32Array.from(chosen, (i) => pool.y[i]!) }, {
+      featurizerId: HYBRID_ID, seed, warmStart: model, warmStartCalibration: calibration, warmStartVersionId: model ? version : null,
+      ngrams: { trainTexts: chosen.map((i) => pool.texts[i]!), dfTexts: pool.texts },
+    });
+    curve.fitSeconds += (performance.now() - t0) / 1000;
+    model = fit.model;
+    calibration = fit.calibration;
+    version++;
+    curve.firstModelAt ??= chosen.length;
+  };
+  const record = (): void => {
+    curve.labels.push(chosen.length);
+    curve.macroF1.push(model ? testMacroF1(model, test, K) : noModelMacroF1(test.y, K, chosen.map((i) => pool.y[i]!)));
+  };
+  if (cfg.seedPerClass > 0) {
+    const byClass = classes.map(() => [] as number[]);
+    for (let i = 0; i < n; i++) byClass[pool.y[i]!]!.push(i);
+    const seedRng = createRng(seed);
+    for (const list of byClass) {
+      shuffleInPlace(list, seedRng);
+      for (const i of list.slice(0, cfg.seedPerClass)) label(i);
+    }
+  }
+
+  for (let first = true; chosen.length < cfg.budget; first = false) {
+    if (first && cfg.seedPerClass > 0) { train(); record(); }
+    const take = Math.min(B, cfg.budget - chosen.length);
+    const list = model ? rankedList(model, pool, d, labeled, strategy, B, seed * 1000 + version) : strategy === "cold-start" && chosen.length === 0 ? coldStartBatch(pool.X, n, d, take, { seed }) : [];
+    let cursor = 0;
+    for (let j = 0; j < take; j++) {
+      if (rolls.next() < cfg.randomShare) { label(randomUnlabeled()); continue; }
+      while (cursor < list.length && labeled[list[cursor]!]) cursor++;
+      label(cursor < list.length ? list[cursor++]! : randomUnlabeled());
+    }
+    train();
+    record();
+  }
+  return curve;
+}
+
+function testMacroF1(model: ClassifierModel, test: Pool, K: number): number {
+  const P = modelProbabilities(model, { n: test.y.length, dense: test.X, texts: test.texts });
+  const C = new Int32Array(K * K);
+  for (let i = 0; i < test.y.length; i++) C[test.y[i]! * K + argmaxRow(P, i, K)]! += 1;
+  return macroF1FromConfusion(C, K);
+}
+
+/**
+ * The queue's order after scoring (score-version.ts + diversify-queue-head.ts): unlabeled items by priority, with
+ * margin+diversity's (and badge's) head of B picked among the 10 × B most uncertain moved to the front.
+ */
+function rankedList(model: ClassifierModel, pool: Pool, d: number, labeled: Uint8Array, strategy: QueueStrategy, B: number, seed: number): number[] {
+  const n = pool.y.length;
+  const K = model.classes.length;
+  const P = modelProbabilities(model, { n, dense: pool.X, texts: pool.texts });
+  const base = strategy === "random" ? "random" : "margin";
+  const priority = scoreChunk(P, n, K, base, { seed });
+  const sel = new TopKSelector(CANDIDATES_PER_PICK * B);
+  for (let i = 0; i < n; i++) if (!labeled[i]) sel.push(priority[i]!, i);
+  const { ids } = sel.result();
+  if (strategy === "random" || strategy === "margin") return ids;
+  const emb = new Float32Array(ids.length * d);
+  ids.forEach((id, r) => emb.set(pool.X.subarray(id * d, id * d + d), r * d));
+  let head: number[];
+  if (strategy === "badge") {
+    const Pc = new Float32Array(ids.length * K);
+    ids.forEach((id, r) => Pc.set(P.subarray(id * K, id * K + K), r * K));
+    head = gradientEmbeddingBatch(Pc, emb, ids.length, K, d, B, { seed });
+  } else {
+    head = selectDiverseBatch(emb, ids.length, d, Math.min(B, ids.length), { method: "dedupe", maxCosine: MAX_COSINE });
+  }
+  const inHead = new Set(head);
+  return [...head.map((p) => ids[p]!), ...ids.filter((_, p) => !inHead.has(p))];
+}
