@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from "commander";
-import { CliError, EXIT_FAILED, EXIT_USAGE } from "@/cli/margin/cli-error";
+import { cliFailure } from "@/cli/margin/cli-failure";
 import { classifyCommand } from "@/cli/margin/classify-command";
 import { closeDatabase, exportCommand, importCommand } from "@/cli/margin/database-commands";
 import { evalCommand } from "@/cli/margin/eval-command";
@@ -9,11 +9,9 @@ import { trainCommand } from "@/cli/margin/train-command";
 import { DEFAULT_FEATURIZER_ID } from "@/server/featurizers/create-featurizer";
 import { exportFormats } from "@/server/domain/exports/export-input";
 import { DEFAULT_MAX_TEXT_LENGTH, importFormats, MAX_TEXT_LENGTH_LIMIT } from "@/server/schemas/import-options";
-import { AppError } from "@/server/errors";
-import { FeaturizerError } from "@/server/featurizers/featurizer";
 
 // `margin`: train and use classifiers offline (Lamini-style), and import/export a Margin project's data.
-// Exit codes: 0 success, 1 the work failed (bad rows, import rolled back), 2 wrong usage or setup.
+// Exit codes: 0 success, 1 the work failed (bad rows, import rolled back), 2 wrong usage or setup (cli-failure.ts).
 // stdout carries results only (predictions, reports, an export); progress, -v details and warnings go to stderr.
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -143,24 +141,9 @@ async function main() {
     await program.parseAsync(process.argv);
     return 0;
   } catch (error) {
-    const e = error as { code?: string; exitCode?: number };
-    if (typeof e.code === "string" && e.code.startsWith("commander.")) {
-      return e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help" ? 0 : EXIT_USAGE;
-    }
-    if (error instanceof CliError) {
-      err(`margin: ${error.message}`);
-      return error.exitCode;
-    }
-    if (error instanceof AppError) {
-      err(`margin: ${error.message}`);
-      return error.code === "INVALID_INPUT" || error.code === "NOT_FOUND" ? EXIT_USAGE : EXIT_FAILED;
-    }
-    if (error instanceof FeaturizerError) {
-      err(`margin: featurizer: ${error.message}`);
-      return EXIT_USAGE;
-    }
-    err(`margin: ${error instanceof Error ? error.message : String(error)}`);
-    return EXIT_FAILED;
+    const { exitCode, message } = cliFailure(error);
+    if (message !== null) err(`margin: ${message}`);
+    return exitCode;
   } finally {
     await closeDatabase();
   }

@@ -1,6 +1,6 @@
-/** Exit codes: 0 success, 1 the work failed (bad rows, import rolled back, runtime error), 2 wrong usage or setup. */
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
+import { EXIT_USAGE } from "@/server/error-table";
+
+/** A failure the CLI itself words, with its exit code (server/error-table.ts: EXIT_USAGE, EXIT_FAILED). */
 
 export class CliError extends Error {
   constructor(

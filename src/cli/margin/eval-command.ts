@@ -1,6 +1,7 @@
 import { evaluateSingleLabel } from "@/ml/metrics";
 import { evaluateMultiLabel } from "@/ml/multi-label-metrics";
-import { CliError, EXIT_FAILED } from "@/cli/margin/cli-error";
+import { CliError } from "@/cli/margin/cli-error";
+import { EXIT_FAILED } from "@/server/error-table";
 import { loadCliModel } from "@/cli/margin/cli-model";
 import { embedWithProgress } from "@/cli/margin/embed-with-progress";
 import type { Progress } from "@/cli/margin/progress";

@@ -1,4 +1,5 @@
-import { CliError, EXIT_FAILED } from "@/cli/margin/cli-error";
+import { CliError } from "@/cli/margin/cli-error";
+import { EXIT_FAILED } from "@/server/error-table";
 import type { Progress } from "@/cli/margin/progress";
 import { generateExamples, type GeneratedClass } from "@/server/domain/generation/generate-examples";
 import { generationOptionsSchema } from "@/server/schemas/generation-options";

@@ -1,7 +1,8 @@
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { Readable } from "node:stream";
-import { CliError, EXIT_FAILED } from "@/cli/margin/cli-error";
+import { CliError } from "@/cli/margin/cli-error";
+import { EXIT_FAILED } from "@/server/error-table";
 import { decodeText } from "@/server/domain/imports/decode-text";
 import { decompressedSample, decompressSource } from "@/server/domain/imports/decompress-source";
 import { detectFormat } from "@/server/domain/imports/detect-format";

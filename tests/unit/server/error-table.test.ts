@@ -4,7 +4,10 @@ import { z } from "zod";
 import { errorResponse } from "@/server/api/http/json-error";
 import { publicProcedure, router } from "@/server/api/trpc";
 import { AppError, appErrorCodes } from "@/server/errors";
-import { classifyError, errorTable, RETRY_AFTER_SECONDS, type ErrorKind } from "@/server/error-table";
+import { classifyError, errorTable, EXIT_FAILED, EXIT_USAGE, RETRY_AFTER_SECONDS, type ErrorKind } from "@/server/error-table";
+import { FeaturizerError, type FeaturizerErrorCode } from "@/server/featurizers/featurizer";
+import { CliError } from "@/cli/margin/cli-error";
+import { cliFailure } from "@/cli/margin/cli-failure";
 import { jobFailure, MAX_OUTAGE_RESENDS } from "@/worker/job-failure";
 
 // One error of each row, as the code that meets it sees it.
@@ -31,7 +34,7 @@ describe("the error table", () => {
     for (const code of appErrorCodes) expect(errorTable[code].code).toBe(code);
   });
 
-  it.each(Object.keys(errorTable) as ErrorKind[])("%s: tRPC, the plain routes and the worker answer as the table says", async (kind) => {
+  it.each(Object.keys(errorTable) as ErrorKind[])("%s: tRPC, the plain routes, the worker and the CLI answer as the table says", async (kind) => {
     const row = errorTable[kind];
     const error = sample(kind);
     expect(classifyError(error).kind).toBe(kind);
@@ -51,6 +54,48 @@ describe("the error table", () => {
     expect(jobFailure(error, 0)).toBe(expected);
     // Past its outage allowance, an outage uses up retries like any failure.
     if (kind === "DATABASE_UNAVAILABLE") expect(jobFailure(error, MAX_OUTAGE_RESENDS)).toBe("retry");
+
+    // The CLI's user is local: an unexpected error's own words reach them (redacted), an outage gets the table's.
+    const cli = cliFailure(error);
+    expect(cli.exitCode).toBe(row.cliExit);
+    expect(cli.message).toBe(kind === "INTERNAL" ? "boom: an unexpected failure" : classifyError(error).message);
+  });
+
+  it("gives the CLI exit code 2 exactly for what the caller must change (a wrong input, a name that matches nothing)", () => {
+    const usage = (Object.keys(errorTable) as ErrorKind[]).filter((kind) => errorTable[kind].cliExit === EXIT_USAGE);
+    expect(usage.sort()).toEqual(["INVALID_INPUT", "NOT_FOUND"]);
+    expect(new Set(Object.values(errorTable).map((row) => row.cliExit))).toEqual(new Set([EXIT_USAGE, EXIT_FAILED]));
+  });
+
+  it("files a featurizer's error by its code in all four places: a wrong id or setting is invalid input, the rest an unavailable dependency", async () => {
+    const expected: Record<FeaturizerErrorCode, ErrorKind> = {
+      FEATURIZER_UNKNOWN_ID: "INVALID_INPUT",
+      FEATURIZER_CONFIG: "INVALID_INPUT",
+      FEATURIZER_AUTH: "UNAVAILABLE",
+      FEATURIZER_UNREACHABLE: "UNAVAILABLE",
+      FEATURIZER_BAD_RESPONSE: "UNAVAILABLE",
+      FEATURIZER_FAILED: "UNAVAILABLE",
+    };
+    for (const [code, kind] of Object.entries(expected) as [FeaturizerErrorCode, ErrorKind][]) {
+      const error = new FeaturizerError(code, `embedding endpoint http://u:sk-secretpassword1234@x.test/v1 says ${code}`);
+      const row = errorTable[kind];
+      const { kind: classified, message } = classifyError(error);
+      expect(classified, code).toBe(kind);
+      expect(message).toMatch(/^featurizer: embedding endpoint /);
+      expect(message).not.toContain("sk-secretpassword1234");
+      expect(await trpcCode(error)).toBe(row.trpc);
+      expect(errorResponse(error, "test").status).toBe(row.http);
+      expect(jobFailure(error, 0)).toBe(row.retryable ? "retry" : "permanent");
+      expect(cliFailure(error)).toEqual({ exitCode: row.cliExit, message });
+    }
+  });
+
+  it("lets the CLI's own failures and commander's ends keep their exit codes", () => {
+    expect(cliFailure(new CliError("--class a: x given twice"))).toEqual({ exitCode: EXIT_USAGE, message: "--class a: x given twice" });
+    expect(cliFailure(new CliError("Import failed", EXIT_FAILED))).toEqual({ exitCode: EXIT_FAILED, message: "Import failed" });
+    expect(cliFailure(Object.assign(new Error("unknown option"), { code: "commander.unknownOption" }))).toEqual({ exitCode: EXIT_USAGE, message: null });
+    expect(cliFailure(Object.assign(new Error("(outputHelp)"), { code: "commander.helpDisplayed" }))).toEqual({ exitCode: 0, message: null });
+    expect(cliFailure(undefined)).toEqual({ exitCode: EXIT_FAILED, message: "undefined" });
   });
 
   it("files a zod error as invalid input and a unique violation as a conflict, in all three places", async () => {
