@@ -2,7 +2,7 @@ import type { ClassifierModel } from "@/ml/classifier-model";
 import { fitNgramVocabulary, ngramMatrix } from "@/ml/ngram-vocabulary";
 import { stratifiedFolds, subsetTargets, targetStrata, trainClassifier } from "@/ml/train-classifier";
 import { trainHybridClassifier, type FitPhase } from "@/ml/train-hybrid-classifier";
-import { trainLogisticRegression, type ParallelBlocks, type Targets } from "@/ml/train-logistic-regression";
+import { fittedScale, optimizerFacts, trainLogisticRegression, type ParallelBlocks, type Targets } from "@/ml/train-logistic-regression";
 
 // Above this many training rows, cross-validation (temperature, thresholds, out-of-fold probabilities for the
 // mislabel flags, cross-validated metrics) runs on a seeded stratified sample of about this size; the final model
@@ -98,7 +98,8 @@ export function fitClassifier(
   const sameClasses = warmStart !== undefined && warmStart.classes.length === K && warmStart.classes.every((c, k) => c === classes[k]);
   const samePolicy = warmStart !== undefined && samePolicyAs(warmStart.thresholdPolicy, target);
   if (warmStart && sameClasses && samePolicy && inherited && n > INHERIT_MIN_ROWS && Math.abs(n - inherited.trainRows) < inherited.trainRows * RECALIBRATE_GROWTH) {
-    const final = trainLogisticRegression(X, n, d, classes, targets, { warmStart, parallel: parallelFor(n, d, K) });
+    // The previous fit's curvature sizes the first step: a retrain after a few dozen labels is then a few evaluations.
+    const final = trainLogisticRegression(X, n, d, classes, targets, { warmStart, warmStartScale: fittedScale(warmStart), parallel: parallelFor(n, d, K) });
     return {
       model: {
         ...final.model,
@@ -109,7 +110,7 @@ export function fitClassifier(
         metrics: {
           ...warmStart.metrics,
           trainedRows: n,
-          optimizer: { iterations: final.optimizer.iterations, evaluations: final.optimizer.evaluations, converged: final.optimizer.converged, reason: final.optimizer.reason, loss: final.optimizer.f },
+          optimizer: optimizerFacts(final.optimizer),
         },
       },
       oof: null,
@@ -129,7 +130,9 @@ export function fitClassifier(
   const calibrated = trainClassifier(rowsOf(X, d, sample), sample.length, d, classes, subsetTargets(targets, sample, K), {
     featurizerId: options.featurizerId, seed: options.seed, warmStart, target, folds: 3, parallel: parallelFor(sample.length, d, K),
   });
-  const final = trainLogisticRegression(X, n, d, classes, targets, { warmStart: warmStart ?? calibrated.model, parallel: parallelFor(n, d, K) });
+  const final = trainLogisticRegression(X, n, d, classes, targets, {
+    warmStart: warmStart ?? calibrated.model, warmStartScale: warmStart ? fittedScale(warmStart) : undefined, parallel: parallelFor(n, d, K),
+  });
   const folds = (calibrated.model.metrics.folds as number | undefined) ?? 0;
   return {
     model: {
@@ -142,7 +145,7 @@ export function fitClassifier(
         ...calibrated.model.metrics,
         trainedRows: n,
         calibrationRows: sample.length,
-        optimizer: { iterations: final.optimizer.iterations, evaluations: final.optimizer.evaluations, converged: final.optimizer.converged, reason: final.optimizer.reason, loss: final.optimizer.f },
+        optimizer: optimizerFacts(final.optimizer),
       },
     },
     oof: calibrated.oofProba ? { proba: calibrated.oofProba, rows: sample } : null,

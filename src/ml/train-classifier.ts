@@ -3,7 +3,7 @@ import { computeLogits, logitsToProbaInPlace, type LinearModel } from "@/ml/line
 import { outOfFoldPolicy } from "@/ml/out-of-fold-policy";
 import { createRng, shuffleInPlace } from "@/ml/rng";
 import { fitTemperature } from "@/ml/temperature-scaling";
-import { trainLogisticRegression, type Targets, type TrainOptions } from "@/ml/train-logistic-regression";
+import { optimizerFacts, trainLogisticRegression, type Targets, type TrainOptions } from "@/ml/train-logistic-regression";
 
 export interface TrainClassifierOptions extends TrainOptions {
   featurizerId: string;
@@ -112,7 +112,7 @@ export function trainClassifier(
   const { thresholds, thresholdPolicy, crossValidated } = outOfFoldPolicy(oofProba, n, classes, targets, options.target);
   const metrics: Record<string, unknown> = {
     trainedRows: n, folds: folds >= 2 ? folds : 0, temperature, l2: options.l2 ?? 1e-3, classWeight: options.classWeight ?? "none",
-    optimizer: { iterations: final.optimizer.iterations, evaluations: final.optimizer.evaluations, converged: final.optimizer.converged, reason: final.optimizer.reason, loss: final.optimizer.f },
+    optimizer: optimizerFacts(final.optimizer),
   };
   if (crossValidated) metrics.crossValidated = crossValidated;
   return {

@@ -46,6 +46,20 @@ export interface TrainResult {
   optimizer: Omit<LbfgsResult, "x">;
 }
 
+/**
+ * What a model keeps of its fit (model.metrics.optimizer): the counts, why it stopped, the loss, and the last
+ * inverse-curvature scale, which the next warm retrain reuses for its first step (fittedScale, warmStartScale).
+ */
+export function optimizerFacts(o: TrainResult["optimizer"]) {
+  return { iterations: o.iterations, evaluations: o.evaluations, converged: o.converged, reason: o.reason, loss: o.f, scale: Number.isFinite(o.scale) && o.scale > 0 ? o.scale : null };
+}
+
+/** The scale a model's fit left in model.metrics.optimizer (optimizerFacts), if it has a usable one. */
+export function fittedScale(model: { metrics: Record<string, unknown> }): number | undefined {
+  const scale = (model.metrics.optimizer as { scale?: unknown } | null | undefined)?.scale;
+  return typeof scale === "number" && Number.isFinite(scale) && scale > 0 ? scale : undefined;
+}
+
 /** Bias given to classes that have no training examples (or labels with no positives): never predicted. */
 const ABSENT_BIAS = -1e4;
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { fitClassifier } from "@/ml/fit-classifier";
 import { minimizeLbfgs, type ObjectiveFn } from "@/ml/lbfgs";
 import { predictProba } from "@/ml/linear-model";
 import { createRng } from "@/ml/rng";
-import { trainLogisticRegression } from "@/ml/train-logistic-regression";
+import { fittedScale, trainLogisticRegression } from "@/ml/train-logistic-regression";
 import { expectClose } from "../../helpers/expect-close";
 
 /** f(x) = ½ Σ a_i (x_i − 1)², curvatures a_i in [20, 40]: far from the default first step's unit scale. */
@@ -56,5 +57,35 @@ describe("L-BFGS initialScale (the previous fit's curvature for a warm start)", 
     expect(withScale.optimizer.evaluations).toBeLessThan(without.optimizer.evaluations);
     expectClose(withScale.optimizer.f, without.optimizer.f, { rel: 1e-6 });
     expectClose(predictProba(withScale.model, X, n + 20), predictProba(without.model, X, n + 20), { abs: 1e-3 });
+  });
+});
+
+describe("fitClassifier's retrain with an inherited calibration (the automatic retrain every few dozen labels)", () => {
+  // Well-separated classes: the gradient at the warm start is tiny, and a unit-scaled first step needs several
+  // doublings (the case the option is for; on overlapping classes it saves 0–1 evaluations, sometimes costs one).
+  it("keeps the fit's scale in the model and starts the next retrain from it: fewer evaluations, the same model", () => {
+    const n = 6000, d = 30, K = 4, extra = 40;
+    const rng = createRng(31);
+    const centers = Array.from({ length: K * d }, () => 2 * (rng.next() - 0.5));
+    const X = new Float32Array((n + extra) * d);
+    const y = new Int32Array(n + extra);
+    for (let i = 0; i < n + extra; i++) {
+      y[i] = i % K;
+      for (let j = 0; j < d; j++) X[i * d + j] = centers[(i % K) * d + j]! + 2 * (rng.next() - 0.5);
+    }
+    const classes = ["a", "b", "c", "d"];
+    const first = fitClassifier(X, n, d, classes, { task: "single-label", y: y.subarray(0, n) }, { featurizerId: "test", seed: 1 });
+    const scale = fittedScale(first.model);
+    expect(scale).toBeGreaterThan(0);
+    expect(first.calibration).not.toBeNull();
+    const retrain = (model: typeof first.model) => fitClassifier(X, n + extra, d, classes, { task: "single-label", y },
+      { featurizerId: "test", seed: 1, warmStart: model, warmStartCalibration: first.calibration });
+    const withScale = retrain(first.model);
+    const without = retrain({ ...first.model, metrics: { ...first.model.metrics, optimizer: { ...(first.model.metrics.optimizer as object), scale: null } } });
+    const opt = (r: typeof withScale) => r.model.metrics.optimizer as { evaluations: number; loss: number; reason: string };
+    expect(withScale.calibration?.trainRows).toBe(n); // the inherited path: final fit only
+    expect(opt(withScale).reason).toBe("gtol");
+    expect(opt(withScale).evaluations).toBeLessThan(opt(without).evaluations);
+    expectClose(opt(withScale).loss, opt(without).loss, { abs: 1e-6 }); // both stop at gtol 1e-5: equal to far below it
   });
 });
