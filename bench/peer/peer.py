@@ -83,6 +83,15 @@ def fit(cmd):
 
 
 def rank(cmd):
+    threads = cmd.get("threads")
+    if threads is None:
+        return rank_all(cmd)
+    from threadpoolctl import threadpool_limits
+    with threadpool_limits(limits=threads, user_api="blas"):
+        return rank_all(cmd)
+
+
+def rank_all(cmd):
     n, d, K, top = cmd["n"], cmd["d"], cmd["K"], cmd["top"]
     X = load(cmd["x"], np.float32, (n, d))
     W = np.array(cmd["W"], dtype=np.float32).reshape(K, d)

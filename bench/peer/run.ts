@@ -167,10 +167,16 @@ try {
     for (let r = 0; r < REPS; r++) { const t = performance.now(); dst.set(pool.X); floor = Math.min(floor, performance.now() - t); }
     const rankCmd = { op: "rank", x: pool.x, n, d, K, top: TOP, W: Array.from(W, Math.fround), b: Array.from(b, Math.fround) };
     const overlap = (a: number[], c: number[]) => { const s = new Set(a); return c.filter((v) => s.has(v)).length; };
-    for (const kernel of ["wasm", "typescript"] as const) {
-      const r = await interleave(`rank ${kernel}`, () => marginRank(pool.X, n, d, model, kernel), () => peer.request<{ ms: number; top: number[] }>(rankCmd));
+    const variants = [
+      { kernel: "wasm", threads: THREADS, what: "logits in WebAssembly f32x4 (now)" },
+      { kernel: "typescript", threads: THREADS, what: "logits in TypeScript f64 (before)" },
+      { kernel: "wasm", threads: 1, what: "logits in WebAssembly f32x4, NumPy's BLAS on 1 thread like Margin" },
+    ] as const;
+    for (const { kernel, threads, what } of variants) {
+      const r = await interleave(`rank ${what}`, () => marginRank(pool.X, n, d, model, kernel),
+        () => peer.request<{ ms: number; top: number[] }>(threads === THREADS ? rankCmd : { ...rankCmd, threads }));
       rows.push({
-        work: `rank ${n.toLocaleString("en")} × ${d} (${K} classes), top ${TOP.toLocaleString("en")} by margin, in memory — logits in ${kernel === "wasm" ? "WebAssembly f32x4 (now)" : "TypeScript f64 (before)"}`,
+        work: `rank ${n.toLocaleString("en")} × ${d} (${K} classes), top ${TOP.toLocaleString("en")} by margin, in memory — ${what}`,
         margin: fmtS(r.m.ms), peer: fmtS(r.p.ms), ratio: `${(r.m.ms / r.p.ms).toFixed(2)}×`,
         fair: `same top ${TOP.toLocaleString("en")}: ${overlap(r.lastM.top, r.lastP.top)} of ${TOP.toLocaleString("en")} ids shared; ${(r.m.ms / floor).toFixed(1)}× the copy floor (${fmtS(floor)})`,
         load: r.load,
