@@ -2,6 +2,7 @@ import { pipeline, Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { decodeText } from "@/server/domain/imports/decode-text";
 import { ImportFileError } from "@/server/domain/imports/import-format";
+import { readStreamHead } from "@/server/domain/imports/read-stream-head";
 
 // Magic bytes of compressed or archive files that Margin does not unpack (gzip is decompressed as it streams), and of
 // documents that are not text at all (a spreadsheet, an image), which would otherwise be read as rows of garbage.
@@ -53,30 +54,17 @@ export function refusedMessage(name: string): string {
  * another compressed or archive format throws ImportFileError with a message that says so.
  */
 export async function* decompressSource(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const iterator = source[Symbol.asyncIterator]();
-  const head: Uint8Array[] = [];
-  let headBytes = 0;
-  let done = false;
-  while (headBytes < MAGIC_BYTES) {
-    const next = await iterator.next();
-    if (next.done) {
-      done = true;
-      break;
-    }
-    head.push(next.value);
-    headBytes += next.value.byteLength;
-  }
-  const rest = async function* () {
-    yield* head;
-    if (done) return;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  const { head, rest } = await readStreamHead(source, MAGIC_BYTES);
+  const whole = async function* () {
+    if (head.length) yield head;
+    yield* rest;
   };
-  const kind = compressionOf(Buffer.concat(head));
-  if (!kind) return yield* rest();
+  const kind = compressionOf(head);
+  if (!kind) return yield* whole();
   if ("refused" in kind) throw new ImportFileError(refusedMessage(kind.refused));
   const gunzip = createGunzip();
   // A failure of the source (a database read) destroys gunzip with that error, which the loop below rethrows.
-  pipeline(Readable.from(rest(), { objectMode: false }), gunzip, () => undefined);
+  pipeline(Readable.from(whole(), { objectMode: false }), gunzip, () => undefined);
   try {
     for await (const chunk of gunzip) yield chunk as Buffer;
   } catch (error) {

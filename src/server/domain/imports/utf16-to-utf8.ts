@@ -1,3 +1,5 @@
+import { readStreamHead } from "@/server/domain/imports/read-stream-head";
+
 const SNIFF_BYTES = 512;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 // Never valid UTF-8: a line holding it is reported as bad_encoding by the readers, like any other bad byte.
@@ -40,24 +42,11 @@ function utf8Of(text: string): Buffer {
  * high surrogate at a chunk's end) waits for the next chunk.
  */
 export async function* utf16ToUtf8(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const iterator = source[Symbol.asyncIterator]();
-  const head: Buffer[] = [];
-  let headBytes = 0;
-  let done = false;
-  while (headBytes < SNIFF_BYTES) {
-    const next = await iterator.next();
-    if (next.done) {
-      done = true;
-      break;
-    }
-    head.push(Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength));
-    headBytes += next.value.byteLength;
-  }
-  const first = Buffer.concat(head);
+  const { head: first, ended: done, rest } = await readStreamHead(source, SNIFF_BYTES);
   const utf16 = utf16OrderOf(first);
   if (!utf16) {
     if (first.length) yield first;
-    if (!done) for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+    yield* rest;
     return;
   }
   let carry = Buffer.alloc(0);
@@ -81,8 +70,8 @@ export async function* utf16ToUtf8(source: AsyncIterable<Uint8Array>): AsyncGene
   const start = decode(utf16.bom ? first.subarray(2) : first, done);
   if (start.length) yield start;
   if (done) return;
-  for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-    const out = decode(Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength), false);
+  for await (const chunk of rest) {
+    const out = decode(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength), false);
     if (out.length) yield out;
   }
   const tail = decode(Buffer.alloc(0), true);
