@@ -6,6 +6,9 @@ import { expect, type Page } from "@playwright/test";
  * state and the first offending nodes (so a failure says what to fix, not just that something is wrong).
  */
 export async function expectNoSeriousAxeViolations(page: Page, state: string, options: { exclude?: { selector: string; why: string }[] } = {}) {
+  // A region marked busy is between two states (a table dimmed while the next page of rows loads: its contrast is
+  // meant to be low): check the state it settles in.
+  await expect(page.locator('[aria-busy="true"]'), `a busy region on ${state} settles`).toHaveCount(0, { timeout: 60_000 });
   let builder = new AxeBuilder({ page });
   // Only for a named element with a stated reason (an issue reported to the page's owner), never a whole rule.
   for (const { selector } of options.exclude ?? []) builder = builder.exclude(selector);

@@ -102,7 +102,8 @@ export function ItemsTable({ projectId, isAdmin }: { projectId: number; isAdmin:
               <Th className="w-36">Labeled</Th>
             </tr>
           </thead>
-          <tbody className={`divide-y divide-zinc-100 ${list.isPlaceholderData ? "opacity-60" : ""}`}>
+          {/* The previous filter's rows, dimmed, until the new ones arrive: busy for assistive technology too. */}
+          <tbody className={`divide-y divide-zinc-100 ${list.isPlaceholderData ? "opacity-60" : ""}`} aria-busy={list.isPlaceholderData}>
             {list.isPending
               ? Array.from({ length: 8 }, (_, i) => (
                   <tr key={i}>
