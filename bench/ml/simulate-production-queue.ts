@@ -7,7 +7,7 @@ import { createRng, shuffleInPlace } from "@/ml/rng";
 import { scoreChunk } from "@/ml/uncertainty";
 import { selectDiverseBatch } from "@/ml/select-diverse-batch";
 import { TopKSelector } from "@/ml/top-k-selector";
-import { modelProbabilities } from "@/server/domain/models/model-probabilities";
+import { modelProbabilities } from "@/ml/model-probabilities";
 import { fitClassifier, type Calibration } from "@/ml/fit-classifier";
 
 /**

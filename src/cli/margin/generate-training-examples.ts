@@ -3,7 +3,7 @@ import { EXIT_FAILED } from "@/server/error-table";
 import type { Progress } from "@/cli/margin/progress";
 import { generateExamples, type GeneratedClass } from "@/server/domain/generation/generate-examples";
 import { generationOptionsSchema } from "@/server/schemas/generation-options";
-import type { EmbedTexts } from "@/server/domain/generation/near-duplicate-index";
+import type { EmbedTexts } from "@/ml/near-duplicate-index";
 import { createLlmClient } from "@/server/llm/llm-client";
 import { endpointLabel, resolveLlmConfig, type LlmConfig } from "@/server/llm/llm-config";
 import { LlmError, redactSecret } from "@/server/llm/llm-error";

@@ -3,7 +3,7 @@ import type { Task } from "@/ml/linear-model";
 import { bootstrapMacroF1 } from "@/ml/bootstrap-macro-f1";
 import type { TestSet } from "@/server/domain/evaluation/test-set";
 import { wilsonInterval } from "@/ml/wilson-interval";
-import { evaluateClassifier } from "@/server/domain/models/evaluate-classifier";
+import { evaluateClassifier } from "@/ml/evaluate-classifier";
 
 /** What a version predicts for the test items, in its own class order (from predictWithVersion or a fresh fit). */
 export interface TestPredictions {

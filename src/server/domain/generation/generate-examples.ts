@@ -1,7 +1,7 @@
 import { seededShuffle } from "@/server/domain/generation/derive-seed";
 import type { GenerationOptions } from "@/server/schemas/generation-options";
 import { askRoundSummaries, expandBatch, MAX_STALE_ROUNDS, maxRoundsFor, type ExpandAnswer, type GenerationStepContext } from "@/server/domain/generation/generation-steps";
-import { NearDuplicateIndex, type EmbedTexts } from "@/server/domain/generation/near-duplicate-index";
+import { NearDuplicateIndex, type EmbedTexts } from "@/ml/near-duplicate-index";
 import { contentHash } from "@/server/domain/items/content-hash";
 import type { LlmClient } from "@/server/llm/llm-client";
 import type { PromptTemplates } from "@/server/llm/prompt-templates";

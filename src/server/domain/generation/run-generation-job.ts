@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { Prisma } from "@/generated/prisma/client";
 import type { Db } from "@/server/db";
 import { embedTexts } from "@/server/domain/embeddings/embed-texts";
-import type { EmbedTexts } from "@/server/domain/generation/near-duplicate-index";
+import type { EmbedTexts } from "@/ml/near-duplicate-index";
 import { recordGenerationUsage } from "@/server/domain/generation/record-generation-usage";
 import { runGeneration } from "@/server/domain/generation/run-generation";
 import { contentHash } from "@/server/domain/items/content-hash";

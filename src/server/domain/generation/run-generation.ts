@@ -3,7 +3,7 @@ import type { Db } from "@/server/db";
 import { countGenerationResults } from "@/server/domain/generation/count-generation-results";
 import type { GenerationOptions } from "@/server/schemas/generation-options";
 import { askRoundSummaries, expandBatch, expandSeedOf, MAX_STALE_ROUNDS, maxRoundsFor, type ExpandAnswer, type GenerationStepContext } from "@/server/domain/generation/generation-steps";
-import { NearDuplicateIndex, type EmbedTexts } from "@/server/domain/generation/near-duplicate-index";
+import { NearDuplicateIndex, type EmbedTexts } from "@/ml/near-duplicate-index";
 import { storeGeneratedExample } from "@/server/domain/generation/store-generated-example";
 import { contentHash } from "@/server/domain/items/content-hash";
 import type { LlmClient } from "@/server/llm/llm-client";

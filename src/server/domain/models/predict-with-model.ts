@@ -1,6 +1,6 @@
 import type { ClassifierModel } from "@/ml/classifier-model";
 import { decideClasses, type ClassDecisions } from "@/ml/decide-classes";
-import { modelProbabilities } from "@/server/domain/models/model-probabilities";
+import { modelProbabilities } from "@/ml/model-probabilities";
 
 export interface ModelPredictions extends ClassDecisions {
   /** [n × K] calibrated probabilities in the model's class order. */

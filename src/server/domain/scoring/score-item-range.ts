@@ -3,7 +3,7 @@ import { scoreChunk } from "@/ml/uncertainty";
 import type { Db } from "@/server/db";
 import { readItemVectors } from "@/server/domain/embeddings/read-item-vectors";
 import { loadVersionClassifier } from "@/server/domain/models/load-version-classifier";
-import { modelProbabilities, modelReadsText } from "@/server/domain/models/model-probabilities";
+import { modelProbabilities, modelReadsText } from "@/ml/model-probabilities";
 import { insertPredictions } from "@/server/domain/scoring/insert-predictions";
 import { queueStrategy } from "@/server/domain/scoring/queue-strategy";
 import { getFeaturizer } from "@/server/featurizers/get-featurizer";
