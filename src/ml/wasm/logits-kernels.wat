@@ -7,8 +7,8 @@
 ;;   w    [kp × dp] f32 effective weights on raw features, kp = K rounded up to a multiple of 4, padding zero
 ;;   b    [kp]      f32 biases
 ;;   out  [n × K]   f32 logits (only the K real classes are written)
-;; Rows go two at a time and classes four at a time: per 4 features, 2 loads of x and 4 of w feed 8 multiply-adds
-;; into 8 accumulators. Each accumulator belongs to one (row, class), so a row's logits do not depend on which row
+;; Rows go two at a time and classes four at a time (the last one or two classes two at a time): per 4 features,
+;; 2 loads of x and 4 of w feed 8 multiply-adds into 8 accumulators. Each accumulator belongs to one (row, class), so a row's logits do not depend on which row
 ;; it was paired with, nor on how a pool is cut into calls: the same bits for any chunking.
 (module
   (import "env" "memory" (memory 1))
@@ -70,6 +70,33 @@
       (f32x4.add (call $sum4 (local.get $b0) (local.get $b1) (local.get $b2) (local.get $b3)) (local.get $bias))
       (local.get $count)))
 
+  ;; The same for classes w and w + 1 only: the last one or two classes of a K that is not a multiple of 4 (half the
+  ;; work of a padded group of four; for a binary task, all of it).
+  (func $block2 (param $x0 i32) (param $x1 i32) (param $w i32) (param $rowBytes i32) (param $bias v128)
+                (param $o0 i32) (param $o1 i32) (param $count i32)
+    (local $j i32) (local $w1 i32)
+    (local $xa v128) (local $xb v128) (local $wv v128)
+    (local $a0 v128) (local $a1 v128) (local $b0 v128) (local $b1 v128)
+    (local.set $w1 (i32.add (local.get $w) (local.get $rowBytes)))
+    (loop $l
+      (local.set $xa (v128.load (i32.add (local.get $x0) (local.get $j))))
+      (local.set $xb (v128.load (i32.add (local.get $x1) (local.get $j))))
+      (local.set $wv (v128.load (i32.add (local.get $w) (local.get $j))))
+      (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $xa) (local.get $wv))))
+      (local.set $b0 (f32x4.add (local.get $b0) (f32x4.mul (local.get $xb) (local.get $wv))))
+      (local.set $wv (v128.load (i32.add (local.get $w1) (local.get $j))))
+      (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $xa) (local.get $wv))))
+      (local.set $b1 (f32x4.add (local.get $b1) (f32x4.mul (local.get $xb) (local.get $wv))))
+      (local.set $j (i32.add (local.get $j) (i32.const 16)))
+      (br_if $l (i32.lt_u (local.get $j) (local.get $rowBytes))))
+    ;; lanes 0 and 1 of sum4(a0, a1, a0, a1) are Σa0 and Σa1, summed in the same order as $block's
+    (call $store (local.get $o0)
+      (f32x4.add (call $sum4 (local.get $a0) (local.get $a1) (local.get $a0) (local.get $a1)) (local.get $bias))
+      (local.get $count))
+    (call $store (local.get $o1)
+      (f32x4.add (call $sum4 (local.get $b0) (local.get $b1) (local.get $b0) (local.get $b1)) (local.get $bias))
+      (local.get $count)))
+
   ;; out[i · K + k] = b[k] + Σ_j w[k · dp + j] · x[i · dp + j] for i < n, k < K (dp ≥ 4, a multiple of 4)
   (func (export "logits") (param $x i32) (param $n i32) (param $dp i32) (param $w i32) (param $K i32) (param $b i32)
                           (param $out i32)
@@ -93,12 +120,21 @@
         (local.set $k (i32.const 0))
         (loop $c
           (local.set $left (i32.sub (local.get $K) (local.get $k)))
-          (call $block (local.get $x0) (local.get $x1)
-            (i32.add (local.get $w) (i32.mul (local.get $k) (local.get $rowBytes))) (local.get $rowBytes)
-            (v128.load (i32.add (local.get $b) (i32.shl (local.get $k) (i32.const 2))))
-            (i32.add (local.get $o0) (i32.shl (local.get $k) (i32.const 2)))
-            (i32.add (local.get $o1) (i32.shl (local.get $k) (i32.const 2)))
-            (local.get $left))
+          (if (i32.le_u (local.get $left) (i32.const 2))
+            (then
+              (call $block2 (local.get $x0) (local.get $x1)
+                (i32.add (local.get $w) (i32.mul (local.get $k) (local.get $rowBytes))) (local.get $rowBytes)
+                (v128.load (i32.add (local.get $b) (i32.shl (local.get $k) (i32.const 2))))
+                (i32.add (local.get $o0) (i32.shl (local.get $k) (i32.const 2)))
+                (i32.add (local.get $o1) (i32.shl (local.get $k) (i32.const 2)))
+                (local.get $left)))
+            (else
+              (call $block (local.get $x0) (local.get $x1)
+                (i32.add (local.get $w) (i32.mul (local.get $k) (local.get $rowBytes))) (local.get $rowBytes)
+                (v128.load (i32.add (local.get $b) (i32.shl (local.get $k) (i32.const 2))))
+                (i32.add (local.get $o0) (i32.shl (local.get $k) (i32.const 2)))
+                (i32.add (local.get $o1) (i32.shl (local.get $k) (i32.const 2)))
+                (local.get $left))))
           (local.set $k (i32.add (local.get $k) (i32.const 4)))
           (br_if $c (i32.lt_u (local.get $k) (local.get $K))))
         (local.set $i (i32.add (local.get $i) (i32.const 2)))
