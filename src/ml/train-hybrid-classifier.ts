@@ -56,6 +56,8 @@ export interface TrainHybridOptions {
    * it changes only score settings and calibrate, the final fit keeps a history of 10.
    */
   selectionMemory?: number;
+  /** L-BFGS history of the final fit. Default 10. */
+  finalMemory?: number;
   /** Relative loss decrease per iteration below which the final fit stops. Default 1e-7. */
   ftol?: number;
   /** Rounds the sparse weights to half floats (exactly what the artifact stores). Default true. */
@@ -274,7 +276,7 @@ export function trainHybridClassifier(rows: FeatureRows, classes: string[], targ
     const res = minimizeLbfgs(obj.fg, obj.theta0, loose
       ? { maxIter: Math.min(maxIter, loose === "selection" ? selectionMaxIter : 60), gtol: gtol * 3, ftol: 1e-6, memory: options.selectionMemory ?? 5, ...obj.lbfgsPreconditioner }
       : {
-        maxIter, gtol, ftol: options.ftol ?? 1e-7, ...obj.lbfgsPreconditioner,
+        maxIter, gtol, ftol: options.ftol ?? 1e-7, memory: options.finalMemory ?? 10, ...obj.lbfgsPreconditioner,
         ...(options.onFinalIteration ? { onIteration: (it: number, x: Float64Array, f: number) => options.onFinalIteration!(it, f, (rr) => logitsOf(obj.finalize(x), rr)) } : {}),
       });
     obj.dispose();
