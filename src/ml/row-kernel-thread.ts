@@ -80,9 +80,10 @@ function releaseCurrent(): void {
   current = null;
 }
 
-/** Whether a second thread can help: at least two cores and worker threads available. */
-export function rowKernelThreadsAvailable(): boolean {
-  return (typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length) >= 2 && helperThread() !== null;
+/** The helper thread when a second one can help (at least two cores, worker threads available), started on first use. */
+function usableHelper(): Worker | null {
+  const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+  return cores >= 2 ? helperThread() : null;
 }
 
 /**
@@ -90,8 +91,8 @@ export function rowKernelThreadsAvailable(): boolean {
  * (one core, no worker threads, or it failed to start in time); the caller then runs both halves itself.
  */
 export function openRowKernelSession(module: WebAssembly.Module, memory: WebAssembly.Memory): RowKernelSession | null {
-  if (!rowKernelThreadsAvailable()) return null;
-  const worker = helperThread()!;
+  const worker = usableHelper();
+  if (!worker) return null;
   releaseCurrent();
   const control = new Int32Array(new SharedArrayBuffer(16 * 4));
   const mine = { control, released: false };
