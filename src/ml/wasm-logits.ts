@@ -1,25 +1,14 @@
 import { logitsKernelsWasmBase64 } from "@/ml/wasm/logits-kernels-wasm";
-
-let compiled: WebAssembly.Module | null | undefined;
+import { lazyWasmModule, WASM_PAGE } from "@/ml/wasm-module";
 
 /** The compiled module, or null where this runtime lacks WebAssembly SIMD (the TypeScript loop then runs). */
-function logitsModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    const bytes = Uint8Array.from(atob(logitsKernelsWasmBase64), (c) => c.charCodeAt(0));
-    compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
+const logitsModule = lazyWasmModule(logitsKernelsWasmBase64);
 
 /** Whether the WebAssembly logits kernel can run here. */
 export function wasmLogitsAvailable(): boolean {
   return logitsModule() !== null;
 }
 
-const WASM_PAGE = 65536;
 const align = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 // Rows copied into the module per call: ~512 KB of features stays in L2 between the copy and the kernel's read,
 // and bounds the memory whatever the pool size.
