@@ -199,7 +199,7 @@ Load average (1 / 5 / 15 min) at the start: ${startLoad}; at the end: ${endLoad}
 **One problem on both sides.** Synthetic sets are generated once (seeded) and written to binary files that both
 sides read. Training minimizes Margin's objective, mean cross-entropy + λ/2‖W‖² (λ = ${LAMBDA}, intercept free) on
 features standardized Margin's way (float64 sums, mean and scale rounded to float32, std ≤ 1e-8 → 1); scikit-learn
-gets C = 1/(λ·n), tol = gtol·n (gtol = ${GTOL}), lbfgs with the same history (10) and cap (${MAX_ITER} iterations),
+gets C = 1/(λ·n), tol = gtol·n (gtol = ${GTOL.toExponential(0)}), lbfgs with the same history (10) and cap (${MAX_ITER} iterations),
 float64 standardized features, the standardization inside its timing as it is inside Margin's. Margin trains with
 ${THREADS} threads; OpenBLAS has ${THREADS}. *f* is that objective evaluated by the peer's float64 evaluator at each side's
 solution: Margin's first, scikit-learn's second, with each one's relative distance above f*, the optimum from an
