@@ -1,7 +1,9 @@
 import { checkFeatureRows, type FeatureRows } from "@/ml/feature-rows";
 import type { LbfgsOptions, ObjectiveFn } from "@/ml/lbfgs";
 import type { LinearModel, Task } from "@/ml/linear-model";
-import { buildPreconditioner, featureStandardization, type Targets } from "@/ml/train-logistic-regression";
+import { buildPreconditioner } from "@/ml/dense-preconditioner";
+import { featureStandardization } from "@/ml/feature-standardization";
+import type { Targets } from "@/ml/train-logistic-regression";
 import { createRowKernels, type RowKernels } from "@/ml/wasm-row-kernels";
 
 export interface HybridObjectiveOptions {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createRng } from "@/ml/rng";
-import { buildPreconditioner } from "@/ml/train-logistic-regression";
+import { buildPreconditioner } from "@/ml/dense-preconditioner";
 
 function problem(n: number, d: number, seed: number) {
   const rng = createRng(seed);
