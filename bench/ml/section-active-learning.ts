@@ -81,7 +81,7 @@ export async function runActiveLearning(ctx: BenchContext): Promise<string> {
   return renderActiveLearning(ctx);
 }
 
-interface Row { strategy: string; share: number | null; final: number; dAulc: number; dAulcSd: number; wins: number; firstModelAt: number | null; firstModels: number }
+interface Row { strategy: string; seeds: number; share: number | null; final: number; dAulc: number; dAulcSd: number; wins: number; firstModelAt: number | null; firstModels: number }
 interface Summary { dataset: string; seeds: number; baselineFinal: number; budget: number; rows: Row[]; minutes: number; loads: number[] }
 
 const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
@@ -90,43 +90,43 @@ function meanCurve(curves: QueueCurve[]): number[] {
 }
 const aulc = (c: QueueCurve): number => mean(c.macroF1);
 
-/** Seeds every strategy of the study finished: only those count, so every ΔAULC is paired. */
-function pairedSeeds(study: Study, s: Stored): string[] {
-  const strategies = study.strategies.filter((st) => s.curves[st]);
-  if (!s.curves[study.baseline]) return [];
-  return Object.keys(s.curves[study.baseline]!).filter((seed) => strategies.every((st) => s.curves[st]![seed]));
+/** Seeds the baseline finished. */
+function baselineSeeds(study: Study, s: Stored): string[] {
+  return Object.keys(s.curves[study.baseline] ?? {});
 }
 
+/** Each strategy against the baseline on the seeds both finished, so every ΔAULC is paired. */
 function summarize(study: Study, s: Stored): Summary | null {
-  const seeds = pairedSeeds(study, s);
+  const seeds = baselineSeeds(study, s);
   if (seeds.length === 0) return null;
   const strategies = study.strategies.filter((st) => s.curves[st]);
-  const base = seeds.map((seed) => s.curves[study.baseline]![seed]!);
-  const labels = base[0]!.labels;
-  const target = meanCurve(base).at(-1)!;
+  const baseAll = seeds.map((seed) => s.curves[study.baseline]![seed]!);
+  const labels = baseAll[0]!.labels;
   const rows: Row[] = strategies.map((st) => {
-    const curves = seeds.map((seed) => s.curves[st]![seed]!);
+    const paired = seeds.filter((seed) => s.curves[st]![seed]);
+    const curves = paired.map((seed) => s.curves[st]![seed]!);
+    const base = paired.map((seed) => s.curves[study.baseline]![seed]!);
+    const target = meanCurve(base).at(-1)!;
     const m = meanCurve(curves);
     const hit = m.findIndex((v) => v >= target);
     const diffs = curves.map((c, k) => aulc(c) - aulc(base[k]!));
     const md = mean(diffs);
     const sd = Math.sqrt(diffs.reduce((a, b) => a + (b - md) ** 2, 0) / Math.max(1, diffs.length - 1));
     const firsts = curves.map((c) => c.firstModelAt).filter((v): v is number => v !== null);
-    return { strategy: st, share: hit >= 0 ? labels[hit]! / labels.at(-1)! : null, final: m.at(-1)!, dAulc: md, dAulcSd: sd, wins: diffs.filter((v) => v > 0).length, firstModelAt: firsts.length ? mean(firsts) : null, firstModels: firsts.length };
+    return { strategy: st, seeds: paired.length, share: hit >= 0 ? labels[hit]! / labels.at(-1)! : null, final: m.at(-1)!, dAulc: md, dAulcSd: sd, wins: diffs.filter((v) => v > 0).length, firstModelAt: firsts.length ? mean(firsts) : null, firstModels: firsts.length };
   });
-  const runs = s.runs.filter((r) => seeds.includes(String(r.seed)) && strategies.includes(r.strategy as QueueStrategy));
-  return { dataset: s.dataset, seeds: seeds.length, baselineFinal: target, budget: labels.at(-1)!, rows, minutes: runs.reduce((a, r) => a + r.seconds, 0) / 60, loads: runs.map((r) => r.load[0]!) };
+  const runs = s.runs.filter((r) => strategies.includes(r.strategy as QueueStrategy));
+  return { dataset: s.dataset, seeds: seeds.length, baselineFinal: meanCurve(baseAll).at(-1)!, budget: labels.at(-1)!, rows, minutes: runs.reduce((a, r) => a + r.seconds, 0) / 60, loads: runs.map((r) => r.load[0]!) };
 }
 
 function plot(ctx: BenchContext, study: Study, s: Stored): string {
-  const seeds = pairedSeeds(study, s);
   const series = study.strategies.filter((st) => s.curves[st]).map((st) => {
-    const curves = seeds.map((seed) => s.curves[st]![seed]!);
-    return { name: st, x: curves[0]!.labels, y: meanCurve(curves) };
+    const curves = Object.values(s.curves[st]!);
+    return { name: `${st} (${curves.length})`, x: curves[0]!.labels, y: meanCurve(curves) };
   });
   const file = `ml-al-${study.prefix}${s.dataset}.svg`;
   const what = study.prefix ? "from an empty project" : "from 2 labels per class";
-  fs.writeFileSync(path.join(ctx.resultsDir, file), svgLineChart(`${s.dataset}: test macro-F1 vs labels, production queue ${what} (mean of ${seeds.length} seeds)`, "labels", "macro-F1 (test)", series));
+  fs.writeFileSync(path.join(ctx.resultsDir, file), svgLineChart(`${s.dataset}: test macro-F1 vs labels, production queue ${what} (mean over seeds)`, "labels", "macro-F1 (test)", series));
   return file;
 }
 
@@ -145,18 +145,18 @@ function tables(ctx: BenchContext, study: Study): { summaries: Summary[]; plots:
   const sign = (v: number): string => (v >= 0 ? "+" : "") + v.toFixed(4);
   const others = study.strategies.filter((st) => st !== study.baseline && summaries.some((s) => s.rows.some((r) => r.strategy === st)));
   const lines: string[] = [];
-  lines.push(`| dataset (seeds) | ${study.baseline} final macro-F1 | ${others.map((s) => `${s} share`).join(" | ")} |`);
+  lines.push(`| dataset (${study.baseline} seeds) | ${study.baseline} final macro-F1 | ${others.map((s) => `${s} share`).join(" | ")} |`);
   lines.push(`|---|---|${others.map(() => "---").join("|")}|`);
   for (const s of summaries) {
     lines.push(`| ${s.dataset} (${s.seeds}) | ${s.baselineFinal.toFixed(3)} @ ${s.budget} | ${others.map((st) => { const r = s.rows.find((x) => x.strategy === st); return r ? fmtShare(r.share) : "—"; }).join(" | ")} |`);
   }
   lines.push("");
-  lines.push(`| dataset (seeds) | strategy | final macro-F1 | ΔAULC vs ${study.baseline} (mean ± sd) | seeds beating ${study.baseline} | first model at (labels, mean) |`);
+  lines.push(`| dataset | strategy | final macro-F1 | ΔAULC vs ${study.baseline} (mean ± sd) | seeds beating ${study.baseline} / paired seeds | first model at (labels, mean) |`);
   lines.push(`|---|---|---|---|---|---|`);
   for (const s of summaries) for (const r of s.rows) {
     const base = r.strategy === study.baseline;
-    const first = r.firstModelAt === null ? "never" : `${r.firstModelAt.toFixed(0)}${r.firstModels < s.seeds ? ` (${s.seeds - r.firstModels} seeds never)` : ""}`;
-    lines.push(`| ${s.dataset} (${s.seeds}) | ${r.strategy} | ${r.final.toFixed(3)} | ${base ? "—" : `${sign(r.dAulc)} ± ${r.dAulcSd.toFixed(4)}`} | ${base ? "—" : `${r.wins}/${s.seeds}`} | ${first} |`);
+    const first = r.firstModelAt === null ? "never" : `${r.firstModelAt.toFixed(0)}${r.firstModels < r.seeds ? ` (${r.seeds - r.firstModels} seeds never)` : ""}`;
+    lines.push(`| ${s.dataset} | ${r.strategy} | ${r.final.toFixed(3)} | ${base ? "—" : `${sign(r.dAulc)} ± ${r.dAulcSd.toFixed(4)}`} | ${base ? `— / ${r.seeds}` : `${r.wins}/${r.seeds}`} | ${first} |`);
   }
   return { summaries, plots, missing, lines };
 }
