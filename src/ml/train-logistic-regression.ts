@@ -2,9 +2,7 @@ import { minimizeLbfgs, type LbfgsResult, type ObjectiveFn } from "@/ml/lbfgs";
 import type { LinearModel, Task } from "@/ml/linear-model";
 import { buildPreconditioner } from "@/ml/dense-preconditioner";
 import { featureStandardization } from "@/ml/feature-standardization";
-import { buildHybridObjective } from "@/ml/hybrid-logistic-objective";
 import { logisticBlocks, runLogisticBlock, type LogisticKernelData } from "@/ml/logistic-kernel";
-import { rowKernelsAvailable } from "@/ml/wasm-row-kernels";
 
 export type Targets =
   | { task: "single-label"; /** [n] class index into classes */ y: Int32Array }
@@ -33,13 +31,6 @@ export interface TrainOptions {
   sampleWeight?: Float32Array;
   /** Runs the row blocks in other threads (src/server/compute/parallel-logistic-blocks.ts); the result is bit-identical. */
   parallel?: ParallelBlocks;
-  /**
-   * "auto" (default): the hybrid objective's WebAssembly row kernels (f32 SIMD on two threads, src/ml/wasm/
-   * row-kernels.wat) where they run and the options allow (standardized features, single-label targets): the same
-   * objective, 3.4× faster on Banking77's vectors (bench/ml/dense-through-row-kernels.ts).
-   * "typescript": the float64 class-block loops here (the reference; `parallel` applies only to them).
-   */
-  kernel?: "auto" | "typescript";
 }
 
 /** Given the kernel data once: `run` fills every block's partial sums for the current W, b; `close` frees threads. */
@@ -255,7 +246,6 @@ export function buildLogisticObjective(
 export function trainLogisticRegression(
   X: Float32Array, n: number, d: number, classes: string[], targets: Targets, options: TrainOptions = {},
 ): TrainResult {
-  if (rowKernelsApply(d, targets, options)) return trainOnRowKernels(X, n, d, classes, targets, options);
   const { fg, theta0, finalize, close, precondition } = buildLogisticObjective(X, n, d, classes, targets, options);
   let res: LbfgsResult;
   try {
@@ -269,38 +259,3 @@ export function trainLogisticRegression(
 }
 
 
-/** Whether trainLogisticRegression runs on the hybrid objective's row kernels (see TrainOptions.kernel). */
-function rowKernelsApply(d: number, targets: Targets, options: TrainOptions): boolean {
-  if ((options.kernel ?? "auto") === "typescript" || !(options.standardize ?? true) || d <= 0) return false;
-  // Single-label only for now: on a small multi-label set (4 labels, balanced) the float32 logits' rounding stopped
-  // the line search above the gradient tolerance the float64 loops reach (tests/unit/ml/logistic-regression.test.ts).
-  return targets.task === "single-label" && rowKernelsAvailable();
-}
-
-/**
- * The same fit through buildHybridObjective with no sparse block. Its dense block is the standardized features
- * divided by √d, so θ' = √d·W: λ' = λ/d gives the same objective value, and its W-gradient is the float64 one / √d
- * (so gtol/√d stops at the same point for W and a little later for the biases).
- */
-function trainOnRowKernels(X: Float32Array, n: number, d: number, classes: string[], targets: Targets, options: TrainOptions): TrainResult {
-  // The float64 path's input checks and messages, without building its objective.
-  if (n <= 0) throw new Error("trainLogisticRegression: no training examples");
-  if (classes.length <= 0) throw new Error("trainLogisticRegression: no classes");
-  if (X.length < n * d) throw new Error(`trainLogisticRegression: X has ${X.length} values, expected ${n} × ${d}`);
-  for (let i = 0; i < n * d; i++) if (!Number.isFinite(X[i]!)) throw new Error(`trainLogisticRegression: non-finite feature at row ${Math.floor(i / d)}`);
-  const warm = options.warmStart;
-  if (warm && warm.dim !== d) throw new Error(`trainLogisticRegression: warm start has dim ${warm.dim}, data has ${d}`);
-  if (warm && warm.task !== targets.task) throw new Error("trainLogisticRegression: warm start task differs");
-  const obj = buildHybridObjective({ n, dense: X, d, sparse: null }, classes, targets, {
-    l2: (options.l2 ?? 1e-3) / d, classWeight: options.classWeight, sampleWeight: options.sampleWeight, precondition: options.precondition ?? true,
-    standardizePriorRows: 0, kernel: "wasm", warmStart: warm ? { model: warm, sparseWeights: null, blockWeight: 1, sameSparseColumns: false } : undefined,
-  });
-  try {
-    const initialScale = warm ? options.warmStartScale : undefined;
-    const res = minimizeLbfgs(obj.fg, obj.theta0, { maxIter: options.maxIter ?? 300, gtol: (options.gtol ?? 1e-5) / Math.sqrt(d), initialScale, ...obj.lbfgsPreconditioner });
-    const { x, ...optimizer } = res;
-    return { model: obj.finalize(x).dense, optimizer };
-  } finally {
-    obj.dispose();
-  }
-}

@@ -15,11 +15,11 @@ const Y = Uint8Array.from({ length: n * classes.length }, (_, j) => (j % 4 === 3
 describe("training on helper threads", () => {
   for (const targets of [{ task: "single-label", y }, { task: "multi-label", Y }] as Targets[]) {
     it(`gives the same bits as one thread, ${targets.task}`, () => {
-      const serial = trainLogisticRegression(X, n, d, classes, targets, { classWeight: "balanced", kernel: "typescript" });
+      const serial = trainLogisticRegression(X, n, d, classes, targets, { classWeight: "balanced" });
       for (const threads of [2, 3]) {
         const stats = { helperBlocks: 0 };
         // The first evaluation waits for the helpers to start (however busy the machine), so they do part of the work.
-        const parallel = trainLogisticRegression(X, n, d, classes, targets, { classWeight: "balanced", kernel: "typescript", parallel: parallelLogisticBlocks(threads, stats, { startMs: 120_000 }) });
+        const parallel = trainLogisticRegression(X, n, d, classes, targets, { classWeight: "balanced", parallel: parallelLogisticBlocks(threads, stats, { startMs: 120_000 }) });
         expect(stats.helperBlocks).toBeGreaterThan(0);
         expect(parallel.optimizer.f).toBe(serial.optimizer.f);
         expect(parallel.optimizer.evaluations).toBe(serial.optimizer.evaluations);
