@@ -35,6 +35,14 @@ describe("fitClassifier with the n-gram block", () => {
     expect(retrain.model.metrics.selectionInheritedFrom).toEqual({ trainedRows: 160 });
     expect(retrain.oof?.proba.length).toBe(176 * classes.length); // calibration is still out-of-fold
 
+    // Grown by less than a fifth from the previous version but more than a fifth since the search (160 → 176 → 192):
+    // a fresh search; each step alone would have inherited the choice forever.
+    const again = await fit(192, retrain.model);
+    expect((again.model.metrics.selection as { grid: unknown[] }).grid.length).toBeGreaterThan(1);
+    expect(again.model.metrics.selectionInheritedFrom).toBeUndefined();
+    const next = await fit(208, again.model);
+    expect(next.model.metrics.selectionInheritedFrom).toEqual({ trainedRows: 192 });
+
     // Grown by more than a fifth: a fresh search.
     const grown = await fit(240, retrain.model);
     expect((grown.model.metrics.selection as { grid: unknown[] }).grid.length).toBeGreaterThan(1);
