@@ -42,10 +42,19 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const out = path.join(dir, `${name}-wasm.ts`);
     const text = moduleText(name, await assemble(path.join(dir, file)));
     let current = "";
-    try { current = readFileSync(out, "utf8"); } catch { /* not built yet */ }
+    try {
+      current = readFileSync(out, "utf8");
+    } catch {
+      /* not built yet */
+    }
     if (current === text) continue;
-    if (check) { console.error(`${path.relative(process.cwd(), out)} is stale: run npm run build:wasm`); stale++; }
-    else { writeFileSync(out, text); console.log(`wrote ${path.relative(process.cwd(), out)}`); }
+    if (check) {
+      console.error(`${path.relative(process.cwd(), out)} is stale: run npm run build:wasm`);
+      stale++;
+    } else {
+      writeFileSync(out, text);
+      console.log(`wrote ${path.relative(process.cwd(), out)}`);
+    }
   }
   process.exit(stale ? 1 : 0);
 }

@@ -14,7 +14,12 @@ const proxyEntry = z.union([z.literal("loopback"), z.literal("private"), z.ipv4(
 const proxyList = optionalString.pipe(
   z
     .string()
-    .transform((value) => value.split(",").map((entry) => entry.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(proxyEntry))
     .optional(),
 );
@@ -37,7 +42,9 @@ const schema = z.object({
   BETTER_AUTH_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
   TRUSTED_PROXIES: proxyList.transform((list) => list ?? []),
   // Per-address limits on the auth endpoints (sign-in: 3 per 10 s). Unset: on in production, off in development/tests.
-  AUTH_RATE_LIMIT: optionalString.pipe(z.enum(["true", "false", "1", "0"]).optional()).transform((value) => (value === undefined ? undefined : value === "true" || value === "1")),
+  AUTH_RATE_LIMIT: optionalString
+    .pipe(z.enum(["true", "false", "1", "0"]).optional())
+    .transform((value) => (value === undefined ? undefined : value === "true" || value === "1")),
   MARGIN_ADMIN_EMAIL: z.email().default("admin@margin.local"),
   MARGIN_ADMIN_PASSWORD: optionalString.pipe(z.string().min(8, "must be at least 8 characters").optional()),
   MARGIN_SEED_DEMO: z
@@ -87,7 +94,11 @@ export type Env = z.infer<typeof schema>;
 // A heartbeat must be renewed a few times within the staleness bound, or a slow beat looks like a dead worker.
 const consistent = schema.superRefine((value, ctx) => {
   if (value.JOB_STALE_SECONDS < 3 * value.JOB_HEARTBEAT_SECONDS) {
-    ctx.addIssue({ code: "custom", path: ["JOB_STALE_SECONDS"], message: `must be at least 3 × JOB_HEARTBEAT_SECONDS (${value.JOB_HEARTBEAT_SECONDS})` });
+    ctx.addIssue({
+      code: "custom",
+      path: ["JOB_STALE_SECONDS"],
+      message: `must be at least 3 × JOB_HEARTBEAT_SECONDS (${value.JOB_HEARTBEAT_SECONDS})`,
+    });
   }
 });
 
@@ -107,7 +118,10 @@ export function env(): Env {
 
 export function requireDatabaseUrl(): string {
   const url = env().DATABASE_URL;
-  if (!url) throw new Error("DATABASE_URL is not set: run `npm start` for the embedded database, or set it (see .env.example).");
+  if (!url)
+    throw new Error(
+      "DATABASE_URL is not set: run `npm start` for the embedded database, or set it (see .env.example).",
+    );
   return url;
 }
 

@@ -23,7 +23,10 @@ const rowsArg = args.indexOf("--rows");
 const ROWS = rowsArg >= 0 ? Number(args[rowsArg + 1]) : 1_000_000;
 const adminUrl = process.env.DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
 const CLASSES = ["World", "Sports", "Business", "Sci/Tech"];
-const WORDS = "the a market team match price launch rocket vote league shares orbit court season profit chip treaty goal".split(" ");
+const WORDS =
+  "the a market team match price launch rocket vote league shares orbit court season profit chip treaty goal".split(
+    " ",
+  );
 
 /** CSV text of N rows, produced in 1,000-row pieces as the importer pulls them. */
 function* generateCsv(rows: number): Generator<Buffer> {
@@ -71,13 +74,16 @@ async function main() {
       onProgress: async (rowsRead) => {
         if (rowsRead % 100_000 === 0) {
           samples.push({ phase: "import", rowsRead, rssMb: mb(process.memoryUsage().rss) });
-          console.log(`  ${rowsRead.toLocaleString("en")} rows staged, RSS ${mb(process.memoryUsage().rss)} MB, ${((performance.now() - started) / 1000).toFixed(1)} s`);
+          console.log(
+            `  ${rowsRead.toLocaleString("en")} rows staged, RSS ${mb(process.memoryUsage().rss)} MB, ${((performance.now() - started) / 1000).toFixed(1)} s`,
+          );
         }
       },
     });
     const importSeconds = (performance.now() - started) / 1000;
     const importPeak = mb(peakRss);
-    if (!report.committed || report.imported.items !== ROWS) throw new Error(`import did not commit all rows: ${JSON.stringify(report).slice(0, 500)}`);
+    if (!report.committed || report.imported.items !== ROWS)
+      throw new Error(`import did not commit all rows: ${JSON.stringify(report).slice(0, 500)}`);
 
     peakRss = 0;
     const exportStarted = performance.now();
@@ -96,7 +102,10 @@ async function main() {
     const md = `# Import / export benchmark
 
 \`npm run bench:import\` — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), Node ${process.version},
-PostgreSQL from \`DATABASE_URL\` (local). Load average when the run ended: ${os.loadavg().map((l) => l.toFixed(1)).join(" / ")} (1 / 5 / 15 min) on
+PostgreSQL from \`DATABASE_URL\` (local). Load average when the run ended: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" / ")} (1 / 5 / 15 min) on
 ${os.cpus().length} cores: other work shared the machine, so timings are pessimistic; rerun on an idle machine for real numbers.
 
 Input: ${ROWS.toLocaleString("en")} generated CSV rows (\`id,text,label\`, ~90-character unique texts, 70% labeled with one of 4
@@ -110,7 +119,9 @@ splits), then writes \`item\` and \`annotation\` with \`INSERT … SELECT\` and 
 | import (parse → stage → validate → insert items + annotations → commit) | ${ROWS.toLocaleString("en")} (${report.imported.labeled.toLocaleString("en")} labeled) | ${importSeconds.toFixed(1)} s | ${Math.round(ROWS / importSeconds).toLocaleString("en")} | ${importPeak} MB |
 | export CSV (id windows of 5,000 on the primary key, streamed) | ${ROWS.toLocaleString("en")} (${mb(exportedBytes)} MB) | ${exportSeconds.toFixed(1)} s | ${Math.round(ROWS / exportSeconds).toLocaleString("en")} | ${exportPeak} MB |
 
-Import phases: ${Object.entries(phases).map(([p, s]) => `${p} ${s.toFixed(1)} s`).join(", ")} (stage = parse + hash + multi-row inserts
+Import phases: ${Object.entries(phases)
+      .map(([p, s]) => `${p} ${s.toFixed(1)} s`)
+      .join(", ")} (stage = parse + hash + multi-row inserts
 into the temporary table; insert = \`item\` and \`annotation\` with their indexes).
 
 Process RSS before the import: ${baseline} MB. RSS while rows were staged (every 100k rows): ${rss}.

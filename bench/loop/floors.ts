@@ -8,7 +8,7 @@ export function memoryFloor(n: number, dim: number) {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]!;
   const ms = performance.now() - t0;
-  return { ms, gbPerSecond: (a.byteLength / 2 ** 30) / (ms / 1000), checksum: s };
+  return { ms, gbPerSecond: a.byteLength / 2 ** 30 / (ms / 1000), checksum: s };
 }
 
 /**
@@ -20,7 +20,10 @@ export async function databaseReadFloor(url: string, projectId: number, featuriz
   await client.connect();
   try {
     const t0 = performance.now();
-    const { rows } = await client.query<{ lo: number; hi: number }>("SELECT min(id) AS lo, max(id) AS hi FROM item WHERE project_id = $1", [projectId]);
+    const { rows } = await client.query<{ lo: number; hi: number }>(
+      "SELECT min(id) AS lo, max(id) AS hi FROM item WHERE project_id = $1",
+      [projectId],
+    );
     const { lo, hi } = rows[0]!;
     let bytes = 0;
     for (let from = lo; from <= hi; from += 20_000) {

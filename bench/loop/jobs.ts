@@ -1,7 +1,14 @@
 import type { Db } from "@/server/db";
 import { sleep } from "./stats";
 
-export type JobRow = { id: string; state: string; error: string | null; startedAt: Date | null; finishedAt: Date | null; createdAt: Date };
+export type JobRow = {
+  id: string;
+  state: string;
+  error: string | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  createdAt: Date;
+};
 
 /** A job run's own duration (started → finished), in seconds. */
 export function seconds(job: JobRow) {
@@ -9,15 +16,29 @@ export function seconds(job: JobRow) {
 }
 
 export async function jobLog(db: Db, jobRunId: string) {
-  const lines = await db.jobLog.findMany({ where: { jobRunId }, orderBy: { id: "asc" }, select: { message: true, at: true } });
+  const lines = await db.jobLog.findMany({
+    where: { jobRunId },
+    orderBy: { id: "asc" },
+    select: { message: true, at: true },
+  });
   return lines.map((l) => `${l.at.toISOString().slice(11, 23)} ${l.message}`);
 }
 
 /** The latest run of a job type for the project created after `after`, once it has finished. */
-export async function waitForJob(db: Db, type: string, projectId: number, after: Date, timeoutMs: number, pollMs = 100): Promise<JobRow> {
+export async function waitForJob(
+  db: Db,
+  type: string,
+  projectId: number,
+  after: Date,
+  timeoutMs: number,
+  pollMs = 100,
+): Promise<JobRow> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const job = await db.jobRun.findFirst({ where: { type, projectId, createdAt: { gte: after } }, orderBy: { createdAt: "desc" } });
+    const job = await db.jobRun.findFirst({
+      where: { type, projectId, createdAt: { gte: after } },
+      orderBy: { createdAt: "desc" },
+    });
     if (job && ["completed", "failed", "cancelled"].includes(job.state)) {
       if (job.state !== "completed") throw new Error(`${type} job ${job.state}: ${job.error}`);
       return job;

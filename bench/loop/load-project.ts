@@ -49,12 +49,24 @@ function variation(text: string, r: number): string {
  * `labeled` of them (spread over the id range) labeled by a human with the fixture's gold class. Bulk-loaded with
  * multi-row INSERT … SELECT unnest(…) through pg.
  */
-export async function loadProject(db: Db, url: string, options: { items: number; labeled: number; fixture: string; userId: string }): Promise<LoadedProject> {
-  const rows = fs.readFileSync(options.fixture, "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as { text: string; label: string });
+export async function loadProject(
+  db: Db,
+  url: string,
+  options: { items: number; labeled: number; fixture: string; userId: string },
+): Promise<LoadedProject> {
+  const rows = fs
+    .readFileSync(options.fixture, "utf8")
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as { text: string; label: string });
   const classNames = [...new Set(rows.map((r) => r.label))].sort();
   const project = await createProject(db, { name: `Loop bench ${options.items}` }, null);
   const classIdByName = new Map<string, number>();
-  for (const name of classNames) classIdByName.set(name, (await createClass(db, { projectId: project.id, name, description: `News about ${name}` }, null)).id);
+  for (const name of classNames)
+    classIdByName.set(
+      name,
+      (await createClass(db, { projectId: project.id, name, description: `News about ${name}` }, null)).id,
+    );
   // Auto-retrain stays off while loading and measuring the queue; the retrain section turns it on.
   await db.project.update({ where: { id: project.id }, data: { retrainEvery: 1_000_000 } });
   const featurizer = await getFeaturizer(project.featurizerId);
@@ -116,8 +128,19 @@ export async function loadProject(db: Db, url: string, options: { items: number;
     await pool.query("ANALYZE item; ANALYZE embedding_cache; ANALYZE annotation");
     const t3 = performance.now();
     return {
-      projectId: project.id, classIdByName, goldByHash, dim, featurizerId: featurizer.id, itemCount: options.items, labeledCount,
-      seconds: { items: (t1 - t0) / 1000, labels: (t2 - t1) / 1000, analyze: (t3 - t2) / 1000, total: (t3 - t0) / 1000 },
+      projectId: project.id,
+      classIdByName,
+      goldByHash,
+      dim,
+      featurizerId: featurizer.id,
+      itemCount: options.items,
+      labeledCount,
+      seconds: {
+        items: (t1 - t0) / 1000,
+        labels: (t2 - t1) / 1000,
+        analyze: (t3 - t2) / 1000,
+        total: (t3 - t0) / 1000,
+      },
     };
   } finally {
     await pool.end();

@@ -61,11 +61,28 @@ try {
   const password = "bench-password-123";
   const admin = await createUser(db, { email: "admin@bench.test", name: "Bench admin", password, role: "admin" }, null);
   log(`loading ${options.items} items (${options.labeled} labeled) into ${database.url.replace(/\/\/.*@/, "//")}`);
-  const project = await loadProject(db, database.url, { items: options.items, labeled: options.labeled, fixture: path.resolve("tests/fixtures/ag-news-2000.jsonl"), userId: admin.id });
-  run.figures.load = { ...project.seconds, itemsPerSecond: Math.round(options.items / project.seconds.items), labeled: project.labeledCount, dim: project.dim, featurizer: project.featurizerId };
+  const project = await loadProject(db, database.url, {
+    items: options.items,
+    labeled: options.labeled,
+    fixture: path.resolve("tests/fixtures/ag-news-2000.jsonl"),
+    userId: admin.id,
+  });
+  run.figures.load = {
+    ...project.seconds,
+    itemsPerSecond: Math.round(options.items / project.seconds.items),
+    labeled: project.labeledCount,
+    dim: project.dim,
+    featurizer: project.featurizerId,
+  };
   log(`loaded in ${project.seconds.total.toFixed(1)} s`);
 
-  worker = await startWorker({ db, connectionString: database.url, concurrency: env().WORKER_CONCURRENCY, pollingSeconds: env().JOB_POLL_SECONDS, log: () => undefined });
+  worker = await startWorker({
+    db,
+    connectionString: database.url,
+    concurrency: env().WORKER_CONCURRENCY,
+    pollingSeconds: env().JOB_POLL_SECONDS,
+    log: () => undefined,
+  });
 
   // v1: a full training on the labeled items through the train job, then the score job ranks the whole pool.
   globalThis.gc?.();
@@ -76,7 +93,10 @@ try {
   const rss = rssSampler();
   const scoreRun = await waitForJob(db, "score", project.projectId, since, 3_600_000);
   const memory = rss.stop();
-  const version = await db.project.findUniqueOrThrow({ where: { id: project.projectId }, select: { activeModelVersionId: true } });
+  const version = await db.project.findUniqueOrThrow({
+    where: { id: project.projectId },
+    select: { activeModelVersionId: true },
+  });
   const predictions = await db.prediction.count({ where: { modelVersionId: version.activeModelVersionId! } });
   log(`scored ${predictions} items in ${seconds(scoreRun)} s (RSS ${memory.startMB} → peak ${memory.peakMB} MB)`);
   run.figures.firstTrain = { seconds: seconds(trainRun), log: await jobLog(db, trainRun.id) };
@@ -102,16 +122,26 @@ try {
 
   const annotators = await Promise.all(
     Array.from({ length: options.annotators }, async (_, i) => {
-      const user = await createUser(db, { email: `annotator${i}@bench.test`, name: `Annotator ${i}`, password, role: "annotator" }, null);
+      const user = await createUser(
+        db,
+        { email: `annotator${i}@bench.test`, name: `Annotator ${i}`, password, role: "annotator" },
+        null,
+      );
       return (await signIn(server.url, user.email, password)).client;
     }),
   );
   log(`queue: ${options.annotators} annotators for ${options.queueSeconds} s`);
   run.figures.queue = await runQueue(annotators, project, options.queueSeconds * 1000);
-  log(`queue.next p50/p95/p99 ${run.figures.queue.next.p50.toFixed(0)}/${run.figures.queue.next.p95.toFixed(0)}/${run.figures.queue.next.p99.toFixed(0)} ms; ${run.figures.queue.labelsPerSecond.toFixed(0)} labels/s`);
-  log(`queue, paced: ${options.annotators} annotators reading each item ${options.thinkMs} ms ± 50% for ${options.queueSeconds} s`);
+  log(
+    `queue.next p50/p95/p99 ${run.figures.queue.next.p50.toFixed(0)}/${run.figures.queue.next.p95.toFixed(0)}/${run.figures.queue.next.p99.toFixed(0)} ms; ${run.figures.queue.labelsPerSecond.toFixed(0)} labels/s`,
+  );
+  log(
+    `queue, paced: ${options.annotators} annotators reading each item ${options.thinkMs} ms ± 50% for ${options.queueSeconds} s`,
+  );
   run.figures.queuePaced = await runQueue(annotators, project, options.queueSeconds * 1000, options.thinkMs);
-  log(`paced queue.next p50/p95/p99 ${run.figures.queuePaced.next.p50.toFixed(0)}/${run.figures.queuePaced.next.p95.toFixed(0)}/${run.figures.queuePaced.next.p99.toFixed(0)} ms; ${run.figures.queuePaced.labelsPerSecond.toFixed(1)} labels/s`);
+  log(
+    `paced queue.next p50/p95/p99 ${run.figures.queuePaced.next.p50.toFixed(0)}/${run.figures.queuePaced.next.p95.toFixed(0)}/${run.figures.queuePaced.next.p99.toFixed(0)} ms; ${run.figures.queuePaced.labelsPerSecond.toFixed(1)} labels/s`,
+  );
   run.load.afterQueue = load();
 
   // The queue sections labeled a few thousand items since v1: a catch-up training brings the active version up to

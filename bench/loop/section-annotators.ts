@@ -15,7 +15,13 @@ async function step(client: Client, project: LoadedProject, timings: { next: num
   timings.next.push(t1 - t0);
   if (!next) return null;
   const gold = project.goldByHash.get(contentHash(next.item.text))!;
-  const result = await client.labels.submit.mutate({ projectId: project.projectId, itemId: next.item.id, action: "label", classIds: [project.classIdByName.get(gold)!], durationMs: 1000 });
+  const result = await client.labels.submit.mutate({
+    projectId: project.projectId,
+    itemId: next.item.id,
+    action: "label",
+    classIds: [project.classIdByName.get(gold)!],
+    durationMs: 1000,
+  });
   const t2 = performance.now();
   timings.submit.push(t2 - t1);
   return { itemId: next.item.id, reason: next.reason, retrainQueued: result.retrainQueued, at: t2 };
@@ -52,7 +58,17 @@ export async function runQueue(annotators: Client[], project: LoadedProject, dur
     }),
   );
   const wall = (performance.now() - t0) / 1000;
-  return { annotators: annotators.length, thinkMs, seconds: Number(wall.toFixed(1)), labels: timings.submit.length, labelsPerSecond: timings.submit.length / wall, next: summarize(timings.next), submit: summarize(timings.submit), reasons, duplicateAssignments: duplicates };
+  return {
+    annotators: annotators.length,
+    thinkMs,
+    seconds: Number(wall.toFixed(1)),
+    labels: timings.submit.length,
+    labelsPerSecond: timings.submit.length / wall,
+    next: summarize(timings.next),
+    submit: summarize(timings.submit),
+    reasons,
+    duplicateAssignments: duplicates,
+  };
 }
 
 /**
@@ -61,9 +77,18 @@ export async function runQueue(annotators: Client[], project: LoadedProject, dur
  * picks up the train job), and on to the new version's ranking of the pool.
  */
 export async function runRetrain(db: Db, annotators: Client[], project: LoadedProject, every: number) {
-  const before = await db.project.findUniqueOrThrow({ where: { id: project.projectId }, select: { activeModelVersionId: true } });
-  const previous = await db.modelVersion.findUniqueOrThrow({ where: { id: before.activeModelVersionId! }, select: { trainLabelCount: true } });
-  await db.project.update({ where: { id: project.projectId }, data: { retrainEvery: every, trainQueuedAt: new Date() } });
+  const before = await db.project.findUniqueOrThrow({
+    where: { id: project.projectId },
+    select: { activeModelVersionId: true },
+  });
+  const previous = await db.modelVersion.findUniqueOrThrow({
+    where: { id: before.activeModelVersionId! },
+    select: { trainLabelCount: true },
+  });
+  await db.project.update({
+    where: { id: project.projectId },
+    data: { retrainEvery: every, trainQueuedAt: new Date() },
+  });
   const since = new Date();
   const timings = { next: [] as number[], submit: [] as number[] };
   let triggeredAt: number | undefined;
@@ -81,15 +106,23 @@ export async function runRetrain(db: Db, annotators: Client[], project: LoadedPr
   let active = before.activeModelVersionId;
   while (active === before.activeModelVersionId) {
     await sleep(20);
-    active = (await db.project.findUniqueOrThrow({ where: { id: project.projectId }, select: { activeModelVersionId: true } })).activeModelVersionId;
+    active = (
+      await db.project.findUniqueOrThrow({ where: { id: project.projectId }, select: { activeModelVersionId: true } })
+    ).activeModelVersionId;
     activeAt = performance.now();
   }
   const trainRun = await waitForJob(db, "train", project.projectId, since, 600_000);
   const queuedToStart = (trainRun.startedAt!.getTime() - trainRun.createdAt.getTime()) / 1000;
   const scoreRun = await waitForJob(db, "score", project.projectId, since, 3_600_000, 250);
   const rankedAt = performance.now();
-  const version = await db.modelVersion.findUniqueOrThrow({ where: { id: active! }, select: { number: true, trainLabelCount: true, metrics: true } });
-  const metrics = version.metrics as { test?: { macroF1?: number; n?: number } | null; crossValidated?: { macroF1?: number } | null } | null;
+  const version = await db.modelVersion.findUniqueOrThrow({
+    where: { id: active! },
+    select: { number: true, trainLabelCount: true, metrics: true },
+  });
+  const metrics = version.metrics as {
+    test?: { macroF1?: number; n?: number } | null;
+    crossValidated?: { macroF1?: number } | null;
+  } | null;
   return {
     every,
     labelsSubmitted: timings.submit.length,

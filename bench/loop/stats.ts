@@ -7,7 +7,13 @@ export function percentile(sorted: number[], p: number): number {
 
 export function summarize(ms: number[]) {
   const s = [...ms].sort((a, b) => a - b);
-  return { n: s.length, p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99), max: s[s.length - 1] ?? NaN };
+  return {
+    n: s.length,
+    p50: percentile(s, 50),
+    p95: percentile(s, 95),
+    p99: percentile(s, 99),
+    max: s[s.length - 1] ?? NaN,
+  };
 }
 
 /** Samples this process's RSS every `everyMs` until stopped: the peak of a phase, not of the whole process. */

@@ -53,7 +53,8 @@ const ROWS: [string, string, (v: number) => string][] = [
 
 function at(obj: unknown, p: string): number | undefined {
   let cur: unknown = obj;
-  for (const key of p.split(".")) cur = cur && typeof cur === "object" ? (cur as Record<string, unknown>)[key] : undefined;
+  for (const key of p.split("."))
+    cur = cur && typeof cur === "object" ? (cur as Record<string, unknown>)[key] : undefined;
   return typeof cur === "number" ? cur : undefined;
 }
 
@@ -67,11 +68,24 @@ export function writeResults(run: LoopRun) {
   fs.writeFileSync(JSON_FILE, `${JSON.stringify(runs, null, 1)}\n`);
 
   const old = fs.existsSync(MD_FILE) ? fs.readFileSync(MD_FILE, "utf8") : "";
-  const notes = old.includes(NOTES_START) ? old.slice(old.indexOf(NOTES_START), old.indexOf(NOTES_END) + NOTES_END.length) : `${NOTES_START}\n${NOTES_END}`;
+  const notes = old.includes(NOTES_START)
+    ? old.slice(old.indexOf(NOTES_START), old.indexOf(NOTES_END) + NOTES_END.length)
+    : `${NOTES_START}\n${NOTES_END}`;
   const header = `| | ${runs.map((r) => r.tag).join(" | ")} |\n|---|${runs.map(() => "---:").join("|")}|`;
-  const body = ROWS.map(([label, p, fmt]) => `| ${label} | ${runs.map((r) => { const v = at(r.figures, p); return v === undefined ? "–" : fmt(v); }).join(" | ")} |`).join("\n");
+  const body = ROWS.map(
+    ([label, p, fmt]) =>
+      `| ${label} | ${runs
+        .map((r) => {
+          const v = at(r.figures, p);
+          return v === undefined ? "–" : fmt(v);
+        })
+        .join(" | ")} |`,
+  ).join("\n");
   const meta = runs
-    .map((r) => `- **${r.tag}** (${r.date.slice(0, 16)}): ${r.options.items} items, ${r.options.labeled} labeled, ${r.options.annotators} annotators; ${r.machine}; load average (1/5/15 min) at start ${r.load.start?.join(" / ")}, after scoring ${r.load.afterScore?.join(" / ") ?? "–"}, after the queue ${r.load.afterQueue?.join(" / ") ?? "–"}, at the end ${r.load.end?.join(" / ") ?? "–"}`)
+    .map(
+      (r) =>
+        `- **${r.tag}** (${r.date.slice(0, 16)}): ${r.options.items} items, ${r.options.labeled} labeled, ${r.options.annotators} annotators; ${r.machine}; load average (1/5/15 min) at start ${r.load.start?.join(" / ")}, after scoring ${r.load.afterScore?.join(" / ") ?? "–"}, after the queue ${r.load.afterQueue?.join(" / ") ?? "–"}, at the end ${r.load.end?.join(" / ") ?? "–"}`,
+    )
     .join("\n");
   const doc = `# Active-learning loop benchmark
 

@@ -4,15 +4,31 @@ import { createRng, shuffleInPlace } from "@/ml/rng";
 
 export const DATASET_DIR = process.env.MARGIN_DATASETS ?? "/work/shared/datasets";
 
-export interface Split { texts: string[]; y: Int32Array }
-export interface SingleLabelDataset { name: string; task: "single-label"; classes: string[]; train: Split; test: Split }
+export interface Split {
+  texts: string[];
+  y: Int32Array;
+}
+export interface SingleLabelDataset {
+  name: string;
+  task: "single-label";
+  classes: string[];
+  train: Split;
+  test: Split;
+}
 export interface MultiLabelDataset {
-  name: string; task: "multi-label"; classes: string[];
-  train: { texts: string[]; Y: Uint8Array }; test: { texts: string[]; Y: Uint8Array };
+  name: string;
+  task: "multi-label";
+  classes: string[];
+  train: { texts: string[]; Y: Uint8Array };
+  test: { texts: string[]; Y: Uint8Array };
 }
 
 function readJsonl(file: string): { text: string; label?: string; labels?: string[] }[] {
-  return fs.readFileSync(path.join(DATASET_DIR, file), "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as { text: string; label?: string; labels?: string[] });
+  return fs
+    .readFileSync(path.join(DATASET_DIR, file), "utf8")
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as { text: string; label?: string; labels?: string[] });
 }
 
 function toSplit(rows: { text: string; label?: string }[], classes: string[]): Split {
@@ -20,10 +36,18 @@ function toSplit(rows: { text: string; label?: string }[], classes: string[]): S
 }
 
 /** Seeded stratified split (fraction to train). */
-function stratifiedSplit<T extends { label?: string }>(rows: T[], trainFraction: number, seed: number): { train: T[]; test: T[] } {
+function stratifiedSplit<T extends { label?: string }>(
+  rows: T[],
+  trainFraction: number,
+  seed: number,
+): { train: T[]; test: T[] } {
   const rng = createRng(seed);
   const by = new Map<string, T[]>();
-  for (const r of rows) { const l = by.get(r.label!) ?? []; l.push(r); by.set(r.label!, l); }
+  for (const r of rows) {
+    const l = by.get(r.label!) ?? [];
+    l.push(r);
+    by.set(r.label!, l);
+  }
   const train: T[] = [];
   const test: T[] = [];
   for (const key of [...by.keys()].sort()) {
@@ -45,7 +69,8 @@ export function loadSingleLabel(name: SingleLabelName): SingleLabelDataset {
   let testRows: { text: string; label?: string }[];
   if (name === "ag_news" || name === "sms_spam") {
     const s = stratifiedSplit(readJsonl(name === "ag_news" ? "ag_news/test.jsonl" : "sms_spam/all.jsonl"), 0.5, 42);
-    trainRows = s.train; testRows = s.test;
+    trainRows = s.train;
+    testRows = s.test;
   } else {
     trainRows = readJsonl(`${name}/train.jsonl`);
     testRows = readJsonl(`${name}/test.jsonl`);
@@ -61,7 +86,9 @@ export function loadGoEmotions(): MultiLabelDataset {
   const K = classes.length;
   const enc = (rows: typeof tr): { texts: string[]; Y: Uint8Array } => {
     const Y = new Uint8Array(rows.length * K);
-    rows.forEach((r, i) => { for (const l of r.labels!) Y[i * K + classes.indexOf(l)] = 1; });
+    rows.forEach((r, i) => {
+      for (const l of r.labels!) Y[i * K + classes.indexOf(l)] = 1;
+    });
     return { texts: rows.map((r) => r.text), Y };
   };
   return { name: "goemotions", task: "multi-label", classes, train: enc(tr), test: enc(te) };

@@ -35,17 +35,30 @@ const accuracy = (P: Float32Array): number => {
 };
 for (let round = 0; round < 2; round++) {
   let t = performance.now();
-  const dense = trainLogisticRegression(X, n, d, ds.classes, targets, { l2: lambda, gtol: 1e-5, parallel: parallelLogisticBlocks(2) });
+  const dense = trainLogisticRegression(X, n, d, ds.classes, targets, {
+    l2: lambda,
+    gtol: 1e-5,
+    parallel: parallelLogisticBlocks(2),
+  });
   const denseS = (performance.now() - t) / 1000;
   t = performance.now();
-  const obj = buildHybridObjective({ n, dense: X, d, sparse: null }, ds.classes, targets, { l2: lambda / d, standardizePriorRows: 0 });
-  const res = minimizeLbfgs(obj.fg, obj.theta0, { maxIter: 300, gtol: 1e-5 / Math.sqrt(d), ...obj.lbfgsPreconditioner });
+  const obj = buildHybridObjective({ n, dense: X, d, sparse: null }, ds.classes, targets, {
+    l2: lambda / d,
+    standardizePriorRows: 0,
+  });
+  const res = minimizeLbfgs(obj.fg, obj.theta0, {
+    maxIter: 300,
+    gtol: 1e-5 / Math.sqrt(d),
+    ...obj.lbfgsPreconditioner,
+  });
   const fit = obj.finalize(res.x);
   obj.dispose();
   const kernelS = (performance.now() - t) / 1000;
   // Both objectives evaluated by the dense trainer's own (float64) objective at each solution.
-  console.log(`round ${round}: dense trainer ${denseS.toFixed(1)} s (${dense.optimizer.iterations} it, f ${dense.optimizer.f.toFixed(9)}, test acc ${accuracy(predictProba(dense.model, Xt, ds.test.y.length)).toFixed(2)}); ` +
-    `row kernels ${kernelS.toFixed(1)} s (${res.iterations} it, f ${res.f.toFixed(9)}, test acc ${accuracy(predictProba(fit.dense, Xt, ds.test.y.length)).toFixed(2)}); load ${os.loadavg()[0]!.toFixed(1)}`);
+  console.log(
+    `round ${round}: dense trainer ${denseS.toFixed(1)} s (${dense.optimizer.iterations} it, f ${dense.optimizer.f.toFixed(9)}, test acc ${accuracy(predictProba(dense.model, Xt, ds.test.y.length)).toFixed(2)}); ` +
+      `row kernels ${kernelS.toFixed(1)} s (${res.iterations} it, f ${res.f.toFixed(9)}, test acc ${accuracy(predictProba(fit.dense, Xt, ds.test.y.length)).toFixed(2)}); load ${os.loadavg()[0]!.toFixed(1)}`,
+  );
 }
 await featurizer.close();
 process.exit(0);

@@ -21,16 +21,23 @@ export function dumpBenchSplits(dir: string = SPLITS_DIR): string[] {
     const d = loadSingleLabel(name);
     for (const part of ["train", "test"] as const) {
       const s = d[part];
-      writeJsonl(path.join(dir, `${name}.${part}.jsonl`), s.texts.map((text, i) => ({ text, label: d.classes[s.y[i]!] })));
+      writeJsonl(
+        path.join(dir, `${name}.${part}.jsonl`),
+        s.texts.map((text, i) => ({ text, label: d.classes[s.y[i]!] })),
+      );
     }
   }
   const g = loadGoEmotions();
   const K = g.classes.length;
   for (const part of ["train", "test"] as const) {
     const s = g[part];
-    writeJsonl(path.join(dir, `goemotions.${part}.jsonl`), s.texts.map((text, i) => ({
-      text, labels: g.classes.filter((_, k) => s.Y[i * K + k] === 1),
-    })));
+    writeJsonl(
+      path.join(dir, `goemotions.${part}.jsonl`),
+      s.texts.map((text, i) => ({
+        text,
+        labels: g.classes.filter((_, k) => s.Y[i * K + k] === 1),
+      })),
+    );
   }
   return [...SINGLE_LABEL, "goemotions"];
 }

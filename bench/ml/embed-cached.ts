@@ -4,7 +4,12 @@ import { createHash } from "node:crypto";
 import type { Featurizer } from "@/server/featurizers/featurizer";
 
 /** Embeds texts, caching the matrix under benchCacheDir/<featurizer id>/<hash of texts>.f32 (bench-only cache). */
-export async function embedCached(f: Featurizer, texts: string[], benchCacheDir: string, useCache: boolean): Promise<Float32Array> {
+export async function embedCached(
+  f: Featurizer,
+  texts: string[],
+  benchCacheDir: string,
+  useCache: boolean,
+): Promise<Float32Array> {
   if (!useCache) return f.embed(texts);
   const h = createHash("sha256").update(texts.join("\u0000")).digest("hex").slice(0, 16);
   const file = path.join(benchCacheDir, f.id.replace(/[^a-zA-Z0-9@._-]/g, "_"), `${h}.f32`);

@@ -26,17 +26,23 @@ for (const name of names.length ? names : SINGLE_LABEL) {
   const marks: { it: number; f: number; proba: Float32Array; f1: number }[] = [];
   const fs: number[] = [];
   const t0 = performance.now();
-  const { model } = trainHybridClassifier(train, ds.classes, { task: "single-label", y: ds.train.y }, {
-    featurizerId: "bench", vocabulary: vocab,
-    onFinalIteration: (it, f, logits) => {
-      fs[it] = f;
-      if (!CHECKPOINTS.includes(it)) return;
-      const proba = logits(test);
-      softmaxRowsInPlace(proba, test.n, K);
-      const pred = Int32Array.from({ length: test.n }, (_, i) => argmaxRow(proba, i, K));
-      marks.push({ it, f, proba, f1: evaluateSingleLabel(ds.test.y, pred, ds.classes).macro.f1 * 100 });
+  const { model } = trainHybridClassifier(
+    train,
+    ds.classes,
+    { task: "single-label", y: ds.train.y },
+    {
+      featurizerId: "bench",
+      vocabulary: vocab,
+      onFinalIteration: (it, f, logits) => {
+        fs[it] = f;
+        if (!CHECKPOINTS.includes(it)) return;
+        const proba = logits(test);
+        softmaxRowsInPlace(proba, test.n, K);
+        const pred = Int32Array.from({ length: test.n }, (_, i) => argmaxRow(proba, i, K));
+        marks.push({ it, f, proba, f1: evaluateSingleLabel(ds.test.y, pred, ds.classes).macro.f1 * 100 });
+      },
     },
-  });
+  );
   const seconds = (performance.now() - t0) / 1000;
   const opt = model.metrics.optimizer as { iterations: number; reason: string };
   const last = marks[marks.length - 1]!;
@@ -53,7 +59,9 @@ for (const name of names.length ? names : SINGLE_LABEL) {
     return `${m.it}: F1 ${m.f1.toFixed(2)}, same ${((100 * same) / test.n).toFixed(1)}%, max Δp ${maxDelta.toFixed(3)}, Δf/10 it ${decrease.toExponential(1)}`;
   });
   const s = model.metrics.selection as { C: number; blockWeight: number | null; mode: string };
-  console.log(`${name} (n ${train.n}, C ${s.C}, α ${s.blockWeight}, ${s.mode}): final fit ${opt.iterations} iterations (${opt.reason}), training ${seconds.toFixed(0)} s, load ${os.loadavg()[0]!.toFixed(1)}`);
+  console.log(
+    `${name} (n ${train.n}, C ${s.C}, α ${s.blockWeight}, ${s.mode}): final fit ${opt.iterations} iterations (${opt.reason}), training ${seconds.toFixed(0)} s, load ${os.loadavg()[0]!.toFixed(1)}`,
+  );
   for (const c of cells) console.log(`  ${c}`);
 }
 process.exit(0);

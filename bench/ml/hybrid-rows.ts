@@ -7,8 +7,16 @@ import type { SingleLabelDataset } from "./datasets";
  * A shared set's train and test splits as the default learner's [dense, n-gram] rows. The vocabulary's document
  * frequencies come from the train texts (a project's pool); the test texts are transformed with it.
  */
-export async function hybridRows(ds: SingleLabelDataset, featurizer: Featurizer): Promise<{ vocab: NgramVocabulary; train: FeatureRows; test: FeatureRows }> {
+export async function hybridRows(
+  ds: SingleLabelDataset,
+  featurizer: Featurizer,
+): Promise<{ vocab: NgramVocabulary; train: FeatureRows; test: FeatureRows }> {
   const vocab = fitNgramVocabulary({ dfTexts: ds.train.texts });
-  const rows = async (texts: string[]): Promise<FeatureRows> => ({ n: texts.length, dense: await featurizer.embed(texts), d: featurizer.dim, sparse: ngramMatrix(vocab, texts) });
+  const rows = async (texts: string[]): Promise<FeatureRows> => ({
+    n: texts.length,
+    dense: await featurizer.embed(texts),
+    d: featurizer.dim,
+    sparse: ngramMatrix(vocab, texts),
+  });
   return { vocab, train: await rows(ds.train.texts), test: await rows(ds.test.texts) };
 }

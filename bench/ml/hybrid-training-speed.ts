@@ -24,7 +24,12 @@ export interface HybridTrainingSpeed {
  * 151-class single-label set built from Banking77's train texts: every text once plus repeats with one word dropped;
  * 74 extra classes are the first 74 intents' texts with a politeness suffix.
  */
-export async function measureHybridTraining(options: { rows: number; cacheDir: string; sparseOnly?: boolean; log?: (line: string) => void }): Promise<HybridTrainingSpeed> {
+export async function measureHybridTraining(options: {
+  rows: number;
+  cacheDir: string;
+  sparseOnly?: boolean;
+  log?: (line: string) => void;
+}): Promise<HybridTrainingSpeed> {
   const N = options.rows;
   const ds = loadSingleLabel("banking77");
   const rng = createRng(151);
@@ -36,7 +41,10 @@ export async function measureHybridTraining(options: { rows: number; cacheDir: s
     let words = ds.train.texts[j]!.split(" ");
     if (i >= ds.train.texts.length && words.length > 2) words = words.filter((_, w) => w !== rng.int(words.length));
     let c = ds.train.y[j]!;
-    if (c < 74 && rng.next() < 0.5) { c += 77; words.push(SUFFIX[rng.int(SUFFIX.length)]!); }
+    if (c < 74 && rng.next() < 0.5) {
+      c += 77;
+      words.push(SUFFIX[rng.int(SUFFIX.length)]!);
+    }
     texts.push(words.join(" "));
     y[i] = c;
   }
@@ -50,18 +58,31 @@ export async function measureHybridTraining(options: { rows: number; cacheDir: s
   const featureSeconds = (performance.now() - t0) / 1000;
   const fits: HybridTrainingSpeed["fits"] = [];
   const t1 = performance.now();
-  const { model } = trainHybridClassifier({ n: N, dense, d: dense ? featurizer.dim : 0, sparse }, classes, { task: "single-label", y }, {
-    featurizerId: "bench", vocabulary: vocab,
-    onProgress: (done, total, phase) => {
-      fits.push({ phase, at: (performance.now() - t1) / 1000 });
-      options.log?.(`  fit ${done}/${total} (${phase}) at ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+  const { model } = trainHybridClassifier(
+    { n: N, dense, d: dense ? featurizer.dim : 0, sparse },
+    classes,
+    { task: "single-label", y },
+    {
+      featurizerId: "bench",
+      vocabulary: vocab,
+      onProgress: (done, total, phase) => {
+        fits.push({ phase, at: (performance.now() - t1) / 1000 });
+        options.log?.(`  fit ${done}/${total} (${phase}) at ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+      },
     },
-  });
+  );
   const trainSeconds = (performance.now() - t1) / 1000;
   const opt = model.metrics.optimizer as HybridTrainingSpeed["final"];
   return {
-    rows: N, classes: classes.length, vocabulary: vocab.size, nnzPerRow: sparse.indices.length / N, featureSeconds, trainSeconds, fits,
-    selection: model.metrics.selection as SelectionRecord, final: { iterations: opt.iterations, evaluations: opt.evaluations, reason: opt.reason },
+    rows: N,
+    classes: classes.length,
+    vocabulary: vocab.size,
+    nnzPerRow: sparse.indices.length / N,
+    featureSeconds,
+    trainSeconds,
+    fits,
+    selection: model.metrics.selection as SelectionRecord,
+    final: { iterations: opt.iterations, evaluations: opt.evaluations, reason: opt.reason },
     artifactMB: JSON.stringify(classifierToJSON(model)).length / 1e6,
   };
 }
@@ -70,6 +91,9 @@ export async function measureHybridTraining(options: { rows: number; cacheDir: s
 export function phaseSeconds(fits: HybridTrainingSpeed["fits"]): Record<string, number> {
   const out: Record<string, number> = {};
   let prev = 0;
-  for (const f of fits) { out[f.phase] = (out[f.phase] ?? 0) + (f.at - prev); prev = f.at; }
+  for (const f of fits) {
+    out[f.phase] = (out[f.phase] ?? 0) + (f.at - prev);
+    prev = f.at;
+  }
   return out;
 }

@@ -64,7 +64,10 @@ for (const name of names) {
   const perVariant = {} as Record<Variant, VariantStats>;
   for (const variant of VARIANTS) {
     const t0 = performance.now();
-    const vocab = fitNgramVocabulary({ dfTexts: variant === "df-pool" ? pool : d.train.texts, featureTexts: d.train.texts });
+    const vocab = fitNgramVocabulary({
+      dfTexts: variant === "df-pool" ? pool : d.train.texts,
+      featureTexts: d.train.texts,
+    });
     const fitSeconds = (performance.now() - t0) / 1000;
     ngramMatrix(vocab, pool.slice(0, 200)); // warm-up: JIT and the key index
     // Best of three passes: the machine is shared, and the best pass is the one least disturbed by other work.
@@ -87,16 +90,33 @@ for (const name of names) {
       fitSeconds: Math.round(fitSeconds * 100) / 100,
       transformTextsPerSecond: Math.round(rate),
     };
-    console.log(`${name} ${variant}: vocab ${vocab.size} (word ${sizes.word}, char ${sizes.char}), ${perVariant[variant].nnzPerRow} nnz/row, fit ${fitSeconds.toFixed(2)} s, transform ${Math.round(rate).toLocaleString("en")} texts/s`);
+    console.log(
+      `${name} ${variant}: vocab ${vocab.size} (word ${sizes.word}, char ${sizes.char}), ${perVariant[variant].nnzPerRow} nnz/row, fit ${fitSeconds.toFixed(2)} s, transform ${Math.round(rate).toLocaleString("en")} texts/s`,
+    );
   }
   results[name] = perVariant;
 }
 
 if (runPython) {
   const tmp = path.join(MATRIX_DIR, "sklearn-lr-on-margin-features.json");
-  execFileSync(PYTHON, ["bench/ml/reference/tfidf_lr.py", "--parity", MATRIX_DIR, "--splits", SPLITS_DIR,
-    "--datasets", names.join(","), "--out", tmp], { stdio: ["ignore", "inherit", "inherit"] });
-  const fitted = JSON.parse(fs.readFileSync(tmp, "utf8")) as { datasets: Record<string, Record<Variant, { accuracy: number; macroF1: number }>> };
+  execFileSync(
+    PYTHON,
+    [
+      "bench/ml/reference/tfidf_lr.py",
+      "--parity",
+      MATRIX_DIR,
+      "--splits",
+      SPLITS_DIR,
+      "--datasets",
+      names.join(","),
+      "--out",
+      tmp,
+    ],
+    { stdio: ["ignore", "inherit", "inherit"] },
+  );
+  const fitted = JSON.parse(fs.readFileSync(tmp, "utf8")) as {
+    datasets: Record<string, Record<Variant, { accuracy: number; macroF1: number }>>;
+  };
   for (const name of names) for (const v of VARIANTS) Object.assign(results[name]![v], fitted.datasets[name]![v]);
 }
 
@@ -113,15 +133,24 @@ for (const name of names) {
   const m = results[name]!;
   const t = m["df-train"];
   const p = m["df-pool"];
-  lines.push(`| ${name} | ${pct(r?.macroF1)} | ${pct(t.macroF1)} (${delta(t.macroF1, r?.macroF1)}) | ${pct(p.macroF1)} (${delta(p.macroF1, r?.macroF1)}) | `
-    + `${r ? `${r.features.word} / ${r.features.char}` : "—"} | ${t.vocab.word} / ${t.vocab.char} | ${p.vocab.total} | ${r?.nnzPerTrainRow ?? "—"} / ${p.nnzPerRow} | `
-    + `${p.transformTextsPerSecond.toLocaleString("en")} |`);
+  lines.push(
+    `| ${name} | ${pct(r?.macroF1)} | ${pct(t.macroF1)} (${delta(t.macroF1, r?.macroF1)}) | ${pct(p.macroF1)} (${delta(p.macroF1, r?.macroF1)}) | ` +
+      `${r ? `${r.features.word} / ${r.features.char}` : "—"} | ${t.vocab.word} / ${t.vocab.char} | ${p.vocab.total} | ${r?.nnzPerTrainRow ?? "—"} / ${p.nnzPerRow} | ` +
+      `${p.transformTextsPerSecond.toLocaleString("en")} |`,
+  );
 }
 console.log(`\n${lines.join("\n")}`);
-fs.writeFileSync(OUT, `${JSON.stringify({
-  generatedBy: "bench/ml/ngram-parity.ts",
-  machine: `${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), Node ${process.version}, one thread; shared machine, times noisy`,
-  note: "macroF1/accuracy: sklearn LogisticRegression(C=10, max_iter=2000) fit on Margin's CSR rows × √2 (sklearn's block norms)",
-  datasets: results,
-}, null, 2)}\n`);
+fs.writeFileSync(
+  OUT,
+  `${JSON.stringify(
+    {
+      generatedBy: "bench/ml/ngram-parity.ts",
+      machine: `${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), Node ${process.version}, one thread; shared machine, times noisy`,
+      note: "macroF1/accuracy: sklearn LogisticRegression(C=10, max_iter=2000) fit on Margin's CSR rows × √2 (sklearn's block norms)",
+      datasets: results,
+    },
+    null,
+    2,
+  )}\n`,
+);
 console.log(`→ ${path.relative(process.cwd(), OUT)}`);

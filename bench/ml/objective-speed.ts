@@ -24,9 +24,19 @@ const vocab = fitNgramVocabulary({ dfTexts: texts });
 const sparse = ngramMatrix(vocab, texts);
 const featurizer = await createFeaturizer("glove-sif-200@1", { cacheDir: path.resolve(".margin/cache") });
 const dense = await featurizer.embed(texts);
-for (const [label, rows] of [["dense+sparse", { n: N, dense, d: featurizer.dim, sparse }], ["sparse only", { n: N, dense: null, d: 0, sparse }], ["dense only", { n: N, dense, d: featurizer.dim, sparse: null }]] as const) {
-  const variants = [["typescript", { kernel: "typescript" }], ["wasm, 1 thread", { kernel: "wasm", split: "never" }], ["wasm, 2 threads", { kernel: "wasm", split: "always" }]] as const;
-  const objs = variants.map(([, v]) => buildHybridObjective(rows, classes, { task: "single-label", y }, { l2: 1 / (20 * N), ...v }));
+for (const [label, rows] of [
+  ["dense+sparse", { n: N, dense, d: featurizer.dim, sparse }],
+  ["sparse only", { n: N, dense: null, d: 0, sparse }],
+  ["dense only", { n: N, dense, d: featurizer.dim, sparse: null }],
+] as const) {
+  const variants = [
+    ["typescript", { kernel: "typescript" }],
+    ["wasm, 1 thread", { kernel: "wasm", split: "never" }],
+    ["wasm, 2 threads", { kernel: "wasm", split: "always" }],
+  ] as const;
+  const objs = variants.map(([, v]) =>
+    buildHybridObjective(rows, classes, { task: "single-label", y }, { l2: 1 / (20 * N), ...v }),
+  );
   const theta = Float64Array.from(objs[0]!.theta0, () => (rng.next() - 0.5) * 0.1);
   const grad = new Float64Array(theta.length);
   // Interleaved, best of 3 each: the machine is shared, the minimum is the least disturbed run. Each objective is
@@ -40,6 +50,8 @@ for (const [label, rows] of [["dense+sparse", { n: N, dense, d: featurizer.dim, 
       best[i] = Math.min(best[i]!, performance.now() - t0);
     });
   }
-  console.log(`${label}: ${N} rows, nnz/row ${(sparse.indices.length / N).toFixed(0)}, params ${theta.length}: ${variants.map(([name], i) => `${name} ${best[i]!.toFixed(0)} ms`).join(", ")} per evaluation (wasm ×${(best[0]! / best[1]!).toFixed(1)}, 2 threads ×${(best[1]! / best[2]!).toFixed(2)} more)`);
+  console.log(
+    `${label}: ${N} rows, nnz/row ${(sparse.indices.length / N).toFixed(0)}, params ${theta.length}: ${variants.map(([name], i) => `${name} ${best[i]!.toFixed(0)} ms`).join(", ")} per evaluation (wasm ×${(best[0]! / best[1]!).toFixed(1)}, 2 threads ×${(best[1]! / best[2]!).toFixed(2)} more)`,
+  );
 }
 process.exit(0);

@@ -60,7 +60,10 @@ function writeSection(name: string, body: string): void {
     doc = doc.slice(0, doc.indexOf(start)) + block + doc.slice(doc.indexOf(end) + end.length);
   } else {
     // Insert before the first later section so the document order stays al → hybrid → full → speed.
-    const later = order.slice(order.indexOf(name) + 1).map((s) => `<!-- section:${s}:start -->`).find((m) => doc.includes(m));
+    const later = order
+      .slice(order.indexOf(name) + 1)
+      .map((s) => `<!-- section:${s}:start -->`)
+      .find((m) => doc.includes(m));
     doc = later ? doc.replace(later, `${block}\n\n${later}`) : `${doc.trimEnd()}\n\n${block}\n`;
   }
   fs.writeFileSync(RESULTS, doc);

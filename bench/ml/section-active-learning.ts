@@ -5,23 +5,51 @@ import { createFeaturizer } from "@/server/featurizers/create-featurizer";
 import type { Featurizer } from "@/server/featurizers/featurizer";
 import type { BenchContext } from "./run";
 import { loadSingleLabel, SINGLE_LABEL, type SingleLabelName } from "./datasets";
-import { HYBRID_ID, simulateProductionQueue, type QueueConfig, type QueueCurve, type QueueStrategy } from "./simulate-production-queue";
+import {
+  HYBRID_ID,
+  simulateProductionQueue,
+  type QueueConfig,
+  type QueueCurve,
+  type QueueStrategy,
+} from "./simulate-production-queue";
 import { svgLineChart } from "./svg-line-chart";
 
 const DENSE_ID = "glove-sif-200@1";
 // Production's defaults (prisma/schema.prisma Project): retrain every 20 labels, 10% random picks, 2 labels per class.
 const PRODUCTION = { retrainEvery: 20, randomShare: 0.1, minLabelsPerClass: 2 };
-const BUDGET: Record<SingleLabelName, number> = { ag_news: 300, trec: 300, sst2: 300, banking77: 1000, sms_spam: 300, emotion: 300 };
+const BUDGET: Record<SingleLabelName, number> = {
+  ag_news: 300,
+  trec: 300,
+  sst2: 300,
+  banking77: 1000,
+  sms_spam: 300,
+  emotion: 300,
+};
 
 /**
  * Two studies. "queue": from the README's seed set (2 labels per class, what training needs anyway), the strategies
  * once a model exists, against random. "cold": from an empty project, the first batch by cluster representatives
  * against production's random first batches (both margin+diversity once a model exists).
  */
-interface Study { prefix: string; strategies: QueueStrategy[]; baseline: QueueStrategy; config: (name: SingleLabelName) => QueueConfig }
+interface Study {
+  prefix: string;
+  strategies: QueueStrategy[];
+  baseline: QueueStrategy;
+  config: (name: SingleLabelName) => QueueConfig;
+}
 const STUDIES: Record<"queue" | "cold", Study> = {
-  queue: { prefix: "", strategies: ["random", "margin+diversity", "badge", "margin"], baseline: "random", config: (name) => ({ ...PRODUCTION, seedPerClass: 2, budget: BUDGET[name] }) },
-  cold: { prefix: "cold-", strategies: ["margin+diversity", "cold-start"], baseline: "margin+diversity", config: (name) => ({ ...PRODUCTION, seedPerClass: 0, budget: BUDGET[name] }) },
+  queue: {
+    prefix: "",
+    strategies: ["random", "margin+diversity", "badge", "margin"],
+    baseline: "random",
+    config: (name) => ({ ...PRODUCTION, seedPerClass: 2, budget: BUDGET[name] }),
+  },
+  cold: {
+    prefix: "cold-",
+    strategies: ["margin+diversity", "cold-start"],
+    baseline: "margin+diversity",
+    config: (name) => ({ ...PRODUCTION, seedPerClass: 0, budget: BUDGET[name] }),
+  },
 };
 const ORDER: string[] = [...SINGLE_LABEL, "goemotions"];
 
@@ -33,7 +61,8 @@ interface Stored {
   runs: { strategy: string; seed: number; seconds: number; load: number[]; date: string }[];
 }
 
-const jsonFile = (ctx: BenchContext, study: Study, name: string): string => path.join(ctx.resultsDir, `ml-al-${study.prefix}${name}.json`);
+const jsonFile = (ctx: BenchContext, study: Study, name: string): string =>
+  path.join(ctx.resultsDir, `ml-al-${study.prefix}${name}.json`);
 
 function load(ctx: BenchContext, study: Study, name: string): Stored {
   const config = study.config(name as SingleLabelName);
@@ -52,10 +81,13 @@ function load(ctx: BenchContext, study: Study, name: string): Stored {
  */
 export async function runActiveLearning(ctx: BenchContext): Promise<string> {
   let featurizer: Featurizer | null = null;
-  const getF = async (): Promise<Featurizer> => (featurizer ??= await createFeaturizer(DENSE_ID, { cacheDir: ctx.cacheDir }));
+  const getF = async (): Promise<Featurizer> =>
+    (featurizer ??= await createFeaturizer(DENSE_ID, { cacheDir: ctx.cacheDir }));
   for (const study of Object.values(STUDIES)) {
     // In the order given (the most informative first when compute is short).
-    const names = ctx.datasets ? ctx.datasets.filter((d) => d.startsWith(study.prefix)).map((d) => d.slice(study.prefix.length)) : [...SINGLE_LABEL];
+    const names = ctx.datasets
+      ? ctx.datasets.filter((d) => d.startsWith(study.prefix)).map((d) => d.slice(study.prefix.length))
+      : [...SINGLE_LABEL];
     for (const name of names.filter((x): x is SingleLabelName => (SINGLE_LABEL as readonly string[]).includes(x))) {
       const ds = loadSingleLabel(name);
       const f = await getF();
@@ -68,10 +100,18 @@ export async function runActiveLearning(ctx: BenchContext): Promise<string> {
           const t0 = performance.now();
           const curve = simulateProductionQueue(pool, test, f.dim, ds.classes, strategy, seed, config);
           const seconds = (performance.now() - t0) / 1000;
-          ctx.log(`AL ${study.prefix}${name} ${strategy} seed ${seed}: ${seconds.toFixed(0)} s (fits ${curve.fitSeconds.toFixed(0)} s), first model at ${curve.firstModelAt ?? "never"}, final ${curve.macroF1.at(-1)!.toFixed(3)}, load ${os.loadavg()[0]!.toFixed(1)}`);
+          ctx.log(
+            `AL ${study.prefix}${name} ${strategy} seed ${seed}: ${seconds.toFixed(0)} s (fits ${curve.fitSeconds.toFixed(0)} s), first model at ${curve.firstModelAt ?? "never"}, final ${curve.macroF1.at(-1)!.toFixed(3)}, load ${os.loadavg()[0]!.toFixed(1)}`,
+          );
           const fresh = load(ctx, study, name);
           (fresh.curves[strategy] ??= {})[String(seed)] = curve;
-          fresh.runs.push({ strategy, seed, seconds, load: os.loadavg().map((v) => Number(v.toFixed(2))), date: new Date().toISOString() });
+          fresh.runs.push({
+            strategy,
+            seed,
+            seconds,
+            load: os.loadavg().map((v) => Number(v.toFixed(2))),
+            date: new Date().toISOString(),
+          });
           fs.writeFileSync(jsonFile(ctx, study, name), JSON.stringify(fresh));
         }
       }
@@ -81,8 +121,26 @@ export async function runActiveLearning(ctx: BenchContext): Promise<string> {
   return renderActiveLearning(ctx);
 }
 
-interface Row { strategy: string; seeds: number; share: number | null; final: number; dAulc: number; dAulcSd: number; wins: number; firstModelAt: number | null; firstModels: number }
-interface Summary { dataset: string; seeds: number; baselineFinal: number; budget: number; rows: Row[]; minutes: number; loads: number[] }
+interface Row {
+  strategy: string;
+  seeds: number;
+  share: number | null;
+  final: number;
+  dAulc: number;
+  dAulcSd: number;
+  wins: number;
+  firstModelAt: number | null;
+  firstModels: number;
+}
+interface Summary {
+  dataset: string;
+  seeds: number;
+  baselineFinal: number;
+  budget: number;
+  rows: Row[];
+  minutes: number;
+  loads: number[];
+}
 
 const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
 function meanCurve(curves: QueueCurve[]): number[] {
@@ -113,51 +171,104 @@ function summarize(study: Study, s: Stored): Summary | null {
     const md = mean(diffs);
     const sd = Math.sqrt(diffs.reduce((a, b) => a + (b - md) ** 2, 0) / Math.max(1, diffs.length - 1));
     const firsts = curves.map((c) => c.firstModelAt).filter((v): v is number => v !== null);
-    return { strategy: st, seeds: paired.length, share: hit >= 0 ? labels[hit]! / labels.at(-1)! : null, final: m.at(-1)!, dAulc: md, dAulcSd: sd, wins: diffs.filter((v) => v > 0).length, firstModelAt: firsts.length ? mean(firsts) : null, firstModels: firsts.length };
+    return {
+      strategy: st,
+      seeds: paired.length,
+      share: hit >= 0 ? labels[hit]! / labels.at(-1)! : null,
+      final: m.at(-1)!,
+      dAulc: md,
+      dAulcSd: sd,
+      wins: diffs.filter((v) => v > 0).length,
+      firstModelAt: firsts.length ? mean(firsts) : null,
+      firstModels: firsts.length,
+    };
   });
   const runs = s.runs.filter((r) => strategies.includes(r.strategy as QueueStrategy));
-  return { dataset: s.dataset, seeds: seeds.length, baselineFinal: meanCurve(baseAll).at(-1)!, budget: labels.at(-1)!, rows, minutes: runs.reduce((a, r) => a + r.seconds, 0) / 60, loads: runs.map((r) => r.load[0]!) };
+  return {
+    dataset: s.dataset,
+    seeds: seeds.length,
+    baselineFinal: meanCurve(baseAll).at(-1)!,
+    budget: labels.at(-1)!,
+    rows,
+    minutes: runs.reduce((a, r) => a + r.seconds, 0) / 60,
+    loads: runs.map((r) => r.load[0]!),
+  };
 }
 
 function plot(ctx: BenchContext, study: Study, s: Stored): string {
-  const series = study.strategies.filter((st) => s.curves[st]).map((st) => {
-    const curves = Object.values(s.curves[st]!);
-    return { name: `${st} (${curves.length})`, x: curves[0]!.labels, y: meanCurve(curves) };
-  });
+  const series = study.strategies
+    .filter((st) => s.curves[st])
+    .map((st) => {
+      const curves = Object.values(s.curves[st]!);
+      return { name: `${st} (${curves.length})`, x: curves[0]!.labels, y: meanCurve(curves) };
+    });
   const file = `ml-al-${study.prefix}${s.dataset}.svg`;
   const what = study.prefix ? "from an empty project" : "from 2 labels per class";
-  fs.writeFileSync(path.join(ctx.resultsDir, file), svgLineChart(`${s.dataset}: test macro-F1 vs labels, production queue ${what} (mean over seeds)`, "labels", "macro-F1 (test)", series));
+  fs.writeFileSync(
+    path.join(ctx.resultsDir, file),
+    svgLineChart(
+      `${s.dataset}: test macro-F1 vs labels, production queue ${what} (mean over seeds)`,
+      "labels",
+      "macro-F1 (test)",
+      series,
+    ),
+  );
   return file;
 }
 
-function tables(ctx: BenchContext, study: Study): { summaries: Summary[]; plots: string[]; missing: string[]; lines: string[] } {
+function tables(
+  ctx: BenchContext,
+  study: Study,
+): { summaries: Summary[]; plots: string[]; missing: string[]; lines: string[] } {
   const summaries: Summary[] = [];
   const plots: string[] = [];
   const missing: string[] = [];
   for (const name of ORDER) {
     const s = (SINGLE_LABEL as readonly string[]).includes(name) ? load(ctx, study, name) : null;
     const sum = s ? summarize(study, s) : null;
-    if (!s || !sum) { missing.push(name); continue; }
+    if (!s || !sum) {
+      missing.push(name);
+      continue;
+    }
     summaries.push(sum);
     plots.push(plot(ctx, study, s));
   }
   const fmtShare = (v: number | null): string => (v === null ? "not reached" : v.toFixed(2));
   const sign = (v: number): string => (v >= 0 ? "+" : "") + v.toFixed(4);
-  const others = study.strategies.filter((st) => st !== study.baseline && summaries.some((s) => s.rows.some((r) => r.strategy === st)));
+  const others = study.strategies.filter(
+    (st) => st !== study.baseline && summaries.some((s) => s.rows.some((r) => r.strategy === st)),
+  );
   const lines: string[] = [];
-  lines.push(`| dataset (${study.baseline} seeds) | ${study.baseline} final macro-F1 | ${others.map((s) => `${s} share`).join(" | ")} |`);
+  lines.push(
+    `| dataset (${study.baseline} seeds) | ${study.baseline} final macro-F1 | ${others.map((s) => `${s} share`).join(" | ")} |`,
+  );
   lines.push(`|---|---|${others.map(() => "---").join("|")}|`);
   for (const s of summaries) {
-    lines.push(`| ${s.dataset} (${s.seeds}) | ${s.baselineFinal.toFixed(3)} @ ${s.budget} | ${others.map((st) => { const r = s.rows.find((x) => x.strategy === st); return r ? fmtShare(r.share) : "—"; }).join(" | ")} |`);
+    lines.push(
+      `| ${s.dataset} (${s.seeds}) | ${s.baselineFinal.toFixed(3)} @ ${s.budget} | ${others
+        .map((st) => {
+          const r = s.rows.find((x) => x.strategy === st);
+          return r ? fmtShare(r.share) : "—";
+        })
+        .join(" | ")} |`,
+    );
   }
   lines.push("");
-  lines.push(`| dataset | strategy | final macro-F1 | ΔAULC vs ${study.baseline} (mean ± sd) | seeds beating ${study.baseline} / paired seeds | first model at (labels, mean) |`);
+  lines.push(
+    `| dataset | strategy | final macro-F1 | ΔAULC vs ${study.baseline} (mean ± sd) | seeds beating ${study.baseline} / paired seeds | first model at (labels, mean) |`,
+  );
   lines.push(`|---|---|---|---|---|---|`);
-  for (const s of summaries) for (const r of s.rows) {
-    const base = r.strategy === study.baseline;
-    const first = r.firstModelAt === null ? "never" : `${r.firstModelAt.toFixed(0)}${r.firstModels < r.seeds ? ` (${r.seeds - r.firstModels} seeds never)` : ""}`;
-    lines.push(`| ${s.dataset} | ${r.strategy} | ${r.final.toFixed(3)} | ${base ? "—" : `${sign(r.dAulc)} ± ${r.dAulcSd.toFixed(4)}`} | ${base ? `— / ${r.seeds}` : `${r.wins}/${r.seeds}`} | ${first} |`);
-  }
+  for (const s of summaries)
+    for (const r of s.rows) {
+      const base = r.strategy === study.baseline;
+      const first =
+        r.firstModelAt === null
+          ? "never"
+          : `${r.firstModelAt.toFixed(0)}${r.firstModels < r.seeds ? ` (${r.seeds - r.firstModels} seeds never)` : ""}`;
+      lines.push(
+        `| ${s.dataset} | ${r.strategy} | ${r.final.toFixed(3)} | ${base ? "—" : `${sign(r.dAulc)} ± ${r.dAulcSd.toFixed(4)}`} | ${base ? `— / ${r.seeds}` : `${r.wins}/${r.seeds}`} | ${first} |`,
+      );
+    }
   return { summaries, plots, missing, lines };
 }
 
@@ -168,7 +279,9 @@ function renderActiveLearning(ctx: BenchContext): string {
   const minutes = all.reduce((a, s) => a + s.minutes, 0);
   const loads = all.flatMap((s) => s.loads);
   const out: string[] = [];
-  out.push(`## 1. Active learning: the production queue with the default learner (${HYBRID_ID}; ${minutes.toFixed(0)} min of compute summed over runs, 1-min load average ${loads.length ? `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}` : "?"} during them)`);
+  out.push(
+    `## 1. Active learning: the production queue with the default learner (${HYBRID_ID}; ${minutes.toFixed(0)} min of compute summed over runs, 1-min load average ${loads.length ? `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}` : "?"} during them)`,
+  );
   out.push("");
   out.push(`Simulation (bench/ml/simulate-production-queue.ts) of one project with an oracle annotator, as production runs it with
 its defaults: training is refused while a class has fewer than 2 labels; after every 20 labels a retrain through
@@ -198,14 +311,19 @@ over all checkpoints) vs the baseline on the same seed, mean ± sd over seeds, a
   out.push(`### 1a. From the README's seed set (2 labels per class, seeded): strategies against random`);
   out.push("");
   out.push(...queue.lines);
-  if (queue.missing.length) out.push("", `**Not run** (compute on the shared machine; see the reading below): ${queue.missing.join(", ")}.`);
+  if (queue.missing.length)
+    out.push("", `**Not run** (compute on the shared machine; see the reading below): ${queue.missing.join(", ")}.`);
   out.push("");
-  out.push(`### 1b. From an empty project: cold-start first batch against production's random first batches (margin+diversity after)`);
+  out.push(
+    `### 1b. From an empty project: cold-start first batch against production's random first batches (margin+diversity after)`,
+  );
   out.push("");
   out.push(...cold.lines);
   if (cold.missing.length) out.push("", `**Not run**: ${cold.missing.join(", ")}.`);
   out.push("");
-  out.push(`\`npm run bench:ml -- --only al --datasets trec,cold-trec --seeds 3\` adds or extends a set; runs resume per (seed, strategy).`);
+  out.push(
+    `\`npm run bench:ml -- --only al --datasets trec,cold-trec --seeds 3\` adds or extends a set; runs resume per (seed, strategy).`,
+  );
   out.push("");
   for (const p of [...queue.plots, ...cold.plots]) out.push(`![${p}](${p})`);
   return out.join("\n");

@@ -13,27 +13,63 @@ import { loadSingleLabel, SINGLE_LABEL, type SingleLabelDataset } from "./datase
 import type { BenchContext } from "./run";
 
 /** Macro-F1 of the scikit-learn word + char TF-IDF + LR pipeline (bench/ml/reference, bench/results/reference-tfidf-lr.json). */
-const SKLEARN: Record<string, number> = { ag_news: 87.6, trec: 89.0, sst2: 82.6, banking77: 91.3, sms_spam: 97.1, emotion: 81.9 };
+const SKLEARN: Record<string, number> = {
+  ag_news: 87.6,
+  trec: 89.0,
+  sst2: 82.6,
+  banking77: 91.3,
+  sms_spam: 97.1,
+  emotion: 81.9,
+};
 const CURVE = [50, 100, 200];
 // Ten seeds: at 50–200 labels one seed's macro-F1 moves by points, and three left the sign of a 0.2-point
 // difference to chance; each cell reports the paired difference with its standard error.
 const CURVE_SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 
-interface Run { f1: number; acc: number; seconds: number; selection: SelectionRecord; artifactMB: number }
+interface Run {
+  f1: number;
+  acc: number;
+  seconds: number;
+  selection: SelectionRecord;
+  artifactMB: number;
+}
 
-function evaluate(ds: SingleLabelDataset, rows: FeatureRows, test: FeatureRows, y: Int32Array, vocab: NgramVocabulary): Run {
+function evaluate(
+  ds: SingleLabelDataset,
+  rows: FeatureRows,
+  test: FeatureRows,
+  y: Int32Array,
+  vocab: NgramVocabulary,
+): Run {
   const t = performance.now();
-  const { model } = trainHybridClassifier(rows, ds.classes, { task: "single-label", y }, { featurizerId: "bench", vocabulary: rows.sparse ? vocab : undefined });
+  const { model } = trainHybridClassifier(
+    rows,
+    ds.classes,
+    { task: "single-label", y },
+    { featurizerId: "bench", vocabulary: rows.sparse ? vocab : undefined },
+  );
   const seconds = (performance.now() - t) / 1000;
   const P = predictProbaRows(model, test);
   const K = ds.classes.length;
   const pred = Int32Array.from({ length: test.n }, (_, i) => argmaxRow(P, i, K));
   const r = evaluateSingleLabel(ds.test.y, pred, ds.classes);
-  return { f1: r.macro.f1 * 100, acc: r.accuracy * 100, seconds, selection: model.metrics.selection as SelectionRecord, artifactMB: JSON.stringify(classifierToJSON(model)).length / 1e6 };
+  return {
+    f1: r.macro.f1 * 100,
+    acc: r.accuracy * 100,
+    seconds,
+    selection: model.metrics.selection as SelectionRecord,
+    artifactMB: JSON.stringify(classifierToJSON(model)).length / 1e6,
+  };
 }
 
-const only = (r: FeatureRows, dense: boolean, sparse: boolean): FeatureRows => ({ n: r.n, dense: dense ? r.dense : null, d: dense ? r.d : 0, sparse: sparse ? r.sparse : null });
-const sel = (s: SelectionRecord): string => `C ${s.C}${s.blockWeight === null ? "" : `, α ${s.blockWeight}`}, ${s.mode === "folds" ? `${s.folds} folds` : s.mode}`;
+const only = (r: FeatureRows, dense: boolean, sparse: boolean): FeatureRows => ({
+  n: r.n,
+  dense: dense ? r.dense : null,
+  d: dense ? r.d : 0,
+  sparse: sparse ? r.sparse : null,
+});
+const sel = (s: SelectionRecord): string =>
+  `C ${s.C}${s.blockWeight === null ? "" : `, α ${s.blockWeight}`}, ${s.mode === "folds" ? `${s.folds} folds` : s.mode}`;
 
 /**
  * The default learner (ngrams@1+glove-sif-200@1: trainHybridClassifier with its model selection) against its two
@@ -41,7 +77,10 @@ const sel = (s: SelectionRecord): string => `C ${s.C}${s.blockWeight === null ? 
  * 50 / 100 / 200 random labels, hybrid vs the dense block alone (the previous default).
  */
 export async function runHybridFullData(ctx: BenchContext): Promise<string> {
-  const loadStart = os.loadavg().map((v) => v.toFixed(1)).join(" / ");
+  const loadStart = os
+    .loadavg()
+    .map((v) => v.toFixed(1))
+    .join(" / ");
   const featurizer = await createFeaturizer("glove-sif-200@1", { cacheDir: ctx.cacheDir });
   const lines: string[] = [];
   const curveLines: string[] = [];
@@ -50,16 +89,26 @@ export async function runHybridFullData(ctx: BenchContext): Promise<string> {
     const ds = loadSingleLabel(name);
     const { vocab, train, test } = await hybridRows(ds, featurizer);
     const runs: Run[] = [];
-    for (const [label, dn, sp] of [["hybrid", true, true], ["sparse", false, true], ["dense", true, false]] as const) {
+    for (const [label, dn, sp] of [
+      ["hybrid", true, true],
+      ["sparse", false, true],
+      ["dense", true, false],
+    ] as const) {
       const r = evaluate(ds, only(train, dn, sp), only(test, dn, sp), ds.train.y, vocab);
       runs.push(r);
-      ctx.log(`hybrid ${name} ${label}: acc ${r.acc.toFixed(1)} macro-F1 ${r.f1.toFixed(1)} ${r.seconds.toFixed(1)} s (${sel(r.selection)})`);
+      ctx.log(
+        `hybrid ${name} ${label}: acc ${r.acc.toFixed(1)} macro-F1 ${r.f1.toFixed(1)} ${r.seconds.toFixed(1)} s (${sel(r.selection)})`,
+      );
     }
     const hy = runs[0]!;
     const gap = hy.f1 - SKLEARN[name]!;
-    if (gap < -0.5) misses.push(`${name} at full data (${gap.toFixed(1)} against scikit-learn, ${ds.test.texts.length} test texts)`);
-    const cell = (r: Run): string => `${r.acc.toFixed(1)} / ${r.f1.toFixed(1)} (${r.seconds.toFixed(0)} s; ${sel(r.selection)})`;
-    lines.push(`| ${name} (${train.n} / ${test.n}, V ${vocab.size}) | ${runs.map(cell).join(" | ")} | ${SKLEARN[name]!.toFixed(1)} | ${gap < -0.5 ? `**${gap.toFixed(1)}**` : gap.toFixed(1)} | ${hy.artifactMB.toFixed(2)} MB |`);
+    if (gap < -0.5)
+      misses.push(`${name} at full data (${gap.toFixed(1)} against scikit-learn, ${ds.test.texts.length} test texts)`);
+    const cell = (r: Run): string =>
+      `${r.acc.toFixed(1)} / ${r.f1.toFixed(1)} (${r.seconds.toFixed(0)} s; ${sel(r.selection)})`;
+    lines.push(
+      `| ${name} (${train.n} / ${test.n}, V ${vocab.size}) | ${runs.map(cell).join(" | ")} | ${SKLEARN[name]!.toFixed(1)} | ${gap < -0.5 ? `**${gap.toFixed(1)}**` : gap.toFixed(1)} | ${hy.artifactMB.toFixed(2)} MB |`,
+    );
     const cells: string[] = [];
     for (const m of CURVE) {
       const f1 = { hybrid: 0, dense: 0 };
@@ -80,7 +129,10 @@ export async function runHybridFullData(ctx: BenchContext): Promise<string> {
       const meanDiff = diffs.reduce((a, b) => a + b, 0) / diffs.length;
       const se = Math.sqrt(diffs.reduce((a, b) => a + (b - meanDiff) ** 2, 0) / (diffs.length - 1) / diffs.length);
       const lost = f1.hybrid < f1.dense - 1e-9;
-      if (lost) misses.push(`${name} at ${m} labels (${meanDiff.toFixed(2)} ± ${se.toFixed(2)} against the dense block alone${-meanDiff > 2 * se ? ", beyond two standard errors" : ", within two standard errors"})`);
+      if (lost)
+        misses.push(
+          `${name} at ${m} labels (${meanDiff.toFixed(2)} ± ${se.toFixed(2)} against the dense block alone${-meanDiff > 2 * se ? ", beyond two standard errors" : ", within two standard errors"})`,
+        );
       const text = `${f1.hybrid.toFixed(1)} / ${f1.dense.toFixed(1)} (${meanDiff >= 0 ? "+" : ""}${meanDiff.toFixed(1)} ± ${se.toFixed(1)})`;
       cells.push(lost ? `**${text}**` : text);
       ctx.log(`hybrid ${name} ${m} labels: hybrid ${f1.hybrid.toFixed(1)} dense ${f1.dense.toFixed(1)}`);
@@ -88,7 +140,10 @@ export async function runHybridFullData(ctx: BenchContext): Promise<string> {
     curveLines.push(`| ${name} | ${cells.join(" | ")} |`);
   }
   await featurizer.close();
-  const loadEnd = os.loadavg().map((v) => v.toFixed(1)).join(" / ");
+  const loadEnd = os
+    .loadavg()
+    .map((v) => v.toFixed(1))
+    .join(" / ");
   return `## 2. The default learner at full data and with few labels
 
 \`ngrams@1+glove-sif-200@1\`, the default of new projects and \`margin train\`: trainHybridClassifier (src/ml) on

@@ -38,18 +38,27 @@ function blobs(n: number, d: number, K: number, seed: number): { X: Float32Array
 }
 
 export async function runSpeed(ctx: BenchContext): Promise<string> {
-  const loadStart = os.loadavg().map((v) => v.toFixed(1)).join(" / ");
+  const loadStart = os
+    .loadavg()
+    .map((v) => v.toFixed(1))
+    .join(" / ");
   const lines: string[] = [];
   // Featurize: GloVe on AG News texts (long news) and TREC (short questions).
   const glove = await createFeaturizer("glove-sif-200@1", { cacheDir: ctx.cacheDir });
   const mean = await createFeaturizer("glove-mean-100@1", { cacheDir: ctx.cacheDir });
   const ag = loadSingleLabel("ag_news").train.texts;
   const trec = loadSingleLabel("trec").train.texts;
-  for (const [f, name, texts] of [[glove, "AG News", ag], [glove, "TREC", trec], [mean, "AG News", ag]] as const) {
+  for (const [f, name, texts] of [
+    [glove, "AG News", ag],
+    [glove, "TREC", trec],
+    [mean, "AG News", ag],
+  ] as const) {
     const t = performance.now();
     await f.embed(texts);
     const s = (performance.now() - t) / 1000;
-    lines.push(`| featurize | ${f.id} on ${name} (${texts.length} texts) | ${Math.round(texts.length / s).toLocaleString("en")} texts/s | |`);
+    lines.push(
+      `| featurize | ${f.id} on ${name} (${texts.length} texts) | ${Math.round(texts.length / s).toLocaleString("en")} texts/s | |`,
+    );
   }
   // USE-lite: 1 thread vs 2 threads on the same 192 TREC questions (after warm-up).
   const sample = trec.slice(0, 128);
@@ -62,7 +71,9 @@ export async function runSpeed(ctx: BenchContext): Promise<string> {
     const rate = sample.length / ((performance.now() - t) / 1000);
     useRates.push(rate);
     await f.close();
-    lines.push(`| featurize | use-lite-512@1, ${threads} worker thread${threads > 1 ? "s" : ""} (${sample.length} TREC questions) | ${rate.toFixed(1)} texts/s | ${threads > 1 ? `speed-up ×${(rate / useRates[0]!).toFixed(2)}` : ""} |`);
+    lines.push(
+      `| featurize | use-lite-512@1, ${threads} worker thread${threads > 1 ? "s" : ""} (${sample.length} TREC questions) | ${rate.toFixed(1)} texts/s | ${threads > 1 ? `speed-up ×${(rate / useRates[0]!).toFixed(2)}` : ""} |`,
+    );
     ctx.log(`speed USE ${threads} threads: ${rate.toFixed(1)}/s`);
   }
   // Train 100k × d, 10 classes.
@@ -77,23 +88,45 @@ export async function runSpeed(ctx: BenchContext): Promise<string> {
     ];
     let first: number | undefined;
     for (const variant of variants) {
-      const train = timeIt(() => trainLogisticRegression(X, 100_000, d, Array.from({ length: 10 }, (_, k) => `c${k}`), { task: "single-label", y }, { l2: 1e-3, ...variant.options }));
+      const train = timeIt(() =>
+        trainLogisticRegression(
+          X,
+          100_000,
+          d,
+          Array.from({ length: 10 }, (_, k) => `c${k}`),
+          { task: "single-label", y },
+          { l2: 1e-3, ...variant.options },
+        ),
+      );
       const o = train.value.optimizer;
       first ??= train.ms;
-      lines.push(`| train | softmax LR, 100,000 × ${d}, 10 classes, ${variant.what} (${o.iterations} iterations, ${o.evaluations} evaluations, ${o.reason}) | ${(train.ms / 1000).toFixed(1)} s | ${Math.round(train.ms / read.ms).toLocaleString("en")} × read pass (${read.ms.toFixed(1)} ms); ${(train.ms / o.evaluations / read.ms).toFixed(0)} × per evaluation${first !== train.ms ? `; ×${(first / train.ms).toFixed(2)} vs plain` : ""} |`);
+      lines.push(
+        `| train | softmax LR, 100,000 × ${d}, 10 classes, ${variant.what} (${o.iterations} iterations, ${o.evaluations} evaluations, ${o.reason}) | ${(train.ms / 1000).toFixed(1)} s | ${Math.round(train.ms / read.ms).toLocaleString("en")} × read pass (${read.ms.toFixed(1)} ms); ${(train.ms / o.evaluations / read.ms).toFixed(0)} × per evaluation${first !== train.ms ? `; ×${(first / train.ms).toFixed(2)} vs plain` : ""} |`,
+      );
       ctx.log(`speed train ${d} ${variant.what}: ${(train.ms / 1000).toFixed(1)} s`);
     }
   }
   // Rank 1M × 384 in chunks of 10k: logits → probabilities → margin → top-100 heap. Chunks are regenerated (untimed).
   {
-    const d = 384, K = 10, N = 1_000_000, CH = 10_000;
+    const d = 384,
+      K = 10,
+      N = 1_000_000,
+      CH = 10_000;
     const { X: Xs, y: ys } = blobs(5000, d, K, 3);
-    const { model } = trainLogisticRegression(Xs, 5000, d, Array.from({ length: K }, (_, k) => `c${k}`), { task: "single-label", y: ys }, { l2: 1e-3 });
+    const { model } = trainLogisticRegression(
+      Xs,
+      5000,
+      d,
+      Array.from({ length: K }, (_, k) => `c${k}`),
+      { task: "single-label", y: ys },
+      { l2: 1e-3 },
+    );
     const chunk = new Float32Array(CH * d);
     const rng = createRng(5);
     const sel = new TopKSelector(100);
     const out = new Float32Array(CH);
-    let rankMs = 0, readMs = 0;
+    let rankMs = 0,
+      readMs = 0;
     for (let o = 0; o < N; o += CH) {
       for (let i = 0; i < chunk.length; i++) chunk[i] = rng.next() - 0.5;
       readMs += timeIt(() => readPass(chunk)).ms;
@@ -102,19 +135,28 @@ export async function runSpeed(ctx: BenchContext): Promise<string> {
         sel.pushChunk(scoreChunk(P, CH, K, "margin", { out }), o);
       }).ms;
     }
-    lines.push(`| rank | 1,000,000 × 384 pool, 10 classes, margin, top-100, chunks of 10,000 | ${(rankMs / 1000).toFixed(1)} s (${Math.round(N / (rankMs / 1000)).toLocaleString("en")} items/s) | ${(rankMs / readMs).toFixed(1)} × read pass (${readMs.toFixed(0)} ms) |`);
+    lines.push(
+      `| rank | 1,000,000 × 384 pool, 10 classes, margin, top-100, chunks of 10,000 | ${(rankMs / 1000).toFixed(1)} s (${Math.round(N / (rankMs / 1000)).toLocaleString("en")} items/s) | ${(rankMs / readMs).toFixed(1)} × read pass (${readMs.toFixed(0)} ms) |`,
+    );
     ctx.log(`speed rank: ${(rankMs / 1000).toFixed(1)} s`);
   }
   // The default learner on a 15,000-text, 151-class set: the issue's target is 60 s on 2 cores, CV included.
   {
     const load = os.loadavg()[0]!.toFixed(1);
     const r = await measureHybridTraining({ rows: 15_000, cacheDir: ctx.cacheDir });
-    const phases = Object.entries(phaseSeconds(r.fits)).map(([k, v]) => `${k} ${v.toFixed(0)} s`).join(", ");
+    const phases = Object.entries(phaseSeconds(r.fits))
+      .map(([k, v]) => `${k} ${v.toFixed(0)} s`)
+      .join(", ");
     const fits = r.fits.filter((f) => f.phase === "selection").length;
-    lines.push(`| train | default learner (ngrams@1+glove-sif-200@1), 15,000 texts × 151 classes, V ${r.vocabulary.toLocaleString("en")}: ${fits} selection fits (${r.selection.mode}), calibration, final fit ${r.final.iterations} iterations (${r.final.reason}) | ${r.trainSeconds.toFixed(0)} s (${phases}; features ${r.featureSeconds.toFixed(0)} s more) | target 60 s; load ${load} at its start |`);
+    lines.push(
+      `| train | default learner (ngrams@1+glove-sif-200@1), 15,000 texts × 151 classes, V ${r.vocabulary.toLocaleString("en")}: ${fits} selection fits (${r.selection.mode}), calibration, final fit ${r.final.iterations} iterations (${r.final.reason}) | ${r.trainSeconds.toFixed(0)} s (${phases}; features ${r.featureSeconds.toFixed(0)} s more) | target 60 s; load ${load} at its start |`,
+    );
     ctx.log(`speed hybrid 15k × 151: ${r.trainSeconds.toFixed(0)} s`);
   }
-  const loadEnd = os.loadavg().map((v) => v.toFixed(1)).join(" / ");
+  const loadEnd = os
+    .loadavg()
+    .map((v) => v.toFixed(1))
+    .join(" / ");
   return `## 4. Speed (one run on ${os.cpus().length} cores: compare the ratios, not the absolute times)
 
 Ratios divide the operation's time by one pass that only reads (sums) the same Float32Array, measured in the same run.

@@ -19,11 +19,12 @@ const args = process.argv.slice(2);
 const capsAt = args.indexOf("--caps");
 const memoryAt = args.indexOf("--memory");
 const finalAt = args.indexOf("--final-memory");
-const variants: { cap?: number; memory?: number; finalMemory?: number }[] = finalAt >= 0
-  ? args[finalAt + 1]!.split(",").map((m) => ({ finalMemory: Number(m) }))
-  : memoryAt >= 0
-  ? args[memoryAt + 1]!.split(",").map((m) => ({ memory: Number(m) }))
-  : (capsAt >= 0 ? args[capsAt + 1]!.split(",").map(Number) : [60, 30]).map((cap) => ({ cap }));
+const variants: { cap?: number; memory?: number; finalMemory?: number }[] =
+  finalAt >= 0
+    ? args[finalAt + 1]!.split(",").map((m) => ({ finalMemory: Number(m) }))
+    : memoryAt >= 0
+      ? args[memoryAt + 1]!.split(",").map((m) => ({ memory: Number(m) }))
+      : (capsAt >= 0 ? args[capsAt + 1]!.split(",").map(Number) : [60, 30]).map((cap) => ({ cap }));
 const names = args.filter((a) => SINGLE_LABEL.includes(a as SingleLabelName)) as SingleLabelName[];
 const featurizer = await createFeaturizer("glove-sif-200@1", { cacheDir: path.resolve(".margin/cache") });
 
@@ -33,9 +34,18 @@ for (const name of names.length ? names : SINGLE_LABEL) {
   const K = ds.classes.length;
   for (const { cap, memory, finalMemory } of variants) {
     const t = performance.now();
-    const { model } = trainHybridClassifier(train, ds.classes, { task: "single-label", y: ds.train.y }, {
-      featurizerId: "bench", vocabulary: vocab, selectionMaxIter: cap, selectionMemory: memory, finalMemory,
-    });
+    const { model } = trainHybridClassifier(
+      train,
+      ds.classes,
+      { task: "single-label", y: ds.train.y },
+      {
+        featurizerId: "bench",
+        vocabulary: vocab,
+        selectionMaxIter: cap,
+        selectionMemory: memory,
+        finalMemory,
+      },
+    );
     const seconds = (performance.now() - t) / 1000;
     const P = predictProbaRows(model, test);
     const pred = Int32Array.from({ length: test.n }, (_, i) => argmaxRow(P, i, K));
@@ -43,8 +53,11 @@ for (const name of names.length ? names : SINGLE_LABEL) {
     const s = model.metrics.selection as SelectionRecord;
     const grid = s.grid.map((g) => `C${g.C}/α${g.blockWeight}:${g.logLoss.toFixed(4)}`).join(" ");
     const opt = model.metrics.optimizer as { iterations: number; reason: string; loss: number };
-    const variant = cap !== undefined ? `cap ${cap}` : memory !== undefined ? `memory ${memory}` : `final memory ${finalMemory}`;
-    console.log(`${name} ${variant}: final fit ${opt.iterations} it (${opt.reason}), loss ${opt.loss.toFixed(6)}; macro-F1 ${f1.toFixed(2)}, ${seconds.toFixed(1)} s, chose C ${s.C} α ${s.blockWeight} (${s.mode}); T ${(model.temperature).toFixed(3)}; load ${os.loadavg()[0]!.toFixed(1)}; grid ${grid}`);
+    const variant =
+      cap !== undefined ? `cap ${cap}` : memory !== undefined ? `memory ${memory}` : `final memory ${finalMemory}`;
+    console.log(
+      `${name} ${variant}: final fit ${opt.iterations} it (${opt.reason}), loss ${opt.loss.toFixed(6)}; macro-F1 ${f1.toFixed(2)}, ${seconds.toFixed(1)} s, chose C ${s.C} α ${s.blockWeight} (${s.mode}); T ${model.temperature.toFixed(3)}; load ${os.loadavg()[0]!.toFixed(1)}; grid ${grid}`,
+    );
   }
 }
 process.exit(0);

@@ -73,7 +73,13 @@ function noModelMacroF1(yTest: Int32Array, K: number, labeledY: number[]): numbe
  * Test macro-F1 is recorded after every batch.
  */
 export function simulateProductionQueue(
-  pool: Pool, test: Pool, d: number, classes: string[], strategy: QueueStrategy, seed: number, cfg: QueueConfig,
+  pool: Pool,
+  test: Pool,
+  d: number,
+  classes: string[],
+  strategy: QueueStrategy,
+  seed: number,
+  cfg: QueueConfig,
 ): QueueCurve {
   const n = pool.y.length;
   const K = classes.length;
@@ -89,9 +95,15 @@ export function simulateProductionQueue(
   let version = 0;
 
   const randomUnlabeled = (): number => {
-    for (;;) { const i = randomPicks.int(n); if (!labeled[i]) return i; }
+    for (;;) {
+      const i = randomPicks.int(n);
+      if (!labeled[i]) return i;
+    }
   };
-  const label = (i: number): void => { labeled[i] = 1; chosen.push(i); };
+  const label = (i: number): void => {
+    labeled[i] = 1;
+    chosen.push(i);
+  };
   const train = (): void => {
     const counts = new Array<number>(K).fill(0);
     for (const i of chosen) counts[pool.y[i]!]!++;
@@ -99,10 +111,21 @@ export function simulateProductionQueue(
     const t0 = performance.now();
     const X = new Float32Array(chosen.length * d);
     chosen.forEach((i, r) => X.set(pool.X.subarray(i * d, i * d + d), r * d));
-    const fit = fitClassifier(X, chosen.length, d, classes, { task: "single-label", y: Int32Array.from(chosen, (i) => pool.y[i]!) }, {
-      featurizerId: HYBRID_ID, seed, warmStart: model, warmStartCalibration: calibration, warmStartVersionId: model ? version : null,
-      ngrams: { trainTexts: chosen.map((i) => pool.texts[i]!), dfTexts: pool.texts },
-    });
+    const fit = fitClassifier(
+      X,
+      chosen.length,
+      d,
+      classes,
+      { task: "single-label", y: Int32Array.from(chosen, (i) => pool.y[i]!) },
+      {
+        featurizerId: HYBRID_ID,
+        seed,
+        warmStart: model,
+        warmStartCalibration: calibration,
+        warmStartVersionId: model ? version : null,
+        ngrams: { trainTexts: chosen.map((i) => pool.texts[i]!), dfTexts: pool.texts },
+      },
+    );
     curve.fitSeconds += (performance.now() - t0) / 1000;
     model = fit.model;
     calibration = fit.calibration;
@@ -111,7 +134,15 @@ export function simulateProductionQueue(
   };
   const record = (): void => {
     curve.labels.push(chosen.length);
-    curve.macroF1.push(model ? testMacroF1(model, test, K) : noModelMacroF1(test.y, K, chosen.map((i) => pool.y[i]!)));
+    curve.macroF1.push(
+      model
+        ? testMacroF1(model, test, K)
+        : noModelMacroF1(
+            test.y,
+            K,
+            chosen.map((i) => pool.y[i]!),
+          ),
+    );
   };
   if (cfg.seedPerClass > 0) {
     const byClass = classes.map(() => [] as number[]);
@@ -124,12 +155,22 @@ export function simulateProductionQueue(
   }
 
   for (let first = true; chosen.length < cfg.budget; first = false) {
-    if (first && cfg.seedPerClass > 0) { train(); record(); }
+    if (first && cfg.seedPerClass > 0) {
+      train();
+      record();
+    }
     const take = Math.min(B, cfg.budget - chosen.length);
-    const list = model ? rankedList(model, pool, d, labeled, strategy, B, seed * 1000 + version) : strategy === "cold-start" && chosen.length === 0 ? coldStartBatch(pool.X, n, d, take, { seed }) : [];
+    const list = model
+      ? rankedList(model, pool, d, labeled, strategy, B, seed * 1000 + version)
+      : strategy === "cold-start" && chosen.length === 0
+        ? coldStartBatch(pool.X, n, d, take, { seed })
+        : [];
     let cursor = 0;
     for (let j = 0; j < take; j++) {
-      if (rolls.next() < cfg.randomShare) { label(randomUnlabeled()); continue; }
+      if (rolls.next() < cfg.randomShare) {
+        label(randomUnlabeled());
+        continue;
+      }
       while (cursor < list.length && labeled[list[cursor]!]) cursor++;
       label(cursor < list.length ? list[cursor++]! : randomUnlabeled());
     }
@@ -150,7 +191,15 @@ function testMacroF1(model: ClassifierModel, test: Pool, K: number): number {
  * The queue's order after scoring (score-version.ts + diversify-queue-head.ts): unlabeled items by priority, with
  * margin+diversity's (and badge's) head of B picked among the 10 × B most uncertain moved to the front.
  */
-function rankedList(model: ClassifierModel, pool: Pool, d: number, labeled: Uint8Array, strategy: QueueStrategy, B: number, seed: number): number[] {
+function rankedList(
+  model: ClassifierModel,
+  pool: Pool,
+  d: number,
+  labeled: Uint8Array,
+  strategy: QueueStrategy,
+  B: number,
+  seed: number,
+): number[] {
   const n = pool.y.length;
   const K = model.classes.length;
   const P = modelProbabilities(model, { n, dense: pool.X, texts: pool.texts });

@@ -3,14 +3,23 @@ import path from "node:path";
 import { createRng } from "@/ml/rng";
 
 /** A matrix both sides read: raw little-endian float32 rows [rows × d] and, for labeled sets, int32 labels [rows]. */
-export interface PeerSet { x: string; y: string | null; rows: number; d: number; K: number; X: Float32Array; labels: Int32Array | null }
+export interface PeerSet {
+  x: string;
+  y: string | null;
+  rows: number;
+  d: number;
+  K: number;
+  X: Float32Array;
+  labels: Int32Array | null;
+}
 
 function writeArray(file: string, a: Float32Array | Int32Array): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   // In pieces: one Buffer view of a 1.5 GB array is fine, but writeFileSync refuses more than 2 GiB in one call.
   const fd = fs.openSync(`${file}.tmp`, "w");
   const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  for (let o = 0; o < bytes.length; o += 1 << 28) fs.writeSync(fd, bytes.subarray(o, Math.min(bytes.length, o + (1 << 28))));
+  for (let o = 0; o < bytes.length; o += 1 << 28)
+    fs.writeSync(fd, bytes.subarray(o, Math.min(bytes.length, o + (1 << 28))));
   fs.closeSync(fd);
   fs.renameSync(`${file}.tmp`, file);
 }
@@ -27,7 +36,9 @@ function readF32(file: string, length: number): Float32Array | null {
 
 /** Writes (once) and returns a set; `make` runs only when a cached file is missing or has the wrong size. */
 export async function peerSet(
-  dir: string, name: string, shape: { rows: number; d: number; K: number; labeled: boolean },
+  dir: string,
+  name: string,
+  shape: { rows: number; d: number; K: number; labeled: boolean },
   make: () => { X: Float32Array; y: Int32Array | null } | Promise<{ X: Float32Array; y: Int32Array | null }>,
 ): Promise<PeerSet> {
   const { rows, d, K, labeled } = shape;
@@ -35,7 +46,8 @@ export async function peerSet(
   const y = path.join(dir, `${name}.y.i32`);
   let X = readF32(x, rows * d);
   let labels: Int32Array | null = null;
-  if (labeled && X && fs.existsSync(y) && fs.statSync(y).size === rows * 4) labels = new Int32Array(new Uint8Array(fs.readFileSync(y)).buffer);
+  if (labeled && X && fs.existsSync(y) && fs.statSync(y).size === rows * 4)
+    labels = new Int32Array(new Uint8Array(fs.readFileSync(y)).buffer);
   if (!X || (labeled && !labels)) {
     const made = await make();
     X = made.X;
@@ -52,7 +64,13 @@ export async function peerSet(
  * a few new labels move the optimum); section-speed's spread of 1 is separable, and its warm start has nothing to
  * do. Seeded, so both sides and every run see the same rows.
  */
-export function blobs(n: number, d: number, K: number, seed: number, spread: number): { X: Float32Array; y: Int32Array } {
+export function blobs(
+  n: number,
+  d: number,
+  K: number,
+  seed: number,
+  spread: number,
+): { X: Float32Array; y: Int32Array } {
   const rng = createRng(seed);
   const centers = Float32Array.from({ length: K * d }, () => spread * (rng.next() - 0.5));
   const X = new Float32Array(n * d);

@@ -21,7 +21,11 @@ function parseArgs(args: string[]): Command {
     throw new Error(`invalid migration name "${raw}": use letters, digits, spaces, "-" or "_"`);
   }
   // Prisma's CLI slugifies the name the same way: "addItemIndex" or "add item-index" become add_item_index.
-  const name = raw.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase().replace(/[\s_-]+/g, "_").replace(/_$/, "");
+  const name = raw
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .toLowerCase()
+    .replace(/[\s_-]+/g, "_")
+    .replace(/_$/, "");
   return { check: false, name };
 }
 
@@ -35,16 +39,18 @@ function readMigrationsList(baseDir: string, shadowDbInitScript: string): Migrat
     baseDir,
     lockfile: { path: LOCKFILE, content: existsSync(lockfilePath) ? readFileSync(lockfilePath, "utf8") : null },
     shadowDbInitScript,
-    migrationDirectories: directories.sort((a, b) => a.localeCompare(b)).map((dir) => {
-      const file = path.join(baseDir, dir, "migration.sql");
-      let content: MigrationsList["migrationDirectories"][number]["migrationFile"]["content"];
-      try {
-        content = { tag: "ok", value: readFileSync(file, "utf8") };
-      } catch (error) {
-        content = { tag: "error", value: (error as Error).message };
-      }
-      return { path: dir, migrationFile: { path: "migration.sql", content } };
-    }),
+    migrationDirectories: directories
+      .sort((a, b) => a.localeCompare(b))
+      .map((dir) => {
+        const file = path.join(baseDir, dir, "migration.sql");
+        let content: MigrationsList["migrationDirectories"][number]["migrationFile"]["content"];
+        try {
+          content = { tag: "ok", value: readFileSync(file, "utf8") };
+        } catch (error) {
+          content = { tag: "error", value: (error as Error).message };
+        }
+        return { path: dir, migrationFile: { path: "migration.sql", content } };
+      }),
   };
 }
 
@@ -68,7 +74,9 @@ async function main(): Promise<number> {
     return 0;
   }
   if (command.check) {
-    console.log(`schema.prisma has changes that no migration captures; create one with \`npm run db:migration -- <name>\`:\n`);
+    console.log(
+      `schema.prisma has changes that no migration captures; create one with \`npm run db:migration -- <name>\`:\n`,
+    );
     console.log(script);
     return 1;
   }

@@ -14,7 +14,8 @@ async function main() {
   const db = createDb(url);
   const e = env();
   const admin = await ensureAdmin(db, { email: e.MARGIN_ADMIN_EMAIL, password: e.MARGIN_ADMIN_PASSWORD });
-  if (admin.created) console.log(`created the admin ${admin.email}${e.MARGIN_ADMIN_PASSWORD ? "" : ` with password ${admin.password}`}`);
+  if (admin.created)
+    console.log(`created the admin ${admin.email}${e.MARGIN_ADMIN_PASSWORD ? "" : ` with password ${admin.password}`}`);
   if (e.MARGIN_SEED_DEMO) {
     const first = await db.user.findFirst({ where: { role: "admin" }, orderBy: { createdAt: "asc" } });
     if ((await seedDemoProjects(db, first?.id ?? null)).seeded) console.log("seeded the demo projects");

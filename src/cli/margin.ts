@@ -24,7 +24,8 @@ function positiveInt(value: string): number {
 }
 function nonNegativeInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 2_147_483_647) throw new InvalidArgumentError("must be an integer from 0 to 2147483647");
+  if (!Number.isInteger(n) || n < 0 || n > 2_147_483_647)
+    throw new InvalidArgumentError("must be an integer from 0 to 2147483647");
   return n;
 }
 function fraction(value: string): number {
@@ -39,7 +40,8 @@ function target(value: string): number {
 }
 function maxTextLength(value: string): number {
   const n = positiveInt(value);
-  if (n > MAX_TEXT_LENGTH_LIMIT) throw new InvalidArgumentError(`must be at most ${MAX_TEXT_LENGTH_LIMIT.toLocaleString("en")}`);
+  if (n > MAX_TEXT_LENGTH_LIMIT)
+    throw new InvalidArgumentError(`must be at most ${MAX_TEXT_LENGTH_LIMIT.toLocaleString("en")}`);
   return n;
 }
 const maxTextLengthHelp = `longest accepted text in characters (default ${DEFAULT_MAX_TEXT_LENGTH.toLocaleString("en")})`;
@@ -47,7 +49,9 @@ const quietHelp = "no progress on stderr (results, warnings and errors still pri
 const progressFor = (options: { quiet?: boolean }) => createProgress(process.stderr, { quiet: options.quiet });
 
 const program = new Command("margin")
-  .description("Margin's command line: train/classify/eval offline, import/export project data (DATABASE_URL, or the embedded database of a running `npm start`)")
+  .description(
+    "Margin's command line: train/classify/eval offline, import/export project data (DATABASE_URL, or the embedded database of a running `npm start`)",
+  )
   .showHelpAfterError()
   .exitOverride();
 
@@ -56,14 +60,31 @@ program
   .description("Train a classifier from class prompts and examples, offline, with the default featurizer")
   .option("--class <specs...>", 'a class and its prompt, "name: prompt" (several after one flag, or the flag repeated)')
   .option("--train <specs...>", 'training examples, "name: text" (several after one flag, or the flag repeated)')
-  .option("--data <files...>", "labeled examples: Lamini examples.jsonl, Emissary, CSV/TSV/JSONL with text and label(s)")
+  .option(
+    "--data <files...>",
+    "labeled examples: Lamini examples.jsonl, Emissary, CSV/TSV/JSONL with text and label(s)",
+  )
   .requiredOption("--save <file>", "where to write the model (JSON); missing folders are created")
-  .option("--generate <n>", "generate n examples per class with the LLM configured by LLM_BASE_URL/LLM_API_KEY/LLM_CHAT_MODEL", positiveInt)
+  .option(
+    "--generate <n>",
+    "generate n examples per class with the LLM configured by LLM_BASE_URL/LLM_API_KEY/LLM_CHAT_MODEL",
+    positiveInt,
+  )
   .option("--seed <n>", "seed of --generate: the same seed asks the LLM the same questions", nonNegativeInt, 1)
-  .option("--save-examples <file>", "where --generate writes what it made, as Lamini examples.jsonl (default: <model>.examples.jsonl beside --save)")
+  .option(
+    "--save-examples <file>",
+    "where --generate writes what it made, as Lamini examples.jsonl (default: <model>.examples.jsonl beside --save)",
+  )
   .option("--examples <file>", "examples saved by an earlier --generate: train on them without LLM requests")
-  .option("--featurizer <id>", `featurizer id (default: ${DEFAULT_FEATURIZER_ID}, word & character n-grams beside GloVe; glove-sif-200@1: the vectors alone)`)
-  .option("--target-precision <p>", "per-class thresholds reaching this cross-validated precision (0.5–0.999); below: unsure", target)
+  .option(
+    "--featurizer <id>",
+    `featurizer id (default: ${DEFAULT_FEATURIZER_ID}, word & character n-grams beside GloVe; glove-sif-200@1: the vectors alone)`,
+  )
+  .option(
+    "--target-precision <p>",
+    "per-class thresholds reaching this cross-validated precision (0.5–0.999); below: unsure",
+    target,
+  )
   .option("--target-recall <r>", "per-class thresholds reaching this cross-validated recall (0.5–0.999)", target)
   .option("--max-text-length <n>", maxTextLengthHelp, maxTextLength)
   .option("-v, --verbose", "print what is being trained")
@@ -72,7 +93,9 @@ program
 
 program
   .command("classify")
-  .description("Classify texts with a saved model; prints data, prediction (and \"unsure\" under a threshold) and probabilities per text")
+  .description(
+    'Classify texts with a saved model; prints data, prediction (and "unsure" under a threshold) and probabilities per text',
+  )
   .argument("[texts...]", "texts to classify")
   .requiredOption("--load <file>", "model saved by `margin train`")
   .option("--data <texts...>", "texts to classify (printed in the order given, with the positional ones)")
@@ -87,7 +110,9 @@ program
 
 program
   .command("eval")
-  .description("Evaluate a saved model on a labeled file: metrics on every text, the unsure share and metrics on the decided ones")
+  .description(
+    "Evaluate a saved model on a labeled file: metrics on every text, the unsure share and metrics on the decided ones",
+  )
   .requiredOption("--load <file>", "model saved by `margin train`")
   .requiredOption("--data <file>", "labeled file (any import format)")
   .option("--json", "print the full report as JSON")
@@ -108,7 +133,11 @@ program
   .option("--id <column>", "column or field holding an external id")
   .option("--split <column>", "column or field holding train/test")
   .option("--no-header", "CSV/TSV without a header row (columns are 1, 2, …)")
-  .addOption(new Option("--mode <mode>", "what to do with bad rows").choices(["all-or-nothing", "valid-rows"]).default("all-or-nothing"))
+  .addOption(
+    new Option("--mode <mode>", "what to do with bad rows")
+      .choices(["all-or-nothing", "valid-rows"])
+      .default("all-or-nothing"),
+  )
   .option("--create-classes", "create classes the file names but the project lacks")
   .option("--max-text-length <n>", maxTextLengthHelp, maxTextLength)
   .option("--dry-run", "validate and report, write nothing")
@@ -132,7 +161,10 @@ program
   .option("--to <date>", "labeled at or before (ISO date)")
   .option("--min-agreement <x>", "minimum share of human annotations agreeing with the label (0–1)", fraction)
   .option("--include-unlabeled", "also export unlabeled items (formats that can express them)")
-  .option("--no-neutralize-formulas", "CSV/TSV: write cells starting with = + - @ tab CR as they are (default: a leading ' so spreadsheets do not run them)")
+  .option(
+    "--no-neutralize-formulas",
+    "CSV/TSV: write cells starting with = + - @ tab CR as they are (default: a leading ' so spreadsheets do not run them)",
+  )
   .option("-q, --quiet", quietHelp)
   .action((options) => exportCommand(options, progressFor(options)));
 

@@ -59,7 +59,8 @@ async function main() {
     const before = { SIGINT: new Set(process.listeners("SIGINT")), SIGTERM: new Set(process.listeners("SIGTERM")) };
     const { startEmbeddedPostgres } = await import("@/server/database/embedded-postgres");
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
-      for (const listener of process.listeners(signal)) if (!before[signal].has(listener)) process.off(signal, listener);
+      for (const listener of process.listeners(signal))
+        if (!before[signal].has(listener)) process.off(signal, listener);
     }
     say(`starting the embedded PostgreSQL (data in ${path.relative(process.cwd(), path.join(dataDir, "pg")) || "."})`);
     try {
@@ -86,7 +87,9 @@ async function main() {
 
   const { applyMigrations } = await import("@/server/database/apply-migrations");
   const migrations = await applyMigrations(databaseUrl, { log: (line) => say(line) });
-  say(`database ready (${migrations.applied.length} migrations applied, ${migrations.alreadyApplied} already in place)`);
+  say(
+    `database ready (${migrations.applied.length} migrations applied, ${migrations.alreadyApplied} already in place)`,
+  );
 
   const { createDb } = await import("@/server/db");
   const db = createDb(databaseUrl);
@@ -101,18 +104,27 @@ async function main() {
   if (e.MARGIN_SEED_DEMO) {
     const { seedDemoProjects } = await import("@/server/domain/seed/seed-demo-projects");
     const adminUser = await db.user.findFirst({ where: { role: "admin" }, orderBy: { createdAt: "asc" } });
-    if ((await seedDemoProjects(db, adminUser?.id ?? null)).seeded) say("seeded the demo projects “Cats vs dogs” and “News topics”");
+    if ((await seedDemoProjects(db, adminUser?.id ?? null)).seeded)
+      say("seeded the demo projects “Cats vs dogs” and “News topics”");
   }
   await db.$disconnect();
 
   const buildReason = await needsBuild();
   if (buildReason) {
     say(`building the web app (${buildReason}; about a minute)…`);
-    await run(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], { NEXT_TELEMETRY_DISABLED: "1" });
+    await run(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], {
+      NEXT_TELEMETRY_DISABLED: "1",
+    });
   }
 
   const url = e.MARGIN_URL ?? `http://localhost:${e.PORT}`;
-  const childEnv: Record<string, string> = { DATABASE_URL: databaseUrl, BETTER_AUTH_SECRET: secret, MARGIN_URL: url, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" };
+  const childEnv: Record<string, string> = {
+    DATABASE_URL: databaseUrl,
+    BETTER_AUTH_SECRET: secret,
+    MARGIN_URL: url,
+    NEXT_TELEMETRY_DISABLED: "1",
+    NODE_ENV: "production",
+  };
   // Absolute, so the web server and the worker (which do not know the checkout's folder inside Next's bundle) put
   // caches in the same place as the CLI.
   if (e.MARGIN_DATA_DIR) childEnv.MARGIN_DATA_DIR = dataDir;
@@ -166,8 +178,8 @@ async function main() {
         : admin.created
           ? `  Sign in as ${admin.email} with password ${admin.password}\n  (saved in ${path.relative(process.cwd(), credentialsFile)}; change it under your name → Change password)`
           : savedCredentials
-          ? `  Sign in with the first admin account:\n${savedCredentials.trim().replace(/^/gm, "    ")}\n  (from ${path.relative(process.cwd(), credentialsFile)}, unless it was changed since)`
-          : "  Sign in with your account.",
+            ? `  Sign in with the first admin account:\n${savedCredentials.trim().replace(/^/gm, "    ")}\n  (from ${path.relative(process.cwd(), credentialsFile)}, unless it was changed since)`
+            : "  Sign in with your account.",
       "",
       stopDatabase
         ? `  Database: embedded PostgreSQL at ${databaseUrl}, data in ${path.relative(process.cwd(), path.join(dataDir, "pg"))}\n  (URL also in ${path.relative(process.cwd(), databaseUrlFile())}: \`npm run margin -- import|export\` use it while DATABASE_URL is unset)`
@@ -179,7 +191,11 @@ async function main() {
 }
 
 function spawnService(name: string, command: string, args: string[], extraEnv: Record<string, string>) {
-  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] }) as ChildProcess & { ready: Promise<void> };
+  const child = spawn(command, args, {
+    cwd: root,
+    env: { ...process.env, ...extraEnv },
+    stdio: ["ignore", "pipe", "pipe"],
+  }) as ChildProcess & { ready: Promise<void> };
   let markReady!: () => void;
   child.ready = new Promise((resolve) => (markReady = resolve));
   const own = `[${name}] `;
@@ -207,7 +223,9 @@ function spawnService(name: string, command: string, args: string[], extraEnv: R
 function run(command: string, args: string[], extraEnv: Record<string, string>): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: root, env: { ...process.env, ...extraEnv }, stdio: "inherit" });
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(args[0] ?? command)} exited with ${code}`))));
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${path.basename(args[0] ?? command)} exited with ${code}`)),
+    );
   });
 }
 
@@ -227,8 +245,11 @@ async function needsBuild(): Promise<string | undefined> {
     }
     return undefined;
   };
-  const configs = ["next.config.mjs", "package-lock.json", "postcss.config.mjs", "tsconfig.json"].map((f) => path.join(root, f));
-  const changed = configs.find((f) => existsSync(f) && statSync(f).mtimeMs > builtAt) ?? (await newer(path.join(root, "src")));
+  const configs = ["next.config.mjs", "package-lock.json", "postcss.config.mjs", "tsconfig.json"].map((f) =>
+    path.join(root, f),
+  );
+  const changed =
+    configs.find((f) => existsSync(f) && statSync(f).mtimeMs > builtAt) ?? (await newer(path.join(root, "src")));
   return changed ? `${path.relative(root, changed)} changed since the last build` : undefined;
 }
 
@@ -243,7 +264,13 @@ function assertPortFree(port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once("error", (error: NodeJS.ErrnoException) =>
-      reject(new Error(error.code === "EADDRINUSE" ? `port ${port} is already in use: stop what uses it or start with PORT=<another port> npm start` : `cannot listen on ${host}:${port}: ${error.message}`)),
+      reject(
+        new Error(
+          error.code === "EADDRINUSE"
+            ? `port ${port} is already in use: stop what uses it or start with PORT=<another port> npm start`
+            : `cannot listen on ${host}:${port}: ${error.message}`,
+        ),
+      ),
     );
     server.listen(port, host, () => server.close(() => resolve()));
   });
@@ -262,7 +289,9 @@ async function assertDatabaseReachable(url: string) {
     await client.connect();
     await client.query("SELECT 1");
   } catch (error) {
-    fail(`cannot connect to the database at ${where}: ${(error as Error).message || (error as { code?: string }).code || "connection refused"}`);
+    fail(
+      `cannot connect to the database at ${where}: ${(error as Error).message || (error as { code?: string }).code || "connection refused"}`,
+    );
   } finally {
     await client.end().catch(() => undefined);
   }

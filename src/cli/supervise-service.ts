@@ -41,7 +41,9 @@ export function superviseService(options: {
       if (Date.now() - startedAt >= stable) failures = 0;
       const delay = Math.min(max, first * 2 ** failures);
       failures++;
-      options.log(`the ${options.name} stopped unexpectedly (${signal ?? `exit ${code}`}); restarting it in ${delay < 1000 ? `${delay} ms` : `${delay / 1000} s`}`);
+      options.log(
+        `the ${options.name} stopped unexpectedly (${signal ?? `exit ${code}`}); restarting it in ${delay < 1000 ? `${delay} ms` : `${delay / 1000} s`}`,
+      );
       timer = setTimeout(() => {
         timer = undefined;
         if (stopping) return;

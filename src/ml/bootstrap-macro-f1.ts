@@ -28,7 +28,9 @@ function macroF1(tp: Float64Array, fp: Float64Array, fn: Float64Array): number {
 
 // Percentile of a sorted sample (the same index rule as the A/B code always used).
 function quantile(sorted: Float64Array, p: number): number {
-  return sorted.length > 0 ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(p * sorted.length)))]! : Number.NaN;
+  return sorted.length > 0
+    ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(p * sorted.length)))]!
+    : Number.NaN;
 }
 
 /**
@@ -40,7 +42,13 @@ function quantile(sorted: Float64Array, p: number): number {
  *
  * truth and each prediction: [n × K] 0/1 (single-label: one-hot; an "other" column for classes a version does not know).
  */
-export function bootstrapMacroF1(truth: Uint8Array, predictions: Uint8Array[], n: number, K: number, options: BootstrapOptions) {
+export function bootstrapMacroF1(
+  truth: Uint8Array,
+  predictions: Uint8Array[],
+  n: number,
+  K: number,
+  options: BootstrapOptions,
+) {
   const resamples = options.resamples ?? 1000;
   const m = predictions.length;
   const tp = predictions.map(() => new Float64Array(K));
@@ -58,7 +66,11 @@ export function bootstrapMacroF1(truth: Uint8Array, predictions: Uint8Array[], n
     }
   };
   const reset = () => {
-    for (let j = 0; j < m; j++) { tp[j]!.fill(0); fp[j]!.fill(0); fn[j]!.fill(0); }
+    for (let j = 0; j < m; j++) {
+      tp[j]!.fill(0);
+      fp[j]!.fill(0);
+      fn[j]!.fill(0);
+    }
   };
   for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) add(j, i);
   const estimates = predictions.map((_, j) => macroF1(tp[j]!, fp[j]!, fn[j]!));
@@ -81,7 +93,14 @@ export function bootstrapMacroF1(truth: Uint8Array, predictions: Uint8Array[], n
     return n > 0 ? [quantile(sample, 0.025), quantile(sample, 0.975)] : [0, 1];
   };
   const perModel: MacroF1Interval[] = estimates.map((estimate, j) => ({ estimate, ci95: interval(samples[j]!) }));
-  const difference = m > 1 ? { estimate: estimates[m - 1]! - estimates[0]!, ci95: n > 0 ? interval(diffs) : ([-1, 1] as [number, number]), resamples } : null;
+  const difference =
+    m > 1
+      ? {
+          estimate: estimates[m - 1]! - estimates[0]!,
+          ci95: n > 0 ? interval(diffs) : ([-1, 1] as [number, number]),
+          resamples,
+        }
+      : null;
   return { perModel, difference, resamples };
 }
 

@@ -10,7 +10,10 @@ export const CLASSIFIER_ARTIFACT_VERSION_SPARSE = 2 as const;
 
 /** Thrown for artifacts that are not Margin classifiers, have an unknown version or are inconsistent. */
 export class ArtifactError extends Error {
-  constructor(message: string, readonly code: "ARTIFACT_UNKNOWN_VERSION" | "ARTIFACT_INVALID") {
+  constructor(
+    message: string,
+    readonly code: "ARTIFACT_UNKNOWN_VERSION" | "ARTIFACT_INVALID",
+  ) {
     super(message);
     this.name = "ArtifactError";
   }
@@ -24,7 +27,10 @@ export function float32ToBase64(a: Float32Array): string {
 export function base64ToFloat32(s: string, expectedLength: number, field: string): Float32Array {
   const buf = Buffer.from(s, "base64");
   if (buf.byteLength !== expectedLength * 4) {
-    throw new ArtifactError(`artifact field ${field}: ${buf.byteLength / 4} floats, expected ${expectedLength}`, "ARTIFACT_INVALID");
+    throw new ArtifactError(
+      `artifact field ${field}: ${buf.byteLength / 4} floats, expected ${expectedLength}`,
+      "ARTIFACT_INVALID",
+    );
   }
   const out = new Float32Array(expectedLength);
   new Uint8Array(out.buffer).set(buf);
@@ -97,7 +103,9 @@ export function classifierToJSON(m: ClassifierModel): ClassifierArtifact {
     temperature: m.temperature,
     thresholds: Array.from(m.thresholds),
     thresholdPolicy: m.thresholdPolicy,
-    metrics: JSON.parse(JSON.stringify(m.metrics, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : v))) as Record<string, unknown>,
+    metrics: JSON.parse(
+      JSON.stringify(m.metrics, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : v)),
+    ) as Record<string, unknown>,
   };
   if (!m.sparse) return base;
   const half = isFloat16Exact(m.sparse.weights);
@@ -127,10 +135,12 @@ export function classifierFromJSON(json: unknown): ClassifierModel {
     );
   }
   const parsed = artifactSchema.safeParse(obj);
-  if (!parsed.success) throw new ArtifactError(`invalid classifier artifact: ${parsed.error.message}`, "ARTIFACT_INVALID");
+  if (!parsed.success)
+    throw new ArtifactError(`invalid classifier artifact: ${parsed.error.message}`, "ARTIFACT_INVALID");
   const a = parsed.data;
   const K = a.classes.length;
-  if (a.thresholds.length !== K) throw new ArtifactError(`artifact has ${a.thresholds.length} thresholds for ${K} classes`, "ARTIFACT_INVALID");
+  if (a.thresholds.length !== K)
+    throw new ArtifactError(`artifact has ${a.thresholds.length} thresholds for ${K} classes`, "ARTIFACT_INVALID");
   const model: ClassifierModel = {
     task: a.task,
     featurizerId: a.featurizerId,
@@ -159,7 +169,10 @@ export function classifierFromJSON(json: unknown): ClassifierModel {
     } else {
       const buf = Buffer.from(a.sparse.weights, "base64");
       if (buf.byteLength !== count * 2) {
-        throw new ArtifactError(`artifact field sparse.weights: ${buf.byteLength / 2} halves, expected ${count}`, "ARTIFACT_INVALID");
+        throw new ArtifactError(
+          `artifact field sparse.weights: ${buf.byteLength / 2} halves, expected ${count}`,
+          "ARTIFACT_INVALID",
+        );
       }
       const bits = new Uint16Array(count);
       new Uint8Array(bits.buffer).set(buf);

@@ -21,7 +21,8 @@ export interface ClassifierModel extends LinearModel {
    */
   thresholds: Float32Array;
   /** How thresholds were chosen, for display. */
-  thresholdPolicy: { kind: "default" } | { kind: "target-precision"; target: number } | { kind: "target-recall"; target: number };
+  thresholdPolicy:
+    { kind: "default" } | { kind: "target-precision"; target: number } | { kind: "target-recall"; target: number };
   /** Held-out (cross-validated) metrics and training facts; JSON-serializable. */
   metrics: Record<string, unknown>;
   /**
@@ -43,7 +44,8 @@ export interface SingleLabelDecision {
 /** Single-label decisions with the "unsure" outcome. */
 export function classifySingleLabel(model: ClassifierModel, X: Float32Array, n: number): SingleLabelDecision {
   if (model.task !== "single-label") throw new Error("classifySingleLabel: model is multi-label");
-  if (model.sparse) throw new Error("classifySingleLabel: model has an n-gram block; use classifyRows with FeatureRows");
+  if (model.sparse)
+    throw new Error("classifySingleLabel: model has an n-gram block; use classifyRows with FeatureRows");
   const K = model.classes.length;
   const proba = predictProba(model, X, n);
   const labels = new Int32Array(n);
@@ -58,13 +60,18 @@ export function classifySingleLabel(model: ClassifierModel, X: Float32Array, n: 
 }
 
 /** Multi-label decisions: [n × K] 0/1 with p_k ≥ thresholds[k], and the probabilities. */
-export function classifyMultiLabel(model: ClassifierModel, X: Float32Array, n: number): { labels: Uint8Array; proba: Float32Array } {
+export function classifyMultiLabel(
+  model: ClassifierModel,
+  X: Float32Array,
+  n: number,
+): { labels: Uint8Array; proba: Float32Array } {
   if (model.task !== "multi-label") throw new Error("classifyMultiLabel: model is single-label");
   if (model.sparse) throw new Error("classifyMultiLabel: model has an n-gram block; use classifyRows with FeatureRows");
   const K = model.classes.length;
   const proba = predictProba(model, X, n);
   const labels = new Uint8Array(n * K);
-  for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) labels[i * K + k] = proba[i * K + k]! >= model.thresholds[k]! ? 1 : 0;
+  for (let i = 0; i < n; i++)
+    for (let k = 0; k < K; k++) labels[i * K + k] = proba[i * K + k]! >= model.thresholds[k]! ? 1 : 0;
   return { labels, proba };
 }
 
@@ -95,7 +102,10 @@ export function computeLogitsRows(model: RowsModel, rows: FeatureRows): Float32A
   const n = rows.n;
   let out: Float32Array;
   if (model.dim > 0) {
-    if (!rows.dense || rows.d !== model.dim) throw new Error(`computeLogitsRows: model needs dense vectors of dim ${model.dim}, got ${rows.dense ? rows.d : "none"}`);
+    if (!rows.dense || rows.d !== model.dim)
+      throw new Error(
+        `computeLogitsRows: model needs dense vectors of dim ${model.dim}, got ${rows.dense ? rows.d : "none"}`,
+      );
     out = computeLogits(model, rows.dense, n);
   } else {
     out = new Float32Array(n * K);
@@ -105,7 +115,10 @@ export function computeLogitsRows(model: RowsModel, rows: FeatureRows): Float32A
   if (sp) {
     const S = rows.sparse;
     const V = sp.weights.length / K;
-    if (!S || S.cols !== V || S.rows !== n) throw new Error(`computeLogitsRows: model needs sparse rows with ${V} columns, got ${S ? `${S.rows} × ${S.cols}` : "none"}`);
+    if (!S || S.cols !== V || S.rows !== n)
+      throw new Error(
+        `computeLogitsRows: model needs sparse rows with ${V} columns, got ${S ? `${S.rows} × ${S.cols}` : "none"}`,
+      );
     const Wt = sparseByColumn(sp.weights, K);
     const z = new Float64Array(K);
     const a = sp.blockWeight;
@@ -124,7 +137,13 @@ export function computeLogitsRows(model: RowsModel, rows: FeatureRows): Float32A
 
 /** Calibrated probabilities [n × K] for FeatureRows: logits, temperature, softmax or sigmoids. */
 export function predictProbaRows(model: ClassifierModel, rows: FeatureRows): Float32Array {
-  return logitsToProbaInPlace(computeLogitsRows(model, rows), rows.n, model.classes.length, model.task, model.temperature);
+  return logitsToProbaInPlace(
+    computeLogitsRows(model, rows),
+    rows.n,
+    model.classes.length,
+    model.task,
+    model.temperature,
+  );
 }
 
 /** Probabilities and decisions (the one rule in decide-classes.ts) for FeatureRows; single- and multi-label. */

@@ -17,11 +17,21 @@ export interface ColdStartOptions {
  * not cover yet.
  * X: Float32Array [n × d] row-major. Returns `min(size, untaken rows)` distinct row indices, deterministic by seed.
  */
-export function coldStartBatch(X: Float32Array, n: number, d: number, size: number, options: ColdStartOptions): number[] {
+export function coldStartBatch(
+  X: Float32Array,
+  n: number,
+  d: number,
+  size: number,
+  options: ColdStartOptions,
+): number[] {
   if (X.length < n * d) throw new Error(`coldStartBatch: ${X.length} values for ${n} × ${d}`);
   const taken = new Uint8Array(n);
   const fixed: number[] = [];
-  for (const i of Array.from(options.taken ?? [])) if (!taken[i]) { taken[i] = 1; fixed.push(i); }
+  for (const i of Array.from(options.taken ?? []))
+    if (!taken[i]) {
+      taken[i] = 1;
+      fixed.push(i);
+    }
   const free = n - fixed.length;
   const k = Math.max(0, Math.min(size, free));
   if (k === 0) return [];
@@ -44,13 +54,20 @@ export function coldStartBatch(X: Float32Array, n: number, d: number, size: numb
     for (let j = 0; j < d; j++) c[j] = X[i * d + j]! * inv[i]!;
     return c;
   };
-  const norm2 = (c: Float64Array): number => { let s = 0; for (let j = 0; j < d; j++) s += c[j]! * c[j]!; return s; };
+  const norm2 = (c: Float64Array): number => {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += c[j]! * c[j]!;
+    return s;
+  };
 
   // Seeding: nearest squared distance of every row to the centres so far.
   const near = new Float64Array(n).fill(Infinity);
   const absorb = (c: Float64Array): void => {
     const cc = norm2(c);
-    for (let i = 0; i < n; i++) { const v = dist2Row(i, c, cc); if (v < near[i]!) near[i] = v; }
+    for (let i = 0; i < n; i++) {
+      const v = dist2Row(i, c, cc);
+      if (v < near[i]!) near[i] = v;
+    }
   };
   for (const i of fixed) absorb(unitRow(i));
   const centres: Float64Array[] = [];
@@ -64,11 +81,19 @@ export function coldStartBatch(X: Float32Array, n: number, d: number, size: numb
       for (let i = 0; i < n; i++) {
         if (taken[i] || seeded[i]) continue;
         r -= Number.isFinite(near[i]!) ? near[i]! : 1;
-        if (r < 0) { pick = i; break; }
+        if (r < 0) {
+          pick = i;
+          break;
+        }
       }
     }
     // Every free row sits on a centre (duplicates): take the first free one.
-    if (pick < 0) for (let i = 0; i < n; i++) if (!taken[i] && !seeded[i]) { pick = i; break; }
+    if (pick < 0)
+      for (let i = 0; i < n; i++)
+        if (!taken[i] && !seeded[i]) {
+          pick = i;
+          break;
+        }
     seeded[pick] = 1;
     const u = unitRow(pick);
     centres.push(u);
@@ -86,12 +111,33 @@ export function coldStartBatch(X: Float32Array, n: number, d: number, size: numb
     for (let i = 0; i < n; i++) {
       let best = Infinity;
       let who = -1;
-      for (let f = 0; f < fixedUnit.length; f++) { const v = dist2Row(i, fixedUnit[f]!, fixedNorm[f]!); if (v < best) { best = v; who = -1; } }
-      for (let c = 0; c < k; c++) { const v = dist2Row(i, centres[c]!, cNorm[c]!); if (v < best) { best = v; who = c; } }
+      for (let f = 0; f < fixedUnit.length; f++) {
+        const v = dist2Row(i, fixedUnit[f]!, fixedNorm[f]!);
+        if (v < best) {
+          best = v;
+          who = -1;
+        }
+      }
+      for (let c = 0; c < k; c++) {
+        const v = dist2Row(i, centres[c]!, cNorm[c]!);
+        if (v < best) {
+          best = v;
+          who = c;
+        }
+      }
       assign[i] = who;
-      if (who >= 0) { counts[who]!++; const s = sums[who]!; for (let j = 0; j < d; j++) s[j]! += X[i * d + j]! * inv[i]!; }
+      if (who >= 0) {
+        counts[who]!++;
+        const s = sums[who]!;
+        for (let j = 0; j < d; j++) s[j]! += X[i * d + j]! * inv[i]!;
+      }
     }
-    for (let c = 0; c < k; c++) if (counts[c]! > 0) { const s = sums[c]!; for (let j = 0; j < d; j++) s[j] = s[j]! / counts[c]!; centres[c] = s; }
+    for (let c = 0; c < k; c++)
+      if (counts[c]! > 0) {
+        const s = sums[c]!;
+        for (let j = 0; j < d; j++) s[j] = s[j]! / counts[c]!;
+        centres[c] = s;
+      }
   }
 
   // Each centre's nearest free row, centres in seeding order; a row already picked goes to the next centre's search.
@@ -104,7 +150,10 @@ export function coldStartBatch(X: Float32Array, n: number, d: number, size: numb
     for (let i = 0; i < n; i++) {
       if (taken[i] || used[i]) continue;
       const v = dist2Row(i, centres[c]!, cc);
-      if (v < best) { best = v; pick = i; }
+      if (v < best) {
+        best = v;
+        pick = i;
+      }
     }
     used[pick] = 1;
     picked.push(pick);

@@ -11,7 +11,8 @@ export function mcnemarExact(b: number, c: number): number {
   let logCdf = logPmf;
   for (let i = 0; i < lo; i++) {
     logPmf += Math.log((m - i) / (i + 1));
-    logCdf = logCdf > logPmf ? logCdf + Math.log1p(Math.exp(logPmf - logCdf)) : logPmf + Math.log1p(Math.exp(logCdf - logPmf));
+    logCdf =
+      logCdf > logPmf ? logCdf + Math.log1p(Math.exp(logPmf - logCdf)) : logPmf + Math.log1p(Math.exp(logCdf - logPmf));
   }
   return Math.min(1, 2 * Math.exp(logCdf));
 }

@@ -3,8 +3,15 @@
  * X is [n × dim] row-major; query is [dim]. Sums accumulate in float64. A zero row (or a zero query) has no direction:
  * its similarity is NaN, which top-k selection ignores.
  */
-export function cosineSimilarities(query: Float32Array, X: Float32Array, n: number, dim: number, out: Float64Array): void {
-  if (query.length < dim || X.length < n * dim || out.length < n) throw new Error(`cosineSimilarities: expected query[${dim}], X[${n}×${dim}], out[${n}]`);
+export function cosineSimilarities(
+  query: Float32Array,
+  X: Float32Array,
+  n: number,
+  dim: number,
+  out: Float64Array,
+): void {
+  if (query.length < dim || X.length < n * dim || out.length < n)
+    throw new Error(`cosineSimilarities: expected query[${dim}], X[${n}×${dim}], out[${n}]`);
   let qq = 0;
   for (let j = 0; j < dim; j++) qq += query[j]! * query[j]!;
   const qNorm = Math.sqrt(qq);

@@ -15,7 +15,13 @@ export interface ClassDecisions {
  * everywhere. Single-label: argmax; "unsure" when p_top < thresholds[top] (0 = never). Multi-label: label k is on
  * when p_k ≥ thresholds[k] (0.5 by default). A NaN probability never turns a label on and makes the row unsure.
  */
-export function decideClasses(proba: ArrayLike<number>, n: number, K: number, task: Task, thresholds: ArrayLike<number>): ClassDecisions {
+export function decideClasses(
+  proba: ArrayLike<number>,
+  n: number,
+  K: number,
+  task: Task,
+  thresholds: ArrayLike<number>,
+): ClassDecisions {
   if (thresholds.length !== K) throw new Error(`decideClasses: ${thresholds.length} thresholds for ${K} classes`);
   const top = new Int32Array(n);
   const on = new Uint8Array(n * K);

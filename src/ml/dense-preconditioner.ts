@@ -12,7 +12,14 @@ const PRECONDITION_ROWS = 4096;
  * runtime has SIMD ("auto"); "typescript" is the reference loop.
  */
 export function buildPreconditioner(
-  X: Float32Array, n: number, d: number, K: number, mean: Float32Array, scale: Float32Array, l2: number, delta = 4 * l2 + 1e-3,
+  X: Float32Array,
+  n: number,
+  d: number,
+  K: number,
+  mean: Float32Array,
+  scale: Float32Array,
+  l2: number,
+  delta = 4 * l2 + 1e-3,
   kernel: "auto" | "wasm" | "typescript" = "auto",
 ): (v: Float64Array) => void {
   const q = d + 1;
@@ -96,7 +103,10 @@ function wasmCholeskySolver(L: Float64Array, q: number, K: number): { T: Float64
   const at = { L: 16, U: 16 + matrixBytes, T: 16 + 2 * matrixBytes };
   const bytes = at.T + K * q * 8;
   if (bytes > WASM_MAX_BYTES) return null;
-  const w = new WebAssembly.Instance(mod, {}).exports as unknown as { memory: WebAssembly.Memory; solve(L: number, U: number, T: number, K: number, q: number): void };
+  const w = new WebAssembly.Instance(mod, {}).exports as unknown as {
+    memory: WebAssembly.Memory;
+    solve(L: number, U: number, T: number, K: number, q: number): void;
+  };
   const have = w.memory.buffer.byteLength / WASM_PAGE;
   const pages = Math.ceil(bytes / WASM_PAGE);
   if (pages > have) w.memory.grow(pages - have);
@@ -104,6 +114,10 @@ function wasmCholeskySolver(L: Float64Array, q: number, K: number): { T: Float64
   const Lw = new Float64Array(buf, at.L, q * q);
   const Uw = new Float64Array(buf, at.U, q * q);
   // L's upper triangle is zero (only b ≤ a was ever written); U is its transpose.
-  for (let i = 0; i < q; i++) for (let c = 0; c <= i; c++) { Lw[i * q + c] = L[i * q + c]!; Uw[c * q + i] = L[i * q + c]!; }
+  for (let i = 0; i < q; i++)
+    for (let c = 0; c <= i; c++) {
+      Lw[i * q + c] = L[i * q + c]!;
+      Uw[c * q + i] = L[i * q + c]!;
+    }
   return { T: new Float64Array(buf, at.T, K * q), solve: () => w.solve(at.L, at.U, at.T, K, q) };
 }

@@ -21,7 +21,10 @@ const CALIBRATION_BINS = 10;
  * Test-set metrics of a classifier as stored with a model version: the metrics report, per-class
  * precision–recall curves (downsampled) with the model's thresholds, and a reliability diagram.
  */
-export function evaluateClassifier(model: Pick<ClassifierModel, "classes" | "task" | "thresholds">, t: EvaluationTargets) {
+export function evaluateClassifier(
+  model: Pick<ClassifierModel, "classes" | "task" | "thresholds">,
+  t: EvaluationTargets,
+) {
   const K = model.classes.length;
   const { n } = t;
   if (n === 0) return null;
@@ -49,8 +52,15 @@ export function evaluateClassifier(model: Pick<ClassifierModel, "classes" | "tas
     const curve = precisionRecallCurve(scores, positive, n);
     const step = Math.max(1, Math.ceil(curve.thresholds.length / CURVE_POINTS));
     const points = [];
-    for (let p = 0; p < curve.thresholds.length; p += step) points.push({ threshold: curve.thresholds[p]!, precision: curve.precision[p]!, recall: curve.recall[p]! });
-    return { class: name, averagePrecision: averagePrecision(curve), threshold: model.thresholds[k]!, positives: curve.positives, points };
+    for (let p = 0; p < curve.thresholds.length; p += step)
+      points.push({ threshold: curve.thresholds[p]!, precision: curve.precision[p]!, recall: curve.recall[p]! });
+    return {
+      class: name,
+      averagePrecision: averagePrecision(curve),
+      threshold: model.thresholds[k]!,
+      positives: curve.positives,
+      points,
+    };
   });
   // Reliability of the top-class confidence (single-label) or of every label's probability (multi-label).
   const bins = Array.from({ length: CALIBRATION_BINS }, () => ({ count: 0, confidence: 0, correct: 0 }));
@@ -64,6 +74,12 @@ export function evaluateClassifier(model: Pick<ClassifierModel, "classes" | "tas
       bin.correct += isPositive(i, k) ? 1 : 0;
     }
   }
-  const calibration = bins.map((b, i) => ({ from: i / CALIBRATION_BINS, to: (i + 1) / CALIBRATION_BINS, count: b.count, confidence: b.count ? b.confidence / b.count : null, accuracy: b.count ? b.correct / b.count : null }));
+  const calibration = bins.map((b, i) => ({
+    from: i / CALIBRATION_BINS,
+    to: (i + 1) / CALIBRATION_BINS,
+    count: b.count,
+    confidence: b.count ? b.confidence / b.count : null,
+    accuracy: b.count ? b.correct / b.count : null,
+  }));
   return { macroF1, report, prCurves, calibration };
 }

@@ -32,6 +32,8 @@ export function featureRowsSubset(rows: FeatureRows, idx: ArrayLike<number>): Fe
 /** Throws when the blocks disagree on n or the dense array is too short: a mismatch would silently mix rows. */
 export function checkFeatureRows(rows: FeatureRows, where: string): void {
   if (!rows.dense && !rows.sparse) throw new Error(`${where}: neither a dense nor a sparse block`);
-  if (rows.dense && rows.dense.length < rows.n * rows.d) throw new Error(`${where}: dense has ${rows.dense.length} values, expected ${rows.n} × ${rows.d}`);
-  if (rows.sparse && rows.sparse.rows !== rows.n) throw new Error(`${where}: sparse has ${rows.sparse.rows} rows, expected ${rows.n}`);
+  if (rows.dense && rows.dense.length < rows.n * rows.d)
+    throw new Error(`${where}: dense has ${rows.dense.length} values, expected ${rows.n} × ${rows.d}`);
+  if (rows.sparse && rows.sparse.rows !== rows.n)
+    throw new Error(`${where}: sparse has ${rows.sparse.rows} rows, expected ${rows.n}`);
 }

@@ -3,12 +3,22 @@
  * `priorRows` > 0 each variance is shrunk toward the mean variance over features, as if that many extra rows had
  * it: with a handful of rows a per-feature std is noise, and a tiny one would blow up unseen vectors.
  */
-export function featureStandardization(X: Float32Array, n: number, d: number, priorRows = 0): { mean: Float32Array; scale: Float32Array } {
+export function featureStandardization(
+  X: Float32Array,
+  n: number,
+  d: number,
+  priorRows = 0,
+): { mean: Float32Array; scale: Float32Array } {
   const mean = new Float32Array(d);
   const scale = new Float32Array(d).fill(1);
   const s = new Float64Array(d);
   const s2 = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) { const v = X[i * d + j]!; s[j] = s[j]! + v; s2[j] = s2[j]! + v * v; }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < d; j++) {
+      const v = X[i * d + j]!;
+      s[j] = s[j]! + v;
+      s2[j] = s2[j]! + v * v;
+    }
   const variance = new Float64Array(d);
   let pooled = 0;
   for (let j = 0; j < d; j++) {

@@ -2,7 +2,13 @@ import type { ClassifierModel } from "@/ml/classifier-model";
 import { fitNgramVocabulary, ngramMatrix } from "@/ml/ngram-vocabulary";
 import { stratifiedFolds, subsetTargets, targetStrata, trainClassifier } from "@/ml/train-classifier";
 import { trainHybridClassifier, type FitPhase } from "@/ml/train-hybrid-classifier";
-import { fittedScale, optimizerFacts, trainLogisticRegression, type ParallelBlocks, type Targets } from "@/ml/train-logistic-regression";
+import {
+  fittedScale,
+  optimizerFacts,
+  trainLogisticRegression,
+  type ParallelBlocks,
+  type Targets,
+} from "@/ml/train-logistic-regression";
 
 // Above this many training rows, cross-validation (temperature, thresholds, out-of-fold probabilities for the
 // mislabel flags, cross-validated metrics) runs on a seeded stratified sample of about this size; the final model
@@ -53,7 +59,11 @@ function rowsOf(X: Float32Array, d: number, idx: Int32Array): Float32Array {
  * X: Float32Array [n × d].
  */
 export function fitClassifier(
-  X: Float32Array, n: number, d: number, classes: string[], targets: Targets,
+  X: Float32Array,
+  n: number,
+  d: number,
+  classes: string[],
+  targets: Targets,
   options: {
     featurizerId: string;
     seed: number;
@@ -88,18 +98,33 @@ export function fitClassifier(
     // it knows nothing about (Lamini's prompts-only model). The hybrid trainer on the dense block alone shrinks toward
     // uniform and says the data was too little (model.metrics.calibration); at this size it costs milliseconds.
     const { model, oofProba } = trainHybridClassifier({ n, dense: X, d, sparse: null }, classes, targets, {
-      featurizerId: options.featurizerId, seed: options.seed, warmStart: options.warmStart, target: options.target,
+      featurizerId: options.featurizerId,
+      seed: options.seed,
+      warmStart: options.warmStart,
+      target: options.target,
       onProgress: progressOf(options.onProgress),
     });
     return fitOnAllRows(model, oofProba, n);
   }
   const { warmStart, warmStartCalibration: inherited, target } = options;
   const parallelFor = options.parallelism ?? (() => undefined);
-  const sameClasses = warmStart !== undefined && warmStart.classes.length === K && warmStart.classes.every((c, k) => c === classes[k]);
+  const sameClasses =
+    warmStart !== undefined && warmStart.classes.length === K && warmStart.classes.every((c, k) => c === classes[k]);
   const samePolicy = warmStart !== undefined && samePolicyAs(warmStart.thresholdPolicy, target);
-  if (warmStart && sameClasses && samePolicy && inherited && n > INHERIT_MIN_ROWS && Math.abs(n - inherited.trainRows) < inherited.trainRows * RECALIBRATE_GROWTH) {
+  if (
+    warmStart &&
+    sameClasses &&
+    samePolicy &&
+    inherited &&
+    n > INHERIT_MIN_ROWS &&
+    Math.abs(n - inherited.trainRows) < inherited.trainRows * RECALIBRATE_GROWTH
+  ) {
     // The previous fit's curvature sizes the first step: a retrain after a few dozen labels is then a few evaluations.
-    const final = trainLogisticRegression(X, n, d, classes, targets, { warmStart, warmStartScale: fittedScale(warmStart), parallel: parallelFor(n, d, K) });
+    const final = trainLogisticRegression(X, n, d, classes, targets, {
+      warmStart,
+      warmStartScale: fittedScale(warmStart),
+      parallel: parallelFor(n, d, K),
+    });
     return {
       model: {
         ...final.model,
@@ -119,7 +144,12 @@ export function fitClassifier(
   }
   if (n <= CALIBRATION_ROWS) {
     const { model, oofProba } = trainClassifier(X, n, d, classes, targets, {
-      featurizerId: options.featurizerId, seed: options.seed, warmStart, target, parallel: parallelFor(n, d, K), onProgress: progressOf(options.onProgress),
+      featurizerId: options.featurizerId,
+      seed: options.seed,
+      warmStart,
+      target,
+      parallel: parallelFor(n, d, K),
+      onProgress: progressOf(options.onProgress),
     });
     return fitOnAllRows(model, oofProba, n);
   }
@@ -127,11 +157,25 @@ export function fitClassifier(
   const parts = Math.ceil(n / CALIBRATION_ROWS);
   const part = stratifiedFolds(targetStrata(targets, n, K), parts, options.seed);
   const sample = Int32Array.from({ length: n }, (_, i) => i).filter((i) => part[i] === 0);
-  const calibrated = trainClassifier(rowsOf(X, d, sample), sample.length, d, classes, subsetTargets(targets, sample, K), {
-    featurizerId: options.featurizerId, seed: options.seed, warmStart, target, folds: 3, parallel: parallelFor(sample.length, d, K),
-  });
+  const calibrated = trainClassifier(
+    rowsOf(X, d, sample),
+    sample.length,
+    d,
+    classes,
+    subsetTargets(targets, sample, K),
+    {
+      featurizerId: options.featurizerId,
+      seed: options.seed,
+      warmStart,
+      target,
+      folds: 3,
+      parallel: parallelFor(sample.length, d, K),
+    },
+  );
   const final = trainLogisticRegression(X, n, d, classes, targets, {
-    warmStart: warmStart ?? calibrated.model, warmStartScale: warmStart ? fittedScale(warmStart) : undefined, parallel: parallelFor(n, d, K),
+    warmStart: warmStart ?? calibrated.model,
+    warmStartScale: warmStart ? fittedScale(warmStart) : undefined,
+    parallel: parallelFor(n, d, K),
   });
   const folds = (calibrated.model.metrics.folds as number | undefined) ?? 0;
   return {
@@ -174,7 +218,12 @@ function smallestClass(t: Targets, n: number, K: number): number {
  * A fit whose cross-validation ran on the training rows: their out-of-fold probabilities (all n rows, or the
  * `oofRows` a holdout-mode hybrid fit predicted) and its own calibration.
  */
-function fitOnAllRows(model: ClassifierModel, oofProba: Float32Array | null, n: number, oofRows?: Int32Array | null): FitResult {
+function fitOnAllRows(
+  model: ClassifierModel,
+  oofProba: Float32Array | null,
+  n: number,
+  oofRows?: Int32Array | null,
+): FitResult {
   const folds = (model.metrics.folds as number | undefined) ?? 0;
   const rows = oofRows ?? Int32Array.from({ length: n }, (_, i) => i);
   return {
@@ -184,14 +233,21 @@ function fitOnAllRows(model: ClassifierModel, oofProba: Float32Array | null, n: 
   };
 }
 
-function progressOf(report: ((p: FitProgress) => void) | undefined): ((done: number, total: number, phase: FitPhase) => void) | undefined {
+function progressOf(
+  report: ((p: FitProgress) => void) | undefined,
+): ((done: number, total: number, phase: FitPhase) => void) | undefined {
   return report ? (fitsDone, fitsPlanned, phase) => report({ phase, fitsDone, fitsPlanned }) : undefined;
 }
 
 /** Whether a model's thresholds were chosen for this target (an inherited calibration must have been). */
-function samePolicyAs(policy: ClassifierModel["thresholdPolicy"], target: { precision: number } | { recall: number } | undefined): boolean {
+function samePolicyAs(
+  policy: ClassifierModel["thresholdPolicy"],
+  target: { precision: number } | { recall: number } | undefined,
+): boolean {
   if (!target) return policy.kind === "default";
-  return "precision" in target ? policy.kind === "target-precision" && policy.target === target.precision : policy.kind === "target-recall" && policy.target === target.recall;
+  return "precision" in target
+    ? policy.kind === "target-precision" && policy.target === target.precision
+    : policy.kind === "target-recall" && policy.target === target.recall;
 }
 
 /**
@@ -201,7 +257,11 @@ function samePolicyAs(policy: ClassifierModel["thresholdPolicy"], target: { prec
  * the dense block and biases can start warm from the active version.
  */
 function fitHybrid(
-  X: Float32Array, n: number, d: number, classes: string[], targets: Targets,
+  X: Float32Array,
+  n: number,
+  d: number,
+  classes: string[],
+  targets: Targets,
   options: Parameters<typeof fitClassifier>[5] & { ngrams: { trainTexts: string[]; dfTexts: string[] } },
 ): FitResult {
   const { trainTexts, dfTexts } = options.ngrams;
@@ -213,18 +273,37 @@ function fitHybrid(
   // "The same data" is measured from the training that last searched, not from the previous version: retrains every
   // 20 labels each grow by less than a fifth, and measured step by step a choice made at 120 labels was inherited
   // at every retrain to 400 (SST-2 in the AL bench: the dense block alone, so the n-grams never came back).
-  const previous = options.warmStart?.metrics as {
-    selection?: { C?: number; blockWeight?: number | null }; trainedRows?: number; selectionInheritedFrom?: { trainedRows?: number };
-  } | undefined;
+  const previous = options.warmStart?.metrics as
+    | {
+        selection?: { C?: number; blockWeight?: number | null };
+        trainedRows?: number;
+        selectionInheritedFrom?: { trainedRows?: number };
+      }
+    | undefined;
   const searchedAt = previous?.selectionInheritedFrom?.trainedRows ?? previous?.trainedRows;
   const keep: { grid?: { C: number[] }; blockWeight?: number } =
-    previous?.selection?.C !== undefined && searchedAt !== undefined && Math.abs(n - searchedAt) < searchedAt * RECALIBRATE_GROWTH
-      ? { grid: { C: [previous.selection.C] }, ...(previous.selection.blockWeight != null ? { blockWeight: previous.selection.blockWeight } : {}) }
+    previous?.selection?.C !== undefined &&
+    searchedAt !== undefined &&
+    Math.abs(n - searchedAt) < searchedAt * RECALIBRATE_GROWTH
+      ? {
+          grid: { C: [previous.selection.C] },
+          ...(previous.selection.blockWeight != null ? { blockWeight: previous.selection.blockWeight } : {}),
+        }
       : {};
-  const { model, oofProba, oofRows } = trainHybridClassifier({ n, dense: d > 0 ? X : null, d, sparse }, classes, targets, {
-    featurizerId: options.featurizerId, vocabulary, seed: options.seed, warmStart: options.warmStart, target: options.target, ...keep,
-    onProgress: progressOf(options.onProgress),
-  });
+  const { model, oofProba, oofRows } = trainHybridClassifier(
+    { n, dense: d > 0 ? X : null, d, sparse },
+    classes,
+    targets,
+    {
+      featurizerId: options.featurizerId,
+      vocabulary,
+      seed: options.seed,
+      warmStart: options.warmStart,
+      target: options.target,
+      ...keep,
+      onProgress: progressOf(options.onProgress),
+    },
+  );
   if (keep.grid) model.metrics.selectionInheritedFrom = { trainedRows: searchedAt };
   return fitOnAllRows(model, oofProba, n, oofRows);
 }

@@ -32,8 +32,17 @@ const STATS_WORDS = 30_000;
  * "i" to "me", numbers to "year" / "phone" / "number" by shape. Returns "" to drop a token.
  */
 const SUBSTITUTES = new Map<string, string>([
-  ["n't", "not"], ["'m", "am"], ["'re", "are"], ["'ve", "have"], ["'ll", "will"], ["'d", "would"], ["'s", ""],
-  ["i", "me"], ["u", "you"], ["isnt", "not"], ["whats", "what"],
+  ["n't", "not"],
+  ["'m", "am"],
+  ["'re", "are"],
+  ["'ve", "have"],
+  ["'ll", "will"],
+  ["'d", "would"],
+  ["'s", ""],
+  ["i", "me"],
+  ["u", "you"],
+  ["isnt", "not"],
+  ["whats", "what"],
 ]);
 function substituteToken(tok: string): string {
   const s = SUBSTITUTES.get(tok);
@@ -75,11 +84,22 @@ export class GloveSentenceEncoder {
   private readonly meanPart: GloveSentenceEncoder | null;
   private readonly wordDim: number;
 
-  constructor(private readonly words: string[], private readonly vectors: Float32Array, dim: number, private readonly config: GloveEncoderConfig) {
+  constructor(
+    private readonly words: string[],
+    private readonly vectors: Float32Array,
+    dim: number,
+    private readonly config: GloveEncoderConfig,
+  ) {
     this.wordDim = dim;
     this.dim = config.concatMean ? 2 * dim : dim;
     this.meanPart = config.concatMean
-      ? new GloveSentenceEncoder(words, vectors, dim, { weighting: "mean", removeComponents: 0, center: false, l2: true, oov: config.oov })
+      ? new GloveSentenceEncoder(words, vectors, dim, {
+          weighting: "mean",
+          removeComponents: 0,
+          center: false,
+          l2: true,
+          oov: config.oov,
+        })
       : null;
     const V = words.length;
     for (let r = 0; r < V; r++) if (!this.index.has(words[r]!)) this.index.set(words[r]!, r);
@@ -98,7 +118,10 @@ export class GloveSentenceEncoder {
   private buildNgramTable(): void {
     // The table depends only on the vectors: build it once per vector set (the concatenated mean view reuses it).
     const cached = NGRAM_TABLES.get(this.vectors);
-    if (cached) { this.ngram = cached; return; }
+    if (cached) {
+      this.ngram = cached;
+      return;
+    }
     const d = this.wordDim;
     const sum = new Float32Array(NGRAM_BUCKETS * d);
     const cnt = new Float32Array(NGRAM_BUCKETS);
@@ -111,7 +134,8 @@ export class GloveSentenceEncoder {
         for (let j = 0; j < d; j++) sum[b * d + j] = sum[b * d + j]! + this.vectors[r * d + j]!;
       });
     }
-    for (let b = 0; b < NGRAM_BUCKETS; b++) if (cnt[b]! > 0) for (let j = 0; j < d; j++) sum[b * d + j] = sum[b * d + j]! / cnt[b]!;
+    for (let b = 0; b < NGRAM_BUCKETS; b++)
+      if (cnt[b]! > 0) for (let j = 0; j < d; j++) sum[b * d + j] = sum[b * d + j]! / cnt[b]!;
     this.ngram = sum;
     NGRAM_TABLES.set(this.vectors, sum);
   }
@@ -121,7 +145,12 @@ export class GloveSentenceEncoder {
    * `plain` (the concatenated mean view) the same vector also goes into plain.acc with weight 1, counted in
    * plain.total: one lookup and one n-gram average serve both halves.
    */
-  private addToken(token: string, acc: Float64Array, tmp: Float64Array, plain: { acc: Float64Array; total: number } | null): number {
+  private addToken(
+    token: string,
+    acc: Float64Array,
+    tmp: Float64Array,
+    plain: { acc: Float64Array; total: number } | null,
+  ): number {
     const d = this.wordDim;
     const tok = substituteToken(token);
     if (tok === "") return 0;
@@ -148,7 +177,10 @@ export class GloveSentenceEncoder {
       tmp.fill(0);
       let n = 0;
       const ng = this.ngram;
-      forEachNgram(tok, (b) => { n++; for (let j = 0; j < d; j++) tmp[j] = tmp[j]! + ng[b * d + j]!; });
+      forEachNgram(tok, (b) => {
+        n++;
+        for (let j = 0; j < d; j++) tmp[j] = tmp[j]! + ng[b * d + j]!;
+      });
       if (n === 0) return 0;
       // Unknown words are rare by definition: give them the SIF weight of the rarest known word.
       const w = this.config.weighting === "sif" ? this.weight[this.weight.length - 1]! : 1;
@@ -197,7 +229,10 @@ export class GloveSentenceEncoder {
     for (let i = 0; i < texts.length; i++) {
       acc.fill(0);
       let total = 0;
-      if (plain) { plain.acc.fill(0); plain.total = 0; }
+      if (plain) {
+        plain.acc.fill(0);
+        plain.total = 0;
+      }
       for (const tok of tokenizeForGlove(texts[i] ?? "")) total += this.addToken(tok, acc, tmp, plain);
       this.finish(acc, total, out, i * D2);
       if (plain) this.meanPart!.finish(plain.acc, plain.total, out, i * D2 + d);
@@ -207,8 +242,13 @@ export class GloveSentenceEncoder {
 
   /** Share of tokens found in the vocabulary (diagnostics for the benchmark). */
   coverage(texts: string[]): number {
-    let known = 0, total = 0;
-    for (const t of texts) for (const tok of tokenizeForGlove(t)) { total++; if (this.index.has(tok)) known++; }
+    let known = 0,
+      total = 0;
+    for (const t of texts)
+      for (const tok of tokenizeForGlove(t)) {
+        total++;
+        if (this.index.has(tok)) known++;
+      }
     return total > 0 ? known / total : 1;
   }
 }
@@ -221,7 +261,10 @@ function topPrincipalComponents(X: Float32Array, S: number, dim: number, mean: F
   const row = new Float64Array(dim);
   for (let r = 0; r < S; r++) {
     for (let j = 0; j < dim; j++) row[j] = X[r * dim + j]! - mean[j]!;
-    for (let a = 0; a < dim; a++) { const ra = row[a]!; for (let b = a; b < dim; b++) C[a * dim + b] = C[a * dim + b]! + ra * row[b]!; }
+    for (let a = 0; a < dim; a++) {
+      const ra = row[a]!;
+      for (let b = a; b < dim; b++) C[a * dim + b] = C[a * dim + b]! + ra * row[b]!;
+    }
   }
   for (let a = 0; a < dim; a++) for (let b = 0; b < a; b++) C[a * dim + b] = C[b * dim + a]!;
   const v = new Float64Array(dim);
@@ -230,13 +273,21 @@ function topPrincipalComponents(X: Float32Array, S: number, dim: number, mean: F
     for (let j = 0; j < dim; j++) v[j] = 1 / Math.sqrt(dim) + (j === c ? 0.1 : 0);
     let lambda = 0;
     for (let it = 0; it < 500; it++) {
-      for (let a = 0; a < dim; a++) { let s = 0; for (let b = 0; b < dim; b++) s += C[a * dim + b]! * v[b]!; w[a] = s; }
+      for (let a = 0; a < dim; a++) {
+        let s = 0;
+        for (let b = 0; b < dim; b++) s += C[a * dim + b]! * v[b]!;
+        w[a] = s;
+      }
       let nrm = 0;
       for (let a = 0; a < dim; a++) nrm += w[a]! * w[a]!;
       nrm = Math.sqrt(nrm);
       if (nrm === 0) break;
       let diff = 0;
-      for (let a = 0; a < dim; a++) { const nv = w[a]! / nrm; diff += Math.abs(nv - v[a]!); v[a] = nv; }
+      for (let a = 0; a < dim; a++) {
+        const nv = w[a]! / nrm;
+        diff += Math.abs(nv - v[a]!);
+        v[a] = nv;
+      }
       lambda = nrm;
       if (diff < 1e-10) break;
     }
@@ -245,7 +296,8 @@ function topPrincipalComponents(X: Float32Array, S: number, dim: number, mean: F
     for (let a = 0; a < dim; a++) if (Math.abs(v[a]!) > Math.abs(v[big]!)) big = a;
     const sign = v[big]! < 0 ? -1 : 1;
     for (let a = 0; a < dim; a++) out[c * dim + a] = sign * v[a]!;
-    for (let a = 0; a < dim; a++) for (let b = 0; b < dim; b++) C[a * dim + b] = C[a * dim + b]! - lambda * v[a]! * v[b]!;
+    for (let a = 0; a < dim; a++)
+      for (let b = 0; b < dim; b++) C[a * dim + b] = C[a * dim + b]! - lambda * v[a]! * v[b]!;
   }
   return out;
 }

@@ -10,8 +10,19 @@ import { createRng } from "@/ml/rng";
  * P: Float32Array [m × K] predicted probabilities; X: Float32Array [m × d] the candidates' vectors.
  * Returns min(size, m) distinct candidate positions in pick order, deterministic by seed.
  */
-export function gradientEmbeddingBatch(P: Float32Array, X: Float32Array, m: number, K: number, d: number, size: number, options: { seed: number }): number[] {
-  if (P.length < m * K || X.length < m * d) throw new Error(`gradientEmbeddingBatch: ${P.length} probabilities and ${X.length} vector values for ${m} rows (K ${K}, d ${d})`);
+export function gradientEmbeddingBatch(
+  P: Float32Array,
+  X: Float32Array,
+  m: number,
+  K: number,
+  d: number,
+  size: number,
+  options: { seed: number },
+): number[] {
+  if (P.length < m * K || X.length < m * d)
+    throw new Error(
+      `gradientEmbeddingBatch: ${P.length} probabilities and ${X.length} vector values for ${m} rows (K ${K}, d ${d})`,
+    );
   const k = Math.max(0, Math.min(size, m));
   if (k === 0) return [];
   // a_i = p_i − onehot(ŷ_i), kept as [m × K] float64.
@@ -46,7 +57,11 @@ export function gradientEmbeddingBatch(P: Float32Array, X: Float32Array, m: numb
   const take = (c: number): void => {
     chosen.push(c);
     taken[c] = 1;
-    for (let i = 0; i < m; i++) if (!taken[i]) { const v = dist2(i, c); if (v < near[i]!) near[i] = v; }
+    for (let i = 0; i < m; i++)
+      if (!taken[i]) {
+        const v = dist2(i, c);
+        if (v < near[i]!) near[i] = v;
+      }
   };
   // The first centre is the largest gradient (BADGE's choice); ties go to the earlier, higher-priority candidate.
   let first = 0;
@@ -58,10 +73,22 @@ export function gradientEmbeddingBatch(P: Float32Array, X: Float32Array, m: numb
     let pick = -1;
     if (total > 0) {
       let r = rng.next() * total;
-      for (let i = 0; i < m; i++) if (!taken[i]) { r -= near[i]!; if (r < 0) { pick = i; break; } }
+      for (let i = 0; i < m; i++)
+        if (!taken[i]) {
+          r -= near[i]!;
+          if (r < 0) {
+            pick = i;
+            break;
+          }
+        }
     }
     // All remaining embeddings coincide with a centre (e.g. confident rows, g = 0): best-ranked remaining first.
-    if (pick < 0) for (let i = 0; i < m; i++) if (!taken[i]) { pick = i; break; }
+    if (pick < 0)
+      for (let i = 0; i < m; i++)
+        if (!taken[i]) {
+          pick = i;
+          break;
+        }
     take(pick);
   }
   return chosen;

@@ -75,7 +75,12 @@ export const ABSENT_BIAS = -1e4;
  * densified: its weights are kept column-major [Vc × K] so a row's n-grams touch contiguous memory, and only
  * columns that occur in these rows get parameters (the others' optimum is 0).
  */
-export function buildHybridObjective(rows: FeatureRows, classes: string[], targets: Targets, options: HybridObjectiveOptions): HybridObjective {
+export function buildHybridObjective(
+  rows: FeatureRows,
+  classes: string[],
+  targets: Targets,
+  options: HybridObjectiveOptions,
+): HybridObjective {
   checkFeatureRows(rows, "buildHybridObjective");
   const n = rows.n;
   const K = classes.length;
@@ -87,7 +92,9 @@ export function buildHybridObjective(rows: FeatureRows, classes: string[], targe
   const alpha = options.blockWeight ?? 1;
   const X = rows.dense ?? new Float32Array(0);
   const d = rows.dense ? rows.d : 0;
-  for (let i = 0; i < n * d; i++) if (!Number.isFinite(X[i]!)) throw new Error(`buildHybridObjective: non-finite dense feature at row ${Math.floor(i / d)}`);
+  for (let i = 0; i < n * d; i++)
+    if (!Number.isFinite(X[i]!))
+      throw new Error(`buildHybridObjective: non-finite dense feature at row ${Math.floor(i / d)}`);
   const S = rows.sparse;
   const V = S ? S.cols : 0;
 
@@ -115,7 +122,10 @@ export function buildHybridObjective(rows: FeatureRows, classes: string[], targe
     }
     cols = new Int32Array(b - a);
     vals = new Float32Array(b - a);
-    for (let p = a; p < b; p++) { cols[p - a] = colMap[S.indices[p]!]!; vals[p - a] = S.values[p]!; }
+    for (let p = a; p < b; p++) {
+      cols[p - a] = colMap[S.indices[p]!]!;
+      vals[p - a] = S.values[p]!;
+    }
     for (let i = 0; i <= n; i++) indptr[i] = S.indptr[i]! - a;
   } else {
     indptr = new Int32Array(n + 1);
@@ -163,7 +173,11 @@ export function buildHybridObjective(rows: FeatureRows, classes: string[], targe
   const wPos = new Float64Array(K).fill(1);
   const wNeg = new Float64Array(K).fill(1);
   if (task === "multi-label" && options.classWeight === "balanced") {
-    for (let k = 0; k < K; k++) if (trainable[k]) { wPos[k] = n / (2 * counts[k]!); wNeg[k] = n / (2 * (n - counts[k]!)); }
+    for (let k = 0; k < K; k++)
+      if (trainable[k]) {
+        wPos[k] = n / (2 * counts[k]!);
+        wNeg[k] = n / (2 * (n - counts[k]!));
+      }
   }
 
   const sparseOffset = K * d + K;
@@ -194,7 +208,8 @@ export function buildHybridObjective(rows: FeatureRows, classes: string[], targe
         if (Vp === V) {
           // α_old · u_old = α_new · u_new keeps the sparse logits.
           const r = warm.blockWeight / alpha;
-          for (let c = 0; c < Vc; c++) theta0[sparseOffset + c * K + k] = warm.sparseWeights[pk * V + usedColumns[c]!]! * r;
+          for (let c = 0; c < Vc; c++)
+            theta0[sparseOffset + c * K + k] = warm.sparseWeights[pk * V + usedColumns[c]!]! * r;
         }
       }
     }
@@ -218,13 +233,20 @@ export function buildHybridObjective(rows: FeatureRows, classes: string[], targe
       for (let k = 0; k < K; k++) if (z[k]! > max) max = z[k]!;
       let sum = 0;
       const zy = z[yi]!;
-      for (let k = 0; k < K; k++) { const e = Math.exp(z[k]! - max); z[k] = e; sum += e; }
+      for (let k = 0; k < K; k++) {
+        const e = Math.exp(z[k]! - max);
+        z[k] = e;
+        sum += e;
+      }
       loss = wi * (max + Math.log(sum) - zy);
       const inv = 1 / sum;
       for (let k = 0; k < K; k++) z[k] = trainable[k] ? wi * (z[k]! * inv - (k === yi ? 1 : 0)) : 0;
     } else {
       for (let k = 0; k < K; k++) {
-        if (!trainable[k]) { z[k] = 0; continue; }
+        if (!trainable[k]) {
+          z[k] = 0;
+          continue;
+        }
         const pos = Yt![i * K + k] === 1;
         const wk = wi * (pos ? wPos[k]! : wNeg[k]!);
         const zk = z[k]!;
@@ -239,8 +261,12 @@ export function buildHybridObjective(rows: FeatureRows, classes: string[], targe
     return loss;
   };
 
-  const rk = options.kernel === "typescript" ? null : createRowKernels({ n, d, V: Vc, K, nnz: cols.length, split: options.split });
-  if (options.kernel === "wasm" && !rk) throw new Error("buildHybridObjective: the WebAssembly SIMD kernels are not available here");
+  const rk =
+    options.kernel === "typescript"
+      ? null
+      : createRowKernels({ n, d, V: Vc, K, nnz: cols.length, split: options.split });
+  if (options.kernel === "wasm" && !rk)
+    throw new Error("buildHybridObjective: the WebAssembly SIMD kernels are not available here");
 
   const fgTypescript: ObjectiveFn = (theta, grad) => {
     for (let k = 0; k < K; k++) {
@@ -260,7 +286,10 @@ export function buildHybridObjective(rows: FeatureRows, classes: string[], targe
     for (let i = 0; i < n; i++) {
       const xo = i * d;
       for (let k = 0; k < K; k++) {
-        let s0 = beff[k]!, s1 = 0, s2 = 0, s3 = 0;
+        let s0 = beff[k]!,
+          s1 = 0,
+          s2 = 0,
+          s3 = 0;
         const wo = k * d;
         let j = 0;
         for (; j < d4; j += 4) {
@@ -323,14 +352,19 @@ export function buildHybridObjective(rows: FeatureRows, classes: string[], targe
     const { kp } = k;
     for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) k.x[i * d + j] = (X[i * d + j]! - mean[j]!) * g[j]!;
     k.indptr.set(indptr);
-    for (let p = 0; p < cols.length; p++) { k.cols[p] = d + cols[p]!; k.vals[p] = alpha * vals[p]!; }
+    for (let p = 0; p < cols.length; p++) {
+      k.cols[p] = d + cols[p]!;
+      k.vals[p] = alpha * vals[p]!;
+    }
     const zr = new Float64Array(K);
     return (theta, grad) => {
       const th = k.theta;
       for (let c = 0; c < K; c++) for (let j = 0; j < d; j++) th[j * kp + c] = theta[c * d + j]!;
       // Native typed-array copies (f64 → f32 with the same rounding as an assignment): the sparse block is most of θ.
       if (kp === K) th.set(theta.subarray(sparseOffset, sparseOffset + Vc * K), d * kp);
-      else for (let r = 0; r < Vc; r++) th.set(theta.subarray(sparseOffset + r * K, sparseOffset + r * K + K), (d + r) * kp);
+      else
+        for (let r = 0; r < Vc; r++)
+          th.set(theta.subarray(sparseOffset + r * K, sparseOffset + r * K + K), (d + r) * kp);
       for (let c = 0; c < K; c++) k.bias[c] = trainable[c] ? theta[K * d + c]! : 0;
       k.forward();
       const Z = k.z;
@@ -340,7 +374,10 @@ export function buildHybridObjective(rows: FeatureRows, classes: string[], targe
         const o = i * kp;
         for (let c = 0; c < K; c++) zr[c] = trainable[c] ? Z[o + c]! : fixedZ[c]!;
         loss += residualRow(i, zr);
-        for (let c = 0; c < K; c++) { Z[o + c] = zr[c]!; rsum[c] = rsum[c]! + zr[c]!; }
+        for (let c = 0; c < K; c++) {
+          Z[o + c] = zr[c]!;
+          rsum[c] = rsum[c]! + zr[c]!;
+        }
       }
       k.grad.fill(0);
       k.backward();
@@ -378,7 +415,10 @@ export function buildHybridObjective(rows: FeatureRows, classes: string[], targe
     const denseP = buildPreconditioner(X, n, d, K, mean, scaled, l2, 4 * l2 + 1e-3 / Math.max(d, 1));
     // Sparse: diagonal, column second moments E[(α x_c)²]; a rare n-gram has tiny curvature and needs big steps.
     const inv = new Float64Array(Vc);
-    for (let p = 0; p < cols.length; p++) { const v = alpha * vals[p]!; inv[cols[p]!] = inv[cols[p]!]! + v * v; }
+    for (let p = 0; p < cols.length; p++) {
+      const v = alpha * vals[p]!;
+      inv[cols[p]!] = inv[cols[p]!]! + v * v;
+    }
     // Measured on TREC's n-grams (V = 35k, C 20): loss 1% above the optimum after 30 iterations, against 49% above
     // it without preconditioning (1/√ of this diagonal: 0.3% — not adopted, measured on one set only).
     for (let c = 0; c < Vc; c++) inv[c] = 1 / (inv[c]! / n + 4 * l2 + 1e-8);
@@ -390,7 +430,10 @@ export function buildHybridObjective(rows: FeatureRows, classes: string[], targe
         for (let k = 0; k < K; k++) v[o + k] = v[o + k]! * s;
       }
     };
-    lbfgsPreconditioner = { precondition: denseP, ...(Vc > 0 ? { preconditionRows: { offset: sparseOffset, width: K, scales: inv } } : {}) };
+    lbfgsPreconditioner = {
+      precondition: denseP,
+      ...(Vc > 0 ? { preconditionRows: { offset: sparseOffset, width: K, scales: inv } } : {}),
+    };
   }
 
   const finalize = (theta: Float64Array): HybridFit => {
@@ -416,14 +459,32 @@ export function buildHybridObjective(rows: FeatureRows, classes: string[], targe
     };
   };
 
-  return { fg, theta0, layout: { K, d, V, usedColumns, sparseOffset }, precondition, lbfgsPreconditioner, finalize, dispose: () => rk?.dispose() };
+  return {
+    fg,
+    theta0,
+    layout: { K, d, V, usedColumns, sparseOffset },
+    precondition,
+    lbfgsPreconditioner,
+    finalize,
+    dispose: () => rk?.dispose(),
+  };
 }
 
 // The two sparse loops live in small functions of their own: inside the big objective closure V8 compiled them to
 // 0.17 G multiply-adds/s (6,000 rows × 177 n-grams × 151 classes); on their own they run several times faster.
 
 /** z[k] += α Σ_p v_p θ[off + col_p·K + k] over the row's non-zeros p ∈ [pa, pb). */
-function sparseLogits(theta: Float64Array, off: number, cols: Int32Array, vals: Float32Array, pa: number, pb: number, alpha: number, K: number, z: Float64Array): void {
+function sparseLogits(
+  theta: Float64Array,
+  off: number,
+  cols: Int32Array,
+  vals: Float32Array,
+  pa: number,
+  pb: number,
+  alpha: number,
+  K: number,
+  z: Float64Array,
+): void {
   for (let p = pa; p < pb; p++) {
     const v = alpha * vals[p]!;
     const o = off + cols[p]! * K;
@@ -432,7 +493,17 @@ function sparseLogits(theta: Float64Array, off: number, cols: Int32Array, vals: 
 }
 
 /** grad[off + col_p·K + k] += α v_p r[k] over the row's non-zeros. */
-function sparseGradient(grad: Float64Array, off: number, cols: Int32Array, vals: Float32Array, pa: number, pb: number, alpha: number, K: number, r: Float64Array): void {
+function sparseGradient(
+  grad: Float64Array,
+  off: number,
+  cols: Int32Array,
+  vals: Float32Array,
+  pa: number,
+  pb: number,
+  alpha: number,
+  K: number,
+  r: Float64Array,
+): void {
   for (let p = pa; p < pb; p++) {
     const v = alpha * vals[p]!;
     const o = off + cols[p]! * K;

@@ -8,7 +8,11 @@
  * Returns NaN when fewer than two pairable values exist, and 1 when every pairable value is the same category
  * (no disagreement is possible to observe nor expected).
  */
-export function krippendorffAlphaNominal(units: ReadonlyArray<ArrayLike<number>>): { alpha: number; pairableValues: number; observedAgreement: number } {
+export function krippendorffAlphaNominal(units: ReadonlyArray<ArrayLike<number>>): {
+  alpha: number;
+  pairableValues: number;
+  observedAgreement: number;
+} {
   // Coincidences: o[c][k] = Σ_u (number of c–k pairs in u) / (m_u − 1).
   const coincidences = new Map<number, Map<number, number>>();
   let n = 0;

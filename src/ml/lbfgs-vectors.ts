@@ -126,7 +126,8 @@ function wasmVectors(p: number, count: number, rowScales: Float64Array | undefin
     normInf: (a) => w.normInf(a.byteOffset, p),
     scaleRows: (v, offset, width) => {
       if (!rowScales) throw new Error("L-BFGS vectors: scaleRows without rowScales");
-      if (offset < 0 || offset + rows * width > p) throw new Error(`L-BFGS vectors: scaleRows block [${offset}, ${offset + rows * width}) outside [0, ${p})`);
+      if (offset < 0 || offset + rows * width > p)
+        throw new Error(`L-BFGS vectors: scaleRows block [${offset}, ${offset + rows * width}) outside [0, ${p})`);
       w.scaleRows(v.byteOffset + offset * 8, scalesAt, rows, width);
     },
   };
@@ -136,11 +137,22 @@ function wasmVectors(p: number, count: number, rowScales: Float64Array | undefin
  * `count` vectors of length p and the operations on them; "auto" is WebAssembly where the runtime has SIMD.
  * rowScales: the per-row scales scaleRows applies (copied into the vectors' memory once, here).
  */
-export function createLbfgsVectors(p: number, count: number, kind: LbfgsVectorKind = "auto", rowScales?: Float64Array): LbfgsVectors {
+export function createLbfgsVectors(
+  p: number,
+  count: number,
+  kind: LbfgsVectorKind = "auto",
+  rowScales?: Float64Array,
+): LbfgsVectors {
   if (kind !== "typescript") {
     const w = wasmVectors(p, count, rowScales);
     if (w) return w;
-    if (kind === "wasm") throw new Error("L-BFGS: WebAssembly SIMD vector kernels are not available here (or the problem exceeds 4 GiB)");
+    if (kind === "wasm")
+      throw new Error("L-BFGS: WebAssembly SIMD vector kernels are not available here (or the problem exceeds 4 GiB)");
   }
-  return { kind: "typescript", vectors: Array.from({ length: count }, () => new Float64Array(p)), ...typescriptOps, scaleRows: typescriptScaleRows(rowScales?.slice()) };
+  return {
+    kind: "typescript",
+    vectors: Array.from({ length: count }, () => new Float64Array(p)),
+    ...typescriptOps,
+    scaleRows: typescriptScaleRows(rowScales?.slice()),
+  };
 }

@@ -63,17 +63,35 @@ export function minimizeLbfgs(fg: ObjectiveFn, x0: Float64Array, options: LbfgsO
   // y, and the m (s, y) pairs, whose storage is recycled once the history is full.
   const rowsPart = options.preconditionRows;
   if (rowsPart && (rowsPart.offset < 0 || rowsPart.offset + rowsPart.scales.length * rowsPart.width > p)) {
-    throw new Error(`L-BFGS: preconditionRows covers [${rowsPart.offset}, ${rowsPart.offset + rowsPart.scales.length * rowsPart.width}), outside the ${p} parameters`);
+    throw new Error(
+      `L-BFGS: preconditionRows covers [${rowsPart.offset}, ${rowsPart.offset + rowsPart.scales.length * rowsPart.width}), outside the ${p} parameters`,
+    );
   }
   const V = createLbfgsVectors(p, 6 + 2 * m, options.vectors, rowsPart?.scales);
-  const [x0v, g0v, d, xNew0, gNew0, py, ...pairs] = V.vectors as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, ...Float64Array[]];
+  const [x0v, g0v, d, xNew0, gNew0, py, ...pairs] = V.vectors as [
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    ...Float64Array[],
+  ];
   // The accepted trial point becomes the iterate by swapping buffers, not copying them.
   let [x, g, xNew, gNew] = [x0v, g0v, xNew0, gNew0];
   const free = pairs.slice();
   x.set(x0);
   // The result owns its own copy: x may be a view into a large WebAssembly memory.
-  const done = (reason: LbfgsResult["reason"], iterations: number, converged: boolean): LbfgsResult =>
-    ({ x: x.slice(), f, iterations, evaluations, converged, reason, history, scale });
+  const done = (reason: LbfgsResult["reason"], iterations: number, converged: boolean): LbfgsResult => ({
+    x: x.slice(),
+    f,
+    iterations,
+    evaluations,
+    converged,
+    reason,
+    history,
+    scale,
+  });
   let scale = NaN;
   let f = fg(x, g);
   let evaluations = 1;
@@ -85,12 +103,13 @@ export function minimizeLbfgs(fg: ObjectiveFn, x0: Float64Array, options: LbfgsO
   const Y: Float64Array[] = [];
   const rho: number[] = [];
   const alpha = new Float64Array(m);
-  const precondition = options.precondition || rowsPart
-    ? (v: Float64Array): void => {
-      options.precondition?.(v);
-      if (rowsPart) V.scaleRows(v, rowsPart.offset, rowsPart.width);
-    }
-    : undefined;
+  const precondition =
+    options.precondition || rowsPart
+      ? (v: Float64Array): void => {
+          options.precondition?.(v);
+          if (rowsPart) V.scaleRows(v, rowsPart.offset, rowsPart.width);
+        }
+      : undefined;
 
   for (let iter = 1; iter <= maxIter; iter++) {
     // Two-loop recursion: d = −H·g.
@@ -115,7 +134,12 @@ export function minimizeLbfgs(fg: ObjectiveFn, x0: Float64Array, options: LbfgsO
       }
       V.scaledCopy(d, d, gamma);
       scale = gamma;
-    } else if (iter === 1 && options.initialScale !== undefined && options.initialScale > 0 && Number.isFinite(options.initialScale)) {
+    } else if (
+      iter === 1 &&
+      options.initialScale !== undefined &&
+      options.initialScale > 0 &&
+      Number.isFinite(options.initialScale)
+    ) {
       precondition?.(d);
       V.scaledCopy(d, d, options.initialScale);
     } else {
@@ -132,7 +156,9 @@ export function minimizeLbfgs(fg: ObjectiveFn, x0: Float64Array, options: LbfgsO
     if (!(dg < 0)) {
       // Not a descent direction (numerical trouble): reset memory, use steepest descent.
       free.push(...S, ...Y);
-      S.length = 0; Y.length = 0; rho.length = 0;
+      S.length = 0;
+      Y.length = 0;
+      rho.length = 0;
       V.scaledCopy(d, g, -1 / Math.max(1, V.normInf(g)));
       dg = V.dot(d, g);
     }
@@ -142,7 +168,10 @@ export function minimizeLbfgs(fg: ObjectiveFn, x0: Float64Array, options: LbfgsO
     if (!ls.ok) return done("lineSearch", iter - 1, false);
     const fPrev = f;
     // A full history hands its oldest pair's storage to the new pair.
-    if (S.length === m) { free.push(S.shift()!, Y.shift()!); rho.shift(); }
+    if (S.length === m) {
+      free.push(S.shift()!, Y.shift()!);
+      rho.shift();
+    }
     const s = free.pop()!;
     const y = free.pop()!;
     V.difference(s, xNew, x);
@@ -154,7 +183,9 @@ export function minimizeLbfgs(fg: ObjectiveFn, x0: Float64Array, options: LbfgsO
     options.onIteration?.(iter, x, f);
     const sy = V.dot(s, y);
     if (sy > 1e-12 * V.dot(y, y)) {
-      S.push(s); Y.push(y); rho.push(1 / sy);
+      S.push(s);
+      Y.push(y);
+      rho.push(1 / sy);
     } else {
       free.push(s, y);
     }
@@ -164,12 +195,22 @@ export function minimizeLbfgs(fg: ObjectiveFn, x0: Float64Array, options: LbfgsO
   return done("maxIter", maxIter, false);
 }
 
-interface LineSearchResult { ok: boolean; f: number; evaluations: number }
+interface LineSearchResult {
+  ok: boolean;
+  f: number;
+  evaluations: number;
+}
 
 /** Strong Wolfe line search (c1 = 1e-4, c2 = 0.9) with bracketing and cubic/bisection zoom. Writes xNew, gNew. */
 function wolfeLineSearch(
-  fg: ObjectiveFn, V: LbfgsVectors, x: Float64Array, f0: number, d: Float64Array, dg0: number,
-  xNew: Float64Array, gNew: Float64Array,
+  fg: ObjectiveFn,
+  V: LbfgsVectors,
+  x: Float64Array,
+  f0: number,
+  d: Float64Array,
+  dg0: number,
+  xNew: Float64Array,
+  gNew: Float64Array,
 ): LineSearchResult {
   const c1 = 1e-4;
   const c2 = 0.9;
@@ -187,13 +228,18 @@ function wolfeLineSearch(
   let t = 1;
   for (let i = 0; i < 25; i++) {
     const cur = phi(t);
-    if (!Number.isFinite(cur.f)) { t = (tPrev + t) / 2; continue; }
+    if (!Number.isFinite(cur.f)) {
+      t = (tPrev + t) / 2;
+      continue;
+    }
     if (cur.f > f0 + c1 * t * dg0 || (i > 0 && cur.f >= fPrev)) {
       return zoom(tPrev, fPrev, dgPrev, t, cur.f, cur.dg);
     }
     if (Math.abs(cur.dg) <= -c2 * dg0) return { ok: true, f: cur.f, evaluations };
     if (cur.dg >= 0) return zoom(t, cur.f, cur.dg, tPrev, fPrev, dgPrev);
-    tPrev = t; fPrev = cur.f; dgPrev = cur.dg;
+    tPrev = t;
+    fPrev = cur.f;
+    dgPrev = cur.dg;
     t *= 2;
   }
   return { ok: false, f: f0, evaluations };
@@ -208,11 +254,19 @@ function wolfeLineSearch(
       if (!Number.isFinite(tj) || tj < a + margin || tj > b - margin) tj = (a + b) / 2;
       const cur = phi(tj);
       if (!Number.isFinite(cur.f) || cur.f > f0 + c1 * tj * dg0 || cur.f >= fLo) {
-        hi = tj; fHi = cur.f; dgHi = cur.dg;
+        hi = tj;
+        fHi = cur.f;
+        dgHi = cur.dg;
       } else {
         if (Math.abs(cur.dg) <= -c2 * dg0) return { ok: true, f: cur.f, evaluations };
-        if (cur.dg * (hi - lo) >= 0) { hi = lo; fHi = fLo; dgHi = dgLo; }
-        lo = tj; fLo = cur.f; dgLo = cur.dg;
+        if (cur.dg * (hi - lo) >= 0) {
+          hi = lo;
+          fHi = fLo;
+          dgHi = dgLo;
+        }
+        lo = tj;
+        fLo = cur.f;
+        dgLo = cur.dg;
       }
       if (Math.abs(hi - lo) < 1e-12) break;
     }
@@ -226,9 +280,9 @@ function wolfeLineSearch(
 }
 
 function cubicMin(a: number, fa: number, ga: number, b: number, fb: number, gb: number): number {
-  const d1 = ga + gb - 3 * (fa - fb) / (a - b);
+  const d1 = ga + gb - (3 * (fa - fb)) / (a - b);
   const disc = d1 * d1 - ga * gb;
   if (disc < 0) return NaN;
   const d2 = Math.sign(b - a) * Math.sqrt(disc);
-  return b - (b - a) * (gb + d2 - d1) / (gb - ga + 2 * d2);
+  return b - ((b - a) * (gb + d2 - d1)) / (gb - ga + 2 * d2);
 }

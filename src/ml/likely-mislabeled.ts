@@ -17,7 +17,11 @@ export interface MislabelScores {
 export function likelyMislabeled(probs: Float32Array, y: Int32Array, n: number, K: number): MislabelScores {
   const sum = new Float64Array(K);
   const cnt = new Float64Array(K);
-  for (let i = 0; i < n; i++) { const c = y[i]!; sum[c]! += probs[i * K + c]!; cnt[c]! += 1; }
+  for (let i = 0; i < n; i++) {
+    const c = y[i]!;
+    sum[c]! += probs[i * K + c]!;
+    cnt[c]! += 1;
+  }
   const thresholds = new Float64Array(K);
   for (let k = 0; k < K; k++) thresholds[k] = cnt[k]! > 0 ? sum[k]! / cnt[k]! : NaN;
   const score = new Float32Array(n);
@@ -33,9 +37,15 @@ export function likelyMislabeled(probs: Float32Array, y: Int32Array, n: number, 
       if (k === c) continue;
       const p = probs[o + k]!;
       const t = Number.isNaN(thresholds[k]!) ? 0.5 : thresholds[k]!;
-      if (p >= t && p > bestP) { bestP = p; best = k; }
+      if (p >= t && p > bestP) {
+        bestP = p;
+        best = k;
+      }
     }
-    if (best >= 0 && bestP > pc) { score[i] = bestP - pc; suggested[i] = best; }
+    if (best >= 0 && bestP > pc) {
+      score[i] = bestP - pc;
+      suggested[i] = best;
+    }
   }
   return { score, suggested, thresholds };
 }

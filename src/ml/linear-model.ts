@@ -50,7 +50,12 @@ export type LogitsKernel = "auto" | "wasm" | "typescript";
  * the API, out-of-fold calibration) goes through here, so they all use the same kernel: WebAssembly f32x4
  * (src/ml/wasm-logits.ts, ~5× faster; error bound stated there) or the TypeScript f64 loop, the reference.
  */
-export function computeLogits(model: LinearModel, X: Float32Array, n: number, kernel: LogitsKernel = "auto"): Float32Array {
+export function computeLogits(
+  model: LinearModel,
+  X: Float32Array,
+  n: number,
+  kernel: LogitsKernel = "auto",
+): Float32Array {
   const K = model.classes.length;
   const d = model.dim;
   if (X.length < n * d) throw new Error(`computeLogits: X has ${X.length} values, expected ${n} × ${d}`);
@@ -67,7 +72,10 @@ export function computeLogits(model: LinearModel, X: Float32Array, n: number, ke
     for (let j = 0; j < d; j++) xr[j] = X[xo + j]!;
     for (let k = 0; k < K; k++) {
       const wo = k * d;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
       let j = 0;
       for (; j + 3 < d; j += 4) {
         s0 += W[wo + j]! * xr[j]!;
@@ -83,7 +91,13 @@ export function computeLogits(model: LinearModel, X: Float32Array, n: number, ke
 }
 
 /** Turns logits [n × K] into probabilities in place, applying the temperature. NaN logits become uniform rows. */
-export function logitsToProbaInPlace(logits: Float32Array, n: number, K: number, task: Task, temperature: number): Float32Array {
+export function logitsToProbaInPlace(
+  logits: Float32Array,
+  n: number,
+  K: number,
+  task: Task,
+  temperature: number,
+): Float32Array {
   const invT = 1 / temperature;
   for (let i = 0; i < n * K; i++) logits[i] = logits[i]! * invT;
   if (task === "single-label") {
@@ -108,7 +122,10 @@ export function argmaxRow(P: ArrayLike<number>, i: number, K: number): number {
   let bestV = -Infinity;
   for (let k = 0; k < K; k++) {
     const v = P[i * K + k]!;
-    if (v > bestV) { bestV = v; best = k; }
+    if (v > bestV) {
+      bestV = v;
+      best = k;
+    }
   }
   return best;
 }

@@ -1,16 +1,27 @@
 /** The logistic objective's inputs and per-block outputs (SharedArrayBuffer-backed when helper threads read them). */
 export interface LogisticKernelData {
   /** [n × d] raw features. */
-  X: Float32Array; n: number; d: number; K: number; blocks: number;
+  X: Float32Array;
+  n: number;
+  d: number;
+  K: number;
+  blocks: number;
   /** [K × d] effective weights on raw features and [K] biases, rewritten before every evaluation. */
-  W: Float64Array; b: Float64Array;
+  W: Float64Array;
+  b: Float64Array;
   /** Untrainable outputs (trainable[k] = 0) take the fixed logit fixedZ[k] and add nothing to the gradient. */
-  trainable: Uint8Array; fixedZ: Float64Array;
+  trainable: Uint8Array;
+  fixedZ: Float64Array;
   /** Softmax targets [n] with sample weights [n], or one-vs-rest targets [n × K] with per-output weights [K]. */
-  y: Int32Array | null; w1: Float64Array | null;
-  Y: Uint8Array | null; wPos: Float64Array | null; wNeg: Float64Array | null;
+  y: Int32Array | null;
+  w1: Float64Array | null;
+  Y: Uint8Array | null;
+  wPos: Float64Array | null;
+  wNeg: Float64Array | null;
   /** Per block: Σ r·x [K × d], Σ r [K] (r the weighted residual p − target) and the weighted loss sum. */
-  partG: Float64Array; partR: Float64Array; partL: Float64Array;
+  partG: Float64Array;
+  partR: Float64Array;
+  partL: Float64Array;
 }
 
 /**
@@ -39,9 +50,15 @@ export function runLogisticBlock(data: LogisticKernelData, blk: number, z: Float
   for (let i = start; i < end; i++) {
     const xo = i * d;
     for (let k = 0; k < K; k++) {
-      if (trainable[k] === 0) { z[k] = fixedZ[k]!; continue; }
+      if (trainable[k] === 0) {
+        z[k] = fixedZ[k]!;
+        continue;
+      }
       const wo = k * d;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
       let j = 0;
       for (; j < d4; j += 4) {
         s0 += W[wo + j]! * X[xo + j]!;
@@ -59,12 +76,19 @@ export function runLogisticBlock(data: LogisticKernelData, blk: number, z: Float
       for (let k = 0; k < K; k++) if (z[k]! > max) max = z[k]!;
       let sum = 0;
       const zy = z[yi]!;
-      for (let k = 0; k < K; k++) { const e = Math.exp(z[k]! - max); z[k] = e; sum += e; }
+      for (let k = 0; k < K; k++) {
+        const e = Math.exp(z[k]! - max);
+        z[k] = e;
+        sum += e;
+      }
       loss += wi * (max + Math.log(sum) - zy);
       for (let k = 0; k < K; k++) z[k] = wi * (z[k]! / sum - (k === yi ? 1 : 0));
     } else {
       for (let k = 0; k < K; k++) {
-        if (trainable[k] === 0) { z[k] = 0; continue; }
+        if (trainable[k] === 0) {
+          z[k] = 0;
+          continue;
+        }
         const pos = Y![i * K + k] === 1;
         const wk = pos ? wPos![k]! : wNeg![k]!;
         const zk = z[k]!;

@@ -20,7 +20,11 @@ export interface ClassMetrics {
   averagePrecision: number;
 }
 
-export interface Averages { precision: number; recall: number; f1: number }
+export interface Averages {
+  precision: number;
+  recall: number;
+  f1: number;
+}
 
 export interface SingleLabelReport {
   n: number;
@@ -46,8 +50,19 @@ export function classMetricsFromCounts(label: string, tp: number, fp: number, fn
   const precision = div(tp, tp + fp);
   const recall = div(tp, tp + fn);
   return {
-    label, support: tp + fn, predicted: tp + fp, tp, fp, fn, tn, precision, recall, f1: f1Of(precision, recall),
-    fpr: div(fp, fp + tn), fnr: div(fn, fn + tp), averagePrecision: NaN,
+    label,
+    support: tp + fn,
+    predicted: tp + fp,
+    tp,
+    fp,
+    fn,
+    tn,
+    precision,
+    recall,
+    f1: f1Of(precision, recall),
+    fpr: div(fp, fp + tn),
+    fnr: div(fn, fn + tp),
+    averagePrecision: NaN,
   };
 }
 
@@ -63,8 +78,13 @@ export function macroF1FromConfusion(C: ArrayLike<number>, K: number): number {
   let sum = 0;
   let count = 0;
   for (let k = 0; k < K; k++) {
-    let tp = 0, rowSum = 0, colSum = 0;
-    for (let j = 0; j < K; j++) { rowSum += C[k * K + j]!; colSum += C[j * K + k]!; }
+    let tp = 0,
+      rowSum = 0,
+      colSum = 0;
+    for (let j = 0; j < K; j++) {
+      rowSum += C[k * K + j]!;
+      colSum += C[j * K + k]!;
+    }
     tp = C[k * K + k]!;
     if (rowSum === 0 && colSum === 0) continue;
     sum += f1Of(div(tp, colSum), div(tp, rowSum));
@@ -74,7 +94,13 @@ export function macroF1FromConfusion(C: ArrayLike<number>, K: number): number {
 }
 
 /** Expected calibration error of top-class confidence. probs [n × K]. */
-export function expectedCalibrationError(probs: ArrayLike<number>, yTrue: ArrayLike<number>, n: number, K: number, bins = 15): number {
+export function expectedCalibrationError(
+  probs: ArrayLike<number>,
+  yTrue: ArrayLike<number>,
+  n: number,
+  K: number,
+  bins = 15,
+): number {
   if (n === 0) return NaN;
   const cnt = new Float64Array(bins);
   const conf = new Float64Array(bins);
@@ -105,7 +131,10 @@ export function logLoss(probs: ArrayLike<number>, yTrue: ArrayLike<number>, n: n
 
 /** Full single-label report. yTrue, yPred: class indices; probs optional [n × K]. */
 export function evaluateSingleLabel(
-  yTrue: ArrayLike<number>, yPred: ArrayLike<number>, classes: string[], probs?: ArrayLike<number>,
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+  classes: string[],
+  probs?: ArrayLike<number>,
 ): SingleLabelReport {
   const K = classes.length;
   const n = yTrue.length;
@@ -121,26 +150,45 @@ export function evaluateSingleLabel(
   let apSum = 0;
   let apCount = 0;
   for (let k = 0; k < K; k++) {
-    let rowSum = 0, colSum = 0;
-    for (let j = 0; j < K; j++) { rowSum += C[k * K + j]!; colSum += C[j * K + k]!; }
+    let rowSum = 0,
+      colSum = 0;
+    for (let j = 0; j < K; j++) {
+      rowSum += C[k * K + j]!;
+      colSum += C[j * K + k]!;
+    }
     const tp = C[k * K + k]!;
     const m = classMetricsFromCounts(classes[k]!, tp, colSum - tp, rowSum - tp, n - rowSum - colSum + tp);
     if (probs) {
-      for (let i = 0; i < n; i++) { isPos[i] = yTrue[i] === k ? 1 : 0; score[i] = probs[i * K + k]!; }
+      for (let i = 0; i < n; i++) {
+        isPos[i] = yTrue[i] === k ? 1 : 0;
+        score[i] = probs[i * K + k]!;
+      }
       m.averagePrecision = averagePrecision(precisionRecallCurve(score, isPos, n));
-      if (!Number.isNaN(m.averagePrecision)) { apSum += m.averagePrecision; apCount++; }
+      if (!Number.isNaN(m.averagePrecision)) {
+        apSum += m.averagePrecision;
+        apCount++;
+      }
     }
     perClass.push(m);
     if (rowSum > 0 || colSum > 0) {
-      macroSum.precision += m.precision; macroSum.recall += m.recall; macroSum.f1 += m.f1; macroCount++;
+      macroSum.precision += m.precision;
+      macroSum.recall += m.recall;
+      macroSum.f1 += m.f1;
+      macroCount++;
     }
   }
   const acc = div(correct, n);
   const confusion: number[][] = [];
   for (let k = 0; k < K; k++) confusion.push(Array.from(C.subarray(k * K, (k + 1) * K)));
   return {
-    n, accuracy: acc, perClass,
-    macro: { precision: div(macroSum.precision, macroCount), recall: div(macroSum.recall, macroCount), f1: div(macroSum.f1, macroCount) },
+    n,
+    accuracy: acc,
+    perClass,
+    macro: {
+      precision: div(macroSum.precision, macroCount),
+      recall: div(macroSum.recall, macroCount),
+      f1: div(macroSum.f1, macroCount),
+    },
     micro: { precision: acc, recall: acc, f1: acc },
     confusion,
     logLoss: probs ? logLoss(probs, yTrue, n, K) : NaN,

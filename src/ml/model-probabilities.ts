@@ -21,9 +21,13 @@ export function modelReadsText(model: ClassifierModel): boolean {
  * by every predict path (playground, HTTP API, CLI, scoring, Compare, test-set evaluation).
  */
 export function modelProbabilities(model: ClassifierModel, input: ModelInput): Float32Array {
-  if (input.dense.length !== input.n * model.dim) throw new Error(`modelProbabilities: ${input.dense.length} vector values for ${input.n} texts of ${model.dim} dimensions`);
+  if (input.dense.length !== input.n * model.dim)
+    throw new Error(
+      `modelProbabilities: ${input.dense.length} vector values for ${input.n} texts of ${model.dim} dimensions`,
+    );
   if (!model.sparse) return predictProba(model, input.dense, input.n);
-  if (!input.texts || input.texts.length !== input.n) throw new Error("modelProbabilities: this model reads the texts; none were given");
+  if (!input.texts || input.texts.length !== input.n)
+    throw new Error("modelProbabilities: this model reads the texts; none were given");
   const sparse = ngramMatrix(model.sparse.vocabulary, input.texts as string[]);
   return predictProbaRows(model, { n: input.n, dense: model.dim > 0 ? input.dense : null, d: model.dim, sparse });
 }

@@ -60,8 +60,17 @@ function finish(h: number, len: number): number {
 function isPySpace(cp: number): boolean {
   if (cp <= 32) return cp === 32 || (cp >= 9 && cp <= 13) || (cp >= 28 && cp <= 31);
   if (cp < 0x85) return false;
-  return cp === 0x85 || cp === 0xa0 || cp === 0x1680 || (cp >= 0x2000 && cp <= 0x200a) || cp === 0x2028 || cp === 0x2029
-    || cp === 0x202f || cp === 0x205f || cp === 0x3000;
+  return (
+    cp === 0x85 ||
+    cp === 0xa0 ||
+    cp === 0x1680 ||
+    (cp >= 0x2000 && cp <= 0x200a) ||
+    cp === 0x2028 ||
+    cp === 0x2029 ||
+    cp === 0x202f ||
+    cp === 0x205f ||
+    cp === 0x3000
+  );
 }
 
 /**
@@ -118,7 +127,11 @@ export function hashNgrams(text: string, buf: NgramKeyBuffer = new NgramKeyBuffe
     const c = lower.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdbff && i + 1 < lower.length) {
       const d = lower.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) { cps[m++] = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000; i++; continue; }
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        cps[m++] = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
+        i++;
+        continue;
+      }
     }
     cps[m++] = c;
   }
@@ -129,11 +142,17 @@ export function hashNgrams(text: string, buf: NgramKeyBuffer = new NgramKeyBuffe
   // Word block: maximal runs of word characters of length ≥ 2 (= `\b\w\w+\b`), then consecutive pairs.
   let nTok = 0;
   for (let i = 0; i < m;) {
-    if (!isWordChar(cps[i]!)) { i++; continue; }
+    if (!isWordChar(cps[i]!)) {
+      i++;
+      continue;
+    }
     let j = i + 1;
     while (j < m && isWordChar(cps[j]!)) j++;
     if (j - i >= 2) {
-      if (nTok === buf.tokStart.length) { buf.tokStart = growI32(buf.tokStart, 0); buf.tokEnd = growI32(buf.tokEnd, 0); }
+      if (nTok === buf.tokStart.length) {
+        buf.tokStart = growI32(buf.tokStart, 0);
+        buf.tokEnd = growI32(buf.tokEnd, 0);
+      }
       buf.tokStart[nTok] = i;
       buf.tokEnd[nTok] = j;
       nTok++;
@@ -164,7 +183,10 @@ export function hashNgrams(text: string, buf: NgramKeyBuffer = new NgramKeyBuffe
   // word has ≥ 3 code points, that is exactly "every window of length 2..min(5, padded length)".
   const charBase = CHAR_BLOCK << NGRAM_BUCKET_BITS;
   for (let i = 0; i < m;) {
-    if (isPySpace(cps[i]!)) { i++; continue; }
+    if (isPySpace(cps[i]!)) {
+      i++;
+      continue;
+    }
     let j = i + 1;
     while (j < m && !isPySpace(cps[j]!)) j++;
     const W = j - i + 2; // padded length
@@ -188,7 +210,10 @@ export function hashNgrams(text: string, buf: NgramKeyBuffer = new NgramKeyBuffe
 export function ngramKey(block: number, ngram: string): number {
   let h = block === WORD_BLOCK ? WORD_SEED : CHAR_SEED;
   let len = 0;
-  for (const ch of ngram) { h = mix(h, ch.codePointAt(0)!); len++; }
+  for (const ch of ngram) {
+    h = mix(h, ch.codePointAt(0)!);
+    len++;
+  }
   return (block << NGRAM_BUCKET_BITS) | (finish(h, len) & BUCKET_MASK);
 }
 
@@ -208,7 +233,10 @@ export function charWbNgrams(word: string): string[] {
   const w = [" ", ...word, " "];
   const out: string[] = [];
   for (let n = 2; n <= 5; n++) {
-    if (w.length <= n) { out.push(w.join("")); break; }
+    if (w.length <= n) {
+      out.push(w.join(""));
+      break;
+    }
     for (let off = 0; off + n <= w.length; off++) out.push(w.slice(off, off + n).join(""));
   }
   return out;

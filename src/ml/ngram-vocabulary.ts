@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { hashNgrams, keyBlock, NGRAM_BUCKET_BITS, NGRAM_HASHING_ID, NgramKeyBuffer, WORD_BLOCK } from "@/ml/ngram-hashing";
+import {
+  hashNgrams,
+  keyBlock,
+  NGRAM_BUCKET_BITS,
+  NGRAM_HASHING_ID,
+  NgramKeyBuffer,
+  WORD_BLOCK,
+} from "@/ml/ngram-hashing";
 import { emptyCsr, type CsrMatrix } from "@/ml/sparse-matrix";
 
 /**
@@ -62,11 +69,13 @@ function makeVocabulary(keys: Uint32Array, df: Int32Array, docCount: number, min
  * only shrinks the stored model. Texts outside featureTexts are still transformable (their unknown keys are ignored).
  */
 export function fitNgramVocabulary(
-  input: { dfTexts: string[]; featureTexts?: string[] }, options: NgramVocabularyOptions = {},
+  input: { dfTexts: string[]; featureTexts?: string[] },
+  options: NgramVocabularyOptions = {},
 ): NgramVocabulary {
   const N = input.dfTexts.length;
   const minDf = options.minDf ?? (N < MIN_DF_POOL ? 1 : 2);
-  if (!Number.isInteger(minDf) || minDf < 1) throw new Error(`fitNgramVocabulary: minDf must be an integer ≥ 1, got ${minDf}`);
+  if (!Number.isInteger(minDf) || minDf < 1)
+    throw new Error(`fitNgramVocabulary: minDf must be an integer ≥ 1, got ${minDf}`);
   const maxFeatures = options.maxFeatures;
   if (maxFeatures !== undefined && (!Number.isInteger(maxFeatures) || maxFeatures < 1)) {
     throw new Error(`fitNgramVocabulary: maxFeatures must be an integer ≥ 1, got ${maxFeatures}`);
@@ -79,7 +88,10 @@ export function fitNgramVocabulary(
     const keys = hashNgrams(input.dfTexts[d]!, buf);
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i]!;
-      if (lastDoc[k] !== d) { lastDoc[k] = d; df[k] = df[k]! + 1; }
+      if (lastDoc[k] !== d) {
+        lastDoc[k] = d;
+        df[k] = df[k]! + 1;
+      }
     }
   }
   let inFeatures: Uint8Array | null = null;
@@ -94,7 +106,8 @@ export function fitNgramVocabulary(
   for (let k = 0; k < KEY_SPACE; k++) if (df[k]! >= minDf && (inFeatures === null || inFeatures[k] === 1)) count++;
   let kept = new Uint32Array(count);
   count = 0;
-  for (let k = 0; k < KEY_SPACE; k++) if (df[k]! >= minDf && (inFeatures === null || inFeatures[k] === 1)) kept[count++] = k;
+  for (let k = 0; k < KEY_SPACE; k++)
+    if (df[k]! >= minDf && (inFeatures === null || inFeatures[k] === 1)) kept[count++] = k;
   if (maxFeatures !== undefined && kept.length > maxFeatures) {
     const order = Array.from(kept).sort((a, b) => df[b]! - df[a]! || a - b);
     kept = Uint32Array.from(order.slice(0, maxFeatures)).sort();
@@ -166,7 +179,10 @@ export function ngramMatrix(vocab: NgramVocabulary, texts: string[]): CsrMatrix 
       const k = keys[i]! | 0;
       let s = Math.imul(k, 0x9e3779b1) >>> shift;
       let slot = slots[2 * s]!;
-      while (slot !== k && slot !== EMPTY) { s = (s + 1) & mask; slot = slots[2 * s]!; }
+      while (slot !== k && slot !== EMPTY) {
+        s = (s + 1) & mask;
+        slot = slots[2 * s]!;
+      }
       if (slot !== k) continue;
       const col = slots[2 * s + 1]!;
       if (tf[col] === 0) {
@@ -196,10 +212,15 @@ export function ngramMatrix(vocab: NgramVocabulary, texts: string[]): CsrMatrix 
           const t = tf[col]!;
           const v = (t < SUBLINEAR_TF.length ? SUBLINEAR_TF[t]! : 1 + Math.log(t)) * idf[col]!;
           tf[col] = 0;
-          if (col < firstCharCol) wordSq += v * v; else charSq += v * v;
+          if (col < firstCharCol) wordSq += v * v;
+          else charSq += v * v;
           if (u === rowCols.length) {
-            const nc = new Int32Array(u * 2); nc.set(rowCols); rowCols = nc;
-            const nv = new Float64Array(u * 2); nv.set(rowVals); rowVals = nv;
+            const nc = new Int32Array(u * 2);
+            nc.set(rowCols);
+            rowCols = nc;
+            const nv = new Float64Array(u * 2);
+            nv.set(rowVals);
+            rowVals = nv;
           }
           rowCols[u] = col;
           rowVals[u] = v;
@@ -209,8 +230,12 @@ export function ngramMatrix(vocab: NgramVocabulary, texts: string[]): CsrMatrix 
     }
     if (nnz + u > indices.length) {
       const cap = Math.max(nnz + u, indices.length * 2);
-      const ni = new Int32Array(cap); ni.set(indices.subarray(0, nnz)); indices = ni;
-      const nv = new Float32Array(cap); nv.set(values.subarray(0, nnz)); values = nv;
+      const ni = new Int32Array(cap);
+      ni.set(indices.subarray(0, nnz));
+      indices = ni;
+      const nv = new Float32Array(cap);
+      nv.set(values.subarray(0, nnz));
+      values = nv;
     }
     const wordScale = wordSq > 0 ? BLOCK_SCALE / Math.sqrt(wordSq) : 0;
     const charScale = charSq > 0 ? BLOCK_SCALE / Math.sqrt(charSq) : 0;
@@ -278,23 +303,30 @@ export function vocabularyFromJSON(json: unknown): NgramVocabulary {
   }
   const version = (obj as { version?: unknown }).version;
   if (version !== NGRAM_VOCABULARY_VERSION) {
-    throw new Error(`unsupported n-gram vocabulary version ${String(version)} (this build reads version ${NGRAM_VOCABULARY_VERSION})`);
+    throw new Error(
+      `unsupported n-gram vocabulary version ${String(version)} (this build reads version ${NGRAM_VOCABULARY_VERSION})`,
+    );
   }
   const parsed = vocabularySchema.safeParse(obj);
   if (!parsed.success) throw new Error(`invalid n-gram vocabulary: ${parsed.error.message}`);
   const v = parsed.data;
   if (v.hashing !== NGRAM_HASHING_ID) {
-    throw new Error(`n-gram vocabulary was built with hashing "${v.hashing}"; this build hashes with "${NGRAM_HASHING_ID}"`);
+    throw new Error(
+      `n-gram vocabulary was built with hashing "${v.hashing}"; this build hashes with "${NGRAM_HASHING_ID}"`,
+    );
   }
   const keys = new Uint32Array(fromBase64(v.keys, v.size, "keys").buffer);
   const df = new Int32Array(fromBase64(v.df, v.size, "df").buffer);
   for (let j = 0; j < v.size; j++) {
     const k = keys[j]!;
     if (k >= KEY_SPACE) throw new Error(`invalid n-gram vocabulary: key ${k} at column ${j} is outside the key space`);
-    if (j > 0 && k <= keys[j - 1]!) throw new Error(`invalid n-gram vocabulary: keys not strictly ascending at column ${j}`);
+    if (j > 0 && k <= keys[j - 1]!)
+      throw new Error(`invalid n-gram vocabulary: keys not strictly ascending at column ${j}`);
     const d = df[j]!;
     if (d < v.minDf || d > v.docCount) {
-      throw new Error(`invalid n-gram vocabulary: df ${d} at column ${j} is outside [minDf ${v.minDf}, docCount ${v.docCount}]`);
+      throw new Error(
+        `invalid n-gram vocabulary: df ${d} at column ${j} is outside [minDf ${v.minDf}, docCount ${v.docCount}]`,
+      );
     }
   }
   return makeVocabulary(keys, df, v.docCount, v.minDf);

@@ -19,14 +19,20 @@ export interface OutOfFoldPolicy {
  * argmax; an unreachable target gives 1.01, always unsure) and the cross-validated metrics at those thresholds.
  */
 export function outOfFoldPolicy(
-  oofProba: Float32Array | null, n: number, classes: string[], targets: Targets, target: { precision: number } | { recall: number } | undefined,
+  oofProba: Float32Array | null,
+  n: number,
+  classes: string[],
+  targets: Targets,
+  target: { precision: number } | { recall: number } | undefined,
 ): OutOfFoldPolicy {
   const K = classes.length;
   const thresholds = new Float32Array(K).fill(targets.task === "single-label" ? 0 : 0.5);
   if (!oofProba) return { thresholds, thresholdPolicy: { kind: "default" }, crossValidated: undefined };
   const thresholdPolicy: ClassifierModel["thresholdPolicy"] = !target
     ? { kind: "default" }
-    : "precision" in target ? { kind: "target-precision", target: target.precision } : { kind: "target-recall", target: target.recall };
+    : "precision" in target
+      ? { kind: "target-precision", target: target.precision }
+      : { kind: "target-recall", target: target.recall };
   if (targets.task === "single-label") {
     const pred = new Int32Array(n);
     for (let i = 0; i < n; i++) pred[i] = argmaxRow(oofProba, i, K);
@@ -35,7 +41,10 @@ export function outOfFoldPolicy(
       for (let k = 0; k < K; k++) {
         const rows: number[] = [];
         for (let i = 0; i < n; i++) if (pred[i] === k) rows.push(i);
-        const curve = precisionRecallCurve(rows.map((i) => oofProba[i * K + k]!), rows.map((i) => (targets.y[i] === k ? 1 : 0)));
+        const curve = precisionRecallCurve(
+          rows.map((i) => oofProba[i * K + k]!),
+          rows.map((i) => (targets.y[i] === k ? 1 : 0)),
+        );
         thresholds[k] = thresholdForTarget(curve, target) ?? 1.01;
       }
     }
@@ -45,7 +54,10 @@ export function outOfFoldPolicy(
     const score = new Float64Array(n);
     const pos = new Uint8Array(n);
     for (let k = 0; k < K; k++) {
-      for (let i = 0; i < n; i++) { score[i] = oofProba[i * K + k]!; pos[i] = targets.Y[i * K + k]!; }
+      for (let i = 0; i < n; i++) {
+        score[i] = oofProba[i * K + k]!;
+        pos[i] = targets.Y[i * K + k]!;
+      }
       thresholds[k] = thresholdForTarget(precisionRecallCurve(score, pos, n), target) ?? 1.01;
     }
   }

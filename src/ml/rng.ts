@@ -20,7 +20,10 @@ export function createRng(seed: number): Rng {
 
 /** Stateless hash of (seed, index) to [0, 1): lets chunked scoring give the same "random" priority per item. */
 export function hashUniform(seed: number, index: number): number {
-  let h = Math.imul((seed >>> 0) ^ 0x85ebca6b, 0xc2b2ae35) ^ Math.imul(index >>> 0, 0x27d4eb2f) ^ Math.floor(index / 4294967296);
+  let h =
+    Math.imul((seed >>> 0) ^ 0x85ebca6b, 0xc2b2ae35) ^
+    Math.imul(index >>> 0, 0x27d4eb2f) ^
+    Math.floor(index / 4294967296);
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   h ^= h >>> 16;

@@ -51,8 +51,14 @@ function helperThread(): Worker | null {
     helper = new Worker(HELPER_SOURCE, { eval: true });
     // Never keeps the process alive, and a helper that dies leaves training to the calling thread.
     helper.unref();
-    helper.on("error", () => { helper = null; current = null; });
-    helper.on("exit", () => { helper = null; current = null; });
+    helper.on("error", () => {
+      helper = null;
+      current = null;
+    });
+    helper.on("exit", () => {
+      helper = null;
+      current = null;
+    });
   } catch {
     helper = null;
   }
@@ -97,7 +103,11 @@ export function openRowKernelSession(module: WebAssembly.Module, memory: WebAsse
   const control = new Int32Array(new SharedArrayBuffer(16 * 4));
   const mine = { control, released: false };
   worker.postMessage({ module, memory, control: control.buffer });
-  if (!waitDone(control)) { helper = null; void worker.terminate(); return null; }
+  if (!waitDone(control)) {
+    helper = null;
+    void worker.terminate();
+    return null;
+  }
   current = mine;
   let pending = false;
   return {

@@ -15,7 +15,13 @@ export interface DiverseBatchOptions {
  * Returns positions into the candidate list, in pick order. Falls back to the remaining best candidates when fewer
  * than `size` pass the similarity filter, so the batch is always full when m ≥ size.
  */
-export function selectDiverseBatch(emb: Float32Array, m: number, d: number, size: number, options: DiverseBatchOptions = {}): number[] {
+export function selectDiverseBatch(
+  emb: Float32Array,
+  m: number,
+  d: number,
+  size: number,
+  options: DiverseBatchOptions = {},
+): number[] {
   const maxCos = options.maxCosine ?? 0.95;
   const norms = new Float64Array(m);
   for (let i = 0; i < m; i++) {
@@ -37,23 +43,39 @@ export function selectDiverseBatch(emb: Float32Array, m: number, d: number, size
   const take = (i: number): void => {
     chosen.push(i);
     taken[i] = 1;
-    for (let j = 0; j < m; j++) if (!taken[j]) { const c = cos(i, j); if (c > maxSim[j]!) maxSim[j] = c; }
+    for (let j = 0; j < m; j++)
+      if (!taken[j]) {
+        const c = cos(i, j);
+        if (c > maxSim[j]!) maxSim[j] = c;
+      }
   };
   take(0);
   while (chosen.length < target) {
     let pick = -1;
     if ((options.method ?? "dedupe") === "dedupe") {
-      for (let i = 0; i < m; i++) if (!taken[i] && maxSim[i]! <= maxCos) { pick = i; break; }
+      for (let i = 0; i < m; i++)
+        if (!taken[i] && maxSim[i]! <= maxCos) {
+          pick = i;
+          break;
+        }
     } else {
       // Farthest-first with a mild preference for higher-priority (earlier) candidates.
       let best = -Infinity;
       for (let i = 0; i < m; i++) {
         if (taken[i] || maxSim[i]! > maxCos) continue;
         const v = (1 - maxSim[i]!) * (1 - 0.5 * (i / m));
-        if (v > best) { best = v; pick = i; }
+        if (v > best) {
+          best = v;
+          pick = i;
+        }
       }
     }
-    if (pick < 0) for (let i = 0; i < m; i++) if (!taken[i]) { pick = i; break; }
+    if (pick < 0)
+      for (let i = 0; i < m; i++)
+        if (!taken[i]) {
+          pick = i;
+          break;
+        }
     take(pick);
   }
   return chosen;

@@ -5,8 +5,16 @@
  * Common HTML entity debris in scraped news ("#39;", "&amp;") is repaired first.
  */
 const ENTITIES: [RegExp, string][] = [
-  [/&?#39;/g, "'"], [/&?#36;/g, "$"], [/&quot;|&?#34;/g, "\""], [/&amp;/g, "&"], [/&lt;/g, "<"], [/&gt;/g, ">"],
-  [/&?#151;|&?#150;/g, " - "], [/\\+/g, " "], [/[\u2018\u2019\u02bc]/g, "'"], [/[\u201c\u201d]/g, "\""],
+  [/&?#39;/g, "'"],
+  [/&?#36;/g, "$"],
+  [/&quot;|&?#34;/g, '"'],
+  [/&amp;/g, "&"],
+  [/&lt;/g, "<"],
+  [/&gt;/g, ">"],
+  [/&?#151;|&?#150;/g, " - "],
+  [/\\+/g, " "],
+  [/[\u2018\u2019\u02bc]/g, "'"],
+  [/[\u201c\u201d]/g, '"'],
 ];
 const CLITIC = /([\p{L}\p{N}])(n't|'s|'re|'ve|'ll|'m|'d)(?![\p{L}\p{N}])/gu;
 const TOKEN = /n't|'(?:s|re|ve|ll|m|d)(?![\p{L}\p{N}])|[\p{L}\p{N}]+(?:[-.'&][\p{L}\p{N}]+)*\.?|[^\s\p{L}\p{N}]/gu;
@@ -19,8 +27,9 @@ export function tokenizeForGlove(text: string): string[] {
   // A trailing "." is kept only when the word has inner dots ("u.s."); otherwise it is sentence punctuation.
   const out: string[] = [];
   for (const tok of tokens) {
-    if (tok.length > 1 && tok.endsWith(".") && !tok.slice(0, -1).includes(".")) { out.push(tok.slice(0, -1), "."); }
-    else out.push(tok);
+    if (tok.length > 1 && tok.endsWith(".") && !tok.slice(0, -1).includes(".")) {
+      out.push(tok.slice(0, -1), ".");
+    } else out.push(tok);
   }
   return out;
 }

@@ -30,9 +30,12 @@ export class TopKSelector {
       while (c > 0) {
         const p = (c - 1) >> 1;
         if (!TopKSelector.worse(score, id, this.scores[p]!, this.ids[p]!)) break;
-        this.scores[c] = this.scores[p]!; this.ids[c] = this.ids[p]!; c = p;
+        this.scores[c] = this.scores[p]!;
+        this.ids[c] = this.ids[p]!;
+        c = p;
       }
-      this.scores[c] = score; this.ids[c] = id;
+      this.scores[c] = score;
+      this.ids[c] = id;
       return;
     }
     // Root is the worst kept entry; replace it only if the newcomer is better.
@@ -46,15 +49,18 @@ export class TopKSelector {
       const r = l + 1;
       if (r < size && TopKSelector.worse(this.scores[r]!, this.ids[r]!, this.scores[l]!, this.ids[l]!)) m = r;
       if (!TopKSelector.worse(this.scores[m]!, this.ids[m]!, score, id)) break;
-      this.scores[c] = this.scores[m]!; this.ids[c] = this.ids[m]!; c = m;
+      this.scores[c] = this.scores[m]!;
+      this.ids[c] = this.ids[m]!;
+      c = m;
     }
-    this.scores[c] = score; this.ids[c] = id;
+    this.scores[c] = score;
+    this.ids[c] = id;
   }
 
   /** Kept entries, best first. */
   result(): { ids: number[]; scores: number[] } {
     const order = Array.from({ length: this.size }, (_, i) => i);
-    order.sort((a, b) => (this.scores[b]! - this.scores[a]!) || (this.ids[a]! - this.ids[b]!));
+    order.sort((a, b) => this.scores[b]! - this.scores[a]! || this.ids[a]! - this.ids[b]!);
     return { ids: order.map((i) => this.ids[i]!), scores: order.map((i) => this.scores[i]!) };
   }
 }

@@ -3,7 +3,12 @@ import { computeLogits, logitsToProbaInPlace, type LinearModel } from "@/ml/line
 import { outOfFoldPolicy } from "@/ml/out-of-fold-policy";
 import { createRng, shuffleInPlace } from "@/ml/rng";
 import { fitTemperature } from "@/ml/temperature-scaling";
-import { optimizerFacts, trainLogisticRegression, type Targets, type TrainOptions } from "@/ml/train-logistic-regression";
+import {
+  optimizerFacts,
+  trainLogisticRegression,
+  type Targets,
+  type TrainOptions,
+} from "@/ml/train-logistic-regression";
 
 export interface TrainClassifierOptions extends TrainOptions {
   featurizerId: string;
@@ -31,7 +36,8 @@ function rowsOf(X: Float32Array, d: number, idx: ArrayLike<number>): Float32Arra
 
 /** The targets of rows `idx`, in that order (a fold, a sample). */
 export function subsetTargets(t: Targets, idx: ArrayLike<number>, K: number): Targets {
-  if (t.task === "single-label") return { task: t.task, y: Int32Array.from({ length: idx.length }, (_, r) => t.y[idx[r]!]!) };
+  if (t.task === "single-label")
+    return { task: t.task, y: Int32Array.from({ length: idx.length }, (_, r) => t.y[idx[r]!]!) };
   const Y = new Uint8Array(idx.length * K);
   for (let r = 0; r < idx.length; r++) Y.set(t.Y.subarray(idx[r]! * K, idx[r]! * K + K), r * K);
   return { task: t.task, Y };
@@ -42,7 +48,15 @@ export function targetStrata(t: Targets, n: number, K: number): Int32Array {
   const strata = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     if (t.task === "single-label") strata[i] = t.y[i]!;
-    else { let s = -1; for (let k = 0; k < K; k++) if (t.Y[i * K + k]) { s = k; break; } strata[i] = s; }
+    else {
+      let s = -1;
+      for (let k = 0; k < K; k++)
+        if (t.Y[i * K + k]) {
+          s = k;
+          break;
+        }
+      strata[i] = s;
+    }
   }
   return strata;
 }
@@ -61,7 +75,10 @@ export function stratifiedFolds(strata: Int32Array, folds: number, seed: number)
   for (const key of [...byClass.keys()].sort((a, b) => a - b)) {
     const list = byClass.get(key)!;
     shuffleInPlace(list, rng);
-    for (const i of list) { fold[i] = next; next = (next + 1) % folds; }
+    for (const i of list) {
+      fold[i] = next;
+      next = (next + 1) % folds;
+    }
   }
   return fold;
 }
@@ -72,7 +89,12 @@ export function stratifiedFolds(strata: Int32Array, folds: number, seed: number)
  * (warm-started) and carries that temperature. X: Float32Array [n × d].
  */
 export function trainClassifier(
-  X: Float32Array, n: number, d: number, classes: string[], targets: Targets, options: TrainClassifierOptions,
+  X: Float32Array,
+  n: number,
+  d: number,
+  classes: string[],
+  targets: Targets,
+  options: TrainClassifierOptions,
 ): TrainClassifierResult {
   const K = classes.length;
   const task = targets.task;
@@ -97,7 +119,14 @@ export function trainClassifier(
       const testIdx: number[] = [];
       for (let i = 0; i < n; i++) (fold[i] === f ? testIdx : trainIdx).push(i);
       // Each fold starts from the caller's warm start (never from another fold's model, which saw this fold's rows).
-      const { model } = trainLogisticRegression(rowsOf(X, d, trainIdx), trainIdx.length, d, classes, subsetTargets(targets, trainIdx, K), options);
+      const { model } = trainLogisticRegression(
+        rowsOf(X, d, trainIdx),
+        trainIdx.length,
+        d,
+        classes,
+        subsetTargets(targets, trainIdx, K),
+        options,
+      );
       warm = model;
       const z = computeLogits(model, rowsOf(X, d, testIdx), testIdx.length);
       for (let r = 0; r < testIdx.length; r++) oofLogits.set(z.subarray(r * K, r * K + K), testIdx[r]! * K);
@@ -109,9 +138,19 @@ export function trainClassifier(
   const final = trainLogisticRegression(X, n, d, classes, targets, { ...options, warmStart: warm });
   const planned = folds >= 2 ? folds + 1 : 1;
   options.onProgress?.(planned, planned, "final");
-  const { thresholds, thresholdPolicy, crossValidated } = outOfFoldPolicy(oofProba, n, classes, targets, options.target);
+  const { thresholds, thresholdPolicy, crossValidated } = outOfFoldPolicy(
+    oofProba,
+    n,
+    classes,
+    targets,
+    options.target,
+  );
   const metrics: Record<string, unknown> = {
-    trainedRows: n, folds: folds >= 2 ? folds : 0, temperature, l2: options.l2 ?? 1e-3, classWeight: options.classWeight ?? "none",
+    trainedRows: n,
+    folds: folds >= 2 ? folds : 0,
+    temperature,
+    l2: options.l2 ?? 1e-3,
+    classWeight: options.classWeight ?? "none",
     optimizer: optimizerFacts(final.optimizer),
   };
   if (crossValidated) metrics.crossValidated = crossValidated;

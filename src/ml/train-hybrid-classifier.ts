@@ -112,13 +112,20 @@ const STANDARDIZE_PRIOR_ROWS = 10;
 /** With fewer out-of-fold rows than this per class the temperature is a guess: flagged as tooLittleData. */
 const CALIBRATION_MIN_PER_CLASS = 5;
 
-interface Setting { C: number; blockWeight: number }
+interface Setting {
+  C: number;
+  blockWeight: number;
+}
 
 /** A stratified, seeded sample of `idx` of at most `max` rows (every stratum keeps its share, at least one row). */
 function stratifiedSample(idx: Int32Array, strata: Int32Array, max: number, seed: number): Int32Array {
   if (idx.length <= max) return idx;
   const byStratum = new Map<number, number[]>();
-  for (const i of idx) { const l = byStratum.get(strata[i]!) ?? []; l.push(i); byStratum.set(strata[i]!, l); }
+  for (const i of idx) {
+    const l = byStratum.get(strata[i]!) ?? [];
+    l.push(i);
+    byStratum.set(strata[i]!, l);
+  }
   const rng = createRng(seed + 1);
   const out: number[] = [];
   for (const k of [...byStratum.keys()].sort((a, b) => a - b)) {
@@ -179,7 +186,8 @@ function raiseTemperature(conf: (T: number) => number, T0: number, cap: number):
   if (conf(Math.exp(hi)) > cap) return Math.exp(hi);
   for (let it = 0; it < 60; it++) {
     const mid = (lo + hi) / 2;
-    if (conf(Math.exp(mid)) > cap) lo = mid; else hi = mid;
+    if (conf(Math.exp(mid)) > cap) lo = mid;
+    else hi = mid;
   }
   return Math.exp(hi);
 }
@@ -188,7 +196,15 @@ function raiseTemperature(conf: (T: number) => number, T0: number, cap: number):
 function rowLosses(z: Float32Array, m: number, K: number, targets: Targets, beta: number): Float64Array {
   const out = new Float64Array(m);
   const target = targetArray(targets);
-  for (let r = 0; r < m; r++) out[r] = scaledNll(z.subarray(r * K, r * K + K), 1, K, targets.task, targets.task === "single-label" ? target.subarray(r, r + 1) : target.subarray(r * K, r * K + K), beta);
+  for (let r = 0; r < m; r++)
+    out[r] = scaledNll(
+      z.subarray(r * K, r * K + K),
+      1,
+      K,
+      targets.task,
+      targets.task === "single-label" ? target.subarray(r, r + 1) : target.subarray(r * K, r * K + K),
+      beta,
+    );
   return out;
 }
 
@@ -214,11 +230,19 @@ function macroF1Of(logits: Float32Array, n: number, K: number, targets: Targets,
  * With fewer than 2 examples in some class no out-of-fold prediction exists: the temperature is then set so no
  * training row claims more than Laplace's (m + 1)/(m + 2), m the smallest class count ("shrinkage").
  */
-export function trainHybridClassifier(rows: FeatureRows, classes: string[], targets: Targets, options: TrainHybridOptions): TrainHybridResult {
+export function trainHybridClassifier(
+  rows: FeatureRows,
+  classes: string[],
+  targets: Targets,
+  options: TrainHybridOptions,
+): TrainHybridResult {
   checkFeatureRows(rows, "trainHybridClassifier");
-  if (rows.sparse && !options.vocabulary) throw new Error("trainHybridClassifier: rows.sparse needs options.vocabulary");
+  if (rows.sparse && !options.vocabulary)
+    throw new Error("trainHybridClassifier: rows.sparse needs options.vocabulary");
   if (rows.sparse && options.vocabulary && options.vocabulary.size !== rows.sparse.cols) {
-    throw new Error(`trainHybridClassifier: vocabulary has ${options.vocabulary.size} columns, rows.sparse ${rows.sparse.cols}`);
+    throw new Error(
+      `trainHybridClassifier: vocabulary has ${options.vocabulary.size} columns, rows.sparse ${rows.sparse.cols}`,
+    );
   }
   const n = rows.n;
   const K = classes.length;
@@ -238,13 +262,17 @@ export function trainHybridClassifier(rows: FeatureRows, classes: string[], targ
   const mode: SelectionRecord["mode"] = !canCv ? "fixed" : n > holdoutAbove ? "holdout" : "folds";
 
   const Cs = options.l2 !== undefined ? [NaN] : [...(options.grid?.C ?? SELECTION_C)].sort((a, b) => a - b);
-  const alphas = !(hasDense && hasSparse) ? [options.blockWeight ?? 1]
-    : options.blockWeight !== undefined ? [options.blockWeight] : [...(options.grid?.blockWeight ?? SELECTION_BLOCK_WEIGHTS)].sort((a, b) => a - b);
+  const alphas = !(hasDense && hasSparse)
+    ? [options.blockWeight ?? 1]
+    : options.blockWeight !== undefined
+      ? [options.blockWeight]
+      : [...(options.grid?.blockWeight ?? SELECTION_BLOCK_WEIGHTS)].sort((a, b) => a - b);
   const cStart = Cs.includes(DEFAULT_C) ? DEFAULT_C : Cs[Math.floor((Cs.length - 1) / 2)]!;
   const aStart = alphas.includes(1) ? 1 : alphas[alphas.length - 1]!;
   const lambdaOf = (C: number, rowsN: number): number => (options.l2 !== undefined ? options.l2 : 1 / (C * rowsN));
   const searched = canCv && Cs.length * alphas.length > 1;
-  if (alphas.length === 1 && alphas[0] === 0 && !hasDense) throw new Error("trainHybridClassifier: blockWeight 0 needs a dense block");
+  if (alphas.length === 1 && alphas[0] === 0 && !hasDense)
+    throw new Error("trainHybridClassifier: blockWeight 0 needs a dense block");
 
   const gtol = options.gtol ?? 1e-5;
   const maxIter = options.maxIter ?? 100;
@@ -258,34 +286,75 @@ export function trainHybridClassifier(rows: FeatureRows, classes: string[], targ
   const oofFolds = !canCv ? 0 : mode === "holdout" ? 1 : folds;
   let totalFits = searchFits + oofFolds + 1;
   let fitsDone = 0;
-  const progress = (phase: FitPhase): void => { fitsDone++; options.onProgress?.(fitsDone, Math.max(totalFits, fitsDone + 1), phase); };
+  const progress = (phase: FitPhase): void => {
+    fitsDone++;
+    options.onProgress?.(fitsDone, Math.max(totalFits, fitsDone + 1), phase);
+  };
 
   const sw = options.sampleWeight;
   if (sw && sw.length < n) throw new Error(`trainHybridClassifier: sampleWeight has ${sw.length} values for ${n} rows`);
   /** Fits rows `idx` (null: all rows) of r at setting s. */
-  const fit = (r: FeatureRows, t: Targets, idx: Int32Array | null, s: Setting, warm: HybridWarmStart | undefined, loose: Exclude<FitPhase, "final"> | false): { fit: HybridFit; opt: Omit<LbfgsResult, "x"> } => {
+  const fit = (
+    r: FeatureRows,
+    t: Targets,
+    idx: Int32Array | null,
+    s: Setting,
+    warm: HybridWarmStart | undefined,
+    loose: Exclude<FitPhase, "final"> | false,
+  ): { fit: HybridFit; opt: Omit<LbfgsResult, "x"> } => {
     // α = 0 is the dense block alone (a candidate, so the n-grams are dropped when they only add noise).
     if (s.blockWeight === 0 && hasDense) r = { ...r, sparse: null };
     const obj = buildHybridObjective(r, classes, t, {
-      l2: lambdaOf(s.C, r.n), blockWeight: s.blockWeight, classWeight: options.classWeight,
-      sampleWeight: sw && idx ? Float32Array.from(idx, (i) => sw[i]!) : sw, standardizePriorRows: STANDARDIZE_PRIOR_ROWS, warmStart: warm,
+      l2: lambdaOf(s.C, r.n),
+      blockWeight: s.blockWeight,
+      classWeight: options.classWeight,
+      sampleWeight: sw && idx ? Float32Array.from(idx, (i) => sw[i]!) : sw,
+      standardizePriorRows: STANDARDIZE_PRIOR_ROWS,
+      warmStart: warm,
     });
     // Selection fits stop at selectionMaxIter (30) and fold fits at 60 iterations, or once the loss moves by < 1e-6
     // (relative) per iteration: on TREC's n-grams the preconditioned loss was within 1% of the optimum after 30
     // iterations and test macro-F1 flat from there on. The final fit goes further (its weights are the ones served).
-    const res = minimizeLbfgs(obj.fg, obj.theta0, loose
-      ? { maxIter: Math.min(maxIter, loose === "selection" ? selectionMaxIter : 60), gtol: gtol * 3, ftol: 1e-6, memory: options.selectionMemory ?? 5, ...obj.lbfgsPreconditioner }
-      : {
-        maxIter, gtol, ftol: options.ftol ?? 1e-7, memory: options.finalMemory ?? 10, ...obj.lbfgsPreconditioner,
-        ...(options.onFinalIteration ? { onIteration: (it: number, x: Float64Array, f: number) => options.onFinalIteration!(it, f, (rr) => logitsOf(obj.finalize(x), rr)) } : {}),
-      });
+    const res = minimizeLbfgs(
+      obj.fg,
+      obj.theta0,
+      loose
+        ? {
+            maxIter: Math.min(maxIter, loose === "selection" ? selectionMaxIter : 60),
+            gtol: gtol * 3,
+            ftol: 1e-6,
+            memory: options.selectionMemory ?? 5,
+            ...obj.lbfgsPreconditioner,
+          }
+        : {
+            maxIter,
+            gtol,
+            ftol: options.ftol ?? 1e-7,
+            memory: options.finalMemory ?? 10,
+            ...obj.lbfgsPreconditioner,
+            ...(options.onFinalIteration
+              ? {
+                  onIteration: (it: number, x: Float64Array, f: number) =>
+                    options.onFinalIteration!(it, f, (rr) => logitsOf(obj.finalize(x), rr)),
+                }
+              : {}),
+          },
+    );
     obj.dispose();
     const { x, ...opt } = res;
     return { fit: obj.finalize(x), opt };
   };
-  const asWarm = (f: HybridFit): HybridWarmStart => ({ model: f.dense, sparseWeights: f.sparseWeights, blockWeight: f.blockWeight, sameSparseColumns: true });
+  const asWarm = (f: HybridFit): HybridWarmStart => ({
+    model: f.dense,
+    sparseWeights: f.sparseWeights,
+    blockWeight: f.blockWeight,
+    sameSparseColumns: true,
+  });
   const logitsOf = (f: HybridFit, r: FeatureRows): Float32Array =>
-    computeLogitsRows({ ...f.dense, sparse: f.sparseWeights ? { weights: f.sparseWeights, blockWeight: f.blockWeight } : undefined }, r);
+    computeLogitsRows(
+      { ...f.dense, sparse: f.sparseWeights ? { weights: f.sparseWeights, blockWeight: f.blockWeight } : undefined },
+      r,
+    );
 
   const splits: { trainIdx: Int32Array; testIdx: Int32Array }[] = [];
   if (fold) {
@@ -301,11 +370,20 @@ export function trainHybridClassifier(rows: FeatureRows, classes: string[], targ
     const capped = mode === "holdout";
     const tr = capped ? stratifiedSample(trainIdx, strata, SELECTION_TRAIN_ROWS, options.seed ?? 0) : trainIdx;
     const te = capped ? stratifiedSample(testIdx, strata, SELECTION_SCORE_ROWS, options.seed ?? 0) : testIdx;
-    return { trainIdx: tr, testIdx: te, full: tr.length === trainIdx.length, rows: featureRowsSubset(rows, tr), targets: subsetTargets(targets, tr, K), test: featureRowsSubset(rows, te) };
+    return {
+      trainIdx: tr,
+      testIdx: te,
+      full: tr.length === trainIdx.length,
+      rows: featureRowsSubset(rows, tr),
+      targets: subsetTargets(targets, tr, K),
+      test: featureRowsSubset(rows, te),
+    };
   });
   const scoredIdx = Int32Array.from(scored.flatMap((f) => Array.from(f.testIdx))).sort();
   const position = new Int32Array(n).fill(-1);
-  scoredIdx.forEach((i, r) => { position[i] = r; });
+  scoredIdx.forEach((i, r) => {
+    position[i] = r;
+  });
   const m = scoredIdx.length;
   const scoredTargets = subsetTargets(targets, scoredIdx, K);
   const key = (s: Setting): string => `${s.C}|${s.blockWeight}`;
@@ -336,8 +414,12 @@ export function trainHybridClassifier(rows: FeatureRows, classes: string[], targ
     let ss = 0;
     for (let r = 0; r < m; r++) ss += (losses[r]! - mean) ** 2;
     grid.push({
-      C: setting.C, blockWeight: hasDense && hasSparse ? setting.blockWeight : null, l2: lambdaOf(setting.C, n),
-      logLoss: mean, logLossSE: m > 1 ? Math.sqrt(ss / (m - 1) / m) : 0, macroF1: macroF1Of(z, m, K, scoredTargets, classes),
+      C: setting.C,
+      blockWeight: hasDense && hasSparse ? setting.blockWeight : null,
+      l2: lambdaOf(setting.C, n),
+      logLoss: mean,
+      logLossSE: m > 1 ? Math.sqrt(ss / (m - 1) / m) : 0,
+      macroF1: macroF1Of(z, m, K, scoredTargets, classes),
     });
     return fits;
   };
@@ -348,26 +430,44 @@ export function trainHybridClassifier(rows: FeatureRows, classes: string[], targ
   // wins. Every step warm-starts each fold from that fold's fit at the neighbouring point.
   let setting: Setting = { C: cStart, blockWeight: aStart };
   if (searched) {
-    const lossOf = (st: Setting): number => grid[tried.findIndex((t) => t.C === st.C && t.blockWeight === st.blockWeight)]?.logLoss ?? Infinity;
-    const walk = (values: number[], start: number, make: (v: number) => Setting, startFits: (HybridFit | undefined)[] | null): { best: Setting; fits: (HybridFit | undefined)[] } => {
+    const lossOf = (st: Setting): number =>
+      grid[tried.findIndex((t) => t.C === st.C && t.blockWeight === st.blockWeight)]?.logLoss ?? Infinity;
+    const walk = (
+      values: number[],
+      start: number,
+      make: (v: number) => Setting,
+      startFits: (HybridFit | undefined)[] | null,
+    ): { best: Setting; fits: (HybridFit | undefined)[] } => {
       const fitsAt = new Map<number, (HybridFit | undefined)[]>();
-      fitsAt.set(start, startFits ?? tryOn(make(values[start]!), scored.map(() => undefined)));
+      fitsAt.set(
+        start,
+        startFits ??
+          tryOn(
+            make(values[start]!),
+            scored.map(() => undefined),
+          ),
+      );
       let best = start;
       for (const dir of [1, -1]) {
         for (let i = start + dir; i >= 0 && i < values.length; i += dir) {
           fitsAt.set(i, tryOn(make(values[i]!), fitsAt.get(i - dir)!));
-          if (lossOf(make(values[i]!)) < lossOf(make(values[best]!)) - 1e-12) best = i; else break;
+          if (lossOf(make(values[i]!)) < lossOf(make(values[best]!)) - 1e-12) best = i;
+          else break;
         }
         if (best !== start) break; // improving upward: the other side of the start is not better on a unimodal curve
       }
       return { best: make(values[best]!), fits: fitsAt.get(best)! };
     };
     const hybridAlphas = alphas.filter((a) => a > 0);
-    if (hasDense && hasSparse && alphas.includes(0) && Cs.length > 1) walk(Cs, Cs.indexOf(cStart), (C) => ({ C, blockWeight: 0 }), null);
+    if (hasDense && hasSparse && alphas.includes(0) && Cs.length > 1)
+      walk(Cs, Cs.indexOf(cStart), (C) => ({ C, blockWeight: 0 }), null);
     if (hybridAlphas.length > 0) {
-      const a0 = hybridAlphas.includes(aStart) ? hybridAlphas.indexOf(aStart) : Math.floor((hybridAlphas.length - 1) / 2);
+      const a0 = hybridAlphas.includes(aStart)
+        ? hybridAlphas.indexOf(aStart)
+        : Math.floor((hybridAlphas.length - 1) / 2);
       const byAlpha = walk(hybridAlphas, a0, (a) => ({ C: cStart, blockWeight: a }), null);
-      if (Cs.length > 1) walk(Cs, Cs.indexOf(cStart), (C) => ({ C, blockWeight: byAlpha.best.blockWeight }), byAlpha.fits);
+      if (Cs.length > 1)
+        walk(Cs, Cs.indexOf(cStart), (C) => ({ C, blockWeight: byAlpha.best.blockWeight }), byAlpha.fits);
     } else if (Cs.length > 1 && !alphas.includes(0)) {
       walk(Cs, Cs.indexOf(cStart), (C) => ({ C, blockWeight: alphas[0]! }), null);
     }
@@ -376,12 +476,20 @@ export function trainHybridClassifier(rows: FeatureRows, classes: string[], targ
     // losses sit near chance and the raw minimum is noise that lands on extreme settings (SST-2 at 50 labels: C 320,
     // α 4 won by 0.003 and scored 41 test macro-F1, against 61 for C 20 dense-only).
     let best = 0;
-    grid.forEach((g, i) => { if (g.logLoss < grid[best]!.logLoss) best = i; });
+    grid.forEach((g, i) => {
+      if (g.logLoss < grid[best]!.logLoss) best = i;
+    });
     const bar = grid[best]!.logLoss + grid[best]!.logLossSE;
     const simpler = (a: Setting, b: Setting): boolean =>
-      a.C !== b.C ? a.C < b.C : a.blockWeight === 0 || b.blockWeight === 0 ? a.blockWeight === 0 && b.blockWeight !== 0 : Math.abs(Math.log(a.blockWeight)) < Math.abs(Math.log(b.blockWeight));
+      a.C !== b.C
+        ? a.C < b.C
+        : a.blockWeight === 0 || b.blockWeight === 0
+          ? a.blockWeight === 0 && b.blockWeight !== 0
+          : Math.abs(Math.log(a.blockWeight)) < Math.abs(Math.log(b.blockWeight));
     setting = tried[best]!;
-    grid.forEach((g, i) => { if (g.logLoss <= bar && simpler(tried[i]!, setting)) setting = tried[i]!; });
+    grid.forEach((g, i) => {
+      if (g.logLoss <= bar && simpler(tried[i]!, setting)) setting = tried[i]!;
+    });
   }
 
   // Out-of-fold logits at the chosen setting for the oofFolds' rows; folds the grid scored on all their rows are reused.
@@ -399,7 +507,14 @@ export function trainHybridClassifier(rows: FeatureRows, classes: string[], targ
       const { trainIdx, testIdx } = splits[f]!;
       // A fold the grid scored on a sample of its rows starts from that sample's fit at the chosen setting.
       const sampled = fitsBySetting.get(key(setting))?.[f];
-      const { fit: mdl } = fit(featureRowsSubset(rows, trainIdx), subsetTargets(targets, trainIdx, K), trainIdx, setting, sampled ? asWarm(sampled) : prevWarm, "calibration");
+      const { fit: mdl } = fit(
+        featureRowsSubset(rows, trainIdx),
+        subsetTargets(targets, trainIdx, K),
+        trainIdx,
+        setting,
+        sampled ? asWarm(sampled) : prevWarm,
+        "calibration",
+      );
       lastFoldFit = mdl;
       const z = logitsOf(mdl, featureRowsSubset(rows, testIdx));
       for (let r = 0; r < testIdx.length; r++) oofLogits.set(z.subarray(r * K, r * K + K), testIdx[r]! * K);
@@ -430,12 +545,18 @@ export function trainHybridClassifier(rows: FeatureRows, classes: string[], targ
     temperature = fitTemperature(oofLogits, nO, K, task, tgt);
     // Never claim more on average than Laplace's estimate of the out-of-fold accuracy (binds with few rows).
     let correct = 0;
-    if (oofTargets.task === "single-label") for (let i = 0; i < nO; i++) correct += argmaxRow(oofLogits, i, K) === oofTargets.y[i] ? 1 : 0;
+    if (oofTargets.task === "single-label")
+      for (let i = 0; i < nO; i++) correct += argmaxRow(oofLogits, i, K) === oofTargets.y[i] ? 1 : 0;
     else for (let i = 0; i < nO * K; i++) correct += (oofLogits[i]! >= 0 ? 1 : 0) === oofTargets.Y[i] ? 1 : 0;
     const total = task === "single-label" ? nO : nO * K;
     const cap = (correct + 1) / (total + 2);
     const raised = raiseTemperature((T) => meanConfidence(oofLogits!, nO, K, task, T), temperature, cap);
-    calibration = { kind: "temperature-oof", tooLittleData: minPerClass < CALIBRATION_MIN_PER_CLASS, temperature: raised, cap: raised > temperature ? cap : null };
+    calibration = {
+      kind: "temperature-oof",
+      tooLittleData: minPerClass < CALIBRATION_MIN_PER_CLASS,
+      temperature: raised,
+      cap: raised > temperature ? cap : null,
+    };
     temperature = raised;
     oofProba = logitsToProbaInPlace(Float32Array.from(oofLogits), nO, K, task, temperature);
   } else {
@@ -446,24 +567,56 @@ export function trainHybridClassifier(rows: FeatureRows, classes: string[], targ
     calibration = { kind: "shrinkage", tooLittleData: true, temperature, cap };
   }
 
-  const { thresholds, thresholdPolicy, crossValidated } = outOfFoldPolicy(oofProba, nO, classes, oofTargets, options.target);
+  const { thresholds, thresholdPolicy, crossValidated } = outOfFoldPolicy(
+    oofProba,
+    nO,
+    classes,
+    oofTargets,
+    options.target,
+  );
   const selection: SelectionRecord = {
-    l2: lambdaOf(setting.C, n), C: setting.C, blockWeight: hasDense && hasSparse ? setting.blockWeight : null,
-    scoring: "tempered-log-loss-1se", mode: searched ? mode : "fixed", folds: canCv ? folds : 0, grid,
+    l2: lambdaOf(setting.C, n),
+    C: setting.C,
+    blockWeight: hasDense && hasSparse ? setting.blockWeight : null,
+    scoring: "tempered-log-loss-1se",
+    mode: searched ? mode : "fixed",
+    folds: canCv ? folds : 0,
+    grid,
     ...(searched && mode === "holdout" ? { holdout: { trainRows: scored[0]!.trainIdx.length, scoredRows: m } } : {}),
   };
   const metrics: Record<string, unknown> = {
-    trainedRows: n, folds: canCv ? folds : 0, oofRows: nO, temperature, l2: selection.l2, classWeight: options.classWeight ?? "none",
+    trainedRows: n,
+    folds: canCv ? folds : 0,
+    oofRows: nO,
+    temperature,
+    l2: selection.l2,
+    classWeight: options.classWeight ?? "none",
     blocks: { dense: hasDense ? rows.d : 0, sparse: hasSparse && setting.blockWeight > 0 ? rows.sparse!.cols : 0 },
-    selection, calibration,
-    optimizer: { iterations: final.opt.iterations, evaluations: final.opt.evaluations, converged: final.opt.converged, reason: final.opt.reason, loss: final.opt.f },
+    selection,
+    calibration,
+    optimizer: {
+      iterations: final.opt.iterations,
+      evaluations: final.opt.evaluations,
+      converged: final.opt.converged,
+      reason: final.opt.reason,
+      loss: final.opt.f,
+    },
   };
   if (crossValidated) metrics.crossValidated = crossValidated;
   const model: ClassifierModel = {
-    ...final.fit.dense, temperature, featurizerId: options.featurizerId, thresholds, thresholdPolicy, metrics,
+    ...final.fit.dense,
+    temperature,
+    featurizerId: options.featurizerId,
+    thresholds,
+    thresholdPolicy,
+    metrics,
   };
   if (final.fit.sparseWeights && options.vocabulary) {
-    model.sparse = { vocabulary: options.vocabulary, weights: final.fit.sparseWeights, blockWeight: final.fit.blockWeight };
+    model.sparse = {
+      vocabulary: options.vocabulary,
+      weights: final.fit.sparseWeights,
+      blockWeight: final.fit.blockWeight,
+    };
   }
   return { model, oofProba, oofRows: oofProba ? oofRows : null };
 }
@@ -474,7 +627,8 @@ function warmStartOf(prev: ClassifierModel, vocabulary: NgramVocabulary | undefi
     model: prev,
     sparseWeights: prev.sparse?.weights ?? null,
     blockWeight: prev.sparse?.blockWeight ?? 1,
-    sameSparseColumns: prev.sparse !== undefined && vocabulary !== undefined && sameVocabulary(prev.sparse.vocabulary, vocabulary),
+    sameSparseColumns:
+      prev.sparse !== undefined && vocabulary !== undefined && sameVocabulary(prev.sparse.vocabulary, vocabulary),
   };
 }
 

@@ -38,7 +38,12 @@ export type ParallelBlocks = (data: LogisticKernelData) => { run(): void; close(
 
 function serialBlocks(data: LogisticKernelData): { run(): void; close(): void } {
   const z = new Float64Array(data.K);
-  return { run: () => { for (let blk = 0; blk < data.blocks; blk++) runLogisticBlock(data, blk, z); }, close: () => undefined };
+  return {
+    run: () => {
+      for (let blk = 0; blk < data.blocks; blk++) runLogisticBlock(data, blk, z);
+    },
+    close: () => undefined,
+  };
 }
 
 export interface TrainResult {
@@ -51,7 +56,14 @@ export interface TrainResult {
  * inverse-curvature scale, which the next warm retrain reuses for its first step (fittedScale, warmStartScale).
  */
 export function optimizerFacts(o: TrainResult["optimizer"]) {
-  return { iterations: o.iterations, evaluations: o.evaluations, converged: o.converged, reason: o.reason, loss: o.f, scale: Number.isFinite(o.scale) && o.scale > 0 ? o.scale : null };
+  return {
+    iterations: o.iterations,
+    evaluations: o.evaluations,
+    converged: o.converged,
+    reason: o.reason,
+    loss: o.f,
+    scale: Number.isFinite(o.scale) && o.scale > 0 ? o.scale : null,
+  };
 }
 
 /** The scale a model's fit left in model.metrics.optimizer (optimizerFacts), if it has a usable one. */
@@ -77,20 +89,29 @@ export interface LogisticObjective {
   precondition: ((v: Float64Array) => void) | undefined;
 }
 
-
 /** The training objective, exposed so tests can check its gradient against finite differences. */
 export function buildLogisticObjective(
-  X: Float32Array, n: number, d: number, classes: string[], targets: Targets, options: TrainOptions = {},
+  X: Float32Array,
+  n: number,
+  d: number,
+  classes: string[],
+  targets: Targets,
+  options: TrainOptions = {},
 ): LogisticObjective {
   const K = classes.length;
   if (n <= 0) throw new Error("trainLogisticRegression: no training examples");
   if (K <= 0) throw new Error("trainLogisticRegression: no classes");
   if (X.length < n * d) throw new Error(`trainLogisticRegression: X has ${X.length} values, expected ${n} × ${d}`);
-  for (let i = 0; i < n * d; i++) if (!Number.isFinite(X[i]!)) throw new Error(`trainLogisticRegression: non-finite feature at row ${Math.floor(i / d)}`);
+  for (let i = 0; i < n * d; i++)
+    if (!Number.isFinite(X[i]!))
+      throw new Error(`trainLogisticRegression: non-finite feature at row ${Math.floor(i / d)}`);
   const task: Task = targets.task;
   const l2 = options.l2 ?? 1e-3;
 
-  const { mean, scale } = (options.standardize ?? true) ? featureStandardization(X, n, d) : { mean: new Float32Array(d), scale: new Float32Array(d).fill(1) };
+  const { mean, scale } =
+    (options.standardize ?? true)
+      ? featureStandardization(X, n, d)
+      : { mean: new Float32Array(d), scale: new Float32Array(d).fill(1) };
 
   // Which outputs are trainable: single-label needs ≥1 example of the class; multi-label needs both signs.
   const counts = new Float64Array(K);
@@ -130,7 +151,10 @@ export function buildLogisticObjective(
     wNeg = new Float64Array(K).fill(1);
     if (options.classWeight === "balanced") {
       for (let k = 0; k < K; k++) {
-        if (counts[k]! > 0 && counts[k]! < n) { wPos[k] = n / (2 * counts[k]!); wNeg[k] = n / (2 * (n - counts[k]!)); }
+        if (counts[k]! > 0 && counts[k]! < n) {
+          wPos[k] = n / (2 * counts[k]!);
+          wNeg[k] = n / (2 * (n - counts[k]!));
+        }
       }
     }
   }
@@ -158,7 +182,8 @@ export function buildLogisticObjective(
 
   // Kernel inputs and per-block outputs; in shared memory when a parallel runner will read them from other threads.
   const parallel = options.parallel ?? null;
-  const f64 = (length: number) => (parallel ? new Float64Array(new SharedArrayBuffer(length * 8)) : new Float64Array(length));
+  const f64 = (length: number) =>
+    parallel ? new Float64Array(new SharedArrayBuffer(length * 8)) : new Float64Array(length);
   const shareOf = <T extends Float32Array | Int32Array | Uint8Array>(a: T, make: (buf: SharedArrayBuffer) => T): T => {
     if (!parallel || a.buffer instanceof SharedArrayBuffer) return a;
     const copy = make(new SharedArrayBuffer(a.byteLength));
@@ -168,19 +193,33 @@ export function buildLogisticObjective(
   const blocks = logisticBlocks(n);
   const kernel: LogisticKernelData = {
     X: shareOf(X.subarray(0, n * d), (buf) => new Float32Array(buf)),
-    n, d, K, blocks,
+    n,
+    d,
+    K,
+    blocks,
     W: f64(K * d),
     b: f64(K),
-    trainable: shareOf<Uint8Array>(Uint8Array.from(fixedBias, (v) => (Number.isNaN(v) ? 1 : 0)), (buf) => new Uint8Array(buf)),
+    trainable: shareOf<Uint8Array>(
+      Uint8Array.from(fixedBias, (v) => (Number.isNaN(v) ? 1 : 0)),
+      (buf) => new Uint8Array(buf),
+    ),
     fixedZ: f64(K),
     y: targets.task === "single-label" ? shareOf(targets.y, (buf) => new Int32Array(buf)) : null,
-    w1: null, Y: targets.task === "multi-label" ? shareOf(targets.Y, (buf) => new Uint8Array(buf)) : null, wPos: null, wNeg: null,
+    w1: null,
+    Y: targets.task === "multi-label" ? shareOf(targets.Y, (buf) => new Uint8Array(buf)) : null,
+    wPos: null,
+    wNeg: null,
     partG: f64(blocks * K * d),
     partR: f64(blocks * K),
     partL: f64(blocks),
   };
   for (let k = 0; k < K; k++) kernel.fixedZ[k] = Number.isNaN(fixedBias[k]!) ? 0 : fixedBias[k]!;
-  const toShared = (a: Float64Array | null) => { if (!a) return null; const out = f64(a.length); out.set(a); return out; };
+  const toShared = (a: Float64Array | null) => {
+    if (!a) return null;
+    const out = f64(a.length);
+    out.set(a);
+    return out;
+  };
   kernel.w1 = toShared(w1);
   kernel.wPos = toShared(wPos);
   kernel.wNeg = toShared(wNeg);
@@ -244,18 +283,26 @@ export function buildLogisticObjective(
  * X: Float32Array [n × d] row-major.
  */
 export function trainLogisticRegression(
-  X: Float32Array, n: number, d: number, classes: string[], targets: Targets, options: TrainOptions = {},
+  X: Float32Array,
+  n: number,
+  d: number,
+  classes: string[],
+  targets: Targets,
+  options: TrainOptions = {},
 ): TrainResult {
   const { fg, theta0, finalize, close, precondition } = buildLogisticObjective(X, n, d, classes, targets, options);
   let res: LbfgsResult;
   try {
     const initialScale = options.warmStart ? options.warmStartScale : undefined;
-    res = minimizeLbfgs(fg, theta0, { maxIter: options.maxIter ?? 300, gtol: options.gtol ?? 1e-5, precondition, initialScale });
+    res = minimizeLbfgs(fg, theta0, {
+      maxIter: options.maxIter ?? 300,
+      gtol: options.gtol ?? 1e-5,
+      precondition,
+      initialScale,
+    });
   } finally {
     close();
   }
   const { x, ...optimizer } = res;
   return { model: finalize(x), optimizer };
 }
-
-

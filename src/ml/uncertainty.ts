@@ -26,16 +26,32 @@ export interface ScoreChunkOptions {
  * - random: seeded hash of the global index
  * Rows containing NaN get priority −1 (ranked last) so a broken vector never floods a batch.
  */
-export function scoreChunk(probs: Float32Array, n: number, K: number, strategy: Strategy, options: ScoreChunkOptions = {}): Float32Array {
+export function scoreChunk(
+  probs: Float32Array,
+  n: number,
+  K: number,
+  strategy: Strategy,
+  options: ScoreChunkOptions = {},
+): Float32Array {
   const out = options.out ?? new Float32Array(n);
   const offset = options.offset ?? 0;
   const logK = Math.log(K);
   for (let i = 0; i < n; i++) {
     const o = i * K;
-    if (strategy === "random") { out[i] = hashUniform(options.seed ?? 0, offset + i); continue; }
+    if (strategy === "random") {
+      out[i] = hashUniform(options.seed ?? 0, offset + i);
+      continue;
+    }
     let bad = false;
-    for (let k = 0; k < K; k++) if (Number.isNaN(probs[o + k]!)) { bad = true; break; }
-    if (bad) { out[i] = -1; continue; }
+    for (let k = 0; k < K; k++)
+      if (Number.isNaN(probs[o + k]!)) {
+        bad = true;
+        break;
+      }
+    if (bad) {
+      out[i] = -1;
+      continue;
+    }
     switch (strategy) {
       case "least-confidence": {
         let max = 0;
@@ -44,17 +60,24 @@ export function scoreChunk(probs: Float32Array, n: number, K: number, strategy: 
         break;
       }
       case "margin": {
-        let p1 = -Infinity, p2 = -Infinity;
+        let p1 = -Infinity,
+          p2 = -Infinity;
         for (let k = 0; k < K; k++) {
           const p = probs[o + k]!;
-          if (p > p1) { p2 = p1; p1 = p; } else if (p > p2) p2 = p;
+          if (p > p1) {
+            p2 = p1;
+            p1 = p;
+          } else if (p > p2) p2 = p;
         }
         out[i] = K < 2 ? 0 : 1 - (p1 - p2);
         break;
       }
       case "entropy": {
         let h = 0;
-        for (let k = 0; k < K; k++) { const p = probs[o + k]!; if (p > 0) h -= p * Math.log(p); }
+        for (let k = 0; k < K; k++) {
+          const p = probs[o + k]!;
+          if (p > 0) h -= p * Math.log(p);
+        }
         out[i] = K < 2 ? 0 : h / logK;
         break;
       }

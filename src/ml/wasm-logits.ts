@@ -21,7 +21,14 @@ const BLOCK_BYTES = 512 * 1024;
  * is unavailable. Error against the f64 reference: |Δ| ≤ (⌈d/4⌉ + 8)·2⁻²⁴ · (|b_k| + Σ_j |W_kj·x_j|) per logit
  * (f32 rounding of W and of each product, ⌈d/4⌉ lane sums, the lane reduction and the bias).
  */
-export function wasmLogits(W: Float64Array, b: Float64Array, K: number, d: number, X: Float32Array, n: number): Float32Array | null {
+export function wasmLogits(
+  W: Float64Array,
+  b: Float64Array,
+  K: number,
+  d: number,
+  X: Float32Array,
+  n: number,
+): Float32Array | null {
   const mod = logitsModule();
   if (!mod || K <= 0 || d <= 0) return null;
   const dp = Math.ceil(d / 4) * 4;
@@ -35,8 +42,15 @@ export function wasmLogits(W: Float64Array, b: Float64Array, K: number, d: numbe
   // Sized once for this call: the memory never grows, so no typed-array view in this thread is ever detached.
   const pages = Math.ceil(end / WASM_PAGE);
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-  const logits = (new WebAssembly.Instance(mod, { env: { memory } }).exports.logits) as (
-    x: number, n: number, dp: number, w: number, K: number, b: number, out: number) => void;
+  const logits = new WebAssembly.Instance(mod, { env: { memory } }).exports.logits as (
+    x: number,
+    n: number,
+    dp: number,
+    w: number,
+    K: number,
+    b: number,
+    out: number,
+  ) => void;
   const mem = new Float32Array(memory.buffer);
   for (let k = 0; k < K; k++) {
     const wo = wAt / 4 + k * dp;

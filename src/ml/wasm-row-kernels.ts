@@ -70,10 +70,33 @@ export function createRowKernels(shape: RowKernelShape): RowKernels | null {
   const rowsP = d + V;
   const work = n * (d + nnz / Math.max(n, 1)) * kp;
   const splitting = shape.split === "always" ? n >= 2 : shape.split === "never" ? false : work >= SPLIT_WORK && n >= 2;
-  const sizes = { x: n * d * 4, indptr: (n + 1) * 4, cols: nnz * 4, vals: nnz * 4, theta: rowsP * kp * 4, bias: kp * 4, z: n * kp * 4, grad: rowsP * kp * 4, grad2: splitting ? rowsP * kp * 4 : 0 };
-  const offsets: Record<keyof typeof sizes, number> = { x: 0, indptr: 0, cols: 0, vals: 0, theta: 0, bias: 0, z: 0, grad: 0, grad2: 0 };
+  const sizes = {
+    x: n * d * 4,
+    indptr: (n + 1) * 4,
+    cols: nnz * 4,
+    vals: nnz * 4,
+    theta: rowsP * kp * 4,
+    bias: kp * 4,
+    z: n * kp * 4,
+    grad: rowsP * kp * 4,
+    grad2: splitting ? rowsP * kp * 4 : 0,
+  };
+  const offsets: Record<keyof typeof sizes, number> = {
+    x: 0,
+    indptr: 0,
+    cols: 0,
+    vals: 0,
+    theta: 0,
+    bias: 0,
+    z: 0,
+    grad: 0,
+    grad2: 0,
+  };
   let at = 16; // address 0 stays unused
-  for (const key of Object.keys(sizes) as (keyof typeof sizes)[]) { offsets[key] = at; at += align(sizes[key]); }
+  for (const key of Object.keys(sizes) as (keyof typeof sizes)[]) {
+    offsets[key] = at;
+    at += align(sizes[key]);
+  }
   if (at > WASM_MAX_BYTES) return null;
   const pages = Math.ceil(at / WASM_PAGE);
   // Shared (the helper thread works on the same memory) and sized once: it never grows, so no view is ever detached.
@@ -87,8 +110,29 @@ export function createRowKernels(shape: RowKernelShape): RowKernels | null {
   const indptr = new Int32Array(buf, o.indptr, n + 1);
   const grad2 = new Float32Array(buf, o.grad2, splitting ? rowsP * kp : 0);
   // Forward and backward over rows [a, b): x, indptr and z offset to row a (indptr's values stay absolute).
-  const fwdArgs = (a: number, b: number) => [b - a, d, kp, o.x + a * d * 4, o.indptr + a * 4, o.cols, o.vals, o.theta, o.bias, o.z + a * kp * 4];
-  const bwdArgs = (a: number, b: number, grad: number) => [b - a, d, kp, o.x + a * d * 4, o.indptr + a * 4, o.cols, o.vals, o.z + a * kp * 4, grad];
+  const fwdArgs = (a: number, b: number) => [
+    b - a,
+    d,
+    kp,
+    o.x + a * d * 4,
+    o.indptr + a * 4,
+    o.cols,
+    o.vals,
+    o.theta,
+    o.bias,
+    o.z + a * kp * 4,
+  ];
+  const bwdArgs = (a: number, b: number, grad: number) => [
+    b - a,
+    d,
+    kp,
+    o.x + a * d * 4,
+    o.indptr + a * 4,
+    o.cols,
+    o.vals,
+    o.z + a * kp * 4,
+    grad,
+  ];
   let at2 = 0;
   let session: RowKernelSession | null = null;
   if (splitting) {
@@ -132,8 +176,13 @@ export function createRowKernels(shape: RowKernelShape): RowKernels | null {
       addInto(o.grad, o.grad2, rowsP * kp);
     },
     // Not splitAt(): read before the caller fills indptr, it would fix the halves on an empty matrix.
-    get split() { return splitting ? { threaded: session !== null } : null; },
-    dispose: () => { session?.release(); session = null; },
+    get split() {
+      return splitting ? { threaded: session !== null } : null;
+    },
+    dispose: () => {
+      session?.release();
+      session = null;
+    },
   };
   return kernels;
 }

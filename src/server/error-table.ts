@@ -38,17 +38,30 @@ export const errorTable = {
   INVALID_INPUT: { code: "INVALID_INPUT", trpc: "BAD_REQUEST", http: 422, retryable: false, cliExit: EXIT_USAGE },
   UNAUTHENTICATED: { code: "UNAUTHENTICATED", trpc: "UNAUTHORIZED", http: 401, retryable: false, cliExit: EXIT_FAILED },
   FORBIDDEN: { code: "FORBIDDEN", trpc: "FORBIDDEN", http: 403, retryable: false, cliExit: EXIT_FAILED },
-  PRECONDITION_FAILED: { code: "PRECONDITION_FAILED", trpc: "PRECONDITION_FAILED", http: 412, retryable: false, cliExit: EXIT_FAILED },
+  PRECONDITION_FAILED: {
+    code: "PRECONDITION_FAILED",
+    trpc: "PRECONDITION_FAILED",
+    http: 412,
+    retryable: false,
+    cliExit: EXIT_FAILED,
+  },
   UNAVAILABLE: { code: "UNAVAILABLE", trpc: "SERVICE_UNAVAILABLE", http: 503, retryable: true, cliExit: EXIT_FAILED },
   // Answered with Retry-After (RETRY_AFTER_SECONDS); a job is re-sent without using up a retry (worker/run-job.ts).
-  DATABASE_UNAVAILABLE: { code: "UNAVAILABLE", trpc: "SERVICE_UNAVAILABLE", http: 503, retryable: true, cliExit: EXIT_FAILED },
+  DATABASE_UNAVAILABLE: {
+    code: "UNAVAILABLE",
+    trpc: "SERVICE_UNAVAILABLE",
+    http: 503,
+    retryable: true,
+    cliExit: EXIT_FAILED,
+  },
   INTERNAL: { code: "INTERNAL", trpc: "INTERNAL_SERVER_ERROR", http: 500, retryable: true, cliExit: EXIT_FAILED },
 } as const satisfies Record<ErrorKind, ErrorRow>;
 
 /** What a client is told to wait before retrying while the database is unavailable (a restart takes seconds). */
 export const RETRY_AFTER_SECONDS = 5;
 
-export const UNAVAILABLE_MESSAGE = "The database is unavailable (restarting or unreachable); try again in a few seconds.";
+export const UNAVAILABLE_MESSAGE =
+  "The database is unavailable (restarting or unreachable); try again in a few seconds.";
 
 export interface ClassifiedError {
   kind: ErrorKind;
@@ -64,8 +77,13 @@ export interface ClassifiedError {
  */
 export function classifyError(error: unknown): ClassifiedError {
   if (error instanceof AppError) return { kind: error.code, message: error.message };
-  if (error instanceof FeaturizerError) return { kind: featurizerErrorKinds[error.code], message: `featurizer: ${redactSecrets(error.message)}` };
-  if (error instanceof ZodError) return { kind: "INVALID_INPUT", message: error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ") };
+  if (error instanceof FeaturizerError)
+    return { kind: featurizerErrorKinds[error.code], message: `featurizer: ${redactSecrets(error.message)}` };
+  if (error instanceof ZodError)
+    return {
+      kind: "INVALID_INPUT",
+      message: error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; "),
+    };
   const unique = uniqueViolation(error);
   if (unique) return { kind: "CONFLICT", message: unique };
   if (isDatabaseUnavailable(error)) return { kind: "DATABASE_UNAVAILABLE", message: UNAVAILABLE_MESSAGE };

@@ -11,7 +11,10 @@ const PATTERNS: [RegExp, string][] = [
   [/\bsk[-_][A-Za-z0-9_-]{6,}/g, "[redacted]"],
   [/\bmgn_[A-Za-z0-9_-]{8,}/g, "[redacted]"],
   [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/]+:)[^\s@/]+@/gi, "$1[redacted]@"],
-  [/("?(?:api[_-]?key|apikey|x-api-key|authorization|password|secret)"?\s*[:=]\s*"?)(?!Bearer\b|Basic\b|\[redacted\])([^\s",}]{6,})/gi, "$1[redacted]"],
+  [
+    /("?(?:api[_-]?key|apikey|x-api-key|authorization|password|secret)"?\s*[:=]\s*"?)(?!Bearer\b|Basic\b|\[redacted\])([^\s",}]{6,})/gi,
+    "$1[redacted]",
+  ],
 ];
 
 export function redactSecrets(text: string, extraSecrets: readonly (string | undefined)[] = []): string {

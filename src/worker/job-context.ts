@@ -46,7 +46,13 @@ export interface JobContext {
   throwIfCancelled(): Promise<void>;
 }
 
-export function createJobContext(db: Db, boss: PgBoss, jobRunId: string, attempt: number, options: { takenOver?: () => boolean } = {}): JobContext {
+export function createJobContext(
+  db: Db,
+  boss: PgBoss,
+  jobRunId: string,
+  attempt: number,
+  options: { takenOver?: () => boolean } = {},
+): JobContext {
   return {
     db,
     boss,
@@ -57,7 +63,10 @@ export function createJobContext(db: Db, boss: PgBoss, jobRunId: string, attempt
     },
     async progress(done, total) {
       const fraction = total ? Math.min(1, done / total) : undefined;
-      await db.jobRun.update({ where: { id: jobRunId }, data: { done, total, ...(fraction === undefined ? {} : { progress: fraction }) } });
+      await db.jobRun.update({
+        where: { id: jobRunId },
+        data: { done, total, ...(fraction === undefined ? {} : { progress: fraction }) },
+      });
     },
     async throwIfCancelled() {
       if (options.takenOver?.()) throw new RunTakenOverError();

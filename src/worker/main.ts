@@ -14,13 +14,20 @@ process.on("unhandledRejection", (reason) => {
     console.error(`[worker] database unavailable (${redactedMessage(reason)}); carrying on`);
     return;
   }
-  console.error(`[worker] unhandled rejection: ${reason instanceof Error && reason.stack ? redactSecrets(reason.stack) : redactedMessage(reason)}`);
+  console.error(
+    `[worker] unhandled rejection: ${reason instanceof Error && reason.stack ? redactSecrets(reason.stack) : redactedMessage(reason)}`,
+  );
   process.exit(1);
 });
 
 async function main() {
   const e = env();
-  const worker = await startWorker({ db: db(), connectionString: requireDatabaseUrl(), concurrency: e.WORKER_CONCURRENCY, pollingSeconds: e.JOB_POLL_SECONDS });
+  const worker = await startWorker({
+    db: db(),
+    connectionString: requireDatabaseUrl(),
+    concurrency: e.WORKER_CONCURRENCY,
+    pollingSeconds: e.JOB_POLL_SECONDS,
+  });
   console.log(`[worker] ready (concurrency ${e.WORKER_CONCURRENCY})`);
   if (e.WORKER_HEALTH_FILE) touchEvery(e.WORKER_HEALTH_FILE, 10_000);
   let stopping = false;

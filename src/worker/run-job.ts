@@ -9,10 +9,19 @@ import { redactedError, redactedMessage } from "@/server/redact-secrets";
 import type { JobDefinition, JobPayload } from "@/server/jobs/define-job";
 import { resendJob } from "@/server/jobs/resend-job";
 import { startHeartbeat } from "@/worker/heartbeat";
-import { CheckBack, createJobContext, JobCancelledError, RunTakenOverError, type JobContext } from "@/worker/job-context";
+import {
+  CheckBack,
+  createJobContext,
+  JobCancelledError,
+  RunTakenOverError,
+  type JobContext,
+} from "@/worker/job-context";
 import { jobFailure } from "@/worker/job-failure";
 
-export type JobHandler<J extends JobDefinition> = (payload: JobPayload<J>, ctx: JobContext) => Promise<Prisma.InputJsonValue | void | CheckBack>;
+export type JobHandler<J extends JobDefinition> = (
+  payload: JobPayload<J>,
+  ctx: JobContext,
+) => Promise<Prisma.InputJsonValue | void | CheckBack>;
 
 interface Envelope {
   jobRunId: string;
@@ -37,7 +46,11 @@ export interface LivenessOptions {
  * bound (in case that execution dies) and neither runs the handler nor fails the run. Handlers are idempotent.
  */
 export async function runJob<J extends JobDefinition>(
-  db: Db, boss: PgBoss, definition: J, handler: JobHandler<J>, job: PgBoss.JobWithMetadata<Envelope>,
+  db: Db,
+  boss: PgBoss,
+  definition: J,
+  handler: JobHandler<J>,
+  job: PgBoss.JobWithMetadata<Envelope>,
   options: Partial<LivenessOptions> & { log?: (line: string) => void } = {},
 ) {
   const { jobRunId } = job.data;
@@ -47,13 +60,22 @@ export async function runJob<J extends JobDefinition>(
   // The outcome of a run is written even if the database is away when the handler ends: retried until it answers
   // (each write is idempotent), so a run never stays "running" because PostgreSQL restarted at the wrong moment.
   const record = <T>(what: string, write: () => Promise<T>) =>
-    retryWhileUnavailable(write, { log: (line) => options.log?.(`[worker] ${definition.name} ${jobRunId}: ${line}`), what });
+    retryWhileUnavailable(write, {
+      log: (line) => options.log?.(`[worker] ${definition.name} ${jobRunId}: ${line}`),
+      what,
+    });
   const executionId = randomUUID();
   // Written only while this execution still holds the run.
   const own = { id: jobRunId, executionId };
   const released = { executionId: null, heartbeatAt: null };
 
-  const claim = await claimJobRun(db, { jobRunId, executionId, staleSeconds: staleSeconds, countAttempt: !checkBack, retryCount: job.retryCount });
+  const claim = await claimJobRun(db, {
+    jobRunId,
+    executionId,
+    staleSeconds: staleSeconds,
+    countAttempt: !checkBack,
+    retryCount: job.retryCount,
+  });
   if (claim.outcome === "missing") return { skipped: "job run not found" };
   if (claim.outcome === "finished") return { skipped: `already ${claim.state}` };
   if (claim.outcome === "live") {
@@ -87,7 +109,14 @@ export async function runJob<J extends JobDefinition>(
       const { total } = await db.jobRun.findUniqueOrThrow({ where: { id: jobRunId }, select: { total: true } });
       const { count } = await db.jobRun.updateMany({
         where: own,
-        data: { state: "completed", progress: 1, ...(total === null ? {} : { done: total }), result: result ?? undefined, finishedAt: new Date(), ...released },
+        data: {
+          state: "completed",
+          progress: 1,
+          ...(total === null ? {} : { done: total }),
+          result: result ?? undefined,
+          finishedAt: new Date(),
+          ...released,
+        },
       });
       return count > 0;
     });
@@ -97,12 +126,18 @@ export async function runJob<J extends JobDefinition>(
   } catch (error) {
     if (error instanceof RunTakenOverError) {
       // Another execution holds the run now and records its outcome; this job goes back to check on it later.
-      await record("deferring to the execution that took it over", () => resendJob(db, boss, definition, job, staleSeconds));
-      options.log?.(`[worker] ${definition.name} ${jobRunId}: another worker took this run over; this execution stopped`);
+      await record("deferring to the execution that took it over", () =>
+        resendJob(db, boss, definition, job, staleSeconds),
+      );
+      options.log?.(
+        `[worker] ${definition.name} ${jobRunId}: another worker took this run over; this execution stopped`,
+      );
       return { deferred: "another worker took this run over" };
     }
     if (error instanceof JobCancelledError) {
-      await record("recording its cancellation", () => db.jobRun.updateMany({ where: own, data: { state: "cancelled", finishedAt: new Date(), ...released } }));
+      await record("recording its cancellation", () =>
+        db.jobRun.updateMany({ where: own, data: { state: "cancelled", finishedAt: new Date(), ...released } }),
+      );
       await record("logging its cancellation", () => ctx.log("Cancelled", "warn"));
       return { cancelled: true };
     }
@@ -119,8 +154,15 @@ export async function runJob<J extends JobDefinition>(
         await resendJob(db, boss, definition, { ...job, data: { ...job.data, outages: outages + 1 } }, delay);
       });
       // Prisma's message quotes the call site; its last line is the database's own words.
-      const reason = message.split("\n").map((line) => line.trim()).filter(Boolean).at(-1) ?? message;
-      await record("logging the interruption", () => ctx.log(`Interrupted: the database was unavailable (${reason}) — will retry in ${delay} s`, "warn"));
+      const reason =
+        message
+          .split("\n")
+          .map((line) => line.trim())
+          .filter(Boolean)
+          .at(-1) ?? message;
+      await record("logging the interruption", () =>
+        ctx.log(`Interrupted: the database was unavailable (${reason}) — will retry in ${delay} s`, "warn"),
+      );
       return { interrupted: message };
     }
     // Retrying cannot fix bad input, a missing record or an unmet precondition; it can fix a lost connection.
@@ -129,10 +171,17 @@ export async function runJob<J extends JobDefinition>(
     await record("recording its failure", () =>
       db.jobRun.updateMany({
         where: own,
-        data: { state: willRetry ? "queued" : "failed", error: message, finishedAt: willRetry ? null : new Date(), ...released },
+        data: {
+          state: willRetry ? "queued" : "failed",
+          error: message,
+          finishedAt: willRetry ? null : new Date(),
+          ...released,
+        },
       }),
     );
-    await record("logging its failure", () => ctx.log(willRetry ? `Failed: ${message} — will retry` : `Failed: ${message}`, "error"));
+    await record("logging its failure", () =>
+      ctx.log(willRetry ? `Failed: ${message} — will retry` : `Failed: ${message}`, "error"),
+    );
     // pg-boss retries thrown errors; a permanent failure is acknowledged instead so it is not retried.
     if (!willRetry && permanent) return { failed: message };
     throw redactedError(error);

@@ -15,7 +15,11 @@ export interface JobRunSweep {
  * sweep in step). Every worker runs its own timer rather than one pg-boss cron job: the sweep is one idempotent
  * statement, and it keeps working when pg-boss's own delivery is what went wrong.
  */
-export async function scheduleJobRunSweep(db: Db, boss: PgBoss, options: { everySeconds: number; staleSeconds: number; log: (line: string) => void }): Promise<JobRunSweep> {
+export async function scheduleJobRunSweep(
+  db: Db,
+  boss: PgBoss,
+  options: { everySeconds: number; staleSeconds: number; log: (line: string) => void },
+): Promise<JobRunSweep> {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
@@ -23,7 +27,9 @@ export async function scheduleJobRunSweep(db: Db, boss: PgBoss, options: { every
   const sweep = async () => {
     try {
       for (const run of await requeueStaleJobRuns(db, boss, options.staleSeconds)) {
-        options.log(`[worker] job sweep: ${run.type} ${run.id} ${run.state === "queued" ? "re-queued" : "failed"}: ${run.reason}`);
+        options.log(
+          `[worker] job sweep: ${run.type} ${run.id} ${run.state === "queued" ? "re-queued" : "failed"}: ${run.reason}`,
+        );
       }
       for (const run of await reconcileJobRuns(db, { staleSeconds: options.staleSeconds })) {
         options.log(`[worker] job sweep: ${run.type} ${run.id} ${run.state}: ${run.reason}`);
@@ -36,9 +42,12 @@ export async function scheduleJobRunSweep(db: Db, boss: PgBoss, options: { every
   };
   const next = () => {
     if (stopped) return;
-    timer = setTimeout(() => {
-      running = sweep().then(next);
-    }, options.everySeconds * 1000 * (0.8 + 0.4 * Math.random()));
+    timer = setTimeout(
+      () => {
+        running = sweep().then(next);
+      },
+      options.everySeconds * 1000 * (0.8 + 0.4 * Math.random()),
+    );
     timer.unref();
   };
 

@@ -6,7 +6,15 @@ import { createBoss, startBossWithQueues } from "@/server/jobs/boss";
 import { isDatabaseUnavailable } from "@/server/database/is-database-unavailable";
 import { createRetryingBossDb } from "@/server/jobs/retrying-boss-db";
 import type { JobDefinition } from "@/server/jobs/define-job";
-import { embedJob, generateJob, importJob, projectStatsJob, scoreChunkJob, scoreJob, trainJob } from "@/server/jobs/job-definitions";
+import {
+  embedJob,
+  generateJob,
+  importJob,
+  projectStatsJob,
+  scoreChunkJob,
+  scoreJob,
+  trainJob,
+} from "@/server/jobs/job-definitions";
 import { handleEmbed } from "@/worker/handlers/embed";
 import { handleGenerate } from "@/worker/handlers/generate";
 import { handleImport } from "@/worker/handlers/import";
@@ -55,8 +63,15 @@ export async function startWorker(options: {
 }): Promise<RunningWorker> {
   const log = options.log ?? ((line) => console.log(line));
   const e = env();
-  const liveness = { heartbeatSeconds: options.heartbeatSeconds ?? e.JOB_HEARTBEAT_SECONDS, staleSeconds: options.staleSeconds ?? e.JOB_STALE_SECONDS };
-  const bossDb = createRetryingBossDb(options.connectionString, { max: 6, applicationName: "margin-worker", log: (line) => log(`[worker] ${line}`) });
+  const liveness = {
+    heartbeatSeconds: options.heartbeatSeconds ?? e.JOB_HEARTBEAT_SECONDS,
+    staleSeconds: options.staleSeconds ?? e.JOB_STALE_SECONDS,
+  };
+  const bossDb = createRetryingBossDb(options.connectionString, {
+    max: 6,
+    applicationName: "margin-worker",
+    log: (line) => log(`[worker] ${line}`),
+  });
   const boss = createBoss(options.connectionString, { worker: true, db: bossDb });
   let lastShutdownNotice = 0;
   // pg-boss reports errors of its polling loops, maintenance and cron here; none of them may stop the process.
@@ -64,7 +79,8 @@ export async function startWorker(options: {
     // An outage fails many loops at once (the retrying connection covers most; a statement cut mid-flight still
     // lands here): say it once, not once per loop.
     if (isDatabaseUnavailable(error)) {
-      if (Date.now() - lastShutdownNotice > 10_000) log("[worker] the database is unavailable (stopping, restarting or unreachable); waiting for it");
+      if (Date.now() - lastShutdownNotice > 10_000)
+        log("[worker] the database is unavailable (stopping, restarting or unreachable); waiting for it");
       lastShutdownNotice = Date.now();
       return;
     }
@@ -80,22 +96,38 @@ export async function startWorker(options: {
     throw error;
   }
   // Before taking new jobs, end the runs that a previous worker left running when it died (and then periodically).
-  const sweep = await scheduleJobRunSweep(options.db, boss, { everySeconds: options.sweepSeconds ?? e.JOB_SWEEP_SECONDS, staleSeconds: liveness.staleSeconds, log });
+  const sweep = await scheduleJobRunSweep(options.db, boss, {
+    everySeconds: options.sweepSeconds ?? e.JOB_SWEEP_SECONDS,
+    staleSeconds: liveness.staleSeconds,
+    log,
+  });
   for (const { definition, handler } of routes) {
     for (let i = 0; i < options.concurrency; i++) {
       await boss.work<{ jobRunId: string; version: number; data: unknown }>(
         definition.name,
-        { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: Math.min(options.pollingSeconds, definition.maxPollSeconds ?? Infinity) },
+        {
+          batchSize: 1,
+          includeMetadata: true,
+          pollingIntervalSeconds: Math.min(options.pollingSeconds, definition.maxPollSeconds ?? Infinity),
+        },
         async ([job]) => {
           if (!job) return;
           const started = Date.now();
           try {
-            const outcome = await runJob(options.db, boss, definition, handler as JobHandler<JobDefinition>, job, { ...liveness, log });
+            const outcome = await runJob(options.db, boss, definition, handler as JobHandler<JobDefinition>, job, {
+              ...liveness,
+              log,
+            });
             // A parent checking on its chunks comes back every few seconds: not worth a line each time.
-            const said = typeof outcome === "object" && outcome !== null && !Array.isArray(outcome) ? (outcome as Record<string, unknown>) : {};
+            const said =
+              typeof outcome === "object" && outcome !== null && !Array.isArray(outcome)
+                ? (outcome as Record<string, unknown>)
+                : {};
             if (said.deferred) log(`[worker] ${definition.name} ${job.id} deferred: ${String(said.deferred)}`);
-            else if (said.interrupted) log(`[worker] ${definition.name} ${job.id} interrupted by a database outage; re-queued`);
-            else if (said.checkBack === undefined) log(`[worker] ${definition.name} ${job.id} done in ${Date.now() - started} ms`);
+            else if (said.interrupted)
+              log(`[worker] ${definition.name} ${job.id} interrupted by a database outage; re-queued`);
+            else if (said.checkBack === undefined)
+              log(`[worker] ${definition.name} ${job.id} done in ${Date.now() - started} ms`);
           } catch (error) {
             // runJob rethrows a redacted copy; anything else (its own database writes failing) is redacted here.
             log(`[worker] ${definition.name} ${job.id} failed: ${redactedMessage(error)}`);
@@ -109,7 +141,10 @@ export async function startWorker(options: {
   await boss.schedule(MAINTENANCE_QUEUE, "17 * * * *");
   await boss.work(MAINTENANCE_QUEUE, { batchSize: 1, pollingIntervalSeconds: options.pollingSeconds }, async () => {
     const removed = await deleteStaleUploads(options.db);
-    if (removed.uploads) log(`[worker] maintenance: deleted ${removed.uploads} stale import uploads (${Math.round(removed.bytes / 1024)} KiB)`);
+    if (removed.uploads)
+      log(
+        `[worker] maintenance: deleted ${removed.uploads} stale import uploads (${Math.round(removed.bytes / 1024)} KiB)`,
+      );
   });
   return {
     boss,

@@ -9,7 +9,9 @@ async function itemText(page: Page) {
   return text.innerText();
 }
 
-test("an annotator sees this session's labels against the goal and an exact count left, then reopens a decision from the history and changes it", async ({ page }) => {
+test("an annotator sees this session's labels against the goal and an exact count left, then reopens a decision from the history and changes it", async ({
+  page,
+}) => {
   test.setTimeout(180_000);
   await signIn(page);
   await page.getByRole("link", { name: /News topics/ }).click();
@@ -25,7 +27,12 @@ test("an annotator sees this session's labels against the goal and an exact coun
 
   // A new annotator: their history starts empty.
   const annotator = { email: `annotator-session-${Date.now()}@margin.local`, password: "annotator-password-2" };
-  const account = await trpcCall<{ id: string }>(page.request, "users.create", { ...annotator, name: "Sam Session", role: "annotator" }, "mutation");
+  const account = await trpcCall<{ id: string }>(
+    page.request,
+    "users.create",
+    { ...annotator, name: "Sam Session", role: "annotator" },
+    "mutation",
+  );
   const projectId = Number(/\/projects\/(\d+)/.exec(projectUrl)![1]);
   await trpcCall(page.request, "projects.updateMembers", { projectId, add: [account.id] }, "mutation");
   await page.context().clearCookies();

@@ -3,7 +3,12 @@ import { expect, type Page } from "@playwright/test";
 /** Creates a project through the dashboard's form and adds its classes through the class form, as an admin does. */
 export async function createProject(
   page: Page,
-  project: { name: string; description?: string; task?: "single" | "multilabel"; classes: readonly (readonly [name: string, prompt: string])[] },
+  project: {
+    name: string;
+    description?: string;
+    task?: "single" | "multilabel";
+    classes: readonly (readonly [name: string, prompt: string])[];
+  },
 ) {
   await page.getByRole("button", { name: "New project" }).click();
   const form = page.getByRole("form", { name: "New project" });

@@ -17,7 +17,9 @@ const csv = [
   "n8,Marathon runner breaks the course record,sports",
 ].join("\n");
 
-test("an admin imports a CSV through the wizard, browses and filters the items, opens one and exports", async ({ page }) => {
+test("an admin imports a CSV through the wizard, browses and filters the items, opens one and exports", async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto("/sign-in");
   await signIn(page);
@@ -27,7 +29,9 @@ test("an admin imports a CSV through the wizard, browses and filters the items, 
 
   // Import: upload, detected format, preview with the row error, options, job, report.
   await page.getByRole("navigation", { name: "Project" }).getByRole("link", { name: "Import" }).click();
-  await page.getByLabel("File to import").setInputFiles({ name: "headlines.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page
+    .getByLabel("File to import")
+    .setInputFiles({ name: "headlines.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
   await expect(page.getByLabel("Detected format")).toContainText("csv");
   await expect(page.getByRole("table", { name: "First rows" })).toContainText("The striker scored twice");
   const errors = page.getByRole("table", { name: "Row errors" });
@@ -75,7 +79,9 @@ test("an admin imports a CSV through the wizard, browses and filters the items, 
   // No model has scored the project yet, but the import queued the embedding of its texts: similar items are there.
   await expect(async () => {
     await page.getByRole("button", { name: /^(Find similar|Search again)$/ }).click();
-    await expect(page.getByRole("list", { name: "Similar items" }).getByRole("listitem")).toHaveCount(6, { timeout: 3_000 });
+    await expect(page.getByRole("list", { name: "Similar items" }).getByRole("listitem")).toHaveCount(6, {
+      timeout: 3_000,
+    });
   }).toPass({ timeout: 90_000 });
 
   // Export: CSV of the labeled items.
@@ -95,7 +101,10 @@ test("an admin imports a CSV through the wizard, browses and filters the items, 
   const downloadingJsonl = page.waitForEvent("download");
   await page.getByRole("link", { name: "Download" }).click();
   const jsonl = await readFile((await (await downloadingJsonl).path())!, "utf8");
-  const rows = jsonl.trim().split("\n").map((line) => JSON.parse(line) as { text: string; label: string });
+  const rows = jsonl
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as { text: string; label: string });
   expect(rows).toHaveLength(7);
   expect(rows).toContainEqual({ text: "The striker scored twice in the cup final", label: "sports" });
 });

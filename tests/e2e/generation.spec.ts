@@ -1,7 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { signIn } from "./sign-in";
 
-test("an admin generates examples from the class prompts with an OpenAI-compatible LLM and watches the run", async ({ page }) => {
+test("an admin generates examples from the class prompts with an OpenAI-compatible LLM and watches the run", async ({
+  page,
+}) => {
   test.setTimeout(240_000);
   await page.goto("/sign-in");
   await signIn(page);
@@ -48,9 +50,14 @@ test("an admin generates examples from the class prompts with an OpenAI-compatib
   await page.getByRole("button", { name: "Add zero-shot LLM version" }).click();
   await expect(page.getByRole("cell", { name: "Zero-shot LLM" }).first()).toBeVisible();
   await page.getByRole("navigation", { name: "Project" }).getByRole("link", { name: "Playground" }).click();
-  const zeroShotOption = page.getByLabel("Version").locator("option", { hasText: /zero-shot/i }).first();
+  const zeroShotOption = page
+    .getByLabel("Version")
+    .locator("option", { hasText: /zero-shot/i })
+    .first();
   await page.getByLabel("Version").selectOption({ value: (await zeroShotOption.getAttribute("value"))! });
   await page.getByLabel("Texts, one per line").fill("The cat purred and meowed at the window.");
   await page.getByRole("button", { name: "Classify" }).click();
-  await expect(page.getByRole("table", { name: /Predicted class/ }).getByRole("row")).toHaveCount(2, { timeout: 60_000 });
+  await expect(page.getByRole("table", { name: /Predicted class/ }).getByRole("row")).toHaveCount(2, {
+    timeout: 60_000,
+  });
 });

@@ -16,7 +16,9 @@ const csv = [
   "What is the meaning of life?",
 ].join("\n");
 
-test("guidelines: written once, versioned, shown when a session starts, in the side panel and on ?; labels record their revision", async ({ page }) => {
+test("guidelines: written once, versioned, shown when a session starts, in the side panel and on ?; labels record their revision", async ({
+  page,
+}) => {
   test.setTimeout(180_000);
   await page.goto("/sign-in");
   await signIn(page);
@@ -30,7 +32,9 @@ test("guidelines: written once, versioned, shown when a session starts, in the s
   });
   const tabs = page.getByRole("navigation", { name: "Project" });
   await tabs.getByRole("link", { name: "Import" }).click();
-  await page.getByLabel("File to import").setInputFiles({ name: "questions.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page
+    .getByLabel("File to import")
+    .setInputFiles({ name: "questions.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
   await page.getByRole("button", { name: "Import 6 rows" }).click();
   await expect(page.getByText("Import report")).toBeVisible({ timeout: 60_000 });
 
@@ -42,17 +46,26 @@ test("guidelines: written once, versioned, shown when a session starts, in the s
 
   // Instructions in Markdown; raw HTML stays text.
   await page.getByRole("button", { name: "Edit instructions" }).click();
-  await page.getByLabel("Instructions (Markdown)").fill("## How to label\n\n- **DESC**: the answer *explains* something.\n- **ENTY**: the answer *names* a thing.\n\n<b>not bold</b>");
+  await page
+    .getByLabel("Instructions (Markdown)")
+    .fill(
+      "## How to label\n\n- **DESC**: the answer *explains* something.\n- **ENTY**: the answer *names* a thing.\n\n<b>not bold</b>",
+    );
   await expect(page.getByLabel("Preview").getByRole("heading", { name: "How to label" })).toBeVisible();
   await page.getByRole("button", { name: "Save instructions" }).click();
   await expect(page.getByText("Saved as revision 1.")).toBeVisible();
-  const card = page.getByRole("region", { name: /Guidelines · revision 1/ }).or(page.locator("section", { hasText: "Guidelines · revision 1" }));
+  const card = page
+    .getByRole("region", { name: /Guidelines · revision 1/ })
+    .or(page.locator("section", { hasText: "Guidelines · revision 1" }));
   await expect(card.first()).toContainText("<b>not bold</b>");
   await expectNoSeriousAxeViolations(page, "overview with guidelines");
 
   // An item becomes an example of ENTY from its page.
   await tabs.getByRole("link", { name: "Items" }).click();
-  await page.getByRole("table", { name: "Items" }).getByRole("link", { name: /golf ball/ }).click();
+  await page
+    .getByRole("table", { name: "Items" })
+    .getByRole("link", { name: /golf ball/ })
+    .click();
   const add = page.getByRole("form", { name: "Add to the guidelines" });
   await add.getByLabel("Class").selectOption({ label: "ENTY" });
   await add.getByLabel("Note (optional)").fill("a substance is an entity");
@@ -99,7 +112,12 @@ test("guidelines: written once, versioned, shown when a session starts, in the s
   await page.reload();
   await expect(page.getByTestId("item-text")).toBeVisible();
   await expect(dialog).toBeHidden();
-  await page.getByRole("list", { name: "Your last decisions" }).getByRole("listitem").first().getByRole("button").click();
+  await page
+    .getByRole("list", { name: "Your last decisions" })
+    .getByRole("listitem")
+    .first()
+    .getByRole("button")
+    .click();
   await expect(page.getByTestId("item-text")).toHaveText(labeled);
   const itemId = /item #(\d+)/.exec(await page.getByRole("article", { name: "Item to label" }).innerText())![1];
   await page.goto(page.url().replace(/\/annotate.*$/, `/items/${itemId}`));

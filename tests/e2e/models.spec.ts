@@ -14,7 +14,12 @@ const goldByText = new Map(
     .map((row) => [row.text, row.label]),
 );
 
-async function trpc<T>(request: APIRequestContext, procedure: string, input: unknown, kind: "query" | "mutation"): Promise<T> {
+async function trpc<T>(
+  request: APIRequestContext,
+  procedure: string,
+  input: unknown,
+  kind: "query" | "mutation",
+): Promise<T> {
   const response =
     kind === "query"
       ? await request.get(`/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`)
@@ -25,10 +30,20 @@ async function trpc<T>(request: APIRequestContext, procedure: string, input: unk
 
 async function labelFromQueue(page: Page, projectId: number, classIdByName: Map<string, number>, count: number) {
   for (let i = 0; i < count; i++) {
-    const next = await trpc<{ item: { id: number; text: string } } | null>(page.request, "queue.next", { projectId }, "mutation");
+    const next = await trpc<{ item: { id: number; text: string } } | null>(
+      page.request,
+      "queue.next",
+      { projectId },
+      "mutation",
+    );
     if (!next) return;
     const classId = classIdByName.get(goldByText.get(next.item.text)!)!;
-    await trpc(page.request, "labels.submit", { projectId, itemId: next.item.id, action: "label", classIds: [classId], durationMs: 1200 }, "mutation");
+    await trpc(
+      page.request,
+      "labels.submit",
+      { projectId, itemId: next.item.id, action: "label", classIds: [classId], durationMs: 1200 },
+      "mutation",
+    );
   }
 }
 
@@ -40,10 +55,15 @@ async function trainUntil(page: Page, versions: number) {
   const train = page.getByRole("button", { name: "Train now" });
   await expect(train).toBeEnabled({ timeout: 180_000 });
   await train.click();
-  await expect(async () => expect(await rows.count()).toBeGreaterThanOrEqual(versions)).toPass({ timeout: 240_000, intervals: [1000] });
+  await expect(async () => expect(await rows.count()).toBeGreaterThanOrEqual(versions)).toPass({
+    timeout: 240_000,
+    intervals: [1000],
+  });
 }
 
-test("an admin trains two versions, reads a version's metrics, compares them and tries the playground", async ({ page }) => {
+test("an admin trains two versions, reads a version's metrics, compares them and tries the playground", async ({
+  page,
+}) => {
   test.setTimeout(900_000);
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto("/sign-in");
@@ -51,7 +71,12 @@ test("an admin trains two versions, reads a version's metrics, compares them and
   await page.getByRole("link", { name: /News topics/ }).click();
   await expect(page).toHaveURL(/\/projects\/\d+$/);
   const projectId = Number(/\/projects\/(\d+)$/.exec(page.url())![1]);
-  const project = await trpc<{ classes: { id: number; name: string }[] }>(page.request, "projects.get", { projectId }, "query");
+  const project = await trpc<{ classes: { id: number; name: string }[] }>(
+    page.request,
+    "projects.get",
+    { projectId },
+    "query",
+  );
   const classIdByName = new Map(project.classes.map((c) => [c.name, c.id]));
   // This spec exercises manual promotion and rollback on Compare, so both versions go live as they finish (the
   // default, "when not worse", may keep the second one inactive; tests/integration/honest-evaluation covers it).
@@ -80,7 +105,10 @@ test("an admin trains two versions, reads a version's metrics, compares them and
   await page.screenshot({ path: "docs/screenshots/models.png", fullPage: true });
 
   // Version page: the newest version's confusion matrix and charts.
-  await page.getByRole("link", { name: /^Details of v\d+$/ }).first().click();
+  await page
+    .getByRole("link", { name: /^Details of v\d+$/ })
+    .first()
+    .click();
   await expect(page.getByRole("heading", { name: /^Version v\d+$/ })).toBeVisible();
   const matrix = page.getByRole("table", { name: /Confusion matrix/ });
   await expect(matrix).toBeVisible();
@@ -96,7 +124,11 @@ test("an admin trains two versions, reads a version's metrics, compares them and
   await page.getByRole("link", { name: /^Compare v\d+ → v\d+$/ }).click();
   await expect(page).toHaveURL(/\/compare\?a=\d+&b=\d+$/);
   await expect(page.getByRole("heading", { name: "Verdict" })).toBeVisible({ timeout: 60_000 });
-  await expect(page.getByText(/^(v\d+ is better than v\d+|v\d+ is worse than v\d+|No difference the test set can detect between v\d+ and v\d+): macro-F1 .* \(95% interval .*\) on \d+ test items/)).toBeVisible();
+  await expect(
+    page.getByText(
+      /^(v\d+ is better than v\d+|v\d+ is worse than v\d+|No difference the test set can detect between v\d+ and v\d+): macro-F1 .* \(95% interval .*\) on \d+ test items/,
+    ),
+  ).toBeVisible();
   await expect(page.getByRole("table", { name: /Test metrics of v\d+ and v\d+/ })).toBeVisible();
   await page.screenshot({ path: "docs/screenshots/compare.png", fullPage: true });
   // Roll back to A, then promote B again: activation works both ways.
@@ -108,7 +140,11 @@ test("an admin trains two versions, reads a version's metrics, compares them and
 
   // Playground with the active version.
   await page.getByRole("link", { name: "Playground", exact: true }).click();
-  await page.getByLabel("Texts, one per line").fill("The striker scored twice as the home team won the cup final\nShares fell after the bank cut its profit forecast");
+  await page
+    .getByLabel("Texts, one per line")
+    .fill(
+      "The striker scored twice as the home team won the cup final\nShares fell after the bank cut its profit forecast",
+    );
   await page.getByRole("button", { name: "Classify" }).click();
   const results = page.getByRole("table", { name: /Predicted class/ });
   await expect(results).toBeVisible({ timeout: 60_000 });
@@ -123,7 +159,10 @@ test("an admin trains two versions, reads a version's metrics, compares them and
   const key = (await page.getByTestId("new-api-key").innerText()).trim();
   expect(key).toMatch(/^mgn_/);
   const call = () =>
-    page.request.post(`/api/v1/projects/${projectId}/classify`, { headers: { authorization: `Bearer ${key}` }, data: { texts: ["The striker scored twice in the final", "Shares fell after the profit warning"] } });
+    page.request.post(`/api/v1/projects/${projectId}/classify`, {
+      headers: { authorization: `Bearer ${key}` },
+      data: { texts: ["The striker scored twice in the final", "Shares fell after the profit warning"] },
+    });
   const ok = await call();
   expect(ok.status()).toBe(200);
   expect(((await ok.json()) as { predictions: unknown[] }).predictions).toHaveLength(2);
@@ -137,7 +176,9 @@ test("an admin trains two versions, reads a version's metrics, compares them and
   await page.getByRole("table", { name: "Items" }).locator("tbody tr").first().getByRole("link").first().click();
   await expect(page.getByRole("table", { name: "Label history" })).toBeVisible();
   await page.getByRole("button", { name: "Find similar" }).click();
-  await expect(page.getByRole("list", { name: "Similar items" }).getByRole("listitem").first()).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole("list", { name: "Similar items" }).getByRole("listitem").first()).toBeVisible({
+    timeout: 30_000,
+  });
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.screenshot({ path: "docs/screenshots/item.png", fullPage: true });
 });

@@ -24,7 +24,9 @@ test("an annotator labels a multi-label project with the keyboard: toggles, then
 
   // Plain text, one review per line.
   await page.getByRole("navigation", { name: "Project" }).getByRole("link", { name: "Import" }).click();
-  await page.getByLabel("File to import").setInputFiles({ name: "reviews.txt", mimeType: "text/plain", buffer: Buffer.from(texts.join("\n")) });
+  await page
+    .getByLabel("File to import")
+    .setInputFiles({ name: "reviews.txt", mimeType: "text/plain", buffer: Buffer.from(texts.join("\n")) });
   await expect(page.getByLabel("Detected format")).toContainText("text");
   await page.getByRole("button", { name: /^Import 4 rows/ }).click();
   await expect(page.getByText("Import report")).toBeVisible({ timeout: 60_000 });
@@ -51,11 +53,15 @@ test("an annotator labels a multi-label project with the keyboard: toggles, then
   // The items table shows both labels on the first text and none on the second.
   await page.getByRole("navigation", { name: "Project" }).getByRole("link", { name: "Items" }).click();
   const table = page.getByRole("table", { name: "Items" });
-  const firstRow = table.getByRole("row", { name: new RegExp(first.slice(0, 30).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")) });
+  const firstRow = table.getByRole("row", {
+    name: new RegExp(first.slice(0, 30).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")),
+  });
   await expect(firstRow).toContainText("product");
   await expect(firstRow).toContainText("price");
   await expect(firstRow).not.toContainText("shipping");
-  const secondRow = table.getByRole("row", { name: new RegExp(second.slice(0, 30).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")) });
+  const secondRow = table.getByRole("row", {
+    name: new RegExp(second.slice(0, 30).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")),
+  });
   await expect(secondRow).toContainText("no class");
   await expect(secondRow).not.toContainText("unlabeled");
 });

@@ -7,9 +7,19 @@ import { trpcCall } from "./trpc-request";
 // Two annotators per item: an annotator skips with a comment and flags an item for review, two annotators disagree
 // on another; the admin finds the flagged item through the Items filter and resolves the flag, then decides the
 // disagreement on the Disagreements page.
-const csv = ["text", "What is a golf ball made of?", "Who wrote the novel Dracula", "What does the word boycott mean?", "What is the capital of Peru?"].join("\n");
+const csv = [
+  "text",
+  "What is a golf ball made of?",
+  "Who wrote the novel Dracula",
+  "What does the word boycott mean?",
+  "What is the capital of Peru?",
+].join("\n");
 
-async function annotatorPage(browser: Browser, baseURL: string, account: { email: string; password: string }): Promise<Page> {
+async function annotatorPage(
+  browser: Browser,
+  baseURL: string,
+  account: { email: string; password: string },
+): Promise<Page> {
   const context = await browser.newContext({ baseURL });
   const page = await context.newPage();
   await page.goto("/sign-in");
@@ -22,20 +32,46 @@ test("flag → admin filter → resolve, and the adjudication of a disagreement"
   await page.goto("/sign-in");
   await signIn(page);
   const name = `Review queue ${Date.now().toString(36)}`;
-  await createProject(page, { name, classes: [["DESC", "asks for a description or definition"], ["ENTY", "asks for an entity"]] });
+  await createProject(page, {
+    name,
+    classes: [
+      ["DESC", "asks for a description or definition"],
+      ["ENTY", "asks for an entity"],
+    ],
+  });
   const tabs = page.getByRole("navigation", { name: "Project" });
   await tabs.getByRole("link", { name: "Import" }).click();
-  await page.getByLabel("File to import").setInputFiles({ name: "questions.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page
+    .getByLabel("File to import")
+    .setInputFiles({ name: "questions.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
   await page.getByRole("button", { name: "Import 4 rows" }).click();
   await expect(page.getByText("Import report")).toBeVisible({ timeout: 60_000 });
   const projectId = Number(/\/projects\/(\d+)/.exec(page.url())![1]);
   await trpcCall(page.request, "projects.update", { projectId, data: { annotationOverlap: 2 } }, "mutation");
-  const project = await trpcCall<{ classes: { id: number; name: string }[] }>(page.request, "projects.get", { projectId }, "query");
+  const project = await trpcCall<{ classes: { id: number; name: string }[] }>(
+    page.request,
+    "projects.get",
+    { projectId },
+    "query",
+  );
   const classId = new Map(project.classes.map((c) => [c.name, c.id]));
   const stamp = Date.now();
-  const accounts = [1, 2].map((n) => ({ email: `reviewer-${n}-${stamp}@margin.local`, password: `reviewer-password-${n}` }));
+  const accounts = [1, 2].map((n) => ({
+    email: `reviewer-${n}-${stamp}@margin.local`,
+    password: `reviewer-password-${n}`,
+  }));
   const reviewerIds: string[] = [];
-  for (const [i, account] of accounts.entries()) reviewerIds.push((await trpcCall<{ id: string }>(page.request, "users.create", { ...account, name: `Reviewer ${i + 1}`, role: "annotator" }, "mutation")).id);
+  for (const [i, account] of accounts.entries())
+    reviewerIds.push(
+      (
+        await trpcCall<{ id: string }>(
+          page.request,
+          "users.create",
+          { ...account, name: `Reviewer ${i + 1}`, role: "annotator" },
+          "mutation",
+        )
+      ).id,
+    );
   await trpcCall(page.request, "projects.updateMembers", { projectId, add: reviewerIds }, "mutation");
 
   // Annotator 1: a skip with a comment, then a flag with a comment on the next item.
@@ -57,11 +93,26 @@ test("flag → admin filter → resolve, and the adjudication of a disagreement"
   await expect(first.getByTestId("item-text")).not.toHaveText(flaggedText);
 
   // Two annotators disagree on the golf ball (through the same calls the Annotate page makes).
-  const items = await trpcCall<{ items: { id: number; text: string }[] }>(page.request, "items.list", { projectId, sort: "id", dir: "asc", limit: 50 }, "query");
+  const items = await trpcCall<{ items: { id: number; text: string }[] }>(
+    page.request,
+    "items.list",
+    { projectId, sort: "id", dir: "asc", limit: 50 },
+    "query",
+  );
   const golf = items.items.find((i) => i.text.includes("golf ball"))!;
   const second = await annotatorPage(browser, baseURL!, accounts[1]!);
-  await trpcCall(first.request, "labels.submit", { projectId, itemId: golf.id, action: "label", classIds: [classId.get("DESC")] }, "mutation");
-  await trpcCall(second.request, "labels.submit", { projectId, itemId: golf.id, action: "label", classIds: [classId.get("ENTY")] }, "mutation");
+  await trpcCall(
+    first.request,
+    "labels.submit",
+    { projectId, itemId: golf.id, action: "label", classIds: [classId.get("DESC")] },
+    "mutation",
+  );
+  await trpcCall(
+    second.request,
+    "labels.submit",
+    { projectId, itemId: golf.id, action: "label", classIds: [classId.get("ENTY")] },
+    "mutation",
+  );
 
   // The admin filters Items to open flags, opens the item, reads the comment and resolves it.
   await page.goto(`/projects/${projectId}/items`);
@@ -101,9 +152,17 @@ test("flag → admin filter → resolve, and the adjudication of a disagreement"
   await page.setViewportSize({ width: 390, height: 844 });
   await expectNoHorizontalPageScroll(page, "disagreements, phone");
   await page.setViewportSize({ width: 1280, height: 860 });
-  await page.getByRole("group", { name: `Decide item ${golf.id}` }).getByRole("button", { name: "Decide ENTY" }).click();
+  await page
+    .getByRole("group", { name: `Decide item ${golf.id}` })
+    .getByRole("button", { name: "Decide ENTY" })
+    .click();
   await expect(page.getByText("No open disagreements")).toBeVisible();
-  const decided = await trpcCall<{ labelClassIds: number[]; annotations: { adjudicated: boolean }[] }>(page.request, "items.get", { projectId, itemId: golf.id }, "query");
+  const decided = await trpcCall<{ labelClassIds: number[]; annotations: { adjudicated: boolean }[] }>(
+    page.request,
+    "items.get",
+    { projectId, itemId: golf.id },
+    "query",
+  );
   expect(decided.labelClassIds).toEqual([classId.get("ENTY")]);
   expect(decided.annotations.filter((a) => a.adjudicated)).toHaveLength(1);
   await page.goto(`/projects/${projectId}/items/${golf.id}`);

@@ -16,7 +16,9 @@ test("an admin changes a project's learning and queue settings, and they persist
 
   // Bad input is refused with the field's reason and nothing is saved.
   await form.getByLabel("Retrain every N new human labels").fill("0");
-  await form.getByLabel("Retrain every N new human labels").evaluate((el: HTMLInputElement) => el.removeAttribute("min"));
+  await form
+    .getByLabel("Retrain every N new human labels")
+    .evaluate((el: HTMLInputElement) => el.removeAttribute("min"));
   await form.getByRole("button", { name: "Save settings" }).click();
   await expect(form.getByRole("alert")).toBeVisible();
 

@@ -14,7 +14,10 @@ export async function signIn(page: Page, account: { email: string; password: str
     await page.getByRole("button", { name: "Sign in" }).click();
     const outcome = await Promise.race([
       page.waitForURL((url) => !url.pathname.endsWith("/sign-in"), { timeout: 20_000 }).then(() => "in" as const),
-      page.getByText("Too many requests").waitFor({ timeout: 20_000 }).then(() => "limited" as const),
+      page
+        .getByText("Too many requests")
+        .waitFor({ timeout: 20_000 })
+        .then(() => "limited" as const),
     ]);
     if (outcome === "in") break;
     expect(attempt, "still rate limited after waiting").toBeLessThan(3);

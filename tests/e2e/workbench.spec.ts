@@ -14,7 +14,9 @@ async function itemText(page: Page) {
   return text.innerText();
 }
 
-test("an annotator labels with the keyboard, undoes, skips, and the queue retrains and ranks by the new model", async ({ page }) => {
+test("an annotator labels with the keyboard, undoes, skips, and the queue retrains and ranks by the new model", async ({
+  page,
+}) => {
   test.setTimeout(300_000);
   await signIn(page);
   await page.getByRole("link", { name: /News topics/ }).click();

@@ -30,7 +30,9 @@ export async function startApiServer(): Promise<ApiServer> {
     }
     const body = chunks.length ? Buffer.concat(chunks) : undefined;
     try {
-      const response = await handleApiRequest(new Request(new URL(req.url ?? "/", url), { method: req.method, headers, body }));
+      const response = await handleApiRequest(
+        new Request(new URL(req.url ?? "/", url), { method: req.method, headers, body }),
+      );
       res.statusCode = response.status;
       response.headers.forEach((value, key) => {
         if (key !== "set-cookie") res.setHeader(key, value);
@@ -58,13 +60,18 @@ export async function signIn(baseUrl: string, email: string, password: string) {
     body: JSON.stringify({ email, password }),
   });
   if (!response.ok) throw new Error(`sign-in failed: ${response.status} ${await response.text()}`);
-  const cookie = response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookie = response.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   return { cookie, client: apiClient(baseUrl, cookie) };
 }
 
 export function apiClient(baseUrl: string, cookie?: string) {
   return createTRPCClient<AppRouter>({
-    links: [httpBatchLink({ url: `${baseUrl}/api/trpc`, transformer: superjson, headers: () => (cookie ? { cookie } : {}) })],
+    links: [
+      httpBatchLink({ url: `${baseUrl}/api/trpc`, transformer: superjson, headers: () => (cookie ? { cookie } : {}) }),
+    ],
   });
 }
 

@@ -12,7 +12,9 @@ export interface Tolerance {
  * NaN never matches (a NaN result is always a bug in this code base), except NaN expected for NaN actual.
  */
 export function expectClose(
-  actual: number | ArrayLike<number>, expected: number | ArrayLike<number>, tol: Tolerance = {},
+  actual: number | ArrayLike<number>,
+  expected: number | ArrayLike<number>,
+  tol: Tolerance = {},
 ): void {
   const abs = tol.abs ?? 0;
   const rel = tol.rel ?? 0;

@@ -24,11 +24,27 @@ export async function makeUser(db: Db, role: "admin" | "annotator" = "annotator"
  */
 export async function makeProject(
   db: Db,
-  options: { name?: string; classes?: string[]; taskType?: "binary" | "multiclass" | "multilabel"; featurizerId?: string; annotators?: "all" | string[] } = {},
+  options: {
+    name?: string;
+    classes?: string[];
+    taskType?: "binary" | "multiclass" | "multilabel";
+    featurizerId?: string;
+    annotators?: "all" | string[];
+  } = {},
 ) {
-  const project = await createProject(db, { name: options.name ?? `Project ${uniqueSuffix()}`, taskType: options.taskType, featurizerId: options.featurizerId, annotators: options.annotators ?? "all" }, null);
+  const project = await createProject(
+    db,
+    {
+      name: options.name ?? `Project ${uniqueSuffix()}`,
+      taskType: options.taskType,
+      featurizerId: options.featurizerId,
+      annotators: options.annotators ?? "all",
+    },
+    null,
+  );
   const classes = [];
-  for (const name of options.classes ?? []) classes.push(await createClass(db, { projectId: project.id, name, description: `Texts about ${name}` }, null));
+  for (const name of options.classes ?? [])
+    classes.push(await createClass(db, { projectId: project.id, name, description: `Texts about ${name}` }, null));
   return { project, classes };
 }
 
@@ -46,7 +62,10 @@ export async function joinEveryProject(db: Db, userId: string) {
 /** Inserts unlabeled items (bulk, one statement) and returns their ids in input order. */
 export async function addItems(db: Db, projectId: number, texts: string[]) {
   const { contentHash } = await import("@/server/domain/items/content-hash");
-  await db.item.createMany({ data: texts.map((text) => ({ projectId, text, contentHash: contentHash(text) })), skipDuplicates: true });
+  await db.item.createMany({
+    data: texts.map((text) => ({ projectId, text, contentHash: contentHash(text) })),
+    skipDuplicates: true,
+  });
   const rows = await db.item.findMany({ where: { projectId }, select: { id: true, contentHash: true } });
   const idByHash = new Map(rows.map((r) => [r.contentHash, r.id]));
   return texts.map((text) => idByHash.get(contentHash(text))!);

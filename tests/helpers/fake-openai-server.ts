@@ -114,13 +114,15 @@ function requestedCount(user: string, fallback: number): number {
 /** "- name: description" lines of a zero-shot system prompt. */
 function classDescriptions(system: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const m of system.matchAll(/^- ([^:\n]+): (.*)$/gm)) out.set(m[1]!.trim(), contentWords(m[2]!).concat(m[1]!.toLowerCase()));
+  for (const m of system.matchAll(/^- ([^:\n]+): (.*)$/gm))
+    out.set(m[1]!.trim(), contentWords(m[2]!).concat(m[1]!.toLowerCase()));
   return out;
 }
 
 function overlap(text: string, words: string[]): number {
   let score = 0;
-  for (const w of text.toLowerCase().match(/[a-z]{3,}/g) ?? []) if (words.some((d) => d.startsWith(w) || w.startsWith(d))) score++;
+  for (const w of text.toLowerCase().match(/[a-z]{3,}/g) ?? [])
+    if (words.some((d) => d.startsWith(w) || w.startsWith(d))) score++;
   return score;
 }
 
@@ -213,21 +215,45 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
     }
 
     if (path === "/v1/embeddings") {
-      state.requests.push({ path, authorization: req.headers.authorization, body, task: undefined, mode: "none", system: "", user: "" });
+      state.requests.push({
+        path,
+        authorization: req.headers.authorization,
+        body,
+        task: undefined,
+        mode: "none",
+        system: "",
+        user: "",
+      });
       if (options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`) {
-        return send(401, { error: { message: "Incorrect API key provided.", type: "invalid_request_error", param: null, code: "invalid_api_key" } });
+        return send(401, {
+          error: {
+            message: "Incorrect API key provided.",
+            type: "invalid_request_error",
+            param: null,
+            code: "invalid_api_key",
+          },
+        });
       }
       const inputs = Array.isArray(body.input) ? body.input : [String(body.input ?? "")];
       const dim = options.embeddingDim ?? 32;
       const data = inputs.map((text, index) => {
         const v = embedText(text, dim);
-        const embedding = body.encoding_format === "base64" ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("base64") : Array.from(v);
+        const embedding =
+          body.encoding_format === "base64"
+            ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("base64")
+            : Array.from(v);
         return { object: "embedding", index, embedding };
       });
       const promptTokens = inputs.reduce((n, t) => n + tokens(t), 0);
-      return send(200, { object: "list", data, model: body.model, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } });
+      return send(200, {
+        object: "list",
+        data,
+        model: body.model,
+        usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+      });
     }
-    if (path !== "/v1/chat/completions") return send(404, { error: { message: `unknown path ${path}`, type: "invalid_request_error" } });
+    if (path !== "/v1/chat/completions")
+      return send(404, { error: { message: `unknown path ${path}`, type: "invalid_request_error" } });
 
     const messages = body.messages ?? [];
     const jsonSchema = body.response_format?.type === "json_schema" ? body.response_format.json_schema : undefined;
@@ -238,12 +264,25 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
       body,
       task: jsonSchema?.name ?? tool?.name,
       mode: jsonSchema ? "json_schema" : tool ? "tool" : "none",
-      system: messages.filter((m) => m.role === "system").map((m) => m.content).join("\n"),
-      user: messages.filter((m) => m.role === "user").map((m) => m.content).join("\n"),
+      system: messages
+        .filter((m) => m.role === "system")
+        .map((m) => m.content)
+        .join("\n"),
+      user: messages
+        .filter((m) => m.role === "user")
+        .map((m) => m.content)
+        .join("\n"),
     };
     const index = state.requests.push(recorded) - 1;
     if (options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`) {
-      return send(401, { error: { message: "Incorrect API key provided.", type: "invalid_request_error", param: null, code: "invalid_api_key" } });
+      return send(401, {
+        error: {
+          message: "Incorrect API key provided.",
+          type: "invalid_request_error",
+          param: null,
+          code: "invalid_api_key",
+        },
+      });
     }
     inFlight++;
     state.maxInFlight = Math.max(state.maxInFlight, inFlight);
@@ -252,13 +291,27 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
       const delay = reply.delayMs ?? options.delayMs ?? 0;
       if (delay > 0) await new Promise((r) => setTimeout(r, delay));
       if (reply.status && reply.status >= 400) {
-        return send(reply.status, reply.errorBody ?? { error: { message: `fake error ${reply.status}`, type: "server_error" } }, reply.headers);
+        return send(
+          reply.status,
+          reply.errorBody ?? { error: { message: `fake error ${reply.status}`, type: "server_error" } },
+          reply.headers,
+        );
       }
       const content = reply.content ?? JSON.stringify(reply.answer ?? defaultAnswer(recorded));
       const promptTokens = messages.reduce((n, m) => n + tokens(m.content), 0);
       const message =
         recorded.mode === "tool"
-          ? { role: "assistant", content: null, tool_calls: [{ id: `call_${sha(content).slice(0, 12)}`, type: "function", function: { name: tool!.name, arguments: content } }] }
+          ? {
+              role: "assistant",
+              content: null,
+              tool_calls: [
+                {
+                  id: `call_${sha(content).slice(0, 12)}`,
+                  type: "function",
+                  function: { name: tool!.name, arguments: content },
+                },
+              ],
+            }
           : { role: "assistant", content, refusal: null };
       send(
         200,
@@ -267,8 +320,14 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
           object: "chat.completion",
           created: 1_700_000_000,
           model: body.model ?? "fake",
-          choices: [{ index: 0, message, logprobs: null, finish_reason: recorded.mode === "tool" ? "tool_calls" : "stop" }],
-          usage: { prompt_tokens: promptTokens, completion_tokens: tokens(content), total_tokens: promptTokens + tokens(content) },
+          choices: [
+            { index: 0, message, logprobs: null, finish_reason: recorded.mode === "tool" ? "tool_calls" : "stop" },
+          ],
+          usage: {
+            prompt_tokens: promptTokens,
+            completion_tokens: tokens(content),
+            total_tokens: promptTokens + tokens(content),
+          },
         },
         reply.headers,
       );

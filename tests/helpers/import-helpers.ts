@@ -13,14 +13,23 @@ export function streamOf(content: string | Buffer, chunkSize?: number): AsyncIte
   return Readable.from(chunks);
 }
 
-export function importText(projectId: number, content: string | Buffer, options: ImportOptions, extra: { dryRun?: boolean } = {}) {
+export function importText(
+  projectId: number,
+  content: string | Buffer,
+  options: ImportOptions,
+  extra: { dryRun?: boolean } = {},
+) {
   return runImport(pgPool(), { projectId, userId: null, source: streamOf(content), options, ...extra });
 }
 
 /** Items of a project with their labels as class names, in id order. */
 export async function itemsWithLabels(db: Db, projectId: number) {
   const classes = new Map((await db.labelClass.findMany({ where: { projectId } })).map((c) => [c.id, c.name]));
-  const items = await db.item.findMany({ where: { projectId }, orderBy: { id: "asc" }, include: { annotations: true } });
+  const items = await db.item.findMany({
+    where: { projectId },
+    orderBy: { id: "asc" },
+    include: { annotations: true },
+  });
   return items.map((item) => ({
     text: item.text,
     labels: item.labelClassIds.map((id) => classes.get(id)!).sort(),
@@ -28,7 +37,10 @@ export async function itemsWithLabels(db: Db, projectId: number) {
     origin: item.labelOrigin,
     split: item.split,
     externalId: item.externalId,
-    annotations: item.annotations.map((a) => ({ origin: a.origin, labels: a.classIds.map((id) => classes.get(id)!).sort() })),
+    annotations: item.annotations.map((a) => ({
+      origin: a.origin,
+      labels: a.classIds.map((id) => classes.get(id)!).sort(),
+    })),
     labeledAt: item.labeledAt,
   }));
 }

@@ -9,11 +9,23 @@ import { uniqueSuffix } from "./factories";
 export async function makeLlmProject(
   db: Db,
   baseUrl: string,
-  options: { classes?: { name: string; description: string }[]; settings?: LlmSettings; taskType?: "binary" | "multiclass" | "multilabel" } = {},
+  options: {
+    classes?: { name: string; description: string }[];
+    settings?: LlmSettings;
+    taskType?: "binary" | "multiclass" | "multilabel";
+  } = {},
 ) {
-  const project = await createProject(db, { name: `LLM ${uniqueSuffix()}`, taskType: options.taskType ?? "multiclass" }, null);
-  await db.project.update({ where: { id: project.id }, data: { llmSettings: { baseUrl, chatModel: "fake-chat", maxRetries: 0, concurrency: 2, ...options.settings } } });
+  const project = await createProject(
+    db,
+    { name: `LLM ${uniqueSuffix()}`, taskType: options.taskType ?? "multiclass" },
+    null,
+  );
+  await db.project.update({
+    where: { id: project.id },
+    data: { llmSettings: { baseUrl, chatModel: "fake-chat", maxRetries: 0, concurrency: 2, ...options.settings } },
+  });
   const classes = [];
-  for (const c of options.classes ?? catsVsDogs.classes) classes.push(await createClass(db, { projectId: project.id, ...c }, null));
+  for (const c of options.classes ?? catsVsDogs.classes)
+    classes.push(await createClass(db, { projectId: project.id, ...c }, null));
   return { project, classes };
 }

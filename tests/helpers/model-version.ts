@@ -12,7 +12,14 @@ export async function makeActiveModelVersion(db: Db, projectId: number, examples
   const y = Int32Array.from(classes.flatMap((c, k) => examples[c]!.map(() => k)));
   const featurizer = await getFeaturizer(DEFAULT_FEATURIZER_ID);
   const X = await featurizer.embed(texts);
-  const { model } = trainClassifier(X, texts.length, featurizer.dim, classes, { task: "single-label", y }, { featurizerId: featurizer.id, seed: 1 });
+  const { model } = trainClassifier(
+    X,
+    texts.length,
+    featurizer.dim,
+    classes,
+    { task: "single-label", y },
+    { featurizerId: featurizer.id, seed: 1 },
+  );
   const version = await db.modelVersion.create({
     data: {
       projectId,

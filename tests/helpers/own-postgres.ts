@@ -22,7 +22,12 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "margin-own-pg-"));
   const dataDir = path.join(dir, "data");
   const port = await findFreePort();
-  let cluster: EmbeddedDatabase | undefined = await startEmbeddedPostgres({ dataDir, port, persistent: true, notice: () => undefined });
+  let cluster: EmbeddedDatabase | undefined = await startEmbeddedPostgres({
+    dataDir,
+    port,
+    persistent: true,
+    notice: () => undefined,
+  });
   await cluster.createDatabaseIfMissing("margin");
   const url = cluster.url("margin");
   await applyMigrations(url);

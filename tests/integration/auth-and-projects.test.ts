@@ -26,12 +26,20 @@ describe("first-run setup and sign-in", () => {
   it("lets the first account become admin, then closes setup", async () => {
     const anonymous = apiClient(server.url);
     expect(await anonymous.users.needsSetup.query()).toBe(true);
-    const admin = await anonymous.users.setup.mutate({ email: "Founder@Example.test", name: "Founder", password: "first-admin-pw" });
+    const admin = await anonymous.users.setup.mutate({
+      email: "Founder@Example.test",
+      name: "Founder",
+      password: "first-admin-pw",
+    });
     expect(admin.role).toBe("admin");
     expect(admin.email).toBe("founder@example.test");
     expect(admin).not.toHaveProperty("password");
     expect(await anonymous.users.needsSetup.query()).toBe(false);
-    expect(await errorCode(anonymous.users.setup.mutate({ email: "late@example.test", name: "Late", password: "late-admin-pw" }))).toBe("FORBIDDEN");
+    expect(
+      await errorCode(
+        anonymous.users.setup.mutate({ email: "late@example.test", name: "Late", password: "late-admin-pw" }),
+      ),
+    ).toBe("FORBIDDEN");
 
     const { client } = await signIn(server.url, "founder@example.test", "first-admin-pw");
     expect((await client.users.me.query()).role).toBe("admin");
@@ -74,11 +82,22 @@ describe("roles", () => {
 
   it("lets an admin create users and change roles, but never remove the last admin", async () => {
     const { client } = await signIn(server.url, "founder@example.test", "first-admin-pw");
-    const created = await client.users.create.mutate({ email: "ann@example.test", name: "Ann", password: "ann-password", role: "annotator" });
+    const created = await client.users.create.mutate({
+      email: "ann@example.test",
+      name: "Ann",
+      password: "ann-password",
+      role: "annotator",
+    });
     expect(created.role).toBe("annotator");
-    expect(await errorCode(client.users.create.mutate({ email: "ann@example.test", name: "Ann 2", password: "ann-password" }))).toBe("CONFLICT");
+    expect(
+      await errorCode(
+        client.users.create.mutate({ email: "ann@example.test", name: "Ann 2", password: "ann-password" }),
+      ),
+    ).toBe("CONFLICT");
     const me = await client.users.me.query();
-    expect(await errorCode(client.users.updateAccess.mutate({ userId: me.id, role: "annotator" }))).toBe("PRECONDITION_FAILED");
+    expect(await errorCode(client.users.updateAccess.mutate({ userId: me.id, role: "annotator" }))).toBe(
+      "PRECONDITION_FAILED",
+    );
 
     const ann = await signIn(server.url, "ann@example.test", "ann-password");
     await client.users.updateAccess.mutate({ userId: created.id, role: "admin" });
@@ -96,13 +115,26 @@ describe("projects and classes", () => {
     expect(await errorCode(client.projects.create.mutate({ name: "Support tickets" }))).toBe("CONFLICT");
     expect(await errorCode(client.projects.create.mutate({ name: "   " }))).toBe("BAD_REQUEST");
 
-    const billing = await client.classes.create.mutate({ projectId: project.id, name: "billing", description: "Invoices, refunds, charges", hotkey: "b" });
-    const bug = await client.classes.create.mutate({ projectId: project.id, name: "bug", description: "Something is broken" });
+    const billing = await client.classes.create.mutate({
+      projectId: project.id,
+      name: "billing",
+      description: "Invoices, refunds, charges",
+      hotkey: "b",
+    });
+    const bug = await client.classes.create.mutate({
+      projectId: project.id,
+      name: "bug",
+      description: "Something is broken",
+    });
     expect(bug.position).toBeGreaterThan(billing.position);
     expect(billing.color).not.toBe(bug.color);
     expect(await errorCode(client.classes.create.mutate({ projectId: project.id, name: "billing" }))).toBe("CONFLICT");
-    expect(await errorCode(client.classes.create.mutate({ projectId: project.id, name: "other", hotkey: "b" }))).toBe("CONFLICT");
-    expect(await errorCode(client.classes.create.mutate({ projectId: project.id, name: "skip", hotkey: " " }))).toBe("BAD_REQUEST");
+    expect(await errorCode(client.classes.create.mutate({ projectId: project.id, name: "other", hotkey: "b" }))).toBe(
+      "CONFLICT",
+    );
+    expect(await errorCode(client.classes.create.mutate({ projectId: project.id, name: "skip", hotkey: " " }))).toBe(
+      "BAD_REQUEST",
+    );
     expect(await errorCode(client.classes.create.mutate({ projectId: 999_999, name: "ghost" }))).toBe("NOT_FOUND");
 
     await client.classes.update.mutate({ id: bug.id, description: "Crashes, errors, wrong results" });
@@ -113,42 +145,97 @@ describe("projects and classes", () => {
     ]);
 
     expect((await client.classes.delete.mutate({ id: bug.id })).mode).toBe("deleted");
-    expect((await client.projects.get.query({ projectId: project.id })).classes.map((c) => c.name)).toEqual(["billing"]);
+    expect((await client.projects.get.query({ projectId: project.id })).classes.map((c) => c.name)).toEqual([
+      "billing",
+    ]);
 
     const audit = await testDb.db.auditLog.findMany({ where: { projectId: project.id }, orderBy: { id: "asc" } });
-    expect(audit.map((a) => a.action)).toEqual(["project.create", "class.create", "class.create", "class.update", "class.delete"]);
+    expect(audit.map((a) => a.action)).toEqual([
+      "project.create",
+      "class.create",
+      "class.create",
+      "class.update",
+      "class.delete",
+    ]);
   });
 
   it("updates project settings, offers only the featurizers this server can load, and rejects others", async () => {
     const { client } = await signIn(server.url, "founder@example.test", "first-admin-pw");
     const project = await client.projects.create.mutate({ name: "Settings check" });
     const featurizers = await client.projects.featurizers.query();
-    expect(featurizers.map((f) => f.id)).toEqual(["ngrams@1+glove-sif-200@1", "ngrams@1+use-lite-512@1", "glove-sif-200@1", "use-lite-512@1"]);
+    expect(featurizers.map((f) => f.id)).toEqual([
+      "ngrams@1+glove-sif-200@1",
+      "ngrams@1+use-lite-512@1",
+      "glove-sif-200@1",
+      "use-lite-512@1",
+    ]);
     expect(project.featurizerId).toBe(featurizers[0]!.id);
     const updated = await client.projects.update.mutate({
       projectId: project.id,
-      data: { strategy: "entropy", retrainEvery: 50, includeGenerated: false, queueRandomShare: 0.2, featurizerId: "use-lite-512@1" },
+      data: {
+        strategy: "entropy",
+        retrainEvery: 50,
+        includeGenerated: false,
+        queueRandomShare: 0.2,
+        featurizerId: "use-lite-512@1",
+      },
     });
-    expect(updated).toMatchObject({ strategy: "entropy", retrainEvery: 50, includeGenerated: false, queueRandomShare: 0.2, featurizerId: "use-lite-512@1" });
-    expect(await errorCode(client.projects.update.mutate({ projectId: project.id, data: { featurizerId: "openai:text-embedding-3-small" } }))).toBe("BAD_REQUEST");
-    expect(await errorCode(client.projects.update.mutate({ projectId: project.id, data: { retrainEvery: 0 } }))).toBe("BAD_REQUEST");
+    expect(updated).toMatchObject({
+      strategy: "entropy",
+      retrainEvery: 50,
+      includeGenerated: false,
+      queueRandomShare: 0.2,
+      featurizerId: "use-lite-512@1",
+    });
+    expect(
+      await errorCode(
+        client.projects.update.mutate({
+          projectId: project.id,
+          data: { featurizerId: "openai:text-embedding-3-small" },
+        }),
+      ),
+    ).toBe("BAD_REQUEST");
+    expect(await errorCode(client.projects.update.mutate({ projectId: project.id, data: { retrainEvery: 0 } }))).toBe(
+      "BAD_REQUEST",
+    );
     expect((await client.projects.get.query({ projectId: project.id })).featurizerId).toBe("use-lite-512@1");
 
     // An update changes only what it names: nothing falls back to a default.
-    const binary = await client.projects.create.mutate({ name: "Partial update check", taskType: "binary", strategy: "entropy", description: "kept" });
-    const cls = await client.classes.create.mutate({ projectId: binary.id, name: "spam", description: "Unwanted mail" });
+    const binary = await client.projects.create.mutate({
+      name: "Partial update check",
+      taskType: "binary",
+      strategy: "entropy",
+      description: "kept",
+    });
+    const cls = await client.classes.create.mutate({
+      projectId: binary.id,
+      name: "spam",
+      description: "Unwanted mail",
+    });
     await client.projects.update.mutate({ projectId: binary.id, data: { retrainEvery: 7 } });
-    expect(await client.projects.get.query({ projectId: binary.id })).toMatchObject({ taskType: "binary", strategy: "entropy", description: "kept", retrainEvery: 7 });
+    expect(await client.projects.get.query({ projectId: binary.id })).toMatchObject({
+      taskType: "binary",
+      strategy: "entropy",
+      description: "kept",
+      retrainEvery: 7,
+    });
     await client.classes.update.mutate({ id: cls.id, hotkey: "s" });
-    expect((await client.projects.get.query({ projectId: binary.id })).classes[0]).toMatchObject({ hotkey: "s", description: "Unwanted mail" });
+    expect((await client.projects.get.query({ projectId: binary.id })).classes[0]).toMatchObject({
+      hotkey: "s",
+      description: "Unwanted mail",
+    });
   });
 
   it("archives instead of deleting a class that labels use, and restores it when re-created", async () => {
     const { client } = await signIn(server.url, "founder@example.test", "first-admin-pw");
     const project = await client.projects.create.mutate({ name: "Archive check" });
     const spam = await client.classes.create.mutate({ projectId: project.id, name: "spam" });
-    const item = await testDb.db.item.create({ data: { projectId: project.id, text: "win a prize", contentHash: "h1" } });
-    await testDb.db.annotation.create({ data: { projectId: project.id, itemId: item.id, classIds: [spam.id], origin: "human" } });
+    const item = await testDb.db.item.create({
+      data: { projectId: project.id, text: "win a prize", contentHash: "h1" },
+    });
+    await testDb.db.annotation.create({
+      data: { projectId: project.id, itemId: item.id, classIds: [spam.id], origin: "human" },
+    });
     expect((await client.classes.delete.mutate({ id: spam.id })).mode).toBe("archived");
     expect((await client.projects.get.query({ projectId: project.id })).classes).toHaveLength(0);
     const restored = await client.classes.create.mutate({ projectId: project.id, name: "spam" });
@@ -160,6 +247,8 @@ describe("projects and classes", () => {
     const project = await client.projects.create.mutate({ name: "Binary check", taskType: "binary" });
     await client.classes.create.mutate({ projectId: project.id, name: "yes" });
     await client.classes.create.mutate({ projectId: project.id, name: "no" });
-    expect(await errorCode(client.classes.create.mutate({ projectId: project.id, name: "maybe" }))).toBe("PRECONDITION_FAILED");
+    expect(await errorCode(client.classes.create.mutate({ projectId: project.id, name: "maybe" }))).toBe(
+      "PRECONDITION_FAILED",
+    );
   });
 });

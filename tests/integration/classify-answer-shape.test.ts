@@ -29,7 +29,11 @@ afterAll(async () => {
 
 /** The same texts through tRPC `models.classify` (the playground's call) and `POST /api/v1/…/classify`, as JSON text. */
 async function bothWays(projectId: number, texts: string[], version?: { id: number; number: number }) {
-  const trpc = await admin.client.models.classify.mutate({ projectId, texts, ...(version ? { modelVersionId: version.id } : {}) });
+  const trpc = await admin.client.models.classify.mutate({
+    projectId,
+    texts,
+    ...(version ? { modelVersionId: version.id } : {}),
+  });
   const key = (await admin.client.apiKeys.create.mutate({ projectId, name: `shape ${texts.length}` })).key;
   const response = await fetch(`${server.url}/api/v1/projects/${projectId}/classify`, {
     method: "POST",
@@ -44,16 +48,33 @@ describe("one answer shape for tRPC and the HTTP API", () => {
   it("single-label trained version: a class name per text, unsure as decideClasses gave it", async () => {
     const { project } = await makeProject(testDb.db, { classes: ["cat", "dog"] });
     const { version } = await makeActiveModelVersion(testDb.db, project.id, {
-      cat: ["the cat purrs and meows", "my kitten chases mice", "cats sleep all day and purr", "a meowing cat on the sofa"],
-      dog: ["the dog barks and wags its tail", "my puppy fetches the ball", "dogs love long walks and bark", "a barking dog in the park"],
+      cat: [
+        "the cat purrs and meows",
+        "my kitten chases mice",
+        "cats sleep all day and purr",
+        "a meowing cat on the sofa",
+      ],
+      dog: [
+        "the dog barks and wags its tail",
+        "my puppy fetches the ball",
+        "dogs love long walks and bark",
+        "a barking dog in the park",
+      ],
     });
     const texts = ["a kitten purring", "a puppy barking at the mailman", "  the weather today  "];
     const { trpc, http, answer } = await bothWays(project.id, texts);
     expect(trpc).toBe(http);
     expect(answer.model).toEqual({ version: version.number, featurizer: version.featurizerId, task: "single-label" });
     expect(answer.classes).toEqual(["cat", "dog"]);
-    const decided = await predictWithVersion(testDb.db, version, texts.map((text) => ({ text, contentHash: contentHash(text) })), { storeEmbeddings: false });
-    expect(answer.predictions.map((p) => p.prediction)).toEqual(texts.map((_, i) => decided.classNames[decided.top[i]!]));
+    const decided = await predictWithVersion(
+      testDb.db,
+      version,
+      texts.map((text) => ({ text, contentHash: contentHash(text) })),
+      { storeEmbeddings: false },
+    );
+    expect(answer.predictions.map((p) => p.prediction)).toEqual(
+      texts.map((_, i) => decided.classNames[decided.top[i]!]),
+    );
     expect(answer.predictions.map((p) => p.unsure)).toEqual(Array.from(decided.unsure, (u) => u === 1));
     expect(answer.predictions.slice(0, 2).map((p) => p.prediction)).toEqual(["cat", "dog"]);
   });
@@ -61,7 +82,11 @@ describe("one answer shape for tRPC and the HTTP API", () => {
   it("zero-shot single-label version (the fake LLM server)", async () => {
     const { project } = await makeLlmProject(testDb.db, llm.url);
     const version = await createZeroShotVersion(testDb.db, project.id, null);
-    const { trpc, http, answer } = await bothWays(project.id, ["my cat purrs while grooming", "loud barking at the mailman"], version);
+    const { trpc, http, answer } = await bothWays(
+      project.id,
+      ["my cat purrs while grooming", "loud barking at the mailman"],
+      version,
+    );
     expect(trpc).toBe(http);
     expect(answer.model.task).toBe("single-label");
     expect(answer.predictions.map((p) => p.prediction)).toEqual(["cat", "dog"]);
@@ -74,7 +99,11 @@ describe("one answer shape for tRPC and the HTTP API", () => {
     ];
     const { project } = await makeLlmProject(testDb.db, llm.url, { classes, taskType: "multilabel" });
     const version = await createZeroShotVersion(testDb.db, project.id, null);
-    const { trpc, http, answer } = await bothWays(project.id, ["rain stopped the football match", "sunshine all week", "a late goal won it"], version);
+    const { trpc, http, answer } = await bothWays(
+      project.id,
+      ["rain stopped the football match", "sunshine all week", "a late goal won it"],
+      version,
+    );
     expect(trpc).toBe(http);
     expect(answer.model.task).toBe("multi-label");
     expect(answer.predictions.some((p) => p.prediction.length > 0)).toBe(true);

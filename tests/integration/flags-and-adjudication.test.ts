@@ -35,18 +35,30 @@ describe("skip comments and flags", () => {
     const admin = await clientFor("admin");
     const projectId = project.id;
 
-    await annotator.labels.submit.mutate({ projectId, itemId: two!, action: "skip", reason: "Unsure", comment: "  could be both  " });
+    await annotator.labels.submit.mutate({
+      projectId,
+      itemId: two!,
+      action: "skip",
+      reason: "Unsure",
+      comment: "  could be both  ",
+    });
     expect((await testDb.db.annotation.findFirstOrThrow({ where: { itemId: two! } })).comment).toBe("could be both");
 
-    expect(await codeOf(annotator.flags.create.mutate({ projectId, itemId: one!, comment: "   " }))).toBe("BAD_REQUEST");
+    expect(await codeOf(annotator.flags.create.mutate({ projectId, itemId: one!, comment: "   " }))).toBe(
+      "BAD_REQUEST",
+    );
     const flag = await annotator.flags.create.mutate({ projectId, itemId: one!, comment: "The text is cut off" });
-    expect(await codeOf(annotator.flags.create.mutate({ projectId: projectId + 1000, itemId: one!, comment: "x" }))).toBe("NOT_FOUND");
+    expect(
+      await codeOf(annotator.flags.create.mutate({ projectId: projectId + 1000, itemId: one!, comment: "x" })),
+    ).toBe("NOT_FOUND");
 
     // Items: the flagged filter finds exactly the item with an open flag (and its count agrees).
     const flagged = await admin.items.list.query({ projectId, flagged: true });
     expect(flagged.items.map((i) => i.id)).toEqual([one]);
     expect((await admin.items.count.query({ projectId, flagged: true })).count).toBe(1);
-    expect((await admin.items.list.query({ projectId, flagged: false })).items.map((i) => i.id).sort()).toEqual([two, three].sort());
+    expect((await admin.items.list.query({ projectId, flagged: false })).items.map((i) => i.id).sort()).toEqual(
+      [two, three].sort(),
+    );
 
     // Only admins resolve, once; then the filter no longer finds the item and the flag keeps who and why.
     expect(await codeOf(annotator.flags.resolve.mutate({ projectId, flagId: flag.id }))).toBe("FORBIDDEN");
@@ -56,7 +68,9 @@ describe("skip comments and flags", () => {
     const [kept] = await annotator.flags.forItem.query({ projectId, itemId: one! });
     expect(kept).toMatchObject({ comment: "The text is cut off", resolution: "re-imported the full text" });
     expect(kept!.resolvedAt).not.toBeNull();
-    expect(await testDb.db.auditLog.count({ where: { projectId, action: { in: ["item.flag", "item.flag.resolve"] } } })).toBe(2);
+    expect(
+      await testDb.db.auditLog.count({ where: { projectId, action: { in: ["item.flag", "item.flag.resolve"] } } }),
+    ).toBe(2);
     void classes;
   });
 });
@@ -65,13 +79,18 @@ describe("adjudication", () => {
   it("lists items whose votes disagree (by class pair), and an admin's decision becomes the label without being a vote", async () => {
     const { project, classes } = await makeProject(testDb.db, { classes: ["DESC", "ENTY", "HUM"] });
     await testDb.db.project.update({ where: { id: project.id }, data: { annotationOverlap: 2 } });
-    const [x, y, z] = await addItems(testDb.db, project.id, ["What is a golf ball made of?", "Who wrote Hamlet?", "What is love?"]);
+    const [x, y, z] = await addItems(testDb.db, project.id, [
+      "What is a golf ball made of?",
+      "Who wrote Hamlet?",
+      "What is love?",
+    ]);
     const [desc, enty, hum] = classes.map((c) => c.id) as [number, number, number];
     const ann1 = await clientFor("annotator");
     const ann2 = await clientFor("annotator");
     const admin = await clientFor("admin");
     const projectId = project.id;
-    const vote = (c: typeof ann1, itemId: number, classId: number) => c.labels.submit.mutate({ projectId, itemId, action: "label", classIds: [classId] });
+    const vote = (c: typeof ann1, itemId: number, classId: number) =>
+      c.labels.submit.mutate({ projectId, itemId, action: "label", classIds: [classId] });
     await vote(ann1, x!, desc);
     await vote(ann2, x!, enty);
     await vote(ann1, y!, hum);
@@ -85,11 +104,17 @@ describe("adjudication", () => {
     expect(all.items.map((d) => d.item.id)).toEqual([x, y]);
     expect(all.items[0]!.votes.map((v) => v.classIds).sort()).toEqual([[desc], [enty]].sort());
     // Filtered by the DESC/ENTY pair: only the golf ball.
-    expect((await admin.adjudication.disagreements.query({ projectId, classA: desc, classB: enty })).items.map((d) => d.item.id)).toEqual([x]);
+    expect(
+      (await admin.adjudication.disagreements.query({ projectId, classA: desc, classB: enty })).items.map(
+        (d) => d.item.id,
+      ),
+    ).toEqual([x]);
     expect(await codeOf(admin.adjudication.disagreements.query({ projectId, classA: desc }))).toBe("BAD_REQUEST");
 
     // The tie went to the newest vote (ENTY); the admin decides DESC, which wins although it is one of two votes.
-    expect(await codeOf(admin.adjudication.decide.mutate({ projectId, itemId: x!, classIds: [desc, enty] }))).toBe("BAD_REQUEST");
+    expect(await codeOf(admin.adjudication.decide.mutate({ projectId, itemId: x!, classIds: [desc, enty] }))).toBe(
+      "BAD_REQUEST",
+    );
     await admin.adjudication.decide.mutate({ projectId, itemId: x!, classIds: [desc] });
     const decided = await testDb.db.item.findUniqueOrThrow({ where: { id: x! } });
     expect(decided).toMatchObject({ labelStatus: "labeled", labelClassIds: [desc], labelOrigin: "human" });

@@ -48,13 +48,22 @@ async function deliver(runId: number, retryCount = 0) {
   const run = await testDb.db.generationRun.findUniqueOrThrow({ where: { id: runId } });
   const jobRun = await testDb.db.jobRun.findUniqueOrThrow({ where: { id: run.jobRunId! } });
   const envelope = jobRun.payload as { version: number; data: unknown };
-  const job = { id: jobRun.id, name: generateJob.name, data: { jobRunId: jobRun.id, version: envelope.version, data: envelope.data }, retryCount, retryLimit: 2 };
+  const job = {
+    id: jobRun.id,
+    name: generateJob.name,
+    data: { jobRunId: jobRun.id, version: envelope.version, data: envelope.data },
+    retryCount,
+    retryLimit: 2,
+  };
   return runJob(testDb.db, boss, generateJob, handleGenerate, job as unknown as Parameters<typeof runJob>[4]);
 }
 
 async function jobOf(runId: number) {
   const run = await testDb.db.generationRun.findUniqueOrThrow({ where: { id: runId } });
-  return testDb.db.jobRun.findUniqueOrThrow({ where: { id: run.jobRunId! }, include: { logs: { orderBy: { id: "asc" } } } });
+  return testDb.db.jobRun.findUniqueOrThrow({
+    where: { id: run.jobRunId! },
+    include: { logs: { orderBy: { id: "asc" } } },
+  });
 }
 
 function classOf(request: RecordedRequest, classes: { name: string; description: string }[]) {
@@ -72,10 +81,14 @@ describe("LLM generation", () => {
     const phase3 = server.requests.filter((r) => r.task === "expanded_example");
     expect(phase1.length).toBeGreaterThanOrEqual(2);
     expect(phase2.length).toBe(phase1.length);
-    const expanded = await testDb.db.generationSummary.count({ where: { runId: run.id, OR: [{ itemId: { not: null } }, { dropped: { not: null } }] } });
+    const expanded = await testDb.db.generationSummary.count({
+      where: { runId: run.id, OR: [{ itemId: { not: null } }, { dropped: { not: null } }] },
+    });
     expect(phase3.length).toBe(expanded);
     for (const request of phase1) {
-      expect(request.system).toBe("You are a domain expert who is able to generate many different examples given a description.");
+      expect(request.system).toBe(
+        "You are a domain expert who is able to generate many different examples given a description.",
+      );
       expect(request.user).toContain("Generate 5 different example summaries following this description");
       expect(request.user).not.toContain("Consider the following examples");
       expect(classOf(request, classes)).toBeDefined();
@@ -83,7 +96,9 @@ describe("LLM generation", () => {
     }
     // Phase 2 is shown phase 1's summaries of the same class, numbered.
     const firstCat = phase1.find((r) => classOf(r, classes) === "cat")!;
-    const catSummariesRows = await testDb.db.generationSummary.findMany({ where: { runId: run.id, classId: classes[0]!.id, phase: "summary" } });
+    const catSummariesRows = await testDb.db.generationSummary.findMany({
+      where: { runId: run.id, classId: classes[0]!.id, phase: "summary" },
+    });
     const catDiversify = phase2.filter((r) => catSummariesRows.some((s) => r.user.includes(`. ${s.text}\n`)));
     expect(catDiversify.length).toBeGreaterThan(0);
     expect(catDiversify[0]!.user).toMatch(/^Read the following descriptions carefully:\n-+\n1\. /);
@@ -95,10 +110,25 @@ describe("LLM generation", () => {
       const mine = items.filter((i) => i.labelClassIds[0] === cls.id);
       expect(mine).toHaveLength(6);
       for (const item of mine) {
-        expect(item).toMatchObject({ source: "generated", split: "train", labelStatus: "labeled", labelOrigin: "generated", generationRunId: run.id, labelClassIds: [cls.id] });
-        expect(item.annotations).toEqual([expect.objectContaining({ origin: "generated", classIds: [cls.id], userId: null })]);
+        expect(item).toMatchObject({
+          source: "generated",
+          split: "train",
+          labelStatus: "labeled",
+          labelOrigin: "generated",
+          generationRunId: run.id,
+          labelClassIds: [cls.id],
+        });
+        expect(item.annotations).toEqual([
+          expect.objectContaining({ origin: "generated", classIds: [cls.id], userId: null }),
+        ]);
         const provenance = item.provenance as Record<string, unknown>;
-        expect(provenance).toMatchObject({ runId: run.id, model: "fake-chat", templateVersion: "lamini@1", seed: 11, phase: expect.stringMatching(/^(summary|diversified)$/) });
+        expect(provenance).toMatchObject({
+          runId: run.id,
+          model: "fake-chat",
+          templateVersion: "lamini@1",
+          seed: 11,
+          phase: expect.stringMatching(/^(summary|diversified)$/),
+        });
         // Phase 3 was asked to expand exactly that summary, with the class description.
         const expansion = phase3.find((r) => r.user.includes(`\n${provenance.summary as string}\n`))!;
         expect(expansion.user).toContain(cls.description);
@@ -113,7 +143,10 @@ describe("LLM generation", () => {
     expect(done.completionTokens).toBeGreaterThan(0);
     expect(done.costUsd).toBeNull();
     expect(done.finishedAt).toBeInstanceOf(Date);
-    expect(done.counts.map((c) => [c.className, c.kept])).toEqual([["cat", 6], ["dog", 6]]);
+    expect(done.counts.map((c) => [c.className, c.kept])).toEqual([
+      ["cat", 6],
+      ["dog", 6],
+    ]);
     const job = await jobOf(run.id);
     expect(job).toMatchObject({ state: "completed", progress: 1, done: 12, total: 12 });
   });
@@ -122,7 +155,12 @@ describe("LLM generation", () => {
   // from another test would bypass that test's intercepts.
   it("lists a run's kept examples for review, newest first, by class and page, with corrections visible", async () => {
     const { project, classes } = await makeLlmProject(testDb.db, server.url);
-    const run = await startGeneration(testDb.db, boss, { projectId: project.id, targetPerClass: 4, seed: 101 }, adminId);
+    const run = await startGeneration(
+      testDb.db,
+      boss,
+      { projectId: project.id, targetPerClass: 4, seed: 101 },
+      adminId,
+    );
     await deliver(run.id);
     const first = await listGeneratedExamples(testDb.db, { runId: run.id, limit: 5 });
     expect(first.items).toHaveLength(5);
@@ -136,9 +174,18 @@ describe("LLM generation", () => {
     expect(dogs.items).toHaveLength(4);
     expect(dogs.items.every((i) => i.labelClassIds[0] === classes[1]!.id && i.labelOrigin === "generated")).toBe(true);
     // A reviewer's correction supersedes the generated label; the example still belongs to its generated class.
-    await submitLabel(testDb.db, boss, { projectId: project.id, itemId: dogs.items[0]!.id, action: "label", classIds: [classes[0]!.id] }, adminId);
+    await submitLabel(
+      testDb.db,
+      boss,
+      { projectId: project.id, itemId: dogs.items[0]!.id, action: "label", classIds: [classes[0]!.id] },
+      adminId,
+    );
     const after = await listGeneratedExamples(testDb.db, { runId: run.id, classId: classes[1]!.id });
-    expect(after.items[0]).toMatchObject({ id: dogs.items[0]!.id, labelClassIds: [classes[0]!.id], labelOrigin: "human" });
+    expect(after.items[0]).toMatchObject({
+      id: dogs.items[0]!.id,
+      labelClassIds: [classes[0]!.id],
+      labelOrigin: "human",
+    });
     await expect(listGeneratedExamples(testDb.db, { runId: run.id, limit: 0 })).rejects.toThrow();
   });
 
@@ -152,8 +199,26 @@ describe("LLM generation", () => {
       dog: ["My dog", "The puppy", "Our beagle", "A stray dog", "The old hound", "Her labrador"],
     };
     const actions = {
-      cat: ["purrs on the sofa", "meows for breakfast", "licks its paws clean", "hisses at the neighbour's cat", "naps in a sunny window", "scratches the scratching post", "chases a toy mouse", "kneads the blanket before sleeping"],
-      dog: ["barks at the mailman", "wags its tail at the door", "fetches the ball in the park", "howls at the sirens", "chews a bone in the yard", "pulls on the leash during walks", "sits when told to", "digs holes in the garden"],
+      cat: [
+        "purrs on the sofa",
+        "meows for breakfast",
+        "licks its paws clean",
+        "hisses at the neighbour's cat",
+        "naps in a sunny window",
+        "scratches the scratching post",
+        "chases a toy mouse",
+        "kneads the blanket before sleeping",
+      ],
+      dog: [
+        "barks at the mailman",
+        "wags its tail at the door",
+        "fetches the ball in the park",
+        "howls at the sirens",
+        "chews a bone in the yard",
+        "pulls on the leash during walks",
+        "sits when told to",
+        "digs holes in the garden",
+      ],
     };
     const served = { cat: 0, dog: 0 };
     server.intercept = (r) => {
@@ -162,14 +227,23 @@ describe("LLM generation", () => {
       const n = served[cls]++;
       return { answer: { example: `${subjects[cls][n % 6]} ${actions[cls][Math.floor(n / 6) % 8]}.` } };
     };
-    const run = await startGeneration(testDb.db, boss, { projectId: project.id, targetPerClass: 12, seed: 103 }, adminId);
+    const run = await startGeneration(
+      testDb.db,
+      boss,
+      { projectId: project.id, targetPerClass: 12, seed: 103 },
+      adminId,
+    );
     await deliver(run.id);
     const hooks = { log: async () => {}, progress: async () => {}, throwIfCancelled: async () => {} };
     const version = await trainModelVersion(testDb.db, boss, project.id, { hooks });
     // Generated items are training data only: the frozen test split must measure real data.
     expect(version).toMatchObject({ trainLabelCount: 24, testLabelCount: 0, status: "ready" });
     // Lamini's check: "meow" is a cat, "woof" a dog (the examples say "meows" and "barks", never these words).
-    const { predictions } = await classifyTexts(testDb.db, { projectId: project.id, modelVersionId: version.id, texts: ["meow", "woof"] });
+    const { predictions } = await classifyTexts(testDb.db, {
+      projectId: project.id,
+      modelVersionId: version.id,
+      texts: ["meow", "woof"],
+    });
     expect(predictions.map((r) => r.prediction)).toEqual(["cat", "dog"]);
 
     await testDb.db.project.update({ where: { id: project.id }, data: { includeGenerated: false } });
@@ -180,10 +254,24 @@ describe("LLM generation", () => {
     const { project, classes } = await makeLlmProject(testDb.db, server.url);
     const cat = classes[0]!;
     const texts = Array.from({ length: 12 }, (_, i) => `Existing cat example number ${i} purring`);
-    await testDb.db.item.createMany({ data: texts.map((text) => ({ projectId: project.id, text, contentHash: contentHash(text), labelStatus: "labeled" as const, labelClassIds: [cat.id], labelOrigin: "human" as const })) });
+    await testDb.db.item.createMany({
+      data: texts.map((text) => ({
+        projectId: project.id,
+        text,
+        contentHash: contentHash(text),
+        labelStatus: "labeled" as const,
+        labelClassIds: [cat.id],
+        labelOrigin: "human" as const,
+      })),
+    });
     const shown = async (seed: number) => {
       server.reset();
-      const run = await startGeneration(testDb.db, boss, { projectId: project.id, classIds: [cat.id], targetPerClass: 1, seed, maxHistory: 3 }, adminId);
+      const run = await startGeneration(
+        testDb.db,
+        boss,
+        { projectId: project.id, classIds: [cat.id], targetPerClass: 1, seed, maxHistory: 3 },
+        adminId,
+      );
       await deliver(run.id);
       const first = server.requests.find((r) => r.task === "example_summaries")!;
       expect(first.user.startsWith("Consider the following examples:\n")).toBe(true);
@@ -218,42 +306,75 @@ describe("LLM generation", () => {
   it("drops exact duplicates — of existing items and of each other — and still reaches the target", async () => {
     const { project, classes } = await makeLlmProject(testDb.db, server.url, { settings: { concurrency: 1 } });
     const repeated = "A cat sits on the windowsill and purrs.";
-    await testDb.db.item.create({ data: { projectId: project.id, text: repeated, contentHash: contentHash(repeated) } });
+    await testDb.db.item.create({
+      data: { projectId: project.id, text: repeated, contentHash: contentHash(repeated) },
+    });
     let expansions = 0;
-    server.intercept = (r) => (r.task === "expanded_example" && expansions++ % 2 === 0 ? { answer: { example: `  ${repeated} ` } } : undefined);
+    server.intercept = (r) =>
+      r.task === "expanded_example" && expansions++ % 2 === 0 ? { answer: { example: `  ${repeated} ` } } : undefined;
     // A seed no other test uses: answers cached by an earlier run would never reach the intercept.
-    const run = await startGeneration(testDb.db, boss, { projectId: project.id, classIds: [classes[0]!.id], targetPerClass: 5, seed: 19 }, adminId);
+    const run = await startGeneration(
+      testDb.db,
+      boss,
+      { projectId: project.id, classIds: [classes[0]!.id], targetPerClass: 5, seed: 19 },
+      adminId,
+    );
     await deliver(run.id);
     expect(await testDb.db.item.count({ where: { projectId: project.id, source: "generated" } })).toBe(5);
-    expect(await testDb.db.item.count({ where: { projectId: project.id, contentHash: contentHash(repeated) } })).toBe(1);
+    expect(await testDb.db.item.count({ where: { projectId: project.id, contentHash: contentHash(repeated) } })).toBe(
+      1,
+    );
     const dropped = await testDb.db.generationSummary.findMany({ where: { runId: run.id, dropped: { not: null } } });
     expect(dropped.length).toBeGreaterThanOrEqual(5);
     expect(dropped.every((s) => /^duplicate of item \d+$/.test(s.dropped!))).toBe(true);
     const job = await jobOf(run.id);
     expect(job.logs.some((l) => l.message.includes("duplicate of item"))).toBe(true);
-    expect((await getGenerationRun(testDb.db, run.id)).counts[0]).toMatchObject({ kept: 5, dropped: { duplicate: dropped.length } });
+    expect((await getGenerationRun(testDb.db, run.id)).counts[0]).toMatchObject({
+      kept: 5,
+      dropped: { duplicate: dropped.length },
+    });
   });
 
   it("drops near-duplicates on the project's featurizer (GloVe) with the similarity in the reason", async () => {
     const { project, classes } = await makeLlmProject(testDb.db, server.url, { settings: { concurrency: 1 } });
-    const family = ["The cat purrs on the warm sofa.", "A cat purrs on the warm sofa.", "The cat purrs on the warm sofa again.", "The cat purrs on a warm sofa.", "The cat purrs on the warm sofa today."];
+    const family = [
+      "The cat purrs on the warm sofa.",
+      "A cat purrs on the warm sofa.",
+      "The cat purrs on the warm sofa again.",
+      "The cat purrs on a warm sofa.",
+      "The cat purrs on the warm sofa today.",
+    ];
     let n = 0;
-    server.intercept = (r) => (r.task === "expanded_example" && n < 2 * family.length && n++ % 2 === 0 ? { answer: { example: family[(n - 1) / 2]! } } : undefined);
-    const run = await startGeneration(testDb.db, boss, { projectId: project.id, classIds: [classes[0]!.id], targetPerClass: 6, seed: 17, nearDuplicateThreshold: 0.95 }, adminId);
+    server.intercept = (r) =>
+      r.task === "expanded_example" && n < 2 * family.length && n++ % 2 === 0
+        ? { answer: { example: family[(n - 1) / 2]! } }
+        : undefined;
+    const run = await startGeneration(
+      testDb.db,
+      boss,
+      { projectId: project.id, classIds: [classes[0]!.id], targetPerClass: 6, seed: 17, nearDuplicateThreshold: 0.95 },
+      adminId,
+    );
     await deliver(run.id);
     const items = await testDb.db.item.findMany({ where: { projectId: project.id }, orderBy: { id: "asc" } });
     expect(items).toHaveLength(6);
     expect(items.filter((i) => family.includes(i.text)).map((i) => i.text)).toEqual([family[0]]);
     const first = items.find((i) => i.text === family[0])!;
-    const near = await testDb.db.generationSummary.findMany({ where: { runId: run.id, dropped: { startsWith: "near-duplicate" } } });
+    const near = await testDb.db.generationSummary.findMany({
+      where: { runId: run.id, dropped: { startsWith: "near-duplicate" } },
+    });
     for (const s of near) expect(s.dropped).toMatch(/^near-duplicate of item \d+ \(cosine (0\.9[5-9]\d|1\.000)\)$/);
-    expect(near.filter((s) => s.dropped!.startsWith(`near-duplicate of item ${first.id} `))).toHaveLength(family.length - 1);
+    expect(near.filter((s) => s.dropped!.startsWith(`near-duplicate of item ${first.id} `))).toHaveLength(
+      family.length - 1,
+    );
     // What was kept is pairwise below the threshold on the same featurizer.
     const featurizer = await getFeaturizer(project.featurizerId);
     const X = await featurizer.embed(items.map((i) => i.text));
     const d = featurizer.dim;
     const cosine = (a: number, b: number) => {
-      let dot = 0, na = 0, nb = 0;
+      let dot = 0,
+        na = 0,
+        nb = 0;
       for (let j = 0; j < d; j++) {
         dot += X[a * d + j]! * X[b * d + j]!;
         na += X[a * d + j]! ** 2;
@@ -261,7 +382,8 @@ describe("LLM generation", () => {
       }
       return dot / Math.sqrt(na * nb);
     };
-    for (let a = 0; a < items.length; a++) for (let b = a + 1; b < items.length; b++) expect(cosine(a, b)).toBeLessThan(0.95);
+    for (let a = 0; a < items.length; a++)
+      for (let b = a + 1; b < items.length; b++) expect(cosine(a, b)).toBeLessThan(0.95);
   });
 
   it("drops refusals and malformed expansions with the reason, and keeps going", async () => {
@@ -274,17 +396,30 @@ describe("LLM generation", () => {
       if (n === 2) return { content: "{not json" };
       return undefined;
     };
-    const run = await startGeneration(testDb.db, boss, { projectId: project.id, classIds: [classes[1]!.id], targetPerClass: 3, seed: 9 }, adminId);
+    const run = await startGeneration(
+      testDb.db,
+      boss,
+      { projectId: project.id, classIds: [classes[1]!.id], targetPerClass: 3, seed: 9 },
+      adminId,
+    );
     await deliver(run.id);
     expect(await testDb.db.item.count({ where: { projectId: project.id } })).toBe(3);
-    const reasons = (await testDb.db.generationSummary.findMany({ where: { runId: run.id, dropped: { not: null } }, orderBy: { id: "asc" } })).map((s) => s.dropped);
+    const reasons = (
+      await testDb.db.generationSummary.findMany({
+        where: { runId: run.id, dropped: { not: null } },
+        orderBy: { id: "asc" },
+      })
+    ).map((s) => s.dropped);
     expect(reasons).toEqual(["invalid: the model refused", expect.stringMatching(/^malformed: .*JSON/)]);
   });
 
   it("resumes after a failed delivery without re-asking answered questions or duplicating stored examples", async () => {
     const { project, classes } = await makeLlmProject(testDb.db, server.url);
     let served = 0;
-    server.intercept = () => (++served > 9 ? { status: 500, errorBody: { error: { message: "GPU fell over", type: "server_error" } } } : undefined);
+    server.intercept = () =>
+      ++served > 9
+        ? { status: 500, errorBody: { error: { message: "GPU fell over", type: "server_error" } } }
+        : undefined;
     const run = await startGeneration(testDb.db, boss, { projectId: project.id, targetPerClass: 8, seed: 21 }, adminId);
     await expect(deliver(run.id)).rejects.toThrow(/HTTP 500/);
     const afterFailure = await jobOf(run.id);
@@ -297,7 +432,9 @@ describe("LLM generation", () => {
 
     server.reset();
     await deliver(run.id, 1);
-    const repeatedQuestions = server.requests.filter((r) => answered.has(JSON.stringify([r.body.messages, r.body.seed])));
+    const repeatedQuestions = server.requests.filter((r) =>
+      answered.has(JSON.stringify([r.body.messages, r.body.seed])),
+    );
     expect(repeatedQuestions).toEqual([]);
     const items = await testDb.db.item.findMany({ where: { projectId: project.id } });
     expect(items).toHaveLength(16);
@@ -317,7 +454,9 @@ describe("LLM generation", () => {
     let cancelling: Promise<unknown> | undefined;
     server.intercept = (r) => {
       if (!cancelling && r.task === "expanded_example") {
-        cancelling = cancelGeneration(testDb.db, boss, run.id, adminId).then(() => (requestsWhenCancelled = server.requests.length));
+        cancelling = cancelGeneration(testDb.db, boss, run.id, adminId).then(
+          () => (requestsWhenCancelled = server.requests.length),
+        );
         return { delayMs: 300 };
       }
       return undefined;
@@ -340,24 +479,39 @@ describe("LLM generation", () => {
       { name: "woof", description: `Dog sounds ${Date.now()}: barking, howling and growling.` },
     ];
     const first = await makeLlmProject(testDb.db, server.url, { classes });
-    const run1 = await startGeneration(testDb.db, boss, { projectId: first.project.id, targetPerClass: 5, seed: 8 }, adminId);
+    const run1 = await startGeneration(
+      testDb.db,
+      boss,
+      { projectId: first.project.id, targetPerClass: 5, seed: 8 },
+      adminId,
+    );
     await deliver(run1.id);
     const paid = server.requests.length;
     expect(paid).toBeGreaterThan(0);
 
     server.reset();
     const second = await makeLlmProject(testDb.db, server.url, { classes });
-    const run2 = await startGeneration(testDb.db, boss, { projectId: second.project.id, targetPerClass: 5, seed: 8 }, adminId);
+    const run2 = await startGeneration(
+      testDb.db,
+      boss,
+      { projectId: second.project.id, targetPerClass: 5, seed: 8 },
+      adminId,
+    );
     await deliver(run2.id);
     expect(server.requests).toHaveLength(0);
-    const texts = async (projectId: number) => (await testDb.db.item.findMany({ where: { projectId }, orderBy: { text: "asc" } })).map((i) => i.text);
+    const texts = async (projectId: number) =>
+      (await testDb.db.item.findMany({ where: { projectId }, orderBy: { text: "asc" } })).map((i) => i.text);
     expect(await texts(second.project.id)).toEqual(await texts(first.project.id));
     expect((await getGenerationRun(testDb.db, run2.id)).requestCount).toBe(0);
-    expect((await jobOf(run2.id)).logs.some((l) => l.message.endsWith(`0 requests, ${paid} answered from the cache`))).toBe(true);
+    expect(
+      (await jobOf(run2.id)).logs.some((l) => l.message.endsWith(`0 requests, ${paid} answered from the cache`)),
+    ).toBe(true);
   });
 
   it("records the estimated cost when prices are configured", async () => {
-    const { project } = await makeLlmProject(testDb.db, server.url, { settings: { priceInputPerMTok: 2, priceOutputPerMTok: 10 } });
+    const { project } = await makeLlmProject(testDb.db, server.url, {
+      settings: { priceInputPerMTok: 2, priceOutputPerMTok: 10 },
+    });
     const run = await startGeneration(testDb.db, boss, { projectId: project.id, targetPerClass: 2, seed: 13 }, adminId);
     await deliver(run.id);
     const done = await getGenerationRun(testDb.db, run.id);
@@ -373,7 +527,9 @@ describe("LLM generation", () => {
     const job = await jobOf(run.id);
     expect(job.state).toBe("failed");
     expect(job.error).toMatch(/rejected the API key \(HTTP 401\); check LLM_API_KEY/);
-    expect(JSON.stringify(job, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v))).not.toContain("sk-a-wrong-key-456");
+    expect(JSON.stringify(job, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v))).not.toContain(
+      "sk-a-wrong-key-456",
+    );
   });
 
   it("does not send the environment's key to an endpoint a project points elsewhere", async () => {

@@ -30,39 +30,89 @@ async function codeOf(promise: Promise<unknown>) {
 describe("guidelines", () => {
   it("versions instructions, class descriptions and examples; each annotation records the revision it was made under", async () => {
     const { project, classes } = await makeProject(testDb.db, { classes: ["DESC", "ENTY"] });
-    const [itemA, itemB] = await addItems(testDb.db, project.id, ["What is a golf ball made of?", "How do you make a paper plane?"]);
+    const [itemA, itemB] = await addItems(testDb.db, project.id, [
+      "What is a golf ball made of?",
+      "How do you make a paper plane?",
+    ]);
     const admin = await clientFor("admin");
     const annotator = await clientFor("annotator");
     const projectId = project.id;
 
     expect(await annotator.guidelines.get.query({ projectId })).toMatchObject({ instructions: "", revision: 0 });
     // Only admins write guidelines.
-    expect(await codeOf(annotator.guidelines.updateInstructions.mutate({ projectId, instructions: "mine" }))).toBe("FORBIDDEN");
+    expect(await codeOf(annotator.guidelines.updateInstructions.mutate({ projectId, instructions: "mine" }))).toBe(
+      "FORBIDDEN",
+    );
 
-    expect(await admin.guidelines.updateInstructions.mutate({ projectId, instructions: "# Rules\nDESC asks for a **definition**." })).toEqual({ revision: 1 });
+    expect(
+      await admin.guidelines.updateInstructions.mutate({
+        projectId,
+        instructions: "# Rules\nDESC asks for a **definition**.",
+      }),
+    ).toEqual({ revision: 1 });
     // Saving the same text again is not a new revision.
-    expect(await admin.guidelines.updateInstructions.mutate({ projectId, instructions: "# Rules\nDESC asks for a **definition**." })).toEqual({ revision: 1 });
+    expect(
+      await admin.guidelines.updateInstructions.mutate({
+        projectId,
+        instructions: "# Rules\nDESC asks for a **definition**.",
+      }),
+    ).toEqual({ revision: 1 });
 
     // An annotation made now records revision 1.
     await annotator.labels.submit.mutate({ projectId, itemId: itemA!, action: "label", classIds: [classes[0]!.id] });
 
     // An item's text becomes an example of ENTY and a counter-example of DESC; the same item twice is refused.
-    const added = await admin.guidelines.addExample.mutate({ projectId, classId: classes[1]!.id, kind: "example", itemId: itemA! });
+    const added = await admin.guidelines.addExample.mutate({
+      projectId,
+      classId: classes[1]!.id,
+      kind: "example",
+      itemId: itemA!,
+    });
     expect(added.revision).toBe(2);
-    expect(await codeOf(admin.guidelines.addExample.mutate({ projectId, classId: classes[1]!.id, kind: "example", itemId: itemA! }))).toBe("CONFLICT");
-    await admin.guidelines.addExample.mutate({ projectId, classId: classes[0]!.id, kind: "counter_example", text: "What is the capital of Peru?", note: "a LOC question" });
+    expect(
+      await codeOf(
+        admin.guidelines.addExample.mutate({ projectId, classId: classes[1]!.id, kind: "example", itemId: itemA! }),
+      ),
+    ).toBe("CONFLICT");
+    await admin.guidelines.addExample.mutate({
+      projectId,
+      classId: classes[0]!.id,
+      kind: "counter_example",
+      text: "What is the capital of Peru?",
+      note: "a LOC question",
+    });
     // Bad input is refused with a reason: an item and a text at once, an item of another project.
-    expect(await codeOf(admin.guidelines.addExample.mutate({ projectId, classId: classes[0]!.id, kind: "example", itemId: itemB!, text: "both" }))).toBe("BAD_REQUEST");
+    expect(
+      await codeOf(
+        admin.guidelines.addExample.mutate({
+          projectId,
+          classId: classes[0]!.id,
+          kind: "example",
+          itemId: itemB!,
+          text: "both",
+        }),
+      ),
+    ).toBe("BAD_REQUEST");
     const other = await makeProject(testDb.db, { classes: ["x", "y"] });
     const [foreign] = await addItems(testDb.db, other.project.id, ["elsewhere"]);
-    expect(await codeOf(admin.guidelines.addExample.mutate({ projectId, classId: classes[0]!.id, kind: "example", itemId: foreign! }))).toBe("NOT_FOUND");
-    expect(await codeOf(admin.guidelines.addExample.mutate({ projectId, classId: other.classes[0]!.id, kind: "example", text: "t" }))).toBe("NOT_FOUND");
+    expect(
+      await codeOf(
+        admin.guidelines.addExample.mutate({ projectId, classId: classes[0]!.id, kind: "example", itemId: foreign! }),
+      ),
+    ).toBe("NOT_FOUND");
+    expect(
+      await codeOf(
+        admin.guidelines.addExample.mutate({ projectId, classId: other.classes[0]!.id, kind: "example", text: "t" }),
+      ),
+    ).toBe("NOT_FOUND");
 
     // A description change is a guideline change too.
     await admin.classes.update.mutate({ id: classes[0]!.id, description: "asks what something is or means" });
     const now = await annotator.guidelines.get.query({ projectId });
     expect(now.revision).toBe(4);
-    expect(now.classes.map((c) => [c.name, c.examples.map((e) => e.text), c.counterExamples.map((e) => [e.text, e.note])])).toEqual([
+    expect(
+      now.classes.map((c) => [c.name, c.examples.map((e) => e.text), c.counterExamples.map((e) => [e.text, e.note])]),
+    ).toEqual([
       ["DESC", [], [["What is the capital of Peru?", "a LOC question"]]],
       ["ENTY", ["What is a golf ball made of?"], []],
     ]);
@@ -71,7 +121,10 @@ describe("guidelines", () => {
     const annotations = await testDb.db.annotation.findMany({ where: { projectId }, orderBy: { id: "asc" } });
     expect(annotations.map((a) => a.guidelineRevision)).toEqual([1, 4]);
     // Each revision's text can be read back.
-    const revisions = await testDb.db.guidelineRevision.findMany({ where: { projectId }, orderBy: { revision: "asc" } });
+    const revisions = await testDb.db.guidelineRevision.findMany({
+      where: { projectId },
+      orderBy: { revision: "asc" },
+    });
     expect(revisions.map((r) => r.revision)).toEqual([1, 2, 3, 4]);
     expect(revisions[0]!.instructions).toContain("definition");
     expect(JSON.stringify(revisions[2]!.classes)).not.toContain("asks what something is");
@@ -115,7 +168,9 @@ describe("labels.mine (the history panel)", () => {
     ]);
     const item = await testDb.db.item.findUniqueOrThrow({ where: { id: ids[0]! } });
     expect(item.labelClassIds).toEqual([classes[1]!.id]);
-    expect(await testDb.db.auditLog.count({ where: { projectId, action: "label.correct", entityId: String(ids[0]) } })).toBe(1);
+    expect(
+      await testDb.db.auditLog.count({ where: { projectId, action: "label.correct", entityId: String(ids[0]) } }),
+    ).toBe(1);
     expect(await codeOf(me.labels.mine.query({ projectId, limit: 500 }))).toBe("BAD_REQUEST");
   });
 });

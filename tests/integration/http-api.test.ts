@@ -17,8 +17,18 @@ let admin: Awaited<ReturnType<typeof signIn>>;
 let projectId: number;
 let otherProjectId: number;
 
-const CATS = ["the cat purrs and meows", "my kitten chases mice", "cats sleep all day and purr", "a meowing cat on the sofa"];
-const DOGS = ["the dog barks and wags its tail", "my puppy fetches the ball", "dogs love long walks and bark", "a barking dog in the park"];
+const CATS = [
+  "the cat purrs and meows",
+  "my kitten chases mice",
+  "cats sleep all day and purr",
+  "a meowing cat on the sofa",
+];
+const DOGS = [
+  "the dog barks and wags its tail",
+  "my puppy fetches the ball",
+  "dogs love long walks and bark",
+  "a barking dog in the park",
+];
 
 beforeAll(async () => {
   testDb = await createTestDatabase();
@@ -51,10 +61,16 @@ describe("POST /api/v1/projects/{id}/classify", () => {
     expect(stored.prefix).toBe(created.key.slice(0, 12));
     expect((await admin.client.apiKeys.list.query({ projectId })).map((k) => k.prefix)).toEqual([created.prefix]);
 
-    const response = await classify(projectId, created.key, { texts: ["a kitten purring", "a puppy barking at the mailman"] });
+    const response = await classify(projectId, created.key, {
+      texts: ["a kitten purring", "a puppy barking at the mailman"],
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get("ratelimit-limit")).toBe("8");
-    const body = (await response.json()) as { model: { version: number }; classes: string[]; predictions: { prediction: string; probabilities: Record<string, number> }[] };
+    const body = (await response.json()) as {
+      model: { version: number };
+      classes: string[];
+      predictions: { prediction: string; probabilities: Record<string, number> }[];
+    };
     expect(body.model.version).toBe(1);
     expect(body.classes).toEqual(["cat", "dog"]);
     expect(body.predictions.map((p) => p.prediction)).toEqual(["cat", "dog"]);
@@ -64,8 +80,17 @@ describe("POST /api/v1/projects/{id}/classify", () => {
     const { getFeaturizer } = await import("@/server/featurizers/get-featurizer");
     const featurizer = await getFeaturizer("glove-sif-200@1");
     const dogVector = await featurizer.embed([DOGS[0]!]);
-    await testDb.db.embeddingCache.create({ data: { featurizerId: featurizer.id, contentHash: contentHash("zzz qqq"), dim: featurizer.dim, vector: Uint8Array.from(new Uint8Array(dogVector.buffer, dogVector.byteOffset, dogVector.byteLength)) } });
-    const cached = (await (await classify(projectId, created.key, { texts: ["zzz qqq", DOGS[0]] })).json()) as typeof body;
+    await testDb.db.embeddingCache.create({
+      data: {
+        featurizerId: featurizer.id,
+        contentHash: contentHash("zzz qqq"),
+        dim: featurizer.dim,
+        vector: Uint8Array.from(new Uint8Array(dogVector.buffer, dogVector.byteOffset, dogVector.byteLength)),
+      },
+    });
+    const cached = (await (
+      await classify(projectId, created.key, { texts: ["zzz qqq", DOGS[0]] })
+    ).json()) as typeof body;
     expect(cached.predictions[0]).toEqual(cached.predictions[1]);
   });
 
@@ -93,7 +118,9 @@ describe("POST /api/v1/projects/{id}/classify", () => {
     const key = (await admin.client.apiKeys.create.mutate({ projectId, name: "limits" })).key;
     const tooMany = await classify(projectId, key, { texts: ["a", "b", "c", "d", "e", "f"] });
     expect(tooMany.status).toBe(413);
-    expect(((await tooMany.json()) as { error: { message: string } }).error.message).toBe("At most 5 texts per request (got 6); split the batch");
+    expect(((await tooMany.json()) as { error: { message: string } }).error.message).toBe(
+      "At most 5 texts per request (got 6); split the batch",
+    );
     const bad = await classify(projectId, key, { texts: [] });
     expect(bad.status).toBe(422);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toBe("texts: send at least one text");
@@ -107,7 +134,8 @@ describe("POST /api/v1/projects/{id}/classify", () => {
 
   it("429 once a key used its requests for the minute, counted in PostgreSQL", async () => {
     const created = await admin.client.apiKeys.create.mutate({ projectId, name: "busy" });
-    const minute = async () => (await testDb.db.$queryRaw<{ m: Date }[]>`SELECT date_trunc('minute', now()) AS m`)[0]!.m.getTime();
+    const minute = async () =>
+      (await testDb.db.$queryRaw<{ m: Date }[]>`SELECT date_trunc('minute', now()) AS m`)[0]!.m.getTime();
     // The windows are real minutes: if one ends during the burst, the burst is repeated in the next one.
     for (let attempt = 0; attempt < 2; attempt++) {
       await testDb.db.apiRateWindow.deleteMany({ where: { apiKeyId: created.id } });
@@ -131,14 +159,19 @@ describe("POST /api/v1/projects/{id}/classify", () => {
   it("serves its OpenAPI document, whose error statuses are the ones docs/import-export.md lists", async () => {
     const response = await fetch(`${server.url}/api/v1/openapi.json`);
     expect(response.status).toBe(200);
-    const doc = (await response.json()) as { openapi: string; paths: Record<string, { post: { responses: Record<string, unknown> } }> };
+    const doc = (await response.json()) as {
+      openapi: string;
+      paths: Record<string, { post: { responses: Record<string, unknown> } }>;
+    };
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths)).toEqual(["/api/v1/projects/{projectId}/classify"]);
     const documented = (await readFile(path.resolve(import.meta.dirname, "../../docs/import-export.md"), "utf8"))
       .split("\n")
       .map((line) => /^\| (\d{3}) \|/.exec(line)?.[1])
       .filter((status): status is string => status !== undefined);
-    const inOpenApi = Object.keys(doc.paths["/api/v1/projects/{projectId}/classify"]!.post.responses).filter((status) => status !== "200");
+    const inOpenApi = Object.keys(doc.paths["/api/v1/projects/{projectId}/classify"]!.post.responses).filter(
+      (status) => status !== "200",
+    );
     expect(documented.sort()).toEqual(inOpenApi.sort());
   });
 
@@ -148,18 +181,27 @@ describe("POST /api/v1/projects/{id}/classify", () => {
     expect(blank.status).toBe(422);
     const message = ((await blank.json()) as { error: { message: string } }).error.message;
     expect(message).toBe("texts.1: a text is empty or only whitespace");
-    await expect(admin.client.models.classify.mutate({ projectId, texts: ["a cat", " \t\n "] })).rejects.toThrow("a text is empty or only whitespace");
+    await expect(admin.client.models.classify.mutate({ projectId, texts: ["a cat", " \t\n "] })).rejects.toThrow(
+      "a text is empty or only whitespace",
+    );
     const long = "x".repeat(100_001);
     expect((await classify(projectId, key, { texts: [long] })).status).toBe(422);
-    await expect(admin.client.models.classify.mutate({ projectId, texts: [long] })).rejects.toThrow("each text has at most 100,000 characters");
+    await expect(admin.client.models.classify.mutate({ projectId, texts: [long] })).rejects.toThrow(
+      "each text has at most 100,000 characters",
+    );
     // Texts are classified as given (not trimmed) on both paths: the same probabilities for the same string.
     const padded = "  the cat purrs  ";
-    const api = (await (await classify(projectId, key, { texts: [padded] })).json()) as { predictions: { probabilities: Record<string, number> }[] };
+    const api = (await (await classify(projectId, key, { texts: [padded] })).json()) as {
+      predictions: { probabilities: Record<string, number> }[];
+    };
     const trpc = await admin.client.models.classify.mutate({ projectId, texts: [padded] });
     expect(trpc).toEqual(api);
 
     const unknown = await classify(projectId, key, { texts: ["a cat"], version: 99 });
     expect(unknown.status).toBe(404);
-    expect(((await unknown.json()) as { error: { code: string; message: string } }).error).toEqual({ code: "NOT_FOUND", message: "Model version v99 does not exist in this project" });
+    expect(((await unknown.json()) as { error: { code: string; message: string } }).error).toEqual({
+      code: "NOT_FOUND",
+      message: "Model version v99 does not exist in this project",
+    });
   });
 });

@@ -31,7 +31,8 @@ async function failure(promise: Promise<unknown>) {
   try {
     await promise;
   } catch (error) {
-    if (error instanceof TRPCClientError) return { code: (error.data as { code?: string }).code, message: error.message };
+    if (error instanceof TRPCClientError)
+      return { code: (error.data as { code?: string }).code, message: error.message };
     throw error;
   }
   return { code: "OK", message: "" };
@@ -58,7 +59,11 @@ async function walk(input: ListInput) {
 }
 
 /** A ready model version made active, with predictions written straight into the table (no classifier needed). */
-async function activeVersionWith(projectId: number, classIds: number[], predictions: { itemId: number; classId: number; uncertainty: number }[]) {
+async function activeVersionWith(
+  projectId: number,
+  classIds: number[],
+  predictions: { itemId: number; classId: number; uncertainty: number }[],
+) {
   const version = await testDb.db.modelVersion.create({
     data: { projectId, number: 1, featurizerId: "test", status: "ready", params: { classIds }, finishedAt: new Date() },
   });
@@ -67,7 +72,9 @@ async function activeVersionWith(projectId: number, classIds: number[], predicti
       modelVersionId: version.id,
       projectId,
       itemId: p.itemId,
-      probabilities: new Uint8Array(Float32Array.from(classIds.map((c) => (c === p.classId ? 1 - p.uncertainty / 2 : p.uncertainty / 2))).buffer),
+      probabilities: new Uint8Array(
+        Float32Array.from(classIds.map((c) => (c === p.classId ? 1 - p.uncertainty / 2 : p.uncertainty / 2))).buffer,
+      ),
       predictedClassIds: [p.classId],
       confidence: 1 - p.uncertainty / 2,
       uncertainty: p.uncertainty,
@@ -81,7 +88,11 @@ async function activeVersionWith(projectId: number, classIds: number[], predicti
 describe("items.list pagination", () => {
   it("pages by id in both directions without gaps or repeats, and new rows do not shift a page", async () => {
     const { project } = await makeProject(testDb.db, { classes: ["a", "b"] });
-    const ids = await addItems(testDb.db, project.id, Array.from({ length: 107 }, (_, i) => `text number ${i}`));
+    const ids = await addItems(
+      testDb.db,
+      project.id,
+      Array.from({ length: 107 }, (_, i) => `text number ${i}`),
+    );
     const pages = await walk({ projectId: project.id, limit: 25 });
     expect(pages.map((p) => p.length)).toEqual([25, 25, 25, 25, 7]);
     expect(pages.flat()).toEqual([...ids].sort((a, b) => a - b));
@@ -97,10 +108,18 @@ describe("items.list pagination", () => {
 
   it("sorts by uncertainty and by labeled-at with unscored/unlabeled items last, across page boundaries", async () => {
     const { project, classes } = await makeProject(testDb.db, { classes: ["a", "b"] });
-    const ids = await addItems(testDb.db, project.id, Array.from({ length: 30 }, (_, i) => `sortable ${i}`));
+    const ids = await addItems(
+      testDb.db,
+      project.id,
+      Array.from({ length: 30 }, (_, i) => `sortable ${i}`),
+    );
     // Every third item stays unscored; ties in uncertainty are broken by id.
     const scored = ids.filter((_, i) => i % 3 !== 0);
-    await activeVersionWith(project.id, classes.map((c) => c.id), scored.map((itemId, i) => ({ itemId, classId: classes[i % 2]!.id, uncertainty: [0.9, 0.1, 0.5, 0.5][i % 4]! })));
+    await activeVersionWith(
+      project.id,
+      classes.map((c) => c.id),
+      scored.map((itemId, i) => ({ itemId, classId: classes[i % 2]!.id, uncertainty: [0.9, 0.1, 0.5, 0.5][i % 4]! })),
+    );
     const byUncertainty = (await walk({ projectId: project.id, sort: "uncertainty", dir: "desc", limit: 7 })).flat();
     const rows = await testDb.db.prediction.findMany({ where: { itemId: { in: scored } } });
     const u = new Map(rows.map((r) => [r.itemId, r.uncertainty]));
@@ -124,13 +143,31 @@ describe("items.list filters and search", () => {
     // No arrival draw into the test split (test share 0): the split filter sees exactly the items set below.
     await testDb.db.project.update({ where: { id: project.id }, data: { testShare: 0 } });
     const [sports, tech] = classes;
-    const ids = await addItems(testDb.db, project.id, Array.from({ length: 12 }, (_, i) => `filter item ${i}`));
+    const ids = await addItems(
+      testDb.db,
+      project.id,
+      Array.from({ length: 12 }, (_, i) => `filter item ${i}`),
+    );
     await testDb.db.item.updateMany({ where: { id: { in: ids.slice(0, 3) } }, data: { source: "generated" } });
     await testDb.db.item.updateMany({ where: { id: { in: ids.slice(3, 5) } }, data: { split: "test" } });
-    await admin.labels.submit.mutate({ projectId: project.id, itemId: ids[0]!, action: "label", classIds: [sports!.id] });
-    await annotator.labels.submit.mutate({ projectId: project.id, itemId: ids[1]!, action: "label", classIds: [tech!.id] });
+    await admin.labels.submit.mutate({
+      projectId: project.id,
+      itemId: ids[0]!,
+      action: "label",
+      classIds: [sports!.id],
+    });
+    await annotator.labels.submit.mutate({
+      projectId: project.id,
+      itemId: ids[1]!,
+      action: "label",
+      classIds: [tech!.id],
+    });
     await annotator.labels.submit.mutate({ projectId: project.id, itemId: ids[2]!, action: "skip", reason: "unclear" });
-    await activeVersionWith(project.id, [sports!.id, tech!.id], ids.slice(0, 8).map((itemId, i) => ({ itemId, classId: i < 4 ? sports!.id : tech!.id, uncertainty: i / 10 })));
+    await activeVersionWith(
+      project.id,
+      [sports!.id, tech!.id],
+      ids.slice(0, 8).map((itemId, i) => ({ itemId, classId: i < 4 ? sports!.id : tech!.id, uncertainty: i / 10 })),
+    );
 
     const cases: [Partial<ListInput>, number[]][] = [
       [{ classId: sports!.id }, [ids[0]!]],
@@ -147,33 +184,57 @@ describe("items.list filters and search", () => {
     ];
     for (const [filters, expected] of cases) {
       const page = await admin.items.list.query({ projectId: project.id, ...filters });
-      expect(page.items.map((i) => i.id), JSON.stringify(filters)).toEqual(expected);
-      expect(await admin.items.count.query({ projectId: project.id, ...filters })).toEqual({ count: expected.length, capped: false });
+      expect(
+        page.items.map((i) => i.id),
+        JSON.stringify(filters),
+      ).toEqual(expected);
+      expect(await admin.items.count.query({ projectId: project.id, ...filters })).toEqual({
+        count: expected.length,
+        capped: false,
+      });
     }
     const annotators = await admin.items.annotators.query({ projectId: project.id });
     expect(annotators.map((a) => a.id).sort()).toHaveLength(2);
     const row = (await admin.items.list.query({ projectId: project.id, classId: sports!.id })).items[0]!;
-    expect(row).toMatchObject({ labelStatus: "labeled", labelClassIds: [sports!.id], predictedClassIds: [sports!.id], source: "generated", labelOrigin: "human" });
+    expect(row).toMatchObject({
+      labelStatus: "labeled",
+      labelClassIds: [sports!.id],
+      predictedClassIds: [sports!.id],
+      source: "generated",
+      labelOrigin: "human",
+    });
   });
 
   it("searches text case-insensitively, matching % and _ literally, and reports bad input clearly", async () => {
     const { project } = await makeProject(testDb.db, { classes: ["a", "b"] });
-    const ids = await addItems(testDb.db, project.id, ["Refund my ORDER please", "order status?", "100% done", "1000 done", "snake_case", "snakeXcase"]);
-    const search = async (s: string) => (await admin.items.list.query({ projectId: project.id, search: s })).items.map((i) => i.id);
+    const ids = await addItems(testDb.db, project.id, [
+      "Refund my ORDER please",
+      "order status?",
+      "100% done",
+      "1000 done",
+      "snake_case",
+      "snakeXcase",
+    ]);
+    const search = async (s: string) =>
+      (await admin.items.list.query({ projectId: project.id, search: s })).items.map((i) => i.id);
     expect(await search("order")).toEqual([ids[0], ids[1]]);
     expect(await search("  REFUND ")).toEqual([ids[0]]);
     expect(await search("0%")).toEqual([ids[2]]);
     expect(await search("e_c")).toEqual([ids[4]]);
     expect(await search("nothing like this")).toEqual([]);
 
-    const empty = await failure(admin.items.list.query({ projectId: project.id, uncertaintyMin: 0.8, uncertaintyMax: 0.2 }));
+    const empty = await failure(
+      admin.items.list.query({ projectId: project.id, uncertaintyMin: 0.8, uncertaintyMax: 0.2 }),
+    );
     expect(empty).toMatchObject({ code: "BAD_REQUEST" });
     expect(empty.message).toMatch(/uncertainty range is empty/);
     const cursor = await failure(admin.items.list.query({ projectId: project.id, after: "not-a-cursor" }));
     expect(cursor).toMatchObject({ code: "BAD_REQUEST" });
     expect(cursor.message).toMatch(/cursor is invalid/);
     const idCursor = (await admin.items.list.query({ projectId: project.id, limit: 2 })).nextCursor!;
-    expect(await failure(admin.items.list.query({ projectId: project.id, sort: "labeledAt", after: idCursor }))).toMatchObject({ code: "BAD_REQUEST" });
+    expect(
+      await failure(admin.items.list.query({ projectId: project.id, sort: "labeledAt", after: idCursor })),
+    ).toMatchObject({ code: "BAD_REQUEST" });
     expect(await failure(admin.items.list.query({ projectId: 999_999 }))).toMatchObject({ code: "NOT_FOUND" });
   });
 });
@@ -182,10 +243,24 @@ describe("items.get and items.similar", () => {
   it("shows the label history with undone and superseded annotations and the active prediction", async () => {
     const { project, classes } = await makeProject(testDb.db, { classes: ["a", "b"] });
     const [itemId] = await addItems(testDb.db, project.id, ["history item"]);
-    await annotator.labels.submit.mutate({ projectId: project.id, itemId: itemId!, action: "label", classIds: [classes[0]!.id] });
-    await annotator.labels.submit.mutate({ projectId: project.id, itemId: itemId!, action: "label", classIds: [classes[1]!.id] });
+    await annotator.labels.submit.mutate({
+      projectId: project.id,
+      itemId: itemId!,
+      action: "label",
+      classIds: [classes[0]!.id],
+    });
+    await annotator.labels.submit.mutate({
+      projectId: project.id,
+      itemId: itemId!,
+      action: "label",
+      classIds: [classes[1]!.id],
+    });
     await annotator.labels.undo.mutate({ projectId: project.id });
-    await activeVersionWith(project.id, [classes[0]!.id, classes[1]!.id], [{ itemId: itemId!, classId: classes[1]!.id, uncertainty: 0.4 }]);
+    await activeVersionWith(
+      project.id,
+      [classes[0]!.id, classes[1]!.id],
+      [{ itemId: itemId!, classId: classes[1]!.id, uncertainty: 0.4 }],
+    );
     const item = await admin.items.get.query({ projectId: project.id, itemId: itemId! });
     expect(item.labelClassIds).toEqual([classes[0]!.id]);
     expect(item.annotations.map((a) => [a.classIds, a.undoneAt !== null, a.user?.id])).toEqual([
@@ -195,18 +270,34 @@ describe("items.get and items.similar", () => {
     expect(item.prediction).toMatchObject({ versionNumber: 1, predictedClassIds: [classes[1]!.id] });
     expect(item.prediction!.probabilities[0]).toMatchObject({ classId: classes[1]!.id });
     expect(item.prediction!.probabilities[0]!.probability).toBeCloseTo(0.8, 5);
-    expect(await failure(admin.items.get.query({ projectId: project.id + 1000, itemId: itemId! }))).toMatchObject({ code: "NOT_FOUND" });
+    expect(await failure(admin.items.get.query({ projectId: project.id + 1000, itemId: itemId! }))).toMatchObject({
+      code: "NOT_FOUND",
+    });
   });
 
   it("orders similar items by cosine over cached vectors, skipping uncached ones and the item itself", async () => {
     const { project } = await makeProject(testDb.db, { classes: ["a", "b"] });
     const texts = ["query", "same direction", "close", "orthogonal", "opposite", "not cached"];
     const ids = await addItems(testDb.db, project.id, texts);
-    const vectors = [[1, 0, 0], [2, 0, 0], [1, 0.5, 0], [0, 1, 0], [-1, 0, 0]];
-    const items = await testDb.db.item.findMany({ where: { id: { in: ids } }, select: { id: true, contentHash: true } });
+    const vectors = [
+      [1, 0, 0],
+      [2, 0, 0],
+      [1, 0.5, 0],
+      [0, 1, 0],
+      [-1, 0, 0],
+    ];
+    const items = await testDb.db.item.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, contentHash: true },
+    });
     const hashOf = new Map(items.map((i) => [i.id, i.contentHash]));
     await testDb.db.embeddingCache.createMany({
-      data: vectors.map((v, i) => ({ featurizerId: parseFeaturizerId(project.featurizerId).dense, contentHash: hashOf.get(ids[i]!)!, dim: 3, vector: new Uint8Array(Float32Array.from(v).buffer) })),
+      data: vectors.map((v, i) => ({
+        featurizerId: parseFeaturizerId(project.featurizerId).dense,
+        contentHash: hashOf.get(ids[i]!)!,
+        dim: 3,
+        vector: new Uint8Array(Float32Array.from(v).buffer),
+      })),
     });
     const similar = await admin.items.similar.query({ projectId: project.id, itemId: ids[0]!, limit: 3 });
     expect(similar.items.map((i) => i.id)).toEqual([ids[1], ids[2], ids[3]]);
@@ -225,17 +316,30 @@ describe("labels.bulk", () => {
   it("labels a selection in one transaction with one audit entry, superseding earlier labels", async () => {
     const { project, classes } = await makeProject(testDb.db, { classes: ["a", "b"] });
     const ids = await addItems(testDb.db, project.id, ["bulk 1", "bulk 2", "bulk 3"]);
-    await annotator.labels.submit.mutate({ projectId: project.id, itemId: ids[0]!, action: "label", classIds: [classes[0]!.id] });
+    await annotator.labels.submit.mutate({
+      projectId: project.id,
+      itemId: ids[0]!,
+      action: "label",
+      classIds: [classes[0]!.id],
+    });
     const result = await admin.labels.bulk.mutate({ projectId: project.id, itemIds: ids, classIds: [classes[1]!.id] });
     expect(result).toMatchObject({ labeled: 3, changed: 3 });
     const rows = await testDb.db.item.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" } });
-    expect(rows.map((r) => [r.labelStatus, r.labelClassIds, r.labelOrigin])).toEqual(ids.map(() => ["labeled", [classes[1]!.id], "human"]));
-    const superseding = await testDb.db.annotation.findFirst({ where: { itemId: ids[0]!, classIds: { equals: [classes[1]!.id] } } });
+    expect(rows.map((r) => [r.labelStatus, r.labelClassIds, r.labelOrigin])).toEqual(
+      ids.map(() => ["labeled", [classes[1]!.id], "human"]),
+    );
+    const superseding = await testDb.db.annotation.findFirst({
+      where: { itemId: ids[0]!, classIds: { equals: [classes[1]!.id] } },
+    });
     expect(superseding?.supersedesId).not.toBeNull();
     const audit = await testDb.db.auditLog.findMany({ where: { projectId: project.id, action: "label.bulk" } });
     expect(audit).toHaveLength(1);
     expect(audit[0]!.data).toMatchObject({ itemIds: ids, classIds: [classes[1]!.id] });
-    const again = await admin.labels.bulk.mutate({ projectId: project.id, itemIds: ids.slice(0, 2), classIds: [classes[1]!.id] });
+    const again = await admin.labels.bulk.mutate({
+      projectId: project.id,
+      itemIds: ids.slice(0, 2),
+      classIds: [classes[1]!.id],
+    });
     expect(again).toMatchObject({ labeled: 2, changed: 0 });
   });
 
@@ -246,15 +350,25 @@ describe("labels.bulk", () => {
     const [foreign] = await addItems(testDb.db, other.project.id, ["elsewhere"]);
     const before = await testDb.db.annotation.count();
 
-    const wrongItem = await failure(admin.labels.bulk.mutate({ projectId: project.id, itemIds: [...ids, foreign!], classIds: [classes[0]!.id] }));
+    const wrongItem = await failure(
+      admin.labels.bulk.mutate({ projectId: project.id, itemIds: [...ids, foreign!], classIds: [classes[0]!.id] }),
+    );
     expect(wrongItem.code).toBe("BAD_REQUEST");
     expect(wrongItem.message).toMatch(new RegExp(`Item ${foreign} is not in project`));
-    const wrongClass = await failure(admin.labels.bulk.mutate({ projectId: project.id, itemIds: ids, classIds: [other.classes[0]!.id] }));
+    const wrongClass = await failure(
+      admin.labels.bulk.mutate({ projectId: project.id, itemIds: ids, classIds: [other.classes[0]!.id] }),
+    );
     expect(wrongClass).toMatchObject({ code: "BAD_REQUEST" });
-    const twoClasses = await failure(admin.labels.bulk.mutate({ projectId: project.id, itemIds: ids, classIds: classes.map((c) => c.id) }));
+    const twoClasses = await failure(
+      admin.labels.bulk.mutate({ projectId: project.id, itemIds: ids, classIds: classes.map((c) => c.id) }),
+    );
     expect(twoClasses.message).toMatch(/exactly one class/);
-    expect(await failure(admin.labels.bulk.mutate({ projectId: project.id, itemIds: [], classIds: [classes[0]!.id] }))).toMatchObject({ code: "BAD_REQUEST" });
-    expect(await failure(annotator.labels.bulk.mutate({ projectId: project.id, itemIds: ids, classIds: [classes[0]!.id] }))).toMatchObject({ code: "FORBIDDEN" });
+    expect(
+      await failure(admin.labels.bulk.mutate({ projectId: project.id, itemIds: [], classIds: [classes[0]!.id] })),
+    ).toMatchObject({ code: "BAD_REQUEST" });
+    expect(
+      await failure(annotator.labels.bulk.mutate({ projectId: project.id, itemIds: ids, classIds: [classes[0]!.id] })),
+    ).toMatchObject({ code: "FORBIDDEN" });
 
     expect(await testDb.db.annotation.count()).toBe(before);
     expect(await testDb.db.item.count({ where: { id: { in: ids }, labelStatus: "labeled" } })).toBe(0);

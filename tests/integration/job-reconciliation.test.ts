@@ -31,9 +31,17 @@ async function deliverAndDie(definition: JobDefinition, expectedId: string) {
   const [job] = await boss.fetch<Envelope>(definition.name, { includeMetadata: true, ignoreStartAfter: true });
   expect(job?.id).toBe(expectedId);
   // A dead worker renews no heartbeat: none after the claim, whose heartbeat is then aged past the bound.
-  void runJob(testDb.db, boss, definition, () => new Promise<never>(() => undefined), job!, { heartbeatSeconds: 3600, staleSeconds: 60 });
-  const run = await waitFor(() => testDb.db.jobRun.findUniqueOrThrow({ where: { id: expectedId } }), (r) => r.state === "running" && r.attempts === job!.retryCount + 1, { intervalMs: 20 });
-  await testDb.db.$executeRaw`UPDATE job_run SET heartbeat_at = heartbeat_at - interval '1 hour' WHERE id = ${expectedId}::uuid`;
+  void runJob(testDb.db, boss, definition, () => new Promise<never>(() => undefined), job!, {
+    heartbeatSeconds: 3600,
+    staleSeconds: 60,
+  });
+  const run = await waitFor(
+    () => testDb.db.jobRun.findUniqueOrThrow({ where: { id: expectedId } }),
+    (r) => r.state === "running" && r.attempts === job!.retryCount + 1,
+    { intervalMs: 20 },
+  );
+  await testDb.db
+    .$executeRaw`UPDATE job_run SET heartbeat_at = heartbeat_at - interval '1 hour' WHERE id = ${expectedId}::uuid`;
   return run;
 }
 
@@ -46,7 +54,8 @@ async function bossState(queue: string, id: string) {
   return (await boss.getJobById(queue, id, { includeArchive: true }))?.state ?? null;
 }
 
-const queueTrainingNow = (projectId: number, userId: string) => testDb.db.$transaction(async (tx) => (await queueTraining(tx, boss, projectId, userId, "manual")).run);
+const queueTrainingNow = (projectId: number, userId: string) =>
+  testDb.db.$transaction(async (tx) => (await queueTraining(tx, boss, projectId, userId, "manual")).run);
 
 describe("job run reconciliation", () => {
   it("fails a training whose worker died on every attempt once pg-boss gives up, so a new training can be queued", async () => {
@@ -69,9 +78,13 @@ describe("job run reconciliation", () => {
     expect((await queueTrainingNow(project.id, admin.id)).id).toBe(run.id);
 
     const ended = await reconcileJobRuns(testDb.db);
-    const reason = "The worker stopped during this job and pg-boss gave up after 3 attempts (pg-boss: job failed by timeout in active state)";
+    const reason =
+      "The worker stopped during this job and pg-boss gave up after 3 attempts (pg-boss: job failed by timeout in active state)";
     expect(ended).toEqual([{ id: run.id, type: trainJob.name, projectId: project.id, state: "failed", reason }]);
-    const failed = await testDb.db.jobRun.findUniqueOrThrow({ where: { id: run.id }, include: { logs: { orderBy: { id: "asc" } } } });
+    const failed = await testDb.db.jobRun.findUniqueOrThrow({
+      where: { id: run.id },
+      include: { logs: { orderBy: { id: "asc" } } },
+    });
     expect(failed).toMatchObject({ state: "failed", error: reason, attempts: 3 });
     expect(failed.finishedAt).toBeInstanceOf(Date);
     expect(Math.abs(failed.finishedAt!.getTime() - Date.now())).toBeLessThan(60_000);
@@ -85,7 +98,10 @@ describe("job run reconciliation", () => {
 
   it("ends runs whose pg-boss job was cancelled, completed unrecorded, archived or deleted — once, however many workers sweep", async () => {
     const { project } = await makeProject(testDb.db);
-    const enqueue = () => testDb.db.$transaction((tx) => enqueueJob(tx, boss, projectStatsJob, { projectId: project.id }, { projectId: project.id }));
+    const enqueue = () =>
+      testDb.db.$transaction((tx) =>
+        enqueueJob(tx, boss, projectStatsJob, { projectId: project.id }, { projectId: project.id }),
+      );
     const q = projectStatsJob.name;
 
     // Completed by pg-boss without runJob recording it, then archived by pg-boss's maintenance.
@@ -93,9 +109,14 @@ describe("job run reconciliation", () => {
     const [archivedJob] = await boss.fetch(q);
     expect(archivedJob?.id).toBe(archived.id);
     await boss.complete(q, archived.id);
-    await testDb.db.$executeRaw`UPDATE pgboss.job SET completed_on = now() - interval '2 days' WHERE name = ${q} AND id = ${archived.id}::uuid`;
+    await testDb.db
+      .$executeRaw`UPDATE pgboss.job SET completed_on = now() - interval '2 days' WHERE name = ${q} AND id = ${archived.id}::uuid`;
     await boss.maintain();
-    expect(await testDb.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM pgboss.archive WHERE id = ${archived.id}::uuid`).toEqual([{ n: 1n }]);
+    expect(
+      await testDb.db.$queryRaw<
+        { n: bigint }[]
+      >`SELECT count(*) AS n FROM pgboss.archive WHERE id = ${archived.id}::uuid`,
+    ).toEqual([{ n: 1n }]);
 
     const running = await enqueue();
     await deliverAndDie(projectStatsJob, running.id); // still active: its lease has not expired
@@ -107,7 +128,10 @@ describe("job run reconciliation", () => {
     const deleted = await enqueue();
     await boss.deleteJob(q, deleted.id);
     const cancelRequested = await enqueue();
-    await testDb.db.jobRun.update({ where: { id: cancelRequested.id }, data: { state: "running", cancelRequestedAt: new Date() } });
+    await testDb.db.jobRun.update({
+      where: { id: cancelRequested.id },
+      data: { state: "running", cancelRequestedAt: new Date() },
+    });
     await boss.deleteJob(q, cancelRequested.id);
     const waiting = await enqueue();
     const finished = await testDb.db.jobRun.create({ data: { type: q, state: "completed", projectId: project.id } });
@@ -122,8 +146,12 @@ describe("job run reconciliation", () => {
       [deleted.id]: "failed",
       [cancelRequested.id]: "cancelled",
     });
-    expect(ended.get(completed.id)?.reason).toBe("pg-boss marked this job completed, but its handler never recorded an outcome");
-    expect(ended.get(archived.id)?.reason).toBe("pg-boss marked this job completed, but its handler never recorded an outcome");
+    expect(ended.get(completed.id)?.reason).toBe(
+      "pg-boss marked this job completed, but its handler never recorded an outcome",
+    );
+    expect(ended.get(archived.id)?.reason).toBe(
+      "pg-boss marked this job completed, but its handler never recorded an outcome",
+    );
     expect(ended.get(cancelled.id)?.reason).toBe("pg-boss cancelled this job before its handler finished");
     expect(ended.get(deleted.id)?.reason).toMatch(/^Its pg-boss job no longer exists/);
 
@@ -144,17 +172,27 @@ describe("job run reconciliation", () => {
     const { project } = await makeProject(testDb.db);
     // No retries: the first failure pg-boss records (here through its API, as its worker does on a timeout) is final.
     const noRetries = { ...embedJob, retryLimit: 0 };
-    const stuck = await testDb.db.$transaction((tx) => enqueueJob(tx, boss, noRetries, { projectId: project.id }, { projectId: project.id }));
+    const stuck = await testDb.db.$transaction((tx) =>
+      enqueueJob(tx, boss, noRetries, { projectId: project.id }, { projectId: project.id }),
+    );
     await deliverAndDie(noRetries, stuck.id);
     await boss.fail(embedJob.name, stuck.id, new Error("handler execution exceeded 1000ms"));
     expect(await bossState(embedJob.name, stuck.id)).toBe("failed");
 
     const lines: string[] = [];
-    const worker = await startWorker({ db: testDb.db, connectionString: testDb.url, concurrency: 1, pollingSeconds: 0.5, log: (line) => lines.push(line) });
+    const worker = await startWorker({
+      db: testDb.db,
+      connectionString: testDb.url,
+      concurrency: 1,
+      pollingSeconds: 0.5,
+      log: (line) => lines.push(line),
+    });
     try {
       const run = await testDb.db.jobRun.findUniqueOrThrow({ where: { id: stuck.id } });
       expect(run.state).toBe("failed");
-      expect(run.error).toBe("The worker stopped during this job and pg-boss gave up after 1 attempt (pg-boss: handler execution exceeded 1000ms)");
+      expect(run.error).toBe(
+        "The worker stopped during this job and pg-boss gave up after 1 attempt (pg-boss: handler execution exceeded 1000ms)",
+      );
       expect(lines).toContain(`[worker] job sweep: ${embedJob.name} ${stuck.id} failed: ${run.error}`);
     } finally {
       await worker.stop();

@@ -27,7 +27,13 @@ async function bossJob(id: string) {
 }
 
 function delivery(jobRunId: string, retryCount: number, retryLimit = 3) {
-  return { id: jobRunId, name: projectStatsJob.name, data: { jobRunId, version: projectStatsJob.version, data: {} }, retryCount, retryLimit } as unknown as PgBoss.JobWithMetadata<{
+  return {
+    id: jobRunId,
+    name: projectStatsJob.name,
+    data: { jobRunId, version: projectStatsJob.version, data: {} },
+    retryCount,
+    retryLimit,
+  } as unknown as PgBoss.JobWithMetadata<{
     jobRunId: string;
     version: number;
     data: unknown;
@@ -58,7 +64,13 @@ describe("jobs", () => {
     await testDb.db.project.update({ where: { id: project.id }, data: { testShare: 0 } });
     await testDb.db.item.createMany({
       data: [
-        { projectId: project.id, text: "win money", contentHash: "a", labelStatus: "labeled", labelClassIds: [spam.id] },
+        {
+          projectId: project.id,
+          text: "win money",
+          contentHash: "a",
+          labelStatus: "labeled",
+          labelClassIds: [spam.id],
+        },
         { projectId: project.id, text: "lunch?", contentHash: "b" },
         { projectId: project.id, text: "meeting at 3", contentHash: "c", split: "test" },
       ],
@@ -67,20 +79,41 @@ describe("jobs", () => {
     expect(run.state).toBe("queued");
     expect((await bossJob(run.id))?.data.jobRunId).toBe(run.id);
 
-    const worker: RunningWorker = await startWorker({ db: testDb.db, connectionString: testDb.url, concurrency: 1, pollingSeconds: 0.5, log: () => undefined });
+    const worker: RunningWorker = await startWorker({
+      db: testDb.db,
+      connectionString: testDb.url,
+      concurrency: 1,
+      pollingSeconds: 0.5,
+      log: () => undefined,
+    });
     try {
-      const done = await waitFor(() => testDb.db.jobRun.findUniqueOrThrow({ where: { id: run.id }, include: { logs: true } }), (r) => r.state === "completed" || r.state === "failed", { timeoutMs: 30_000, intervalMs: 100 });
+      const done = await waitFor(
+        () => testDb.db.jobRun.findUniqueOrThrow({ where: { id: run.id }, include: { logs: true } }),
+        (r) => r.state === "completed" || r.state === "failed",
+        { timeoutMs: 30_000, intervalMs: 100 },
+      );
       expect(done.state).toBe("completed");
       expect(done.progress).toBe(1);
       expect(done.attempts).toBe(1);
       expect(done.logs.map((l) => l.message)).toEqual(["Started", "3 items, 1 labeled, 0 human labels", "Completed"]);
-      const stats = (await testDb.db.project.findUniqueOrThrow({ where: { id: project.id } })).stats as Record<string, unknown>;
-      expect(stats).toMatchObject({ items: 3, byStatus: { labeled: 1, unlabeled: 2, skipped: 0 }, bySplit: { test: 1, unassigned: 2, train: 0 } });
+      const stats = (await testDb.db.project.findUniqueOrThrow({ where: { id: project.id } })).stats as Record<
+        string,
+        unknown
+      >;
+      expect(stats).toMatchObject({
+        items: 3,
+        byStatus: { labeled: 1, unlabeled: 2, skipped: 0 },
+        bySplit: { test: 1, unassigned: 2, train: 0 },
+      });
       expect(stats.perClass).toEqual([
         { classId: spam.id, name: "spam", items: 1 },
         { classId: classes[1]!.id, name: "ham", items: 0 },
       ]);
-      await waitFor(() => bossJob(run.id), (j) => j?.state === "completed", { timeoutMs: 30_000, intervalMs: 100 });
+      await waitFor(
+        () => bossJob(run.id),
+        (j) => j?.state === "completed",
+        { timeoutMs: 30_000, intervalMs: 100 },
+      );
     } finally {
       await worker.stop();
     }
@@ -91,12 +124,22 @@ describe("jobs", () => {
     const flaky = async () => {
       throw new Error("connection reset");
     };
-    const first = { ...delivery(run.id, 0), data: { jobRunId: run.id, version: projectStatsJob.version, data: { projectId: 1 } } };
+    const first = {
+      ...delivery(run.id, 0),
+      data: { jobRunId: run.id, version: projectStatsJob.version, data: { projectId: 1 } },
+    };
     await expect(runJob(testDb.db, boss, projectStatsJob, flaky, first)).rejects.toThrow("connection reset");
-    expect(await testDb.db.jobRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ state: "queued", attempts: 1, error: "connection reset" });
+    expect(await testDb.db.jobRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({
+      state: "queued",
+      attempts: 1,
+      error: "connection reset",
+    });
 
     await expect(runJob(testDb.db, boss, projectStatsJob, flaky, { ...first, retryCount: 3 })).rejects.toThrow();
-    const failed = await testDb.db.jobRun.findUniqueOrThrow({ where: { id: run.id }, include: { logs: { orderBy: { id: "asc" } } } });
+    const failed = await testDb.db.jobRun.findUniqueOrThrow({
+      where: { id: run.id },
+      include: { logs: { orderBy: { id: "asc" } } },
+    });
     expect(failed).toMatchObject({ state: "failed", attempts: 4 });
     expect(failed.finishedAt).toBeInstanceOf(Date);
     expect(failed.logs.at(-1)?.message).toBe("Failed: connection reset");
@@ -104,16 +147,30 @@ describe("jobs", () => {
 
   it("fails at once, without retries, when the job's project does not exist", async () => {
     const run = await testDb.db.jobRun.create({ data: { type: projectStatsJob.name, payload: {} } });
-    const missing = { ...delivery(run.id, 0), data: { jobRunId: run.id, version: projectStatsJob.version, data: { projectId: 987_654 } } };
-    expect(await runJob(testDb.db, boss, projectStatsJob, handleProjectStats, missing)).toEqual({ failed: "Project 987654 does not exist" });
-    expect(await testDb.db.jobRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ state: "failed", attempts: 1, error: "Project 987654 does not exist" });
+    const missing = {
+      ...delivery(run.id, 0),
+      data: { jobRunId: run.id, version: projectStatsJob.version, data: { projectId: 987_654 } },
+    };
+    expect(await runJob(testDb.db, boss, projectStatsJob, handleProjectStats, missing)).toEqual({
+      failed: "Project 987654 does not exist",
+    });
+    expect(await testDb.db.jobRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({
+      state: "failed",
+      attempts: 1,
+      error: "Project 987654 does not exist",
+    });
   });
 
   it("acknowledges a redelivered job whose run already completed without running it again", async () => {
     const { project } = await makeProject(testDb.db);
-    const run = await testDb.db.jobRun.create({ data: { type: projectStatsJob.name, payload: {}, state: "completed", projectId: project.id } });
+    const run = await testDb.db.jobRun.create({
+      data: { type: projectStatsJob.name, payload: {}, state: "completed", projectId: project.id },
+    });
     let calls = 0;
-    const result = await runJob(testDb.db, boss, projectStatsJob, async () => void calls++, { ...delivery(run.id, 1), data: { jobRunId: run.id, version: 1, data: { projectId: project.id } } });
+    const result = await runJob(testDb.db, boss, projectStatsJob, async () => void calls++, {
+      ...delivery(run.id, 1),
+      data: { jobRunId: run.id, version: 1, data: { projectId: project.id } },
+    });
     expect(result).toEqual({ skipped: "already completed" });
     expect(calls).toBe(0);
   });
@@ -121,32 +178,60 @@ describe("jobs", () => {
   it("stores a completed run's progress as done = total, whatever the handler's last checkpoint said", async () => {
     const { project } = await makeProject(testDb.db);
     const payload = { jobRunId: "", version: projectStatsJob.version, data: { projectId: project.id } };
-    const counted = await testDb.db.jobRun.create({ data: { type: projectStatsJob.name, payload: {}, projectId: project.id } });
+    const counted = await testDb.db.jobRun.create({
+      data: { type: projectStatsJob.name, payload: {}, projectId: project.id },
+    });
     await runJob(testDb.db, boss, projectStatsJob, async (_payload, ctx) => void (await ctx.progress(96, 107)), {
       ...delivery(counted.id, 0),
       data: { ...payload, jobRunId: counted.id },
     });
-    expect(await testDb.db.jobRun.findUniqueOrThrow({ where: { id: counted.id } })).toMatchObject({ state: "completed", done: 107, total: 107, progress: 1 });
+    expect(await testDb.db.jobRun.findUniqueOrThrow({ where: { id: counted.id } })).toMatchObject({
+      state: "completed",
+      done: 107,
+      total: 107,
+      progress: 1,
+    });
 
     // Without a known total there is nothing to fill in: the count stays what the handler last reported.
-    const open = await testDb.db.jobRun.create({ data: { type: projectStatsJob.name, payload: {}, projectId: project.id } });
-    await runJob(testDb.db, boss, projectStatsJob, async (_payload, ctx) => void (await ctx.progress(12)), { ...delivery(open.id, 0), data: { ...payload, jobRunId: open.id } });
-    expect(await testDb.db.jobRun.findUniqueOrThrow({ where: { id: open.id } })).toMatchObject({ state: "completed", done: 12, total: null });
+    const open = await testDb.db.jobRun.create({
+      data: { type: projectStatsJob.name, payload: {}, projectId: project.id },
+    });
+    await runJob(testDb.db, boss, projectStatsJob, async (_payload, ctx) => void (await ctx.progress(12)), {
+      ...delivery(open.id, 0),
+      data: { ...payload, jobRunId: open.id },
+    });
+    expect(await testDb.db.jobRun.findUniqueOrThrow({ where: { id: open.id } })).toMatchObject({
+      state: "completed",
+      done: 12,
+      total: null,
+    });
 
     // A failed run keeps its real count: it did not get to the end.
-    const broken = await testDb.db.jobRun.create({ data: { type: projectStatsJob.name, payload: {}, projectId: project.id } });
+    const broken = await testDb.db.jobRun.create({
+      data: { type: projectStatsJob.name, payload: {}, projectId: project.id },
+    });
     const failing = async (_payload: unknown, ctx: { progress(done: number, total?: number): Promise<void> }) => {
       await ctx.progress(3, 10);
       throw new PermanentJobError("bad input");
     };
-    await runJob(testDb.db, boss, projectStatsJob, failing, { ...delivery(broken.id, 0), data: { ...payload, jobRunId: broken.id } });
-    expect(await testDb.db.jobRun.findUniqueOrThrow({ where: { id: broken.id } })).toMatchObject({ state: "failed", done: 3, total: 10 });
+    await runJob(testDb.db, boss, projectStatsJob, failing, {
+      ...delivery(broken.id, 0),
+      data: { ...payload, jobRunId: broken.id },
+    });
+    expect(await testDb.db.jobRun.findUniqueOrThrow({ where: { id: broken.id } })).toMatchObject({
+      state: "failed",
+      done: 3,
+      total: 10,
+    });
   });
 
   it("rejects a payload that does not match the job's schema and never calls the handler", async () => {
     const run = await testDb.db.jobRun.create({ data: { type: projectStatsJob.name, payload: {} } });
     let calls = 0;
-    const result = await runJob(testDb.db, boss, projectStatsJob, async () => void calls++, { ...delivery(run.id, 0), data: { jobRunId: run.id, version: 1, data: { projectId: "seven" } } });
+    const result = await runJob(testDb.db, boss, projectStatsJob, async () => void calls++, {
+      ...delivery(run.id, 0),
+      data: { jobRunId: run.id, version: 1, data: { projectId: "seven" } },
+    });
     expect(result).toHaveProperty("failed");
     expect(calls).toBe(0);
     expect((await testDb.db.jobRun.findUniqueOrThrow({ where: { id: run.id } })).state).toBe("failed");
@@ -165,7 +250,9 @@ describe("jobs", () => {
 
   it("stops a running job at its next checkpoint when cancel is requested", async () => {
     const { project } = await makeProject(testDb.db);
-    const run = await testDb.db.jobRun.create({ data: { type: projectStatsJob.name, payload: {}, projectId: project.id } });
+    const run = await testDb.db.jobRun.create({
+      data: { type: projectStatsJob.name, payload: {}, projectId: project.id },
+    });
     const steps: number[] = [];
     const result = await runJob(
       testDb.db,
@@ -175,7 +262,8 @@ describe("jobs", () => {
         for (let step = 0; step < 5; step++) {
           await ctx.throwIfCancelled();
           steps.push(step);
-          if (step === 1) await testDb.db.jobRun.update({ where: { id: run.id }, data: { cancelRequestedAt: new Date() } });
+          if (step === 1)
+            await testDb.db.jobRun.update({ where: { id: run.id }, data: { cancelRequestedAt: new Date() } });
         }
       },
       { ...delivery(run.id, 0), data: { jobRunId: run.id, version: 1, data: { projectId: project.id } } },

@@ -40,7 +40,13 @@ const schema = z.object({ summaries: z.array(z.string()) });
 let unique = 0;
 function request(seed?: number) {
   unique++;
-  return { name: "example_summaries", system: "You are a domain expert.", user: `Describe puppies ${unique}. Generate 3 different example summaries.`, schema, seed };
+  return {
+    name: "example_summaries",
+    system: "You are a domain expert.",
+    user: `Describe puppies ${unique}. Generate 3 different example summaries.`,
+    schema,
+    seed,
+  };
 }
 
 describe("LLM client against an OpenAI-compatible server", () => {
@@ -129,7 +135,14 @@ describe("LLM client against an OpenAI-compatible server", () => {
   });
 
   it("retries a 429 with backoff and succeeds", async () => {
-    server.intercept = (_req, i) => (i === 0 ? { status: 429, headers: { "retry-after": "0" }, errorBody: { error: { message: "Rate limit reached", type: "requests" } } } : undefined);
+    server.intercept = (_req, i) =>
+      i === 0
+        ? {
+            status: 429,
+            headers: { "retry-after": "0" },
+            errorBody: { error: { message: "Rate limit reached", type: "requests" } },
+          }
+        : undefined;
     const client = createLlmClient(testDb.db, config({ maxRetries: 2 }));
     const answer = await client.structured(request());
     expect(answer.summaries).toHaveLength(3);
@@ -138,27 +151,42 @@ describe("LLM client against an OpenAI-compatible server", () => {
   });
 
   it("gives up on a persistent 429 after the configured retries with LLM_RATE_LIMIT", async () => {
-    server.intercept = () => ({ status: 429, headers: { "retry-after": "0" }, errorBody: { error: { message: "Rate limit reached", type: "requests" } } });
-    const error = await createLlmClient(testDb.db, config({ maxRetries: 1 })).structured(request()).catch((e: unknown) => e);
+    server.intercept = () => ({
+      status: 429,
+      headers: { "retry-after": "0" },
+      errorBody: { error: { message: "Rate limit reached", type: "requests" } },
+    });
+    const error = await createLlmClient(testDb.db, config({ maxRetries: 1 }))
+      .structured(request())
+      .catch((e: unknown) => e);
     expect((error as LlmError).llmCode).toBe("LLM_RATE_LIMIT");
     expect(server.requests).toHaveLength(2);
   });
 
   it("reports a 500 as LLM_SERVER_ERROR", async () => {
-    server.intercept = () => ({ status: 500, errorBody: { error: { message: "model crashed", type: "server_error" } } });
-    const error = await createLlmClient(testDb.db, config()).structured(request()).catch((e: unknown) => e);
+    server.intercept = () => ({
+      status: 500,
+      errorBody: { error: { message: "model crashed", type: "server_error" } },
+    });
+    const error = await createLlmClient(testDb.db, config())
+      .structured(request())
+      .catch((e: unknown) => e);
     expect((error as LlmError).llmCode).toBe("LLM_SERVER_ERROR");
     expect((error as LlmError).message).toMatch(/HTTP 500/);
   });
 
   it("reports a server that does not answer in time as LLM_TIMEOUT", async () => {
     server.intercept = () => ({ delayMs: 3_000 });
-    const error = await createLlmClient(testDb.db, config({ timeoutMs: 200 })).structured(request()).catch((e: unknown) => e);
+    const error = await createLlmClient(testDb.db, config({ timeoutMs: 200 }))
+      .structured(request())
+      .catch((e: unknown) => e);
     expect((error as LlmError).llmCode).toBe("LLM_TIMEOUT");
   });
 
   it("reports an unreachable endpoint as LLM_UNREACHABLE", async () => {
-    const error = await createLlmClient(testDb.db, config({ baseUrl: "http://127.0.0.1:9/v1" })).structured(request()).catch((e: unknown) => e);
+    const error = await createLlmClient(testDb.db, config({ baseUrl: "http://127.0.0.1:9/v1" }))
+      .structured(request())
+      .catch((e: unknown) => e);
     expect((error as LlmError).llmCode).toBe("LLM_UNREACHABLE");
     expect((error as LlmError).message).toContain("127.0.0.1:9");
   });
@@ -166,13 +194,17 @@ describe("LLM client against an OpenAI-compatible server", () => {
   it("reports invalid JSON and schema mismatches as LLM_MALFORMED_OUTPUT, after bounded retries, and caches nothing", async () => {
     server.intercept = () => ({ content: "Sure! Here are some summaries: 1. a puppy" });
     const req = request();
-    const error = await createLlmClient(testDb.db, config({ maxRetries: 1 })).structured(req).catch((e: unknown) => e);
+    const error = await createLlmClient(testDb.db, config({ maxRetries: 1 }))
+      .structured(req)
+      .catch((e: unknown) => e);
     expect((error as LlmError).llmCode).toBe("LLM_MALFORMED_OUTPUT");
     expect(server.requests).toHaveLength(2);
 
     server.reset();
     server.intercept = () => ({ answer: { summaries: "not a list" } });
-    const mismatch = await createLlmClient(testDb.db, config({ maxRetries: 0 })).structured(req).catch((e: unknown) => e);
+    const mismatch = await createLlmClient(testDb.db, config({ maxRetries: 0 }))
+      .structured(req)
+      .catch((e: unknown) => e);
     expect((mismatch as LlmError).llmCode).toBe("LLM_MALFORMED_OUTPUT");
 
     server.reset();

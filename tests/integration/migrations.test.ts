@@ -24,9 +24,17 @@ async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[]
 
 describe("migrations", () => {
   it("records every migration the way prisma migrate does (sha256 checksum, finished, one step)", async () => {
-    const names = (await readdir(defaultMigrationsDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    const names = (await readdir(defaultMigrationsDir, { withFileTypes: true }))
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
     expect(names.length).toBeGreaterThan(0);
-    const rows = await query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>(
+    const rows = await query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      applied_steps_count: number;
+    }>(
       `SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`,
     );
     expect(rows.map((r) => r.migration_name)).toEqual(names);
@@ -45,11 +53,31 @@ describe("migrations", () => {
   });
 
   it("creates the tables and the indexes the queue and lists rely on", async () => {
-    const tables = (await query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`)).map((r) => r.tablename);
-    for (const table of ["user", "session", "account", "project", "label_class", "item", "annotation", "embedding_cache", "model_version", "prediction", "job_run", "job_log", "audit_log", "api_key", "llm_cache"]) {
+    const tables = (
+      await query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`)
+    ).map((r) => r.tablename);
+    for (const table of [
+      "user",
+      "session",
+      "account",
+      "project",
+      "label_class",
+      "item",
+      "annotation",
+      "embedding_cache",
+      "model_version",
+      "prediction",
+      "job_run",
+      "job_log",
+      "audit_log",
+      "api_key",
+      "llm_cache",
+    ]) {
       expect(tables).toContain(table);
     }
-    const indexes = (await query<{ indexdef: string }>(`SELECT indexdef FROM pg_indexes WHERE schemaname = 'public'`)).map((r) => r.indexdef);
+    const indexes = (
+      await query<{ indexdef: string }>(`SELECT indexdef FROM pg_indexes WHERE schemaname = 'public'`)
+    ).map((r) => r.indexdef);
     expect(indexes.some((d) => d.includes("prediction") && d.includes("priority DESC"))).toBe(true);
     expect(indexes.some((d) => d.includes("USING gin") && d.includes("label_class_ids"))).toBe(true);
     expect(indexes.some((d) => d.includes("UNIQUE") && d.includes("item") && d.includes("content_hash"))).toBe(true);
@@ -61,8 +89,13 @@ describe("migrations", () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "margin-mig-"));
     await cp(defaultMigrationsDir, dir, { recursive: true });
     await mkdir(path.join(dir, "99990101000000_broken"));
-    await writeFile(path.join(dir, "99990101000000_broken", "migration.sql"), `CREATE TABLE "half_done" (id int);\nSELECT no_such_function();\n`);
-    await expect(applyMigrations(testDb.url, { migrationsDir: dir })).rejects.toThrow(/99990101000000_broken failed and was rolled back/);
+    await writeFile(
+      path.join(dir, "99990101000000_broken", "migration.sql"),
+      `CREATE TABLE "half_done" (id int);\nSELECT no_such_function();\n`,
+    );
+    await expect(applyMigrations(testDb.url, { migrationsDir: dir })).rejects.toThrow(
+      /99990101000000_broken failed and was rolled back/,
+    );
     const leftovers = await query(`SELECT 1 FROM pg_tables WHERE tablename = 'half_done'`);
     expect(leftovers).toHaveLength(0);
     const recorded = await query(`SELECT 1 FROM "_prisma_migrations" WHERE migration_name = '99990101000000_broken'`);
@@ -76,19 +109,28 @@ describe("migrations", () => {
     expect(membership).toBeDefined();
     // An installation from before membership: the migrations up to it, in a schema of its own, with data.
     const before = await mkdtemp(path.join(os.tmpdir(), "margin-mig-"));
-    await cp(defaultMigrationsDir, before, { recursive: true, filter: (src) => (path.relative(defaultMigrationsDir, src).split(path.sep)[0] ?? "") < membership! });
+    await cp(defaultMigrationsDir, before, {
+      recursive: true,
+      filter: (src) => (path.relative(defaultMigrationsDir, src).split(path.sep)[0] ?? "") < membership!,
+    });
     await query(`CREATE SCHEMA before_membership`);
     await applyMigrations(testDb.url, { migrationsDir: before, schema: "before_membership" });
     const q = (sql: string) => query(`SET search_path TO before_membership; ${sql}`);
     await q(`INSERT INTO "user" (id, name, email, role, updated_at) VALUES
       ('ann', 'Ann', 'ann@x.test', 'annotator', now()), ('bob', 'Bob', 'bob@x.test', 'annotator', now()), ('ada', 'Ada', 'ada@x.test', 'admin', now())`);
-    await q(`INSERT INTO project (id, name, featurizer_id, updated_at) VALUES (1, 'One', 'glove-sif-200@1', now()), (2, 'Two', 'glove-sif-200@1', now())`);
+    await q(
+      `INSERT INTO project (id, name, featurizer_id, updated_at) VALUES (1, 'One', 'glove-sif-200@1', now()), (2, 'Two', 'glove-sif-200@1', now())`,
+    );
 
     expect((await applyMigrations(testDb.url, { schema: "before_membership" })).applied).toContain(membership);
     const client = new pg.Client({ connectionString: testDb.url, options: "-c search_path=before_membership" });
     await client.connect();
     try {
-      const rows = (await client.query<{ project_id: number; user_id: string }>(`SELECT project_id, user_id FROM project_member ORDER BY project_id, user_id`)).rows;
+      const rows = (
+        await client.query<{ project_id: number; user_id: string }>(
+          `SELECT project_id, user_id FROM project_member ORDER BY project_id, user_id`,
+        )
+      ).rows;
       expect(rows.map((r) => `${r.project_id}:${r.user_id}`)).toEqual(["1:ann", "1:bob", "2:ann", "2:bob"]);
     } finally {
       await client.end();

@@ -11,7 +11,9 @@ import { createTestDatabaseWithBoss, type TestDatabase } from "../helpers/test-d
 let testDb: TestDatabase;
 let boss: PgBoss;
 
-const rows = (await readJsonl<{ text: string; label: string }>(path.resolve(import.meta.dirname, "../fixtures/ag-news-2000.jsonl"))).slice(0, 400);
+const rows = (
+  await readJsonl<{ text: string; label: string }>(path.resolve(import.meta.dirname, "../fixtures/ag-news-2000.jsonl"))
+).slice(0, 400);
 const hooks = { log: async () => undefined, progress: async () => undefined, throwIfCancelled: async () => undefined };
 
 beforeAll(async () => {
@@ -26,9 +28,20 @@ describe("model version pages' data", () => {
     const names = ["World", "Sports", "Business", "Sci/Tech"];
     const { project, classes } = await makeProject(testDb.db, { classes: names });
     const classId = new Map(classes.map((c) => [c.name, c.id]));
-    const ids = await addItems(testDb.db, project.id, rows.map((r) => r.text));
+    const ids = await addItems(
+      testDb.db,
+      project.id,
+      rows.map((r) => r.text),
+    );
     // 200 imported labels: part of them lands in the frozen test split when training assigns it.
-    await testDb.db.annotation.createMany({ data: rows.slice(0, 200).map((r, i) => ({ projectId: project.id, itemId: ids[i]!, classIds: [classId.get(r.label)!], origin: "imported" as const })) });
+    await testDb.db.annotation.createMany({
+      data: rows.slice(0, 200).map((r, i) => ({
+        projectId: project.id,
+        itemId: ids[i]!,
+        classIds: [classId.get(r.label)!],
+        origin: "imported" as const,
+      })),
+    });
     // As an import does: the item's label columns follow its annotations.
     await testDb.db.$executeRaw`
       UPDATE item SET label_status = 'labeled', label_class_ids = a.class_ids, label_origin = 'imported', labeled_at = now()
@@ -68,7 +81,9 @@ describe("model version pages' data", () => {
     // predictions below them are "unsure" in the playground, the API and the test metrics.
     const { updateProject } = await import("@/server/domain/projects/update-project");
     const { classifyTexts } = await import("@/server/domain/classify/classify-texts");
-    await expect(updateProject(testDb.db, project.id, { decisionTarget: { metric: "precision", value: 1.2 } }, null)).rejects.toThrow(/below 100%/);
+    await expect(
+      updateProject(testDb.db, project.id, { decisionTarget: { metric: "precision", value: 1.2 } }, null),
+    ).rejects.toThrow(/below 100%/);
     await updateProject(testDb.db, project.id, { decisionTarget: { metric: "precision", value: 0.95 } }, null);
     const strict = await trainModelVersion(testDb.db, boss, project.id, { hooks });
     const artifact = strict.artifact as { thresholdPolicy: { kind: string; target: number }; thresholds: number[] };
@@ -78,7 +93,8 @@ describe("model version pages' data", () => {
     expect(thresholds.some((t) => t > 0.3)).toBe(true);
     expect(strictDetail.metrics!.test!.unsureRate).toBeGreaterThan(0);
     const texts = rows.slice(200, 260).map((r) => r.text);
-    const results = (await classifyTexts(testDb.db, { projectId: project.id, modelVersionId: strict.id, texts })).predictions;
+    const results = (await classifyTexts(testDb.db, { projectId: project.id, modelVersionId: strict.id, texts }))
+      .predictions;
     expect(results.some((r) => r.unsure)).toBe(true);
     // Back to the defaults: no class threshold, nothing unsure.
     await updateProject(testDb.db, project.id, { decisionTarget: null }, null);

@@ -26,19 +26,47 @@ describe("stats.ensureFresh (the Overview keeps itself current)", () => {
     expect(first.state).toBe("queued");
     // An import and a label while that job waits: no second job (the debounce).
     const ids = await addItems(testDb.db, projectId, ["one", "two", "three"]);
-    await testDb.db.item.update({ where: { id: ids[0]! }, data: { labelStatus: "labeled", labelClassIds: [classes[0]!.id] } });
-    await testDb.db.annotation.create({ data: { projectId, itemId: ids[0]!, classIds: [classes[0]!.id], origin: "human" } });
-    expect((await Promise.all([ensureFreshStats(testDb.db, boss, { projectId }), ensureFreshStats(testDb.db, boss, { projectId })])).map((r) => r.state)).toEqual(["pending", "pending"]);
+    await testDb.db.item.update({
+      where: { id: ids[0]! },
+      data: { labelStatus: "labeled", labelClassIds: [classes[0]!.id] },
+    });
+    await testDb.db.annotation.create({
+      data: { projectId, itemId: ids[0]!, classIds: [classes[0]!.id], origin: "human" },
+    });
+    expect(
+      (
+        await Promise.all([
+          ensureFreshStats(testDb.db, boss, { projectId }),
+          ensureFreshStats(testDb.db, boss, { projectId }),
+        ])
+      ).map((r) => r.state),
+    ).toEqual(["pending", "pending"]);
     expect(await statsRuns()).toBe(1);
 
-    const worker = await startWorker({ db: testDb.db, connectionString: testDb.url, concurrency: 1, pollingSeconds: 0.5, log: () => undefined });
+    const worker = await startWorker({
+      db: testDb.db,
+      connectionString: testDb.url,
+      concurrency: 1,
+      pollingSeconds: 0.5,
+      log: () => undefined,
+    });
     try {
-      await waitFor(() => testDb.db.jobRun.findFirstOrThrow({ where: { projectId, type: projectStatsJob.name } }), (r) => r.state === "completed", { timeoutMs: 30_000, intervalMs: 100 });
+      await waitFor(
+        () => testDb.db.jobRun.findFirstOrThrow({ where: { projectId, type: projectStatsJob.name } }),
+        (r) => r.state === "completed",
+        { timeoutMs: 30_000, intervalMs: 100 },
+      );
       // The job counted everything that happened before it ran.
-      const stats = (await testDb.db.project.findUniqueOrThrow({ where: { id: projectId } })).stats as { items: number; byStatus: { labeled: number } };
+      const stats = (await testDb.db.project.findUniqueOrThrow({ where: { id: projectId } })).stats as {
+        items: number;
+        byStatus: { labeled: number };
+      };
       expect(stats).toMatchObject({ items: 3, byStatus: { labeled: 1 } });
       // "Fresh" names the statistics it means, so a page showing older ones (it missed the job between polls) reloads.
-      expect(await ensureFreshStats(testDb.db, boss, { projectId })).toEqual({ state: "fresh", computedAt: (stats as unknown as { computedAt: string }).computedAt });
+      expect(await ensureFreshStats(testDb.db, boss, { projectId })).toEqual({
+        state: "fresh",
+        computedAt: (stats as unknown as { computedAt: string }).computedAt,
+      });
       expect(await statsRuns()).toBe(1);
 
       // An undo is a change too.
@@ -53,13 +81,21 @@ describe("stats.ensureFresh (the Overview keeps itself current)", () => {
     const { project, classes } = await makeProject(testDb.db, { classes: ["a", "b"] });
     const annotator = await makeUser(testDb.db);
     const ids = await addItems(testDb.db, project.id, ["one", "two", "three", "four"]);
-    const label = (itemId: number) => submitLabel(testDb.db, boss, { projectId: project.id, itemId, action: "label", classIds: [classes[0]!.id] }, annotator.id);
+    const label = (itemId: number) =>
+      submitLabel(
+        testDb.db,
+        boss,
+        { projectId: project.id, itemId, action: "label", classIds: [classes[0]!.id] },
+        annotator.id,
+      );
     await label(ids[0]!);
     // Concurrent labels by several annotators: the lock and the re-check leave one waiting job.
     await Promise.all([label(ids[1]!), label(ids[2]!), label(ids[3]!)]);
     const runs = await testDb.db.jobRun.findMany({ where: { projectId: project.id, type: projectStatsJob.name } });
     expect(runs.map((r) => r.state)).toEqual(["queued"]);
     const job = await boss.getJobById(projectStatsJob.name, runs[0]!.id);
-    expect(job!.startAfter.getTime() - job!.createdOn.getTime()).toBeGreaterThanOrEqual((LABEL_STATS_DELAY_SECONDS - 1) * 1000);
+    expect(job!.startAfter.getTime() - job!.createdOn.getTime()).toBeGreaterThanOrEqual(
+      (LABEL_STATS_DELAY_SECONDS - 1) * 1000,
+    );
   });
 });

@@ -61,7 +61,12 @@ const access: Record<string, Access> = {
   "jobs.get": project((f) => ({ jobId: f.jobId })),
   "jobs.cancel": admin,
   "jobs.refreshStats": byProject,
-  "labels.submit": project((f) => ({ projectId: f.projectId, itemId: f.itemId, action: "label", classIds: [f.classId] })),
+  "labels.submit": project((f) => ({
+    projectId: f.projectId,
+    itemId: f.itemId,
+    action: "label",
+    classIds: [f.classId],
+  })),
   "labels.annotators": admin,
   "labels.agreement": byProject,
   "labels.bulk": admin,
@@ -99,15 +104,26 @@ const access: Record<string, Access> = {
 };
 
 // At run time tRPC keeps the procedures flat, keyed by their dotted path (its type describes the nested record).
-const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: "query" | "mutation" | "subscription" } }>;
+const procedures = appRouter._def.procedures as unknown as Record<
+  string,
+  { _def: { type: "query" | "mutation" | "subscription" } }
+>;
 
-async function call(cookie: string, path: string, input: unknown): Promise<{ status: number; code?: string; body: unknown }> {
+async function call(
+  cookie: string,
+  path: string,
+  input: unknown,
+): Promise<{ status: number; code?: string; body: unknown }> {
   const type = procedures[path]!._def.type;
   const payload = JSON.stringify({ json: input });
   const response =
     type === "query"
       ? await fetch(`${server.url}/api/trpc/${path}?input=${encodeURIComponent(payload)}`, { headers: { cookie } })
-      : await fetch(`${server.url}/api/trpc/${path}`, { method: "POST", headers: { cookie, "content-type": "application/json", origin: server.url }, body: payload });
+      : await fetch(`${server.url}/api/trpc/${path}`, {
+          method: "POST",
+          headers: { cookie, "content-type": "application/json", origin: server.url },
+          body: payload,
+        });
   const body = (await response.json()) as { error?: { json?: { data?: { code?: string } } } };
   return { status: response.status, code: body.error?.json?.data?.code, body };
 }
@@ -115,12 +131,29 @@ async function call(cookie: string, path: string, input: unknown): Promise<{ sta
 async function makeFixture(name: string): Promise<Fixture> {
   const { project, classes } = await makeProject(testDb.db, { name, classes: ["alpha", "beta"], annotators: [] });
   const [itemId] = await addItems(testDb.db, project.id, [`a text of ${name}`]);
-  const version = await testDb.db.modelVersion.create({ data: { projectId: project.id, number: 1, featurizerId: "glove-sif-200@1", status: "failed" } });
+  const version = await testDb.db.modelVersion.create({
+    data: { projectId: project.id, number: 1, featurizerId: "glove-sif-200@1", status: "failed" },
+  });
   const job = await testDb.db.jobRun.create({ data: { projectId: project.id, type: "train", state: "completed" } });
   const run = await testDb.db.generationRun.create({
-    data: { projectId: project.id, jobRunId: job.id, model: "fake", templateVersion: "lamini@1", seed: 1, targetPerClass: 1, classIds: classes.map((c) => c.id) },
+    data: {
+      projectId: project.id,
+      jobRunId: job.id,
+      model: "fake",
+      templateVersion: "lamini@1",
+      seed: 1,
+      targetPerClass: 1,
+      classIds: classes.map((c) => c.id),
+    },
   });
-  return { projectId: project.id, itemId: itemId!, classId: classes[0]!.id, modelVersionId: version.id, runId: run.id, jobId: job.id };
+  return {
+    projectId: project.id,
+    itemId: itemId!,
+    classId: classes[0]!.id,
+    modelVersionId: version.id,
+    runId: run.id,
+    jobId: job.id,
+  };
 }
 
 let mine: Fixture;
@@ -169,7 +202,8 @@ describe("an annotator of project A", () => {
       if (rule.kind !== "project") continue;
       const { status, code } = await call(annotatorCookie, path, rule.input(mine));
       // Some fail for their own reasons here (the fixture's version failed, no vectors): never for access.
-      if (status === 404 || status === 403 || code === "NOT_FOUND" || code === "FORBIDDEN" || status >= 500) refused.push(`${path}: ${status} ${code}`);
+      if (status === 404 || status === 403 || code === "NOT_FOUND" || code === "FORBIDDEN" || status >= 500)
+        refused.push(`${path}: ${status} ${code}`);
     }
     expect(refused).toEqual([]);
   });
@@ -179,38 +213,65 @@ describe("an annotator of project A", () => {
       ["items.get", { projectId: mine.projectId, itemId: theirs.itemId }],
       ["items.similar", { projectId: mine.projectId, itemId: theirs.itemId }],
       ["flags.create", { projectId: mine.projectId, itemId: theirs.itemId, comment: "look" }],
-      ["labels.submit", { projectId: mine.projectId, itemId: theirs.itemId, action: "label", classIds: [mine.classId] }],
+      [
+        "labels.submit",
+        { projectId: mine.projectId, itemId: theirs.itemId, action: "label", classIds: [mine.classId] },
+      ],
       ["models.classify", { projectId: mine.projectId, texts: ["a text"], modelVersionId: theirs.modelVersionId }],
     ];
-    for (const [path, input] of mixed) expect([path, (await call(annotatorCookie, path, input)).code]).toEqual([path, "NOT_FOUND"]);
+    for (const [path, input] of mixed)
+      expect([path, (await call(annotatorCookie, path, input)).code]).toEqual([path, "NOT_FOUND"]);
     // Flags are listed by (project, item): B's item under A's id has none, even when it has some under B.
-    await testDb.db.itemFlag.create({ data: { projectId: theirs.projectId, itemId: theirs.itemId, comment: "B's flag" } });
-    const flags = (await call(annotatorCookie, "flags.forItem", { projectId: mine.projectId, itemId: theirs.itemId })).body as { result: { data: { json: unknown[] } } };
+    await testDb.db.itemFlag.create({
+      data: { projectId: theirs.projectId, itemId: theirs.itemId, comment: "B's flag" },
+    });
+    const flags = (await call(annotatorCookie, "flags.forItem", { projectId: mine.projectId, itemId: theirs.itemId }))
+      .body as { result: { data: { json: unknown[] } } };
     expect(flags.result.data.json).toEqual([]);
-    const labelB = await call(annotatorCookie, "labels.submit", { projectId: mine.projectId, itemId: mine.itemId, action: "label", classIds: [theirs.classId] });
+    const labelB = await call(annotatorCookie, "labels.submit", {
+      projectId: mine.projectId,
+      itemId: mine.itemId,
+      action: "label",
+      classIds: [theirs.classId],
+    });
     expect(labelB.code).toBe("BAD_REQUEST");
   });
 
   it("cannot spend the LLM budget: classifying with a zero-shot version of their own project is refused", async () => {
-    const zeroShot = await testDb.db.modelVersion.create({ data: { projectId: mine.projectId, number: 2, kind: "llm_zero_shot", featurizerId: "llm", status: "ready" } });
-    const refused = await call(annotatorCookie, "models.classify", { projectId: mine.projectId, texts: ["a text"], modelVersionId: zeroShot.id });
+    const zeroShot = await testDb.db.modelVersion.create({
+      data: { projectId: mine.projectId, number: 2, kind: "llm_zero_shot", featurizerId: "llm", status: "ready" },
+    });
+    const refused = await call(annotatorCookie, "models.classify", {
+      projectId: mine.projectId,
+      texts: ["a text"],
+      modelVersionId: zeroShot.id,
+    });
     expect(refused).toMatchObject({ status: 403, code: "FORBIDDEN" });
     expect(JSON.stringify(refused.body)).toContain("zero-shot LLM version");
     await testDb.db.modelVersion.delete({ where: { id: zeroShot.id } });
   });
 
   it("sees only project A in the project list and only A's jobs in the job list; an admin sees both", async () => {
-    const listed = (r: { body: unknown }) => (r.body as { result: { data: { json: { id: number }[] } } }).result.data.json.map((p) => p.id);
+    const listed = (r: { body: unknown }) =>
+      (r.body as { result: { data: { json: { id: number }[] } } }).result.data.json.map((p) => p.id);
     expect(listed(await call(annotatorCookie, "projects.list", undefined))).toEqual([mine.projectId]);
     expect(listed(await call(adminCookie, "projects.list", undefined))).toEqual([mine.projectId, theirs.projectId]);
-    const jobs = (await call(annotatorCookie, "jobs.list", {})).body as { result: { data: { json: { projectId: number | null }[] } } };
+    const jobs = (await call(annotatorCookie, "jobs.list", {})).body as {
+      result: { data: { json: { projectId: number | null }[] } };
+    };
     expect(new Set(jobs.result.data.json.map((j) => j.projectId))).toEqual(new Set([mine.projectId]));
-    const allJobs = (await call(adminCookie, "jobs.list", {})).body as { result: { data: { json: { projectId: number | null }[] } } };
-    expect(new Set(allJobs.result.data.json.map((j) => j.projectId))).toEqual(new Set([mine.projectId, theirs.projectId]));
+    const allJobs = (await call(adminCookie, "jobs.list", {})).body as {
+      result: { data: { json: { projectId: number | null }[] } };
+    };
+    expect(new Set(allJobs.result.data.json.map((j) => j.projectId))).toEqual(
+      new Set([mine.projectId, theirs.projectId]),
+    );
   });
 
   it("gets 403 from the plain HTTP routes that read or change a project (export, upload)", async () => {
-    const exported = await fetch(`${server.url}/api/projects/${theirs.projectId}/export?format=csv`, { headers: { cookie: annotatorCookie } });
+    const exported = await fetch(`${server.url}/api/projects/${theirs.projectId}/export?format=csv`, {
+      headers: { cookie: annotatorCookie },
+    });
     expect(exported.status).toBe(403);
     const upload = await fetch(`${server.url}/api/projects/${theirs.projectId}/imports/upload?fileName=a.csv`, {
       method: "POST",
@@ -223,39 +284,77 @@ describe("an annotator of project A", () => {
 
 describe("an admin manages members", () => {
   it("adds and removes annotators, which opens and closes the project at once", async () => {
-    const members = async () => ((await call(adminCookie, "projects.members", { projectId: theirs.projectId })).body as { result: { data: { json: { id: string; member: boolean }[] } } }).result.data.json;
+    const members = async () =>
+      (
+        (await call(adminCookie, "projects.members", { projectId: theirs.projectId })).body as {
+          result: { data: { json: { id: string; member: boolean }[] } };
+        }
+      ).result.data.json;
     expect((await members()).find((m) => m.id === annotatorId)?.member).toBe(false);
 
-    const added = await call(adminCookie, "projects.updateMembers", { projectId: theirs.projectId, add: [annotatorId] });
+    const added = await call(adminCookie, "projects.updateMembers", {
+      projectId: theirs.projectId,
+      add: [annotatorId],
+    });
     expect(added.status).toBe(200);
     expect((await members()).find((m) => m.id === annotatorId)?.member).toBe(true);
     expect((await call(annotatorCookie, "projects.get", { projectId: theirs.projectId })).status).toBe(200);
 
     await call(adminCookie, "projects.updateMembers", { projectId: theirs.projectId, remove: [annotatorId] });
     expect((await call(annotatorCookie, "projects.get", { projectId: theirs.projectId })).status).toBe(404);
-    const audit = await testDb.db.auditLog.findMany({ where: { projectId: theirs.projectId, action: "project.members" }, orderBy: { id: "asc" } });
-    expect(audit.map((a) => a.data)).toEqual([{ added: [annotatorId], removed: [] }, { added: [], removed: [annotatorId] }]);
+    const audit = await testDb.db.auditLog.findMany({
+      where: { projectId: theirs.projectId, action: "project.members" },
+      orderBy: { id: "asc" },
+    });
+    expect(audit.map((a) => a.data)).toEqual([
+      { added: [annotatorId], removed: [] },
+      { added: [], removed: [annotatorId] },
+    ]);
   });
 
   it("refuses to make an admin a member (admins see every project) and names unknown users", async () => {
-    const me = ((await call(adminCookie, "users.me", undefined)).body as { result: { data: { json: { id: string } } } }).result.data.json;
-    expect((await call(adminCookie, "projects.updateMembers", { projectId: theirs.projectId, add: [me.id] })).code).toBe("BAD_REQUEST");
-    const unknown = await call(adminCookie, "projects.updateMembers", { projectId: theirs.projectId, add: ["no-such-user"] });
+    const me = ((await call(adminCookie, "users.me", undefined)).body as { result: { data: { json: { id: string } } } })
+      .result.data.json;
+    expect(
+      (await call(adminCookie, "projects.updateMembers", { projectId: theirs.projectId, add: [me.id] })).code,
+    ).toBe("BAD_REQUEST");
+    const unknown = await call(adminCookie, "projects.updateMembers", {
+      projectId: theirs.projectId,
+      add: ["no-such-user"],
+    });
     expect(unknown.code).toBe("NOT_FOUND");
     expect(JSON.stringify(unknown.body)).toContain("no-such-user");
   });
 
   it("creates an annotator who is a member of every current project, of the ones named, or of none", async () => {
     const created = async (email: string, projects?: unknown) =>
-      ((await call(adminCookie, "users.create", { email, name: email, password: "a-long-password", role: "annotator", ...(projects === undefined ? {} : { projects }) })).body as {
-        result: { data: { json: { id: string } } };
-      }).result.data.json.id;
-    const projectsOf = async (userId: string) => (await testDb.db.projectMember.findMany({ where: { userId }, orderBy: { projectId: "asc" } })).map((m) => m.projectId);
+      (
+        (
+          await call(adminCookie, "users.create", {
+            email,
+            name: email,
+            password: "a-long-password",
+            role: "annotator",
+            ...(projects === undefined ? {} : { projects }),
+          })
+        ).body as {
+          result: { data: { json: { id: string } } };
+        }
+      ).result.data.json.id;
+    const projectsOf = async (userId: string) =>
+      (await testDb.db.projectMember.findMany({ where: { userId }, orderBy: { projectId: "asc" } })).map(
+        (m) => m.projectId,
+      );
     const everyProject = (await testDb.db.project.findMany({ orderBy: { id: "asc" } })).map((p) => p.id);
     expect(await projectsOf(await created("every@x.test", "all"))).toEqual(everyProject);
     expect(await projectsOf(await created("one@x.test", [theirs.projectId]))).toEqual([theirs.projectId]);
     expect(await projectsOf(await created("none@x.test"))).toEqual([]);
-    const missing = await call(adminCookie, "users.create", { email: "ghost@x.test", name: "Ghost", password: "a-long-password", projects: [999_999] });
+    const missing = await call(adminCookie, "users.create", {
+      email: "ghost@x.test",
+      name: "Ghost",
+      password: "a-long-password",
+      projects: [999_999],
+    });
     expect(missing.code).toBe("NOT_FOUND");
     expect(await testDb.db.user.count({ where: { email: "ghost@x.test" } })).toBe(0);
   });
@@ -263,9 +362,21 @@ describe("an admin manages members", () => {
   it("starts a new project with every current annotator, with the ones chosen, or with nobody", async () => {
     const second = await makeUser(testDb.db, "annotator");
     const created = async (annotators?: unknown) =>
-      ((await call(adminCookie, "projects.create", { name: `New ${Math.random()}`, ...(annotators === undefined ? {} : { annotators }) })).body as { result: { data: { json: { id: number } } } }).result.data.json.id;
-    const memberIds = async (projectId: number) => (await testDb.db.projectMember.findMany({ where: { projectId }, orderBy: { userId: "asc" } })).map((m) => m.userId);
-    const annotators = (await testDb.db.user.findMany({ where: { role: "annotator" }, orderBy: { id: "asc" } })).map((u) => u.id);
+      (
+        (
+          await call(adminCookie, "projects.create", {
+            name: `New ${Math.random()}`,
+            ...(annotators === undefined ? {} : { annotators }),
+          })
+        ).body as { result: { data: { json: { id: number } } } }
+      ).result.data.json.id;
+    const memberIds = async (projectId: number) =>
+      (await testDb.db.projectMember.findMany({ where: { projectId }, orderBy: { userId: "asc" } })).map(
+        (m) => m.userId,
+      );
+    const annotators = (await testDb.db.user.findMany({ where: { role: "annotator" }, orderBy: { id: "asc" } })).map(
+      (u) => u.id,
+    );
     expect(annotators).toEqual(expect.arrayContaining([annotatorId, second.id]));
     expect(await memberIds(await created("all"))).toEqual(annotators);
     expect(await memberIds(await created([second.id]))).toEqual([second.id]);

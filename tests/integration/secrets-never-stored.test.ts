@@ -34,7 +34,10 @@ async function rowsContaining(needle: string) {
     WHERE table_schema IN ('public', 'pgboss') AND table_type = 'BASE TABLE'`;
   const hits: string[] = [];
   for (const { schema, name } of tables) {
-    const [row] = await testDb.db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM "${schema}"."${name}" t WHERE t::text LIKE $1`, `%${needle}%`);
+    const [row] = await testDb.db.$queryRawUnsafe<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM "${schema}"."${name}" t WHERE t::text LIKE $1`,
+      `%${needle}%`,
+    );
     if (row!.n > 0) hits.push(`${schema}.${name} (${row!.n})`);
   }
   return hits;
@@ -44,17 +47,33 @@ it("keeps a key that an upstream LLM error echoes out of pg-boss's job output, j
   // An upstream that fails echoing the key, as some proxies and servers do ("Incorrect API key provided: sk-…").
   llm.intercept = (request) => ({
     status: 500,
-    errorBody: { error: { message: `upstream failed for Authorization: ${request.authorization}; key ${CANARY} api_key=${CANARY}`, type: "server_error" } },
+    errorBody: {
+      error: {
+        message: `upstream failed for Authorization: ${request.authorization}; key ${CANARY} api_key=${CANARY}`,
+        type: "server_error",
+      },
+    },
   });
   const admin = await makeUser(testDb.db, "admin");
   const { project } = await makeLlmProject(testDb.db, llm.url);
   const run = await startGeneration(testDb.db, boss, { projectId: project.id, targetPerClass: 3, seed: 5 }, admin.id);
   const logs: string[] = [];
-  const worker = await startWorker({ db: testDb.db, connectionString: testDb.url, concurrency: 1, pollingSeconds: 0.5, log: (line) => logs.push(line) });
+  const worker = await startWorker({
+    db: testDb.db,
+    connectionString: testDb.url,
+    concurrency: 1,
+    pollingSeconds: 0.5,
+    log: (line) => logs.push(line),
+  });
   try {
     // The first attempt fails; pg-boss stores its error as the job's output and schedules a retry.
     const job = await waitFor(
-      async () => (await testDb.db.$queryRaw<{ output: unknown; state: string }[]>`SELECT output, state::text FROM pgboss.job WHERE id = ${run.jobRunId}::uuid`)[0],
+      async () =>
+        (
+          await testDb.db.$queryRaw<
+            { output: unknown; state: string }[]
+          >`SELECT output, state::text FROM pgboss.job WHERE id = ${run.jobRunId}::uuid`
+        )[0],
       (j) => j?.output != null,
     );
     expect(job!.state).toMatch(/retry|failed/);
@@ -66,8 +85,12 @@ it("keeps a key that an upstream LLM error echoes out of pg-boss's job output, j
   // Still useful: what failed and how, without the key.
   expect(jobRun.error).toMatch(/HTTP 500/);
   expect(jobRun.error).toContain("[redacted]");
-  expect(JSON.stringify(jobRun, (_key, value: unknown) => (typeof value === "bigint" ? String(value) : value))).not.toContain("canary");
-  const [job] = await testDb.db.$queryRaw<{ output: { message: string; stack: string; cause?: { message: string } } }[]>`SELECT output FROM pgboss.job WHERE id = ${run.jobRunId}::uuid`;
+  expect(
+    JSON.stringify(jobRun, (_key, value: unknown) => (typeof value === "bigint" ? String(value) : value)),
+  ).not.toContain("canary");
+  const [job] = await testDb.db.$queryRaw<
+    { output: { message: string; stack: string; cause?: { message: string } } }[]
+  >`SELECT output FROM pgboss.job WHERE id = ${run.jobRunId}::uuid`;
   expect(job!.output.message).toMatch(/HTTP 500/);
   expect(job!.output.cause?.message).toContain("[redacted]");
   expect(await rowsContaining("canary")).toEqual([]);

@@ -31,7 +31,8 @@ describe("web during a database outage", () => {
     const { project } = await makeProject(db);
     const { cookie } = await signIn(server.url, user.email, user.password);
     const list = () => fetch(`${server.url}/api/trpc/projects.list`, { headers: { cookie } });
-    const exportCsv = () => fetch(`${server.url}/api/projects/${project.id}/export?format=csv`, { headers: { cookie } });
+    const exportCsv = () =>
+      fetch(`${server.url}/api/projects/${project.id}/export?format=csv`, { headers: { cookie } });
     const signInAgain = () =>
       fetch(`${server.url}/api/auth/sign-in/email`, {
         method: "POST",
@@ -43,7 +44,12 @@ describe("web during a database outage", () => {
 
     await pg.stop();
     try {
-      for (const [name, call] of [["tRPC", list], ["export", exportCsv], ["sign-in", signInAgain], ["health", async () => health()]] as const) {
+      for (const [name, call] of [
+        ["tRPC", list],
+        ["export", exportCsv],
+        ["sign-in", signInAgain],
+        ["health", async () => health()],
+      ] as const) {
         const response = await call();
         expect(response.status, `${name}: ${await response.clone().text()}`).toBe(503);
         expect(response.headers.get("retry-after"), name).toBe("5");

@@ -40,46 +40,62 @@ function startWorkerProcess(url: string) {
     env: { ...process.env, DATABASE_URL: url, JOB_POLL_SECONDS: "0.5" },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  for (const stream of [child.stdout!, child.stderr!]) stream.on("data", (chunk: Buffer) => output.push(...chunk.toString().split("\n").filter(Boolean)));
+  for (const stream of [child.stdout!, child.stderr!])
+    stream.on("data", (chunk: Buffer) => output.push(...chunk.toString().split("\n").filter(Boolean)));
   return { child, output, alive: () => child.exitCode === null && child.signalCode === null };
 }
 
 describe("worker during a database outage", () => {
-  it("stays up while PostgreSQL restarts under a running job, and the job completes afterwards", { timeout: 600_000 }, async () => {
-    const admin = await makeUser(db, "admin");
-    const project = await labeledProject(db, rows, 1500);
-    const worker = startWorkerProcess(pg.url);
-    try {
-      // A tsx process starting beside the other test files on 2 cores can take over a minute (seen in CI).
-      await waitFor(async () => worker.output.some((line) => line.includes("ready")) || !worker.alive(), Boolean, { timeoutMs: 240_000 }).catch((error: Error) => {
-        throw new Error(`${error.message}: the worker did not say "ready"; it printed: ${worker.output.slice(-5).join(" | ")}`);
-      });
-      expect(worker.alive()).toBe(true);
-      const run = await requestTraining(db, boss, project.id, admin.id);
-      await waitFor(() => db.jobRun.findUniqueOrThrow({ where: { id: run.id } }), (r) => r.state === "running", { timeoutMs: 60_000, intervalMs: 20 });
+  it(
+    "stays up while PostgreSQL restarts under a running job, and the job completes afterwards",
+    { timeout: 600_000 },
+    async () => {
+      const admin = await makeUser(db, "admin");
+      const project = await labeledProject(db, rows, 1500);
+      const worker = startWorkerProcess(pg.url);
+      try {
+        // A tsx process starting beside the other test files on 2 cores can take over a minute (seen in CI).
+        await waitFor(async () => worker.output.some((line) => line.includes("ready")) || !worker.alive(), Boolean, {
+          timeoutMs: 240_000,
+        }).catch((error: Error) => {
+          throw new Error(
+            `${error.message}: the worker did not say "ready"; it printed: ${worker.output.slice(-5).join(" | ")}`,
+          );
+        });
+        expect(worker.alive()).toBe(true);
+        const run = await requestTraining(db, boss, project.id, admin.id);
+        await waitFor(
+          () => db.jobRun.findUniqueOrThrow({ where: { id: run.id } }),
+          (r) => r.state === "running",
+          { timeoutMs: 60_000, intervalMs: 20 },
+        );
 
-      await pg.stop();
-      // Long enough for the job's writes, pg-boss's polling and the pools to hit the closed server many times.
-      await new Promise((resolve) => setTimeout(resolve, 4000));
-      expect(worker.alive(), worker.output.join("\n")).toBe(true);
-      const restartedAt = new Date();
-      await pg.start();
+        await pg.stop();
+        // Long enough for the job's writes, pg-boss's polling and the pools to hit the closed server many times.
+        await new Promise((resolve) => setTimeout(resolve, 4000));
+        expect(worker.alive(), worker.output.join("\n")).toBe(true);
+        const restartedAt = new Date();
+        await pg.start();
 
-      const done = await waitFor(
-        () => db.jobRun.findUniqueOrThrow({ where: { id: run.id } }).catch(() => undefined),
-        (r) => r?.state === "completed" || r?.state === "failed",
-        { timeoutMs: 180_000, intervalMs: 250 },
-      );
-      expect(done!.state, `${done!.error}\n${worker.output.join("\n")}`).toBe("completed");
-      expect(done!.finishedAt!.getTime()).toBeGreaterThan(restartedAt.getTime() - 1000);
-      expect(worker.alive(), worker.output.join("\n")).toBe(true);
-      // Exactly one version, made by this run, whatever the outage interrupted.
-      const versions = await db.modelVersion.findMany({ where: { projectId: project.id } });
-      expect(versions).toHaveLength(1);
-      expect(versions[0]!.jobRunId).toBe(run.id);
-      expect(worker.output.some((line) => /database is (unreachable|unavailable)/.test(line)), worker.output.join("\n")).toBe(true);
-    } finally {
-      if (worker.alive()) worker.child.kill("SIGKILL");
-    }
-  });
+        const done = await waitFor(
+          () => db.jobRun.findUniqueOrThrow({ where: { id: run.id } }).catch(() => undefined),
+          (r) => r?.state === "completed" || r?.state === "failed",
+          { timeoutMs: 180_000, intervalMs: 250 },
+        );
+        expect(done!.state, `${done!.error}\n${worker.output.join("\n")}`).toBe("completed");
+        expect(done!.finishedAt!.getTime()).toBeGreaterThan(restartedAt.getTime() - 1000);
+        expect(worker.alive(), worker.output.join("\n")).toBe(true);
+        // Exactly one version, made by this run, whatever the outage interrupted.
+        const versions = await db.modelVersion.findMany({ where: { projectId: project.id } });
+        expect(versions).toHaveLength(1);
+        expect(versions[0]!.jobRunId).toBe(run.id);
+        expect(
+          worker.output.some((line) => /database is (unreachable|unavailable)/.test(line)),
+          worker.output.join("\n"),
+        ).toBe(true);
+      } finally {
+        if (worker.alive()) worker.child.kill("SIGKILL");
+      }
+    },
+  );
 });

@@ -51,20 +51,34 @@ describe("worker resilience", () => {
     const exited = new Promise((resolve) => child.once("exit", resolve));
     try {
       const run = await requestTraining(testDb.db, boss, project.id, admin.id);
-      await until(() => testDb.db.jobRun.findUniqueOrThrow({ where: { id: run.id } }), (r) => r.state === "running");
+      await until(
+        () => testDb.db.jobRun.findUniqueOrThrow({ where: { id: run.id } }),
+        (r) => r.state === "running",
+      );
       child.kill("SIGKILL");
       await exited;
       const versionsAtKill = await testDb.db.modelVersion.count({ where: { projectId: project.id } });
       expect(versionsAtKill).toBe(0);
 
       // Any worker's sweep re-queues the dead worker's job once its heartbeat is stale, then runs it.
-      const worker = await startWorker({ db: testDb.db, connectionString: testDb.url, concurrency: 1, pollingSeconds: 0.5, log: () => undefined });
+      const worker = await startWorker({
+        db: testDb.db,
+        connectionString: testDb.url,
+        concurrency: 1,
+        pollingSeconds: 0.5,
+        log: () => undefined,
+      });
       try {
-        const done = await until(() => testDb.db.jobRun.findUniqueOrThrow({ where: { id: run.id } }), (r) => r.state === "completed" || r.state === "failed");
+        const done = await until(
+          () => testDb.db.jobRun.findUniqueOrThrow({ where: { id: run.id } }),
+          (r) => r.state === "completed" || r.state === "failed",
+        );
         expect(done.state).toBe("completed");
         expect(done.attempts).toBeGreaterThanOrEqual(2);
         const logs = await testDb.db.jobLog.findMany({ where: { jobRunId: run.id }, orderBy: { id: "asc" } });
-        expect(logs.map((l) => l.message)).toContain("Failed: The worker running this job stopped (no heartbeat for 3 s) — will retry");
+        expect(logs.map((l) => l.message)).toContain(
+          "Failed: The worker running this job stopped (no heartbeat for 3 s) — will retry",
+        );
       } finally {
         await worker.stop();
       }
@@ -76,30 +90,61 @@ describe("worker resilience", () => {
     }
   });
 
-  it("splits a large pool into chunk jobs that two workers share, scoring every item exactly once", { timeout: 240_000 }, async () => {
-    const admin = await makeUser(testDb.db, "admin");
-    const project = await labeledProject(testDb.db, rows, 400);
-    const workers = await Promise.all([0, 1].map(() => startWorker({ db: testDb.db, connectionString: testDb.url, concurrency: 2, pollingSeconds: 0.5, log: () => undefined })));
-    try {
-      const train = await requestTraining(testDb.db, boss, project.id, admin.id);
-      await until(() => testDb.db.jobRun.findUniqueOrThrow({ where: { id: train.id } }), (r) => r.state === "completed");
-      const version = await testDb.db.modelVersion.findFirstOrThrow({ where: { projectId: project.id } });
-      const score = await until(() => testDb.db.jobRun.findFirst({ where: { projectId: project.id, type: "score" } }), (r) => r?.state === "completed" || r?.state === "failed");
-      expect(score!.state).toBe("completed");
-      const chunks = await testDb.db.jobRun.findMany({ where: { projectId: project.id, type: "score-chunk" } });
-      expect(chunks.length).toBeGreaterThanOrEqual(6);
-      expect(chunks.every((c) => c.state === "completed")).toBe(true);
-      const [counts] = await testDb.db.$queryRaw<{ rows: bigint; items: bigint }[]>`
+  it(
+    "splits a large pool into chunk jobs that two workers share, scoring every item exactly once",
+    { timeout: 240_000 },
+    async () => {
+      const admin = await makeUser(testDb.db, "admin");
+      const project = await labeledProject(testDb.db, rows, 400);
+      const workers = await Promise.all(
+        [0, 1].map(() =>
+          startWorker({
+            db: testDb.db,
+            connectionString: testDb.url,
+            concurrency: 2,
+            pollingSeconds: 0.5,
+            log: () => undefined,
+          }),
+        ),
+      );
+      try {
+        const train = await requestTraining(testDb.db, boss, project.id, admin.id);
+        await until(
+          () => testDb.db.jobRun.findUniqueOrThrow({ where: { id: train.id } }),
+          (r) => r.state === "completed",
+        );
+        const version = await testDb.db.modelVersion.findFirstOrThrow({ where: { projectId: project.id } });
+        const score = await until(
+          () => testDb.db.jobRun.findFirst({ where: { projectId: project.id, type: "score" } }),
+          (r) => r?.state === "completed" || r?.state === "failed",
+        );
+        expect(score!.state).toBe("completed");
+        const chunks = await testDb.db.jobRun.findMany({ where: { projectId: project.id, type: "score-chunk" } });
+        expect(chunks.length).toBeGreaterThanOrEqual(6);
+        expect(chunks.every((c) => c.state === "completed")).toBe(true);
+        const [counts] = await testDb.db.$queryRaw<{ rows: bigint; items: bigint }[]>`
         SELECT count(*) AS rows, count(DISTINCT item_id) AS items FROM prediction WHERE model_version_id = ${version.id}`;
-      expect(Number(counts!.rows)).toBe(2000);
-      expect(Number(counts!.items)).toBe(2000);
+        expect(Number(counts!.rows)).toBe(2000);
+        expect(Number(counts!.items)).toBe(2000);
 
-      // Re-running the same scoring (a duplicated delivery) changes nothing.
-      await testDb.db.$transaction((tx) => enqueueJob(tx, boss, scoreJob, { projectId: project.id, modelVersionId: version.id }, { projectId: project.id }));
-      await until(() => testDb.db.jobRun.count({ where: { projectId: project.id, type: "score", state: "completed" } }), (n) => n === 2);
-      expect(await testDb.db.prediction.count({ where: { modelVersionId: version.id } })).toBe(2000);
-    } finally {
-      await Promise.all(workers.map((w) => w.stop()));
-    }
-  });
+        // Re-running the same scoring (a duplicated delivery) changes nothing.
+        await testDb.db.$transaction((tx) =>
+          enqueueJob(
+            tx,
+            boss,
+            scoreJob,
+            { projectId: project.id, modelVersionId: version.id },
+            { projectId: project.id },
+          ),
+        );
+        await until(
+          () => testDb.db.jobRun.count({ where: { projectId: project.id, type: "score", state: "completed" } }),
+          (n) => n === 2,
+        );
+        expect(await testDb.db.prediction.count({ where: { modelVersionId: version.id } })).toBe(2000);
+      } finally {
+        await Promise.all(workers.map((w) => w.stop()));
+      }
+    },
+  );
 });

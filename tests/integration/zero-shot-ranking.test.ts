@@ -23,7 +23,13 @@ let worker: RunningWorker;
 beforeAll(async () => {
   server = await startFakeOpenAIServer({ delayMs: 5 });
   ({ testDb, boss } = await createTestDatabaseWithBoss());
-  worker = await startWorker({ db: testDb.db, connectionString: testDb.url, concurrency: 1, pollingSeconds: 0.5, log: () => undefined });
+  worker = await startWorker({
+    db: testDb.db,
+    connectionString: testDb.url,
+    concurrency: 1,
+    pollingSeconds: 0.5,
+    log: () => undefined,
+  });
 });
 afterAll(async () => {
   await worker.stop();
@@ -33,7 +39,11 @@ afterAll(async () => {
 
 async function finishedScoring(projectId: number, modelVersionId: number) {
   const run = await waitFor(
-    () => testDb.db.jobRun.findFirst({ where: { projectId, type: "score", state: { in: ["completed", "failed"] } }, orderBy: { createdAt: "desc" } }),
+    () =>
+      testDb.db.jobRun.findFirst({
+        where: { projectId, type: "score", state: { in: ["completed", "failed"] } },
+        orderBy: { createdAt: "desc" },
+      }),
     (r) => r !== null && (r.payload as { data: { modelVersionId: number } }).data.modelVersionId === modelVersionId,
   );
   if (run!.state === "failed") throw new Error(`score failed: ${run!.error}`);
@@ -43,9 +53,21 @@ async function finishedScoring(projectId: number, modelVersionId: number) {
 describe("an active zero-shot version", () => {
   it("ranks a sample of the pool, so the queue serves its pre-labels, and answers the classification API", async () => {
     const { project, classes } = await makeLlmProject(testDb.db, server.url);
-    const pool = await addItems(testDb.db, project.id, ["meow", "woof woof", "a purring kitten", "the dog fetched a stick", "my cat sleeps", "barking all night", "whiskers and a tail", "a loyal hound"]);
+    const pool = await addItems(testDb.db, project.id, [
+      "meow",
+      "woof woof",
+      "a purring kitten",
+      "the dog fetched a stick",
+      "my cat sleeps",
+      "barking all night",
+      "whiskers and a tail",
+      "a loyal hound",
+    ]);
     // A labeled item and a test item are never part of the sample.
-    await testDb.db.item.update({ where: { id: pool[0]! }, data: { labelStatus: "labeled", labelClassIds: [classes[0]!.id], labelOrigin: "imported", labeledAt: new Date() } });
+    await testDb.db.item.update({
+      where: { id: pool[0]! },
+      data: { labelStatus: "labeled", labelClassIds: [classes[0]!.id], labelOrigin: "imported", labeledAt: new Date() },
+    });
     await testDb.db.item.update({ where: { id: pool[1]! }, data: { split: "test" } });
     const admin = await makeUser(testDb.db, "admin");
     const version = await createZeroShotVersion(testDb.db, project.id, admin.id);
@@ -53,7 +75,10 @@ describe("an active zero-shot version", () => {
     await activateModelVersion(testDb.db, boss, version.id, admin.id);
     const run = await finishedScoring(project.id, version.id);
     expect(run.result).toEqual({ scored: 5 });
-    const predictions = await testDb.db.prediction.findMany({ where: { modelVersionId: version.id }, include: { item: true } });
+    const predictions = await testDb.db.prediction.findMany({
+      where: { modelVersionId: version.id },
+      include: { item: true },
+    });
     expect(predictions).toHaveLength(5);
     for (const p of predictions) {
       expect([p.item.labelStatus, p.item.split]).toEqual(["unlabeled", "unassigned"]);
@@ -62,14 +87,20 @@ describe("an active zero-shot version", () => {
     }
 
     const annotator = await makeUser(testDb.db, "annotator");
-    await testDb.db.project.update({ where: { id: project.id }, data: { queueRandomShare: 0, testBoostShare: 0, queueMislabeledShare: 0 } });
+    await testDb.db.project.update({
+      where: { id: project.id },
+      data: { queueRandomShare: 0, testBoostShare: 0, queueMislabeledShare: 0 },
+    });
     const next = await nextItem(testDb.db, { projectId: project.id }, annotator.id);
     expect(next!.reason).toBe("uncertain");
     expect(next!.prediction).toMatchObject({ modelVersionId: version.id, versionNumber: version.number });
     const best = [...predictions].sort((a, b) => b.priority - a.priority || a.itemId - b.itemId)[0]!;
     expect(next!.item.id).toBe(best.itemId);
 
-    const api = await classifyTexts(testDb.db, { projectId: project.id, texts: ["my cat purrs while grooming", "loud barking at the mailman"] });
+    const api = await classifyTexts(testDb.db, {
+      projectId: project.id,
+      texts: ["my cat purrs while grooming", "loud barking at the mailman"],
+    });
     expect(api.model.version).toBe(version.number);
     expect(api.classes).toEqual(classes.map((c) => c.name));
     expect(api.predictions.map((p) => p.prediction)).toEqual(["cat", "dog"]);
@@ -79,7 +110,15 @@ describe("an active zero-shot version", () => {
     const again = new Date();
     await activateModelVersion(testDb.db, boss, version.id, admin.id);
     const rerun = await waitFor(
-      () => testDb.db.jobRun.findFirst({ where: { projectId: project.id, type: "score", createdAt: { gte: again }, state: { in: ["completed", "failed"] } } }),
+      () =>
+        testDb.db.jobRun.findFirst({
+          where: {
+            projectId: project.id,
+            type: "score",
+            createdAt: { gte: again },
+            state: { in: ["completed", "failed"] },
+          },
+        }),
       (r) => r !== null,
     );
     expect([rerun!.state, rerun!.result]).toEqual(["completed", { scored: 0 }]);
@@ -94,10 +133,23 @@ describe("A/B of multi-label versions", () => {
       { name: "weather", description: "rain, storms and sunshine" },
     ];
     const { project, classes: made } = await makeLlmProject(testDb.db, server.url, { classes, taskType: "multilabel" });
-    const ids = await addItems(testDb.db, project.id, ["rain stopped the football match", "sunshine all week", "a late goal won it"]);
+    const ids = await addItems(testDb.db, project.id, [
+      "rain stopped the football match",
+      "sunshine all week",
+      "a late goal won it",
+    ]);
     const gold = [[made[0]!.id, made[1]!.id], [made[1]!.id], [made[0]!.id]];
     for (const [i, id] of ids.entries()) {
-      await testDb.db.item.update({ where: { id: id! }, data: { split: "test", labelStatus: "labeled", labelClassIds: gold[i]!, labelOrigin: "imported", labeledAt: new Date() } });
+      await testDb.db.item.update({
+        where: { id: id! },
+        data: {
+          split: "test",
+          labelStatus: "labeled",
+          labelClassIds: gold[i]!,
+          labelOrigin: "imported",
+          labeledAt: new Date(),
+        },
+      });
     }
     const v1 = await createZeroShotVersion(testDb.db, project.id, null);
     const v2 = await createZeroShotVersion(testDb.db, project.id, null);

@@ -24,7 +24,13 @@ let worker: RunningWorker;
 beforeAll(async () => {
   server = await startFakeOpenAIServer({ delayMs: 2 });
   ({ testDb, boss } = await createTestDatabaseWithBoss());
-  worker = await startWorker({ db: testDb.db, connectionString: testDb.url, concurrency: 1, pollingSeconds: 0.5, log: () => undefined });
+  worker = await startWorker({
+    db: testDb.db,
+    connectionString: testDb.url,
+    concurrency: 1,
+    pollingSeconds: 0.5,
+    log: () => undefined,
+  });
 });
 afterAll(async () => {
   await worker.stop();
@@ -35,9 +41,14 @@ afterAll(async () => {
 describe("labels chosen by a zero-shot version's uncertainty", () => {
   it("never enter the test split, which was drawn when the items arrived", async () => {
     const { project, classes } = await makeLlmProject(testDb.db, server.url);
-    const texts = Array.from({ length: 40 }, (_, i) => (i % 2 ? `a purring kitten number ${i}` : `the dog barked at stick ${i}`));
+    const texts = Array.from({ length: 40 }, (_, i) =>
+      i % 2 ? `a purring kitten number ${i}` : `the dog barked at stick ${i}`,
+    );
     await addItems(testDb.db, project.id, texts);
-    const drawnAtArrival = await testDb.db.item.findMany({ where: { projectId: project.id, split: "test" }, select: { id: true } });
+    const drawnAtArrival = await testDb.db.item.findMany({
+      where: { projectId: project.id, split: "test" },
+      select: { id: true },
+    });
     expect(drawnAtArrival.length).toBeGreaterThan(0);
 
     const admin = await makeUser(testDb.db, "admin");
@@ -47,14 +58,22 @@ describe("labels chosen by a zero-shot version's uncertainty", () => {
       () => testDb.db.jobRun.findFirst({ where: { projectId: project.id, type: "score", state: "completed" } }),
       (r) => r !== null,
     );
-    await testDb.db.project.update({ where: { id: project.id }, data: { queueRandomShare: 0, testBoostShare: 0, queueMislabeledShare: 0 } });
+    await testDb.db.project.update({
+      where: { id: project.id },
+      data: { queueRandomShare: 0, testBoostShare: 0, queueMislabeledShare: 0 },
+    });
     const annotator = await makeUser(testDb.db, "annotator");
     const chosen: number[] = [];
     for (;;) {
       const next = await nextItem(testDb.db, { projectId: project.id }, annotator.id);
       if (!next || next.reason !== "uncertain") break;
       chosen.push(next.item.id);
-      await submitLabel(testDb.db, boss, { projectId: project.id, itemId: next.item.id, action: "label", classIds: [classes[0]!.id] }, annotator.id);
+      await submitLabel(
+        testDb.db,
+        boss,
+        { projectId: project.id, itemId: next.item.id, action: "label", classIds: [classes[0]!.id] },
+        annotator.id,
+      );
     }
     // Every scored item outside the test split was served by uncertainty, none from the test split.
     expect(chosen.length).toBeGreaterThan(5);
@@ -64,7 +83,10 @@ describe("labels chosen by a zero-shot version's uncertainty", () => {
     await freezeTestSplit(testDb.db, project.id, admin.id);
     const splits = await testDb.db.item.findMany({ where: { id: { in: chosen } }, select: { split: true } });
     expect(splits.map((s) => s.split)).toEqual(chosen.map(() => "train"));
-    const test = await testDb.db.item.findMany({ where: { projectId: project.id, split: "test" }, select: { id: true } });
+    const test = await testDb.db.item.findMany({
+      where: { projectId: project.id, split: "test" },
+      select: { id: true },
+    });
     expect(test.map((t) => t.id).sort()).toEqual(drawnAtArrival.map((t) => t.id).sort());
   });
 });

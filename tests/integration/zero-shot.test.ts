@@ -22,13 +22,20 @@ afterAll(async () => {
 beforeEach(() => server.reset());
 
 function rows(probabilities: Float32Array, k: number) {
-  return Array.from({ length: probabilities.length / k }, (_, i) => Array.from(probabilities.subarray(i * k, (i + 1) * k)));
+  return Array.from({ length: probabilities.length / k }, (_, i) =>
+    Array.from(probabilities.subarray(i * k, (i + 1) * k)),
+  );
 }
 
 describe("zero-shot classification", () => {
   it("labels texts through an enum of class names, with stated confidence as probabilities in the project's class order", async () => {
     const { project, classes } = await makeLlmProject(testDb.db, server.url);
-    const texts = ["meow", "loud barking at the mailman", "my cat purrs while grooming", "the dog obeys commands and can be trained"];
+    const texts = [
+      "meow",
+      "loud barking at the mailman",
+      "my cat purrs while grooming",
+      "the dog obeys commands and can be trained",
+    ];
     const { probabilities, classIds } = await zeroShotPredict(testDb.db, project.id, texts);
     expect(classIds).toEqual(classes.map((c) => c.id));
     const p = rows(probabilities, 2);
@@ -90,8 +97,13 @@ describe("zero-shot classification", () => {
 
   it("asks again text by text when a batch answer leaves texts out", async () => {
     const { project } = await makeLlmProject(testDb.db, server.url);
-    server.intercept = (r, i) => (i === 0 ? { answer: { results: [{ id: 1, label: "cat", confidence: 0.9 }] } } : undefined);
-    const { probabilities } = await zeroShotPredict(testDb.db, project.id, ["meowing kitten", "barking puppy", "purring"]);
+    server.intercept = (r, i) =>
+      i === 0 ? { answer: { results: [{ id: 1, label: "cat", confidence: 0.9 }] } } : undefined;
+    const { probabilities } = await zeroShotPredict(testDb.db, project.id, [
+      "meowing kitten",
+      "barking puppy",
+      "purring",
+    ]);
     expect(server.requests).toHaveLength(4);
     expect(server.requests.slice(1).every((r) => r.user.split("\n").length === 2)).toBe(true);
     expect(rows(probabilities, 2).map((r) => (r[0]! > r[1]! ? "cat" : "dog"))).toEqual(["cat", "dog", "cat"]);
@@ -112,7 +124,10 @@ describe("zero-shot classification", () => {
       { name: "food", description: "recipes, cooking and restaurants" },
     ];
     const { project } = await makeLlmProject(testDb.db, server.url, { classes, taskType: "multilabel" });
-    const { probabilities, classIds } = await zeroShotPredict(testDb.db, project.id, ["heavy rain stopped the football match", "a new recipe for cooking rice"]);
+    const { probabilities, classIds } = await zeroShotPredict(testDb.db, project.id, [
+      "heavy rain stopped the football match",
+      "a new recipe for cooking rice",
+    ]);
     expect(classIds).toHaveLength(3);
     expect(server.requests[0]!.task).toBe("zero_shot_multi_labels");
     expect(rows(probabilities, 3).map((r) => r.map((v) => Number(v.toFixed(2))))).toEqual([
@@ -125,7 +140,19 @@ describe("zero-shot classification", () => {
     const partial = await zeroShotPredict(testDb.db, project.id, ["soup"]);
     expect(Array.from(partial.probabilities).map((v) => Number(v.toFixed(2)))).toEqual([0, 0, 0.8]);
 
-    server.intercept = () => ({ answer: { results: [{ id: 1, labels: [{ label: "food", probability: 0.8 }, { label: "food", probability: 0.2 }] }] } });
+    server.intercept = () => ({
+      answer: {
+        results: [
+          {
+            id: 1,
+            labels: [
+              { label: "food", probability: 0.8 },
+              { label: "food", probability: 0.2 },
+            ],
+          },
+        ],
+      },
+    });
     await expect(zeroShotPredict(testDb.db, project.id, ["stew"])).rejects.toThrow(/scores class "food" twice/);
   });
 
@@ -133,7 +160,13 @@ describe("zero-shot classification", () => {
     const { project, classes } = await makeLlmProject(testDb.db, server.url);
     const version = await createZeroShotVersion(testDb.db, project.id, null);
     expect(version).toMatchObject({ kind: "llm_zero_shot", number: 1, status: "ready", featurizerId: "llm:fake-chat" });
-    expect(version.params).toMatchObject({ classIds: classes.map((c) => c.id), chatModel: "fake-chat", multiLabel: false, templateVersion: "lamini@1", probabilities: "stated-confidence" });
+    expect(version.params).toMatchObject({
+      classIds: classes.map((c) => c.id),
+      chatModel: "fake-chat",
+      multiLabel: false,
+      templateVersion: "lamini@1",
+      probabilities: "stated-confidence",
+    });
     await createClass(testDb.db, { projectId: project.id, name: "bird", description: "tweets and feathers" }, null);
     await testDb.db.project.update({ where: { id: project.id }, data: { taskType: "multiclass" } });
 
@@ -148,7 +181,11 @@ describe("zero-shot classification", () => {
   it("classifies through the playground path with a zero-shot version, like a trained one", async () => {
     const { project } = await makeLlmProject(testDb.db, server.url);
     const version = await createZeroShotVersion(testDb.db, project.id, null);
-    const result = await classifyTexts(testDb.db, { projectId: project.id, modelVersionId: version.id, texts: ["meow meow, purring on the sofa", "woof! fetch the ball"] });
+    const result = await classifyTexts(testDb.db, {
+      projectId: project.id,
+      modelVersionId: version.id,
+      texts: ["meow meow, purring on the sofa", "woof! fetch the ball"],
+    });
     expect(result.model).toEqual({ version: version.number, featurizer: version.featurizerId, task: "single-label" });
     for (const r of result.predictions) {
       expect(typeof r.prediction).toBe("string");
@@ -158,4 +195,3 @@ describe("zero-shot classification", () => {
     }
   });
 });
-

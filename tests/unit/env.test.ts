@@ -24,7 +24,11 @@ describe("env", () => {
   });
 
   it("has job liveness bounds with defaults, and refuses a staleness bound shorter than three heartbeats", async () => {
-    const { env } = await load({ JOB_HEARTBEAT_SECONDS: undefined, JOB_STALE_SECONDS: undefined, JOB_SWEEP_SECONDS: undefined });
+    const { env } = await load({
+      JOB_HEARTBEAT_SECONDS: undefined,
+      JOB_STALE_SECONDS: undefined,
+      JOB_SWEEP_SECONDS: undefined,
+    });
     expect(env()).toMatchObject({ JOB_HEARTBEAT_SECONDS: 10, JOB_STALE_SECONDS: 60, JOB_SWEEP_SECONDS: 10 });
     const short = await load({ JOB_HEARTBEAT_SECONDS: "10", JOB_STALE_SECONDS: "20" });
     expect(() => short.env()).toThrow("JOB_STALE_SECONDS: must be at least 3 × JOB_HEARTBEAT_SECONDS (10)");

@@ -30,7 +30,9 @@ let engineClass: typeof bindings.SchemaEngine | undefined;
 // module, which Node 20 cannot do, so the bindings get a hand-made instance. Instantiate once per process.
 function loadEngineClass(): typeof bindings.SchemaEngine {
   if (engineClass) return engineClass;
-  const wasmPath = createRequire(import.meta.url).resolve("@prisma/schema-engine-wasm/schema_engine_bg").replace(/\.js$/, ".wasm");
+  const wasmPath = createRequire(import.meta.url)
+    .resolve("@prisma/schema-engine-wasm/schema_engine_bg")
+    .replace(/\.js$/, ".wasm");
   const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(wasmPath)), {
     "./schema_engine_bg.js": bindings as unknown as WebAssembly.ModuleImports,
   });
@@ -91,7 +93,8 @@ export async function planMigration(input: PlanInput): Promise<bindings.CreateMi
     // applied to the main database, hence migrate dev's order: apply, diagnose, create.
     await engine.applyMigrations({ migrationsList, filters });
     const { action } = await engine.devDiagnostic({ migrationsList, filters });
-    if (action.tag === "reset") throw new Error(`replaying the migrations twice gave different schemas: ${action.reason}`);
+    if (action.tag === "reset")
+      throw new Error(`replaying the migrations twice gave different schemas: ${action.reason}`);
     return await engine.createMigration({
       draft: false,
       migrationName: input.migrationName,

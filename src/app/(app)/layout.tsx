@@ -24,7 +24,11 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           </Link>
           <nav aria-label="Main" className="flex gap-1">
             {links.map((link) => (
-              <Link key={link.href} href={link.href} className="rounded-md px-2.5 py-1.5 text-sm text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900">
+              <Link
+                key={link.href}
+                href={link.href}
+                className="rounded-md px-2.5 py-1.5 text-sm text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900"
+              >
                 {link.label}
               </Link>
             ))}

@@ -21,20 +21,29 @@ export interface ClassifyOptions {
  * `"unsure": true`, as the HTTP API answers.
  */
 function formatPrediction(p: TextPrediction): string {
-  const probabilities = Object.entries(p.probabilities).map(([name, value]) => `${JSON.stringify(name)}: ${value.toFixed(4)}`).join(", ");
+  const probabilities = Object.entries(p.probabilities)
+    .map(([name, value]) => `${JSON.stringify(name)}: ${value.toFixed(4)}`)
+    .join(", ");
   const unsure = p.unsure ? `,\n "unsure": true` : "";
   return `{"data": ${JSON.stringify(p.data)},\n "prediction": ${JSON.stringify(p.prediction)}${unsure},\n "probabilities": {${probabilities}}}`;
 }
 
 /** `texts`: in the order given on the command line (positional and --data); then the lines of --file. */
-export async function classifyCommand(texts: string[], options: ClassifyOptions, log: (line: string) => void, longProgress: Progress) {
+export async function classifyCommand(
+  texts: string[],
+  options: ClassifyOptions,
+  log: (line: string) => void,
+  longProgress: Progress,
+) {
   const all = [...texts];
   if (options.file) {
     let content: string;
     try {
       content = await readFile(options.file, "utf8");
     } catch (error) {
-      throw new CliError(`Cannot read ${options.file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`);
+      throw new CliError(
+        `Cannot read ${options.file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`,
+      );
     }
     all.push(...content.split(/\r?\n/).filter((line) => line.trim() !== ""));
   }
@@ -44,9 +53,16 @@ export async function classifyCommand(texts: string[], options: ClassifyOptions,
   const progress = all.length >= LONG_RUN ? longProgress : notesOnly(longProgress);
   progress.phase(`loading the featurizer ${model.featurizerId}`);
   const featurizer = await getFeaturizer(model.featurizerId);
-  const predicted = await predictWithModel(model, all, (t) => embedWithProgress(featurizer, t, progress, "classifying"));
+  const predicted = await predictWithModel(model, all, (t) =>
+    embedWithProgress(featurizer, t, progress, "classifying"),
+  );
   progress.end();
-  for (const p of toTextPredictions(all, model.classes, model.task, { probabilities: predicted.proba, top: predicted.top, unsure: predicted.unsure, on: predicted.on })) {
+  for (const p of toTextPredictions(all, model.classes, model.task, {
+    probabilities: predicted.proba,
+    top: predicted.top,
+    unsure: predicted.unsure,
+    on: predicted.on,
+  })) {
     log(options.json ? JSON.stringify(p) : formatPrediction(p));
   }
 }

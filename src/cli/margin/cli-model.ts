@@ -8,7 +8,12 @@ import { CliError } from "@/cli/margin/cli-error";
  * an examples file written by an earlier run (`--examples`), so a model can always be traced to reviewable text.
  */
 export type ExamplesProvenance =
-  | { source: "generated"; file: string; perClass: Record<string, number>; llm: { model: string; endpoint: string; seed: number; requested: number; requests: number } }
+  | {
+      source: "generated";
+      file: string;
+      perClass: Record<string, number>;
+      llm: { model: string; endpoint: string; seed: number; requested: number; requests: number };
+    }
   | { source: "examples-file"; file: string; perClass: Record<string, number> };
 
 /** What `margin train --save` writes: the classifier artifact plus the class prompts it was trained from. */
@@ -21,8 +26,19 @@ interface CliModelFile {
   classifier: ReturnType<typeof classifierToJSON>;
 }
 
-export async function saveCliModel(path: string, model: ClassifierModel, prompts: Record<string, string>, examples?: ExamplesProvenance) {
-  const file: CliModelFile = { format: "margin-cli-model", version: 1, prompts, ...(examples ? { examples } : {}), classifier: classifierToJSON(model) };
+export async function saveCliModel(
+  path: string,
+  model: ClassifierModel,
+  prompts: Record<string, string>,
+  examples?: ExamplesProvenance,
+) {
+  const file: CliModelFile = {
+    format: "margin-cli-model",
+    version: 1,
+    prompts,
+    ...(examples ? { examples } : {}),
+    classifier: classifierToJSON(model),
+  };
   await writeFile(path, `${JSON.stringify(file, null, 2)}\n`);
 }
 
@@ -32,7 +48,9 @@ export async function loadCliModel(path: string): Promise<ClassifierModel> {
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw new CliError(`Cannot read model ${path}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`);
+    throw new CliError(
+      `Cannot read model ${path}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`,
+    );
   }
   let json: unknown;
   try {
@@ -40,7 +58,10 @@ export async function loadCliModel(path: string): Promise<ClassifierModel> {
   } catch {
     throw new CliError(`${path} is not a model file (not JSON)`);
   }
-  const inner = (json as { format?: string; classifier?: unknown }).format === "margin-cli-model" ? (json as CliModelFile).classifier : json;
+  const inner =
+    (json as { format?: string; classifier?: unknown }).format === "margin-cli-model"
+      ? (json as CliModelFile).classifier
+      : json;
   try {
     return classifierFromJSON(inner);
   } catch (error) {

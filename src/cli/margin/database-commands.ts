@@ -32,7 +32,9 @@ function database(): { db: Db; pool: PgPool; where: string } {
   if (!url) {
     const file = databaseUrlFile();
     if (!existsSync(file)) {
-      throw new CliError(`DATABASE_URL is not set and no embedded database is running (${file} does not exist): start Margin with \`npm start\` in another terminal, or set DATABASE_URL (see .env.example)`);
+      throw new CliError(
+        `DATABASE_URL is not set and no embedded database is running (${file} does not exist): start Margin with \`npm start\` in another terminal, or set DATABASE_URL (see .env.example)`,
+      );
     }
     url = readFileSync(file, "utf8").trim();
     where = `the embedded database of \`npm start\` (${url}, from ${file})`;
@@ -48,7 +50,10 @@ async function connected<T>(work: (d: { db: Db; pool: PgPool }) => Promise<T>): 
     await d.pool.query("SELECT 1");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const hint = d.where === "DATABASE_URL" ? "check DATABASE_URL" : "is `npm start` still running? (the file is left behind when it was killed)";
+    const hint =
+      d.where === "DATABASE_URL"
+        ? "check DATABASE_URL"
+        : "is `npm start` still running? (the file is left behind when it was killed)";
     throw new CliError(`cannot connect to ${d.where}: ${code ?? (error as Error).message}; ${hint}`);
   }
   return work(d);
@@ -92,30 +97,55 @@ export interface ImportCommandOptions {
 }
 
 /** `margin import`: the same one-transaction import as the web wizard, streamed from a file. */
-export async function importCommand(file: string, options: ImportCommandOptions, log: (line: string) => void, progress: Progress) {
+export async function importCommand(
+  file: string,
+  options: ImportCommandOptions,
+  log: (line: string) => void,
+  progress: Progress,
+) {
   return connected(({ db, pool }) => importInto(db, pool, file, options, log, progress));
 }
 
-async function importInto(db: Db, pool: PgPool, file: string, options: ImportCommandOptions, log: (line: string) => void, progress: Progress) {
+async function importInto(
+  db: Db,
+  pool: PgPool,
+  file: string,
+  options: ImportCommandOptions,
+  log: (line: string) => void,
+  progress: Progress,
+) {
   const project = await getProjectByName(db, options.project);
   let sample: Buffer;
   try {
     // Decompressed when the file is gzip (the import decompresses it too).
     sample = await decompressedSample(createReadStream(file, { end: 1024 * 1024 - 1 }));
   } catch (error) {
-    throw new CliError(error instanceof ImportFileError ? error.message : `Cannot read ${file}: ${(error as Error).message}`);
+    throw new CliError(
+      error instanceof ImportFileError ? error.message : `Cannot read ${file}: ${(error as Error).message}`,
+    );
   }
   const detected = detectFormat(sample, file.replace(/\.gz$/i, ""));
   const parsed = importOptions.safeParse({
     format: options.format ?? detected.format,
     delimiter: options.delimiter === "tab" ? "\t" : (options.delimiter ?? detected.delimiter),
-    mapping: options.text ? { text: options.text, labels: options.labels, labelSeparator: options.labelSeparator, id: options.id, split: options.split } : undefined,
+    mapping: options.text
+      ? {
+          text: options.text,
+          labels: options.labels,
+          labelSeparator: options.labelSeparator,
+          id: options.id,
+          split: options.split,
+        }
+      : undefined,
     hasHeader: options.header,
     mode: options.mode,
     createMissingClasses: Boolean(options.createClasses),
     maxTextLength: options.maxTextLength,
   });
-  if (!parsed.success) throw new CliError(parsed.error.issues.map((i) => `--${String(i.path.at(-1) ?? "option")}: ${i.message}`).join("; "));
+  if (!parsed.success)
+    throw new CliError(
+      parsed.error.issues.map((i) => `--${String(i.path.at(-1) ?? "option")}: ${i.message}`).join("; "),
+    );
   const size = (await stat(file)).size;
   const label = `${options.dryRun ? "checking" : "importing"} ${path.basename(file)}`;
   const source = createReadStream(file).pipe(countingBytes((bytes) => progress.update(label, bytes, size, "bytes")));
@@ -133,11 +163,18 @@ async function importInto(db: Db, pool: PgPool, file: string, options: ImportCom
   progress.end();
   if (options.json) log(JSON.stringify(report));
   else {
-    log(`${file}: ${report.format}, ${report.rows.toLocaleString("en")} rows, ${report.validRows.toLocaleString("en")} valid, ${report.errorCount.toLocaleString("en")} with errors`);
-    for (const e of report.errors.slice(0, 20)) log(`  line ${e.line}${e.column ? ` (${e.column})` : ""}: ${e.reason}: ${e.message}`);
+    log(
+      `${file}: ${report.format}, ${report.rows.toLocaleString("en")} rows, ${report.validRows.toLocaleString("en")} valid, ${report.errorCount.toLocaleString("en")} with errors`,
+    );
+    for (const e of report.errors.slice(0, 20))
+      log(`  line ${e.line}${e.column ? ` (${e.column})` : ""}: ${e.reason}: ${e.message}`);
     if (report.errorCount > 20) log(`  … ${report.errorCount - 20} more`);
-    if (report.createdClasses.length) log(`Classes ${report.dryRun ? "to create" : "created"}: ${report.createdClasses.join(", ")}`);
-    if (report.committed) log(`Imported ${report.imported.items.toLocaleString("en")} items into "${project.name}" (${report.imported.labeled.toLocaleString("en")} labeled)`);
+    if (report.createdClasses.length)
+      log(`Classes ${report.dryRun ? "to create" : "created"}: ${report.createdClasses.join(", ")}`);
+    if (report.committed)
+      log(
+        `Imported ${report.imported.items.toLocaleString("en")} items into "${project.name}" (${report.imported.labeled.toLocaleString("en")} labeled)`,
+      );
     else if (report.dryRun) log("Dry run: nothing was written");
     else log(`Nothing imported: ${report.rolledBackBecause}`);
   }
@@ -172,13 +209,27 @@ async function exportFrom(db: Db, pool: PgPool, options: ExportCommandOptions, p
   const project = await getProjectByName(db, options.project);
   const origins = options.humanOnly
     ? ["human"]
-    : annotationOrigins.filter((o) => (o === "generated" ? options.generated : o === "model_accepted" ? options.modelAccepted : o === "imported" ? options.imported : true));
+    : annotationOrigins.filter((o) =>
+        o === "generated"
+          ? options.generated
+          : o === "model_accepted"
+            ? options.modelAccepted
+            : o === "imported"
+              ? options.imported
+              : true,
+      );
   let classIds: number[] | undefined;
   if (options.classes) {
-    const names = options.classes.split(",").map((c) => c.trim()).filter(Boolean);
+    const names = options.classes
+      .split(",")
+      .map((c) => c.trim())
+      .filter(Boolean);
     classIds = names.map((name) => {
       const found = project.classes.find((c) => c.name === name);
-      if (!found) throw new CliError(`--classes: "${name}" is not a class of "${project.name}" (${project.classes.map((c) => c.name).join(", ")})`);
+      if (!found)
+        throw new CliError(
+          `--classes: "${name}" is not a class of "${project.name}" (${project.classes.map((c) => c.name).join(", ")})`,
+        );
       return found.id;
     });
   }
@@ -194,12 +245,20 @@ async function exportFrom(db: Db, pool: PgPool, options: ExportCommandOptions, p
     minAgreement: options.minAgreement,
     neutralizeFormulas: options.neutralizeFormulas !== false,
   });
-  if (!input.success) throw new CliError(input.error.issues.map((i) => `${String(i.path.join(".") || "option")}: ${i.message}`).join("; "));
+  if (!input.success)
+    throw new CliError(
+      input.error.issues.map((i) => `${String(i.path.join(".") || "option")}: ${i.message}`).join("; "),
+    );
   const { chunks } = await openExport(pool, input.data);
   const out = options.out ? createWriteStream(options.out) : process.stdout;
   const label = `exporting "${project.name}" as ${input.data.format}`;
   try {
-    await pipeline(Readable.from(chunks), countingBytes((bytes) => progress.update(label, bytes, undefined, "bytes")), out, { end: Boolean(options.out) });
+    await pipeline(
+      Readable.from(chunks),
+      countingBytes((bytes) => progress.update(label, bytes, undefined, "bytes")),
+      out,
+      { end: Boolean(options.out) },
+    );
   } catch (error) {
     // `margin export | head`: the reader has all it wanted; stopping is not a failure.
     if (!options.out && (error as NodeJS.ErrnoException).code === "EPIPE") return;

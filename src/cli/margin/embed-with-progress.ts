@@ -5,7 +5,12 @@ import type { Featurizer } from "@/server/featurizers/featurizer";
 const BATCH = 2_000;
 
 /** featurizer.embed in batches, reporting texts done: [texts.length × dim] row-major, as one call would return. */
-export async function embedWithProgress(featurizer: Featurizer, texts: string[], progress: Progress, label = "embedding"): Promise<Float32Array> {
+export async function embedWithProgress(
+  featurizer: Featurizer,
+  texts: string[],
+  progress: Progress,
+  label = "embedding",
+): Promise<Float32Array> {
   if (texts.length <= BATCH) {
     progress.update(label, 0, texts.length, "texts");
     const X = await featurizer.embed(texts);

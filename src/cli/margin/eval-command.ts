@@ -28,14 +28,22 @@ export interface EvalOptions {
  */
 export async function evalCommand(options: EvalOptions, log: (line: string) => void, progress: Progress) {
   const model = await loadCliModel(options.load);
-  const rows = (await readLabeledFile(options.data, model.classes.length === 2 ? model.classes : undefined, options.maxTextLength)).filter((r) => r.labels?.length);
+  const rows = (
+    await readLabeledFile(options.data, model.classes.length === 2 ? model.classes : undefined, options.maxTextLength)
+  ).filter((r) => r.labels?.length);
   if (rows.length === 0) throw new CliError(`${options.data} has no labeled rows to evaluate on`, EXIT_FAILED);
   const unknown = [...new Set(rows.flatMap((r) => r.labels!).filter((l) => !model.classes.includes(l)))];
-  if (unknown.length) throw new CliError(`${options.data} has classes the model does not know: ${unknown.map((u) => `"${u}"`).join(", ")} (model: ${model.classes.join(", ")})`, EXIT_FAILED);
+  if (unknown.length)
+    throw new CliError(
+      `${options.data} has classes the model does not know: ${unknown.map((u) => `"${u}"`).join(", ")} (model: ${model.classes.join(", ")})`,
+      EXIT_FAILED,
+    );
   progress.phase(`loading the featurizer ${model.featurizerId}`);
   const featurizer = await getFeaturizer(model.featurizerId);
   const texts = rows.map((r) => r.text);
-  const { proba, top, on, unsure } = await predictWithModel(model, texts, (t) => embedWithProgress(featurizer, t, progress));
+  const { proba, top, on, unsure } = await predictWithModel(model, texts, (t) =>
+    embedWithProgress(featurizer, t, progress),
+  );
   progress.end();
   const K = model.classes.length;
   const n = rows.length;
@@ -45,8 +53,12 @@ export async function evalCommand(options: EvalOptions, log: (line: string) => v
     const report = evaluateMultiLabel(Y, on, n, model.classes, proba);
     if (options.json) return log(JSON.stringify({ thresholds: Array.from(model.thresholds), ...report }));
     printTable(report, n, model.classes, log);
-    log(`subset accuracy ${fmt(report.subsetAccuracy)}  hamming loss ${fmt(report.hammingLoss)}  (${n} texts, ${K} labels)`);
-    log(`multi-label: a label is on when its probability reaches its threshold (${thresholdText(model.classes, model.thresholds)}); there is no "unsure"`);
+    log(
+      `subset accuracy ${fmt(report.subsetAccuracy)}  hamming loss ${fmt(report.hammingLoss)}  (${n} texts, ${K} labels)`,
+    );
+    log(
+      `multi-label: a label is on when its probability reaches its threshold (${thresholdText(model.classes, model.thresholds)}); there is no "unsure"`,
+    );
     return;
   }
 
@@ -54,10 +66,23 @@ export async function evalCommand(options: EvalOptions, log: (line: string) => v
   const report = evaluateSingleLabel(y, top, model.classes, proba);
   const decidedRows: number[] = [];
   for (let i = 0; i < n; i++) if (unsure[i] === 0) decidedRows.push(i);
-  const decided = decidedRows.length ? evaluateSingleLabel(Int32Array.from(decidedRows, (i) => y[i]!), Int32Array.from(decidedRows, (i) => top[i]!), model.classes) : undefined;
+  const decided = decidedRows.length
+    ? evaluateSingleLabel(
+        Int32Array.from(decidedRows, (i) => y[i]!),
+        Int32Array.from(decidedRows, (i) => top[i]!),
+        model.classes,
+      )
+    : undefined;
   const unsureCount = n - decidedRows.length;
   if (options.json) {
-    log(JSON.stringify({ ...report, unsureRate: unsureCount / n, unsure: unsureCount, decided: { n: decidedRows.length, ...(decided ?? {}) } }));
+    log(
+      JSON.stringify({
+        ...report,
+        unsureRate: unsureCount / n,
+        unsure: unsureCount,
+        decided: { n: decidedRows.length, ...(decided ?? {}) },
+      }),
+    );
     return;
   }
   printTable(report, n, model.classes, log);
@@ -68,20 +93,35 @@ export async function evalCommand(options: EvalOptions, log: (line: string) => v
     log("unsure 0 (the model has no thresholds: train with --target-precision or --target-recall to get them)");
     return;
   }
-  log(`unsure ${unsureCount} of ${n} texts (${percent(unsureCount / n)}): top probability under its class's threshold (${thresholdText(model.classes, model.thresholds)})`);
+  log(
+    `unsure ${unsureCount} of ${n} texts (${percent(unsureCount / n)}): top probability under its class's threshold (${thresholdText(model.classes, model.thresholds)})`,
+  );
   if (!decided) return log("decided: none (every text is unsure)");
   const decidedCorrect = Math.round(decided.accuracy * decidedRows.length);
   const [dlo, dhi] = wilsonInterval(decidedCorrect, decidedRows.length);
-  log(`decided ${decidedRows.length} texts: accuracy ${fmt(decided.accuracy)} (95% CI ${fmt(dlo)}–${fmt(dhi)}), macro precision ${fmt(decided.macro.precision)}, macro recall ${fmt(decided.macro.recall)}, macro-F1 ${fmt(decided.macro.f1)}`);
+  log(
+    `decided ${decidedRows.length} texts: accuracy ${fmt(decided.accuracy)} (95% CI ${fmt(dlo)}–${fmt(dhi)}), macro precision ${fmt(decided.macro.precision)}, macro recall ${fmt(decided.macro.recall)}, macro-F1 ${fmt(decided.macro.f1)}`,
+  );
 }
 
 function thresholdText(classes: string[], thresholds: ArrayLike<number>): string {
   return classes.map((c, k) => `${c} ${thresholds[k]! > 1 ? "never" : thresholds[k]!.toFixed(2)}`).join(", ");
 }
 
-function printTable(report: { perClass: { label: string; precision: number; recall: number; f1: number; support: number }[]; macro: { precision: number; recall: number; f1: number } }, n: number, classes: string[], log: (line: string) => void) {
+function printTable(
+  report: {
+    perClass: { label: string; precision: number; recall: number; f1: number; support: number }[];
+    macro: { precision: number; recall: number; f1: number };
+  },
+  n: number,
+  classes: string[],
+  log: (line: string) => void,
+) {
   const width = Math.max(8, ...classes.map((c) => c.length)) + 2;
   log(`${pad("class", width)}precision  recall  f1     support`);
-  for (const c of report.perClass) log(`${pad(c.label, width)}${pad(fmt(c.precision), 11)}${pad(fmt(c.recall), 8)}${pad(fmt(c.f1), 7)}${c.support}`);
-  log(`${pad("macro", width)}${pad(fmt(report.macro.precision), 11)}${pad(fmt(report.macro.recall), 8)}${pad(fmt(report.macro.f1), 7)}${n}`);
+  for (const c of report.perClass)
+    log(`${pad(c.label, width)}${pad(fmt(c.precision), 11)}${pad(fmt(c.recall), 8)}${pad(fmt(c.f1), 7)}${c.support}`);
+  log(
+    `${pad("macro", width)}${pad(fmt(report.macro.precision), 11)}${pad(fmt(report.macro.recall), 8)}${pad(fmt(report.macro.f1), 7)}${n}`,
+  );
 }

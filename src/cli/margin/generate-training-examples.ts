@@ -51,13 +51,18 @@ function countsBy(values: string[]): string {
  * same steps as the generation job but in memory and without the response cache (the CLI has no database).
  * Any LLM failure ends the command with one line — its code and what to check — never the key.
  */
-export async function generateTrainingExamples(input: GenerateTrainingExamplesInput, progress: Progress): Promise<GeneratedTrainingExamples> {
+export async function generateTrainingExamples(
+  input: GenerateTrainingExamplesInput,
+  progress: Progress,
+): Promise<GeneratedTrainingExamples> {
   const parsed = generationOptionsSchema.safeParse({ targetPerClass: input.count, seed: input.seed });
   if (!parsed.success) throw new CliError(`--generate/--seed: ${parsed.error.issues.map((i) => i.message).join("; ")}`);
   const { config } = input;
   const client = createLlmClient(null, config);
   if (input.verbose) {
-    progress.note(`Generating ${input.count} examples per class for ${input.classes.length} classes with ${config.chatModel} at ${endpointLabel(config)} (seed ${input.seed}, up to ${config.concurrency} requests at a time)`);
+    progress.note(
+      `Generating ${input.count} examples per class for ${input.classes.length} classes with ${config.chatModel} at ${endpointLabel(config)} (seed ${input.seed}, up to ${config.concurrency} requests at a time)`,
+    );
   }
   const total = input.count * input.classes.length;
   const kept = new Map<string, number>();
@@ -66,7 +71,12 @@ export async function generateTrainingExamples(input: GenerateTrainingExamplesIn
   let generated: GeneratedClass[];
   try {
     generated = await generateExamples(
-      { classes: input.classes, existingTexts: input.existingTexts, options: parsed.data, templates: defaultPromptTemplates },
+      {
+        classes: input.classes,
+        existingTexts: input.existingTexts,
+        options: parsed.data,
+        templates: defaultPromptTemplates,
+      },
       {
         client,
         embed: input.embed,
@@ -77,7 +87,12 @@ export async function generateTrainingExamples(input: GenerateTrainingExamplesIn
         },
         onProgress: (name, n) => {
           kept.set(name, n);
-          progress.update(label, [...kept.values()].reduce((a, b) => a + b, 0), total, "examples");
+          progress.update(
+            label,
+            [...kept.values()].reduce((a, b) => a + b, 0),
+            total,
+            "examples",
+          );
         },
       },
     );
@@ -93,11 +108,15 @@ export async function generateTrainingExamples(input: GenerateTrainingExamplesIn
   if (input.verbose) {
     for (const c of generated) {
       const drops = c.dropped.length ? ` (${countsBy(c.dropped.map((d) => dropKind(d.reason)))})` : "";
-      progress.note(`${c.name}: generated ${c.examples.length} of ${input.count} in ${c.rounds} round(s); dropped ${c.dropped.length}${drops}; ${c.ignoredSummaries} summaries ignored`);
+      progress.note(
+        `${c.name}: generated ${c.examples.length} of ${input.count} in ${c.rounds} round(s); dropped ${c.dropped.length}${drops}; ${c.ignoredSummaries} summaries ignored`,
+      );
     }
     const u = client.usage;
     const cost = estimateCostUsd(u, config.prices);
-    progress.note(`LLM usage: ${u.requests} requests, ${u.promptTokens} prompt + ${u.completionTokens} completion tokens${cost === undefined ? "" : `, about $${cost.toFixed(4)}`}`);
+    progress.note(
+      `LLM usage: ${u.requests} requests, ${u.promptTokens} prompt + ${u.completionTokens} completion tokens${cost === undefined ? "" : `, about $${cost.toFixed(4)}`}`,
+    );
   }
   return { classes: generated, requests: client.usage.requests };
 }

@@ -11,12 +11,15 @@ import { CliError } from "@/cli/margin/cli-error";
 export async function prepareOutputFile(file: string, flag: string): Promise<string> {
   const absolute = path.resolve(file);
   const existing = await stat(absolute).catch(() => undefined);
-  if (existing?.isDirectory()) throw new CliError(`${flag} ${file} is a folder; give a file name such as ${path.join(file, "model.json")}`);
+  if (existing?.isDirectory())
+    throw new CliError(`${flag} ${file} is a folder; give a file name such as ${path.join(file, "model.json")}`);
   const folder = path.dirname(absolute);
   try {
     await mkdir(folder, { recursive: true });
   } catch (error) {
-    throw new CliError(`${flag} ${file}: cannot create the folder ${folder}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new CliError(
+      `${flag} ${file}: cannot create the folder ${folder}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   try {
     await access(existing ? absolute : folder, constants.W_OK);

@@ -50,7 +50,14 @@ function lineProgress(stream: ProgressStream): Progress {
       }
       // Deterministic by count, not by time: the same run prints the same lines. Without a total, a line each time
       // the count doubles.
-      const step = total === undefined ? (done > 0 ? Math.floor(Math.log2(done)) : -1) : total > 0 ? Math.floor((10 * Math.min(done, total)) / total) : 10;
+      const step =
+        total === undefined
+          ? done > 0
+            ? Math.floor(Math.log2(done))
+            : -1
+          : total > 0
+            ? Math.floor((10 * Math.min(done, total)) / total)
+            : 10;
       if (step === lastStep) return;
       lastStep = step;
       const of = total === undefined ? "" : `/${total.toLocaleString("en")}`;

@@ -15,7 +15,9 @@ async function sampleOf(path: string): Promise<Buffer> {
   try {
     handle = await open(path, "r");
   } catch (error) {
-    throw new CliError(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`);
+    throw new CliError(
+      `Cannot read ${path}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`,
+    );
   }
   try {
     const buffer = Buffer.alloc(64 * 1024);
@@ -31,7 +33,11 @@ async function sampleOf(path: string): Promise<Buffer> {
  * for training or evaluation. Any bad row stops the command with its line and reason; a text longer than
  * `maxTextLength` (the import's default unless --max-text-length) is one.
  */
-export async function readLabeledFile(path: string, binaryClasses?: string[], maxTextLength = DEFAULT_MAX_TEXT_LENGTH): Promise<ImportRow[]> {
+export async function readLabeledFile(
+  path: string,
+  binaryClasses?: string[],
+  maxTextLength = DEFAULT_MAX_TEXT_LENGTH,
+): Promise<ImportRow[]> {
   const rows: ImportRow[] = [];
   const errors: RowError[] = [];
   const sample = await sampleOf(path);
@@ -47,10 +53,16 @@ export async function readLabeledFile(path: string, binaryClasses?: string[], ma
       // Margin's CSV/TSV export joins a multi-label item's classes with "|"; a training file may be one.
       multiLabel: true,
       otherBinaryClass: (name) =>
-        binaryClasses?.length === 2 && binaryClasses.includes(name) ? { name: binaryClasses.find((c) => c !== name)! } : { error: `"${name}": 0 needs exactly two classes` },
+        binaryClasses?.length === 2 && binaryClasses.includes(name)
+          ? { name: binaryClasses.find((c) => c !== name)! }
+          : { error: `"${name}": 0 needs exactly two classes` },
       // As in a binary project (and the Emissary export): a bare 1 is the first class, 0 the second.
       binaryFlagClass: (flag) =>
-        binaryClasses?.length === 2 ? { name: binaryClasses[flag === 1 ? 0 : 1]! } : { error: `A bare ${flag} needs exactly two classes (--class twice, or a two-class model): 1 is the first, 0 the second` },
+        binaryClasses?.length === 2
+          ? { name: binaryClasses[flag === 1 ? 0 : 1]! }
+          : {
+              error: `A bare ${flag} needs exactly two classes (--class twice, or a two-class model): 1 is the first, 0 the second`,
+            },
     })) {
       if (parsed.ok) rows.push(parsed.row);
       else errors.push(parsed.error);
@@ -61,7 +73,10 @@ export async function readLabeledFile(path: string, binaryClasses?: string[], ma
   }
   if (errors.length) {
     const shown = errors.slice(0, 10).map((e) => `  line ${e.line}${e.column ? ` (${e.column})` : ""}: ${e.message}`);
-    throw new CliError(`${path} (${detected.format}) has ${errors.length} bad row(s):\n${shown.join("\n")}`, EXIT_FAILED);
+    throw new CliError(
+      `${path} (${detected.format}) has ${errors.length} bad row(s):\n${shown.join("\n")}`,
+      EXIT_FAILED,
+    );
   }
   return rows;
 }

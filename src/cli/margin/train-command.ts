@@ -58,15 +58,26 @@ function splitSpec(spec: string, flag: string): [string, string] {
 export async function trainCommand(options: TrainOptions, progress: Progress) {
   // Checked first: usage and setup errors (a missing LLM, an unwritable --save) come before files are read, GloVe
   // is loaded or anything is trained.
-  if (options.targetPrecision !== undefined && options.targetRecall !== undefined) throw new CliError("Give --target-precision or --target-recall, not both");
+  if (options.targetPrecision !== undefined && options.targetRecall !== undefined)
+    throw new CliError("Give --target-precision or --target-recall, not both");
   if (options.generate !== undefined && options.examples) {
-    throw new CliError("--examples reuses examples generated earlier instead of asking the LLM: give it or --generate, not both");
+    throw new CliError(
+      "--examples reuses examples generated earlier instead of asking the LLM: give it or --generate, not both",
+    );
   }
-  if (options.saveExamples && options.generate === undefined) throw new CliError("--save-examples keeps what --generate makes: use it with --generate");
-  const target = options.targetPrecision !== undefined ? { precision: options.targetPrecision } : options.targetRecall !== undefined ? { recall: options.targetRecall } : undefined;
+  if (options.saveExamples && options.generate === undefined)
+    throw new CliError("--save-examples keeps what --generate makes: use it with --generate");
+  const target =
+    options.targetPrecision !== undefined
+      ? { precision: options.targetPrecision }
+      : options.targetRecall !== undefined
+        ? { recall: options.targetRecall }
+        : undefined;
   const llmConfig = options.generate !== undefined ? requireCliLlmConfig() : undefined;
   const savePath = await prepareOutputFile(options.save, "--save");
-  const examplesPath = llmConfig ? await prepareOutputFile(options.saveExamples ?? defaultExamplesFile(options.save), "--save-examples") : undefined;
+  const examplesPath = llmConfig
+    ? await prepareOutputFile(options.saveExamples ?? defaultExamplesFile(options.save), "--save-examples")
+    : undefined;
   const note = (line: string) => {
     if (options.verbose) progress.note(line);
   };
@@ -104,14 +115,18 @@ export async function trainCommand(options: TrainOptions, progress: Progress) {
     provenance = { source: "examples-file", file: path.resolve(options.examples), perClass: countPerClass(reused) };
   }
   for (const [name, prompt] of Object.entries(prompts)) rows.push({ text: prompt, labels: [name] });
-  if (order.length < 2) throw new CliError(`A classifier needs at least two classes; got ${order.length ? order.map((c) => `"${c}"`).join(", ") : "none"} (use --class "name: prompt", --train "name: text" or --data)`);
+  if (order.length < 2)
+    throw new CliError(
+      `A classifier needs at least two classes; got ${order.length ? order.map((c) => `"${c}"`).join(", ") : "none"} (use --class "name: prompt", --train "name: text" or --data)`,
+    );
   const featurizerId = options.featurizer ?? DEFAULT_FEATURIZER_ID;
   progress.phase(`loading the featurizer ${featurizerId}`);
   const featurizer = await getFeaturizer(featurizerId);
   if (llmConfig && options.generate !== undefined && examplesPath) {
     // Examples given so far are the history the LLM sees and what near-duplicates are judged against (the prompt
     // itself is already in every request).
-    const given = (name: string) => rows.filter((r) => r.labels.includes(name) && r.text !== prompts[name]).map((r) => r.text);
+    const given = (name: string) =>
+      rows.filter((r) => r.labels.includes(name) && r.text !== prompts[name]).map((r) => r.text);
     const generated = await generateTrainingExamples(
       {
         config: llmConfig,
@@ -133,18 +148,28 @@ export async function trainCommand(options: TrainOptions, progress: Progress) {
       source: "generated",
       file: examplesPath,
       perClass: countPerClass(made),
-      llm: { model: llmConfig.chatModel, endpoint: redactSecrets(endpointLabel(llmConfig)), seed: options.seed ?? 1, requested: options.generate, requests: generated.requests },
+      llm: {
+        model: llmConfig.chatModel,
+        endpoint: redactSecrets(endpointLabel(llmConfig)),
+        seed: options.seed ?? 1,
+        requested: options.generate,
+        requests: generated.requests,
+      },
     };
   }
-  for (const row of rows) for (const label of row.labels) examples.set(label, [...(examples.get(label) ?? []), row.text]);
+  for (const row of rows)
+    for (const label of row.labels) examples.set(label, [...(examples.get(label) ?? []), row.text]);
 
   const multiLabel = rows.some((r) => r.labels.length > 1);
   const K = order.length;
   const targets: Targets = multiLabel
     ? { task: "multi-label", Y: Uint8Array.from(rows.flatMap((r) => order.map((c) => (r.labels.includes(c) ? 1 : 0)))) }
     : { task: "single-label", y: Int32Array.from(rows.map((r) => order.indexOf(r.labels[0]!))) };
-  note(`Training ${multiLabel ? "multi-label" : "single-label"} classifier on ${rows.length} examples, ${K} classes, featurizer ${featurizerId}`);
-  for (const c of order) note(`  ${c}: ${examples.get(c)?.length ?? 0} example(s)${prompts[c] ? " incl. its prompt" : ""}`);
+  note(
+    `Training ${multiLabel ? "multi-label" : "single-label"} classifier on ${rows.length} examples, ${K} classes, featurizer ${featurizerId}`,
+  );
+  for (const c of order)
+    note(`  ${c}: ${examples.get(c)?.length ?? 0} example(s)${prompts[c] ? " incl. its prompt" : ""}`);
   const texts = rows.map((r) => r.text);
   const X = await embedWithProgress(featurizer, texts, progress);
   progress.phase(`training on ${rows.length.toLocaleString("en")} examples`);
@@ -156,19 +181,28 @@ export async function trainCommand(options: TrainOptions, progress: Progress) {
     parallelism: trainingParallelism,
     ngrams: parseFeaturizerId(featurizerId).ngrams ? { trainTexts: texts, dfTexts: texts } : undefined,
     // Fits done of planned, per phase: a 15,000-text, 151-class file trains for minutes.
-    onProgress: ({ phase, fitsDone, fitsPlanned }) => progress.update(`training: ${FIT_PHASES[phase]}`, fitsDone, fitsPlanned, "fits"),
+    onProgress: ({ phase, fitsDone, fitsPlanned }) =>
+      progress.update(`training: ${FIT_PHASES[phase]}`, fitsDone, fitsPlanned, "fits"),
   });
   progress.end();
   await saveCliModel(savePath, model, prompts, provenance);
   const cv = model.metrics.crossValidated as { accuracy?: number; macro?: { f1: number } } | undefined;
-  progress.note(`Saved ${options.save}: ${K} classes, ${rows.length} examples${cv?.macro ? `, cross-validated macro-F1 ${cv.macro.f1.toFixed(3)}` : ""}`);
+  progress.note(
+    `Saved ${options.save}: ${K} classes, ${rows.length} examples${cv?.macro ? `, cross-validated macro-F1 ${cv.macro.f1.toFixed(3)}` : ""}`,
+  );
   const calibration = model.metrics.calibration as { tooLittleData?: boolean } | undefined;
   if (calibration?.tooLittleData) {
-    progress.note(`Too little data to calibrate (fewest examples in a class: ${Math.min(...order.map((c) => examples.get(c)?.length ?? 0))}): probabilities are held back toward uniform; add examples (--data, --generate) for confident answers`);
+    progress.note(
+      `Too little data to calibrate (fewest examples in a class: ${Math.min(...order.map((c) => examples.get(c)?.length ?? 0))}): probabilities are held back toward uniform; add examples (--data, --generate) for confident answers`,
+    );
   }
 }
 
-const FIT_PHASES: Record<FitPhase, string> = { selection: "choosing the regularization", calibration: "cross-validation folds", final: "final fit on all examples" };
+const FIT_PHASES: Record<FitPhase, string> = {
+  selection: "choosing the regularization",
+  calibration: "cross-validation folds",
+  final: "final fit on all examples",
+};
 
 function countPerClass(rows: { labels: string[] }[]): Record<string, number> {
   const counts: Record<string, number> = {};

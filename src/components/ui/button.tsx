@@ -7,7 +7,11 @@ const variants = {
   ghost: "text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900",
 } as const;
 
-export function Button({ variant = "primary", className = "", ...props }: ComponentProps<"button"> & { variant?: keyof typeof variants }) {
+export function Button({
+  variant = "primary",
+  className = "",
+  ...props
+}: ComponentProps<"button"> & { variant?: keyof typeof variants }) {
   return (
     <button
       type="button"

@@ -2,7 +2,15 @@
  * A confusion matrix as a real table (row = true class, column = predicted class) whose cells are shaded by their
  * share of the row, so a class's recall reads along its row whatever its size; counts stay in the cells.
  */
-export function ConfusionMatrix({ labels, matrix, caption }: { labels: string[]; matrix: number[][]; caption: string }) {
+export function ConfusionMatrix({
+  labels,
+  matrix,
+  caption,
+}: {
+  labels: string[];
+  matrix: number[][];
+  caption: string;
+}) {
   return (
     // Focusable so keyboard users can scroll it sideways on a narrow screen (a matrix has no links of its own).
     <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={`${caption}, scrolls sideways`}>
@@ -14,7 +22,12 @@ export function ConfusionMatrix({ labels, matrix, caption }: { labels: string[];
               True ↓ / Predicted →
             </th>
             {labels.map((label) => (
-              <th key={label} scope="col" className="max-w-28 truncate px-2 py-1 text-center align-bottom text-xs font-medium text-zinc-700" title={label}>
+              <th
+                key={label}
+                scope="col"
+                className="max-w-28 truncate px-2 py-1 text-center align-bottom text-xs font-medium text-zinc-700"
+                title={label}
+              >
                 {label}
               </th>
             ))}
@@ -28,7 +41,11 @@ export function ConfusionMatrix({ labels, matrix, caption }: { labels: string[];
             const total = row.reduce((a, b) => a + b, 0);
             return (
               <tr key={labels[r] ?? r}>
-                <th scope="row" className="max-w-40 truncate px-2 py-1 text-left text-xs font-medium text-zinc-700" title={labels[r]}>
+                <th
+                  scope="row"
+                  className="max-w-40 truncate px-2 py-1 text-left text-xs font-medium text-zinc-700"
+                  title={labels[r]}
+                >
                   {labels[r]}
                 </th>
                 {row.map((count, c) => {
@@ -42,7 +59,10 @@ export function ConfusionMatrix({ labels, matrix, caption }: { labels: string[];
                     <td
                       key={c}
                       className={`h-12 min-w-16 rounded-md text-center tabular-nums ${strong ? "font-semibold text-white" : count > 0 ? "text-zinc-900" : "text-zinc-400"}`}
-                      style={{ backgroundColor: count > 0 ? `rgb(${rgb} / ${(0.06 + share * 0.94).toFixed(3)})` : "rgb(244 244 245)" }}
+                      style={{
+                        backgroundColor:
+                          count > 0 ? `rgb(${rgb} / ${(0.06 + share * 0.94).toFixed(3)})` : "rgb(244 244 245)",
+                      }}
                       title={`True ${labels[r]}, predicted ${labels[c]}: ${count} (${(share * 100).toFixed(0)}% of the row)`}
                     >
                       {count}

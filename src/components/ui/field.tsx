@@ -1,6 +1,13 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
+import {
+  useId,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from "react";
 
-const control = "block w-full rounded-md border-0 bg-white px-2.5 py-1.5 text-sm text-zinc-900 shadow-xs ring-1 ring-inset ring-zinc-300 placeholder:text-zinc-400 focus:ring-2 focus:ring-indigo-500 focus:outline-none";
+const control =
+  "block w-full rounded-md border-0 bg-white px-2.5 py-1.5 text-sm text-zinc-900 shadow-xs ring-1 ring-inset ring-zinc-300 placeholder:text-zinc-400 focus:ring-2 focus:ring-indigo-500 focus:outline-none";
 
 interface FieldProps {
   label: string;
@@ -29,21 +36,43 @@ export function TextField({ label, hint, error, ...props }: FieldProps & InputHT
   const id = useId();
   return (
     <Frame id={id} label={label} hint={hint} error={error}>
-      <input id={id} aria-invalid={error ? true : undefined} {...props} className={`${control} ${props.className ?? ""}`} />
+      <input
+        id={id}
+        aria-invalid={error ? true : undefined}
+        {...props}
+        className={`${control} ${props.className ?? ""}`}
+      />
     </Frame>
   );
 }
 
-export function TextAreaField({ label, hint, error, ...props }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+export function TextAreaField({
+  label,
+  hint,
+  error,
+  ...props
+}: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   const id = useId();
   return (
     <Frame id={id} label={label} hint={hint} error={error}>
-      <textarea id={id} aria-invalid={error ? true : undefined} rows={3} {...props} className={`${control} ${props.className ?? ""}`} />
+      <textarea
+        id={id}
+        aria-invalid={error ? true : undefined}
+        rows={3}
+        {...props}
+        className={`${control} ${props.className ?? ""}`}
+      />
     </Frame>
   );
 }
 
-export function SelectField({ label, hint, error, children, ...props }: FieldProps & SelectHTMLAttributes<HTMLSelectElement>) {
+export function SelectField({
+  label,
+  hint,
+  error,
+  children,
+  ...props
+}: FieldProps & SelectHTMLAttributes<HTMLSelectElement>) {
   const id = useId();
   return (
     <Frame id={id} label={label} hint={hint} error={error}>

@@ -4,7 +4,19 @@ import { useId, useState, type DragEvent } from "react";
 
 /** A drop zone that is also a file button (keyboard: Tab to it, Enter/Space opens the picker). */
 /** `compact` once a file is chosen: the zone stays usable for another file without dominating the page. */
-export function FileDrop({ onFile, accept, hint, disabled = false, compact = false }: { onFile: (file: File) => void; accept?: string; hint?: string; disabled?: boolean; compact?: boolean }) {
+export function FileDrop({
+  onFile,
+  accept,
+  hint,
+  disabled = false,
+  compact = false,
+}: {
+  onFile: (file: File) => void;
+  accept?: string;
+  hint?: string;
+  disabled?: boolean;
+  compact?: boolean;
+}) {
   const id = useId();
   const [over, setOver] = useState(false);
   const drop = (event: DragEvent<HTMLLabelElement>) => {
@@ -25,9 +37,20 @@ export function FileDrop({ onFile, accept, hint, disabled = false, compact = fal
       className={`flex cursor-pointer flex-col items-center justify-center rounded-lg border-2 border-dashed px-6 text-center ${compact ? "py-3" : "py-10"} transition-colors focus-within:border-indigo-500 ${over ? "border-indigo-500 bg-indigo-50" : "border-zinc-300 bg-white hover:border-zinc-400"} ${disabled ? "pointer-events-none opacity-60" : ""}`}
     >
       {compact ? null : (
-      <svg aria-hidden viewBox="0 0 24 24" className="mb-2 h-8 w-8 text-zinc-400" fill="none" stroke="currentColor" strokeWidth="1.5">
-        <path strokeLinecap="round" strokeLinejoin="round" d="M12 16V4m0 0-4 4m4-4 4 4M4 16v2a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-2" />
-      </svg>
+        <svg
+          aria-hidden
+          viewBox="0 0 24 24"
+          className="mb-2 h-8 w-8 text-zinc-400"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="1.5"
+        >
+          <path
+            strokeLinecap="round"
+            strokeLinejoin="round"
+            d="M12 16V4m0 0-4 4m4-4 4 4M4 16v2a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-2"
+          />
+        </svg>
       )}
       <span className="text-sm font-medium text-zinc-800">
         {compact ? "Drop another file or " : "Drop a file here or "}

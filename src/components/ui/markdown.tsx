@@ -6,5 +6,10 @@ const md = new MarkdownIt({ html: false, linkify: true, breaks: false });
 
 /** Renders Markdown written by an admin (project instructions) as HTML, with raw HTML disabled. */
 export function Markdown({ source, className = "" }: { source: string; className?: string }) {
-  return <div className={`markdown text-sm leading-relaxed text-zinc-800 ${className}`} dangerouslySetInnerHTML={{ __html: md.render(source) }} />;
+  return (
+    <div
+      className={`markdown text-sm leading-relaxed text-zinc-800 ${className}`}
+      dangerouslySetInnerHTML={{ __html: md.render(source) }}
+    />
+  );
 }

@@ -1,7 +1,17 @@
 import type { ReactNode } from "react";
 
 /** A headline number with its label and an optional note (a delta, a sample size) under it. */
-export function MetricTile({ label, value, note, hint }: { label: string; value: ReactNode; note?: ReactNode; hint?: string }) {
+export function MetricTile({
+  label,
+  value,
+  note,
+  hint,
+}: {
+  label: string;
+  value: ReactNode;
+  note?: ReactNode;
+  hint?: string;
+}) {
   return (
     <div className="rounded-lg bg-white px-4 py-3 shadow-xs ring-1 ring-zinc-200">
       <dt className="text-xs font-medium text-zinc-500" title={hint}>

@@ -44,7 +44,9 @@ export async function handleApiRequest(request: Request): Promise<Response> {
         }
       },
       responseMeta: ({ errors }) =>
-        errors.some((error) => error.code === "SERVICE_UNAVAILABLE") ? { headers: new Headers({ "retry-after": String(RETRY_AFTER_SECONDS) }) } : {},
+        errors.some((error) => error.code === "SERVICE_UNAVAILABLE")
+          ? { headers: new Headers({ "retry-after": String(RETRY_AFTER_SECONDS) }) }
+          : {},
       onError({ error, path }) {
         if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path ?? "?"}: ${redactedMessage(error)}`);
         if (error.code === "SERVICE_UNAVAILABLE") console.error(`[trpc] ${path ?? "?"}: database unavailable`);
@@ -60,6 +62,7 @@ export async function handleApiRequest(request: Request): Promise<Response> {
   if (crossSite) return crossSite;
   const projectRoute = pathname.match(/^\/api\/projects\/([^/]+)\/(export|imports\/upload)$/);
   if (projectRoute?.[2] === "export" && request.method === "GET") return handleExport(request, projectRoute[1]);
-  if (projectRoute?.[2] === "imports/upload" && request.method === "POST") return handleUpload(request, projectRoute[1]);
+  if (projectRoute?.[2] === "imports/upload" && request.method === "POST")
+    return handleUpload(request, projectRoute[1]);
   return Response.json({ error: "not found" }, { status: 404 });
 }

@@ -74,8 +74,18 @@ const referenceSchemas = {
 export function projectProcedure(reference: ProjectReference = "projectId") {
   return authedProcedure.use(async ({ ctx, getRawInput, next }) => {
     const parsed = referenceSchemas[reference].safeParse(await getRawInput());
-    if (!parsed.success) throw new TRPCError({ code: "BAD_REQUEST", message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "), cause: parsed.error });
-    await requireProjectAccess(ctx.db, ctx.user, reference, (parsed.data as Record<ProjectReference, number | string>)[reference]);
+    if (!parsed.success)
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+        cause: parsed.error,
+      });
+    await requireProjectAccess(
+      ctx.db,
+      ctx.user,
+      reference,
+      (parsed.data as Record<ProjectReference, number | string>)[reference],
+    );
     return next({ ctx });
   });
 }

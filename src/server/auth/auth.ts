@@ -11,7 +11,9 @@ export type Auth = ReturnType<typeof createAuth>;
 function createAuth() {
   const e = env();
   if (!e.BETTER_AUTH_SECRET) {
-    throw new Error("BETTER_AUTH_SECRET is not set: `npm start` generates one; production must set it (see .env.example).");
+    throw new Error(
+      "BETTER_AUTH_SECRET is not set: `npm start` generates one; production must set it (see .env.example).",
+    );
   }
   return betterAuth({
     appName: "Margin",
@@ -30,7 +32,11 @@ function createAuth() {
     // better-auth's limits (100 requests/min per address, sign-in 3 per 10 s) counted in PostgreSQL, not in the
     // process: replicas share them and a restart does not reset them. The address is the one handleApiRequest
     // resolved from the socket and TRUSTED_PROXIES (client-address.ts), never a header the client wrote.
-    rateLimit: { storage: "database", modelName: "rateLimit", enabled: e.AUTH_RATE_LIMIT ?? e.NODE_ENV === "production" },
+    rateLimit: {
+      storage: "database",
+      modelName: "rateLimit",
+      enabled: e.AUTH_RATE_LIMIT ?? e.NODE_ENV === "production",
+    },
     telemetry: { enabled: false },
     advanced: {
       database: { generateId: () => crypto.randomUUID() },
@@ -46,12 +52,15 @@ function createAuth() {
 }
 
 // Same body and status as better-auth's answer to a wrong password, so a disabled account's password stays secret.
-const invalidCredentials = () => new APIError("UNAUTHORIZED", { code: "INVALID_EMAIL_OR_PASSWORD", message: "Invalid email or password" });
+const invalidCredentials = () =>
+  new APIError("UNAUTHORIZED", { code: "INVALID_EMAIL_OR_PASSWORD", message: "Invalid email or password" });
 
 function signInEmail(ctx: { path?: string; body?: unknown }): { email: string; password: string } | undefined {
   if (ctx.path !== "/sign-in/email") return undefined;
   const body = ctx.body as { email?: unknown; password?: unknown } | undefined;
-  return typeof body?.email === "string" && typeof body.password === "string" ? { email: body.email, password: body.password } : undefined;
+  return typeof body?.email === "string" && typeof body.password === "string"
+    ? { email: body.email, password: body.password }
+    : undefined;
 }
 
 // Before the password is checked: an email in backoff gets 429, a disabled account the wrong-password answer
@@ -67,7 +76,10 @@ const beforeSignIn = createAuthMiddleware(async (ctx) => {
       { "Retry-After": String(wait) },
     );
   }
-  const user = await db().user.findUnique({ where: { email: attempt.email.toLowerCase() }, select: { disabledAt: true } });
+  const user = await db().user.findUnique({
+    where: { email: attempt.email.toLowerCase() },
+    select: { disabledAt: true },
+  });
   if (user?.disabledAt) {
     await ctx.context.password.hash(attempt.password);
     await recordSignInFailure(db(), attempt.email);

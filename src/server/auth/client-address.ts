@@ -18,7 +18,10 @@ function peerToken(): string | undefined {
 }
 
 /** Overwrites whatever the client sent in the peer header with the socket's address (server side, Node headers). */
-export function stampPeerAddress(headers: Record<string, string | string[] | undefined>, remoteAddress: string | undefined): void {
+export function stampPeerAddress(
+  headers: Record<string, string | string[] | undefined>,
+  remoteAddress: string | undefined,
+): void {
   const token = peerToken();
   delete headers[PEER_HEADER];
   if (token && remoteAddress) headers[PEER_HEADER] = `${token} ${remoteAddress}`;
@@ -37,7 +40,11 @@ export function peerAddress(headers: Headers): string | undefined {
  * is walked from the right past trusted proxies to the first address that is not one (X-Real-IP when there is no
  * X-Forwarded-For). With no trusted proxies the headers are ignored: anyone can write them.
  */
-export function clientAddress(headers: Headers, socketPeer: string | undefined, trusted: BlockList | undefined = trustedProxies()): string | undefined {
+export function clientAddress(
+  headers: Headers,
+  socketPeer: string | undefined,
+  trusted: BlockList | undefined = trustedProxies(),
+): string | undefined {
   if (!socketPeer) return undefined;
   const peer = normalizeAddress(socketPeer);
   if (!trusted || !isTrusted(trusted, peer)) return peer;

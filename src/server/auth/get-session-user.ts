@@ -16,5 +16,10 @@ export async function getSessionUser(headers: Headers): Promise<SessionUser | nu
   const session = await auth().api.getSession({ headers });
   const u = session?.user as Record<string, unknown> | undefined;
   if (!u || u.disabledAt) return null;
-  return { id: String(u.id), email: String(u.email), name: String(u.name), role: u.role === "admin" ? "admin" : "annotator" };
+  return {
+    id: String(u.id),
+    email: String(u.email),
+    name: String(u.name),
+    role: u.role === "admin" ? "admin" : "annotator",
+  };
 }

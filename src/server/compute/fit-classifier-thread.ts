@@ -9,7 +9,12 @@ parentPort!.on("message", ({ id, args }: { id: number; args: FitArgs }) => {
   try {
     parentPort!.postMessage({ id, ok: true, result: fitClassifier(...withParallelism(args)) });
   } catch (error) {
-    parentPort!.postMessage({ id, ok: false, message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined });
+    parentPort!.postMessage({
+      id,
+      ok: false,
+      message: error instanceof Error ? error.message : String(error),
+      stack: error instanceof Error ? error.stack : undefined,
+    });
   }
 });
 

@@ -45,7 +45,11 @@ for (;;) {
  * `startMs` for the helpers to start (tens of milliseconds on an idle machine), so that a busy machine's slow thread
  * start does not leave a whole short fit to this thread; a helper that starts later joins at the next evaluation.
  */
-export function parallelLogisticBlocks(threads: number, stats?: { helperBlocks: number }, options: { startMs?: number } = {}): ParallelBlocks {
+export function parallelLogisticBlocks(
+  threads: number,
+  stats?: { helperBlocks: number },
+  options: { startMs?: number } = {},
+): ParallelBlocks {
   const startMs = options.startMs ?? 1_000;
   return (data: LogisticKernelData) => {
     const helpers = Math.max(0, Math.min(threads, data.blocks) - 1);
@@ -64,7 +68,11 @@ export function parallelLogisticBlocks(threads: number, stats?: { helperBlocks: 
         if (!started) {
           started = true;
           const deadline = Date.now() + startMs;
-          for (let ready = Atomics.load(ctrl, READY); ready < helpers && Date.now() < deadline; ready = Atomics.load(ctrl, READY)) {
+          for (
+            let ready = Atomics.load(ctrl, READY);
+            ready < helpers && Date.now() < deadline;
+            ready = Atomics.load(ctrl, READY)
+          ) {
             Atomics.wait(ctrl, READY, ready, Math.max(1, deadline - Date.now()));
           }
         }
@@ -96,7 +104,12 @@ export function parallelLogisticBlocks(threads: number, stats?: { helperBlocks: 
 const PARALLEL_MIN_WORK = 5_000_000;
 
 /** The parallel runner for a fit of this size, or undefined to fit on this thread (small sets, one core). */
-export function trainingParallelism(n: number, d: number, K: number, threads: number = defaultThreads()): ParallelBlocks | undefined {
+export function trainingParallelism(
+  n: number,
+  d: number,
+  K: number,
+  threads: number = defaultThreads(),
+): ParallelBlocks | undefined {
   return threads > 1 && n * d * K >= PARALLEL_MIN_WORK ? parallelLogisticBlocks(threads) : undefined;
 }
 

@@ -40,14 +40,20 @@ export async function applyMigrations(
     .map((entry) => entry.name)
     .sort();
 
-  const client = new pg.Client({ connectionString, options: options.schema ? `-c search_path=${options.schema}` : undefined });
+  const client = new pg.Client({
+    connectionString,
+    options: options.schema ? `-c search_path=${options.schema}` : undefined,
+  });
   await client.connect();
   try {
     await client.query("SELECT pg_advisory_lock($1)", [PRISMA_MIGRATE_LOCK]);
     await client.query(CREATE_MIGRATIONS_TABLE);
-    const { rows } = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null }>(
-      `SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`,
-    );
+    const { rows } = await client.query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      rolled_back_at: Date | null;
+    }>(`SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`);
     const recorded = new Map(rows.filter((row) => row.rolled_back_at === null).map((row) => [row.migration_name, row]));
 
     const applied: string[] = [];
@@ -62,7 +68,9 @@ export async function applyMigrations(
         continue;
       }
       if (previous) {
-        throw new Error(`migration ${name} was started earlier and never finished; resolve it (prisma migrate resolve) before continuing`);
+        throw new Error(
+          `migration ${name} was started earlier and never finished; resolve it (prisma migrate resolve) before continuing`,
+        );
       }
       await client.query("BEGIN");
       try {

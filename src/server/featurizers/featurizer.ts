@@ -22,7 +22,11 @@ export type FeaturizerErrorCode =
 
 /** Error with a stable code the server maps to AppError codes. */
 export class FeaturizerError extends Error {
-  constructor(readonly code: FeaturizerErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly code: FeaturizerErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = "FeaturizerError";
   }

@@ -23,7 +23,12 @@ export function getFeaturizer(id: string): Promise<Featurizer> {
     const e = env();
     featurizer = createFeaturizer(id, {
       cacheDir: featurizerCacheDir(),
-      openai: { baseURL: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, timeoutMs: e.LLM_TIMEOUT_SECONDS * 1000, maxRetries: e.LLM_MAX_RETRIES },
+      openai: {
+        baseURL: e.LLM_BASE_URL,
+        apiKey: e.LLM_API_KEY,
+        timeoutMs: e.LLM_TIMEOUT_SECONDS * 1000,
+        maxRetries: e.LLM_MAX_RETRIES,
+      },
     });
     featurizer.catch(() => cache.delete(id));
     cache.set(id, featurizer);

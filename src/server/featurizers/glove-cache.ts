@@ -34,7 +34,11 @@ export function gloveCachePath(cacheDir: string, vocabSize: number): string {
 }
 
 /** Loads the cache, building it first if missing or unreadable. */
-export function loadOrBuildGloveCache(options: { cacheDir: string; vocabSize?: number; sourcePath?: string }): GloveVectors {
+export function loadOrBuildGloveCache(options: {
+  cacheDir: string;
+  vocabSize?: number;
+  sourcePath?: string;
+}): GloveVectors {
   const vocabSize = options.vocabSize ?? 100_000;
   const file = gloveCachePath(options.cacheDir, vocabSize);
   if (fs.existsSync(file)) {
@@ -78,7 +82,15 @@ export function writeGloveCache(file: string, g: GloveVectors): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   try {
-    fs.writeFileSync(tmp, Buffer.concat([header, wordBytes, Buffer.alloc(pad), Buffer.from(g.vectors.buffer, g.vectors.byteOffset, g.vectors.byteLength)]));
+    fs.writeFileSync(
+      tmp,
+      Buffer.concat([
+        header,
+        wordBytes,
+        Buffer.alloc(pad),
+        Buffer.from(g.vectors.buffer, g.vectors.byteOffset, g.vectors.byteLength),
+      ]),
+    );
     fs.renameSync(tmp, file); // atomic on POSIX: readers see the old state or the complete file
   } finally {
     if (fs.existsSync(tmp)) fs.rmSync(tmp, { force: true });
@@ -136,39 +148,75 @@ export function parseWinkEmbeddings(sourcePath: string, vocabSize: number): Glov
       for (let p = 0; p < got; p++) {
         const c = buf[p]!;
         if (inString) {
-          if (escaped) { escaped = false; strBytes.push(c); continue; }
-          if (c === 0x5c) { escaped = true; hasEscape = true; strBytes.push(c); continue; }
-          if (c !== 0x22) { strBytes.push(c); continue; }
+          if (escaped) {
+            escaped = false;
+            strBytes.push(c);
+            continue;
+          }
+          if (c === 0x5c) {
+            escaped = true;
+            hasEscape = true;
+            strBytes.push(c);
+            continue;
+          }
+          if (c !== 0x22) {
+            strBytes.push(c);
+            continue;
+          }
           inString = false;
           const s = finishString();
           if (isObj[depth] && expectKey[depth]) {
             if (depth === 1) key1 = s;
             else pendingKey = s;
           } else if (depth === 2 && key1 === "words") {
-            if (words.length < vocabSize) { rank.set(s, words.length); words.push(s); }
+            if (words.length < vocabSize) {
+              rank.set(s, words.length);
+              words.push(s);
+            }
           }
           continue;
         }
         switch (c) {
-          case 0x22: inString = true; hasEscape = false; strBytes = []; break;
-          case 0x7b: case 0x5b: { // { [
+          case 0x22:
+            inString = true;
+            hasEscape = false;
+            strBytes = [];
+            break;
+          case 0x7b:
+          case 0x5b: {
+            // { [
             finishNumber();
             depth++;
             isObj[depth] = c === 0x7b;
             expectKey[depth] = c === 0x7b;
             if (depth === 2 && key1 === "vectors" && !vectors) vectors = new Float32Array(words.length * dim);
-            if (depth === 3 && key1 === "vectors") { curWordRow = rank.get(pendingKey) ?? -1; curPos = 0; }
+            if (depth === 3 && key1 === "vectors") {
+              curWordRow = rank.get(pendingKey) ?? -1;
+              curPos = 0;
+            }
             break;
           }
-          case 0x7d: case 0x5d: // } ]
+          case 0x7d:
+          case 0x5d: // } ]
             finishNumber();
             if (depth === 3) curWordRow = -1;
             depth--;
             break;
-          case 0x3a: expectKey[depth] = false; break; // :
-          case 0x2c: finishNumber(); if (isObj[depth]) expectKey[depth] = true; break; // ,
-          case 0x20: case 0x0a: case 0x0d: case 0x09: finishNumber(); break;
-          default: numChars.push(c);
+          case 0x3a:
+            expectKey[depth] = false;
+            break; // :
+          case 0x2c:
+            finishNumber();
+            if (isObj[depth]) expectKey[depth] = true;
+            break; // ,
+          case 0x20:
+          case 0x0a:
+          case 0x0d:
+          case 0x09:
+            finishNumber();
+            break;
+          default:
+            numChars.push(c);
         }
       }
     }

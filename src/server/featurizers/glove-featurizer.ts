@@ -8,7 +8,15 @@ export const GLOVE_FEATURIZERS = {
    * Default, 200-d: [SIF-weighted mean (a = 1e-3) ; plain mean] of GloVe-100d, each half L2-normalized, unknown
    * words via hashed character n-grams. Chosen on bench/results/ml.md (beats plain mean on 5 of 6 datasets).
    */
-  "glove-sif-200@1": { weighting: "sif", sifA: 1e-3, removeComponents: 0, center: false, l2: true, oov: "ngram", concatMean: true },
+  "glove-sif-200@1": {
+    weighting: "sif",
+    sifA: 1e-3,
+    removeComponents: 0,
+    center: false,
+    l2: true,
+    oov: "ngram",
+    concatMean: true,
+  },
   /** Reference: plain mean of known words (the datasets README baseline). */
   "glove-mean-100@1": { weighting: "mean", removeComponents: 0, center: false, l2: false, oov: "skip" },
 } as const satisfies Record<string, GloveEncoderConfig>;
@@ -27,7 +35,11 @@ export function gloveVectors(cacheDir: string): GloveVectors {
   return g;
 }
 
-export function createGloveFeaturizer(id: GloveFeaturizerId, cacheDir: string, config: GloveEncoderConfig = GLOVE_FEATURIZERS[id]): Featurizer {
+export function createGloveFeaturizer(
+  id: GloveFeaturizerId,
+  cacheDir: string,
+  config: GloveEncoderConfig = GLOVE_FEATURIZERS[id],
+): Featurizer {
   const g = gloveVectors(cacheDir);
   const encoder = new GloveSentenceEncoder(g.words, g.vectors, g.dim, config);
   return {

@@ -39,14 +39,32 @@ function classify(err: unknown, baseURL: string | undefined): FeaturizerError {
   const where = baseURL ?? "the default OpenAI endpoint";
   const status = e?.status;
   if (status === 401 || status === 403) {
-    return new FeaturizerError("FEATURIZER_AUTH", `embedding endpoint ${where} rejected the API key (HTTP ${status})`, { cause: err });
+    return new FeaturizerError("FEATURIZER_AUTH", `embedding endpoint ${where} rejected the API key (HTTP ${status})`, {
+      cause: err,
+    });
   }
   const msg = String(e?.message ?? err);
-  if (e?.name === "APIConnectionError" || e?.name === "APIConnectionTimeoutError" || /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|fetch failed|Connection error|timed out|ETIMEDOUT/i.test(msg) || e?.cause?.code === "ECONNREFUSED") {
-    return new FeaturizerError("FEATURIZER_UNREACHABLE", `embedding endpoint ${where} is unreachable: ${msg}`, { cause: err });
+  if (
+    e?.name === "APIConnectionError" ||
+    e?.name === "APIConnectionTimeoutError" ||
+    /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|fetch failed|Connection error|timed out|ETIMEDOUT/i.test(msg) ||
+    e?.cause?.code === "ECONNREFUSED"
+  ) {
+    return new FeaturizerError("FEATURIZER_UNREACHABLE", `embedding endpoint ${where} is unreachable: ${msg}`, {
+      cause: err,
+    });
   }
-  if (status === 404) return new FeaturizerError("FEATURIZER_CONFIG", `embedding endpoint ${where} does not know this model or path (HTTP 404): ${msg}`, { cause: err });
-  return new FeaturizerError("FEATURIZER_FAILED", `embedding request to ${where} failed${status ? ` (HTTP ${status})` : ""}: ${msg}`, { cause: err });
+  if (status === 404)
+    return new FeaturizerError(
+      "FEATURIZER_CONFIG",
+      `embedding endpoint ${where} does not know this model or path (HTTP 404): ${msg}`,
+      { cause: err },
+    );
+  return new FeaturizerError(
+    "FEATURIZER_FAILED",
+    `embedding request to ${where} failed${status ? ` (HTTP ${status})` : ""}: ${msg}`,
+    { cause: err },
+  );
 }
 
 /**
@@ -81,7 +99,10 @@ export async function createOpenAIFeaturizer(options: OpenAIFeaturizerOptions): 
   const probe = await embedRaw(["dimension probe"]);
   const dim = probe[0]?.length ?? 0;
   if (dim === 0) {
-    throw new FeaturizerError("FEATURIZER_BAD_RESPONSE", `embedding endpoint ${options.baseURL ?? "(default)"} returned an empty vector; if the server only returns float arrays, set encodingFormat "float"`);
+    throw new FeaturizerError(
+      "FEATURIZER_BAD_RESPONSE",
+      `embedding endpoint ${options.baseURL ?? "(default)"} returned an empty vector; if the server only returns float arrays, set encodingFormat "float"`,
+    );
   }
   return {
     id: openAIFeaturizerId(options.model, options.dimensions),
@@ -89,13 +110,22 @@ export async function createOpenAIFeaturizer(options: OpenAIFeaturizerOptions): 
     async embed(texts) {
       if (texts.length === 0) return new Float32Array(0);
       const rows = await embedRaw(texts);
-      if (rows.length !== texts.length) throw new FeaturizerError("FEATURIZER_BAD_RESPONSE", `asked for ${texts.length} embeddings, got ${rows.length}`);
+      if (rows.length !== texts.length)
+        throw new FeaturizerError(
+          "FEATURIZER_BAD_RESPONSE",
+          `asked for ${texts.length} embeddings, got ${rows.length}`,
+        );
       const out = new Float32Array(texts.length * dim);
       rows.forEach((r, i) => {
-        if (r.length !== dim) throw new FeaturizerError("FEATURIZER_BAD_RESPONSE", `embedding ${i} has ${r.length} values, expected ${dim}`);
+        if (r.length !== dim)
+          throw new FeaturizerError(
+            "FEATURIZER_BAD_RESPONSE",
+            `embedding ${i} has ${r.length} values, expected ${dim}`,
+          );
         for (let j = 0; j < dim; j++) {
           const v = r[j]!;
-          if (!Number.isFinite(v)) throw new FeaturizerError("FEATURIZER_BAD_RESPONSE", `embedding ${i} contains a non-finite value`);
+          if (!Number.isFinite(v))
+            throw new FeaturizerError("FEATURIZER_BAD_RESPONSE", `embedding ${i} contains a non-finite value`);
           out[i * dim + j] = v;
         }
       });

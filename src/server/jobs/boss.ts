@@ -8,7 +8,10 @@ import { redactedMessage } from "@/server/redact-secrets";
 export const BOSS_SCHEMA = "pgboss";
 
 /** `db` replaces pg-boss's own connection pool (workers pass one that waits out database outages). */
-export function createBoss(connectionString: string, options: { worker: boolean; pollingSeconds?: number; db?: PgBoss.Db }) {
+export function createBoss(
+  connectionString: string,
+  options: { worker: boolean; pollingSeconds?: number; db?: PgBoss.Db },
+) {
   return new PgBoss({
     connectionString,
     ...(options.db ? { db: options.db } : {}),
@@ -31,7 +34,11 @@ export interface ExtraQueue {
  * Starts pg-boss and creates every declared queue (plus `extra`), one process at a time: create_queue is
  * idempotent but not safe to run concurrently (see withQueueSetupLock), and web and worker replicas start together.
  */
-export async function startBossWithQueues(boss: PgBoss, connectionString: string, options: { extra?: ExtraQueue[]; log?: (line: string) => void } = {}) {
+export async function startBossWithQueues(
+  boss: PgBoss,
+  connectionString: string,
+  options: { extra?: ExtraQueue[]; log?: (line: string) => void } = {},
+) {
   await withQueueSetupLock(
     connectionString,
     async () => {

@@ -11,7 +11,9 @@ export function transactionDb(tx: Tx): PgBoss.Db {
       // pg-boss passes the payload as an object for a ::jsonb parameter; Prisma's raw API wants it as text. Arrays
       // are id lists for ::uuid[] parameters (complete, fail, delete by id) and go through as arrays.
       const params = values.map((value: unknown) =>
-        value !== null && typeof value === "object" && !(value instanceof Date) && !Array.isArray(value) ? JSON.stringify(value) : value,
+        value !== null && typeof value === "object" && !(value instanceof Date) && !Array.isArray(value)
+          ? JSON.stringify(value)
+          : value,
       );
       const rows = await tx.$queryRawUnsafe<unknown[]>(text, ...params);
       return { rows };
@@ -32,7 +34,12 @@ export async function enqueueJob<J extends JobDefinition>(
 ) {
   const data = job.payload.parse(payload) as Prisma.InputJsonValue;
   const run = await tx.jobRun.create({
-    data: { type: job.name, payload: { version: job.version, data }, projectId: meta.projectId ?? null, createdById: meta.userId ?? null },
+    data: {
+      type: job.name,
+      payload: { version: job.version, data },
+      projectId: meta.projectId ?? null,
+      createdById: meta.userId ?? null,
+    },
   });
   await boss.send(job.name, { jobRunId: run.id, version: job.version, data } as object, {
     id: run.id,

@@ -86,7 +86,6 @@ export const importJob = defineJob({
   expireInSeconds: 3 * 3600,
 });
 
-
 export const generateJob = defineJob({
   name: "generate",
   title: "Generate examples with an LLM",

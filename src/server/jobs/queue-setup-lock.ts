@@ -12,7 +12,11 @@ const QUEUE_SETUP_LOCK = 4_137_003;
  * queue inside start(), so start() is covered too. The lock lives on its own connection: closing it (or the
  * process dying) releases it.
  */
-export async function withQueueSetupLock<T>(connectionString: string, fn: () => Promise<T>, options: { log?: (line: string) => void } = {}): Promise<T> {
+export async function withQueueSetupLock<T>(
+  connectionString: string,
+  fn: () => Promise<T>,
+  options: { log?: (line: string) => void } = {},
+): Promise<T> {
   const client = await retryWhileUnavailable(
     async () => {
       const candidate = new pg.Client({ connectionString, application_name: "margin-queue-setup" });

@@ -16,7 +16,10 @@ export interface RetryingBossDb extends PgBoss.Db {
  * pg-boss's statements are safe to repeat except a fetch whose commit was lost with its connection: that job stays
  * active without a handler, and the job-run sweep re-queues it once it has gone without a heartbeat.
  */
-export function createRetryingBossDb(connectionString: string, options: { max: number; applicationName: string; log: (line: string) => void }): RetryingBossDb {
+export function createRetryingBossDb(
+  connectionString: string,
+  options: { max: number; applicationName: string; log: (line: string) => void },
+): RetryingBossDb {
   const pool = new pg.Pool({ connectionString, max: options.max, application_name: options.applicationName });
   let closing = false;
   let lastIdleError = 0;
@@ -24,7 +27,8 @@ export function createRetryingBossDb(connectionString: string, options: { max: n
   let down = false;
   // An idle pooled connection that PostgreSQL closes emits here; without a listener Node would exit.
   pool.on("error", (error) => {
-    if (Date.now() - lastIdleError > 10_000) options.log(`pg-boss connection lost (${isDatabaseUnavailable(error) ? "database unavailable" : error.message})`);
+    if (Date.now() - lastIdleError > 10_000)
+      options.log(`pg-boss connection lost (${isDatabaseUnavailable(error) ? "database unavailable" : error.message})`);
     lastIdleError = Date.now();
   });
   return {

@@ -21,7 +21,12 @@ export function zeroShotSchema(classNames: [string, ...string[]]) {
  * Labels a batch of texts; result[i] is {classIndex, confidence} for texts[i]. The answer must cover every id
  * exactly once with a finite confidence — otherwise it is malformed (and the caller may retry smaller batches).
  */
-export async function classifyZeroShot(client: LlmClient, templates: PromptTemplates, classes: { name: string; description: string }[], texts: string[]) {
+export async function classifyZeroShot(
+  client: LlmClient,
+  templates: PromptTemplates,
+  classes: { name: string; description: string }[],
+  texts: string[],
+) {
   const names = classes.map((c) => c.name) as [string, ...string[]];
   const answer = await client.structured({
     name: "zero_shot_labels",
@@ -34,13 +39,22 @@ export async function classifyZeroShot(client: LlmClient, templates: PromptTempl
   const out = Array.from<{ classIndex: number; confidence: number } | undefined>({ length: texts.length });
   for (const r of answer.results) {
     const i = r.id - 1;
-    if (i < 0 || i >= texts.length) throw new LlmError("LLM_MALFORMED_OUTPUT", `zero-shot answer names text [${r.id}], but the batch has ${texts.length} texts`);
+    if (i < 0 || i >= texts.length)
+      throw new LlmError(
+        "LLM_MALFORMED_OUTPUT",
+        `zero-shot answer names text [${r.id}], but the batch has ${texts.length} texts`,
+      );
     if (out[i]) throw new LlmError("LLM_MALFORMED_OUTPUT", `zero-shot answer labels text [${r.id}] twice`);
-    if (!Number.isFinite(r.confidence)) throw new LlmError("LLM_MALFORMED_OUTPUT", `zero-shot confidence for text [${r.id}] is not a number`);
+    if (!Number.isFinite(r.confidence))
+      throw new LlmError("LLM_MALFORMED_OUTPUT", `zero-shot confidence for text [${r.id}] is not a number`);
     out[i] = { classIndex: names.indexOf(r.label), confidence: Math.min(1, Math.max(0, r.confidence)) };
   }
   const missing = out.flatMap((r, i) => (r ? [] : [i + 1]));
-  if (missing.length) throw new LlmError("LLM_MALFORMED_OUTPUT", `zero-shot answer left out text${missing.length > 1 ? "s" : ""} [${missing.join("], [")}]`);
+  if (missing.length)
+    throw new LlmError(
+      "LLM_MALFORMED_OUTPUT",
+      `zero-shot answer left out text${missing.length > 1 ? "s" : ""} [${missing.join("], [")}]`,
+    );
   return out as { classIndex: number; confidence: number }[];
 }
 
@@ -48,7 +62,13 @@ export async function classifyZeroShot(client: LlmClient, templates: PromptTempl
  * Turns a stated label + confidence into a distribution over K classes: the label gets its confidence (at least
  * 1/K, so it stays the arg-max) and the rest is shared equally. Writes row `row` of `probs` [n × K].
  */
-export function confidenceToProbabilities(probs: Float32Array, row: number, k: number, classIndex: number, confidence: number) {
+export function confidenceToProbabilities(
+  probs: Float32Array,
+  row: number,
+  k: number,
+  classIndex: number,
+  confidence: number,
+) {
   if (k === 1) {
     probs[row] = 1;
     return;

@@ -5,7 +5,10 @@ import type { LlmConfig } from "@/server/llm/llm-config";
  * The one place a chat model is built. Works with any OpenAI-compatible endpoint; local servers (Ollama, vLLM)
  * ignore the key, but the openai SDK insists on one, hence the placeholder.
  */
-export function createChatModel(config: LlmConfig, overrides: { temperature?: number; seed?: number } = {}): ChatOpenAI {
+export function createChatModel(
+  config: LlmConfig,
+  overrides: { temperature?: number; seed?: number } = {},
+): ChatOpenAI {
   return new ChatOpenAI({
     model: config.chatModel,
     apiKey: config.apiKey ?? "not-needed",

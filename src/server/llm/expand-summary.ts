@@ -20,9 +20,19 @@ export function expandMessages(templates: PromptTemplates, input: ExpandInput) {
 }
 
 /** Returns the example, or why it cannot be used (the caller records the reason on the summary). */
-export async function expandSummary(client: LlmClient, templates: PromptTemplates, input: ExpandInput): Promise<{ text: string } | { invalid: string }> {
+export async function expandSummary(
+  client: LlmClient,
+  templates: PromptTemplates,
+  input: ExpandInput,
+): Promise<{ text: string } | { invalid: string }> {
   const { system, user } = expandMessages(templates, input);
-  const answer = await client.structured({ name: "expanded_example", system, user, schema: expandedExampleSchema, seed: input.seed });
+  const answer = await client.structured({
+    name: "expanded_example",
+    system,
+    user,
+    schema: expandedExampleSchema,
+    seed: input.seed,
+  });
   const text = answer.example.trim();
   if (!text) return { invalid: "empty example" };
   if (text.length > MAX_EXAMPLE_CHARS) return { invalid: `longer than ${MAX_EXAMPLE_CHARS} characters` };

@@ -27,15 +27,25 @@ function canonical(value: unknown): unknown {
 }
 
 export function llmCacheKey(parts: CacheKeyParts): string {
-  return createHash("sha256").update(JSON.stringify(canonical(parts))).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify(canonical(parts)))
+    .digest("hex");
 }
 
 export async function readLlmCache(db: DbOrTx, key: string) {
   return db.llmCache.findUnique({ where: { key } });
 }
 
-export async function writeLlmCache(db: DbOrTx, entry: { key: string; model: string; response: unknown; promptTokens: number; completionTokens: number }) {
-  const data = { model: entry.model, response: entry.response as Prisma.InputJsonValue, promptTokens: entry.promptTokens, completionTokens: entry.completionTokens };
+export async function writeLlmCache(
+  db: DbOrTx,
+  entry: { key: string; model: string; response: unknown; promptTokens: number; completionTokens: number },
+) {
+  const data = {
+    model: entry.model,
+    response: entry.response as Prisma.InputJsonValue,
+    promptTokens: entry.promptTokens,
+    completionTokens: entry.completionTokens,
+  };
   // Two requests (workers, or both sides of an A/B) may race to the same answer; either copy is as good as the
   // other. ON CONFLICT DO NOTHING, because Prisma's upsert reads then inserts and loses that race.
   await db.llmCache.createMany({ data: [{ key: entry.key, ...data }], skipDuplicates: true });

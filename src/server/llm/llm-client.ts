@@ -76,7 +76,10 @@ export function createLlmClient(db: DbOrTx | null, config: LlmConfig, options: L
         const runnable = model.withStructuredOutput(request.schema, { name: request.name, method, includeRaw: true });
         let result: { raw: { usage_metadata?: { input_tokens?: number; output_tokens?: number } }; parsed: unknown };
         try {
-          result = (await runnable.invoke([new SystemMessage(request.system), new HumanMessage(request.user)])) as typeof result;
+          result = (await runnable.invoke([
+            new SystemMessage(request.system),
+            new HumanMessage(request.user),
+          ])) as typeof result;
         } catch (error) {
           throw toLlmError(error, where, config.apiKey);
         }
@@ -90,12 +93,22 @@ export function createLlmClient(db: DbOrTx | null, config: LlmConfig, options: L
         await options.onUsage?.(delta);
         const parsed = request.schema.safeParse(result.parsed);
         if (parsed.success) {
-          if (db) await writeLlmCache(db, { key, model: config.chatModel, response: parsed.data, promptTokens: delta.promptTokens, completionTokens: delta.completionTokens });
+          if (db)
+            await writeLlmCache(db, {
+              key,
+              model: config.chatModel,
+              response: parsed.data,
+              promptTokens: delta.promptTokens,
+              completionTokens: delta.completionTokens,
+            });
           return parsed.data;
         }
         lastProblem = parsed.error.issues.map((i) => `${i.path.join(".") || "answer"}: ${i.message}`).join("; ");
       }
-      throw new LlmError("LLM_MALFORMED_OUTPUT", `The model's answer to "${request.name}" did not match the expected structure after ${config.maxRetries + 1} attempts: ${lastProblem}`);
+      throw new LlmError(
+        "LLM_MALFORMED_OUTPUT",
+        `The model's answer to "${request.name}" did not match the expected structure after ${config.maxRetries + 1} attempts: ${lastProblem}`,
+      );
     });
   }
 

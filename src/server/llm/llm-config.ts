@@ -22,7 +22,10 @@ export type ResolvedLlmConfig = { configured: true; config: LlmConfig } | { conf
 export function parseLlmSettings(stored: unknown): LlmSettings {
   if (stored === null || stored === undefined) return {};
   const parsed = llmSettingsSchema.safeParse(stored);
-  if (!parsed.success) throw new Error(`project LLM settings are invalid: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  if (!parsed.success)
+    throw new Error(
+      `project LLM settings are invalid: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   return parsed.data;
 }
 
@@ -39,8 +42,16 @@ export function resolveLlmConfig(settings: LlmSettings = {}): ResolvedLlmConfig 
   // The environment's key belongs to the environment's endpoint: a project pointing elsewhere must not receive it,
   // or any admin could collect the key by pointing a project at a server of their own.
   const apiKey = sameOrigin(baseUrl, e.LLM_BASE_URL) ? e.LLM_API_KEY : undefined;
-  if (!chatModel) return { configured: false, reason: "No LLM configured: set LLM_CHAT_MODEL (and LLM_BASE_URL or LLM_API_KEY) on the server." };
-  if (!baseUrl && !apiKey) return { configured: false, reason: "No LLM endpoint: set LLM_BASE_URL for a local server (Ollama, vLLM) or LLM_API_KEY for OpenAI." };
+  if (!chatModel)
+    return {
+      configured: false,
+      reason: "No LLM configured: set LLM_CHAT_MODEL (and LLM_BASE_URL or LLM_API_KEY) on the server.",
+    };
+  if (!baseUrl && !apiKey)
+    return {
+      configured: false,
+      reason: "No LLM endpoint: set LLM_BASE_URL for a local server (Ollama, vLLM) or LLM_API_KEY for OpenAI.",
+    };
   const inputPrice = settings.priceInputPerMTok ?? e.LLM_PRICE_INPUT_PER_MTOK;
   const outputPrice = settings.priceOutputPerMTok ?? e.LLM_PRICE_OUTPUT_PER_MTOK;
   return {
@@ -55,7 +66,10 @@ export function resolveLlmConfig(settings: LlmSettings = {}): ResolvedLlmConfig 
       maxRetries: settings.maxRetries ?? e.LLM_MAX_RETRIES,
       concurrency: settings.concurrency ?? e.LLM_CONCURRENCY,
       structuredOutput: settings.structuredOutput ?? "auto",
-      prices: inputPrice !== undefined && outputPrice !== undefined ? { inputPerMTok: inputPrice, outputPerMTok: outputPrice } : undefined,
+      prices:
+        inputPrice !== undefined && outputPrice !== undefined
+          ? { inputPerMTok: inputPrice, outputPerMTok: outputPrice }
+          : undefined,
     },
   };
 }

@@ -51,25 +51,46 @@ export function toLlmError(error: unknown, where: string, apiKey?: string): LlmE
   const status = e.status;
   const make = (code: LlmErrorCode, message: string) => new LlmError(code, message, { cause: error });
   if (status === 401 || status === 403 || e.lc_error_code === "MODEL_AUTHENTICATION") {
-    return make("LLM_AUTH", `The LLM endpoint ${where} rejected the API key (HTTP ${status ?? 401}); check LLM_API_KEY.`);
+    return make(
+      "LLM_AUTH",
+      `The LLM endpoint ${where} rejected the API key (HTTP ${status ?? 401}); check LLM_API_KEY.`,
+    );
   }
   if (status === 429 || e.lc_error_code === "MODEL_RATE_LIMIT" || /^RateLimit/.test(e.name ?? "")) {
-    return make("LLM_RATE_LIMIT", `The LLM endpoint ${where} is rate limiting requests (HTTP 429) and retries did not get through: ${raw}`);
+    return make(
+      "LLM_RATE_LIMIT",
+      `The LLM endpoint ${where} is rate limiting requests (HTTP 429) and retries did not get through: ${raw}`,
+    );
   }
   if (status === 404 || e.lc_error_code === "MODEL_NOT_FOUND") {
-    return make("LLM_MODEL_NOT_FOUND", `The LLM endpoint ${where} does not know this model or path (HTTP 404); check LLM_CHAT_MODEL and LLM_BASE_URL (it usually ends in /v1).`);
+    return make(
+      "LLM_MODEL_NOT_FOUND",
+      `The LLM endpoint ${where} does not know this model or path (HTTP 404); check LLM_CHAT_MODEL and LLM_BASE_URL (it usually ends in /v1).`,
+    );
   }
   if (e.name === "TimeoutError" || e.name === "APIConnectionTimeoutError" || /timed? ?out/i.test(raw)) {
-    return make("LLM_TIMEOUT", `The LLM endpoint ${where} did not answer in time; raise LLM_TIMEOUT_SECONDS or lower LLM_CONCURRENCY.`);
+    return make(
+      "LLM_TIMEOUT",
+      `The LLM endpoint ${where} did not answer in time; raise LLM_TIMEOUT_SECONDS or lower LLM_CONCURRENCY.`,
+    );
   }
   if (
     e.name === "APIConnectionError" ||
     /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|fetch failed|Connection error/i.test(raw) ||
     ["ECONNREFUSED", "ENOTFOUND", "ECONNRESET"].includes(e.cause?.code ?? "")
   ) {
-    return make("LLM_UNREACHABLE", `The LLM endpoint ${where} is unreachable (${raw}); check LLM_BASE_URL and that the server is running.`);
+    return make(
+      "LLM_UNREACHABLE",
+      `The LLM endpoint ${where} is unreachable (${raw}); check LLM_BASE_URL and that the server is running.`,
+    );
   }
-  if (e.name === "SyntaxError" || e.name === "ZodError" || e.name === "$ZodError" || e.name === "OutputParserException" || e.lc_error_code === "OUTPUT_PARSING_FAILURE") {
+  if (
+    e.name === "SyntaxError" ||
+    e.name === "ZodError" ||
+    e.name === "$ZodError" ||
+    e.name === "OutputParserException" ||
+    e.lc_error_code === "OUTPUT_PARSING_FAILURE"
+  ) {
     return make("LLM_MALFORMED_OUTPUT", `The model's answer did not match the expected JSON structure: ${raw}`);
   }
   if (status !== undefined && status >= 500) {

@@ -18,7 +18,10 @@ export function addUsage(into: LlmUsage, delta: LlmUsage): void {
 }
 
 /** USD estimate from per-million-token prices; undefined when no price is configured. */
-export function estimateCostUsd(usage: Pick<LlmUsage, "promptTokens" | "completionTokens">, prices: { inputPerMTok: number; outputPerMTok: number } | undefined) {
+export function estimateCostUsd(
+  usage: Pick<LlmUsage, "promptTokens" | "completionTokens">,
+  prices: { inputPerMTok: number; outputPerMTok: number } | undefined,
+) {
   if (!prices) return undefined;
   return (usage.promptTokens * prices.inputPerMTok + usage.completionTokens * prices.outputPerMTok) / 1_000_000;
 }

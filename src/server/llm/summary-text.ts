@@ -22,7 +22,8 @@ export function acceptSummaries(raw: string[], limit: number, exclude: Iterable<
     const text = cleanSummary(item);
     const key = text.toLowerCase();
     if (!text) dropped.push({ text: item, reason: "empty" });
-    else if (text.split(" ").length > MAX_SUMMARY_WORDS) dropped.push({ text, reason: `longer than ${MAX_SUMMARY_WORDS} words` });
+    else if (text.split(" ").length > MAX_SUMMARY_WORDS)
+      dropped.push({ text, reason: `longer than ${MAX_SUMMARY_WORDS} words` });
     else if (seen.has(key)) dropped.push({ text, reason: "repeated summary" });
     else if (kept.length >= limit) dropped.push({ text, reason: `more than the ${limit} asked for` });
     else {

@@ -4,7 +4,11 @@ import { z } from "zod";
 
 /** What an admin chooses when starting a run; everything else comes from the project (classes, LLM, templates). */
 export const generationOptionsSchema = z.object({
-  targetPerClass: z.number().int().min(1, "Generate at least one example per class").max(5000, "At most 5,000 examples per class per run"),
+  targetPerClass: z
+    .number()
+    .int()
+    .min(1, "Generate at least one example per class")
+    .max(5000, "At most 5,000 examples per class per run"),
   seed: z.number().int().min(0).max(2_147_483_647).default(1),
   /** Existing examples of the class shown in each summaries prompt (Lamini's max_history). */
   maxHistory: z.number().int().min(0).max(20).default(2),

@@ -2,8 +2,18 @@ import { scoreItemRange } from "@/server/domain/scoring/score-item-range";
 import type { scoreChunkJob } from "@/server/jobs/job-definitions";
 import type { JobHandler } from "@/worker/run-job";
 
-export const handleScoreChunk: JobHandler<typeof scoreChunkJob> = async ({ modelVersionId, fromId, toId, missingOnly }, ctx) => {
-  const { scored } = await scoreItemRange(ctx.db, modelVersionId, fromId, toId, (done) => ctx.progress(done, toId - fromId + 1), { missingOnly });
+export const handleScoreChunk: JobHandler<typeof scoreChunkJob> = async (
+  { modelVersionId, fromId, toId, missingOnly },
+  ctx,
+) => {
+  const { scored } = await scoreItemRange(
+    ctx.db,
+    modelVersionId,
+    fromId,
+    toId,
+    (done) => ctx.progress(done, toId - fromId + 1),
+    { missingOnly },
+  );
   await ctx.log(`Scored ${scored} items with ids ${fromId}–${toId}`);
   return { scored };
 };

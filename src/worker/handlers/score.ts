@@ -7,6 +7,11 @@ import type { JobHandler } from "@/worker/run-job";
 const CHUNK_CHECK_SECONDS = 3;
 
 export const handleScore: JobHandler<typeof scoreJob> = async ({ projectId, modelVersionId, missingOnly }, ctx) => {
-  const outcome = await scoreVersion(ctx.db, ctx.boss, { projectId, modelVersionId, missingOnly, jobRunId: ctx.jobRunId }, ctx);
+  const outcome = await scoreVersion(
+    ctx.db,
+    ctx.boss,
+    { projectId, modelVersionId, missingOnly, jobRunId: ctx.jobRunId },
+    ctx,
+  );
   return "waiting" in outcome ? new CheckBack(CHUNK_CHECK_SECONDS) : outcome;
 };

@@ -31,7 +31,15 @@ describe("client address behind a trusted proxy", () => {
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) {
       // The leftmost entry is the client's to write; 203.0.113.9 is what the trusted proxy saw.
-      statuses.push((await postSignIn(`nobody-${i}@example.test`, "whatever-pw", `${[...randomBytes(4)].join(".")}, 203.0.113.9, 127.0.0.1`)).status);
+      statuses.push(
+        (
+          await postSignIn(
+            `nobody-${i}@example.test`,
+            "whatever-pw",
+            `${[...randomBytes(4)].join(".")}, 203.0.113.9, 127.0.0.1`,
+          )
+        ).status,
+      );
     }
     expect(statuses).toEqual([401, 401, 401, 429, 429]);
   });
@@ -51,7 +59,9 @@ describe("per-account backoff", () => {
     expect(await blocked.json()).toMatchObject({ code: "SIGN_IN_BACKOFF" });
     // … other accounts are not affected; the state is in PostgreSQL (shared by every web replica).
     expect((await postSignIn(other.email, other.password)).status).toBe(200);
-    const [row] = await testDb.db.$queryRaw<{ failures: number }[]>`SELECT failures FROM sign_in_throttle WHERE email = ${user.email}`;
+    const [row] = await testDb.db.$queryRaw<
+      { failures: number }[]
+    >`SELECT failures FROM sign_in_throttle WHERE email = ${user.email}`;
     expect(row?.failures).toBe(FREE_FAILURES + 1);
 
     // Each further failure doubles the block: 2 s, then 4 s.
@@ -68,7 +78,8 @@ describe("per-account backoff", () => {
   });
 
   it("backs off unknown emails the same way, so a lockout does not reveal which accounts exist", async () => {
-    for (let i = 0; i <= FREE_FAILURES; i++) expect((await postSignIn("ghost@example.test", `wrong-${i}`)).status).toBe(401);
+    for (let i = 0; i <= FREE_FAILURES; i++)
+      expect((await postSignIn("ghost@example.test", `wrong-${i}`)).status).toBe(401);
     expect((await postSignIn("ghost@example.test", "wrong")).status).toBe(429);
   });
 });
@@ -103,7 +114,9 @@ describe("cross-site requests to cookie-authenticated routes", () => {
     expect(await foreign.json()).toMatchObject({ error: { code: "FORBIDDEN" } });
     expect((await upload({ "sec-fetch-site": "cross-site" })).status).toBe(403);
     expect((await upload({ origin: "null" })).status).toBe(403);
-    expect(await testDb.db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM import_upload`).toEqual([{ n: 0 }]);
+    expect(await testDb.db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM import_upload`).toEqual([
+      { n: 0 },
+    ]);
 
     expect((await upload({ origin: server.url, "sec-fetch-site": "same-origin" })).status).toBe(201);
     expect((await upload({})).status).toBe(201);

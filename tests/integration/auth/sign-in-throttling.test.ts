@@ -31,7 +31,11 @@ it("throttles 50 wrong passwords with a rotating X-Forwarded-For, then refuses t
   const statuses: number[] = [];
   for (let i = 0; i < 50; i++) {
     const spoofed = randomAddress();
-    const response = await signIn(`wrong-${i}`, { "x-forwarded-for": spoofed, "x-real-ip": spoofed, "x-margin-client-address": spoofed });
+    const response = await signIn(`wrong-${i}`, {
+      "x-forwarded-for": spoofed,
+      "x-real-ip": spoofed,
+      "x-margin-client-address": spoofed,
+    });
     statuses.push(response.status);
   }
   // better-auth's sign-in rule: 3 per 10 s per address — the socket's, whatever the headers say.

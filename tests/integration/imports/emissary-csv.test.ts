@@ -18,8 +18,10 @@ afterAll(async () => {
 });
 
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, "../../fixtures/imports", name), "utf8");
-const errorsOf = (report: { errors: { line: number; column: string | null; reason: string }[] }) => report.errors.map(({ line, column, reason }) => ({ line, column, reason }));
-const labeled = (items: Awaited<ReturnType<typeof itemsWithLabels>>) => items.map((i) => [i.text, i.status === "labeled" ? i.labels : null]);
+const errorsOf = (report: { errors: { line: number; column: string | null; reason: string }[] }) =>
+  report.errors.map(({ line, column, reason }) => ({ line, column, reason }));
+const labeled = (items: Awaited<ReturnType<typeof itemsWithLabels>>) =>
+  items.map((i) => [i.text, i.status === "labeled" ? i.labels : null]);
 
 /** The rows a file reads as, without the database; bare 0/1 map onto cat (1) and dog (0). */
 async function readRows(content: string, format: ImportFormat): Promise<ParsedRow[]> {
@@ -34,11 +36,17 @@ async function readRows(content: string, format: ImportFormat): Promise<ParsedRo
   for await (const row of readImportRows(streamOf(content), options)) rows.push(row);
   return rows;
 }
-const withoutLine = (rows: ParsedRow[]) => rows.map((r) => (r.ok ? (({ line: _line, ...rest }: ImportRow) => rest)(r.row) : r.error));
+const withoutLine = (rows: ParsedRow[]) =>
+  rows.map((r) => (r.ok ? (({ line: _line, ...rest }: ImportRow) => rest)(r.row) : r.error));
 
 describe("Emissary CSV (input,expected_output)", () => {
   it("is detected by its header, quoted or not, after a BOM, in any case", () => {
-    for (const header of ["input,expected_output", '"input","expected_output"', "\ufeffinput,expected_output", "Input,Expected_Output"]) {
+    for (const header of [
+      "input,expected_output",
+      '"input","expected_output"',
+      "\ufeffinput,expected_output",
+      "Input,Expected_Output",
+    ]) {
       expect(detectFormat(Buffer.from(`${header}\nhello,1\n`), "data.csv")).toEqual({
         format: "emissary-csv",
         delimiter: ",",
@@ -59,7 +67,9 @@ describe("Emissary CSV (input,expected_output)", () => {
     // Bare 0/1 in CSV and in JSONL completions read alike too.
     const binaryCsv = "input,expected_output\nmeow,1\nwoof,0\n";
     const binaryJsonl = '{"prompt": "meow", "completion": 1}\n{"prompt": "woof", "completion": 0}\n';
-    expect(withoutLine(await readRows(binaryCsv, "emissary-csv"))).toEqual(withoutLine(await readRows(binaryJsonl, "emissary-jsonl")));
+    expect(withoutLine(await readRows(binaryCsv, "emissary-csv"))).toEqual(
+      withoutLine(await readRows(binaryJsonl, "emissary-jsonl")),
+    );
   });
 
   it("imports multi-label JSON objects like the JSONL variant, creating missing classes on request", async () => {
@@ -67,10 +77,18 @@ describe("Emissary CSV (input,expected_output)", () => {
     const { project } = await makeProject(testDb.db, { taskType: "multilabel", classes: ["battery"] });
     const detected = detectFormat(Buffer.from(content), "emissary-multilabel.csv");
     const report = await importText(project.id, content, { format: detected.format, createMissingClasses: true });
-    expect(report).toMatchObject({ committed: true, errorCount: 0, columns: ["input", "expected_output"], createdClasses: ["shipping", "support"] });
+    expect(report).toMatchObject({
+      committed: true,
+      errorCount: 0,
+      columns: ["input", "expected_output"],
+      createdClasses: ["shipping", "support"],
+    });
 
     const { project: fromJsonl } = await makeProject(testDb.db, { taskType: "multilabel", classes: ["battery"] });
-    await importText(fromJsonl.id, fixture("emissary-multilabel.jsonl"), { format: "emissary-jsonl", createMissingClasses: true });
+    await importText(fromJsonl.id, fixture("emissary-multilabel.jsonl"), {
+      format: "emissary-jsonl",
+      createMissingClasses: true,
+    });
     const items = await itemsWithLabels(testDb.db, project.id);
     expect(labeled(items)).toEqual(labeled(await itemsWithLabels(testDb.db, fromJsonl.id)));
     expect(labeled(items)).toEqual([
@@ -138,7 +156,9 @@ describe("Emissary CSV (input,expected_output)", () => {
       { line: 2, column: "expected_output", reason: "invalid_label" },
       { line: 3, column: "expected_output", reason: "unknown_class" },
     ]);
-    expect(report.errors[0]!.message).toBe("A bare 1 needs a binary project with two classes (1 is the first, 0 the second); this project is multilabel with 2 class(es)");
+    expect(report.errors[0]!.message).toBe(
+      "A bare 1 needs a binary project with two classes (1 is the first, 0 the second); this project is multilabel with 2 class(es)",
+    );
     expect(labeled(await itemsWithLabels(testDb.db, project.id))).toEqual([["known", ["a", "b"]]]);
   });
 

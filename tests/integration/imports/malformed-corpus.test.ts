@@ -19,7 +19,8 @@ afterAll(async () => {
 
 const corpusDir = path.join(import.meta.dirname, "../../fixtures/imports/malformed");
 const fixture = (name: string) => readFileSync(path.join(corpusDir, name));
-const errorsOf = (report: { errors: { line: number; reason: string }[] }) => report.errors.map(({ line, reason }) => ({ line, reason }));
+const errorsOf = (report: { errors: { line: number; reason: string }[] }) =>
+  report.errors.map(({ line, reason }) => ({ line, reason }));
 
 /** Detection as the upload route, the preview and the CLI do it: on the decompressed, decoded sample, named without .gz. */
 async function detect(name: string, bytes: Buffer) {
@@ -30,7 +31,12 @@ async function importFixture(name: string, options: Partial<ImportOptions> = {})
   const { project } = await makeProject(testDb.db, { classes: ["ham", "spam"] });
   const bytes = fixture(name);
   const detected = await detect(name, bytes);
-  const report = await importText(project.id, bytes, { format: detected.format, delimiter: detected.delimiter, mode: "valid-rows", ...options });
+  const report = await importText(project.id, bytes, {
+    format: detected.format,
+    delimiter: detected.delimiter,
+    mode: "valid-rows",
+    ...options,
+  });
   return { report, items: await itemsWithLabels(testDb.db, project.id), detected };
 }
 
@@ -55,7 +61,9 @@ const table = (JSON.parse(readFileSync(path.join(corpusDir, "expected.json"), "u
 
 describe("malformed-file corpus: the table of expected outcomes", () => {
   it("has a row for every file of the corpus, and a file for every row", () => {
-    const files = readdirSync(corpusDir).filter((name) => name !== "expected.json").sort();
+    const files = readdirSync(corpusDir)
+      .filter((name) => name !== "expected.json")
+      .sort();
     expect(table.map((row) => row.file).sort()).toEqual(files);
     expect(files.length).toBeGreaterThanOrEqual(50);
   });
@@ -65,7 +73,8 @@ describe("malformed-file corpus: the table of expected outcomes", () => {
     const detecting = detect(name, bytes);
     if (expected.format === null) await expect(detecting).rejects.toThrow(new RegExp(expected.message!));
     else expect((await detecting).format).toBe(expected.format);
-    const { format, delimiter } = expected.format === null ? { format: "csv" as const, delimiter: undefined } : await detecting;
+    const { format, delimiter } =
+      expected.format === null ? { format: "csv" as const, delimiter: undefined } : await detecting;
 
     for (const mode of ["valid-rows", "all-or-nothing"] as const) {
       const { project } = await makeProject(testDb.db, { classes: ["ham", "spam"], ...expected.project });
@@ -77,23 +86,41 @@ describe("malformed-file corpus: the table of expected outcomes", () => {
       const report = await run;
       const items = await itemsWithLabels(testDb.db, project.id);
       if (expected.outcome === "no_rows") {
-        expect(report, mode).toMatchObject({ rows: 0, committed: false, rolledBackBecause: expect.stringMatching(new RegExp(expected.message!)) });
+        expect(report, mode).toMatchObject({
+          rows: 0,
+          committed: false,
+          rolledBackBecause: expect.stringMatching(new RegExp(expected.message!)),
+        });
         expect(items, mode).toEqual([]);
         continue;
       }
       const errors = expected.errors!;
-      expect(report.errors.map((e) => [e.line, e.reason]), mode).toEqual(errors.map(([line, reason]) => [line, reason]));
-      errors.forEach(([, , pattern], i) => pattern !== undefined && expect(report.errors[i]!.message, `${mode}, error ${i + 1}`).toMatch(new RegExp(pattern)));
+      expect(
+        report.errors.map((e) => [e.line, e.reason]),
+        mode,
+      ).toEqual(errors.map(([line, reason]) => [line, reason]));
+      errors.forEach(
+        ([, , pattern], i) =>
+          pattern !== undefined &&
+          expect(report.errors[i]!.message, `${mode}, error ${i + 1}`).toMatch(new RegExp(pattern)),
+      );
       expect(report.validRows, mode).toBe(expected.validRows);
       if (mode === "all-or-nothing" && errors.length > 0) {
         // Any row error rolls the whole file back.
-        expect(report, mode).toMatchObject({ committed: false, rolledBackBecause: `${errors.length} row(s) have errors and the mode is all-or-nothing` });
+        expect(report, mode).toMatchObject({
+          committed: false,
+          rolledBackBecause: `${errors.length} row(s) have errors and the mode is all-or-nothing`,
+        });
         expect(items, mode).toEqual([]);
         continue;
       }
       expect(report.committed, mode).toBe(true);
       expect(items.length, mode).toBe(expected.validRows);
-      if (expected.items) expect(items.map((i) => [i.text, i.labels]), mode).toEqual(expected.items);
+      if (expected.items)
+        expect(
+          items.map((i) => [i.text, i.labels]),
+          mode,
+        ).toEqual(expected.items);
     }
   });
 });
@@ -102,12 +129,17 @@ describe("malformed-file corpus", () => {
   it("truncated JSON: the cut line is an error, the lines before it import", async () => {
     const { report, items } = await importFixture("truncated.jsonl");
     expect(errorsOf(report)).toEqual([{ line: 3, reason: "malformed_json" }]);
-    expect(items.map((i) => [i.text, i.labels])).toEqual([["first", ["ham"]], ["second", ["spam"]]]);
+    expect(items.map((i) => [i.text, i.labels])).toEqual([
+      ["first", ["ham"]],
+      ["second", ["spam"]],
+    ]);
   });
 
   it("wrong delimiter: a clear file error when forced to ',', and detected as ';' otherwise", async () => {
     const { project } = await makeProject(testDb.db, { classes: ["ham", "spam"] });
-    await expect(importText(project.id, fixture("wrong-delimiter.csv"), { format: "csv", delimiter: "," })).rejects.toThrow(
+    await expect(
+      importText(project.id, fixture("wrong-delimiter.csv"), { format: "csv", delimiter: "," }),
+    ).rejects.toThrow(
       'No text column found among "text;label": choose it in the mapping. The header looks ";"-separated: choose that delimiter.',
     );
     const { report, detected } = await importFixture("wrong-delimiter.csv");
@@ -132,7 +164,10 @@ describe("malformed-file corpus", () => {
   it("CRLF line endings leave no carriage returns in texts or labels", async () => {
     const { report, items } = await importFixture("crlf.csv");
     expect(report.errorCount).toBe(0);
-    expect(items.map((i) => [i.text, i.labels])).toEqual([["windows line one", ["ham"]], ["windows, quoted", ["spam"]]]);
+    expect(items.map((i) => [i.text, i.labels])).toEqual([
+      ["windows line one", ["ham"]],
+      ["windows, quoted", ["spam"]],
+    ]);
   });
 
   it("quotes inside fields: doubled quotes and line breaks are kept, a stray quote is an error on its line", async () => {
@@ -151,7 +186,12 @@ describe("malformed-file corpus", () => {
   it("an unclosed quote is a malformed-CSV error, not a silent merge into one huge text", async () => {
     const { report, items } = await importFixture("unclosed-quote.csv");
     expect(report.errors).toEqual([
-      { line: 2, column: "text", reason: "malformed_csv", message: expect.stringMatching(/^The quote that opens the first field \("text"\) on line 2 is never closed/) },
+      {
+        line: 2,
+        column: "text",
+        reason: "malformed_csv",
+        message: expect.stringMatching(/^The quote that opens the first field \("text"\) on line 2 is never closed/),
+      },
     ]);
     expect(items).toEqual([]);
   });

@@ -41,7 +41,11 @@ const detected: Record<ExportFormat, ImportOptions["format"]> = {
   "hf-jsonl": "jsonl",
 };
 
-async function sourceProject(taskType: "multilabel" | "multiclass" | "binary", classes: string[], rows: typeof MULTI_ROWS) {
+async function sourceProject(
+  taskType: "multilabel" | "multiclass" | "binary",
+  classes: string[],
+  rows: typeof MULTI_ROWS,
+) {
   const { project } = await makeProject(testDb.db, { taskType, classes });
   const jsonl = rows.map((r) => JSON.stringify(r)).join("\n");
   const report = await importText(project.id, jsonl, { format: "jsonl" });
@@ -50,7 +54,9 @@ async function sourceProject(taskType: "multilabel" | "multiclass" | "binary", c
 }
 
 const summary = (items: Awaited<ReturnType<typeof itemsWithLabels>>) =>
-  items.map((i) => ({ text: i.text, labels: i.status === "labeled" ? i.labels : null })).sort((a, b) => a.text.localeCompare(b.text));
+  items
+    .map((i) => ({ text: i.text, labels: i.status === "labeled" ? i.labels : null }))
+    .sort((a, b) => a.text.localeCompare(b.text));
 
 describe("export → import round trips keep texts and labels", () => {
   for (const format of Object.keys(detected) as ExportFormat[]) {
@@ -71,11 +77,18 @@ describe("export → import round trips keep texts and labels", () => {
       const keepsUnlabeled = !["lamini", "emissary-jsonl", "emissary-csv"].includes(format);
       // Lamini has a line per class and none for an item labeled with no class: the export leaves it out (documented).
       const keepsNoClass = format !== "lamini";
-      let expected = summary(before).filter((i) => (keepsUnlabeled || i.labels !== null) && (keepsNoClass || i.labels?.length !== 0));
-      if (format === "text") expected = expected.map((i) => ({ text: i.text.replace(/\s*\n\s*/g, " "), labels: null })).sort((a, b) => a.text.localeCompare(b.text));
+      let expected = summary(before).filter(
+        (i) => (keepsUnlabeled || i.labels !== null) && (keepsNoClass || i.labels?.length !== 0),
+      );
+      if (format === "text")
+        expected = expected
+          .map((i) => ({ text: i.text.replace(/\s*\n\s*/g, " "), labels: null }))
+          .sort((a, b) => a.text.localeCompare(b.text));
       expect(summary(after)).toEqual(expected);
       if (format === "csv" || format === "tsv" || format === "jsonl") {
-        expect(after.map((i) => [i.externalId, i.split]).sort()).toEqual(before.map((i) => [i.externalId, i.split]).sort());
+        expect(after.map((i) => [i.externalId, i.split]).sort()).toEqual(
+          before.map((i) => [i.externalId, i.split]).sort(),
+        );
       }
       // Every imported label is an `imported` annotation mirrored onto the item.
       for (const item of after.filter((i) => i.status === "labeled")) {
@@ -93,7 +106,12 @@ describe("export → import round trips keep texts and labels", () => {
     ];
     const source = await sourceProject("binary", ["cat", "dog"], rows);
     const file = await exportText({ projectId: source.id, format: "emissary-jsonl" });
-    expect(file.trim().split("\n").map((l) => JSON.parse(l))).toEqual([
+    expect(
+      file
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
       { prompt: "meow, purr", completion: { cat: 1 } },
       { prompt: "woof woof", completion: { cat: 0 } },
       { prompt: "hiss", completion: { cat: 1 } },
@@ -101,7 +119,9 @@ describe("export → import round trips keep texts and labels", () => {
     const { project: target } = await makeProject(testDb.db, { taskType: "binary", classes: ["cat", "dog"] });
     const report = await importText(target.id, file, { format: "emissary-jsonl" });
     expect(report).toMatchObject({ committed: true, errorCount: 0 });
-    expect(summary(await itemsWithLabels(testDb.db, target.id))).toEqual(summary(await itemsWithLabels(testDb.db, source.id)));
+    expect(summary(await itemsWithLabels(testDb.db, target.id))).toEqual(
+      summary(await itemsWithLabels(testDb.db, source.id)),
+    );
   });
 
   it("binary Emissary CSV writes input,expected_output with 1 for the first class and 0 for the other", async () => {
@@ -117,14 +137,20 @@ describe("export → import round trips keep texts and labels", () => {
     const { project: target } = await makeProject(testDb.db, { taskType: "binary", classes: ["cat", "dog"] });
     const report = await importText(target.id, file, { format: "emissary-csv" });
     expect(report).toMatchObject({ committed: true, errorCount: 0 });
-    expect(summary(await itemsWithLabels(testDb.db, target.id))).toEqual(summary(await itemsWithLabels(testDb.db, source.id)));
+    expect(summary(await itemsWithLabels(testDb.db, target.id))).toEqual(
+      summary(await itemsWithLabels(testDb.db, source.id)),
+    );
   });
 
   it("multi-label Emissary CSV writes the JSON object per row", async () => {
-    const source = await sourceProject("multilabel", ["a", "b"], [
-      { id: "m1", text: "both", labels: ["a", "b"], split: "train" },
-      { id: "m2", text: "only b", labels: ["b"], split: "train" },
-    ]);
+    const source = await sourceProject(
+      "multilabel",
+      ["a", "b"],
+      [
+        { id: "m1", text: "both", labels: ["a", "b"], split: "train" },
+        { id: "m2", text: "only b", labels: ["b"], split: "train" },
+      ],
+    );
     const file = await exportText({ projectId: source.id, format: "emissary-csv" });
     expect(file).toBe('input,expected_output\nboth,"{""a"":1,""b"":1}"\nonly b,"{""a"":0,""b"":1}"\n');
   });

@@ -34,7 +34,9 @@ beforeAll(async () => {
   projectId = project.id;
   // JSONL: a CSV import would already remove the ' of "'=was already quoted" (see unguardCell).
   const jsonl = ROWS.map((r) => JSON.stringify(r)).join("\n");
-  expect(await importText(projectId, jsonl, { format: "jsonl", mapping: { text: "text", labels: "label" } })).toMatchObject({ committed: true, imported: { items: ROWS.length } });
+  expect(
+    await importText(projectId, jsonl, { format: "jsonl", mapping: { text: "text", labels: "label" } }),
+  ).toMatchObject({ committed: true, imported: { items: ROWS.length } });
 });
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
@@ -55,7 +57,13 @@ describe("CSV/TSV exports and spreadsheet formulas", () => {
     expect(safe).toContain(",''=was already quoted,ok,");
     expect(safe).toContain(",'just an apostrophe,ok,");
     expect(safe).toContain(",plain = text,'=evil(),");
-    for (const line of cellsOf(safe)) expect(line.split(",").slice(1).every((cell) => !/^"?[=+\-@\t\r]/.test(cell))).toBe(true);
+    for (const line of cellsOf(safe))
+      expect(
+        line
+          .split(",")
+          .slice(1)
+          .every((cell) => !/^"?[=+\-@\t\r]/.test(cell)),
+      ).toBe(true);
 
     const raw = await exportText({ projectId, format: "csv", neutralizeFormulas: false });
     expect(raw).toContain(",=cmd|' /C calc'!A0,ok,");
@@ -71,7 +79,10 @@ describe("CSV/TSV exports and spreadsheet formulas", () => {
     for (const format of ["csv", "tsv"] as const) {
       const { project: copy } = await makeProject(testDb.db, { classes: CLASSES });
       const file = await exportText({ projectId, format });
-      const report = await importText(copy.id, file, { format, mapping: { text: "text", labels: "label", labelSeparator: "|", split: "split" } });
+      const report = await importText(copy.id, file, {
+        format,
+        mapping: { text: "text", labels: "label", labelSeparator: "|", split: "split" },
+      });
       expect(report).toMatchObject({ committed: true, errorCount: 0 });
       const items = await itemsWithLabels(testDb.db, copy.id);
       expect(items.map((i) => [i.text, i.labels])).toEqual(ROWS.map((r) => [r.text, [r.label]]));
@@ -81,7 +92,8 @@ describe("CSV/TSV exports and spreadsheet formulas", () => {
   it("takes the option on the HTTP export route and in `margin export`", async () => {
     const admin = await makeUser(testDb.db, "admin");
     const { cookie } = await signIn(server.url, admin.email, admin.password);
-    const get = async (query: string) => (await fetch(`${server.url}/api/projects/${projectId}/export?${query}`, { headers: { cookie } })).text();
+    const get = async (query: string) =>
+      (await fetch(`${server.url}/api/projects/${projectId}/export?${query}`, { headers: { cookie } })).text();
     expect(await get("format=csv")).toContain(",'+SUM(1+1),");
     expect(await get("format=csv&neutralizeFormulas=false")).toContain(",+SUM(1+1),");
 
@@ -89,8 +101,19 @@ describe("CSV/TSV exports and spreadsheet formulas", () => {
       new Promise<{ code: number; stderr: string }>((resolve) =>
         execFile(
           process.execPath,
-          [path.resolve(import.meta.dirname, "../../../bin/margin"), "export", "--project", "Formulas", "--format", "csv", ...args],
-          { env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "test", DATABASE_URL: testDb.url }, timeout: 120_000 },
+          [
+            path.resolve(import.meta.dirname, "../../../bin/margin"),
+            "export",
+            "--project",
+            "Formulas",
+            "--format",
+            "csv",
+            ...args,
+          ],
+          {
+            env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "test", DATABASE_URL: testDb.url },
+            timeout: 120_000,
+          },
           (error, _stdout, stderr) => resolve({ code: error ? 1 : 0, stderr }),
         ),
       );

@@ -15,7 +15,8 @@ afterAll(async () => {
 });
 
 const CSV = { format: "csv", mapping: { text: "text", labels: "label", id: "id", split: "split" } } as const;
-const errorsOf = (report: { errors: { line: number; column: string | null; reason: string }[] }) => report.errors.map(({ line, column, reason }) => ({ line, column, reason }));
+const errorsOf = (report: { errors: { line: number; column: string | null; reason: string }[] }) =>
+  report.errors.map(({ line, column, reason }) => ({ line, column, reason }));
 
 async function counts(projectId: number) {
   return {
@@ -29,38 +30,80 @@ async function counts(projectId: number) {
 describe("row validation: each error has its line, column and reason", () => {
   it("empty text, unknown class, invalid split, several labels in a single-label project", async () => {
     const { project } = await makeProject(testDb.db, { classes: ["spam", "ham"] });
-    const csv = ["id,text,label,split", "1,fine,ham,train", "2,   ,ham,", "3,what is this,maybe,", "4,odd split,spam,validation", "5,two at once,spam|ham,"].join("\n");
-    const report = await importText(project.id, csv, { ...CSV, mapping: { ...CSV.mapping, labelSeparator: "|" }, mode: "valid-rows" });
+    const csv = [
+      "id,text,label,split",
+      "1,fine,ham,train",
+      "2,   ,ham,",
+      "3,what is this,maybe,",
+      "4,odd split,spam,validation",
+      "5,two at once,spam|ham,",
+    ].join("\n");
+    const report = await importText(project.id, csv, {
+      ...CSV,
+      mapping: { ...CSV.mapping, labelSeparator: "|" },
+      mode: "valid-rows",
+    });
     expect(errorsOf(report)).toEqual([
       { line: 3, column: "text", reason: "empty_text" },
       { line: 4, column: "label", reason: "unknown_class" },
       { line: 5, column: "split", reason: "invalid_split" },
       { line: 6, column: "label", reason: "too_many_labels" },
     ]);
-    expect(report.errors[1]!.message).toBe('Unknown class "maybe": create it (web: "Create missing classes", CLI: --create-classes) or correct the label');
+    expect(report.errors[1]!.message).toBe(
+      'Unknown class "maybe": create it (web: "Create missing classes", CLI: --create-classes) or correct the label',
+    );
     expect(report.unknownClasses).toEqual([{ name: "maybe", rows: 1 }]);
-    expect(report).toMatchObject({ rows: 5, validRows: 1, errorCount: 4, committed: true, imported: { items: 1, labeled: 1 } });
+    expect(report).toMatchObject({
+      rows: 5,
+      validRows: 1,
+      errorCount: 4,
+      committed: true,
+      imported: { items: 1, labeled: 1 },
+    });
     expect(report.errorsByReason).toEqual({ empty_text: 1, unknown_class: 1, invalid_split: 1, too_many_labels: 1 });
   });
 
   it("creates a missing class when asked, and labels the rows with it", async () => {
     const { project } = await makeProject(testDb.db, { classes: ["spam", "ham"], taskType: "multiclass" });
-    const report = await importText(project.id, "text,label\nwhat is this,maybe\nand this,maybe\n", { format: "csv", createMissingClasses: true });
-    expect(report).toMatchObject({ committed: true, errorCount: 0, createdClasses: ["maybe"], imported: { items: 2, labeled: 2 } });
-    const classes = await testDb.db.labelClass.findMany({ where: { projectId: project.id }, orderBy: { position: "asc" } });
-    expect(classes.map((c) => [c.name, c.position])).toEqual([["spam", 0], ["ham", 1], ["maybe", 2]]);
+    const report = await importText(project.id, "text,label\nwhat is this,maybe\nand this,maybe\n", {
+      format: "csv",
+      createMissingClasses: true,
+    });
+    expect(report).toMatchObject({
+      committed: true,
+      errorCount: 0,
+      createdClasses: ["maybe"],
+      imported: { items: 2, labeled: 2 },
+    });
+    const classes = await testDb.db.labelClass.findMany({
+      where: { projectId: project.id },
+      orderBy: { position: "asc" },
+    });
+    expect(classes.map((c) => [c.name, c.position])).toEqual([
+      ["spam", 0],
+      ["ham", 1],
+      ["maybe", 2],
+    ]);
     expect((await itemsWithLabels(testDb.db, project.id)).map((i) => i.labels)).toEqual([["maybe"], ["maybe"]]);
   });
 
   it("refuses to grow a binary project beyond two classes", async () => {
     const { project } = await makeProject(testDb.db, { classes: ["spam", "ham"], taskType: "binary" });
-    await expect(importText(project.id, "text,label\nx,maybe\n", { format: "csv", createMissingClasses: true })).rejects.toThrow(/binary project has exactly two classes/);
+    await expect(
+      importText(project.id, "text,label\nx,maybe\n", { format: "csv", createMissingClasses: true }),
+    ).rejects.toThrow(/binary project has exactly two classes/);
     expect(await counts(project.id)).toMatchObject({ items: 0, classes: 2 });
   });
 
   it("malformed JSON and missing fields in JSONL, with the parser's message", async () => {
     const { project } = await makeProject(testDb.db, { classes: ["a"] });
-    const jsonl = ['{"text": "ok", "label": "a"}', '{"text": "broken", "label": }', "[1, 2]", '{"label": "a"}', '{"text": 42}'].join("\n");
+    const jsonl = [
+      '{"text": "ok", "label": "a"}',
+      '{"text": "broken", "label": }',
+      "[1, 2]",
+      '{"label": "a"}',
+      '{"text": 42}',
+    ].join("\n");
     const report = await importText(project.id, jsonl, { format: "jsonl", mode: "valid-rows" });
     expect(errorsOf(report)).toEqual([
       { line: 2, column: null, reason: "malformed_json" },
@@ -73,8 +116,17 @@ describe("row validation: each error has its line, column and reason", () => {
 
   it("bad encoding (Latin-1 bytes) is reported on its line and the rest is read", async () => {
     const { project } = await makeProject(testDb.db, { classes: ["ham", "spam"] });
-    const bytes = Buffer.concat([Buffer.from("text,label\n"), Buffer.from([0x63, 0x61, 0x66, 0xe9]), Buffer.from(",ham\nplain,spam\n")]);
-    const report = await runImport(pgPool(), { projectId: project.id, userId: null, source: Readable.from([bytes]), options: { format: "csv", mode: "valid-rows" } });
+    const bytes = Buffer.concat([
+      Buffer.from("text,label\n"),
+      Buffer.from([0x63, 0x61, 0x66, 0xe9]),
+      Buffer.from(",ham\nplain,spam\n"),
+    ]);
+    const report = await runImport(pgPool(), {
+      projectId: project.id,
+      userId: null,
+      source: Readable.from([bytes]),
+      options: { format: "csv", mode: "valid-rows" },
+    });
     expect(errorsOf(report)).toEqual([{ line: 2, column: null, reason: "bad_encoding" }]);
     expect(report.imported.items).toBe(1);
   });
@@ -82,7 +134,9 @@ describe("row validation: each error has its line, column and reason", () => {
   it("duplicate ids and duplicate texts, within the file and against the project", async () => {
     const { project } = await makeProject(testDb.db, { classes: ["a"] });
     await importText(project.id, "id,text\nx1,already here\n", { format: "csv" });
-    const csv = ["id,text", "x1,new text", "x2,Hello   world", "x2,another", "x3,Hello world", "x4,already here"].join("\n");
+    const csv = ["id,text", "x1,new text", "x2,Hello   world", "x2,another", "x3,Hello world", "x4,already here"].join(
+      "\n",
+    );
     const report = await importText(project.id, csv, { format: "csv", mode: "valid-rows" });
     expect(errorsOf(report)).toEqual([
       { line: 2, column: "id", reason: "duplicate_id" },
@@ -101,14 +155,22 @@ describe("row validation: each error has its line, column and reason", () => {
 
   it("over-long text", async () => {
     const { project } = await makeProject(testDb.db, { classes: ["a"] });
-    const report = await importText(project.id, `text\nshort\n${"x".repeat(11)}\n`, { format: "csv", maxTextLength: 10, mode: "valid-rows" });
+    const report = await importText(project.id, `text\nshort\n${"x".repeat(11)}\n`, {
+      format: "csv",
+      maxTextLength: 10,
+      mode: "valid-rows",
+    });
     expect(errorsOf(report)).toEqual([{ line: 3, column: "text", reason: "text_too_long" }]);
     expect(report.errors[0]!.message).toBe("The text has 11 characters; the limit is 10");
   });
 
   it("Emissary labels must be 0 or 1", async () => {
     const { project } = await makeProject(testDb.db, { classes: ["a", "b"], taskType: "multilabel" });
-    const report = await importText(project.id, '{"prompt": "p", "completion": {"a": 2}}\n{"prompt": "q", "completion": "nope"}\n', { format: "emissary-jsonl", mode: "valid-rows" });
+    const report = await importText(
+      project.id,
+      '{"prompt": "p", "completion": {"a": 2}}\n{"prompt": "q", "completion": "nope"}\n',
+      { format: "emissary-jsonl", mode: "valid-rows" },
+    );
     expect(errorsOf(report)).toEqual([
       { line: 1, column: "completion", reason: "invalid_label" },
       // A word is a wrong value (invalid_label); malformed_json is for an object that does not parse.
@@ -137,7 +199,12 @@ describe("modes and transactions", () => {
 
   it("a preview reports the classes it would create but writes nothing", async () => {
     const { project } = await makeProject(testDb.db, { classes: ["a"], taskType: "multiclass" });
-    const report = await importText(project.id, "text,label\nx,a\ny,new class\n", { format: "csv", createMissingClasses: true }, { dryRun: true });
+    const report = await importText(
+      project.id,
+      "text,label\nx,a\ny,new class\n",
+      { format: "csv", createMissingClasses: true },
+      { dryRun: true },
+    );
     expect(report).toMatchObject({ dryRun: true, committed: false, validRows: 2, createdClasses: ["new class"] });
     expect(report.sample.map((s) => s.text)).toEqual(["x", "y"]);
     expect(await counts(project.id)).toEqual({ items: 0, annotations: 0, classes: 1, audits: 0 });
@@ -152,7 +219,9 @@ describe("modes and transactions", () => {
       }
       throw new Error("connection reset by peer");
     }
-    await expect(runImport(pgPool(), { projectId: project.id, userId: null, source: failing(), options: { format: "csv" } })).rejects.toThrow(/connection reset/);
+    await expect(
+      runImport(pgPool(), { projectId: project.id, userId: null, source: failing(), options: { format: "csv" } }),
+    ).rejects.toThrow(/connection reset/);
     expect(await counts(project.id)).toEqual({ items: 0, annotations: 0, classes: 1, audits: 0 });
   });
 
@@ -160,9 +229,13 @@ describe("modes and transactions", () => {
     const { project } = await makeProject(testDb.db, { classes: ["a"] });
     await testDb.db.$executeRawUnsafe(`
       CREATE FUNCTION fail_annotation() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'annotation write failed'; END $$`);
-    await testDb.db.$executeRawUnsafe(`CREATE TRIGGER fail_annotation BEFORE INSERT ON annotation FOR EACH ROW EXECUTE FUNCTION fail_annotation()`);
+    await testDb.db.$executeRawUnsafe(
+      `CREATE TRIGGER fail_annotation BEFORE INSERT ON annotation FOR EACH ROW EXECUTE FUNCTION fail_annotation()`,
+    );
     try {
-      await expect(importText(project.id, "text,label\none,a\ntwo,a\n", { format: "csv" })).rejects.toThrow(/annotation write failed/);
+      await expect(importText(project.id, "text,label\none,a\ntwo,a\n", { format: "csv" })).rejects.toThrow(
+        /annotation write failed/,
+      );
     } finally {
       await testDb.db.$executeRawUnsafe(`DROP TRIGGER fail_annotation ON annotation`);
     }

@@ -8,8 +8,18 @@ const node = (code: string) => spawn(process.execPath, ["-e", code], { stdio: "i
 describe("superviseService (npm start's child processes)", () => {
   it("restarts a process that crashes, with a growing delay, until stop()", async () => {
     const lines: string[] = [];
-    const service = superviseService({ name: "worker", start: () => node("process.exit(3)"), log: (line) => lines.push(line), firstDelayMs: 20, maxDelayMs: 80 });
-    await waitFor(async () => service.restarts, (n) => n >= 4, { timeoutMs: 30_000, intervalMs: 10 });
+    const service = superviseService({
+      name: "worker",
+      start: () => node("process.exit(3)"),
+      log: (line) => lines.push(line),
+      firstDelayMs: 20,
+      maxDelayMs: 80,
+    });
+    await waitFor(
+      async () => service.restarts,
+      (n) => n >= 4,
+      { timeoutMs: 30_000, intervalMs: 10 },
+    );
     await service.stop();
     const restartsAtStop = service.restarts;
     expect(lines[0]).toBe("the worker stopped unexpectedly (exit 3); restarting it in 20 ms");
@@ -21,11 +31,20 @@ describe("superviseService (npm start's child processes)", () => {
 
   it("restarts a process killed by a signal, and stop() ends the running one with SIGTERM without a restart", async () => {
     const lines: string[] = [];
-    const service = superviseService({ name: "web server", start: () => node("setInterval(() => {}, 1000)"), log: (line) => lines.push(line), firstDelayMs: 10 });
+    const service = superviseService({
+      name: "web server",
+      start: () => node("setInterval(() => {}, 1000)"),
+      log: (line) => lines.push(line),
+      firstDelayMs: 10,
+    });
     const first = service.child;
     await waitFor(async () => first.pid, Boolean);
     first.kill("SIGKILL");
-    await waitFor(async () => service.restarts, (n) => n === 1, { timeoutMs: 30_000, intervalMs: 10 });
+    await waitFor(
+      async () => service.restarts,
+      (n) => n === 1,
+      { timeoutMs: 30_000, intervalMs: 10 },
+    );
     expect(lines).toEqual(["the web server stopped unexpectedly (SIGKILL); restarting it in 10 ms"]);
     const second = service.child;
     expect(second).not.toBe(first);

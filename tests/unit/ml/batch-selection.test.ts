@@ -15,7 +15,12 @@ function blobs(dirs: number[][], perBlob: number, sd: number, seed: number): Flo
   return X;
 }
 
-const DIRS = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
+const DIRS = [
+  [1, 0, 0, 0],
+  [0, 1, 0, 0],
+  [0, 0, 1, 0],
+  [0, 0, 0, 1],
+];
 
 describe("coldStartBatch", () => {
   it("picks one representative per cluster, none of the taken rows, deterministically by seed", () => {
@@ -63,12 +68,22 @@ function explicitEmbedding(p: number[], x: number[]): number[] {
 
 describe("gradientEmbeddingBatch", () => {
   it("starts from the largest gradient embedding (reference values)", () => {
-    const P = [[0.5, 0.3, 0.2], [0.9, 0.05, 0.05], [0.4, 0.35, 0.25]];
-    const X = [[1, 0], [3, 0], [0, 1]];
+    const P = [
+      [0.5, 0.3, 0.2],
+      [0.9, 0.05, 0.05],
+      [0.4, 0.35, 0.25],
+    ];
+    const X = [
+      [1, 0],
+      [3, 0],
+      [0, 1],
+    ];
     // ‖g‖² = ‖p − e_ŷ‖² · ‖x‖²: 0.38, 0.015 · 9 = 0.135, 0.545.
     const norms = P.map((p, i) => explicitEmbedding(p, X[i]!).reduce((s, v) => s + v * v, 0));
     expect(norms.map((v) => Number(v.toFixed(3)))).toEqual([0.38, 0.135, 0.545]);
-    const picked = gradientEmbeddingBatch(new Float32Array(P.flat()), new Float32Array(X.flat()), 3, 3, 2, 1, { seed: 0 });
+    const picked = gradientEmbeddingBatch(new Float32Array(P.flat()), new Float32Array(X.flat()), 3, 3, 2, 1, {
+      seed: 0,
+    });
     expect(picked).toEqual([2]);
   });
 
@@ -98,8 +113,18 @@ describe("gradientEmbeddingBatch", () => {
 
   it("samples in proportion to the squared distance of the explicit embeddings", () => {
     // Three candidates after the first: D² to the first explicit embedding gives the sampling weights.
-    const P = [[0.5, 0.5], [0.7, 0.3], [0.2, 0.8], [0.55, 0.45]];
-    const X = [[1, 0], [0, 1], [1, 1], [0.5, 0.2]];
+    const P = [
+      [0.5, 0.5],
+      [0.7, 0.3],
+      [0.2, 0.8],
+      [0.55, 0.45],
+    ];
+    const X = [
+      [1, 0],
+      [0, 1],
+      [1, 1],
+      [0.5, 0.2],
+    ];
     const g = P.map((p, i) => explicitEmbedding(p, X[i]!));
     const norm = g.map((v) => v.reduce((s, t) => s + t * t, 0));
     const first = norm.indexOf(Math.max(...norm));
@@ -107,7 +132,10 @@ describe("gradientEmbeddingBatch", () => {
     const total = d2.reduce((s, v, i) => s + (i === first ? 0 : v), 0);
     const counts = [0, 0, 0, 0];
     const runs = 4000;
-    for (let seed = 0; seed < runs; seed++) counts[gradientEmbeddingBatch(new Float32Array(P.flat()), new Float32Array(X.flat()), 4, 2, 2, 2, { seed })[1]!]!++;
+    for (let seed = 0; seed < runs; seed++)
+      counts[
+        gradientEmbeddingBatch(new Float32Array(P.flat()), new Float32Array(X.flat()), 4, 2, 2, 2, { seed })[1]!
+      ]!++;
     for (let i = 0; i < 4; i++) {
       const expected = i === first ? 0 : d2[i]! / total;
       // Binomial sd at 4,000 runs is ≤ 0.008: 0.03 is a generous bound that a wrong distance formula still breaks.

@@ -23,7 +23,8 @@ function noisyData(n: number, d: number, K: number, seed: number): { X: Float32A
 describe("temperature scaling", () => {
   it("recovers the temperature of an over-confident fixture and reduces ECE", () => {
     const rng = createRng(11);
-    const n = 4000, K = 3;
+    const n = 4000,
+      K = 3;
     const logits = new Float32Array(n * K);
     const y = new Int32Array(n);
     for (let i = 0; i < n; i++) {
@@ -37,8 +38,18 @@ describe("temperature scaling", () => {
     }
     const T = fitTemperature(logits, n, K, "single-label", y);
     expectClose(T, 3, { rel: 0.1 });
-    const before = expectedCalibrationError(logitsToProbaInPlace(Float32Array.from(logits), n, K, "single-label", 1), y, n, K);
-    const after = expectedCalibrationError(logitsToProbaInPlace(Float32Array.from(logits), n, K, "single-label", T), y, n, K);
+    const before = expectedCalibrationError(
+      logitsToProbaInPlace(Float32Array.from(logits), n, K, "single-label", 1),
+      y,
+      n,
+      K,
+    );
+    const after = expectedCalibrationError(
+      logitsToProbaInPlace(Float32Array.from(logits), n, K, "single-label", T),
+      y,
+      n,
+      K,
+    );
     expect(after).toBeLessThan(before / 2);
     expect(fitTemperature(new Float32Array(0), 0, 3, "single-label", new Int32Array(0))).toBe(1);
   });
@@ -50,10 +61,26 @@ describe("trainClassifier + artifact", () => {
 
   it("cross-validates, calibrates and reports held-out metrics", () => {
     const progress: string[] = [];
-    const { model, oofProba } = trainClassifier(X, 600, 5, classes, { task: "single-label", y }, {
-      featurizerId: "test@1", seed: 1, onProgress: (done, total, phase) => progress.push(`${done}/${total} ${phase}`),
-    });
-    expect(progress).toEqual(["1/6 calibration", "2/6 calibration", "3/6 calibration", "4/6 calibration", "5/6 calibration", "6/6 final"]);
+    const { model, oofProba } = trainClassifier(
+      X,
+      600,
+      5,
+      classes,
+      { task: "single-label", y },
+      {
+        featurizerId: "test@1",
+        seed: 1,
+        onProgress: (done, total, phase) => progress.push(`${done}/${total} ${phase}`),
+      },
+    );
+    expect(progress).toEqual([
+      "1/6 calibration",
+      "2/6 calibration",
+      "3/6 calibration",
+      "4/6 calibration",
+      "5/6 calibration",
+      "6/6 final",
+    ]);
     expect(model.metrics.folds).toBe(5);
     expect(model.temperature).toBeGreaterThan(0);
     expect(oofProba!.length).toBe(600 * 3);
@@ -66,18 +93,37 @@ describe("trainClassifier + artifact", () => {
   });
 
   it("target precision sets thresholds that make low-confidence predictions unsure", () => {
-    const { model } = trainClassifier(X, 600, 5, classes, { task: "single-label", y }, { featurizerId: "test@1", target: { precision: 0.95 } });
+    const { model } = trainClassifier(
+      X,
+      600,
+      5,
+      classes,
+      { task: "single-label", y },
+      { featurizerId: "test@1", target: { precision: 0.95 } },
+    );
     expect(model.thresholdPolicy).toEqual({ kind: "target-precision", target: 0.95 });
     const d = classifySingleLabel(model, X, 600);
-    let sure = 0, sureCorrect = 0;
-    for (let i = 0; i < 600; i++) if (!d.unsure[i]) { sure++; if (d.labels[i] === y[i]) sureCorrect++; }
+    let sure = 0,
+      sureCorrect = 0;
+    for (let i = 0; i < 600; i++)
+      if (!d.unsure[i]) {
+        sure++;
+        if (d.labels[i] === y[i]) sureCorrect++;
+      }
     expect(sure).toBeGreaterThan(0);
     expect(sure).toBeLessThan(600);
     expect(sureCorrect / sure).toBeGreaterThan(0.9);
   });
 
   it("round-trips through JSON with identical predictions and rejects unknown versions", () => {
-    const { model } = trainClassifier(X, 600, 5, classes, { task: "single-label", y }, { featurizerId: "glove-sif-200@1" });
+    const { model } = trainClassifier(
+      X,
+      600,
+      5,
+      classes,
+      { task: "single-label", y },
+      { featurizerId: "glove-sif-200@1" },
+    );
     const json = JSON.stringify(classifierToJSON(model));
     const back = classifierFromJSON(JSON.parse(json));
     expect(back.featurizerId).toBe("glove-sif-200@1");
@@ -86,7 +132,11 @@ describe("trainClassifier + artifact", () => {
     expect(Array.from(computeLogits(back, X, 10))).toEqual(Array.from(computeLogits(model, X, 10)));
     const future = { ...JSON.parse(json), version: 99 };
     expect(() => classifierFromJSON(future)).toThrow(ArtifactError);
-    try { classifierFromJSON(future); } catch (e) { expect((e as ArtifactError).code).toBe("ARTIFACT_UNKNOWN_VERSION"); }
+    try {
+      classifierFromJSON(future);
+    } catch (e) {
+      expect((e as ArtifactError).code).toBe("ARTIFACT_UNKNOWN_VERSION");
+    }
     expect(() => classifierFromJSON({ format: "other" })).toThrow(/not a Margin classifier/);
     const truncated = { ...JSON.parse(json), weights: "AAAA" };
     expect(() => classifierFromJSON(truncated)).toThrow(/weights/);
@@ -94,8 +144,18 @@ describe("trainClassifier + artifact", () => {
 
   it("trains and thresholds a multi-label classifier", () => {
     const Y = new Uint8Array(600 * 3);
-    for (let i = 0; i < 600; i++) { Y[i * 3 + y[i]!] = 1; if (X[i * 5 + 4]! > 1) Y[i * 3 + ((y[i]! + 1) % 3)] = 1; }
-    const { model } = trainClassifier(X, 600, 5, classes, { task: "multi-label", Y }, { featurizerId: "t@1", classWeight: "balanced" });
+    for (let i = 0; i < 600; i++) {
+      Y[i * 3 + y[i]!] = 1;
+      if (X[i * 5 + 4]! > 1) Y[i * 3 + ((y[i]! + 1) % 3)] = 1;
+    }
+    const { model } = trainClassifier(
+      X,
+      600,
+      5,
+      classes,
+      { task: "multi-label", Y },
+      { featurizerId: "t@1", classWeight: "balanced" },
+    );
     const cv = model.metrics.crossValidated as { micro: { f1: number }; hammingLoss: number };
     expect(cv.micro.f1).toBeGreaterThan(0.5);
     const out = classifyMultiLabel(model, X, 600);
@@ -105,7 +165,14 @@ describe("trainClassifier + artifact", () => {
   });
 
   it("trains with a single class without crashing", () => {
-    const { model } = trainClassifier(X.subarray(0, 50), 10, 5, ["only"], { task: "single-label", y: new Int32Array(10) }, { featurizerId: "t@1" });
+    const { model } = trainClassifier(
+      X.subarray(0, 50),
+      10,
+      5,
+      ["only"],
+      { task: "single-label", y: new Int32Array(10) },
+      { featurizerId: "t@1" },
+    );
     expect(model.metrics.folds).toBe(0);
     expectClose(predictProba(model, X, 3), [1, 1, 1], { abs: 1e-9 });
   });

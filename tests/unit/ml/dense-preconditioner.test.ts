@@ -24,7 +24,12 @@ function problem(n: number, d: number, seed: number) {
 }
 
 describe("dense preconditioner: (C + δI)⁻¹ per class, C the second moments of [standardized row, 1]", () => {
-  for (const [n, d, K] of [[50, 1, 1], [300, 7, 3], [200, 20, 5], [120, 33, 2]] as const) {
+  for (const [n, d, K] of [
+    [50, 1, 1],
+    [300, 7, 3],
+    [200, 20, 5],
+    [120, 33, 2],
+  ] as const) {
     it(`WebAssembly solves agree with the TypeScript loops and invert C + δI (n ${n}, d ${d}, K ${K})`, () => {
       const { X, mean, scale } = problem(n, d, n + d);
       const l2 = 1e-3;
@@ -38,7 +43,8 @@ describe("dense preconditioner: (C + δI)⁻¹ per class, C the second moments o
       const b = v.slice();
       wasm(a);
       ts(b);
-      for (let i = 0; i < p; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(b[i]!)));
+      for (let i = 0; i < p; i++)
+        expect(Math.abs(a[i]! - b[i]!)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(b[i]!)));
       for (let i = K * d + K; i < p; i++) expect(a[i]).toBe(v[i]);
       // (C + δI) · P v = v for each class's [w_k, b_k].
       const q = d + 1;

@@ -13,39 +13,65 @@ const rows = fs
 const classes = [...new Set(rows.map((r) => r.label))].sort();
 
 describe("fitClassifier with the n-gram block", () => {
-  it("searches C and α on a first training and keeps them on a retrain over about the same data", { timeout: 120_000 }, async () => {
-    const featurizer = await createFeaturizer("glove-sif-200@1", { cacheDir: path.resolve(".margin/cache") });
-    const fit = async (n: number, warmStart?: Parameters<typeof fitClassifier>[5]["warmStart"]) => {
-      const sub = rows.slice(0, n);
-      const texts = sub.map((r) => r.text);
-      const X = await featurizer.embed(texts);
-      const y = Int32Array.from(sub, (r) => classes.indexOf(r.label));
-      return fitClassifier(X, n, featurizer.dim, classes, { task: "single-label", y }, { featurizerId: "ngrams@1+glove-sif-200@1", seed: 1, warmStart, ngrams: { trainTexts: texts, dfTexts: rows.map((r) => r.text) } });
-    };
-    const first = await fit(160);
-    const chosen = first.model.metrics.selection as { C: number; blockWeight: number | null; mode: string; grid: unknown[] };
-    expect(chosen.mode).toBe("folds");
-    expect(chosen.grid.length).toBeGreaterThan(1);
-    expect(first.oof?.proba.length).toBe(160 * classes.length);
+  it(
+    "searches C and α on a first training and keeps them on a retrain over about the same data",
+    { timeout: 120_000 },
+    async () => {
+      const featurizer = await createFeaturizer("glove-sif-200@1", { cacheDir: path.resolve(".margin/cache") });
+      const fit = async (n: number, warmStart?: Parameters<typeof fitClassifier>[5]["warmStart"]) => {
+        const sub = rows.slice(0, n);
+        const texts = sub.map((r) => r.text);
+        const X = await featurizer.embed(texts);
+        const y = Int32Array.from(sub, (r) => classes.indexOf(r.label));
+        return fitClassifier(
+          X,
+          n,
+          featurizer.dim,
+          classes,
+          { task: "single-label", y },
+          {
+            featurizerId: "ngrams@1+glove-sif-200@1",
+            seed: 1,
+            warmStart,
+            ngrams: { trainTexts: texts, dfTexts: rows.map((r) => r.text) },
+          },
+        );
+      };
+      const first = await fit(160);
+      const chosen = first.model.metrics.selection as {
+        C: number;
+        blockWeight: number | null;
+        mode: string;
+        grid: unknown[];
+      };
+      expect(chosen.mode).toBe("folds");
+      expect(chosen.grid.length).toBeGreaterThan(1);
+      expect(first.oof?.proba.length).toBe(160 * classes.length);
 
-    const retrain = await fit(176, first.model);
-    const kept = retrain.model.metrics.selection as { C: number; blockWeight: number | null; mode: string; grid: unknown[] };
-    expect(kept.C).toBe(chosen.C);
-    expect(kept.mode).toBe("fixed"); // no search
-    expect(retrain.model.metrics.selectionInheritedFrom).toEqual({ trainedRows: 160 });
-    expect(retrain.oof?.proba.length).toBe(176 * classes.length); // calibration is still out-of-fold
+      const retrain = await fit(176, first.model);
+      const kept = retrain.model.metrics.selection as {
+        C: number;
+        blockWeight: number | null;
+        mode: string;
+        grid: unknown[];
+      };
+      expect(kept.C).toBe(chosen.C);
+      expect(kept.mode).toBe("fixed"); // no search
+      expect(retrain.model.metrics.selectionInheritedFrom).toEqual({ trainedRows: 160 });
+      expect(retrain.oof?.proba.length).toBe(176 * classes.length); // calibration is still out-of-fold
 
-    // Grown by less than a fifth from the previous version but more than a fifth since the search (160 → 176 → 192):
-    // a fresh search; each step alone would have inherited the choice forever.
-    const again = await fit(192, retrain.model);
-    expect((again.model.metrics.selection as { grid: unknown[] }).grid.length).toBeGreaterThan(1);
-    expect(again.model.metrics.selectionInheritedFrom).toBeUndefined();
-    const next = await fit(208, again.model);
-    expect(next.model.metrics.selectionInheritedFrom).toEqual({ trainedRows: 192 });
+      // Grown by less than a fifth from the previous version but more than a fifth since the search (160 → 176 → 192):
+      // a fresh search; each step alone would have inherited the choice forever.
+      const again = await fit(192, retrain.model);
+      expect((again.model.metrics.selection as { grid: unknown[] }).grid.length).toBeGreaterThan(1);
+      expect(again.model.metrics.selectionInheritedFrom).toBeUndefined();
+      const next = await fit(208, again.model);
+      expect(next.model.metrics.selectionInheritedFrom).toEqual({ trainedRows: 192 });
 
-    // Grown by more than a fifth: a fresh search.
-    const grown = await fit(240, retrain.model);
-    expect((grown.model.metrics.selection as { grid: unknown[] }).grid.length).toBeGreaterThan(1);
-    expect(grown.model.metrics.selectionInheritedFrom).toBeUndefined();
-  });
+      // Grown by more than a fifth: a fresh search.
+      const grown = await fit(240, retrain.model);
+      expect((grown.model.metrics.selection as { grid: unknown[] }).grid.length).toBeGreaterThan(1);
+      expect(grown.model.metrics.selectionInheritedFrom).toBeUndefined();
+    },
+  );
 });

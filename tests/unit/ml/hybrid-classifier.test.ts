@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { CLASSIFIER_ARTIFACT_VERSION, CLASSIFIER_ARTIFACT_VERSION_SPARSE, classifierFromJSON, classifierToJSON } from "@/ml/classifier-artifact";
+import {
+  CLASSIFIER_ARTIFACT_VERSION,
+  CLASSIFIER_ARTIFACT_VERSION_SPARSE,
+  classifierFromJSON,
+  classifierToJSON,
+} from "@/ml/classifier-artifact";
 import { classifyRows, classifySingleLabel, predictProbaRows } from "@/ml/classifier-model";
 import type { FeatureRows } from "@/ml/feature-rows";
 import { float16BitsToFloat32, float32ToFloat16Bits } from "@/ml/float16-bits";
@@ -18,7 +23,11 @@ const WORDS: Record<string, string[]> = {
 const FILLER = ["the", "a", "today", "new", "big", "report", "said", "about", "this", "week"];
 
 /** Texts mixing two class words with filler, a class-dependent dense vector with noise, and 10% label noise. */
-function corpus(n: number, seed: number, d = 8): { texts: string[]; y: Int32Array; dense: Float32Array; classes: string[] } {
+function corpus(
+  n: number,
+  seed: number,
+  d = 8,
+): { texts: string[]; y: Int32Array; dense: Float32Array; classes: string[] } {
   const rng = createRng(seed);
   const classes = Object.keys(WORDS);
   const texts: string[] = [];
@@ -27,7 +36,12 @@ function corpus(n: number, seed: number, d = 8): { texts: string[]; y: Int32Arra
   for (let i = 0; i < n; i++) {
     const c = i % 3;
     const w = WORDS[classes[c]!]!;
-    const words = [FILLER[rng.int(FILLER.length)]!, w[rng.int(w.length)]!, FILLER[rng.int(FILLER.length)]!, w[rng.int(w.length)]!];
+    const words = [
+      FILLER[rng.int(FILLER.length)]!,
+      w[rng.int(w.length)]!,
+      FILLER[rng.int(FILLER.length)]!,
+      w[rng.int(w.length)]!,
+    ];
     texts.push(words.join(" "));
     y[i] = rng.next() < 0.1 ? rng.int(3) : c;
     for (let j = 0; j < d; j++) dense[i * d + j] = (j % 3 === c ? 0.6 : 0) + (rng.next() - 0.5);
@@ -43,7 +57,11 @@ describe("trainHybridClassifier", () => {
   const targets = { task: "single-label" as const, y: data.y };
 
   it("selects λ and α by tempered out-of-fold log-loss and records the grid", () => {
-    const { model, oofProba } = trainHybridClassifier(rows, data.classes, targets, { featurizerId: "glove-sif-200@1+ngram@1", vocabulary: vocab, seed: 3 });
+    const { model, oofProba } = trainHybridClassifier(rows, data.classes, targets, {
+      featurizerId: "glove-sif-200@1+ngram@1",
+      vocabulary: vocab,
+      seed: 3,
+    });
     const sel = model.metrics.selection as SelectionRecord;
     expect(sel.mode).toBe("folds");
     expect(sel.folds).toBe(5);
@@ -56,7 +74,8 @@ describe("trainHybridClassifier", () => {
     const best = sel.grid.reduce((a, b) => (b.logLoss < a.logLoss ? b : a));
     const chosen = sel.grid.find((g) => g.C === sel.C && g.blockWeight === sel.blockWeight)!;
     expect(chosen.logLoss).toBeLessThanOrEqual(best.logLoss + best.logLossSE);
-    for (const g of sel.grid) if (g.logLoss <= best.logLoss + best.logLossSE) expect(g.C).toBeGreaterThanOrEqual(chosen.C);
+    for (const g of sel.grid)
+      if (g.logLoss <= best.logLoss + best.logLossSE) expect(g.C).toBeGreaterThanOrEqual(chosen.C);
     expectClose(sel.l2, 1 / (chosen.C * 150), { rel: 1e-12 });
     if (chosen.blockWeight === 0) expect(model.sparse).toBeUndefined();
     else expect(model.sparse!.blockWeight).toBe(chosen.blockWeight);
@@ -71,7 +90,10 @@ describe("trainHybridClassifier", () => {
   it("scores the grid on one holdout fold above holdoutAbove rows and calibrates on that fold's rows", () => {
     const phases: string[] = [];
     const { model, oofProba, oofRows } = trainHybridClassifier(rows, data.classes, targets, {
-      featurizerId: "x", vocabulary: vocab, holdoutAbove: 100, onProgress: (_d, _t, phase) => phases.push(phase),
+      featurizerId: "x",
+      vocabulary: vocab,
+      holdoutAbove: 100,
+      onProgress: (_d, _t, phase) => phases.push(phase),
     });
     const sel = model.metrics.selection as SelectionRecord;
     expect(sel.mode).toBe("holdout");
@@ -83,7 +105,8 @@ describe("trainHybridClassifier", () => {
     expect(oofRows!.every((i) => i >= 0 && i < 150)).toBe(true);
     expect(oofProba!.length).toBe(50 * 3);
     expect(model.metrics.oofRows).toBe(50);
-    for (let r = 0; r < 50; r++) expectClose(oofProba![r * 3]! + oofProba![r * 3 + 1]! + oofProba![r * 3 + 2]!, 1, { abs: 1e-5 });
+    for (let r = 0; r < 50; r++)
+      expectClose(oofProba![r * 3]! + oofProba![r * 3 + 1]! + oofProba![r * 3 + 2]!, 1, { abs: 1e-5 });
     expect((model.metrics.calibration as CalibrationRecord).kind).toBe("temperature-oof");
     // Cross-validated metrics rest on those 50 rows.
     expect((model.metrics.crossValidated as { support?: number; accuracy: number }).accuracy).toBeGreaterThan(0.6);
@@ -95,7 +118,10 @@ describe("trainHybridClassifier", () => {
   });
 
   it("fits sparse-only (dim 0) and dense-only models; decisions follow decideClasses", () => {
-    const sp = trainHybridClassifier({ n: 150, dense: null, d: 0, sparse }, data.classes, targets, { featurizerId: "ngram@1", vocabulary: vocab });
+    const sp = trainHybridClassifier({ n: 150, dense: null, d: 0, sparse }, data.classes, targets, {
+      featurizerId: "ngram@1",
+      vocabulary: vocab,
+    });
     expect(sp.model.dim).toBe(0);
     expect(sp.model.weights.length).toBe(0);
     const spSel = sp.model.metrics.selection as SelectionRecord;
@@ -103,40 +129,75 @@ describe("trainHybridClassifier", () => {
     expect(spSel.grid.every((g) => g.blockWeight === null)).toBe(true);
     const out = classifyRows(sp.model, { n: 150, dense: null, d: 0, sparse });
     for (let i = 0; i < 150; i++) expect(out.on[i * 3 + out.top[i]!]).toBe(1);
-    const dn = trainHybridClassifier({ n: 150, dense: data.dense, d: 8, sparse: null }, data.classes, targets, { featurizerId: "d@1" });
+    const dn = trainHybridClassifier({ n: 150, dense: data.dense, d: 8, sparse: null }, data.classes, targets, {
+      featurizerId: "d@1",
+    });
     expect(dn.model.sparse).toBeUndefined();
     // A dense-only hybrid model is an ordinary ClassifierModel: the old predict path agrees with the new one.
-    expectClose(predictProbaRows(dn.model, { n: 150, dense: data.dense, d: 8, sparse: null }), predictProba(dn.model, data.dense, 150), { abs: 1e-7 });
+    expectClose(
+      predictProbaRows(dn.model, { n: 150, dense: data.dense, d: 8, sparse: null }),
+      predictProba(dn.model, data.dense, 150),
+      { abs: 1e-7 },
+    );
     expect(() => classifySingleLabel(sp.model, new Float32Array(0), 0)).toThrow(/classifyRows/);
   });
 
   it("warm start from a previous model reaches the same optimum as a cold start", () => {
-    const opts = { featurizerId: "x", vocabulary: vocab, l2: 1e-3, blockWeight: 2, folds: 0, gtol: 1e-7, ftol: 1e-14, maxIter: 1000 };
+    const opts = {
+      featurizerId: "x",
+      vocabulary: vocab,
+      l2: 1e-3,
+      blockWeight: 2,
+      folds: 0,
+      gtol: 1e-7,
+      ftol: 1e-14,
+      maxIter: 1000,
+    };
     const cold = trainHybridClassifier(rows, data.classes, targets, opts);
     const other = trainHybridClassifier(rows, data.classes, targets, { ...opts, l2: 1e-2 });
-    const warm = trainHybridClassifier(rows, [...data.classes].reverse(), { task: "single-label", y: Int32Array.from(data.y, (c) => 2 - c) }, { ...opts, warmStart: other.model });
+    const warm = trainHybridClassifier(
+      rows,
+      [...data.classes].reverse(),
+      { task: "single-label", y: Int32Array.from(data.y, (c) => 2 - c) },
+      { ...opts, warmStart: other.model },
+    );
     const opt = (m: typeof cold.model) => m.metrics.optimizer as { iterations: number; loss: number };
     // The row loops run in f32 (WebAssembly): the loss agrees to single precision.
     expectClose(opt(warm.model).loss, opt(cold.model).loss, { rel: 1e-6 });
     const pc = predictProbaRows({ ...cold.model, temperature: 1 }, rows);
     const pw = predictProbaRows({ ...warm.model, temperature: 1 }, rows);
-    for (let i = 0; i < 150; i++) for (let k = 0; k < 3; k++) expectClose(pw[i * 3 + 2 - k]!, pc[i * 3 + k]!, { abs: 2e-3 });
+    for (let i = 0; i < 150; i++)
+      for (let k = 0; k < 3; k++) expectClose(pw[i * 3 + 2 - k]!, pc[i * 3 + k]!, { abs: 2e-3 });
     // From its own optimum it has almost nothing left to do.
-    const again = trainHybridClassifier(rows, data.classes, targets, { ...opts, warmStart: cold.model, float16: false });
+    const again = trainHybridClassifier(rows, data.classes, targets, {
+      ...opts,
+      warmStart: cold.model,
+      float16: false,
+    });
     expect(opt(again.model).iterations).toBeLessThan(opt(cold.model).iterations);
   });
 
   it("sample weights follow their rows into every fold (all-ones weights change nothing)", () => {
     const opts = { featurizerId: "x", vocabulary: vocab, seed: 2 };
     const plain = trainHybridClassifier(rows, data.classes, targets, opts);
-    const ones = trainHybridClassifier(rows, data.classes, targets, { ...opts, sampleWeight: new Float32Array(150).fill(1) });
+    const ones = trainHybridClassifier(rows, data.classes, targets, {
+      ...opts,
+      sampleWeight: new Float32Array(150).fill(1),
+    });
     expect(Array.from(ones.oofProba!)).toEqual(Array.from(plain.oofProba!));
     expect(Array.from(predictProbaRows(ones.model, rows))).toEqual(Array.from(predictProbaRows(plain.model, rows)));
-    expect(() => trainHybridClassifier(rows, data.classes, targets, { ...opts, sampleWeight: new Float32Array(10) })).toThrow(/sampleWeight/);
+    expect(() =>
+      trainHybridClassifier(rows, data.classes, targets, { ...opts, sampleWeight: new Float32Array(10) }),
+    ).toThrow(/sampleWeight/);
   });
 
   it("round-trips a hybrid model through a version-2 artifact with bit-identical probabilities", () => {
-    const { model } = trainHybridClassifier(rows, data.classes, targets, { featurizerId: "glove-sif-200@1+ngram@1", vocabulary: vocab, blockWeight: 2, target: { precision: 0.9 } });
+    const { model } = trainHybridClassifier(rows, data.classes, targets, {
+      featurizerId: "glove-sif-200@1+ngram@1",
+      vocabulary: vocab,
+      blockWeight: 2,
+      target: { precision: 0.9 },
+    });
     const json = classifierToJSON(model);
     expect(json.version).toBe(CLASSIFIER_ARTIFACT_VERSION_SPARSE);
     expect((json as { sparse: { encoding: string } }).sparse.encoding).toBe("float16");
@@ -160,13 +221,23 @@ describe("trainHybridClassifier", () => {
     expect("sparse" in json).toBe(false);
     const back = classifierFromJSON(JSON.stringify(json));
     expect(back.sparse).toBeUndefined();
-    expect(Array.from(classifySingleLabel(back, data.dense, 150).proba)).toEqual(Array.from(classifySingleLabel(model, data.dense, 150).proba));
+    expect(Array.from(classifySingleLabel(back, data.dense, 150).proba)).toEqual(
+      Array.from(classifySingleLabel(model, data.dense, 150).proba),
+    );
   });
 
   it("trains multi-label hybrids (independent sigmoids)", () => {
     const Y = new Uint8Array(150 * 3);
-    for (let i = 0; i < 150; i++) { Y[i * 3 + data.y[i]!] = 1; if (i % 5 === 0) Y[i * 3 + ((data.y[i]! + 1) % 3)] = 1; }
-    const { model, oofProba } = trainHybridClassifier(rows, data.classes, { task: "multi-label", Y }, { featurizerId: "x", vocabulary: vocab });
+    for (let i = 0; i < 150; i++) {
+      Y[i * 3 + data.y[i]!] = 1;
+      if (i % 5 === 0) Y[i * 3 + ((data.y[i]! + 1) % 3)] = 1;
+    }
+    const { model, oofProba } = trainHybridClassifier(
+      rows,
+      data.classes,
+      { task: "multi-label", Y },
+      { featurizerId: "x", vocabulary: vocab },
+    );
     expect(model.task).toBe("multi-label");
     expect(oofProba!.length).toBe(450);
     const out = classifyRows(model, rows);
@@ -180,7 +251,11 @@ describe("honest probabilities with little data", () => {
   const classes = ["cat", "dog"];
   const rng = createRng(7);
   const d = 16;
-  const vec = (): Float32Array => { const v = Float32Array.from({ length: d }, () => rng.next() - 0.5); const s = Math.hypot(...v); return v.map((x) => x / s); };
+  const vec = (): Float32Array => {
+    const v = Float32Array.from({ length: d }, () => rng.next() - 0.5);
+    const s = Math.hypot(...v);
+    return v.map((x) => x / s);
+  };
   const dense = new Float32Array(2 * d);
   dense.set(vec(), 0);
   dense.set(vec(), d);
@@ -189,7 +264,12 @@ describe("honest probabilities with little data", () => {
   const rows: FeatureRows = { n: 2, dense, d, sparse: ngramMatrix(vocab, texts) };
 
   it("two texts, one per class: an all-unknown text gets a top probability ≤ 0.7, and the model says so", () => {
-    const { model, oofProba } = trainHybridClassifier(rows, classes, { task: "single-label", y: Int32Array.from([0, 1]) }, { featurizerId: "x", vocabulary: vocab });
+    const { model, oofProba } = trainHybridClassifier(
+      rows,
+      classes,
+      { task: "single-label", y: Int32Array.from([0, 1]) },
+      { featurizerId: "x", vocabulary: vocab },
+    );
     expect(oofProba).toBeNull();
     const cal = model.metrics.calibration as CalibrationRecord;
     expect(cal).toMatchObject({ kind: "shrinkage", tooLittleData: true });
@@ -203,9 +283,22 @@ describe("honest probabilities with little data", () => {
     expect(pt[0]!).toBeLessThanOrEqual(2 / 3 + 1e-6);
     expect(pt[3]!).toBeGreaterThan(0.5);
     // Sparse-only and dense-only models behave the same way.
-    for (const r of [{ ...rows, dense: null, d: 0 }, { ...rows, sparse: null }]) {
-      const m = trainHybridClassifier(r, classes, { task: "single-label", y: Int32Array.from([0, 1]) }, { featurizerId: "x", vocabulary: r.sparse ? vocab : undefined }).model;
-      const q = predictProbaRows(m, { n: 1, dense: r.dense ? unknownDense : null, d: r.d, sparse: r.sparse ? unknown : null });
+    for (const r of [
+      { ...rows, dense: null, d: 0 },
+      { ...rows, sparse: null },
+    ]) {
+      const m = trainHybridClassifier(
+        r,
+        classes,
+        { task: "single-label", y: Int32Array.from([0, 1]) },
+        { featurizerId: "x", vocabulary: r.sparse ? vocab : undefined },
+      ).model;
+      const q = predictProbaRows(m, {
+        n: 1,
+        dense: r.dense ? unknownDense : null,
+        d: r.d,
+        sparse: r.sparse ? unknown : null,
+      });
       expect(Math.max(q[0]!, q[1]!)).toBeLessThanOrEqual(0.7);
     }
   });
@@ -215,7 +308,12 @@ describe("honest probabilities with little data", () => {
     const v4 = fitNgramVocabulary({ dfTexts: t4 });
     const d4 = new Float32Array(4 * d);
     for (let i = 0; i < 4; i++) d4.set(vec(), i * d);
-    const { model, oofProba } = trainHybridClassifier({ n: 4, dense: d4, d, sparse: ngramMatrix(v4, t4) }, classes, { task: "single-label", y: Int32Array.from([0, 1, 0, 1]) }, { featurizerId: "x", vocabulary: v4 });
+    const { model, oofProba } = trainHybridClassifier(
+      { n: 4, dense: d4, d, sparse: ngramMatrix(v4, t4) },
+      classes,
+      { task: "single-label", y: Int32Array.from([0, 1, 0, 1]) },
+      { featurizerId: "x", vocabulary: v4 },
+    );
     const cal = model.metrics.calibration as CalibrationRecord;
     expect(cal).toMatchObject({ kind: "temperature-oof", tooLittleData: true });
     expect(oofProba).not.toBeNull();
@@ -226,7 +324,20 @@ describe("honest probabilities with little data", () => {
 
 describe("float16 storage", () => {
   it("rounds to nearest even and keeps exact halves exact", () => {
-    const a = Float32Array.from([0, -0, 1, -2.5, 65504, 70000, 2 ** -24, 2 ** -26, 1 + 2 ** -11, 1 + 3 * 2 ** -11, 6.103515625e-5, 0.1]);
+    const a = Float32Array.from([
+      0,
+      -0,
+      1,
+      -2.5,
+      65504,
+      70000,
+      2 ** -24,
+      2 ** -26,
+      1 + 2 ** -11,
+      1 + 3 * 2 ** -11,
+      6.103515625e-5,
+      0.1,
+    ]);
     const back = float16BitsToFloat32(float32ToFloat16Bits(a));
     expect(Array.from(back.slice(0, 7))).toEqual([0, -0, 1, -2.5, 65504, Infinity, 2 ** -24]);
     expect(back[7]).toBe(0); // below half the smallest subnormal

@@ -13,7 +13,8 @@ import { numericGradient } from "../../helpers/numeric-gradient";
 
 /** Random non-negative sparse rows with L2 norm 1 (TF-IDF-like); some rows empty. */
 /** The TypeScript (f64) row loops: the reference the finite differences and tight optima are checked on. */
-const buildReference: typeof buildHybridObjective = (rows, classes, targets, options) => buildHybridObjective(rows, classes, targets, { kernel: "typescript", ...options });
+const buildReference: typeof buildHybridObjective = (rows, classes, targets, options) =>
+  buildHybridObjective(rows, classes, targets, { kernel: "typescript", ...options });
 
 function randomCsr(n: number, V: number, perRow: number, seed: number): CsrMatrix {
   const rng = createRng(seed);
@@ -49,7 +50,10 @@ function gradientCheck(rows: FeatureRows, K: number, targets: Targets, options: 
   expectClose(grad, numericGradient(fg, theta), { abs: 1e-7, rel: 1e-5 });
 }
 
-const n = 23, d = 4, V = 15, K = 3;
+const n = 23,
+  d = 4,
+  V = 15,
+  K = 3;
 const dense = randomDense(n, d, 1);
 const sparse = randomCsr(n, V, 5, 2);
 const y = Int32Array.from({ length: n }, (_, i) => (i * 7) % K);
@@ -63,17 +67,29 @@ describe("hybrid logistic objective: gradient vs central finite differences", ()
     ["dense only", { n, dense, d, sparse: null }],
   ];
   for (const [name, rows] of cases) {
-    it(`single-label, ${name}`, () => gradientCheck(rows, K, { task: "single-label", y }, { l2: 0.03, blockWeight: 1.7 }));
+    it(`single-label, ${name}`, () =>
+      gradientCheck(rows, K, { task: "single-label", y }, { l2: 0.03, blockWeight: 1.7 }));
     it(`single-label balanced + sample weights, ${name}`, () =>
-      gradientCheck(rows, K, { task: "single-label", y }, { l2: 0.01, blockWeight: 0.5, classWeight: "balanced", sampleWeight: weights }));
+      gradientCheck(
+        rows,
+        K,
+        { task: "single-label", y },
+        { l2: 0.01, blockWeight: 0.5, classWeight: "balanced", sampleWeight: weights },
+      ));
     it(`multi-label, ${name}`, () => gradientCheck(rows, K, { task: "multi-label", Y }, { l2: 0.02, blockWeight: 2 }));
-    it(`multi-label balanced, ${name}`, () => gradientCheck(rows, K, { task: "multi-label", Y }, { l2: 0.02, classWeight: "balanced", sampleWeight: weights }));
+    it(`multi-label balanced, ${name}`, () =>
+      gradientCheck(rows, K, { task: "multi-label", Y }, { l2: 0.02, classWeight: "balanced", sampleWeight: weights }));
   }
 
   it("gives a class without examples its fixed logit and no gradient on its bias", () => {
     const y0 = Int32Array.from(y, (c) => (c === 2 ? 0 : c));
     gradientCheck({ n, dense, d, sparse }, K, { task: "single-label", y: y0 }, { l2: 0.03 });
-    const { fg, theta0, finalize } = buildReference({ n, dense, d, sparse }, ["a", "b", "c"], { task: "single-label", y: y0 }, { l2: 0.03 });
+    const { fg, theta0, finalize } = buildReference(
+      { n, dense, d, sparse },
+      ["a", "b", "c"],
+      { task: "single-label", y: y0 },
+      { l2: 0.03 },
+    );
     const g = new Float64Array(theta0.length);
     fg(theta0, g);
     expect(g[K * d + 2]).toBe(0);
@@ -86,7 +102,11 @@ describe("hybrid logistic objective: optimization", () => {
     const rows: FeatureRows = { n, dense, d, sparse };
     const targets: Targets = { task: "single-label", y };
     const results = [true, false].map((precondition) => {
-      const { fg, theta0, precondition: pre } = buildReference(rows, ["a", "b", "c"], targets, { l2: 0.01, precondition });
+      const {
+        fg,
+        theta0,
+        precondition: pre,
+      } = buildReference(rows, ["a", "b", "c"], targets, { l2: 0.01, precondition });
       return minimizeLbfgs(fg, theta0, { gtol: 1e-9, maxIter: 2000, precondition: pre });
     });
     for (const r of results) {
@@ -124,9 +144,19 @@ describe("hybrid logistic objective: optimization", () => {
     const m = 30;
     const indptr = Int32Array.from({ length: m + 1 }, (_, i) => i);
     const indices = Int32Array.from({ length: m }, (_, i) => (i % 3) * 10 + (i % 5));
-    const rows: FeatureRows = { n: m, dense: null, d: 0, sparse: { rows: m, cols: 30, indptr, indices, values: new Float32Array(m).fill(1) } };
+    const rows: FeatureRows = {
+      n: m,
+      dense: null,
+      d: 0,
+      sparse: { rows: m, cols: 30, indptr, indices, values: new Float32Array(m).fill(1) },
+    };
     const yy = Int32Array.from({ length: m }, (_, i) => i % 3);
-    const { fg, theta0, precondition, finalize } = buildReference(rows, ["a", "b", "c"], { task: "single-label", y: yy }, { l2: 1e-4 });
+    const { fg, theta0, precondition, finalize } = buildReference(
+      rows,
+      ["a", "b", "c"],
+      { task: "single-label", y: yy },
+      { l2: 1e-4 },
+    );
     const r = minimizeLbfgs(fg, theta0, { gtol: 1e-8, maxIter: 500, precondition });
     expect(r.f).toBeLessThan(0.05);
     const fit = finalize(r.x);
@@ -144,15 +174,30 @@ describe("hybrid logistic objective: optimization", () => {
     const a = buildReference(rows, ["a", "b", "c"], targets, { l2: 0.01, blockWeight: 1 });
     const r = minimizeLbfgs(a.fg, a.theta0, { gtol: 1e-10, maxIter: 2000, precondition: a.precondition });
     const fit = a.finalize(r.x);
-    const b = buildReference(rows, ["c", "a", "b"], targets.task === "single-label" ? { task: "single-label", y: Int32Array.from(y, (c) => (c + 1) % 3) } : targets, {
-      l2: 0.01, blockWeight: 1, warmStart: { model: fit.dense, sparseWeights: fit.sparseWeights, blockWeight: 1, sameSparseColumns: true },
-    });
+    const b = buildReference(
+      rows,
+      ["c", "a", "b"],
+      targets.task === "single-label" ? { task: "single-label", y: Int32Array.from(y, (c) => (c + 1) % 3) } : targets,
+      {
+        l2: 0.01,
+        blockWeight: 1,
+        warmStart: { model: fit.dense, sparseWeights: fit.sparseWeights, blockWeight: 1, sameSparseColumns: true },
+      },
+    );
     const g = new Float64Array(b.theta0.length);
     expectClose(b.fg(b.theta0, g), r.f, { abs: 1e-6 });
     expect(Math.max(...g.map(Math.abs))).toBeLessThan(1e-5);
     // Another α: the same logits at the start (the penalty differs, so only the data term is compared via l2 = 0).
-    const c1 = buildReference(rows, ["a", "b", "c"], targets, { l2: 0, blockWeight: 1, warmStart: { model: fit.dense, sparseWeights: fit.sparseWeights, blockWeight: 1, sameSparseColumns: true } });
-    const c2 = buildReference(rows, ["a", "b", "c"], targets, { l2: 0, blockWeight: 3, warmStart: { model: fit.dense, sparseWeights: fit.sparseWeights, blockWeight: 1, sameSparseColumns: true } });
+    const c1 = buildReference(rows, ["a", "b", "c"], targets, {
+      l2: 0,
+      blockWeight: 1,
+      warmStart: { model: fit.dense, sparseWeights: fit.sparseWeights, blockWeight: 1, sameSparseColumns: true },
+    });
+    const c2 = buildReference(rows, ["a", "b", "c"], targets, {
+      l2: 0,
+      blockWeight: 3,
+      warmStart: { model: fit.dense, sparseWeights: fit.sparseWeights, blockWeight: 1, sameSparseColumns: true },
+    });
     expectClose(c2.fg(c2.theta0, g), c1.fg(c1.theta0, g), { abs: 1e-9 });
   });
 });
@@ -174,10 +219,19 @@ describe("hybrid logistic objective: WebAssembly row kernels", () => {
       it(`give the reference's loss and gradient (${task}, ${name})`, () => {
         const classes = Array.from({ length: k }, (_, c) => `c${c}`);
         // Class k − 1 never occurs (single-label) / is always on (multi-label): a fixed, untrainable output.
-        const targets: Targets = task === "single-label"
-          ? { task, y: Int32Array.from({ length: n }, (_, i) => (i * 7) % (k - 1)) }
-          : { task, Y: Uint8Array.from({ length: n * k }, (_, i) => (i % k === k - 1 ? 1 : (i * 5) % 3 === 0 ? 1 : 0)) };
-        const options: HybridObjectiveOptions = { l2: 0.02, blockWeight: 1.7, classWeight: "balanced", sampleWeight: weights };
+        const targets: Targets =
+          task === "single-label"
+            ? { task, y: Int32Array.from({ length: n }, (_, i) => (i * 7) % (k - 1)) }
+            : {
+                task,
+                Y: Uint8Array.from({ length: n * k }, (_, i) => (i % k === k - 1 ? 1 : (i * 5) % 3 === 0 ? 1 : 0)),
+              };
+        const options: HybridObjectiveOptions = {
+          l2: 0.02,
+          blockWeight: 1.7,
+          classWeight: "balanced",
+          sampleWeight: weights,
+        };
         const ref = buildReference(rows, classes, targets, options);
         const fast = buildHybridObjective(rows, classes, targets, { ...options, kernel: "wasm" });
         const rng = createRng(9);
@@ -209,7 +263,12 @@ describe("hybrid logistic objective: WebAssembly row kernels", () => {
     const classes = ["a", "b", "c", "d", "e"];
     const targets: Targets = { task: "single-label", y: Int32Array.from({ length: n }, (_, i) => (i * 7) % 5) };
     const ref = buildReference(rows, classes, targets, { l2: 0.02, blockWeight: 1.7 });
-    const split = buildHybridObjective(rows, classes, targets, { l2: 0.02, blockWeight: 1.7, kernel: "wasm", split: "always" });
+    const split = buildHybridObjective(rows, classes, targets, {
+      l2: 0.02,
+      blockWeight: 1.7,
+      kernel: "wasm",
+      split: "always",
+    });
     const rng = createRng(11);
     const theta = ref.theta0.map(() => rng.next() - 0.5);
     const g1 = new Float64Array(theta.length);
@@ -233,7 +292,12 @@ describe("hybrid logistic objective: WebAssembly row kernels", () => {
     const ref = buildReference(rows, ["a", "b", "c"], targets, { l2: 0.01 });
     const fast = buildHybridObjective(rows, ["a", "b", "c"], targets, { l2: 0.01, kernel: "wasm" });
     const r1 = minimizeLbfgs(ref.fg, ref.theta0, { gtol: 1e-6, maxIter: 500, precondition: ref.precondition });
-    const r2 = minimizeLbfgs(fast.fg, fast.theta0, { gtol: 1e-6, ftol: 1e-9, maxIter: 500, precondition: fast.precondition });
+    const r2 = minimizeLbfgs(fast.fg, fast.theta0, {
+      gtol: 1e-6,
+      ftol: 1e-9,
+      maxIter: 500,
+      precondition: fast.precondition,
+    });
     expectClose(r2.f, r1.f, { rel: 1e-5 });
     const g = new Float64Array(r2.x.length);
     ref.fg(r2.x, g);

@@ -16,11 +16,29 @@ describe("krippendorffAlphaNominal", () => {
   });
 
   it("is 1 for perfect agreement, near 0 for agreement at chance level, negative for systematic disagreement", () => {
-    expect(krippendorffAlphaNominal([[1, 1], [2, 2], [3, 3, 3]]).alpha).toBe(1);
+    expect(
+      krippendorffAlphaNominal([
+        [1, 1],
+        [2, 2],
+        [3, 3, 3],
+      ]).alpha,
+    ).toBe(1);
     // Two annotators who always disagree on a binary task.
-    expect(krippendorffAlphaNominal([[0, 1], [1, 0], [0, 1], [1, 0]]).alpha).toBeLessThan(0);
+    expect(
+      krippendorffAlphaNominal([
+        [0, 1],
+        [1, 0],
+        [0, 1],
+        [1, 0],
+      ]).alpha,
+    ).toBeLessThan(0);
     // Every combination equally often: observed disagreement equals what chance predicts.
-    const chance = krippendorffAlphaNominal([[0, 0], [0, 1], [1, 0], [1, 1]]);
+    const chance = krippendorffAlphaNominal([
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ]);
     expectClose(chance.alpha, 0, { abs: 0.2 });
     expectClose(chance.observedAgreement, 0.5, { abs: 1e-12 });
   });
@@ -28,6 +46,11 @@ describe("krippendorffAlphaNominal", () => {
   it("ignores units with one value and reports NaN when nothing can be paired", () => {
     expect(krippendorffAlphaNominal([[1], [2], []]).alpha).toBeNaN();
     expect(krippendorffAlphaNominal([[1], [2, 2], [3, 3]]).pairableValues).toBe(4);
-    expect(krippendorffAlphaNominal([[4, 4], [4, 4]]).alpha).toBe(1);
+    expect(
+      krippendorffAlphaNominal([
+        [4, 4],
+        [4, 4],
+      ]).alpha,
+    ).toBe(1);
   });
 });

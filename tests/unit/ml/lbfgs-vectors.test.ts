@@ -23,17 +23,22 @@ describe("L-BFGS vector kernels: WebAssembly SIMD against the TypeScript referen
       const [ta, tb, tc, to] = t.vectors as [Float64Array, Float64Array, Float64Array, Float64Array];
       const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1, Math.abs(b));
       expect(rel(w.dot(wa, wb), t.dot(ta, tb))).toBeLessThan(1e-12);
-      w.axpy(wa, 0.37, wb); t.axpy(ta, 0.37, tb);
+      w.axpy(wa, 0.37, wb);
+      t.axpy(ta, 0.37, tb);
       expect(wa).toEqual(ta);
       expect(rel(w.axpyThenDot(wa, -1.3, wb, wc), t.axpyThenDot(ta, -1.3, tb, tc))).toBeLessThan(1e-12);
       expect(wa).toEqual(ta);
-      w.scaledCopy(wo, wa, -2.5); t.scaledCopy(to, ta, -2.5);
+      w.scaledCopy(wo, wa, -2.5);
+      t.scaledCopy(to, ta, -2.5);
       expect(wo).toEqual(to);
-      w.scaledCopy(wo, wo, 0.5); t.scaledCopy(to, to, 0.5);
+      w.scaledCopy(wo, wo, 0.5);
+      t.scaledCopy(to, to, 0.5);
       expect(wo).toEqual(to);
-      w.addScaled(wo, wa, 0.125, wb); t.addScaled(to, ta, 0.125, tb);
+      w.addScaled(wo, wa, 0.125, wb);
+      t.addScaled(to, ta, 0.125, tb);
       expect(wo).toEqual(to);
-      w.difference(wo, wa, wc); t.difference(to, ta, tc);
+      w.difference(wo, wa, wc);
+      t.difference(to, ta, tc);
       expect(wo).toEqual(to);
       expect(w.normInf(wo)).toBe(t.normInf(to));
       expect(w.normInf(wo)).toBe(Math.max(...Array.from(to, Math.abs)));
@@ -41,7 +46,12 @@ describe("L-BFGS vector kernels: WebAssembly SIMD against the TypeScript referen
   }
 
   // The hybrid's n-gram block: rows of K (odd) classes from an odd offset into θ, one scale per row.
-  for (const [p, offset, width, rows] of [[7, 0, 1, 7], [20, 3, 3, 5], [1001, 95, 151, 6], [64, 1, 2, 31]] as const) {
+  for (const [p, offset, width, rows] of [
+    [7, 0, 1, 7],
+    [20, 3, 3, 5],
+    [1001, 95, 151, 6],
+    [64, 1, 2, 31],
+  ] as const) {
     it(`scale rows alike (p ${p}, offset ${offset}, width ${width}, ${rows} rows): bit for bit, the rest untouched`, () => {
       const scales = filled(new Float64Array(rows), 99);
       const w = createLbfgsVectors(p, 2, "wasm", scales);
@@ -67,7 +77,9 @@ describe("L-BFGS vector kernels: WebAssembly SIMD against the TypeScript referen
   it("refuse a row block that does not fit, and scaleRows without scales", () => {
     const w = createLbfgsVectors(10, 1, "wasm", new Float64Array(4));
     expect(() => w.scaleRows(w.vectors[0]!, 3, 2)).toThrow(/outside/);
-    expect(() => createLbfgsVectors(10, 1, "typescript").scaleRows(new Float64Array(10), 0, 1)).toThrow(/without rowScales/);
+    expect(() => createLbfgsVectors(10, 1, "typescript").scaleRows(new Float64Array(10), 0, 1)).toThrow(
+      /without rowScales/,
+    );
   });
 
   it("a NaN anywhere makes the ∞-norm NaN in both (a NaN gradient never looks converged)", () => {

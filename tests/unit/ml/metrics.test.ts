@@ -13,14 +13,42 @@ describe("evaluateSingleLabel", () => {
   const r = evaluateSingleLabel(yTrue, yPred, ["a", "b", "c"]);
 
   it("matches a hand-computed confusion matrix", () => {
-    expect(r.confusion).toEqual([[2, 1, 0], [0, 1, 1], [0, 0, 1]]);
+    expect(r.confusion).toEqual([
+      [2, 1, 0],
+      [0, 1, 1],
+      [0, 0, 1],
+    ]);
     expectClose(r.accuracy, 4 / 6, { abs: 1e-12 });
-    expectClose(r.perClass.map((c) => c.precision), [1, 0.5, 0.5], { abs: 1e-12 });
-    expectClose(r.perClass.map((c) => c.recall), [2 / 3, 0.5, 1], { abs: 1e-12 });
-    expectClose(r.perClass.map((c) => c.f1), [0.8, 0.5, 2 / 3], { abs: 1e-12 });
-    expectClose(r.perClass.map((c) => c.fpr), [0, 1 / 4, 1 / 5], { abs: 1e-12 });
-    expectClose(r.perClass.map((c) => c.fnr), [1 / 3, 0.5, 0], { abs: 1e-12 });
-    expectClose([r.macro.precision, r.macro.recall, r.macro.f1], [2 / 3, (2 / 3 + 0.5 + 1) / 3, (0.8 + 0.5 + 2 / 3) / 3], { abs: 1e-12 });
+    expectClose(
+      r.perClass.map((c) => c.precision),
+      [1, 0.5, 0.5],
+      { abs: 1e-12 },
+    );
+    expectClose(
+      r.perClass.map((c) => c.recall),
+      [2 / 3, 0.5, 1],
+      { abs: 1e-12 },
+    );
+    expectClose(
+      r.perClass.map((c) => c.f1),
+      [0.8, 0.5, 2 / 3],
+      { abs: 1e-12 },
+    );
+    expectClose(
+      r.perClass.map((c) => c.fpr),
+      [0, 1 / 4, 1 / 5],
+      { abs: 1e-12 },
+    );
+    expectClose(
+      r.perClass.map((c) => c.fnr),
+      [1 / 3, 0.5, 0],
+      { abs: 1e-12 },
+    );
+    expectClose(
+      [r.macro.precision, r.macro.recall, r.macro.f1],
+      [2 / 3, (2 / 3 + 0.5 + 1) / 3, (0.8 + 0.5 + 2 / 3) / 3],
+      { abs: 1e-12 },
+    );
     expectClose(r.micro.f1, 4 / 6, { abs: 1e-12 });
     expect(Number.isNaN(r.logLoss)).toBe(true);
   });
@@ -39,7 +67,10 @@ describe("evaluateSingleLabel", () => {
     // 10 rows at confidence 0.9, 6 correct → ECE = |0.6 − 0.9| = 0.3
     const probs: number[] = [];
     const y: number[] = [];
-    for (let i = 0; i < 10; i++) { probs.push(0.9, 0.1); y.push(i < 6 ? 0 : 1); }
+    for (let i = 0; i < 10; i++) {
+      probs.push(0.9, 0.1);
+      y.push(i < 6 ? 0 : 1);
+    }
     expectClose(expectedCalibrationError(probs, y, 10, 2), 0.3, { abs: 1e-9 });
     const curve = precisionRecallCurve([0.9, 0.8, 0.7, 0.6], [1, 0, 1, 0]);
     expectClose(averagePrecision(curve), 0.5 * 1 + 0.5 * (2 / 3), { abs: 1e-12 });
@@ -63,7 +94,11 @@ describe("evaluateMultiLabel", () => {
     const r = evaluateMultiLabel(Y, Yhat, 3, ["x", "y"]);
     expectClose(r.subsetAccuracy, 1 / 3, { abs: 1e-12 });
     expectClose(r.hammingLoss, 2 / 6, { abs: 1e-12 });
-    expectClose(r.perClass.map((c) => c.f1), [1, 0], { abs: 1e-12 });
+    expectClose(
+      r.perClass.map((c) => c.f1),
+      [1, 0],
+      { abs: 1e-12 },
+    );
     expectClose([r.micro.precision, r.micro.recall, r.micro.f1], [2 / 3, 2 / 3, 2 / 3], { abs: 1e-12 });
     expectClose(r.macro.f1, 0.5, { abs: 1e-12 });
   });
@@ -71,13 +106,13 @@ describe("evaluateMultiLabel", () => {
 
 describe("McNemar exact test", () => {
   it("matches hand-computed binomial tails", () => {
-    expectClose(mcnemarExact(1, 6), 2 * (1 + 7) / 128, { rel: 1e-12 });
+    expectClose(mcnemarExact(1, 6), (2 * (1 + 7)) / 128, { rel: 1e-12 });
     expectClose(mcnemarExact(0, 5), 2 / 32, { rel: 1e-12 });
     expectClose(mcnemarExact(6, 0), 2 / 64, { rel: 1e-12 });
     expect(mcnemarExact(3, 3)).toBe(1);
     expect(mcnemarExact(0, 0)).toBe(1);
     // 2·P[X ≤ 2], X ~ Bin(12, ½) = 2·(1 + 12 + 66)/4096
-    expectClose(mcnemarExact(2, 10), 2 * 79 / 4096, { rel: 1e-12 });
+    expectClose(mcnemarExact(2, 10), (2 * 79) / 4096, { rel: 1e-12 });
     // Large counts: no underflow to 0 or NaN.
     const p = mcnemarExact(900, 1100);
     expect(p).toBeGreaterThan(0);
@@ -87,8 +122,11 @@ describe("McNemar exact test", () => {
 
 describe("bootstrapMacroF1 on multi-label predictions", () => {
   // 40 rows, 3 labels: A misses label 2 on every row that has it, B gets everything right but one false positive.
-  const n = 40, K = 3;
-  const Y = new Uint8Array(n * K), YA = new Uint8Array(n * K), YB = new Uint8Array(n * K);
+  const n = 40,
+    K = 3;
+  const Y = new Uint8Array(n * K),
+    YA = new Uint8Array(n * K),
+    YB = new Uint8Array(n * K);
   for (let i = 0; i < n; i++) {
     Y[i * K + (i % 3)] = 1;
     if (i % 5 === 0) Y[i * K + 2] = 1;

@@ -1,9 +1,20 @@
 import { describe, expect, it } from "vitest";
 import {
-  CHAR_BLOCK, charWbNgrams, hashNgrams, keyBlock, NGRAM_BUCKET_BITS, ngramKey, WORD_BLOCK, wordNgrams,
+  CHAR_BLOCK,
+  charWbNgrams,
+  hashNgrams,
+  keyBlock,
+  NGRAM_BUCKET_BITS,
+  ngramKey,
+  WORD_BLOCK,
+  wordNgrams,
 } from "@/ml/ngram-hashing";
 import {
-  fitNgramVocabulary, ngramMatrix, vocabularyFromJSON, vocabularyToJSON, type NgramVocabulary,
+  fitNgramVocabulary,
+  ngramMatrix,
+  vocabularyFromJSON,
+  vocabularyToJSON,
+  type NgramVocabulary,
 } from "@/ml/ngram-vocabulary";
 import type { CsrMatrix } from "@/ml/sparse-matrix";
 import { expectClose } from "../../helpers/expect-close";
@@ -14,7 +25,10 @@ function sorted(a: ArrayLike<number>): number[] {
 
 /** The keys sklearn's analyzers imply for `text`: the string reference the incremental hashing must agree with. */
 function referenceKeys(text: string): number[] {
-  const words = text.toLowerCase().split(/[\s\x1c-\x1f\x85]+/u).filter((w) => w.length > 0);
+  const words = text
+    .toLowerCase()
+    .split(/[\s\x1c-\x1f\x85]+/u)
+    .filter((w) => w.length > 0);
   return sorted([
     ...wordNgrams(text).map((g) => ngramKey(WORD_BLOCK, g)),
     ...words.flatMap((w) => charWbNgrams(w)).map((g) => ngramKey(CHAR_BLOCK, g)),
@@ -33,7 +47,8 @@ function blockNormsSq(vocab: NgramVocabulary, X: CsrMatrix, r: number): [number,
   let w = 0;
   let c = 0;
   cols.forEach((col, i) => {
-    if (keyBlock(vocab.keys[col]!) === WORD_BLOCK) w += vals[i]! ** 2; else c += vals[i]! ** 2;
+    if (keyBlock(vocab.keys[col]!) === WORD_BLOCK) w += vals[i]! ** 2;
+    else c += vals[i]! ** 2;
   });
   return [w, c];
 }
@@ -65,15 +80,43 @@ describe("n-gram analyzers (scikit-learn's, lowercase=True)", () => {
     expect(charWbNgrams("ab")).toEqual([" a", "ab", "b ", " ab", "ab ", " ab "]);
     // An emoji is one code point (two UTF-16 units) and one character of an n-gram, as in Python.
     expect(charWbNgrams("émoji😀")).toEqual([
-      " é", "ém", "mo", "oj", "ji", "i😀", "😀 ", " ém", "émo", "moj", "oji", "ji😀", "i😀 ", " émo", "émoj", "moji",
-      "oji😀", "ji😀 ", " émoj", "émoji", "moji😀", "oji😀 ",
+      " é",
+      "ém",
+      "mo",
+      "oj",
+      "ji",
+      "i😀",
+      "😀 ",
+      " ém",
+      "émo",
+      "moj",
+      "oji",
+      "ji😀",
+      "i😀 ",
+      " émo",
+      "émoj",
+      "moji",
+      "oji😀",
+      "ji😀 ",
+      " émoj",
+      "émoji",
+      "moji😀",
+      "oji😀 ",
     ]);
   });
 
   it("word 1–2-grams follow token_pattern (?u)\\b\\w\\w+\\b", () => {
     // sklearn: ['the', 'quick_brown', 'fox', '2x', 'café', 'the quick_brown', 'quick_brown fox', 'fox 2x', '2x café'].
     expect(wordNgrams("The quick_brown fox, a 2x café 😀!")).toEqual([
-      "the", "quick_brown", "fox", "2x", "café", "the quick_brown", "quick_brown fox", "fox 2x", "2x café",
+      "the",
+      "quick_brown",
+      "fox",
+      "2x",
+      "café",
+      "the quick_brown",
+      "quick_brown fox",
+      "fox 2x",
+      "2x café",
     ]);
     expect(wordNgrams("东京 is")).toEqual(["东京", "is", "东京 is"]);
     expect(wordNgrams("")).toEqual([]);
@@ -81,8 +124,15 @@ describe("n-gram analyzers (scikit-learn's, lowercase=True)", () => {
 
   it("incremental hashing gives exactly the keys of the n-gram strings", () => {
     for (const t of [
-      "Fox, 2 foxes", "Hello, wörld! 😀 x 东京 is_it ok", "नमस्ते दुनिया", "a\tb\x1cc\u0085d\u00a0e  g", "İstanbul ΣΟΦΟΣ",
-      "👍🏽👨‍👩‍👧 ok", "x", "", "   ",
+      "Fox, 2 foxes",
+      "Hello, wörld! 😀 x 东京 is_it ok",
+      "नमस्ते दुनिया",
+      "a\tb\x1cc\u0085d\u00a0e  g",
+      "İstanbul ΣΟΦΟΣ",
+      "👍🏽👨‍👩‍👧 ok",
+      "x",
+      "",
+      "   ",
     ]) {
       expect(sorted(hashNgrams(t)), JSON.stringify(t)).toEqual(referenceKeys(t));
     }
@@ -90,10 +140,10 @@ describe("n-gram analyzers (scikit-learn's, lowercase=True)", () => {
 
   it("keys are fixed: a change of hash, seed or layout fails here (stored vocabularies would be misread)", () => {
     expect(Array.from(hashNgrams("Fox, 2 foxes"))).toEqual([
-      1556675, 3831216, 3518928, 4992492, 4374753, 6891270, 5370540, 7972773, 4636715, 7706544, 4242580, 5016307, 4568138,
-      5495202, 6558527, 6525642, 7866928, 8075689, 4915347, 4418023, 4992492, 4374753, 6891270, 7468986, 7972773,
-      4636715, 7799773, 4972004, 5016307, 7440654, 8028456, 6626465, 6379875, 5860922, 5531953, 7431878, 7738333,
-      4395400,
+      1556675, 3831216, 3518928, 4992492, 4374753, 6891270, 5370540, 7972773, 4636715, 7706544, 4242580, 5016307,
+      4568138, 5495202, 6558527, 6525642, 7866928, 8075689, 4915347, 4418023, 4992492, 4374753, 6891270, 7468986,
+      7972773, 4636715, 7799773, 4972004, 5016307, 7440654, 8028456, 6626465, 6379875, 5860922, 5531953, 7431878,
+      7738333, 4395400,
     ]);
     expect(ngramKey(WORD_BLOCK, "fox")).toBe(hashNgrams("fox")[0]);
     expect(keyBlock(ngramKey(WORD_BLOCK, "fox"))).toBe(WORD_BLOCK);
@@ -197,7 +247,10 @@ describe("fitNgramVocabulary + ngramMatrix", () => {
   });
 
   it("JSON round trip gives identical matrices and survives JSON.stringify", () => {
-    const pool = Array.from({ length: 40 }, (_, i) => `text number ${i % 7} about ${["cats", "dogs", "birds"][i % 3]}!`);
+    const pool = Array.from(
+      { length: 40 },
+      (_, i) => `text number ${i % 7} about ${["cats", "dogs", "birds"][i % 3]}!`,
+    );
     const v = fitNgramVocabulary({ dfTexts: pool, featureTexts: pool.slice(0, 20) });
     const back = vocabularyFromJSON(JSON.parse(JSON.stringify(vocabularyToJSON(v))));
     expect(back.size).toBe(v.size);

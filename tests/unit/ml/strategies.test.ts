@@ -13,11 +13,19 @@ describe("scoreChunk", () => {
     expectClose(scoreChunk(P, 3, 3, "margin"), [0.8, 1, 0], { abs: 1e-6 });
     const h = -(0.5 * Math.log(0.5) + 0.3 * Math.log(0.3) + 0.2 * Math.log(0.2)) / Math.log(3);
     expectClose(scoreChunk(P, 3, 3, "entropy"), [h, 1, 0], { abs: 1e-6 });
-    expectClose(scoreChunk(new Float32Array([0.9, 0.45, 0.1, 0.2]), 2, 2, "threshold-margin"), [0.9, 0.4], { abs: 1e-6 });
+    expectClose(scoreChunk(new Float32Array([0.9, 0.45, 0.1, 0.2]), 2, 2, "threshold-margin"), [0.9, 0.4], {
+      abs: 1e-6,
+    });
     // Mean closeness over labels: row 1 distances 0.8 and 0.1, row 2 0.8 and 0.6; with thresholds 0.3 / 0.5,
     // row 1's first distance is 0.6 / 0.7.
-    expectClose(scoreChunk(new Float32Array([0.9, 0.45, 0.1, 0.2]), 2, 2, "threshold-margin-mean"), [0.55, 0.3], { abs: 1e-6 });
-    expectClose(scoreChunk(new Float32Array([0.9, 0.45]), 1, 2, "threshold-margin-mean", { thresholds: [0.3, 0.5] }), [1 - (0.6 / 0.7 + 0.1) / 2], { abs: 1e-6 });
+    expectClose(scoreChunk(new Float32Array([0.9, 0.45, 0.1, 0.2]), 2, 2, "threshold-margin-mean"), [0.55, 0.3], {
+      abs: 1e-6,
+    });
+    expectClose(
+      scoreChunk(new Float32Array([0.9, 0.45]), 1, 2, "threshold-margin-mean", { thresholds: [0.3, 0.5] }),
+      [1 - (0.6 / 0.7 + 0.1) / 2],
+      { abs: 1e-6 },
+    );
   });
   it("ranks NaN rows last and random is chunking-invariant", () => {
     expect(scoreChunk(new Float32Array([NaN, 0.5]), 1, 2, "margin")[0]).toBe(-1);
@@ -34,7 +42,9 @@ describe("TopKSelector", () => {
     const scores = Float32Array.from({ length: 1000 }, () => Math.round(rng.next() * 50) / 50);
     const sel = new TopKSelector(25);
     for (let o = 0; o < 1000; o += 64) sel.pushChunk(scores.subarray(o, Math.min(1000, o + 64)), o);
-    const expected = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]! || a - b).slice(0, 25);
+    const expected = Array.from(scores.keys())
+      .sort((a, b) => scores[b]! - scores[a]! || a - b)
+      .slice(0, 25);
     expect(sel.result().ids).toEqual(expected);
   });
   it("handles k = 0, k > n and NaN", () => {

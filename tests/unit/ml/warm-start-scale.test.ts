@@ -38,7 +38,9 @@ describe("L-BFGS initialScale (the previous fit's curvature for a warm start)", 
   });
 
   it("a warm retrain after a few new rows takes fewer evaluations with the previous scale, to the same model", () => {
-    const n = 2000, d = 12, K = 4;
+    const n = 2000,
+      d = 12,
+      K = 4;
     const rng = createRng(21);
     const centers = Array.from({ length: K * d }, () => rng.next() - 0.5);
     const X = new Float32Array((n + 20) * d);
@@ -48,11 +50,22 @@ describe("L-BFGS initialScale (the previous fit's curvature for a warm start)", 
       for (let j = 0; j < d; j++) X[i * d + j] = centers[(i % K) * d + j]! + 1.5 * (rng.next() - 0.5);
     }
     const classes = ["a", "b", "c", "d"];
-    const cold = trainLogisticRegression(X.subarray(0, n * d), n, d, classes, { task: "single-label", y: y.subarray(0, n) }, { l2: 1e-3 });
+    const cold = trainLogisticRegression(
+      X.subarray(0, n * d),
+      n,
+      d,
+      classes,
+      { task: "single-label", y: y.subarray(0, n) },
+      { l2: 1e-3 },
+    );
     expect(Number.isFinite(cold.optimizer.scale)).toBe(true);
     const targets = { task: "single-label" as const, y };
     const without = trainLogisticRegression(X, n + 20, d, classes, targets, { l2: 1e-3, warmStart: cold.model });
-    const withScale = trainLogisticRegression(X, n + 20, d, classes, targets, { l2: 1e-3, warmStart: cold.model, warmStartScale: cold.optimizer.scale });
+    const withScale = trainLogisticRegression(X, n + 20, d, classes, targets, {
+      l2: 1e-3,
+      warmStart: cold.model,
+      warmStartScale: cold.optimizer.scale,
+    });
     expect(withScale.optimizer.reason).toBe("gtol");
     expect(withScale.optimizer.evaluations).toBeLessThan(without.optimizer.evaluations);
     expectClose(withScale.optimizer.f, without.optimizer.f, { rel: 1e-6 });
@@ -64,7 +77,10 @@ describe("fitClassifier's retrain with an inherited calibration (the automatic r
   // Well-separated classes: the gradient at the warm start is tiny, and a unit-scaled first step needs several
   // doublings (the case the option is for; on overlapping classes it saves 0–1 evaluations, sometimes costs one).
   it("keeps the fit's scale in the model and starts the next retrain from it: fewer evaluations, the same model", () => {
-    const n = 6000, d = 30, K = 4, extra = 40;
+    const n = 6000,
+      d = 30,
+      K = 4,
+      extra = 40;
     const rng = createRng(31);
     const centers = Array.from({ length: K * d }, () => 2 * (rng.next() - 0.5));
     const X = new Float32Array((n + extra) * d);
@@ -74,15 +90,33 @@ describe("fitClassifier's retrain with an inherited calibration (the automatic r
       for (let j = 0; j < d; j++) X[i * d + j] = centers[(i % K) * d + j]! + 2 * (rng.next() - 0.5);
     }
     const classes = ["a", "b", "c", "d"];
-    const first = fitClassifier(X, n, d, classes, { task: "single-label", y: y.subarray(0, n) }, { featurizerId: "test", seed: 1 });
+    const first = fitClassifier(
+      X,
+      n,
+      d,
+      classes,
+      { task: "single-label", y: y.subarray(0, n) },
+      { featurizerId: "test", seed: 1 },
+    );
     const scale = fittedScale(first.model);
     expect(scale).toBeGreaterThan(0);
     expect(first.calibration).not.toBeNull();
-    const retrain = (model: typeof first.model) => fitClassifier(X, n + extra, d, classes, { task: "single-label", y },
-      { featurizerId: "test", seed: 1, warmStart: model, warmStartCalibration: first.calibration });
+    const retrain = (model: typeof first.model) =>
+      fitClassifier(
+        X,
+        n + extra,
+        d,
+        classes,
+        { task: "single-label", y },
+        { featurizerId: "test", seed: 1, warmStart: model, warmStartCalibration: first.calibration },
+      );
     const withScale = retrain(first.model);
-    const without = retrain({ ...first.model, metrics: { ...first.model.metrics, optimizer: { ...(first.model.metrics.optimizer as object), scale: null } } });
-    const opt = (r: typeof withScale) => r.model.metrics.optimizer as { evaluations: number; loss: number; reason: string };
+    const without = retrain({
+      ...first.model,
+      metrics: { ...first.model.metrics, optimizer: { ...(first.model.metrics.optimizer as object), scale: null } },
+    });
+    const opt = (r: typeof withScale) =>
+      r.model.metrics.optimizer as { evaluations: number; loss: number; reason: string };
     expect(withScale.calibration?.trainRows).toBe(n); // the inherited path: final fit only
     expect(opt(withScale).reason).toBe("gtol");
     expect(opt(withScale).evaluations).toBeLessThan(opt(without).evaluations);

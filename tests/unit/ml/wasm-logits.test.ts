@@ -26,7 +26,8 @@ function randomRows(n: number, d: number, seed: number): Float32Array {
 /** The bound stated in src/ml/wasm-logits.ts: (⌈d/4⌉ + 8)·2⁻²⁴ · (|b_k| + Σ_j |W_kj·x_j|). */
 function bounds(model: LinearModel, X: Float32Array, n: number): Float64Array {
   const { W, b } = effectiveWeights(model);
-  const K = model.classes.length, d = model.dim;
+  const K = model.classes.length,
+    d = model.dim;
   const u = (Math.ceil(d / 4) + 8) * 2 ** -24;
   const out = new Float64Array(n * K);
   for (let i = 0; i < n; i++) {
@@ -42,8 +43,15 @@ function bounds(model: LinearModel, X: Float32Array, n: number): Float64Array {
 describe.runIf(wasmLogitsAvailable())("logits kernel: WebAssembly f32x4 against the TypeScript f64 reference", () => {
   // Odd and even rows, dims that are and are not multiples of 4, K below, at and above a multiple of 4.
   const shapes = [
-    { n: 1, d: 1, K: 1 }, { n: 2, d: 3, K: 2 }, { n: 7, d: 5, K: 3 }, { n: 33, d: 16, K: 4 }, { n: 64, d: 17, K: 5 },
-    { n: 101, d: 200, K: 10 }, { n: 50, d: 384, K: 77 }, { n: 3, d: 1, K: 9 }, { n: 1500, d: 100, K: 2 },
+    { n: 1, d: 1, K: 1 },
+    { n: 2, d: 3, K: 2 },
+    { n: 7, d: 5, K: 3 },
+    { n: 33, d: 16, K: 4 },
+    { n: 64, d: 17, K: 5 },
+    { n: 101, d: 200, K: 10 },
+    { n: 50, d: 384, K: 77 },
+    { n: 3, d: 1, K: 9 },
+    { n: 1500, d: 100, K: 2 },
   ];
   for (const { n, d, K } of shapes) {
     it(`agree within the stated bound on ${n} × ${d}, K = ${K}`, () => {
@@ -67,25 +75,38 @@ describe.runIf(wasmLogitsAvailable())("logits kernel: WebAssembly f32x4 against 
     const model = randomModel(4, 8, 3);
     const X = randomRows(5, 8, 4);
     const t = computeLogits(model, X, 5, "typescript");
-    const transposed = { ...model, weights: Float32Array.from({ length: 32 }, (_, i) => model.weights[(i % 4) * 8 + Math.floor(i / 4)]!) };
+    const transposed = {
+      ...model,
+      weights: Float32Array.from({ length: 32 }, (_, i) => model.weights[(i % 4) * 8 + Math.floor(i / 4)]!),
+    };
     const w = computeLogits(transposed, X, 5, "wasm");
     const bound = bounds(model, X, 5);
     expect(Array.from(w).some((v, i) => Math.abs(v - t[i]!) > bound[i]!)).toBe(true);
   });
 
   it("gives each row the same bits however the pool is cut (pairing and blocks)", () => {
-    const n = 1200, d = 384, K = 10; // more rows than one block of ~340
+    const n = 1200,
+      d = 384,
+      K = 10; // more rows than one block of ~340
     const model = randomModel(K, d, 5);
     const X = randomRows(n, d, 6);
     const whole = computeLogits(model, X, n, "wasm");
-    for (const [from, to] of [[0, 1], [1, 2], [1, 1200], [341, 344], [599, 1200]] as const) {
+    for (const [from, to] of [
+      [0, 1],
+      [1, 2],
+      [1, 1200],
+      [341, 344],
+      [599, 1200],
+    ] as const) {
       const part = computeLogits(model, X.subarray(from * d, to * d), to - from, "wasm");
       expect(Array.from(part)).toEqual(Array.from(whole.subarray(from * K, to * K)));
     }
   });
 
   it("keeps a NaN (or infinite) feature in its own row, as the reference does", () => {
-    const n = 6, d = 13, K = 6;
+    const n = 6,
+      d = 13,
+      K = 6;
     const model = randomModel(K, d, 8);
     const X = randomRows(n, d, 9);
     X[2 * d + 12] = NaN; // the last column: inside the padded tail of dp = 16
@@ -103,7 +124,9 @@ describe.runIf(wasmLogitsAvailable())("logits kernel: WebAssembly f32x4 against 
   });
 
   it("propagates a NaN weight to every row of its class only", () => {
-    const n = 5, d = 8, K = 5;
+    const n = 5,
+      d = 8,
+      K = 5;
     const model = randomModel(K, d, 12);
     model.weights[4 * d + 3] = NaN; // class 4: the one class of the second group of four
     const w = computeLogits(model, randomRows(n, d, 13), n, "wasm");

@@ -4,7 +4,14 @@ import { z } from "zod";
 import { errorResponse } from "@/server/api/http/json-error";
 import { publicProcedure, router } from "@/server/api/trpc";
 import { AppError, appErrorCodes } from "@/server/errors";
-import { classifyError, errorTable, EXIT_FAILED, EXIT_USAGE, RETRY_AFTER_SECONDS, type ErrorKind } from "@/server/error-table";
+import {
+  classifyError,
+  errorTable,
+  EXIT_FAILED,
+  EXIT_USAGE,
+  RETRY_AFTER_SECONDS,
+  type ErrorKind,
+} from "@/server/error-table";
 import { FeaturizerError, type FeaturizerErrorCode } from "@/server/featurizers/featurizer";
 import { CliError } from "@/cli/margin/cli-error";
 import { cliFailure } from "@/cli/margin/cli-failure";
@@ -12,7 +19,8 @@ import { jobFailure, MAX_OUTAGE_RESENDS } from "@/worker/job-failure";
 
 // One error of each row, as the code that meets it sees it.
 function sample(kind: ErrorKind): unknown {
-  if (kind === "DATABASE_UNAVAILABLE") return Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
+  if (kind === "DATABASE_UNAVAILABLE")
+    return Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
   if (kind === "INTERNAL") return new Error("boom: an unexpected failure");
   return new AppError(kind, `a ${kind} failure`);
 }
@@ -20,7 +28,11 @@ function sample(kind: ErrorKind): unknown {
 // tRPC's own answer: a procedure that throws the error, called through Margin's procedure chain (its mapping
 // middleware), the way a router's procedure is.
 async function trpcCode(error: unknown): Promise<string> {
-  const caller = router({ fail: publicProcedure.query(() => Promise.reject(error)) }).createCaller({ db: null as never, user: null, headers: new Headers() });
+  const caller = router({ fail: publicProcedure.query(() => Promise.reject(error)) }).createCaller({
+    db: null as never,
+    user: null,
+    headers: new Headers(),
+  });
   try {
     await caller.fail();
   } catch (thrown) {
@@ -34,32 +46,37 @@ describe("the error table", () => {
     for (const code of appErrorCodes) expect(errorTable[code].code).toBe(code);
   });
 
-  it.each(Object.keys(errorTable) as ErrorKind[])("%s: tRPC, the plain routes, the worker and the CLI answer as the table says", async (kind) => {
-    const row = errorTable[kind];
-    const error = sample(kind);
-    expect(classifyError(error).kind).toBe(kind);
+  it.each(Object.keys(errorTable) as ErrorKind[])(
+    "%s: tRPC, the plain routes, the worker and the CLI answer as the table says",
+    async (kind) => {
+      const row = errorTable[kind];
+      const error = sample(kind);
+      expect(classifyError(error).kind).toBe(kind);
 
-    expect(await trpcCode(error)).toBe(row.trpc);
+      expect(await trpcCode(error)).toBe(row.trpc);
 
-    const response = errorResponse(error, "error-table test");
-    expect(response.status).toBe(row.http);
-    const body = (await response.json()) as { error: { code: string; message: string } };
-    expect(body.error.code).toBe(row.code);
-    // Only an AppError's words reach the caller; an unexpected error's may hold anything.
-    if (error instanceof AppError) expect(body.error.message).toBe(error.message);
-    else expect(body.error.message).not.toContain("boom");
-    expect(response.headers.get("retry-after")).toBe(kind === "DATABASE_UNAVAILABLE" ? String(RETRY_AFTER_SECONDS) : null);
+      const response = errorResponse(error, "error-table test");
+      expect(response.status).toBe(row.http);
+      const body = (await response.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe(row.code);
+      // Only an AppError's words reach the caller; an unexpected error's may hold anything.
+      if (error instanceof AppError) expect(body.error.message).toBe(error.message);
+      else expect(body.error.message).not.toContain("boom");
+      expect(response.headers.get("retry-after")).toBe(
+        kind === "DATABASE_UNAVAILABLE" ? String(RETRY_AFTER_SECONDS) : null,
+      );
 
-    const expected = !row.retryable ? "permanent" : kind === "DATABASE_UNAVAILABLE" ? "outage" : "retry";
-    expect(jobFailure(error, 0)).toBe(expected);
-    // Past its outage allowance, an outage uses up retries like any failure.
-    if (kind === "DATABASE_UNAVAILABLE") expect(jobFailure(error, MAX_OUTAGE_RESENDS)).toBe("retry");
+      const expected = !row.retryable ? "permanent" : kind === "DATABASE_UNAVAILABLE" ? "outage" : "retry";
+      expect(jobFailure(error, 0)).toBe(expected);
+      // Past its outage allowance, an outage uses up retries like any failure.
+      if (kind === "DATABASE_UNAVAILABLE") expect(jobFailure(error, MAX_OUTAGE_RESENDS)).toBe("retry");
 
-    // The CLI's user is local: an unexpected error's own words reach them (redacted), an outage gets the table's.
-    const cli = cliFailure(error);
-    expect(cli.exitCode).toBe(row.cliExit);
-    expect(cli.message).toBe(kind === "INTERNAL" ? "boom: an unexpected failure" : classifyError(error).message);
-  });
+      // The CLI's user is local: an unexpected error's own words reach them (redacted), an outage gets the table's.
+      const cli = cliFailure(error);
+      expect(cli.exitCode).toBe(row.cliExit);
+      expect(cli.message).toBe(kind === "INTERNAL" ? "boom: an unexpected failure" : classifyError(error).message);
+    },
+  );
 
   it("gives the CLI exit code 2 exactly for what the caller must change (a wrong input, a name that matches nothing)", () => {
     const usage = (Object.keys(errorTable) as ErrorKind[]).filter((kind) => errorTable[kind].cliExit === EXIT_USAGE);
@@ -77,7 +94,10 @@ describe("the error table", () => {
       FEATURIZER_FAILED: "UNAVAILABLE",
     };
     for (const [code, kind] of Object.entries(expected) as [FeaturizerErrorCode, ErrorKind][]) {
-      const error = new FeaturizerError(code, `embedding endpoint http://u:sk-secretpassword1234@x.test/v1 says ${code}`);
+      const error = new FeaturizerError(
+        code,
+        `embedding endpoint http://u:sk-secretpassword1234@x.test/v1 says ${code}`,
+      );
       const row = errorTable[kind];
       const { kind: classified, message } = classifyError(error);
       expect(classified, code).toBe(kind);
@@ -91,10 +111,22 @@ describe("the error table", () => {
   });
 
   it("lets the CLI's own failures and commander's ends keep their exit codes", () => {
-    expect(cliFailure(new CliError("--class a: x given twice"))).toEqual({ exitCode: EXIT_USAGE, message: "--class a: x given twice" });
-    expect(cliFailure(new CliError("Import failed", EXIT_FAILED))).toEqual({ exitCode: EXIT_FAILED, message: "Import failed" });
-    expect(cliFailure(Object.assign(new Error("unknown option"), { code: "commander.unknownOption" }))).toEqual({ exitCode: EXIT_USAGE, message: null });
-    expect(cliFailure(Object.assign(new Error("(outputHelp)"), { code: "commander.helpDisplayed" }))).toEqual({ exitCode: 0, message: null });
+    expect(cliFailure(new CliError("--class a: x given twice"))).toEqual({
+      exitCode: EXIT_USAGE,
+      message: "--class a: x given twice",
+    });
+    expect(cliFailure(new CliError("Import failed", EXIT_FAILED))).toEqual({
+      exitCode: EXIT_FAILED,
+      message: "Import failed",
+    });
+    expect(cliFailure(Object.assign(new Error("unknown option"), { code: "commander.unknownOption" }))).toEqual({
+      exitCode: EXIT_USAGE,
+      message: null,
+    });
+    expect(cliFailure(Object.assign(new Error("(outputHelp)"), { code: "commander.helpDisplayed" }))).toEqual({
+      exitCode: 0,
+      message: null,
+    });
     expect(cliFailure(undefined)).toEqual({ exitCode: EXIT_FAILED, message: "undefined" });
   });
 
@@ -106,7 +138,10 @@ describe("the error table", () => {
     expect(jobFailure(zodError, 0)).toBe("permanent");
 
     const unique = { code: "P2002", meta: { target: ["email"] } };
-    expect(classifyError(unique)).toEqual({ kind: "CONFLICT", message: "Already exists: another record has the same email" });
+    expect(classifyError(unique)).toEqual({
+      kind: "CONFLICT",
+      message: "Already exists: another record has the same email",
+    });
     expect(await trpcCode(unique)).toBe("CONFLICT");
     expect(errorResponse(unique, "test").status).toBe(409);
     expect(jobFailure(unique, 0)).toBe("retry");

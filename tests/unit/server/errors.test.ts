@@ -13,7 +13,10 @@ describe("error mapping", () => {
   });
 
   it("turns a Prisma unique violation into CONFLICT with the field names", () => {
-    const prismaError = { code: "P2002", meta: { driverAdapterError: { cause: { constraint: { fields: ['"project_id"', '"name"'] } } } } };
+    const prismaError = {
+      code: "P2002",
+      meta: { driverAdapterError: { cause: { constraint: { fields: ['"project_id"', '"name"'] } } } },
+    };
     expect(uniqueViolation(prismaError)).toBe("Already exists: another record has the same project_id, name");
     expect((toTRPCError(prismaError) as TRPCError).code).toBe("CONFLICT");
   });

@@ -9,5 +9,8 @@ export async function GET() {
   if (health.ok) return Response.json({ status: "ok", ...health });
   // Unauthenticated callers (load balancers) learn that the database is down, not its address or error text.
   console.error(`[margin] health check failed: ${health.database}`);
-  return Response.json({ status: "error", ok: false, database: "unavailable", migrations: 0 }, { status: 503, headers: { "retry-after": String(RETRY_AFTER_SECONDS) } });
+  return Response.json(
+    { status: "error", ok: false, database: "unavailable", migrations: 0 },
+    { status: 503, headers: { "retry-after": String(RETRY_AFTER_SECONDS) } },
+  );
 }

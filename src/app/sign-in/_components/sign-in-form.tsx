@@ -29,7 +29,9 @@ export function SignInForm() {
       if (firstRun) await setup.mutateAsync({ email, password, name });
       const result = await authClient.signIn.email({ email, password });
       if (result.error) {
-        setError(result.error.status === 401 ? "Wrong email or password." : (result.error.message ?? "Sign-in failed."));
+        setError(
+          result.error.status === 401 ? "Wrong email or password." : (result.error.message ?? "Sign-in failed."),
+        );
         return;
       }
       router.replace("/projects");
@@ -42,12 +44,36 @@ export function SignInForm() {
   }
 
   return (
-    <form onSubmit={submit} className="space-y-4 rounded-lg bg-white p-6 shadow-xs ring-1 ring-zinc-200" aria-label={firstRun ? "Create the admin account" : "Sign in"}>
+    <form
+      onSubmit={submit}
+      className="space-y-4 rounded-lg bg-white p-6 shadow-xs ring-1 ring-zinc-200"
+      aria-label={firstRun ? "Create the admin account" : "Sign in"}
+    >
       <h1 className="text-base font-semibold">{firstRun ? "Create the admin account" : "Sign in"}</h1>
-      {firstRun ? <p className="text-sm text-zinc-500">This Margin has no users yet. The first account becomes its admin.</p> : null}
-      {firstRun ? <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} required autoComplete="name" /> : null}
-      <TextField label="Email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} required autoComplete="email" autoFocus />
-      <TextField label="Password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} required minLength={8} autoComplete={firstRun ? "new-password" : "current-password"} />
+      {firstRun ? (
+        <p className="text-sm text-zinc-500">This Margin has no users yet. The first account becomes its admin.</p>
+      ) : null}
+      {firstRun ? (
+        <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} required autoComplete="name" />
+      ) : null}
+      <TextField
+        label="Email"
+        type="email"
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+        required
+        autoComplete="email"
+        autoFocus
+      />
+      <TextField
+        label="Password"
+        type="password"
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        required
+        minLength={8}
+        autoComplete={firstRun ? "new-password" : "current-password"}
+      />
       {error ? (
         <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700" role="alert">
           {error}

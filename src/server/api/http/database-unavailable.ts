@@ -10,7 +10,13 @@ export async function databaseUnreachable(): Promise<boolean> {
     timer = setTimeout(() => resolve(true), 3000);
   });
   try {
-    return await Promise.race([db().$queryRaw`SELECT 1`.then(() => false, () => true), timeout]);
+    return await Promise.race([
+      db().$queryRaw`SELECT 1`.then(
+        () => false,
+        () => true,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

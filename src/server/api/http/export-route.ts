@@ -36,6 +36,10 @@ export async function handleExport(request: Request, rawProjectId: string | unde
     },
   });
   return new Response(body, {
-    headers: { "content-type": contentType, "content-disposition": `attachment; filename="${fileName}"`, "cache-control": "no-store" },
+    headers: {
+      "content-type": contentType,
+      "content-disposition": `attachment; filename="${fileName}"`,
+      "cache-control": "no-store",
+    },
   });
 }

@@ -4,8 +4,17 @@ import { classifyError, errorTable, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE } f
 import { redactedMessage } from "@/server/redact-secrets";
 
 /** Every JSON error of Margin's plain HTTP routes: `{ "error": { "code", "message", "details"? } }`. */
-export function jsonError(status: number, code: string, message: string, details?: unknown, headers?: HeadersInit): Response {
-  return Response.json({ error: { code, message, ...(details === undefined ? {} : { details }) } }, { status, headers });
+export function jsonError(
+  status: number,
+  code: string,
+  message: string,
+  details?: unknown,
+  headers?: HeadersInit,
+): Response {
+  return Response.json(
+    { error: { code, message, ...(details === undefined ? {} : { details }) } },
+    { status, headers },
+  );
 }
 
 /** A database outage as an answer: 503 with Retry-After, so clients and proxies wait instead of seeing a 500. */
@@ -26,6 +35,7 @@ export function errorResponse(error: unknown, where: string): Response {
     console.error(`[http] ${where}: ${redactedMessage(error)}`);
     return jsonError(row.http, row.code, message);
   }
-  const details = error instanceof AppError ? error.details : error instanceof ZodError ? z.flattenError(error) : undefined;
+  const details =
+    error instanceof AppError ? error.details : error instanceof ZodError ? z.flattenError(error) : undefined;
   return jsonError(row.http, row.code, message, details);
 }

@@ -20,5 +20,9 @@ export function rejectCrossSite(request: Request): Response | undefined {
 }
 
 function forbidden(what: string): Response {
-  return jsonError(errorTable.FORBIDDEN.http, "FORBIDDEN", `Cross-site request refused (${what}): this route only accepts requests from Margin's own pages.`);
+  return jsonError(
+    errorTable.FORBIDDEN.http,
+    "FORBIDDEN",
+    `Cross-site request refused (${what}): this route only accepts requests from Margin's own pages.`,
+  );
 }

@@ -17,14 +17,28 @@ export async function handleUpload(request: Request, rawProjectId: string | unde
     const fileName = new URL(request.url).searchParams.get("fileName")?.slice(0, 500) || "upload";
     // PostgreSQL cannot store NUL, and no file name needs a control character.
     if (/[\u0000-\u001f\u007f]/.test(fileName) || !isStorableText(fileName)) {
-      return jsonError(400, "INVALID_INPUT", "The file name contains a control character (such as %00): rename the file and upload it again");
+      return jsonError(
+        400,
+        "INVALID_INPUT",
+        "The file name contains a control character (such as %00): rename the file and upload it again",
+      );
     }
     const maxBytes = env().IMPORT_MAX_UPLOAD_MB * 1024 * 1024;
     const declared = Number(request.headers.get("content-length"));
     if (Number.isFinite(declared) && declared > maxBytes) {
-      return jsonError(413, "PAYLOAD_TOO_LARGE", `The file is larger than the upload limit of ${env().IMPORT_MAX_UPLOAD_MB} MB (IMPORT_MAX_UPLOAD_MB)`);
+      return jsonError(
+        413,
+        "PAYLOAD_TOO_LARGE",
+        `The file is larger than the upload limit of ${env().IMPORT_MAX_UPLOAD_MB} MB (IMPORT_MAX_UPLOAD_MB)`,
+      );
     }
-    const stored = await storeUpload(db(), { projectId, fileName, userId: user.id, body: request.body as unknown as AsyncIterable<Uint8Array>, maxBytes });
+    const stored = await storeUpload(db(), {
+      projectId,
+      fileName,
+      userId: user.id,
+      body: request.body as unknown as AsyncIterable<Uint8Array>,
+      maxBytes,
+    });
     return Response.json(stored, { status: 201 });
   } catch (error) {
     return errorResponse(error, "upload");

@@ -8,5 +8,7 @@ import { updateClass } from "@/server/domain/classes/update-class";
 export const classesRouter = router({
   create: adminProcedure.input(createClassInput).mutation(({ ctx, input }) => createClass(ctx.db, input, ctx.user.id)),
   update: adminProcedure.input(updateClassInput).mutation(({ ctx, input }) => updateClass(ctx.db, input, ctx.user.id)),
-  delete: adminProcedure.input(z.object({ id: z.number().int().positive() })).mutation(({ ctx, input }) => deleteClass(ctx.db, input.id, ctx.user.id)),
+  delete: adminProcedure
+    .input(z.object({ id: z.number().int().positive() }))
+    .mutation(({ ctx, input }) => deleteClass(ctx.db, input.id, ctx.user.id)),
 });

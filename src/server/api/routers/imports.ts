@@ -6,6 +6,10 @@ import { boss } from "@/server/jobs/boss";
 import { pgPool } from "@/server/pg-pool";
 
 export const importsRouter = router({
-  preview: adminProcedure.input(previewImportInput).mutation(({ ctx, input }) => previewImport(ctx.db, pgPool(), input)),
-  start: adminProcedure.input(startImportInput).mutation(async ({ ctx, input }) => startImport(ctx.db, await boss(), input, ctx.user.id)),
+  preview: adminProcedure
+    .input(previewImportInput)
+    .mutation(({ ctx, input }) => previewImport(ctx.db, pgPool(), input)),
+  start: adminProcedure
+    .input(startImportInput)
+    .mutation(async ({ ctx, input }) => startImport(ctx.db, await boss(), input, ctx.user.id)),
 });

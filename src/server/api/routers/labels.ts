@@ -9,12 +9,22 @@ import { undoLabel, undoLabelInput } from "@/server/domain/labels/undo-label";
 import { boss } from "@/server/jobs/boss";
 
 export const labelsRouter = router({
-  submit: projectProcedure().input(submitLabelInput).mutation(async ({ ctx, input }) => submitLabel(ctx.db, await boss(), input, ctx.user.id)),
+  submit: projectProcedure()
+    .input(submitLabelInput)
+    .mutation(async ({ ctx, input }) => submitLabel(ctx.db, await boss(), input, ctx.user.id)),
   annotators: adminProcedure.input(annotatorStatsInput).query(({ ctx, input }) => annotatorStats(ctx.db, input)),
-  agreement: projectProcedure().input(projectAgreementInput).query(({ ctx, input }) => projectAgreement(ctx.db, input)),
+  agreement: projectProcedure()
+    .input(projectAgreementInput)
+    .query(({ ctx, input }) => projectAgreement(ctx.db, input)),
   /** Admins label a selection (items table, similar items) with one class. */
-  bulk: adminProcedure.input(bulkLabelInput).mutation(async ({ ctx, input }) => bulkLabelItems(ctx.db, await boss(), input, ctx.user.id)),
+  bulk: adminProcedure
+    .input(bulkLabelInput)
+    .mutation(async ({ ctx, input }) => bulkLabelItems(ctx.db, await boss(), input, ctx.user.id)),
   /** The annotator's own latest decisions, for the Annotate page's history panel. */
-  mine: projectProcedure().input(myDecisionsInput).query(({ ctx, input }) => listMyDecisions(ctx.db, input, ctx.user.id)),
-  undo: projectProcedure().input(undoLabelInput).mutation(({ ctx, input }) => undoLabel(ctx.db, input, ctx.user.id)),
+  mine: projectProcedure()
+    .input(myDecisionsInput)
+    .query(({ ctx, input }) => listMyDecisions(ctx.db, input, ctx.user.id)),
+  undo: projectProcedure()
+    .input(undoLabelInput)
+    .mutation(({ ctx, input }) => undoLabel(ctx.db, input, ctx.user.id)),
 });

@@ -10,10 +10,21 @@ import { promptTemplatesOverrideSchema } from "@/server/llm/prompt-templates";
 const projectId = z.object({ projectId: z.number().int().positive() });
 
 export const llmRouter = router({
-  status: adminProcedure.input(z.object({ projectId: z.number().int().positive().optional() })).query(({ ctx, input }) => getLlmStatus(ctx.db, input.projectId)),
+  status: adminProcedure
+    .input(z.object({ projectId: z.number().int().positive().optional() }))
+    .query(({ ctx, input }) => getLlmStatus(ctx.db, input.projectId)),
   updateSettings: adminProcedure
-    .input(projectId.extend({ settings: llmSettingsSchema.nullable().optional(), promptTemplates: promptTemplatesOverrideSchema.nullable().optional() }))
+    .input(
+      projectId.extend({
+        settings: llmSettingsSchema.nullable().optional(),
+        promptTemplates: promptTemplatesOverrideSchema.nullable().optional(),
+      }),
+    )
     .mutation(({ ctx, input }) => updateLlmSettings(ctx.db, input.projectId, input, ctx.user.id)),
-  createZeroShotVersion: adminProcedure.input(projectId).mutation(({ ctx, input }) => createZeroShotVersion(ctx.db, input.projectId, ctx.user.id)),
-  zeroShot: adminProcedure.input(zeroShotClassifyInput).mutation(({ ctx, input }) => zeroShotClassifyTexts(ctx.db, input)),
+  createZeroShotVersion: adminProcedure
+    .input(projectId)
+    .mutation(({ ctx, input }) => createZeroShotVersion(ctx.db, input.projectId, ctx.user.id)),
+  zeroShot: adminProcedure
+    .input(zeroShotClassifyInput)
+    .mutation(({ ctx, input }) => zeroShotClassifyTexts(ctx.db, input)),
 });

@@ -13,12 +13,24 @@ const projectId = z.object({ projectId: z.number().int().positive() });
 const versionId = z.object({ modelVersionId: z.number().int().positive() });
 
 export const modelsRouter = router({
-  list: projectProcedure().input(projectId).query(({ ctx, input }) => listModelVersions(ctx.db, input.projectId)),
-  get: projectProcedure("modelVersionId").input(versionId).query(({ ctx, input }) => getModelVersion(ctx.db, input.modelVersionId)),
-  learningCurve: projectProcedure().input(projectId).query(({ ctx, input }) => learningCurve(ctx.db, input.projectId)),
-  train: adminProcedure.input(projectId).mutation(async ({ ctx, input }) => requestTraining(ctx.db, await boss(), input.projectId, ctx.user.id)),
-  activate: adminProcedure.input(versionId).mutation(async ({ ctx, input }) => activateModelVersion(ctx.db, await boss(), input.modelVersionId, ctx.user.id)),
-  compare: adminProcedure.input(compareModelVersionsInput).query(({ ctx, input }) => compareModelVersions(ctx.db, input)),
+  list: projectProcedure()
+    .input(projectId)
+    .query(({ ctx, input }) => listModelVersions(ctx.db, input.projectId)),
+  get: projectProcedure("modelVersionId")
+    .input(versionId)
+    .query(({ ctx, input }) => getModelVersion(ctx.db, input.modelVersionId)),
+  learningCurve: projectProcedure()
+    .input(projectId)
+    .query(({ ctx, input }) => learningCurve(ctx.db, input.projectId)),
+  train: adminProcedure
+    .input(projectId)
+    .mutation(async ({ ctx, input }) => requestTraining(ctx.db, await boss(), input.projectId, ctx.user.id)),
+  activate: adminProcedure
+    .input(versionId)
+    .mutation(async ({ ctx, input }) => activateModelVersion(ctx.db, await boss(), input.modelVersionId, ctx.user.id)),
+  compare: adminProcedure
+    .input(compareModelVersionsInput)
+    .query(({ ctx, input }) => compareModelVersions(ctx.db, input)),
   classify: projectProcedure()
     .input(classifyTextsInput)
     .mutation(({ ctx, input }) => classifyTexts(ctx.db, input, { llmCalls: ctx.user.role === "admin" })),

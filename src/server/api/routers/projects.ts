@@ -16,16 +16,24 @@ const projectId = z.object({ projectId: z.number().int().positive() });
 
 export const projectsRouter = router({
   list: authedProcedure.query(({ ctx }) => listProjects(ctx.db, ctx.user)),
-  get: projectProcedure().input(projectId).query(({ ctx, input }) => getProject(ctx.db, input.projectId)),
-  create: adminProcedure.input(createProjectInput).mutation(({ ctx, input }) => createProject(ctx.db, input, ctx.user.id)),
+  get: projectProcedure()
+    .input(projectId)
+    .query(({ ctx, input }) => getProject(ctx.db, input.projectId)),
+  create: adminProcedure
+    .input(createProjectInput)
+    .mutation(({ ctx, input }) => createProject(ctx.db, input, ctx.user.id)),
   update: adminProcedure
     .input(projectId.extend({ data: updateProjectInput }))
     .mutation(({ ctx, input }) => updateProject(ctx.db, input.projectId, input.data, ctx.user.id)),
   /** Annotator accounts and whether each may work on the project (admins see every project). */
   members: adminProcedure.input(listMembersInput).query(({ ctx, input }) => listMembers(ctx.db, input)),
-  updateMembers: adminProcedure.input(updateMembersInput).mutation(({ ctx, input }) => updateMembers(ctx.db, input, ctx.user.id)),
+  updateMembers: adminProcedure
+    .input(updateMembersInput)
+    .mutation(({ ctx, input }) => updateMembers(ctx.db, input, ctx.user.id)),
   featurizers: authedProcedure.query(() => availableFeaturizers()),
-  freezeTestSplit: adminProcedure.input(projectId).mutation(({ ctx, input }) => freezeTestSplit(ctx.db, input.projectId, ctx.user.id)),
+  freezeTestSplit: adminProcedure
+    .input(projectId)
+    .mutation(({ ctx, input }) => freezeTestSplit(ctx.db, input.projectId, ctx.user.id)),
   delete: adminProcedure
     .input(projectId.extend({ confirmName: z.string() }))
     .mutation(({ ctx, input }) => deleteProject(ctx.db, input.projectId, input.confirmName, ctx.user.id)),

@@ -3,6 +3,10 @@ import { annotatorProgress, annotatorProgressInput } from "@/server/domain/queue
 import { nextItem, nextItemInput } from "@/server/domain/queue/next-item";
 
 export const queueRouter = router({
-  next: projectProcedure().input(nextItemInput).mutation(({ ctx, input }) => nextItem(ctx.db, input, ctx.user.id)),
-  progress: projectProcedure().input(annotatorProgressInput).query(({ ctx, input }) => annotatorProgress(ctx.db, input, ctx.user.id)),
+  next: projectProcedure()
+    .input(nextItemInput)
+    .mutation(({ ctx, input }) => nextItem(ctx.db, input, ctx.user.id)),
+  progress: projectProcedure()
+    .input(annotatorProgressInput)
+    .query(({ ctx, input }) => annotatorProgress(ctx.db, input, ctx.user.id)),
 });

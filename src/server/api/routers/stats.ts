@@ -4,5 +4,7 @@ import { boss } from "@/server/jobs/boss";
 
 export const statsRouter = router({
   /** The Overview calls this while it is open: stale statistics get one (debounced) recompute job. */
-  ensureFresh: projectProcedure().input(ensureFreshStatsInput).mutation(async ({ ctx, input }) => ensureFreshStats(ctx.db, await boss(), input)),
+  ensureFresh: projectProcedure()
+    .input(ensureFreshStatsInput)
+    .mutation(async ({ ctx, input }) => ensureFreshStats(ctx.db, await boss(), input)),
 });

@@ -14,5 +14,7 @@ export const usersRouter = router({
     .mutation(({ ctx, input }) => createFirstAdmin(ctx.db, input)),
   list: adminProcedure.query(({ ctx }) => listUsers(ctx.db)),
   create: adminProcedure.input(createAccountInput).mutation(({ ctx, input }) => createUser(ctx.db, input, ctx.user.id)),
-  updateAccess: adminProcedure.input(updateUserAccessInput).mutation(({ ctx, input }) => updateUserAccess(ctx.db, input, ctx.user.id)),
+  updateAccess: adminProcedure
+    .input(updateUserAccessInput)
+    .mutation(({ ctx, input }) => updateUserAccess(ctx.db, input, ctx.user.id)),
 });

@@ -16,7 +16,10 @@ export async function adjudicateItem(db: Db, input: z.input<typeof adjudicateInp
   const classIds = [...new Set(chosen)];
   return db.$transaction(async (tx) => {
     await lockItemForLabel(tx, itemId);
-    const item = await tx.item.findFirst({ where: { id: itemId, projectId }, include: { project: { include: { classes: { where: { archivedAt: null } } } } } });
+    const item = await tx.item.findFirst({
+      where: { id: itemId, projectId },
+      include: { project: { include: { classes: { where: { archivedAt: null } } } } },
+    });
     if (!item) throw new AppError("NOT_FOUND", `Item ${itemId} is not in project ${projectId}`);
     const { project } = item;
     checkDecisionClasses(project, classIds);
@@ -34,7 +37,14 @@ export async function adjudicateItem(db: Db, input: z.input<typeof adjudicateInp
       },
     });
     const updated = await refreshItemLabel(tx, itemId);
-    await recordAudit(tx, { projectId, userId: adminId, action: "label.adjudicate", entityType: "item", entityId: itemId, data: { annotationId: annotation.id, classIds, note: note ?? null } });
+    await recordAudit(tx, {
+      projectId,
+      userId: adminId,
+      action: "label.adjudicate",
+      entityType: "item",
+      entityId: itemId,
+      data: { annotationId: annotation.id, classIds, note: note ?? null },
+    });
     return { annotationId: annotation.id, labelClassIds: updated.labelClassIds };
   });
 }

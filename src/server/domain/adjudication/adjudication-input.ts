@@ -8,8 +8,14 @@ export const listDisagreementsInput = z
     classB: z.number().int().positive().optional(),
     limit: z.number().int().min(1).max(100).default(25),
   })
-  .refine((v) => (v.classA === undefined) === (v.classB === undefined), { message: "Choose both classes of the pair, or neither", path: ["classB"] })
-  .refine((v) => v.classA === undefined || v.classA !== v.classB, { message: "A class pair needs two different classes", path: ["classB"] });
+  .refine((v) => (v.classA === undefined) === (v.classB === undefined), {
+    message: "Choose both classes of the pair, or neither",
+    path: ["classB"],
+  })
+  .refine((v) => v.classA === undefined || v.classA !== v.classB, {
+    message: "A class pair needs two different classes",
+    path: ["classB"],
+  });
 
 export const adjudicateInput = z.object({
   projectId: z.number().int().positive(),

@@ -49,11 +49,15 @@ export async function listDisagreements(db: DbOrTx, input: z.input<typeof listDi
     total: Number(rows[0]!.total),
     items: ids.map((id) => {
       const prediction = predictions.find((p) => p.itemId === id);
-      const classOrder = ((prediction?.modelVersion.params as { classIds?: number[] } | null)?.classIds ?? []).filter(Number.isInteger);
+      const classOrder = ((prediction?.modelVersion.params as { classIds?: number[] } | null)?.classIds ?? []).filter(
+        Number.isInteger,
+      );
       const probabilities = prediction ? decodeProbabilities(prediction.probabilities) : null;
       return {
         item: byId.get(id)!,
-        votes: votes.filter((v) => v.item_id === id).map((v) => ({ userId: v.user_id, name: v.name ?? "a deleted account", classIds: v.class_ids })),
+        votes: votes
+          .filter((v) => v.item_id === id)
+          .map((v) => ({ userId: v.user_id, name: v.name ?? "a deleted account", classIds: v.class_ids })),
         prediction: prediction
           ? {
               versionNumber: prediction.modelVersion.number,

@@ -10,7 +10,8 @@ export async function authenticateApiKey(db: Db, rawKey: string, projectId: numb
   const key = await db.apiKey.findUnique({ where: { hash: hashApiKey(rawKey) } });
   if (!key) throw new AppError("UNAUTHENTICATED", "Unknown API key");
   if (key.revokedAt) throw new AppError("UNAUTHENTICATED", "This API key was revoked");
-  if (key.projectId !== projectId) throw new AppError("FORBIDDEN", `This API key belongs to another project, not project ${projectId}`);
+  if (key.projectId !== projectId)
+    throw new AppError("FORBIDDEN", `This API key belongs to another project, not project ${projectId}`);
   // At most one write a minute per key: the timestamp is for admins, not an audit trail.
   if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > 60_000) {
     await db.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } });

@@ -22,5 +22,10 @@ export async function consumeRateLimit(db: DbOrTx, apiKeyId: number, limit: numb
   if (count === 1) {
     await db.$executeRaw`DELETE FROM api_rate_window WHERE api_key_id = ${apiKeyId} AND window_start < now() - interval '1 hour'`;
   }
-  return { allowed: count <= limit, limit, remaining: Math.max(0, limit - count), resetAt: new Date(row!.window_start.getTime() + 60_000) };
+  return {
+    allowed: count <= limit,
+    limit,
+    remaining: Math.max(0, limit - count),
+    resetAt: new Date(row!.window_start.getTime() + 60_000),
+  };
 }

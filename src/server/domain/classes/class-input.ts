@@ -33,8 +33,22 @@ export type CreateClassInput = z.input<typeof createClassInput>;
 
 // No defaults here: zod applies a default even inside .partial(), which would blank the description of a class
 // whose hotkey alone is being changed.
-export const updateClassInput = classFields.extend({ description }).partial().extend({ id: z.number().int().positive() });
+export const updateClassInput = classFields
+  .extend({ description })
+  .partial()
+  .extend({ id: z.number().int().positive() });
 export type UpdateClassInput = z.input<typeof updateClassInput>;
 
 /** Distinct, readable colors for the first classes of a project. */
-export const PALETTE = ["#6366f1", "#f59e0b", "#10b981", "#ef4444", "#0ea5e9", "#a855f7", "#84cc16", "#ec4899", "#14b8a6", "#f97316"];
+export const PALETTE = [
+  "#6366f1",
+  "#f59e0b",
+  "#10b981",
+  "#ef4444",
+  "#0ea5e9",
+  "#a855f7",
+  "#84cc16",
+  "#ec4899",
+  "#14b8a6",
+  "#f97316",
+];

@@ -9,10 +9,16 @@ export async function createClass(db: Db, input: CreateClassInput, actorId: stri
   return db.$transaction(async (tx) => {
     const project = await getProject(tx, data.projectId);
     if (project.taskType === "binary" && project.classes.length >= 2) {
-      throw new AppError("PRECONDITION_FAILED", "A binary project has exactly two classes; switch the project to multi-class to add more");
+      throw new AppError(
+        "PRECONDITION_FAILED",
+        "A binary project has exactly two classes; switch the project to multi-class to add more",
+      );
     }
-    const archived = await tx.labelClass.findUnique({ where: { projectId_name: { projectId: data.projectId, name: data.name } } });
-    if (archived && !archived.archivedAt) throw new AppError("CONFLICT", `A class named "${data.name}" already exists in this project`);
+    const archived = await tx.labelClass.findUnique({
+      where: { projectId_name: { projectId: data.projectId, name: data.name } },
+    });
+    if (archived && !archived.archivedAt)
+      throw new AppError("CONFLICT", `A class named "${data.name}" already exists in this project`);
     const position = project.classes.reduce((max, c) => Math.max(max, c.position + 1), 0);
     const fields = {
       description: data.description,
@@ -24,7 +30,14 @@ export async function createClass(db: Db, input: CreateClassInput, actorId: stri
     const created = archived
       ? await tx.labelClass.update({ where: { id: archived.id }, data: { ...fields, archivedAt: null } })
       : await tx.labelClass.create({ data: { projectId: data.projectId, name: data.name, ...fields } });
-    await recordAudit(tx, { projectId: data.projectId, userId: actorId, action: "class.create", entityType: "label_class", entityId: created.id, data: { name: created.name } });
+    await recordAudit(tx, {
+      projectId: data.projectId,
+      userId: actorId,
+      action: "class.create",
+      entityType: "label_class",
+      entityId: created.id,
+      data: { name: created.name },
+    });
     return created;
   });
 }

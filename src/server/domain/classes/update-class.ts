@@ -11,8 +11,24 @@ export async function updateClass(db: Db, input: UpdateClassInput, actorId: stri
     if (!existing || existing.archivedAt) throw new AppError("NOT_FOUND", `Class ${id} does not exist`);
     const updated = await tx.labelClass.update({ where: { id }, data });
     // A class's description is part of the annotators' guidelines: changing it makes a new guideline revision.
-    if (data.description !== undefined && data.description !== existing.description) await recordGuidelineRevision(tx, existing.projectId, actorId);
-    await recordAudit(tx, { projectId: existing.projectId, userId: actorId, action: "class.update", entityType: "label_class", entityId: id, data: { before: { name: existing.name, description: existing.description, hotkey: existing.hotkey, color: existing.color }, after: data } });
+    if (data.description !== undefined && data.description !== existing.description)
+      await recordGuidelineRevision(tx, existing.projectId, actorId);
+    await recordAudit(tx, {
+      projectId: existing.projectId,
+      userId: actorId,
+      action: "class.update",
+      entityType: "label_class",
+      entityId: id,
+      data: {
+        before: {
+          name: existing.name,
+          description: existing.description,
+          hotkey: existing.hotkey,
+          color: existing.color,
+        },
+        after: data,
+      },
+    });
     return updated;
   });
 }

@@ -22,8 +22,11 @@ export function toTextPredictions(
 ): TextPrediction[] {
   const K = classNames.length;
   return texts.map((data, i) => {
-    const probabilities = Object.fromEntries(classNames.map((name, k) => [name, Math.round(p.probabilities[i * K + k]! * 1e6) / 1e6]));
-    if (task === "multi-label") return { data, prediction: classNames.filter((_, k) => p.on[i * K + k] === 1), probabilities };
+    const probabilities = Object.fromEntries(
+      classNames.map((name, k) => [name, Math.round(p.probabilities[i * K + k]! * 1e6) / 1e6]),
+    );
+    if (task === "multi-label")
+      return { data, prediction: classNames.filter((_, k) => p.on[i * K + k] === 1), probabilities };
     return { data, prediction: classNames[p.top[i]!]!, probabilities, unsure: p.unsure[i] === 1 };
   });
 }

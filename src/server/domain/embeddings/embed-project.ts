@@ -9,7 +9,11 @@ const BATCH = 5000;
  * Embeds a project's items (optionally an id range) that have no cached vector for its featurizer yet, in batches
  * in id order; resumable by design (a rerun skips what the cache holds).
  */
-export async function embedProject(db: Db, input: { projectId: number; fromId?: number; toId?: number }, hooks: JobHooks): Promise<{ embedded: number }> {
+export async function embedProject(
+  db: Db,
+  input: { projectId: number; fromId?: number; toId?: number },
+  hooks: JobHooks,
+): Promise<{ embedded: number }> {
   const { projectId, fromId, toId } = input;
   const project = await db.project.findUniqueOrThrow({ where: { id: projectId } });
   const featurizer = await getFeaturizer(project.featurizerId);
@@ -19,7 +23,12 @@ export async function embedProject(db: Db, input: { projectId: number; fromId?: 
   let done = 0;
   for (;;) {
     await hooks.throwIfCancelled();
-    const items = await db.item.findMany({ where: { ...where, id: { ...where.id, gte: cursor } }, orderBy: { id: "asc" }, take: BATCH, select: { id: true, contentHash: true, text: true } });
+    const items = await db.item.findMany({
+      where: { ...where, id: { ...where.id, gte: cursor } },
+      orderBy: { id: "asc" },
+      take: BATCH,
+      select: { id: true, contentHash: true, text: true },
+    });
     if (items.length === 0) break;
     await embedTexts(db, featurizer, items);
     done += items.length;

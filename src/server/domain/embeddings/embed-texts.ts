@@ -35,9 +35,16 @@ export interface EmbedOptions {
  * thousands of rows); the others are computed in batches and, unless `store` is false, stored (ON CONFLICT DO
  * NOTHING, so concurrent workers embedding the same text is harmless). The one way any code embeds texts.
  */
-export async function embedTexts(db: DbOrTx, featurizer: Featurizer, refs: TextRef[], options: EmbedOptions = {}): Promise<Float32Array> {
+export async function embedTexts(
+  db: DbOrTx,
+  featurizer: Featurizer,
+  refs: TextRef[],
+  options: EmbedOptions = {},
+): Promise<Float32Array> {
   const dim = featurizer.dim;
-  const out = options.shared ? new Float32Array(new SharedArrayBuffer(refs.length * dim * 4)) : new Float32Array(refs.length * dim);
+  const out = options.shared
+    ? new Float32Array(new SharedArrayBuffer(refs.length * dim * 4))
+    : new Float32Array(refs.length * dim);
   const rowsByHash = new Map<string, number[]>();
   refs.forEach((ref, i) => {
     const rows = rowsByHash.get(ref.contentHash);
@@ -48,7 +55,9 @@ export async function embedTexts(db: DbOrTx, featurizer: Featurizer, refs: TextR
 
   // A few batches in flight: the database looks up one batch's hashes while this process decodes another's.
   const limit = pLimit(READ_CONCURRENCY);
-  const slices = Array.from({ length: Math.ceil(hashes.length / READ_BATCH) }, (_, b) => hashes.slice(b * READ_BATCH, (b + 1) * READ_BATCH));
+  const slices = Array.from({ length: Math.ceil(hashes.length / READ_BATCH) }, (_, b) =>
+    hashes.slice(b * READ_BATCH, (b + 1) * READ_BATCH),
+  );
   await Promise.all(
     slices.map((slice) =>
       limit(async () => {
@@ -73,7 +82,11 @@ export async function embedTexts(db: DbOrTx, featurizer: Featurizer, refs: TextR
   let done = refs.length - missing.reduce((sum, [, rows]) => sum + rows.length, 0);
   for (let start = 0; start < missing.length; start += BATCH) {
     const batch = missing.slice(start, start + BATCH);
-    const texts = await textsOf(db, batch.map(([hash, rows]) => ({ contentHash: hash, text: refs[rows[0]!]!.text })), options.projectId);
+    const texts = await textsOf(
+      db,
+      batch.map(([hash, rows]) => ({ contentHash: hash, text: refs[rows[0]!]!.text })),
+      options.projectId,
+    );
     const vectors = await featurizer.embed(texts);
     batch.forEach(([, rows], b) => {
       for (const i of rows) out.set(vectors.subarray(b * dim, (b + 1) * dim), i * dim);
@@ -98,13 +111,15 @@ export async function embedTexts(db: DbOrTx, featurizer: Featurizer, refs: TextR
 async function textsOf(db: DbOrTx, refs: TextRef[], projectId: number | undefined): Promise<string[]> {
   const absent = refs.filter((ref) => ref.text === undefined).map((ref) => ref.contentHash);
   if (absent.length === 0) return refs.map((ref) => ref.text!);
-  if (projectId === undefined) throw new Error("embedTexts: a text is missing and no project was given to read it from");
+  if (projectId === undefined)
+    throw new Error("embedTexts: a text is missing and no project was given to read it from");
   const rows = await db.$queryRaw<{ content_hash: string; text: string }[]>`
     SELECT content_hash, text FROM item WHERE project_id = ${projectId} AND content_hash = ANY(${absent}::text[])`;
   const byHash = new Map(rows.map((row) => [row.content_hash, row.text]));
   return refs.map((ref) => {
     const text = ref.text ?? byHash.get(ref.contentHash);
-    if (text === undefined) throw new Error(`embedTexts: no item of project ${projectId} has content hash ${ref.contentHash}`);
+    if (text === undefined)
+      throw new Error(`embedTexts: no item of project ${projectId} has content hash ${ref.contentHash}`);
     return text;
   });
 }

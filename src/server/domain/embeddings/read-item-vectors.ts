@@ -31,9 +31,13 @@ export async function readItemVectors(
 ): Promise<ItemVectors | null> {
   const dim = featurizer.dim;
   const unscored =
-    options.unscoredBy === undefined ? Prisma.empty : Prisma.sql`AND NOT EXISTS (SELECT 1 FROM prediction p WHERE p.model_version_id = ${options.unscoredBy} AND p.item_id = item.id)`;
+    options.unscoredBy === undefined
+      ? Prisma.empty
+      : Prisma.sql`AND NOT EXISTS (SELECT 1 FROM prediction p WHERE p.model_version_id = ${options.unscoredBy} AND p.item_id = item.id)`;
   const text = options.withText ? Prisma.sql`array_agg(s.text ORDER BY s.id)` : Prisma.sql`NULL::text[]`;
-  const [row] = await db.$queryRaw<{ ids: number[] | null; vectors: Uint8Array | null; missing: number[] | null; texts: string[] | null }[]>`
+  const [row] = await db.$queryRaw<
+    { ids: number[] | null; vectors: Uint8Array | null; missing: number[] | null; texts: string[] | null }[]
+  >`
     SELECT array_agg(s.id ORDER BY s.id) AS ids, ${text} AS texts,
            string_agg(CASE WHEN e.dim = ${dim} AND length(e.vector) = ${dim * 4} THEN e.vector ELSE decode(repeat('00', ${dim * 4}::int), 'hex') END, ''::bytea ORDER BY s.id) AS vectors,
            array_agg(s.id ORDER BY s.id) FILTER (WHERE e.dim IS DISTINCT FROM ${dim} OR length(e.vector) <> ${dim * 4}) AS missing
@@ -43,7 +47,10 @@ export async function readItemVectors(
   const ids = Int32Array.from(row.ids);
   const X = float32FromBytes(row.vectors, ids.length * dim);
   if (row.missing?.length) {
-    const items = await db.item.findMany({ where: { id: { in: row.missing } }, select: { id: true, contentHash: true, text: true } });
+    const items = await db.item.findMany({
+      where: { id: { in: row.missing } },
+      select: { id: true, contentHash: true, text: true },
+    });
     const computed = await embedTexts(db, featurizer, items);
     const position = new Map(Array.from(ids, (id, i) => [id, i]));
     items.forEach((item, r) => X.set(computed.subarray(r * dim, (r + 1) * dim), position.get(item.id)! * dim));

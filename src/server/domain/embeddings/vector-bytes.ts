@@ -7,7 +7,8 @@ const LITTLE_ENDIAN_HOST = os.endianness() === "LE";
  * a per-value decode: a view on the bytes when they are 4-byte aligned, else one bulk copy. Big-endian hosts decode.
  */
 export function float32FromBytes(bytes: Uint8Array, count: number): Float32Array {
-  if (bytes.byteLength < count * 4) throw new Error(`expected ${count * 4} bytes of float32 vectors, got ${bytes.byteLength}`);
+  if (bytes.byteLength < count * 4)
+    throw new Error(`expected ${count * 4} bytes of float32 vectors, got ${bytes.byteLength}`);
   if (!LITTLE_ENDIAN_HOST) {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     return Float32Array.from({ length: count }, (_, i) => view.getFloat32(i * 4, true));
@@ -20,7 +21,8 @@ export function float32FromBytes(bytes: Uint8Array, count: number): Float32Array
 
 /** Little-endian bytes of float32 values (a view on the same memory on little-endian hosts). */
 export function bytesFromFloat32(values: Float32Array): Uint8Array<ArrayBuffer> {
-  if (LITTLE_ENDIAN_HOST && values.buffer instanceof ArrayBuffer) return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  if (LITTLE_ENDIAN_HOST && values.buffer instanceof ArrayBuffer)
+    return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
   const out = new Uint8Array(values.length * 4);
   const view = new DataView(out.buffer);
   for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i]!, true);

@@ -18,7 +18,9 @@ export interface CurrentEvaluations {
 }
 
 function toJson(value: unknown): Prisma.InputJsonValue {
-  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : v))) as Prisma.InputJsonValue;
+  return JSON.parse(
+    JSON.stringify(value, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : v)),
+  ) as Prisma.InputJsonValue;
 }
 
 /**
@@ -27,9 +29,17 @@ function toJson(value: unknown): Prisma.InputJsonValue {
  * they agree. A version is scored on the test items once per state of the test set (model_evaluation keeps every
  * state, i.e. the history); only versions without a row for the current state predict again.
  */
-export async function currentEvaluations(db: DbOrTx, projectId: number, options: { versionIds?: number[] } = {}): Promise<CurrentEvaluations> {
+export async function currentEvaluations(
+  db: DbOrTx,
+  projectId: number,
+  options: { versionIds?: number[] } = {},
+): Promise<CurrentEvaluations> {
   const project = await getProject(db, projectId);
-  const testSet = await loadTestSet(db, project, project.classes.map((c) => c.id));
+  const testSet = await loadTestSet(
+    db,
+    project,
+    project.classes.map((c) => c.id),
+  );
   const versions = await db.modelVersion.findMany({
     where: { projectId, status: "ready", ...(options.versionIds ? { id: { in: options.versionIds } } : {}) },
     select: { id: true },
@@ -38,12 +48,19 @@ export async function currentEvaluations(db: DbOrTx, projectId: number, options:
   const errors = new Map<number, string>();
   const counts = new Map<number, number>();
   for (const item of testSet.items) for (const id of item.classIds) counts.set(id, (counts.get(id) ?? 0) + 1);
-  const summary = { n: testSet.items.length, target: testSet.target, key: testSet.key, perClass: project.classes.map((c) => ({ classId: c.id, name: c.name, count: counts.get(c.id) ?? 0 })) };
+  const summary = {
+    n: testSet.items.length,
+    target: testSet.target,
+    key: testSet.key,
+    perClass: project.classes.map((c) => ({ classId: c.id, name: c.name, count: counts.get(c.id) ?? 0 })),
+  };
   if (testSet.items.length === 0) {
     for (const v of versions) byVersion.set(v.id, null);
     return { testSet: summary, items: testSet.items, classIds: project.classes.map((c) => c.id), byVersion, errors };
   }
-  const stored = await db.modelEvaluation.findMany({ where: { modelVersionId: { in: versions.map((v) => v.id) }, testSetKey: testSet.key } });
+  const stored = await db.modelEvaluation.findMany({
+    where: { modelVersionId: { in: versions.map((v) => v.id) }, testSetKey: testSet.key },
+  });
   for (const row of stored) byVersion.set(row.modelVersionId, row.metrics as unknown as StoredEvaluation);
   const missing = versions.filter((v) => !byVersion.has(v.id));
   for (const { id } of missing) {
@@ -65,15 +82,36 @@ export async function currentEvaluations(db: DbOrTx, projectId: number, options:
 /** One stored version on a test set, through the one predict path (predict-with-version.ts). */
 export async function evaluateVersion(
   db: DbOrTx,
-  version: { id: number; projectId: number; number: number; kind: string; status: string; featurizerId: string; artifact: unknown; params: unknown },
+  version: {
+    id: number;
+    projectId: number;
+    number: number;
+    kind: string;
+    status: string;
+    featurizerId: string;
+    artifact: unknown;
+    params: unknown;
+  },
   testSet: TestSet,
 ): Promise<StoredEvaluation | null> {
   if (testSet.items.length === 0) return null;
   const predictions = await predictWithVersion(db, version, testSet.items, { storeEmbeddings: true });
   const K = predictions.classIds.length;
   // Zero-shot versions decide with arg-max / 0.5, as predictWithVersion does.
-  const thresholds = version.kind === "logistic_regression" ? loadVersionClassifier(version).thresholds : new Float32Array(K).fill(predictions.task === "multi-label" ? 0.5 : 0);
-  return evaluateOnTestSet({ task: predictions.task, classIds: predictions.classIds, classNames: predictions.classNames, probabilities: predictions.probabilities, thresholds }, testSet);
+  const thresholds =
+    version.kind === "logistic_regression"
+      ? loadVersionClassifier(version).thresholds
+      : new Float32Array(K).fill(predictions.task === "multi-label" ? 0.5 : 0);
+  return evaluateOnTestSet(
+    {
+      task: predictions.task,
+      classIds: predictions.classIds,
+      classNames: predictions.classNames,
+      probabilities: predictions.probabilities,
+      thresholds,
+    },
+    testSet,
+  );
 }
 
 /**
@@ -82,7 +120,9 @@ export async function evaluateVersion(
  */
 export async function evaluationFor(db: DbOrTx, versionId: number, testSet: TestSet): Promise<StoredEvaluation | null> {
   if (testSet.items.length === 0) return null;
-  const row = await db.modelEvaluation.findUnique({ where: { modelVersionId_testSetKey: { modelVersionId: versionId, testSetKey: testSet.key } } });
+  const row = await db.modelEvaluation.findUnique({
+    where: { modelVersionId_testSetKey: { modelVersionId: versionId, testSetKey: testSet.key } },
+  });
   if (row) return row.metrics as unknown as StoredEvaluation;
   const version = await db.modelVersion.findUniqueOrThrow({ where: { id: versionId } });
   const evaluation = await evaluateVersion(db, version, testSet);
@@ -91,5 +131,10 @@ export async function evaluationFor(db: DbOrTx, versionId: number, testSet: Test
 }
 
 export async function storeEvaluation(db: DbOrTx, versionId: number, evaluation: StoredEvaluation) {
-  await db.modelEvaluation.createMany({ data: [{ modelVersionId: versionId, testSetKey: evaluation.testSetKey, n: evaluation.n, metrics: toJson(evaluation) }], skipDuplicates: true });
+  await db.modelEvaluation.createMany({
+    data: [
+      { modelVersionId: versionId, testSetKey: evaluation.testSetKey, n: evaluation.n, metrics: toJson(evaluation) },
+    ],
+    skipDuplicates: true,
+  });
 }

@@ -30,7 +30,18 @@ export interface StoredEvaluation {
   ece: number | null;
   prAuc: number | null;
   unsureRate: number | null;
-  perClass: { classId: number | null; label: string; support: number; predicted: number; precision: number; precisionCi: Interval; recall: number; recallCi: Interval; f1: number; averagePrecision: number | null }[];
+  perClass: {
+    classId: number | null;
+    label: string;
+    support: number;
+    predicted: number;
+    precision: number;
+    precisionCi: Interval;
+    recall: number;
+    recallCi: Interval;
+    f1: number;
+    averagePrecision: number | null;
+  }[];
   macro: { precision: number; recall: number; f1: number };
   micro: { precision: number; recall: number; f1: number };
   /** Single-label only: confusion[true][predicted], in `perClass` order. */
@@ -72,12 +83,34 @@ export function evaluateOnTestSet(predictions: TestPredictions, testSet: TestSet
   }
   const truth = new Uint8Array(n * K);
   testSet.items.forEach((item, i) => item.classIds.forEach((id) => (truth[i * K + (index.get(id) ?? Kv)] = 1)));
-  const y = predictions.task === "single-label" ? Int32Array.from(testSet.items, (item) => index.get(item.classIds[0]!) ?? Kv) : undefined;
-  const evaluation = evaluateClassifier({ classes, task: predictions.task, thresholds }, { proba, n, y, Y: predictions.task === "multi-label" ? truth : undefined })!;
+  const y =
+    predictions.task === "single-label"
+      ? Int32Array.from(testSet.items, (item) => index.get(item.classIds[0]!) ?? Kv)
+      : undefined;
+  const evaluation = evaluateClassifier(
+    { classes, task: predictions.task, thresholds },
+    { proba, n, y, Y: predictions.task === "multi-label" ? truth : undefined },
+  )!;
   const report = evaluation.report as {
-    accuracy?: number; subsetAccuracy?: number; logLoss?: number; ece?: number; prAuc?: number; unsureRate?: number;
-    perClass: { label: string; support: number; predicted: number; tp: number; precision: number; recall: number; f1: number; averagePrecision: number }[];
-    macro: { precision: number; recall: number; f1: number }; micro: { precision: number; recall: number; f1: number }; confusion?: number[][];
+    accuracy?: number;
+    subsetAccuracy?: number;
+    logLoss?: number;
+    ece?: number;
+    prAuc?: number;
+    unsureRate?: number;
+    perClass: {
+      label: string;
+      support: number;
+      predicted: number;
+      tp: number;
+      precision: number;
+      recall: number;
+      f1: number;
+      averagePrecision: number;
+    }[];
+    macro: { precision: number; recall: number; f1: number };
+    micro: { precision: number; recall: number; f1: number };
+    confusion?: number[][];
   };
   // The one decision rule (evaluateClassifier applies it too), as a 0/1 matrix for the bootstrap.
   const { on } = decideClasses(proba, n, K, predictions.task, thresholds);

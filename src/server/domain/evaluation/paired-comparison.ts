@@ -36,7 +36,12 @@ export function verdictOf(ci95: [number, number]): Verdict {
  * Two versions' stored predictions on the same test items, compared pairwise: both rest on one test-set key, so
  * the figures are the ones the Models table shows for each.
  */
-export function comparePaired(items: TestItem[], classIds: number[], a: { versionId: number; evaluation: StoredEvaluation }, b: { versionId: number; evaluation: StoredEvaluation }): PairedComparison {
+export function comparePaired(
+  items: TestItem[],
+  classIds: number[],
+  a: { versionId: number; evaluation: StoredEvaluation },
+  b: { versionId: number; evaluation: StoredEvaluation },
+): PairedComparison {
   const n = items.length;
   if (a.evaluation.n !== n || b.evaluation.n !== n || a.evaluation.testSetKey !== b.evaluation.testSetKey) {
     throw new Error("comparePaired: the evaluations rest on different test sets");
@@ -70,8 +75,18 @@ export function comparePaired(items: TestItem[], classIds: number[], a: { versio
   }
   // Ordered by version id so that either direction draws the same resamples; the difference is then B − A.
   const flip = a.versionId > b.versionId;
-  const { difference, resamples } = bootstrapMacroF1(truth, flip ? [B, A] : [A, B], n, K, { seed: pairSeed(a.versionId, b.versionId) });
+  const { difference, resamples } = bootstrapMacroF1(truth, flip ? [B, A] : [A, B], n, K, {
+    seed: pairSeed(a.versionId, b.versionId),
+  });
   const d = difference!;
-  const macroF1Diff = flip ? { estimate: -d.estimate, ci95: [-d.ci95[1], -d.ci95[0]] as [number, number], resamples } : { ...d, resamples };
-  return { n, macroF1Diff, mcnemar: { b: bCount, c: cCount, pValue: mcnemarExact(bCount, cCount) }, verdict: verdictOf(macroF1Diff.ci95), disagreements };
+  const macroF1Diff = flip
+    ? { estimate: -d.estimate, ci95: [-d.ci95[1], -d.ci95[0]] as [number, number], resamples }
+    : { ...d, resamples };
+  return {
+    n,
+    macroF1Diff,
+    mcnemar: { b: bCount, c: cCount, pValue: mcnemarExact(bCount, cCount) },
+    verdict: verdictOf(macroF1Diff.ci95),
+    disagreements,
+  };
 }

@@ -28,13 +28,29 @@ export function decidePromotion(input: PromotionInput): { activate: boolean; not
   const { policy, candidate, active } = input;
   if (!active) return { activate: true, note: null };
   if (policy === "always") return { activate: true, note: null };
-  if (policy === "never") return { activate: false, note: `Not activated: the project's promotion setting is "never" — compare it with v${active.number} and promote it by hand.` };
+  if (policy === "never")
+    return {
+      activate: false,
+      note: `Not activated: the project's promotion setting is "never" — compare it with v${active.number} and promote it by hand.`,
+    };
   if (!candidate.evaluation || !active.evaluation) {
-    return { activate: true, note: `Activated without a test comparison with v${active.number}: ${candidate.evaluation ? `v${active.number} could not be measured on the test set` : "the test set has no labeled items yet"}.` };
+    return {
+      activate: true,
+      note: `Activated without a test comparison with v${active.number}: ${candidate.evaluation ? `v${active.number} could not be measured on the test set` : "the test set has no labeled items yet"}.`,
+    };
   }
-  const c = comparePaired(input.items, input.classIds, { versionId: active.versionId, evaluation: active.evaluation }, { versionId: candidate.versionId, evaluation: candidate.evaluation });
+  const c = comparePaired(
+    input.items,
+    input.classIds,
+    { versionId: active.versionId, evaluation: active.evaluation },
+    { versionId: candidate.versionId, evaluation: candidate.evaluation },
+  );
   const [lo, hi] = c.macroF1Diff.ci95;
   const detail = `macro-F1 ${pt(c.macroF1Diff.estimate)} points vs v${active.number} (95% interval ${pt(lo)} to ${pt(hi)}) on ${c.n} test items`;
-  if (c.verdict === "worse") return { activate: false, note: `Not activated: worse than the active v${active.number} beyond noise — ${detail}.` };
+  if (c.verdict === "worse")
+    return {
+      activate: false,
+      note: `Not activated: worse than the active v${active.number} beyond noise — ${detail}.`,
+    };
   return { activate: true, note: null };
 }

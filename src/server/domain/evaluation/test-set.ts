@@ -28,7 +28,11 @@ export function testTarget(project: { testTargetItems: number | null }, classCou
  * decision or an imported label (generated labels never measure a model), restricted to the live classes; a
  * single-label item whose class was archived drops out. Ordered by item id, so the same state gives the same key.
  */
-export async function loadTestSet(db: DbOrTx, project: { id: number; taskType: string; testTargetItems: number | null }, classIds: number[]): Promise<TestSet> {
+export async function loadTestSet(
+  db: DbOrTx,
+  project: { id: number; taskType: string; testTargetItems: number | null },
+  classIds: number[],
+): Promise<TestSet> {
   const live = new Set(classIds);
   const rows = await db.$queryRaw<{ id: number; content_hash: string; text: string; class_ids: number[] }[]>`
     SELECT id, content_hash, text, label_class_ids AS class_ids FROM item
@@ -40,7 +44,12 @@ export async function loadTestSet(db: DbOrTx, project: { id: number; taskType: s
   for (const row of rows) {
     const known = row.class_ids.filter((id) => live.has(id));
     if (multi ? known.length !== row.class_ids.length : known.length === 0) continue;
-    items.push({ itemId: row.id, contentHash: row.content_hash, text: row.text, classIds: multi ? known : [known[0]!] });
+    items.push({
+      itemId: row.id,
+      contentHash: row.content_hash,
+      text: row.text,
+      classIds: multi ? known : [known[0]!],
+    });
   }
   const hash = createHash("sha256");
   hash.update(`${classIds.join(",")}|`);

@@ -10,7 +10,8 @@ const GUARDED = /^'+[=+\-@\t\r]/;
 /** One CSV/TSV cell: neutralized unless `neutralizeFormulas` is false; quoted (quotes doubled) when it holds the delimiter, a quote or a line break. */
 export function delimitedCell(value: string, delimiter: string, neutralizeFormulas = true): string {
   const cell = neutralizeFormulas && FORMULA.test(value) ? `'${value}` : value;
-  if (cell.includes(delimiter) || cell.includes('"') || cell.includes("\n") || cell.includes("\r")) return `"${cell.replaceAll('"', '""')}"`;
+  if (cell.includes(delimiter) || cell.includes('"') || cell.includes("\n") || cell.includes("\r"))
+    return `"${cell.replaceAll('"', '""')}"`;
   return cell;
 }
 

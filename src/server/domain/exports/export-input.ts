@@ -1,6 +1,15 @@
 import { z } from "zod";
 
-export const exportFormats = ["lamini", "emissary-jsonl", "emissary-csv", "csv", "tsv", "jsonl", "hf-jsonl", "text"] as const;
+export const exportFormats = [
+  "lamini",
+  "emissary-jsonl",
+  "emissary-csv",
+  "csv",
+  "tsv",
+  "jsonl",
+  "hf-jsonl",
+  "text",
+] as const;
 export const exportFormat = z.enum(exportFormats);
 export type ExportFormat = z.infer<typeof exportFormat>;
 
@@ -10,10 +19,16 @@ export const exportInput = z.object({
   projectId: z.number().int().positive(),
   format: exportFormat,
   /** Whose labels count: "human only" is ["human"]; generated and model-accepted labels are opt-out. */
-  origins: z.array(z.enum(annotationOrigins)).min(1).default([...annotationOrigins]),
+  origins: z
+    .array(z.enum(annotationOrigins))
+    .min(1)
+    .default([...annotationOrigins]),
   /** Also export unlabeled items (formats that cannot express "no label" — Lamini, Emissary — ignore this). */
   includeUnlabeled: z.boolean().default(false),
-  splits: z.array(z.enum(["unassigned", "train", "test"])).min(1).optional(),
+  splits: z
+    .array(z.enum(["unassigned", "train", "test"]))
+    .min(1)
+    .optional(),
   /** Items labeled with at least one of these classes. */
   classIds: z.array(z.number().int().positive()).min(1).optional(),
   labeledFrom: z.coerce.date().optional(),
@@ -34,7 +49,12 @@ export type ResolvedExportInput = z.output<typeof exportInput>;
 
 /** The same filters from a URL query string (`?format=csv&origins=human,imported&splits=train&classIds=1,2`). */
 export function exportInputFromQuery(projectId: number, params: URLSearchParams): ResolvedExportInput {
-  const list = (name: string) => params.get(name)?.split(",").map((v) => v.trim()).filter(Boolean);
+  const list = (name: string) =>
+    params
+      .get(name)
+      ?.split(",")
+      .map((v) => v.trim())
+      .filter(Boolean);
   const number = (name: string) => (params.has(name) ? Number(params.get(name)) : undefined);
   return exportInput.parse({
     projectId,

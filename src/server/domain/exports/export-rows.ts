@@ -46,9 +46,16 @@ function filterSql(input: ResolvedExportInput, labeledOnly: boolean, classId: nu
  * Streams the items an export selects in id order, a window of ids at a time (keyset on the primary key), so
  * memory stays constant however large the project is. `classId` restricts to one class (Lamini's per-class lines).
  */
-export async function* exportItems(pool: PgPool, input: ResolvedExportInput, options: { labeledOnly: boolean; classId?: number }): AsyncGenerator<ExportItem> {
+export async function* exportItems(
+  pool: PgPool,
+  input: ResolvedExportInput,
+  options: { labeledOnly: boolean; classId?: number },
+): AsyncGenerator<ExportItem> {
   const { where, params } = filterSql(input, options.labeledOnly, options.classId);
-  const bounds = await pool.query<{ lo: number | null; hi: number | null }>(`SELECT min(id) AS lo, max(id) AS hi FROM item WHERE project_id = $1`, [input.projectId]);
+  const bounds = await pool.query<{ lo: number | null; hi: number | null }>(
+    `SELECT min(id) AS lo, max(id) AS hi FROM item WHERE project_id = $1`,
+    [input.projectId],
+  );
   const { lo, hi } = bounds.rows[0]!;
   if (lo === null || hi === null) return;
   // Windows of ids on the primary key: each query reads a bounded id range whatever the filters select, so the
@@ -69,7 +76,16 @@ export async function* exportItems(pool: PgPool, input: ResolvedExportInput, opt
       [...params, start, start + PAGE],
     );
     for (const r of page.rows) {
-      yield { id: r.id, text: r.text, externalId: r.external_id, split: r.split, labeled: r.labeled, classIds: r.label_class_ids, origin: r.label_origin, labeledAt: r.labeled_at };
+      yield {
+        id: r.id,
+        text: r.text,
+        externalId: r.external_id,
+        split: r.split,
+        labeled: r.labeled,
+        classIds: r.label_class_ids,
+        origin: r.label_origin,
+        labeledAt: r.labeled_at,
+      };
     }
   }
 }

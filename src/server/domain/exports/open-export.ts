@@ -1,7 +1,12 @@
 import type { PgPool } from "@/server/pg-pool";
 import { AppError } from "@/server/errors";
 import { delimitedLine } from "@/server/domain/exports/delimited-cell";
-import { exportFileTypes, exportInput, type ExportInput, type ResolvedExportInput } from "@/server/domain/exports/export-input";
+import {
+  exportFileTypes,
+  exportInput,
+  type ExportInput,
+  type ResolvedExportInput,
+} from "@/server/domain/exports/export-input";
 import { exportItems, type ExportItem } from "@/server/domain/exports/export-rows";
 import { EMPTY_LABEL_SET, MARGIN_LABEL_SEPARATOR } from "@/server/domain/imports/import-format";
 
@@ -29,7 +34,10 @@ interface ExportClass {
  */
 export async function openExport(pool: PgPool, rawInput: ExportInput | ResolvedExportInput): Promise<OpenedExport> {
   const input = exportInput.parse(rawInput);
-  const project = await pool.query<{ name: string; task_type: string }>(`SELECT name, task_type FROM project WHERE id = $1`, [input.projectId]);
+  const project = await pool.query<{ name: string; task_type: string }>(
+    `SELECT name, task_type FROM project WHERE id = $1`,
+    [input.projectId],
+  );
   const row = project.rows[0];
   if (!row) throw new AppError("NOT_FOUND", `Project ${input.projectId} does not exist`);
   // Archived classes still name old labels; live classes come first, in display order.
@@ -47,7 +55,11 @@ export async function openExport(pool: PgPool, rawInput: ExportInput | ResolvedE
   const multiLabel = row.task_type === "multilabel";
   const binary = row.task_type === "binary";
   const { extension, contentType } = exportFileTypes[input.format];
-  const slug = row.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "project";
+  const slug =
+    row.name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "") || "project";
 
   async function* lines(): AsyncGenerator<string> {
     const items = (labeledOnly: boolean, classId?: number) => exportItems(pool, input, { labeledOnly, classId });
@@ -74,8 +86,16 @@ export async function openExport(pool: PgPool, rawInput: ExportInput | ResolvedE
         const d = input.format === "csv" ? "," : "\t";
         yield delimitedLine(["id", "text", "label", "split"], d);
         for await (const item of items(false)) {
-          const cell = !item.labeled ? "" : item.classIds.length === 0 ? EMPTY_LABEL_SET : labelsOf(item).join(MARGIN_LABEL_SEPARATOR);
-          yield delimitedLine([item.externalId ?? String(item.id), item.text, cell, item.split], d, input.neutralizeFormulas);
+          const cell = !item.labeled
+            ? ""
+            : item.classIds.length === 0
+              ? EMPTY_LABEL_SET
+              : labelsOf(item).join(MARGIN_LABEL_SEPARATOR);
+          yield delimitedLine(
+            [item.externalId ?? String(item.id), item.text, cell, item.split],
+            d,
+            input.neutralizeFormulas,
+          );
         }
         return;
       }
@@ -86,14 +106,20 @@ export async function openExport(pool: PgPool, rawInput: ExportInput | ResolvedE
         // (`input,expected_output`) writes that flag bare; multi-label and multi-class rows carry the whole object.
         const binaryPair = binary && live.length === 2;
         const keys = binaryPair ? [live[0]!] : live;
-        const completion = (item: ExportItem) => Object.fromEntries(keys.map((c) => [c.name, item.classIds.includes(c.id) ? 1 : 0]));
+        const completion = (item: ExportItem) =>
+          Object.fromEntries(keys.map((c) => [c.name, item.classIds.includes(c.id) ? 1 : 0]));
         if (input.format === "emissary-jsonl") {
-          for await (const item of items(true)) yield `${JSON.stringify({ prompt: item.text, completion: completion(item) })}\n`;
+          for await (const item of items(true))
+            yield `${JSON.stringify({ prompt: item.text, completion: completion(item) })}\n`;
           return;
         }
         yield delimitedLine(["input", "expected_output"], ",");
         for await (const item of items(true)) {
-          const expected = binaryPair ? (item.classIds.includes(live[0]!.id) ? "1" : "0") : JSON.stringify(completion(item));
+          const expected = binaryPair
+            ? item.classIds.includes(live[0]!.id)
+              ? "1"
+              : "0"
+            : JSON.stringify(completion(item));
           yield delimitedLine([item.text, expected], ",", input.neutralizeFormulas);
         }
         return;

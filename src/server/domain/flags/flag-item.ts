@@ -11,7 +11,14 @@ export async function flagItem(db: Db, input: z.input<typeof flagItemInput>, use
     const item = await tx.item.findFirst({ where: { id: itemId, projectId }, select: { id: true } });
     if (!item) throw new AppError("NOT_FOUND", `Item ${itemId} is not in project ${projectId}`);
     const flag = await tx.itemFlag.create({ data: { projectId, itemId, userId, comment } });
-    await recordAudit(tx, { projectId, userId, action: "item.flag", entityType: "item", entityId: itemId, data: { flagId: flag.id, comment } });
+    await recordAudit(tx, {
+      projectId,
+      userId,
+      action: "item.flag",
+      entityType: "item",
+      entityId: itemId,
+      data: { flagId: flag.id, comment },
+    });
     return flag;
   });
 }

@@ -11,9 +11,19 @@ export async function resolveFlag(db: Db, input: z.input<typeof resolveFlagInput
     const flag = await tx.itemFlag.findFirst({ where: { id: flagId, projectId } });
     if (!flag) throw new AppError("NOT_FOUND", `Flag ${flagId} is not in project ${projectId}`);
     // Conditional update: of two admins resolving at once, exactly one succeeds.
-    const { count } = await tx.itemFlag.updateMany({ where: { id: flagId, resolvedAt: null }, data: { resolvedAt: new Date(), resolvedById: adminId, resolution } });
+    const { count } = await tx.itemFlag.updateMany({
+      where: { id: flagId, resolvedAt: null },
+      data: { resolvedAt: new Date(), resolvedById: adminId, resolution },
+    });
     if (count === 0) throw new AppError("CONFLICT", `Flag ${flagId} is already resolved`);
-    await recordAudit(tx, { projectId, userId: adminId, action: "item.flag.resolve", entityType: "item", entityId: flag.itemId, data: { flagId, resolution } });
+    await recordAudit(tx, {
+      projectId,
+      userId: adminId,
+      action: "item.flag.resolve",
+      entityType: "item",
+      entityId: flag.itemId,
+      data: { flagId, resolution },
+    });
     return tx.itemFlag.findUniqueOrThrow({ where: { id: flagId } });
   });
 }

@@ -1,6 +1,13 @@
 import { seededShuffle } from "@/server/domain/generation/derive-seed";
 import type { GenerationOptions } from "@/server/schemas/generation-options";
-import { askRoundSummaries, expandBatch, MAX_STALE_ROUNDS, maxRoundsFor, type ExpandAnswer, type GenerationStepContext } from "@/server/domain/generation/generation-steps";
+import {
+  askRoundSummaries,
+  expandBatch,
+  MAX_STALE_ROUNDS,
+  maxRoundsFor,
+  type ExpandAnswer,
+  type GenerationStepContext,
+} from "@/server/domain/generation/generation-steps";
 import { NearDuplicateIndex, type EmbedTexts } from "@/ml/near-duplicate-index";
 import { contentHash } from "@/server/domain/items/content-hash";
 import type { LlmClient } from "@/server/llm/llm-client";
@@ -43,7 +50,10 @@ export interface GeneratedClass {
  * an interrupted run starts over, and duplicates are checked against the texts given here instead of a project.
  * Classes run at once; the first failure stops the others at their next request.
  */
-export async function generateExamples(input: GenerateExamplesInput, deps: GenerateExamplesDeps): Promise<GeneratedClass[]> {
+export async function generateExamples(
+  input: GenerateExamplesInput,
+  deps: GenerateExamplesDeps,
+): Promise<GeneratedClass[]> {
   const { options } = input;
   const target = options.targetPerClass;
   const log = deps.log ?? (() => {});
@@ -54,7 +64,13 @@ export async function generateExamples(input: GenerateExamplesInput, deps: Gener
   const guard = async () => {
     if (failure) throw failure;
   };
-  const steps: GenerationStepContext = { client: deps.client, templates: input.templates, seed: options.seed, log, guard };
+  const steps: GenerationStepContext = {
+    client: deps.client,
+    templates: input.templates,
+    seed: options.seed,
+    log,
+    guard,
+  };
 
   async function generateForClass(cls: GenerateExamplesInput["classes"][number]): Promise<GeneratedClass> {
     const result: GeneratedClass = { name: cls.name, examples: [], dropped: [], ignoredSummaries: 0, rounds: 0 };
@@ -84,7 +100,11 @@ export async function generateExamples(input: GenerateExamplesInput, deps: Gener
       const vector = index ? await index.vectorOf(answer.text) : undefined;
       if (index && vector) {
         const near = index.nearest(vector);
-        if (near) return drop(summary, `near-duplicate (cosine ${near.similarity.toFixed(3)}) of "${(indexed[near.id ?? -1] ?? "?").slice(0, 60)}"`);
+        if (near)
+          return drop(
+            summary,
+            `near-duplicate (cosine ${near.similarity.toFixed(3)}) of "${(indexed[near.id ?? -1] ?? "?").slice(0, 60)}"`,
+          );
       }
       // Another class may have kept the same text while this one was embedding.
       if (seen.has(hash)) return drop(summary, "duplicate of an existing example");
@@ -136,7 +156,9 @@ export async function generateExamples(input: GenerateExamplesInput, deps: Gener
         pending.push(text);
         added++;
       }
-      log(`${cls.name}: round ${round + 1}: ${firstCount} summaries, ${summaries.length - firstCount} diversified, ${added} new`);
+      log(
+        `${cls.name}: round ${round + 1}: ${firstCount} summaries, ${summaries.length - firstCount} diversified, ${added} new`,
+      );
       result.rounds++;
     }
     return result;

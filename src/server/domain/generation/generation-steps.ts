@@ -17,7 +17,11 @@ export const MAX_CALLS_PER_ROUND = 4;
 export const MAX_STALE_ROUNDS = 3;
 
 /** The round budget of a class that starts at `firstRound`. */
-export function maxRoundsFor(firstRound: number, target: number, options: Pick<GenerationOptions, "summariesPerCall">): number {
+export function maxRoundsFor(
+  firstRound: number,
+  target: number,
+  options: Pick<GenerationOptions, "summariesPerCall">,
+): number {
   return firstRound + Math.ceil(target / options.summariesPerCall) * 2 + 5;
 }
 
@@ -47,7 +51,12 @@ export async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
 type Accepted = { kept: string[]; dropped: { text: string; reason: string }[] };
 
 /** A malformed phase-1/2 answer costs the batch, not the run. */
-async function tolerateMalformed(ctx: GenerationStepContext, cls: GenerationClass, step: string, call: () => Promise<Accepted>): Promise<Accepted> {
+async function tolerateMalformed(
+  ctx: GenerationStepContext,
+  cls: GenerationClass,
+  step: string,
+  call: () => Promise<Accepted>,
+): Promise<Accepted> {
   try {
     return await call();
   } catch (error) {
@@ -76,7 +85,12 @@ export interface RoundSummaries {
 export async function askRoundSummaries(
   ctx: GenerationStepContext,
   cls: GenerationClass,
-  input: { round: number; remaining: number; options: Pick<GenerationOptions, "summariesPerCall" | "maxHistory">; history: (seed: number) => Promise<string[]> },
+  input: {
+    round: number;
+    remaining: number;
+    options: Pick<GenerationOptions, "summariesPerCall" | "maxHistory">;
+    history: (seed: number) => Promise<string[]>;
+  },
 ): Promise<RoundSummaries> {
   const { round, options } = input;
   const calls = Math.min(MAX_CALLS_PER_ROUND, Math.max(1, Math.ceil(input.remaining / (2 * options.summariesPerCall))));
@@ -85,12 +99,21 @@ export async function askRoundSummaries(
       await ctx.guard();
       const seed = deriveSeed(ctx.seed, cls.name, round, "summaries", call);
       const examples = options.maxHistory > 0 ? await input.history(seed) : [];
-      const first = await tolerateMalformed(ctx, cls, "summaries", () => generateExampleSummaries(ctx.client, ctx.templates, { cls, examples, count: options.summariesPerCall, seed }));
+      const first = await tolerateMalformed(ctx, cls, "summaries", () =>
+        generateExampleSummaries(ctx.client, ctx.templates, { cls, examples, count: options.summariesPerCall, seed }),
+      );
       if (first.kept.length === 0) return { first, second: { kept: [], dropped: [] } as Accepted };
       await ctx.guard();
       const group = seededShuffle(first.kept, seed).slice(0, 5);
       const diversifySeed = deriveSeed(ctx.seed, cls.name, round, "diversify", call);
-      const second = await tolerateMalformed(ctx, cls, "diversify", () => diversifySummaries(ctx.client, ctx.templates, { cls, group, count: options.summariesPerCall, seed: diversifySeed }));
+      const second = await tolerateMalformed(ctx, cls, "diversify", () =>
+        diversifySummaries(ctx.client, ctx.templates, {
+          cls,
+          group,
+          count: options.summariesPerCall,
+          seed: diversifySeed,
+        }),
+      );
       return { first, second };
     }),
   );
@@ -109,13 +132,22 @@ export function expandSeedOf(runSeed: number, cls: GenerationClass, summary: str
 }
 
 /** Phase 3 for one summary: the example, or why there is none. Other LLM failures propagate. */
-export async function expandToExample(ctx: GenerationStepContext, cls: GenerationClass, summary: string): Promise<ExpandAnswer> {
+export async function expandToExample(
+  ctx: GenerationStepContext,
+  cls: GenerationClass,
+  summary: string,
+): Promise<ExpandAnswer> {
   await ctx.guard();
   try {
-    const result = await expandSummary(ctx.client, ctx.templates, { cls, summary, seed: expandSeedOf(ctx.seed, cls, summary) });
+    const result = await expandSummary(ctx.client, ctx.templates, {
+      cls,
+      summary,
+      seed: expandSeedOf(ctx.seed, cls, summary),
+    });
     return "invalid" in result ? { drop: `invalid: ${result.invalid}` } : result;
   } catch (error) {
-    if (error instanceof LlmError && error.llmCode === "LLM_MALFORMED_OUTPUT") return { drop: `malformed: ${error.message}` };
+    if (error instanceof LlmError && error.llmCode === "LLM_MALFORMED_OUTPUT")
+      return { drop: `malformed: ${error.message}` };
     throw error;
   }
 }
@@ -129,7 +161,11 @@ export type ExpandAnswer = { text: string } | { drop: string };
  * it has accounted for what was kept.
  */
 export async function expandBatch<S>(
-  ctx: GenerationStepContext, cls: GenerationClass, batch: S[], textOf: (summary: S) => string, keep: (summary: S, answer: ExpandAnswer) => Promise<void>,
+  ctx: GenerationStepContext,
+  cls: GenerationClass,
+  batch: S[],
+  textOf: (summary: S) => string,
+  keep: (summary: S, answer: ExpandAnswer) => Promise<void>,
 ): Promise<PromiseRejectedResult | undefined> {
   const answers = await Promise.allSettled(batch.map((summary) => expandToExample(ctx, cls, textOf(summary))));
   for (const [i, summary] of batch.entries()) {

@@ -13,6 +13,9 @@ export async function getGenerationRun(db: DbOrTx, runId: number) {
   });
   if (!run) throw new AppError("NOT_FOUND", `Generation run ${runId} does not exist`);
   const names = new Map(run.project.classes.map((c) => [c.id, c.name]));
-  const counts = (await countGenerationResults(db, runId, run.classIds)).map((c) => ({ ...c, className: names.get(c.classId) ?? `#${c.classId}` }));
+  const counts = (await countGenerationResults(db, runId, run.classIds)).map((c) => ({
+    ...c,
+    className: names.get(c.classId) ?? `#${c.classId}`,
+  }));
   return { ...run, counts };
 }

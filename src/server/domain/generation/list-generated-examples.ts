@@ -16,10 +16,22 @@ export const listGeneratedExamplesInput = z.object({
 export async function listGeneratedExamples(db: DbOrTx, input: z.input<typeof listGeneratedExamplesInput>) {
   const { runId, classId, cursor, limit } = listGeneratedExamplesInput.parse(input);
   const items = await db.item.findMany({
-    where: { generationRunId: runId, ...(cursor ? { id: { lt: cursor } } : {}), ...(classId ? { annotations: { some: { origin: "generated", classIds: { has: classId } } } } : {}) },
+    where: {
+      generationRunId: runId,
+      ...(cursor ? { id: { lt: cursor } } : {}),
+      ...(classId ? { annotations: { some: { origin: "generated", classIds: { has: classId } } } } : {}),
+    },
     orderBy: { id: "desc" },
     take: limit + 1,
-    select: { id: true, text: true, labelClassIds: true, labelOrigin: true, labelStatus: true, provenance: true, createdAt: true },
+    select: {
+      id: true,
+      text: true,
+      labelClassIds: true,
+      labelOrigin: true,
+      labelStatus: true,
+      provenance: true,
+      createdAt: true,
+    },
   });
   return { items: items.slice(0, limit), nextCursor: items.length > limit ? items[limit - 1]!.id : null };
 }

@@ -2,7 +2,12 @@ import type { DbOrTx } from "@/server/db";
 import type { LlmUsage } from "@/server/llm/llm-usage";
 
 /** Adds one request's usage to the run atomically (several classes report at once) and refreshes the cost estimate. */
-export async function recordGenerationUsage(db: DbOrTx, runId: number, delta: LlmUsage, prices: { inputPerMTok: number; outputPerMTok: number } | undefined) {
+export async function recordGenerationUsage(
+  db: DbOrTx,
+  runId: number,
+  delta: LlmUsage,
+  prices: { inputPerMTok: number; outputPerMTok: number } | undefined,
+) {
   await db.$executeRaw`
     UPDATE generation_run SET
       request_count = request_count + ${delta.requests}::int,

@@ -15,7 +15,11 @@ import { LlmError, type LlmErrorCode } from "@/server/llm/llm-error";
 import { defaultPromptTemplates, promptTemplatesOverrideSchema } from "@/server/llm/prompt-templates";
 
 /** LLM failures a retry cannot fix: the run should stop with the message instead of retrying. */
-const PERMANENT_LLM_CODES: ReadonlySet<LlmErrorCode> = new Set(["LLM_NOT_CONFIGURED", "LLM_AUTH", "LLM_MODEL_NOT_FOUND"]);
+const PERMANENT_LLM_CODES: ReadonlySet<LlmErrorCode> = new Set([
+  "LLM_NOT_CONFIGURED",
+  "LLM_AUTH",
+  "LLM_MODEL_NOT_FOUND",
+]);
 
 /** The message to stop a generation run with at once when `error` is one a retry cannot fix; null otherwise. */
 export function permanentGenerationFailure(error: unknown): string | null {
@@ -28,13 +32,23 @@ export function permanentGenerationFailure(error: unknown): string | null {
  * project's featurizer through the shared embedding cache, and runs (or resumes) the phases. LLM failures are logged
  * with their code and rethrown as LlmError.
  */
-export async function runGenerationJob(db: Db, payload: z.infer<typeof generateJob.payload>, hooks: JobHooks): Promise<Prisma.InputJsonValue> {
-  const run = await db.generationRun.findUniqueOrThrow({ where: { id: payload.runId }, include: { project: { select: { featurizerId: true } } } });
+export async function runGenerationJob(
+  db: Db,
+  payload: z.infer<typeof generateJob.payload>,
+  hooks: JobHooks,
+): Promise<Prisma.InputJsonValue> {
+  const run = await db.generationRun.findUniqueOrThrow({
+    where: { id: payload.runId },
+    include: { project: { select: { featurizerId: true } } },
+  });
   const resolved = resolveLlmConfig(payload.llmSettings);
-  if (!resolved.configured) throw new LlmError("LLM_NOT_CONFIGURED", `LLM_NOT_CONFIGURED: ${resolved.reason} (on the worker)`);
+  if (!resolved.configured)
+    throw new LlmError("LLM_NOT_CONFIGURED", `LLM_NOT_CONFIGURED: ${resolved.reason} (on the worker)`);
   const config = resolved.config;
   const templates = { ...defaultPromptTemplates, ...promptTemplatesOverrideSchema.parse(payload.templates) };
-  await hooks.log(`Model ${config.chatModel} at ${endpointLabel(config)}: ${run.targetPerClass} examples for each of ${run.classIds.length} classes, up to ${config.concurrency} requests at a time`);
+  await hooks.log(
+    `Model ${config.chatModel} at ${endpointLabel(config)}: ${run.targetPerClass} examples for each of ${run.classIds.length} classes, up to ${config.concurrency} requests at a time`,
+  );
   const client = createLlmClient(db, config, {
     beforeRequest: () => hooks.throwIfCancelled(),
     onUsage: (delta) => recordGenerationUsage(db, run.id, delta, config.prices),
@@ -42,13 +56,26 @@ export async function runGenerationJob(db: Db, payload: z.infer<typeof generateJ
   let embed: EmbedTexts | undefined;
   try {
     const featurizer = await getFeaturizer(run.project.featurizerId);
-    embed = (texts) => embedTexts(db, featurizer, texts.map((text) => ({ text, contentHash: contentHash(text) })));
+    embed = (texts) =>
+      embedTexts(
+        db,
+        featurizer,
+        texts.map((text) => ({ text, contentHash: contentHash(text) })),
+      );
   } catch (error) {
     await hooks.log(`Featurizer ${run.project.featurizerId} unavailable (${(error as Error).message})`, "warn");
   }
   try {
-    const result = await runGeneration(db, run.id, payload.options, templates, { client, embed, log: hooks.log, progress: hooks.progress, checkpoint: hooks.throwIfCancelled });
-    await hooks.log(`Stored ${result.stored} of ${result.target} examples; ${client.usage.requests} requests, ${client.usage.cachedRequests} answered from the cache`);
+    const result = await runGeneration(db, run.id, payload.options, templates, {
+      client,
+      embed,
+      log: hooks.log,
+      progress: hooks.progress,
+      checkpoint: hooks.throwIfCancelled,
+    });
+    await hooks.log(
+      `Stored ${result.stored} of ${result.target} examples; ${client.usage.requests} requests, ${client.usage.cachedRequests} answered from the cache`,
+    );
     return { ...result, usage: { ...client.usage } } as unknown as Prisma.InputJsonValue;
   } catch (error) {
     // The job log gets the user-facing sentence; the caller records the failure (and a retry resumes).

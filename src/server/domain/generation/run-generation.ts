@@ -2,7 +2,15 @@ import type { Prisma } from "@/generated/prisma/client";
 import type { Db } from "@/server/db";
 import { countGenerationResults } from "@/server/domain/generation/count-generation-results";
 import type { GenerationOptions } from "@/server/schemas/generation-options";
-import { askRoundSummaries, expandBatch, expandSeedOf, MAX_STALE_ROUNDS, maxRoundsFor, type ExpandAnswer, type GenerationStepContext } from "@/server/domain/generation/generation-steps";
+import {
+  askRoundSummaries,
+  expandBatch,
+  expandSeedOf,
+  MAX_STALE_ROUNDS,
+  maxRoundsFor,
+  type ExpandAnswer,
+  type GenerationStepContext,
+} from "@/server/domain/generation/generation-steps";
 import { NearDuplicateIndex, type EmbedTexts } from "@/ml/near-duplicate-index";
 import { storeGeneratedExample } from "@/server/domain/generation/store-generated-example";
 import { contentHash } from "@/server/domain/items/content-hash";
@@ -35,22 +43,41 @@ type Summary = { id: number; classId: number; phase: string; text: string; round
  * persisted as it happens (summaries with their round, items with their summary), so a restarted run resumes:
  * pending summaries are expanded first and answers already paid for come from the LLM cache.
  */
-export async function runGeneration(db: Db, runId: number, options: GenerationOptions, templates: PromptTemplates, deps: GenerationDeps) {
+export async function runGeneration(
+  db: Db,
+  runId: number,
+  options: GenerationOptions,
+  templates: PromptTemplates,
+  deps: GenerationDeps,
+) {
   const run = await db.generationRun.findUniqueOrThrow({ where: { id: runId } });
   const classes: Cls[] = await db.labelClass.findMany({
     where: { id: { in: run.classIds }, projectId: run.projectId, archivedAt: null },
     orderBy: [{ position: "asc" }, { id: "asc" }],
     select: { id: true, name: true, description: true },
   });
-  if (classes.length < run.classIds.length) await deps.log(`${run.classIds.length - classes.length} class(es) were archived or deleted since the run started; skipping them`, "warn");
+  if (classes.length < run.classIds.length)
+    await deps.log(
+      `${run.classIds.length - classes.length} class(es) were archived or deleted since the run started; skipping them`,
+      "warn",
+    );
   const target = run.targetPerClass;
   const kept = new Map<number, number>(classes.map((c) => [c.id, 0]));
-  for (const row of await db.generationSummary.groupBy({ by: ["classId"], where: { runId, itemId: { not: null } }, _count: { _all: true } })) kept.set(row.classId, row._count._all);
+  for (const row of await db.generationSummary.groupBy({
+    by: ["classId"],
+    where: { runId, itemId: { not: null } },
+    _count: { _all: true },
+  }))
+    kept.set(row.classId, row._count._all);
   const total = target * classes.length;
   const done = () => [...kept.values()].reduce((sum, n) => sum + Math.min(n, target), 0);
   if (done() > 0) await deps.log(`Resuming: ${done()} of ${total} examples already stored`);
   await deps.progress(done(), total);
-  if (!deps.embed) await deps.log("Near-duplicate check skipped: no featurizer available to this worker; exact duplicates are still dropped", "warn");
+  if (!deps.embed)
+    await deps.log(
+      "Near-duplicate check skipped: no featurizer available to this worker; exact duplicates are still dropped",
+      "warn",
+    );
 
   // The first failure stops the other classes at their next step instead of letting them run on.
   let failure: unknown;
@@ -69,10 +96,19 @@ export async function runGeneration(db: Db, runId: number, options: GenerationOp
   /** Phase 1 + 2 for one round; returns how many new summaries were stored. */
   async function runRound(cls: Cls, round: number): Promise<number> {
     const remaining = target - (kept.get(cls.id) ?? 0);
-    const { summaries, firstCount } = await askRoundSummaries(steps, cls, { round, remaining, options, history: (seed) => historySample(cls.id, round, seed) });
+    const { summaries, firstCount } = await askRoundSummaries(steps, cls, {
+      round,
+      remaining,
+      options,
+      history: (seed) => historySample(cls.id, round, seed),
+    });
     const rows = summaries.map(({ phase, text }) => ({ runId, classId: cls.id, phase, text, round }));
-    const stored = rows.length ? (await db.generationSummary.createMany({ data: rows, skipDuplicates: true })).count : 0;
-    await deps.log(`${cls.name}: round ${round + 1}: ${firstCount} summaries, ${rows.length - firstCount} diversified, ${stored} new`);
+    const stored = rows.length
+      ? (await db.generationSummary.createMany({ data: rows, skipDuplicates: true })).count
+      : 0;
+    await deps.log(
+      `${cls.name}: round ${round + 1}: ${firstCount} summaries, ${rows.length - firstCount} diversified, ${stored} new`,
+    );
     return stored;
   }
 
@@ -88,12 +124,20 @@ export async function runGeneration(db: Db, runId: number, options: GenerationOp
   }
 
   /** Dedupes and stores one expansion (in summary order, see expandBatch: a re-run makes the same choices). */
-  async function keepOne(cls: Cls, summary: Summary, answer: ExpandAnswer, index: NearDuplicateIndex | undefined): Promise<boolean> {
+  async function keepOne(
+    cls: Cls,
+    summary: Summary,
+    answer: ExpandAnswer,
+    index: NearDuplicateIndex | undefined,
+  ): Promise<boolean> {
     if ("drop" in answer) {
       await drop(cls, summary, answer.drop);
       return false;
     }
-    const existing = await db.item.findUnique({ where: { projectId_contentHash: { projectId: run.projectId, contentHash: contentHash(answer.text) } }, select: { id: true } });
+    const existing = await db.item.findUnique({
+      where: { projectId_contentHash: { projectId: run.projectId, contentHash: contentHash(answer.text) } },
+      select: { id: true },
+    });
     if (existing) {
       await drop(cls, summary, `duplicate of item ${existing.id}`);
       return false;
@@ -107,11 +151,30 @@ export async function runGeneration(db: Db, runId: number, options: GenerationOp
       }
     }
     const expandSeed = expandSeedOf(run.seed, cls, summary.text);
-    const provenance = { runId, model: run.model, templateVersion: run.templateVersion, seed: run.seed, expandSeed, phase: summary.phase, round: summary.round, summary: summary.text, summaryId: summary.id };
-    const stored = await storeGeneratedExample(db, { projectId: run.projectId, runId, classId: cls.id, summaryId: summary.id, text: answer.text, provenance: provenance as Prisma.InputJsonValue });
+    const provenance = {
+      runId,
+      model: run.model,
+      templateVersion: run.templateVersion,
+      seed: run.seed,
+      expandSeed,
+      phase: summary.phase,
+      round: summary.round,
+      summary: summary.text,
+      summaryId: summary.id,
+    };
+    const stored = await storeGeneratedExample(db, {
+      projectId: run.projectId,
+      runId,
+      classId: cls.id,
+      summaryId: summary.id,
+      text: answer.text,
+      provenance: provenance as Prisma.InputJsonValue,
+    });
     if ("duplicateOf" in stored) {
       // Another class of this run stored the same text in the meantime.
-      await deps.log(`${cls.name}: dropped "${summary.text.slice(0, 80)}": duplicate of item ${stored.duplicateOf ?? "?"}`);
+      await deps.log(
+        `${cls.name}: dropped "${summary.text.slice(0, 80)}": duplicate of item ${stored.duplicateOf ?? "?"}`,
+      );
       return false;
     }
     if (index && vector) index.push(vector, stored.itemId);
@@ -153,9 +216,15 @@ export async function runGeneration(db: Db, runId: number, options: GenerationOp
       });
       if (pending.length > 0) {
         let added = 0;
-        const failed = await expandBatch(steps, cls, pending, (summary) => summary.text, async (summary, answer) => {
-          if (await keepOne(cls, summary, answer, index)) added++;
-        });
+        const failed = await expandBatch(
+          steps,
+          cls,
+          pending,
+          (summary) => summary.text,
+          async (summary, answer) => {
+            if (await keepOne(cls, summary, answer, index)) added++;
+          },
+        );
         kept.set(cls.id, have + added);
         await deps.progress(done(), total);
         if (failed) throw failed.reason;
@@ -164,7 +233,10 @@ export async function runGeneration(db: Db, runId: number, options: GenerationOp
       stale = have === keptAtRoundStart ? stale + 1 : 0;
       keptAtRoundStart = have;
       if (stale >= MAX_STALE_ROUNDS || round >= maxRounds) {
-        await deps.log(`${cls.name}: stopped at ${have} of ${target} examples: the model keeps producing duplicates or unusable answers; try another seed, more history or a richer class description`, "warn");
+        await deps.log(
+          `${cls.name}: stopped at ${have} of ${target} examples: the model keeps producing duplicates or unusable answers; try another seed, more history or a richer class description`,
+          "warn",
+        );
         return;
       }
       await runRound(cls, round);
@@ -180,8 +252,15 @@ export async function runGeneration(db: Db, runId: number, options: GenerationOp
       }),
     ),
   );
-  const counts = await countGenerationResults(db, runId, classes.map((c) => c.id));
-  await db.generationRun.update({ where: { id: runId }, data: { counts: counts as unknown as Prisma.InputJsonValue, ...(failure ? {} : { finishedAt: new Date() }) } });
+  const counts = await countGenerationResults(
+    db,
+    runId,
+    classes.map((c) => c.id),
+  );
+  await db.generationRun.update({
+    where: { id: runId },
+    data: { counts: counts as unknown as Prisma.InputJsonValue, ...(failure ? {} : { finishedAt: new Date() }) },
+  });
   const rejected = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
   if (rejected) throw failure ?? rejected.reason;
   return { counts, stored: done(), target: total };

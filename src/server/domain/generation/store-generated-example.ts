@@ -17,7 +17,10 @@ export interface GeneratedExample {
  * one transaction, so a restart sees either all of it or none. Returns null when the project already has this
  * exact text (the summary is marked as a duplicate instead).
  */
-export async function storeGeneratedExample(db: Db, example: GeneratedExample): Promise<{ itemId: number } | { duplicateOf: number | null }> {
+export async function storeGeneratedExample(
+  db: Db,
+  example: GeneratedExample,
+): Promise<{ itemId: number } | { duplicateOf: number | null }> {
   const hash = contentHash(example.text);
   return db.$transaction(async (tx) => {
     const now = new Date();
@@ -41,11 +44,25 @@ export async function storeGeneratedExample(db: Db, example: GeneratedExample): 
       select: { id: true },
     });
     if (!item) {
-      const existing = await tx.item.findUnique({ where: { projectId_contentHash: { projectId: example.projectId, contentHash: hash } }, select: { id: true } });
-      await tx.generationSummary.update({ where: { id: example.summaryId }, data: { dropped: `duplicate of item ${existing?.id ?? "?"}` } });
+      const existing = await tx.item.findUnique({
+        where: { projectId_contentHash: { projectId: example.projectId, contentHash: hash } },
+        select: { id: true },
+      });
+      await tx.generationSummary.update({
+        where: { id: example.summaryId },
+        data: { dropped: `duplicate of item ${existing?.id ?? "?"}` },
+      });
       return { duplicateOf: existing?.id ?? null };
     }
-    await tx.annotation.create({ data: { projectId: example.projectId, itemId: item.id, classIds: [example.classId], origin: "generated", createdAt: now } });
+    await tx.annotation.create({
+      data: {
+        projectId: example.projectId,
+        itemId: item.id,
+        classIds: [example.classId],
+        origin: "generated",
+        createdAt: now,
+      },
+    });
     await tx.generationSummary.update({ where: { id: example.summaryId }, data: { itemId: item.id } });
     return { itemId: item.id };
   });

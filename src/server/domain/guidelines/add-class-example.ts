@@ -19,12 +19,25 @@ export async function addClassExample(db: Db, input: z.input<typeof addClassExam
       const item = await tx.item.findFirst({ where: { id: itemId, projectId }, select: { text: true } });
       if (!item) throw new AppError("NOT_FOUND", `Item ${itemId} is not in project ${projectId}`);
       const existing = await tx.classExample.findFirst({ where: { classId, kind, itemId } });
-      if (existing) throw new AppError("CONFLICT", `Item ${itemId} is already ${kind === "example" ? "an example" : "a counter-example"} of ${labelClass.name}`);
+      if (existing)
+        throw new AppError(
+          "CONFLICT",
+          `Item ${itemId} is already ${kind === "example" ? "an example" : "a counter-example"} of ${labelClass.name}`,
+        );
       exampleText = item.text;
     }
-    const example = await tx.classExample.create({ data: { classId, kind, itemId: itemId ?? null, text: exampleText!, note, createdById: actorId } });
+    const example = await tx.classExample.create({
+      data: { classId, kind, itemId: itemId ?? null, text: exampleText!, note, createdById: actorId },
+    });
     const revision = await recordGuidelineRevision(tx, projectId, actorId);
-    await recordAudit(tx, { projectId, userId: actorId, action: "guidelines.example.add", entityType: "label_class", entityId: classId, data: { exampleId: example.id, kind, itemId: itemId ?? null, revision } });
+    await recordAudit(tx, {
+      projectId,
+      userId: actorId,
+      action: "guidelines.example.add",
+      entityType: "label_class",
+      entityId: classId,
+      data: { exampleId: example.id, kind, itemId: itemId ?? null, revision },
+    });
     return { example, revision };
   });
 }

@@ -23,7 +23,10 @@ export async function getGuidelines(db: DbOrTx, input: z.input<typeof guidelines
           description: true,
           color: true,
           hotkey: true,
-          examples: { orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { id: true, kind: true, text: true, itemId: true, note: true } },
+          examples: {
+            orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+            select: { id: true, kind: true, text: true, itemId: true, note: true },
+          },
         },
       },
     },

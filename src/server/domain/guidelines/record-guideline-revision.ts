@@ -7,8 +7,14 @@ import { getGuidelines } from "@/server/domain/guidelines/get-guidelines";
  * locked by the update, so two concurrent edits get consecutive revisions.
  */
 export async function recordGuidelineRevision(tx: Tx, projectId: number, actorId: string | null): Promise<number> {
-  const { guidelineRevision: revision } = await tx.project.update({ where: { id: projectId }, data: { guidelineRevision: { increment: 1 } }, select: { guidelineRevision: true } });
+  const { guidelineRevision: revision } = await tx.project.update({
+    where: { id: projectId },
+    data: { guidelineRevision: { increment: 1 } },
+    select: { guidelineRevision: true },
+  });
   const now = await getGuidelines(tx, { projectId });
-  await tx.guidelineRevision.create({ data: { projectId, revision, instructions: now.instructions, classes: now.classes, createdById: actorId } });
+  await tx.guidelineRevision.create({
+    data: { projectId, revision, instructions: now.instructions, classes: now.classes, createdById: actorId },
+  });
   return revision;
 }

@@ -13,7 +13,14 @@ export async function removeClassExample(db: Db, input: z.input<typeof removeCla
     if (!example) throw new AppError("NOT_FOUND", `Example ${exampleId} is not in project ${projectId}`);
     await tx.classExample.delete({ where: { id: exampleId } });
     const revision = await recordGuidelineRevision(tx, projectId, actorId);
-    await recordAudit(tx, { projectId, userId: actorId, action: "guidelines.example.remove", entityType: "label_class", entityId: example.classId, data: { exampleId, text: example.text, kind: example.kind, revision } });
+    await recordAudit(tx, {
+      projectId,
+      userId: actorId,
+      action: "guidelines.example.remove",
+      entityType: "label_class",
+      entityId: example.classId,
+      data: { exampleId, text: example.text, kind: example.kind, revision },
+    });
     return { revision };
   });
 }

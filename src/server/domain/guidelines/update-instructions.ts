@@ -9,12 +9,22 @@ import { AppError } from "@/server/errors";
 export async function updateInstructions(db: Db, input: z.input<typeof updateInstructionsInput>, actorId: string) {
   const { projectId, instructions } = updateInstructionsInput.parse(input);
   return db.$transaction(async (tx) => {
-    const project = await tx.project.findUnique({ where: { id: projectId }, select: { instructions: true, guidelineRevision: true } });
+    const project = await tx.project.findUnique({
+      where: { id: projectId },
+      select: { instructions: true, guidelineRevision: true },
+    });
     if (!project) throw new AppError("NOT_FOUND", `Project ${projectId} does not exist`);
     if (project.instructions === instructions) return { revision: project.guidelineRevision };
     await tx.project.update({ where: { id: projectId }, data: { instructions } });
     const revision = await recordGuidelineRevision(tx, projectId, actorId);
-    await recordAudit(tx, { projectId, userId: actorId, action: "guidelines.instructions", entityType: "project", entityId: projectId, data: { revision, before: project.instructions, after: instructions } });
+    await recordAudit(tx, {
+      projectId,
+      userId: actorId,
+      action: "guidelines.instructions",
+      entityType: "project",
+      entityId: projectId,
+      data: { revision, before: project.instructions, after: instructions },
+    });
     return { revision };
   });
 }

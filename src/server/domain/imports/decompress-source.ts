@@ -8,7 +8,11 @@ import { readStreamHead } from "@/server/domain/imports/read-stream-head";
 // documents that are not text at all (a spreadsheet, an image), which would otherwise be read as rows of garbage.
 const REFUSED: { name: string; magic: number[]; document?: true }[] = [
   // An .xlsx/.docx is a ZIP whose first entry (its name at byte 30 of the local file header) is [Content_Types].xml.
-  { name: "an Excel workbook (.xlsx) or another Office Open XML document", magic: zipFirstEntry("[Content_Types].xml"), document: true },
+  {
+    name: "an Excel workbook (.xlsx) or another Office Open XML document",
+    magic: zipFirstEntry("[Content_Types].xml"),
+    document: true,
+  },
   { name: "a ZIP archive (an Excel .xlsx workbook is one)", magic: [0x50, 0x4b, 0x03, 0x04] },
   { name: "a ZIP archive (an Excel .xlsx workbook is one)", magic: [0x50, 0x4b, 0x05, 0x06] },
   { name: "bzip2-compressed", magic: [0x42, 0x5a, 0x68] },
@@ -17,7 +21,11 @@ const REFUSED: { name: string; magic: number[]; document?: true }[] = [
   { name: "a 7-Zip archive", magic: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c] },
   { name: "a RAR archive", magic: [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07] },
   { name: "LZ4-compressed", magic: [0x04, 0x22, 0x4d, 0x18] },
-  { name: "an Excel 97–2003 workbook (.xls) or another OLE2 Office document", magic: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], document: true },
+  {
+    name: "an Excel 97–2003 workbook (.xls) or another OLE2 Office document",
+    magic: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1],
+    document: true,
+  },
   { name: "a PDF document", magic: [0x25, 0x50, 0x44, 0x46, 0x2d], document: true },
   { name: "a PNG image", magic: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], document: true },
   { name: "a JPEG image", magic: [0xff, 0xd8, 0xff], document: true },
@@ -30,10 +38,21 @@ const MAGIC_BYTES = 64;
 /** A ZIP's local file header (PK 3 4) whose entry is `name`: bytes 4–25 and 28–29 vary (-1 matches any byte). */
 function zipFirstEntry(name: string): number[] {
   const any = (n: number) => Array.from({ length: n }, () => -1);
-  return [0x50, 0x4b, 0x03, 0x04, ...any(22), name.length & 0xff, name.length >> 8, ...any(2), ...Buffer.from(name, "latin1")];
+  return [
+    0x50,
+    0x4b,
+    0x03,
+    0x04,
+    ...any(22),
+    name.length & 0xff,
+    name.length >> 8,
+    ...any(2),
+    ...Buffer.from(name, "latin1"),
+  ];
 }
 
-const startsWith = (head: Uint8Array, magic: number[]) => head.length >= magic.length && magic.every((byte, i) => byte === -1 || head[i] === byte);
+const startsWith = (head: Uint8Array, magic: number[]) =>
+  head.length >= magic.length && magic.every((byte, i) => byte === -1 || head[i] === byte);
 
 /** "gzip", a refused format's description, or undefined for an uncompressed file — from its first bytes. */
 export function compressionOf(head: Uint8Array): { gzip: true } | { refused: string } | undefined {

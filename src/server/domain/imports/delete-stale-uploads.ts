@@ -9,7 +9,11 @@ export interface UploadRetention {
   unusedHours: number;
 }
 
-export const DEFAULT_UPLOAD_RETENTION: UploadRetention = { importedHours: 24, incompleteHours: 24, unusedHours: 7 * 24 };
+export const DEFAULT_UPLOAD_RETENTION: UploadRetention = {
+  importedHours: 24,
+  incompleteHours: 24,
+  unusedHours: 7 * 24,
+};
 
 /**
  * Deletes uploaded files (and their chunks, by cascade) that no import will read again. Uploads live in PostgreSQL

@@ -44,7 +44,10 @@ function looksTabular(lines: string[], headerLine: string, delimiter: (typeof CA
   const header = splitHeader(headerLine, delimiter);
   if (guessMapping(header) || (header.includes("input") && header.includes("expected_output"))) return true;
   const fields = (line: string) => delimiterCounts(line).get(delimiter)! + 1;
-  const rows = lines.slice(lines.indexOf(headerLine) + 1).filter((line) => line.trim() !== "").slice(0, 5);
+  const rows = lines
+    .slice(lines.indexOf(headerLine) + 1)
+    .filter((line) => line.trim() !== "")
+    .slice(0, 5);
   return rows.length > 0 && rows.every((line) => fields(line) === fields(headerLine));
 }
 
@@ -63,7 +66,9 @@ export function detectFormat(sample: Buffer, fileName?: string): DetectedFormat 
 
   const start = first.trimStart();
   // A JSON array of objects on one line (or a .json/.jsonl file opening one) is read as JSON: each object is a row.
-  const array = start.startsWith("[") && (start.slice(1).trimStart().startsWith("{") || extension === "json" || extension === "jsonl");
+  const array =
+    start.startsWith("[") &&
+    (start.slice(1).trimStart().startsWith("{") || extension === "json" || extension === "jsonl");
   if (start.startsWith("{") || array) {
     let keys: string[] | undefined;
     try {
@@ -75,16 +80,26 @@ export function detectFormat(sample: Buffer, fileName?: string): DetectedFormat 
     }
     const has = (key: string) => (keys ? keys.includes(key) : first.includes(`"${key}"`));
     const shape = array ? "a JSON array of objects" : "JSON lines";
-    if (has("class_name") && (has("examples") || has("data"))) return { format: "lamini", reason: `${shape} with "class_name" and "examples"` };
-    if (has("prompt") && has("completion")) return { format: "emissary-jsonl", reason: `${shape} with "prompt" and "completion"` };
-    return { format: "jsonl", reason: array ? "a JSON array of objects: each object is a row" : "one JSON object per line" };
+    if (has("class_name") && (has("examples") || has("data")))
+      return { format: "lamini", reason: `${shape} with "class_name" and "examples"` };
+    if (has("prompt") && has("completion"))
+      return { format: "emissary-jsonl", reason: `${shape} with "prompt" and "completion"` };
+    return {
+      format: "jsonl",
+      reason: array ? "a JSON array of objects: each object is a row" : "one JSON object per line",
+    };
   }
 
   // Excel's hint line "sep=;" names the delimiter; the header follows it (the CSV reader skips the hint).
   const hinted = first.match(/^sep=([,;\t|])\s*$/)?.[1] as (typeof CANDIDATES)[number] | undefined;
-  const headerLine = hinted ? (complete.slice(complete.indexOf(first) + 1).find((line) => line.trim() !== "") ?? "") : first;
+  const headerLine = hinted
+    ? (complete.slice(complete.indexOf(first) + 1).find((line) => line.trim() !== "") ?? "")
+    : first;
   const guessed = hinted ?? guessDelimiter(first);
-  const delimiter = guessed && (hinted || extension === "csv" || extension === "tsv" || looksTabular(complete, headerLine, guessed)) ? guessed : undefined;
+  const delimiter =
+    guessed && (hinted || extension === "csv" || extension === "tsv" || looksTabular(complete, headerLine, guessed))
+      ? guessed
+      : undefined;
   if (delimiter) {
     const header = splitHeader(headerLine, delimiter);
     if (delimiter === "," && header.includes("input") && header.includes("expected_output")) {
@@ -95,7 +110,11 @@ export function detectFormat(sample: Buffer, fileName?: string): DetectedFormat 
     }
     if (delimiter === "\t") return { format: "tsv", delimiter, reason: "tab-separated header" };
     if (hinted) return { format: "csv", delimiter, reason: `"sep=${delimiter}" line (Excel's delimiter hint)` };
-    return { format: "csv", delimiter, reason: delimiter === "," ? "comma-separated header" : `"${delimiter}"-separated header` };
+    return {
+      format: "csv",
+      delimiter,
+      reason: delimiter === "," ? "comma-separated header" : `"${delimiter}"-separated header`,
+    };
   }
   if (extension === "csv") return { format: "csv", delimiter: ",", reason: "single-column .csv file" };
   if (extension === "tsv") return { format: "tsv", delimiter: "\t", reason: "single-column .tsv file" };

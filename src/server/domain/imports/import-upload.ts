@@ -16,7 +16,10 @@ import { pgPool } from "@/server/pg-pool";
  * not have (both are idempotent).
  */
 export async function importUpload(
-  db: Db, boss: PgBoss, input: { projectId: number; uploadId: string; options: ResolvedImportOptions }, hooks: JobHooks,
+  db: Db,
+  boss: PgBoss,
+  input: { projectId: number; uploadId: string; options: ResolvedImportOptions },
+  hooks: JobHooks,
 ): Promise<Prisma.InputJsonValue> {
   const { projectId, uploadId, options } = input;
   const upload = await getUpload(db, uploadId, projectId);
@@ -26,17 +29,24 @@ export async function importUpload(
     // The earlier attempt may have died between the import's commit and queueing the follow-up (embed or score).
     // Both jobs are idempotent, so queueing again when none was queued since the commit loses nothing.
     const report = upload.result as { imported?: { items?: number } } | null;
-    const followUp = await db.jobRun.findFirst({ where: { projectId, type: { in: ["embed", "score"] }, createdAt: { gte: upload.importedAt } }, select: { id: true } });
+    const followUp = await db.jobRun.findFirst({
+      where: { projectId, type: { in: ["embed", "score"] }, createdAt: { gte: upload.importedAt } },
+      select: { id: true },
+    });
     if (!followUp && (report?.imported?.items ?? 0) > 0) {
       const next = await queueNewItemWork(db, boss, projectId, 0, upload.createdById);
-      await hooks.log(`Queued the follow-up the earlier attempt did not: ${next.type === "score" ? "scoring of the new items" : "embedding of the new items"}`);
+      await hooks.log(
+        `Queued the follow-up the earlier attempt did not: ${next.type === "score" ? "scoring of the new items" : "embedding of the new items"}`,
+      );
     }
     // Likewise the statistics; the debounce makes a second request a no-op while one waits.
     if ((report?.imported?.items ?? 0) > 0) await db.$transaction((tx) => queueStatsRefresh(tx, boss, projectId));
     return upload.result as Prisma.InputJsonValue;
   }
   // Ids only grow: items this import adds have ids above the largest one now.
-  const [{ maxId } = { maxId: 0 }] = await db.$queryRaw<{ maxId: number }[]>`SELECT coalesce(max(id), 0)::int AS "maxId" FROM item WHERE project_id = ${projectId}`;
+  const [{ maxId } = { maxId: 0 }] = await db.$queryRaw<
+    { maxId: number }[]
+  >`SELECT coalesce(max(id), 0)::int AS "maxId" FROM item WHERE project_id = ${projectId}`;
   const total = Number(upload.byteSize);
   let bytes = 0;
   await hooks.progress(0, total);
@@ -53,10 +63,16 @@ export async function importUpload(
     },
   });
   if (report.committed) {
-    await hooks.log(`Imported ${report.imported.items.toLocaleString("en")} items (${report.imported.labeled.toLocaleString("en")} labeled); ${report.errorCount.toLocaleString("en")} rows skipped`);
+    await hooks.log(
+      `Imported ${report.imported.items.toLocaleString("en")} items (${report.imported.labeled.toLocaleString("en")} labeled); ${report.errorCount.toLocaleString("en")} rows skipped`,
+    );
     if (report.imported.items > 0) {
       const next = await queueNewItemWork(db, boss, projectId, maxId + 1, upload.createdById);
-      await hooks.log(next.type === "score" ? "Queued scoring of the new items with the active version" : "Queued embedding of the new items");
+      await hooks.log(
+        next.type === "score"
+          ? "Queued scoring of the new items with the active version"
+          : "Queued embedding of the new items",
+      );
       // The Overview's counts are current after an import whether or not anyone has it open.
       await db.$transaction((tx) => queueStatsRefresh(tx, boss, projectId));
     }

@@ -1,5 +1,10 @@
 import { jsonNestingExceeds, MAX_JSON_DEPTH } from "@/server/domain/imports/json-nesting";
-import { EMPTY_LABEL_SET, type ParsedRow, type RowError, type RowErrorReason } from "@/server/domain/imports/import-format";
+import {
+  EMPTY_LABEL_SET,
+  type ParsedRow,
+  type RowError,
+  type RowErrorReason,
+} from "@/server/domain/imports/import-format";
 import type { ColumnMapping, ImportFormat } from "@/server/schemas/import-options";
 
 export interface NormalizeContext {
@@ -25,12 +30,26 @@ function fail(line: number, column: string | null, reason: RowErrorReason, messa
   return { ok: false, error };
 }
 
-function checkText(value: unknown, line: number, column: string, ctx: NormalizeContext): { text: string } | { error: ParsedRow } {
-  if (value === undefined || value === null) return { error: fail(line, column, "missing_field", `"${column}" is missing`) };
-  if (typeof value !== "string") return { error: fail(line, column, "missing_field", `"${column}" must be a string, got ${typeof value}`) };
+function checkText(
+  value: unknown,
+  line: number,
+  column: string,
+  ctx: NormalizeContext,
+): { text: string } | { error: ParsedRow } {
+  if (value === undefined || value === null)
+    return { error: fail(line, column, "missing_field", `"${column}" is missing`) };
+  if (typeof value !== "string")
+    return { error: fail(line, column, "missing_field", `"${column}" must be a string, got ${typeof value}`) };
   if (value.trim() === "") return { error: fail(line, column, "empty_text", "The text is empty") };
   if (value.length > ctx.maxTextLength) {
-    return { error: fail(line, column, "text_too_long", `The text has ${value.length.toLocaleString("en")} characters; the limit is ${ctx.maxTextLength.toLocaleString("en")}`) };
+    return {
+      error: fail(
+        line,
+        column,
+        "text_too_long",
+        `The text has ${value.length.toLocaleString("en")} characters; the limit is ${ctx.maxTextLength.toLocaleString("en")}`,
+      ),
+    };
   }
   return { text: value };
 }
@@ -56,7 +75,12 @@ function jsonListIn(value: unknown): unknown {
  * unlabeled. An explicitly empty list — JSON `[]`, or the cell `[]` (Margin's CSV/TSV export) — is an item labeled
  * with no class (multi-label projects; run-import reads it as unlabeled elsewhere).
  */
-function readLabels(raw: unknown, separator: string | undefined, line: number, column: string): string[] | null | ParsedRow {
+function readLabels(
+  raw: unknown,
+  separator: string | undefined,
+  line: number,
+  column: string,
+): string[] | null | ParsedRow {
   if (raw === undefined || raw === null) return null;
   const value = jsonListIn(raw);
   if (Array.isArray(value) && value.length === 0) return [];
@@ -87,7 +111,8 @@ function readLabels(raw: unknown, separator: string | undefined, line: number, c
 
 function optionalString(value: unknown): string | null {
   if (value === undefined || value === null) return null;
-  const text = typeof value === "string" ? value.trim() : typeof value === "number" ? String(value) : JSON.stringify(value);
+  const text =
+    typeof value === "string" ? value.trim() : typeof value === "number" ? String(value) : JSON.stringify(value);
   return text === "" ? null : text;
 }
 
@@ -96,7 +121,9 @@ const NEGATIVE = new Set([0, false, "0", "false", "False", "FALSE", "", null]);
 
 /** The two spellings of an Emissary record: `prompt` + `completion` (JSONL, CSV) and `input` + `expected_output` (CSV). */
 export function emissaryFields(keys: readonly string[]): { text: string; labels: string } {
-  return keys.includes("input") && !keys.includes("prompt") ? { text: "input", labels: "expected_output" } : { text: "prompt", labels: "completion" };
+  return keys.includes("input") && !keys.includes("prompt")
+    ? { text: "input", labels: "expected_output" }
+    : { text: "prompt", labels: "completion" };
 }
 
 function flagOf(value: unknown): 0 | 1 | undefined {
@@ -110,26 +137,39 @@ function flagOf(value: unknown): 0 | 1 | undefined {
  * Emissary's label value: an object `{label: 0|1, …}` (one key with 0 in a binary file means the other class), or a
  * bare 0/1 for a binary project. A string (a CSV cell) holds either, as JSON.
  */
-function emissaryLabels(value: unknown, line: number, column: string, ctx: NormalizeContext): string[] | null | ParsedRow {
+function emissaryLabels(
+  value: unknown,
+  line: number,
+  column: string,
+  ctx: NormalizeContext,
+): string[] | null | ParsedRow {
   let completion = value;
   if (typeof completion === "string") {
-    if (completion.trim() === "") return fail(line, column, "missing_field", `"${column}" is empty: write 0, 1 or an object of label: 0 or 1`);
+    if (completion.trim() === "")
+      return fail(line, column, "missing_field", `"${column}" is empty: write 0, 1 or an object of label: 0 or 1`);
     completion = flagOf(completion.trim()) ?? completion;
   }
   if (typeof completion === "string") {
     const cell = completion;
-    if (jsonNestingExceeds(cell)) return fail(line, column, "too_deeply_nested", `"${column}" nests deeper than ${MAX_JSON_DEPTH} levels`);
+    if (jsonNestingExceeds(cell))
+      return fail(line, column, "too_deeply_nested", `"${column}" nests deeper than ${MAX_JSON_DEPTH} levels`);
     try {
       completion = JSON.parse(cell);
     } catch (error) {
       // Broken JSON is an object or list that does not parse; a word such as "yes" is a wrong value.
       if (!/^[[{]/.test(cell.trim())) {
-        return fail(line, column, "invalid_label", `"${column}" must be 0, 1 or an object of label: 0 or 1, got ${JSON.stringify(cell)}`);
+        return fail(
+          line,
+          column,
+          "invalid_label",
+          `"${column}" must be 0, 1 or an object of label: 0 or 1, got ${JSON.stringify(cell)}`,
+        );
       }
       return fail(line, column, "malformed_json", `"${column}" is not valid JSON: ${(error as Error).message}`);
     }
   }
-  if (completion === undefined || completion === null) return fail(line, column, "missing_field", `"${column}" is missing`);
+  if (completion === undefined || completion === null)
+    return fail(line, column, "missing_field", `"${column}" is missing`);
   const flag = typeof completion === "object" ? undefined : flagOf(completion);
   if (flag !== undefined) {
     const named = ctx.binaryFlagClass(flag);
@@ -137,13 +177,19 @@ function emissaryLabels(value: unknown, line: number, column: string, ctx: Norma
     return [named.name];
   }
   if (typeof completion !== "object" || Array.isArray(completion)) {
-    return fail(line, column, "invalid_label", `"${column}" must be 0, 1 or an object of label: 0 or 1, got ${JSON.stringify(completion)}`);
+    return fail(
+      line,
+      column,
+      "invalid_label",
+      `"${column}" must be 0, 1 or an object of label: 0 or 1, got ${JSON.stringify(completion)}`,
+    );
   }
   const entries = Object.entries(completion as Record_);
   const labels: string[] = [];
   for (const [name, flag] of entries) {
     if (POSITIVE.has(flag as never)) labels.push(name.trim());
-    else if (!NEGATIVE.has(flag as never)) return fail(line, column, "invalid_label", `Label "${name}" must be 0 or 1, got ${JSON.stringify(flag)}`);
+    else if (!NEGATIVE.has(flag as never))
+      return fail(line, column, "invalid_label", `Label "${name}" must be 0 or 1, got ${JSON.stringify(flag)}`);
   }
   if (entries.length === 1 && labels.length === 0) {
     const other = ctx.otherBinaryClass(entries[0]![0].trim());
@@ -172,15 +218,20 @@ export function normalizeRecord(record: Record_, line: number, ctx: NormalizeCon
   switch (ctx.format) {
     case "lamini": {
       const className = record.class_name;
-      if (typeof className !== "string" || className.trim() === "") return [fail(line, "class_name", "missing_field", '"class_name" must be a non-empty string')];
+      if (typeof className !== "string" || className.trim() === "")
+        return [fail(line, "class_name", "missing_field", '"class_name" must be a non-empty string')];
       const column = "examples" in record ? "examples" : "data";
       const value = record[column];
       const texts = Array.isArray(value) ? value : value === undefined ? undefined : [value];
-      if (!texts) return [fail(line, "examples", "missing_field", 'A Lamini line needs "examples" (a list of texts) or "data"')];
+      if (!texts)
+        return [fail(line, "examples", "missing_field", 'A Lamini line needs "examples" (a list of texts) or "data"')];
       return texts.map((raw): ParsedRow => {
         const checked = checkText(raw, line, column, ctx);
         if ("error" in checked) return checked.error;
-        return { ok: true, row: { line, text: checked.text, labels: [className.trim()], externalId: null, split: null, metadata: null } };
+        return {
+          ok: true,
+          row: { line, text: checked.text, labels: [className.trim()], externalId: null, split: null, metadata: null },
+        };
       });
     }
     case "emissary-jsonl":
@@ -201,7 +252,9 @@ export function normalizeRecord(record: Record_, line: number, ctx: NormalizeCon
     case "text": {
       const checked = checkText(record.text, line, "text", ctx);
       if ("error" in checked) return [checked.error];
-      return [{ ok: true, row: { line, text: checked.text, labels: null, externalId: null, split: null, metadata: null } }];
+      return [
+        { ok: true, row: { line, text: checked.text, labels: null, externalId: null, split: null, metadata: null } },
+      ];
     }
     default: {
       const mapping = ctx.mapping;
@@ -214,7 +267,9 @@ export function normalizeRecord(record: Record_, line: number, ctx: NormalizeCon
         if (read !== null && !Array.isArray(read)) return [read];
         labels = read;
       }
-      const used = new Set([mapping.text, mapping.labels, mapping.id, mapping.split].filter((c): c is string => c !== undefined));
+      const used = new Set(
+        [mapping.text, mapping.labels, mapping.id, mapping.split].filter((c): c is string => c !== undefined),
+      );
       return [
         {
           ok: true,

@@ -15,7 +15,11 @@ import { runImport } from "@/server/domain/imports/run-import";
  * always rolled back, so its report (columns, first rows, every row error, classes it would create) is exactly what
  * `start` would do. Writes nothing.
  */
-export async function previewImport(db: Db, pool: PgPool, rawInput: PreviewImportInput): Promise<ImportReport & { detected: DetectedFormat }> {
+export async function previewImport(
+  db: Db,
+  pool: PgPool,
+  rawInput: PreviewImportInput,
+): Promise<ImportReport & { detected: DetectedFormat }> {
   const input = previewImportInput.parse(rawInput);
   const { projectId } = input;
   let sample: Buffer;
@@ -34,7 +38,11 @@ export async function previewImport(db: Db, pool: PgPool, rawInput: PreviewImpor
     throw error;
   }
   const detected = detectFormat(sample, input.fileName?.replace(/\.gz$/i, ""));
-  const options = { ...input.options, format: input.options?.format ?? detected.format, delimiter: input.options?.delimiter ?? detected.delimiter };
+  const options = {
+    ...input.options,
+    format: input.options?.format ?? detected.format,
+    delimiter: input.options?.delimiter ?? detected.delimiter,
+  };
   const report = await runImport(pool, { projectId, userId: null, source: source(), options, dryRun: true });
   return { ...report, detected };
 }

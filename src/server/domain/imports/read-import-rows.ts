@@ -12,7 +12,10 @@ import { normalizeRecord, type NormalizeContext } from "@/server/domain/imports/
 import { splitLines } from "@/server/domain/imports/split-lines";
 import { Utf8LineChecker } from "@/server/domain/imports/utf8-line-checker";
 
-export interface ReadRowsOptions extends Pick<ResolvedImportOptions, "format" | "mapping" | "delimiter" | "hasHeader" | "maxTextLength"> {
+export interface ReadRowsOptions extends Pick<
+  ResolvedImportOptions,
+  "format" | "mapping" | "delimiter" | "hasHeader" | "maxTextLength"
+> {
   otherBinaryClass: NormalizeContext["otherBinaryClass"];
   /** Without it (no project at hand) a bare Emissary 0/1 is a row error. */
   binaryFlagClass?: NormalizeContext["binaryFlagClass"];
@@ -31,7 +34,10 @@ export function maxLineBytes(maxTextLength: number) {
  * Streams the rows of an import file: each yielded value is a row ready for staging or a row error with its line.
  * Memory is bounded by the longest line; a problem with the whole file (no text column) throws ImportFileError.
  */
-export async function* readImportRows(source: AsyncIterable<Uint8Array>, options: ReadRowsOptions): AsyncGenerator<ParsedRow> {
+export async function* readImportRows(
+  source: AsyncIterable<Uint8Array>,
+  options: ReadRowsOptions,
+): AsyncGenerator<ParsedRow> {
   if (options.format === "csv" || options.format === "tsv" || options.format === "emissary-csv") {
     yield* readDelimited(source, options);
   } else {
@@ -61,11 +67,27 @@ async function* readLines(source: AsyncIterable<Uint8Array>, options: ReadRowsOp
   let ctx: NormalizeContext | undefined;
   for await (const { line, bytes, truncated } of splitLines(source, limit)) {
     if (truncated) {
-      yield { ok: false, error: { line, column: null, reason: "line_too_long", message: `The line is longer than ${limit.toLocaleString("en")} bytes` } };
+      yield {
+        ok: false,
+        error: {
+          line,
+          column: null,
+          reason: "line_too_long",
+          message: `The line is longer than ${limit.toLocaleString("en")} bytes`,
+        },
+      };
       continue;
     }
     if (!isUtf8(bytes)) {
-      yield { ok: false, error: { line, column: null, reason: "bad_encoding", message: "The line is not valid UTF-8 (save the file as UTF-8)" } };
+      yield {
+        ok: false,
+        error: {
+          line,
+          column: null,
+          reason: "bad_encoding",
+          message: "The line is not valid UTF-8 (save the file as UTF-8)",
+        },
+      };
       continue;
     }
     const text = bytes.toString("utf8");
@@ -78,14 +100,25 @@ async function* readLines(source: AsyncIterable<Uint8Array>, options: ReadRowsOp
     const spread = ctx ? undefined : spreadJsonMessage(text);
     if (spread) throw new ImportFileError(spread);
     if (jsonNestingExceeds(text)) {
-      yield { ok: false, error: { line, column: null, reason: "too_deeply_nested", message: `The JSON nests deeper than ${MAX_JSON_DEPTH} levels` } };
+      yield {
+        ok: false,
+        error: {
+          line,
+          column: null,
+          reason: "too_deeply_nested",
+          message: `The JSON nests deeper than ${MAX_JSON_DEPTH} levels`,
+        },
+      };
       continue;
     }
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (error) {
-      yield { ok: false, error: { line, column: null, reason: "malformed_json", message: `Not valid JSON: ${(error as Error).message}` } };
+      yield {
+        ok: false,
+        error: { line, column: null, reason: "malformed_json", message: `Not valid JSON: ${(error as Error).message}` },
+      };
       continue;
     }
     // A line holding an array of objects (a whole JSON array written on one line) gives one row per object.
@@ -97,7 +130,10 @@ async function* readLines(source: AsyncIterable<Uint8Array>, options: ReadRowsOp
         continue;
       }
       if (!ctx) {
-        const wrapper = options.format === "jsonl" && !options.mapping ? wrappedRowsKey(record as Record<string, unknown>) : undefined;
+        const wrapper =
+          options.format === "jsonl" && !options.mapping
+            ? wrappedRowsKey(record as Record<string, unknown>)
+            : undefined;
         if (wrapper !== undefined) {
           throw new ImportFileError(
             `The file is one JSON object whose "${wrapper}" holds the rows; Margin reads one JSON object per row (JSON lines). Convert it, e.g. with jq -c '.${JSON.stringify(wrapper)}[]' file.json > file.jsonl`,
@@ -106,7 +142,9 @@ async function* readLines(source: AsyncIterable<Uint8Array>, options: ReadRowsOp
         const columns = Object.keys(record);
         const mapping = options.format === "jsonl" ? (options.mapping ?? guessMapping(columns)) : undefined;
         if (options.format === "jsonl" && !mapping) {
-          throw new ImportFileError(`No text field found among ${columns.map((c) => `"${c}"`).join(", ")}: choose the text field in the mapping`);
+          throw new ImportFileError(
+            `No text field found among ${columns.map((c) => `"${c}"`).join(", ")}: choose the text field in the mapping`,
+          );
         }
         options.onColumns?.(columns, mapping);
         ctx = contextOf(options, mapping);
@@ -124,7 +162,8 @@ async function* readLines(source: AsyncIterable<Uint8Array>, options: ReadRowsOp
 
 async function* readDelimited(source: AsyncIterable<Uint8Array>, options: ReadRowsOptions): AsyncGenerator<ParsedRow> {
   const limit = maxLineBytes(options.maxTextLength);
-  const delimiter = options.format === "tsv" ? "\t" : options.format === "emissary-csv" ? "," : (options.delimiter ?? ",");
+  const delimiter =
+    options.format === "tsv" ? "\t" : options.format === "emissary-csv" ? "," : (options.delimiter ?? ",");
   const checker = new Utf8LineChecker(limit);
   const skipped: ParsedRow[] = [];
   let lastSkippedLine = -1;
@@ -161,7 +200,9 @@ async function* readDelimited(source: AsyncIterable<Uint8Array>, options: ReadRo
       if (line === lastSkippedLine) return;
       lastSkippedLine = line;
       const reason = error.code === "CSV_MAX_RECORD_SIZE" ? "line_too_long" : "malformed_csv";
-      const advice = QUOTE_ERRORS.has(error.code) ? ` (a field that holds quotes must be quoted as a whole, each quote inside it doubled: "she said ""hi""")` : "";
+      const advice = QUOTE_ERRORS.has(error.code)
+        ? ` (a field that holds quotes must be quoted as a whole, each quote inside it doubled: "she said ""hi""")`
+        : "";
       skipped.push({ ok: false, error: { line, column: null, reason, message: error.message + advice } });
     },
   });
@@ -174,7 +215,10 @@ async function* readDelimited(source: AsyncIterable<Uint8Array>, options: ReadRo
   let previousEnd = 0;
   let previousEmpty = 0;
   let dataRows = 0;
-  for await (const { info, record } of parser as AsyncIterable<{ info: { lines: number; empty_lines: number }; record: string[] }>) {
+  for await (const { info, record } of parser as AsyncIterable<{
+    info: { lines: number; empty_lines: number };
+    record: string[];
+  }>) {
     while (skipped.length) yield skipped.shift()!;
     const line = previousEnd + 1 + (info.empty_lines - previousEmpty);
     const endLine = info.lines;
@@ -185,7 +229,8 @@ async function* readDelimited(source: AsyncIterable<Uint8Array>, options: ReadRo
     if (!header) {
       header = options.hasHeader ? record.map((cell) => cell.trim()) : record.map((_, i) => String(i + 1));
       // Detection ignores case; Emissary's own column names are matched the same way (label columns keep theirs).
-      if (options.format === "emissary-csv") header = header.map((name) => (EMISSARY_COLUMNS.has(name.toLowerCase()) ? name.toLowerCase() : name));
+      if (options.format === "emissary-csv")
+        header = header.map((name) => (EMISSARY_COLUMNS.has(name.toLowerCase()) ? name.toLowerCase() : name));
       refuseDuplicateColumns(header);
       // A column without a name keeps its cells (in metadata) under its position; several would all be "" and lose all but one.
       header = header.map((name, i) => (name === "" ? `column ${i + 1}` : name));
@@ -198,13 +243,26 @@ async function* readDelimited(source: AsyncIterable<Uint8Array>, options: ReadRo
     let bad = false;
     for (let l = line; l <= endLine && !bad; l++) bad = checker.badLines.has(l);
     if (bad) {
-      yield { ok: false, error: { line, column: null, reason: "bad_encoding", message: "The row is not valid UTF-8 (save the file as UTF-8)" } };
+      yield {
+        ok: false,
+        error: {
+          line,
+          column: null,
+          reason: "bad_encoding",
+          message: "The row is not valid UTF-8 (save the file as UTF-8)",
+        },
+      };
       continue;
     }
     if (record.length !== header.length) {
       yield {
         ok: false,
-        error: { line, column: null, reason: "malformed_csv", message: `The row has ${record.length} fields; the header has ${header.length} (check quoting and the delimiter)` },
+        error: {
+          line,
+          column: null,
+          reason: "malformed_csv",
+          message: `The row has ${record.length} fields; the header has ${header.length} (check quoting and the delimiter)`,
+        },
       };
       continue;
     }
@@ -231,7 +289,10 @@ function refuseDuplicateColumns(header: string[]) {
   header.forEach((name, i) => {
     if (name === "") return; // trailing empty columns (spreadsheet exports) carry nothing
     const first = seen.get(name);
-    if (first !== undefined) throw new ImportFileError(`The header names "${name}" twice (columns ${first + 1} and ${i + 1}): rename one of them so each column has its own name`);
+    if (first !== undefined)
+      throw new ImportFileError(
+        `The header names "${name}" twice (columns ${first + 1} and ${i + 1}): rename one of them so each column has its own name`,
+      );
     seen.set(name, i);
   });
 }
@@ -247,20 +308,35 @@ function preview(cell: string) {
  * record had before the quoted one (a quote opens only at the start of a field), `empty_lines` counts blank lines
  * skipped since the last record; the line checker maps that byte offset to a line.
  */
-function unclosedQuote(error: CsvError, checker: Utf8LineChecker, delimiter: string, emptyLinesAtLastRecord: number, header: string[] | undefined): ParsedRow {
+function unclosedQuote(
+  error: CsvError,
+  checker: Utf8LineChecker,
+  delimiter: string,
+  emptyLinesAtLastRecord: number,
+  header: string[] | undefined,
+): ParsedRow {
   const end = typeof error.bytes === "number" ? error.bytes : undefined;
   const fieldIndex = typeof error.index === "number" ? error.index : 0;
   const offset = end === undefined ? undefined : fieldIndex > 0 ? end + Buffer.byteLength(delimiter) : end;
   let line = offset === undefined ? undefined : checker.lineAt(offset);
   // A quote in the record's first field comes after the blank lines (if any) that follow the previous record.
-  if (line !== undefined && fieldIndex === 0 && typeof error.empty_lines === "number") line += error.empty_lines - emptyLinesAtLastRecord;
+  if (line !== undefined && fieldIndex === 0 && typeof error.empty_lines === "number")
+    line += error.empty_lines - emptyLinesAtLastRecord;
   const column = header?.[fieldIndex] ?? null;
   const field = `${fieldIndex === 0 ? "the first field" : `field ${fieldIndex + 1}`}${column === null ? "" : ` ("${column}")`}`;
   const message =
     line === undefined
       ? `A quote in ${field} is never closed, so the rest of the file was read as one field: close it (a quote inside a quoted field is written "")`
       : `The quote that opens ${field} on line ${line} is never closed, so the rest of the file was read as one field: close it (a quote inside a quoted field is written "")`;
-  return { ok: false, error: { line: line ?? (typeof error.lines === "number" ? error.lines : 0), column, reason: "malformed_csv", message } };
+  return {
+    ok: false,
+    error: {
+      line: line ?? (typeof error.lines === "number" ? error.lines : 0),
+      column,
+      reason: "malformed_csv",
+      message,
+    },
+  };
 }
 
 function resolveMapping(header: string[], options: ReadRowsOptions): ColumnMapping | undefined {
@@ -271,7 +347,9 @@ function resolveMapping(header: string[], options: ReadRowsOptions): ColumnMappi
   };
   if (options.format === "emissary-csv") {
     if (!header.includes("prompt") && !(header.includes("input") && header.includes("expected_output"))) {
-      throw new ImportFileError(`An Emissary CSV needs "input" and "expected_output" columns (or "prompt"); the header has ${header.map((c) => `"${c}"`).join(", ")}.${hint()}`);
+      throw new ImportFileError(
+        `An Emissary CSV needs "input" and "expected_output" columns (or "prompt"); the header has ${header.map((c) => `"${c}"`).join(", ")}.${hint()}`,
+      );
     }
     return undefined;
   }
@@ -279,11 +357,16 @@ function resolveMapping(header: string[], options: ReadRowsOptions): ColumnMappi
     throw new ImportFileError(`No text column found among "${header[0]}": choose it in the mapping.${hint()}`);
   }
   const mapping = options.mapping ?? guessMapping(header, { multiLabel: options.multiLabel });
-  if (!mapping) throw new ImportFileError(`No text column found among ${header.map((c) => `"${c}"`).join(", ")}: choose it in the mapping.${hint()}`);
+  if (!mapping)
+    throw new ImportFileError(
+      `No text column found among ${header.map((c) => `"${c}"`).join(", ")}: choose it in the mapping.${hint()}`,
+    );
   for (const [role, column] of Object.entries(mapping)) {
     if (role === "labelSeparator" || column === undefined) continue;
     if (!header.includes(column)) {
-      throw new ImportFileError(`Column "${column}" (${role}) is not in the header ${header.map((c) => `"${c}"`).join(", ")}.${hint()}`);
+      throw new ImportFileError(
+        `Column "${column}" (${role}) is not in the header ${header.map((c) => `"${c}"`).join(", ")}.${hint()}`,
+      );
     }
   }
   return mapping;

@@ -12,7 +12,11 @@ export interface StreamHead {
  * line ends) without holding more than the head: reads whole chunks until `bytes` bytes, the end, or a chunk for
  * which `until` is true. Stopping to read `rest` early closes the source.
  */
-export async function readStreamHead(source: AsyncIterable<Uint8Array>, bytes: number, until?: (chunk: Buffer) => boolean): Promise<StreamHead> {
+export async function readStreamHead(
+  source: AsyncIterable<Uint8Array>,
+  bytes: number,
+  until?: (chunk: Buffer) => boolean,
+): Promise<StreamHead> {
   const iterator = source[Symbol.asyncIterator]();
   const chunks: Buffer[] = [];
   let length = 0;
@@ -28,7 +32,11 @@ export async function readStreamHead(source: AsyncIterable<Uint8Array>, bytes: n
     length += chunk.length;
     if (until?.(chunk)) break;
   }
-  return { head: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length), ended, rest: remaining(iterator, ended) };
+  return {
+    head: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length),
+    ended,
+    rest: remaining(iterator, ended),
+  };
 }
 
 async function* remaining(iterator: AsyncIterator<Uint8Array>, ended: boolean): AsyncGenerator<Uint8Array> {

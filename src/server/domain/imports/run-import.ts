@@ -2,7 +2,12 @@ import type { PgPool } from "@/server/pg-pool";
 import { AppError } from "@/server/errors";
 import { ImportFileError, type RowError, type RowErrorReason } from "@/server/domain/imports/import-format";
 import { importOptions, type ColumnMapping, type ImportOptions } from "@/server/schemas/import-options";
-import { MAX_REPORTED_ERRORS, SAMPLE_ROWS, type ImportReport, type SampleRow } from "@/server/domain/imports/import-report";
+import {
+  MAX_REPORTED_ERRORS,
+  SAMPLE_ROWS,
+  type ImportReport,
+  type SampleRow,
+} from "@/server/domain/imports/import-report";
 import { emissaryFields } from "@/server/domain/imports/normalize-record";
 import { decompressSource } from "@/server/domain/imports/decompress-source";
 import { decodeText } from "@/server/domain/imports/decode-text";
@@ -45,7 +50,10 @@ export async function runImport(pool: PgPool, input: RunImportInput): Promise<Im
     await client.query("BEGIN");
     open = true;
     if (!input.dryRun) await client.query("SELECT pg_advisory_xact_lock($1, $2)", [IMPORT_LOCK, projectId]);
-    const project = await client.query<{ task_type: "binary" | "multiclass" | "multilabel" }>(`SELECT task_type FROM project WHERE id = $1`, [projectId]);
+    const project = await client.query<{ task_type: "binary" | "multiclass" | "multilabel" }>(
+      `SELECT task_type FROM project WHERE id = $1`,
+      [projectId],
+    );
     const taskType = project.rows[0]?.task_type;
     if (!taskType) throw new AppError("NOT_FOUND", `Project ${projectId} does not exist`);
     const classRows = (
@@ -73,13 +81,18 @@ export async function runImport(pool: PgPool, input: RunImportInput): Promise<Im
       ...options,
       multiLabel: taskType === "multilabel",
       otherBinaryClass: (name) => {
-        if (taskType === "binary" && classes.length === 2 && classes.includes(name)) return { name: classes.find((c) => c !== name)! };
-        return { error: `"${name}": 0 means "the other class", which needs a binary project whose two classes include "${name}"` };
+        if (taskType === "binary" && classes.length === 2 && classes.includes(name))
+          return { name: classes.find((c) => c !== name)! };
+        return {
+          error: `"${name}": 0 means "the other class", which needs a binary project whose two classes include "${name}"`,
+        };
       },
       // The Emissary export names the first class, so a bare 1 is that class here too.
       binaryFlagClass: (flag) => {
         if (taskType === "binary" && classes.length === 2) return { name: classes[flag === 1 ? 0 : 1]! };
-        return { error: `A bare ${flag} needs a binary project with two classes (1 is the first, 0 the second); this project is ${taskType} with ${classes.length} class(es)` };
+        return {
+          error: `A bare ${flag} needs a binary project with two classes (1 is the first, 0 the second); this project is ${taskType} with ${classes.length} class(es)`,
+        };
       },
       onColumns: (c, m) => {
         columns = c;
@@ -108,7 +121,12 @@ export async function runImport(pool: PgPool, input: RunImportInput): Promise<Im
         ? { text: "examples", labels: "class_name", id: null, split: null }
         : options.format.startsWith("emissary")
           ? { ...emissaryFields(columns), id: null, split: null }
-          : { text: mapped?.text ?? "text", labels: mapped?.labels ?? null, id: mapped?.id ?? null, split: mapped?.split ?? null };
+          : {
+              text: mapped?.text ?? "text",
+              labels: mapped?.labels ?? null,
+              id: mapped?.id ?? null,
+              split: mapped?.split ?? null,
+            };
     const { unknownClasses, createdClasses } = await validateStagedRows(client, {
       projectId,
       taskType,
@@ -151,11 +169,20 @@ export async function runImport(pool: PgPool, input: RunImportInput): Promise<Im
     if (input.dryRun) return report;
     if (rows === 0) {
       const delimited = options.format === "csv" || options.format === "tsv" || options.format === "emissary-csv";
-      const because = delimited && columns.length ? `The file has a header (${columns.slice(0, 10).map((c) => `"${c}"`).join(", ")}${columns.length > 10 ? ", …" : ""}) but no rows below it` : "The file has no rows";
+      const because =
+        delimited && columns.length
+          ? `The file has a header (${columns
+              .slice(0, 10)
+              .map((c) => `"${c}"`)
+              .join(", ")}${columns.length > 10 ? ", …" : ""}) but no rows below it`
+          : "The file has no rows";
       return { ...report, rolledBackBecause: because };
     }
     if (options.mode === "all-or-nothing" && errorCount > 0) {
-      return { ...report, rolledBackBecause: `${errorCount.toLocaleString("en")} row(s) have errors and the mode is all-or-nothing` };
+      return {
+        ...report,
+        rolledBackBecause: `${errorCount.toLocaleString("en")} row(s) have errors and the mode is all-or-nothing`,
+      };
     }
 
     // A file with a split column names every row's split: the arrival draw (docs/evaluation.md) leaves its rows alone.
@@ -184,15 +211,33 @@ export async function runImport(pool: PgPool, input: RunImportInput): Promise<Im
     if (imported.items >= 10_000) await client.query("ANALYZE item; ANALYZE annotation");
     phase("insert");
     if (imported.items < valid && options.mode === "all-or-nothing") {
-      return { ...report, rolledBackBecause: `${valid - imported.items} row(s) were added to the project by someone else during the import` };
+      return {
+        ...report,
+        rolledBackBecause: `${valid - imported.items} row(s) were added to the project by someone else during the import`,
+      };
     }
     const result: ImportReport = { ...report, committed: true, imported };
     await client.query(
       `INSERT INTO audit_log (project_id, user_id, action, entity_type, entity_id, data) VALUES ($1, $2, 'import.complete', 'project', $3, $4)`,
-      [projectId, input.userId, String(projectId), JSON.stringify({ format: options.format, mode: options.mode, rows, ...imported, errors: errorCount, createdClasses })],
+      [
+        projectId,
+        input.userId,
+        String(projectId),
+        JSON.stringify({
+          format: options.format,
+          mode: options.mode,
+          rows,
+          ...imported,
+          errors: errorCount,
+          createdClasses,
+        }),
+      ],
     );
     if (input.uploadId) {
-      await client.query(`UPDATE import_upload SET imported_at = now(), result = $2 WHERE id = $1`, [input.uploadId, JSON.stringify(result)]);
+      await client.query(`UPDATE import_upload SET imported_at = now(), result = $2 WHERE id = $1`, [
+        input.uploadId,
+        JSON.stringify(result),
+      ]);
       await client.query(`DELETE FROM import_upload_chunk WHERE upload_id = $1`, [input.uploadId]);
     }
     await client.query("COMMIT");

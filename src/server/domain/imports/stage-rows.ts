@@ -15,10 +15,22 @@ export function storableRow(parsed: ParsedRow): ParsedRow {
   if (!parsed.ok) return parsed;
   const { line, text, labels, externalId, split, metadata } = parsed.row;
   const fine = (value: string | null) => value === null || isStorableText(value);
-  if (fine(text) && fine(externalId) && fine(split) && (labels ?? []).every(isStorableText) && (metadata === null || isStorableJson(metadata))) return parsed;
+  if (
+    fine(text) &&
+    fine(externalId) &&
+    fine(split) &&
+    (labels ?? []).every(isStorableText) &&
+    (metadata === null || isStorableJson(metadata))
+  )
+    return parsed;
   return {
     ok: false,
-    error: { line, column: null, reason: "bad_encoding", message: "The row contains a NUL character or an unpaired UTF-16 surrogate (is the file UTF-16 or binary?)" },
+    error: {
+      line,
+      column: null,
+      reason: "bad_encoding",
+      message: "The row contains a NUL character or an unpaired UTF-16 surrogate (is the file UTF-16 or binary?)",
+    },
   };
 }
 
@@ -57,14 +69,50 @@ export class RowStager {
     if (!parsed.ok) {
       const { line, column, reason, message } = parsed.error;
       // A message may quote the file (a CSV parser's error, a header name): it is stored too.
-      pushRow(c, line, null, null, null, null, null, null, reason, column === null ? null : storableText(column), storableText(message));
+      pushRow(
+        c,
+        line,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        reason,
+        column === null ? null : storableText(column),
+        storableText(message),
+      );
     } else {
       const { line, text, labels, externalId, split, metadata } = parsed.row;
       const metadataJson = metadata ? JSON.stringify(metadata) : null;
       if (labels?.some((name) => /[\u0000-\u001f]/.test(name))) {
-        pushRow(c, line, null, null, null, null, null, null, "invalid_label", null, "A label contains control characters");
+        pushRow(
+          c,
+          line,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          "invalid_label",
+          null,
+          "A label contains control characters",
+        );
       } else {
-        pushRow(c, line, text, contentHash(text), externalId, labels ? labels.join(LABEL_SEPARATOR) : null, split, metadataJson, null, null, null);
+        pushRow(
+          c,
+          line,
+          text,
+          contentHash(text),
+          externalId,
+          labels ? labels.join(LABEL_SEPARATOR) : null,
+          split,
+          metadataJson,
+          null,
+          null,
+          null,
+        );
         c.classIds.push(labels ? this.classIdsOf(labels) : null);
       }
     }
@@ -102,7 +150,20 @@ export class RowStager {
        SELECT r, l, t, h, e, string_to_array(lb, E'\\x1f'), s, m::jsonb, rs, cn, ms, ci::int[]
        FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
          AS u(r, l, t, h, e, lb, s, m, rs, cn, ms, ci)`,
-      [c.rowNo, c.line, c.text, c.hash, c.externalId, c.labels, c.split, c.metadata, c.reason, c.column, c.message, c.classIds],
+      [
+        c.rowNo,
+        c.line,
+        c.text,
+        c.hash,
+        c.externalId,
+        c.labels,
+        c.split,
+        c.metadata,
+        c.reason,
+        c.column,
+        c.message,
+        c.classIds,
+      ],
     );
     this.inFlight = insert.then(() => undefined);
     // Awaited later (next send or flush); until then a failure must not count as unhandled.

@@ -31,8 +31,21 @@ export async function startImport(db: Db, boss: PgBoss, rawInput: StartImportInp
     ).uploadId;
   return db.$transaction(async (tx) => {
     const upload = await getUpload(tx, uploadId, input.projectId);
-    const run = await enqueueJob(tx, boss, importJob, { projectId: input.projectId, uploadId, options }, { projectId: input.projectId, userId, singletonKey: `import:${uploadId}` });
-    await recordAudit(tx, { projectId: input.projectId, userId, action: "import.start", entityType: "import_upload", entityId: uploadId, data: { fileName: upload.fileName, format: options.format, mode: options.mode } });
+    const run = await enqueueJob(
+      tx,
+      boss,
+      importJob,
+      { projectId: input.projectId, uploadId, options },
+      { projectId: input.projectId, userId, singletonKey: `import:${uploadId}` },
+    );
+    await recordAudit(tx, {
+      projectId: input.projectId,
+      userId,
+      action: "import.start",
+      entityType: "import_upload",
+      entityId: uploadId,
+      data: { fileName: upload.fileName, format: options.format, mode: options.mode },
+    });
     return run;
   });
 }

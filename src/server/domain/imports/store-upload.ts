@@ -23,10 +23,18 @@ export interface StoredUpload {
  */
 export async function storeUpload(
   db: Db,
-  input: { projectId: number; fileName: string; userId: string | null; body: AsyncIterable<Uint8Array>; maxBytes: number },
+  input: {
+    projectId: number;
+    fileName: string;
+    userId: string | null;
+    body: AsyncIterable<Uint8Array>;
+    maxBytes: number;
+  },
 ): Promise<StoredUpload> {
   await getProject(db, input.projectId);
-  const upload = await db.importUpload.create({ data: { projectId: input.projectId, fileName: input.fileName, createdById: input.userId } });
+  const upload = await db.importUpload.create({
+    data: { projectId: input.projectId, fileName: input.fileName, createdById: input.userId },
+  });
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let total = 0;
@@ -44,11 +52,15 @@ export async function storeUpload(
       const chunk = Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
       total += chunk.length;
       if (total > input.maxBytes) {
-        throw new AppError("INVALID_INPUT", `The file is larger than the upload limit of ${Math.round(input.maxBytes / 1024 / 1024)} MB (IMPORT_MAX_UPLOAD_MB)`);
+        throw new AppError(
+          "INVALID_INPUT",
+          `The file is larger than the upload limit of ${Math.round(input.maxBytes / 1024 / 1024)} MB (IMPORT_MAX_UPLOAD_MB)`,
+        );
       }
-      if (sample.length < SAMPLE_BYTES) sample = Buffer.concat([sample, chunk.subarray(0, SAMPLE_BYTES - sample.length)]);
+      if (sample.length < SAMPLE_BYTES)
+        sample = Buffer.concat([sample, chunk.subarray(0, SAMPLE_BYTES - sample.length)]);
       // Stored chunks are at most 1 MB whatever size the pieces arrive in, so readers hold at most that.
-      for (let offset = 0; offset < chunk.length; ) {
+      for (let offset = 0; offset < chunk.length;) {
         const piece = chunk.subarray(offset, offset + (CHUNK_BYTES - pendingBytes));
         pending.push(Buffer.from(piece));
         pendingBytes += piece.length;
@@ -59,13 +71,20 @@ export async function storeUpload(
     await flush();
     if (total === 0) throw new AppError("INVALID_INPUT", "The file is empty");
     const compression = compressionOf(sample);
-    if (compression && "refused" in compression) throw new AppError("INVALID_INPUT", refusedMessage(compression.refused));
-    await db.importUpload.update({ where: { id: upload.id }, data: { byteSize: total, chunkCount: seq, completedAt: new Date() } });
+    if (compression && "refused" in compression)
+      throw new AppError("INVALID_INPUT", refusedMessage(compression.refused));
+    await db.importUpload.update({
+      where: { id: upload.id },
+      data: { byteSize: total, chunkCount: seq, completedAt: new Date() },
+    });
   } catch (error) {
     await db.importUpload.delete({ where: { id: upload.id } }).catch(() => undefined);
     throw error;
   }
   // A .gz file is detected by what it holds (its name without .gz).
-  const detected = detectFormat(await decompressedSample(Readable.from([sample])), input.fileName.replace(/\.gz$/i, ""));
+  const detected = detectFormat(
+    await decompressedSample(Readable.from([sample])),
+    input.fileName.replace(/\.gz$/i, ""),
+  );
   return { uploadId: upload.id, fileName: input.fileName, byteSize: total, chunkCount: seq, detected };
 }

@@ -33,7 +33,11 @@ export function utf16OrderOf(head: Uint8Array): { order: Utf16Order; bom: boolea
 function utf8Of(text: string): Buffer {
   if (!LONE_SURROGATE.test(text)) return Buffer.from(text, "utf8");
   LONE_SURROGATE.lastIndex = 0;
-  return Buffer.concat(text.split(LONE_SURROGATE).flatMap((part, i) => (i === 0 ? [Buffer.from(part, "utf8")] : [INVALID_UTF8, Buffer.from(part, "utf8")])));
+  return Buffer.concat(
+    text
+      .split(LONE_SURROGATE)
+      .flatMap((part, i) => (i === 0 ? [Buffer.from(part, "utf8")] : [INVALID_UTF8, Buffer.from(part, "utf8")])),
+  );
 }
 
 /**

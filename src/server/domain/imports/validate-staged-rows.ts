@@ -68,7 +68,14 @@ export async function validateStagedRows(client: PgClient, input: ValidateStageI
   const createdClasses: string[] = [];
   if (unknownClasses.length && input.createMissingClasses) {
     // "SPAM" next to a class "spam" is a misspelling, not a new class: its rows stay unknown_class, naming "spam".
-    const live = new Set((await client.query<{ name: string }>(`SELECT lower(name) AS name FROM label_class WHERE project_id = $1 AND archived_at IS NULL`, [projectId])).rows.map((r) => r.name));
+    const live = new Set(
+      (
+        await client.query<{ name: string }>(
+          `SELECT lower(name) AS name FROM label_class WHERE project_id = $1 AND archived_at IS NULL`,
+          [projectId],
+        )
+      ).rows.map((r) => r.name),
+    );
     const caseVariants = unknownClasses.filter((c) => live.has(c.name.toLowerCase())).map((c) => c.name);
     if (caseVariants.length) await markUnknownClasses(client, projectId, columns.labels, caseVariants);
     const creatable = unknownClasses.filter((c) => !live.has(c.name.toLowerCase()));

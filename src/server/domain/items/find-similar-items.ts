@@ -27,7 +27,10 @@ export const MAX_SCANNED = 100_000;
  */
 export async function findSimilarItems(db: Db, rawInput: z.input<typeof findSimilarItemsInput>) {
   const { projectId, itemId, limit } = findSimilarItemsInput.parse(rawInput);
-  const item = await db.item.findFirst({ where: { id: itemId, projectId }, select: { id: true, text: true, contentHash: true, project: { select: { featurizerId: true } } } });
+  const item = await db.item.findFirst({
+    where: { id: itemId, projectId },
+    select: { id: true, text: true, contentHash: true, project: { select: { featurizerId: true } } },
+  });
   if (!item) throw new AppError("NOT_FOUND", `Item ${itemId} is not in project ${projectId}`);
   // A hybrid project's similarity is its dense block's (the n-gram block belongs to each model version).
   const featurizerId = parseFeaturizerId(item.project.featurizerId).dense;
@@ -41,7 +44,9 @@ export async function findSimilarItems(db: Db, rawInput: z.input<typeof findSimi
   let compared = 0;
   let complete = false;
   while (scanned < MAX_SCANNED) {
-    const [batch] = await db.$queryRaw<{ last_id: number | null; ids: number[] | null; vectors: Uint8Array | null; n: number }[]>`
+    const [batch] = await db.$queryRaw<
+      { last_id: number | null; ids: number[] | null; vectors: Uint8Array | null; n: number }[]
+    >`
       SELECT max(s.id) AS last_id, count(*)::int AS n,
              array_agg(s.id ORDER BY s.id) FILTER (WHERE e.vector IS NOT NULL) AS ids,
              string_agg(e.vector, ''::bytea ORDER BY s.id) AS vectors
@@ -66,7 +71,15 @@ export async function findSimilarItems(db: Db, rawInput: z.input<typeof findSimi
   const best = top.result();
   const rows = await db.item.findMany({
     where: { id: { in: best.ids } },
-    select: { id: true, text: true, externalId: true, source: true, split: true, labelStatus: true, labelClassIds: true },
+    select: {
+      id: true,
+      text: true,
+      externalId: true,
+      source: true,
+      split: true,
+      labelStatus: true,
+      labelClassIds: true,
+    },
   });
   const byId = new Map(rows.map((r) => [r.id, r]));
   return {
@@ -82,9 +95,14 @@ export async function findSimilarItems(db: Db, rawInput: z.input<typeof findSimi
 }
 
 async function queryVector(db: Db, featurizerId: string, itemId: number, contentHash: string): Promise<Float32Array> {
-  const cached = await db.embeddingCache.findUnique({ where: { featurizerId_contentHash: { featurizerId, contentHash } } });
+  const cached = await db.embeddingCache.findUnique({
+    where: { featurizerId_contentHash: { featurizerId, contentHash } },
+  });
   if (!cached || cached.dim <= 0 || cached.vector.byteLength !== cached.dim * 4) {
-    throw new AppError("PRECONDITION_FAILED", `Item ${itemId} has no embedding under ${featurizerId} yet: embeddings are computed after an import and when a model is trained and scores the project`);
+    throw new AppError(
+      "PRECONDITION_FAILED",
+      `Item ${itemId} has no embedding under ${featurizerId} yet: embeddings are computed after an import and when a model is trained and scores the project`,
+    );
   }
   return float32FromBytes(cached.vector, cached.dim).slice();
 }

@@ -18,14 +18,22 @@ export async function getItem(db: DbOrTx, input: z.input<typeof getItemInput>) {
       leasedBy: { select: { name: true } },
       annotations: {
         orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-        include: { user: { select: { id: true, name: true, email: true } }, modelVersion: { select: { number: true } } },
+        include: {
+          user: { select: { id: true, name: true, email: true } },
+          modelVersion: { select: { number: true } },
+        },
       },
       project: { select: { activeModelVersionId: true, taskType: true } },
     },
   });
   if (!item) throw new AppError("NOT_FOUND", `Item ${itemId} is not in project ${projectId}`);
   const { project, annotations, ...rest } = item;
-  return { ...rest, taskType: project.taskType, annotations, prediction: await activePrediction(db, project.activeModelVersionId, item.id) };
+  return {
+    ...rest,
+    taskType: project.taskType,
+    annotations,
+    prediction: await activePrediction(db, project.activeModelVersionId, item.id),
+  };
 }
 
 async function activePrediction(db: DbOrTx, versionId: number | null, itemId: number) {
@@ -36,7 +44,9 @@ async function activePrediction(db: DbOrTx, versionId: number | null, itemId: nu
   });
   if (!prediction) return null;
   // Probabilities are stored in the version's class order (params.classIds), one float32 per class.
-  const classIds = ((prediction.modelVersion.params as { classIds?: number[] } | null)?.classIds ?? []).filter(Number.isInteger);
+  const classIds = ((prediction.modelVersion.params as { classIds?: number[] } | null)?.classIds ?? []).filter(
+    Number.isInteger,
+  );
   const p = decodeProbabilities(prediction.probabilities);
   return {
     modelVersionId: versionId,
@@ -46,6 +56,8 @@ async function activePrediction(db: DbOrTx, versionId: number | null, itemId: nu
     confidence: prediction.confidence,
     uncertainty: prediction.uncertainty,
     mislabelScore: prediction.mislabelScore,
-    probabilities: classIds.map((classId, k) => ({ classId, probability: p[k] ?? 0 })).sort((a, b) => b.probability - a.probability),
+    probabilities: classIds
+      .map((classId, k) => ({ classId, probability: p[k] ?? 0 }))
+      .sort((a, b) => b.probability - a.probability),
   };
 }

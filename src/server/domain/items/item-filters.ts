@@ -26,7 +26,10 @@ export type ItemFilters = z.output<typeof itemFilterShape>;
 export function uncertaintyRangeIsValid(f: Pick<ItemFilters, "uncertaintyMin" | "uncertaintyMax">): boolean {
   return f.uncertaintyMin === undefined || f.uncertaintyMax === undefined || f.uncertaintyMin <= f.uncertaintyMax;
 }
-export const emptyUncertaintyRange = { message: "The uncertainty range is empty: its minimum is above its maximum", path: ["uncertaintyMin"] };
+export const emptyUncertaintyRange = {
+  message: "The uncertainty range is empty: its minimum is above its maximum",
+  path: ["uncertaintyMin"],
+};
 
 /** Whether the filters read the active version's prediction (an inner join: unscored items cannot match). */
 export function needsPrediction(f: ItemFilters): boolean {
@@ -51,12 +54,17 @@ export function itemConditions(f: ItemFilters): Prisma.Sql[] {
   if (f.split) where.push(Prisma.sql`i.split = ${f.split}::"Split"`);
   if (f.labelStatus) where.push(Prisma.sql`i.label_status = ${f.labelStatus}::"LabelStatus"`);
   if (f.annotatorId) {
-    where.push(Prisma.sql`EXISTS (SELECT 1 FROM annotation a WHERE a.item_id = i.id AND a.user_id = ${f.annotatorId} AND a.undone_at IS NULL)`);
+    where.push(
+      Prisma.sql`EXISTS (SELECT 1 FROM annotation a WHERE a.item_id = i.id AND a.user_id = ${f.annotatorId} AND a.undone_at IS NULL)`,
+    );
   }
   if (f.flagged !== undefined) {
-    where.push(Prisma.sql`${f.flagged ? Prisma.empty : Prisma.sql`NOT`} EXISTS (SELECT 1 FROM item_flag g WHERE g.item_id = i.id AND g.resolved_at IS NULL)`);
+    where.push(
+      Prisma.sql`${f.flagged ? Prisma.empty : Prisma.sql`NOT`} EXISTS (SELECT 1 FROM item_flag g WHERE g.item_id = i.id AND g.resolved_at IS NULL)`,
+    );
   }
-  if (f.predictedClassId !== undefined) where.push(Prisma.sql`p.predicted_class_ids @> ARRAY[${f.predictedClassId}]::int[]`);
+  if (f.predictedClassId !== undefined)
+    where.push(Prisma.sql`p.predicted_class_ids @> ARRAY[${f.predictedClassId}]::int[]`);
   if (f.uncertaintyMin !== undefined) where.push(Prisma.sql`p.uncertainty >= ${f.uncertaintyMin}`);
   if (f.uncertaintyMax !== undefined) where.push(Prisma.sql`p.uncertainty <= ${f.uncertaintyMax}`);
   return where;

@@ -1,7 +1,14 @@
 import { z } from "zod";
 import { Prisma } from "@/generated/prisma/client";
 import type { Db, Tx } from "@/server/db";
-import { emptyUncertaintyRange, itemConditions, itemFilterShape, needsPrediction, uncertaintyRangeIsValid, type ItemFilters } from "@/server/domain/items/item-filters";
+import {
+  emptyUncertaintyRange,
+  itemConditions,
+  itemFilterShape,
+  needsPrediction,
+  uncertaintyRangeIsValid,
+  type ItemFilters,
+} from "@/server/domain/items/item-filters";
 import { withSearchTimeout } from "@/server/domain/items/search-timeout";
 import { AppError } from "@/server/errors";
 
@@ -71,7 +78,9 @@ export async function listItems(db: Db, rawInput: ListItemsInput) {
       if (want <= 0) break;
       const asc = (input.dir === "asc") !== backwards;
       const found = await readSegment(tx, segments[s]!, asc, from?.segment === s ? from : null, want);
-      rows.push(...found.map(({ sort_key, ...row }) => ({ row: row as unknown as ItemRow, segment: s, key: sort_key })));
+      rows.push(
+        ...found.map(({ sort_key, ...row }) => ({ row: row as unknown as ItemRow, segment: s, key: sort_key })),
+      );
     }
     return rows;
   });
@@ -81,7 +90,8 @@ export async function listItems(db: Db, rawInput: ListItemsInput) {
   if (backwards) page.reverse();
   const first = page[0];
   const last = page[page.length - 1];
-  const cursorOf = (entry: (typeof page)[number] | undefined) => (entry ? encodeCursor(entry.segment, entry.key, entry.row.id) : null);
+  const cursorOf = (entry: (typeof page)[number] | undefined) =>
+    entry ? encodeCursor(entry.segment, entry.key, entry.row.id) : null;
   return {
     items: page.map((entry) => entry.row),
     // A page reached from a cursor has rows on the side it came from.
@@ -115,8 +125,20 @@ function segmentsFor(input: ItemFilters & { sort: (typeof itemSorts)[number] }, 
       return [{ from: joined, where: conditions, key: null, keyCast: none, id: Prisma.sql`i.id` }];
     case "labeledAt":
       return [
-        { from: joined, where: [...conditions, Prisma.sql`i.labeled_at IS NOT NULL`], key: Prisma.sql`i.labeled_at`, keyCast: Prisma.sql`::timestamp`, id: Prisma.sql`i.id` },
-        { from: joined, where: [...conditions, Prisma.sql`i.labeled_at IS NULL`], key: null, keyCast: none, id: Prisma.sql`i.id` },
+        {
+          from: joined,
+          where: [...conditions, Prisma.sql`i.labeled_at IS NOT NULL`],
+          key: Prisma.sql`i.labeled_at`,
+          keyCast: Prisma.sql`::timestamp`,
+          id: Prisma.sql`i.id`,
+        },
+        {
+          from: joined,
+          where: [...conditions, Prisma.sql`i.labeled_at IS NULL`],
+          key: null,
+          keyCast: none,
+          id: Prisma.sql`i.id`,
+        },
       ];
     case "uncertainty": {
       // Driven by the prediction index (model_version_id, uncertainty, item_id), joining items by primary key.
@@ -157,7 +179,9 @@ async function readSegment(tx: Tx, segment: Segment, asc: boolean, after: Positi
         : Prisma.sql`${segment.id} ${op} ${after.id}`,
     );
   }
-  const orderBy = segment.key ? Prisma.sql`${segment.key} ${dir}, ${segment.id} ${dir}` : Prisma.sql`${segment.id} ${dir}`;
+  const orderBy = segment.key
+    ? Prisma.sql`${segment.key} ${dir}, ${segment.id} ${dir}`
+    : Prisma.sql`${segment.id} ${dir}`;
   return tx.$queryRaw<Record<string, unknown>[]>`
     SELECT i.id, left(i.text, ${TEXT_PREVIEW}) AS text, length(i.text) AS "textLength", i.external_id AS "externalId",
            i.source::text AS source, i.split::text AS split, i.label_status::text AS "labelStatus",
@@ -178,11 +202,24 @@ function encodeCursor(segment: number, key: unknown, id: number): string {
 
 function decodeCursor(cursor: string, segments: Segment[]): Position {
   try {
-    const [segment, key, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [unknown, unknown, unknown];
+    const [segment, key, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [
+      unknown,
+      unknown,
+      unknown,
+    ];
     const seg = segments[Number(segment)];
-    if (!Number.isInteger(segment) || !seg || !Number.isInteger(id) || (seg.key ? typeof key !== "string" : key !== null)) throw new Error("shape");
+    if (
+      !Number.isInteger(segment) ||
+      !seg ||
+      !Number.isInteger(id) ||
+      (seg.key ? typeof key !== "string" : key !== null)
+    )
+      throw new Error("shape");
     return { segment: segment as number, key, id: id as number };
   } catch {
-    throw new AppError("INVALID_INPUT", "The page cursor is invalid or belongs to another sort order: start again from the first page");
+    throw new AppError(
+      "INVALID_INPUT",
+      "The page cursor is invalid or belongs to another sort order: start again from the first page",
+    );
   }
 }

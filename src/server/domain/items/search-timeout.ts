@@ -16,7 +16,10 @@ export async function withSearchTimeout<T>(db: Db, searching: boolean, run: (tx:
     });
   } catch (error) {
     if (/statement timeout|57014/.test(String((error as Error)?.message ?? error))) {
-      throw new AppError("UNAVAILABLE", `The search took longer than ${SEARCH_TIMEOUT_MS / 1000} s: narrow it with filters or a longer search text`);
+      throw new AppError(
+        "UNAVAILABLE",
+        `The search took longer than ${SEARCH_TIMEOUT_MS / 1000} s: narrow it with filters or a longer search text`,
+      );
     }
     throw error;
   }

@@ -16,10 +16,19 @@ export async function cancelJob(db: Db, boss: PgBoss, id: string, actorId: strin
     }
     const updated = await tx.jobRun.update({
       where: { id },
-      data: job.state === "queued" ? { cancelRequestedAt: new Date(), state: "cancelled", finishedAt: new Date() } : { cancelRequestedAt: new Date() },
+      data:
+        job.state === "queued"
+          ? { cancelRequestedAt: new Date(), state: "cancelled", finishedAt: new Date() }
+          : { cancelRequestedAt: new Date() },
     });
     await tx.jobLog.create({ data: { jobRunId: id, level: "warn", message: "Cancel requested" } });
-    await recordAudit(tx, { projectId: job.projectId, userId: actorId, action: "job.cancel", entityType: "job_run", entityId: id });
+    await recordAudit(tx, {
+      projectId: job.projectId,
+      userId: actorId,
+      action: "job.cancel",
+      entityType: "job_run",
+      entityId: id,
+    });
     return updated;
   });
   if (job.state === "cancelled") await boss.cancel(job.type, id);

@@ -13,7 +13,10 @@ export type JobRunClaim =
  * wins. `countAttempt` is false for a handler's own check-back (a parent looking at its chunks again), which is
  * not a new attempt.
  */
-export async function claimJobRun(db: DbOrTx, input: { jobRunId: string; executionId: string; staleSeconds: number; countAttempt: boolean; retryCount: number }): Promise<JobRunClaim> {
+export async function claimJobRun(
+  db: DbOrTx,
+  input: { jobRunId: string; executionId: string; staleSeconds: number; countAttempt: boolean; retryCount: number },
+): Promise<JobRunClaim> {
   const { jobRunId, executionId, staleSeconds, countAttempt, retryCount } = input;
   const [claimed] = await db.$queryRaw<{ attempts: number }[]>`
     UPDATE job_run SET

@@ -1,6 +1,10 @@
 import { z } from "zod";
 import type { DbOrTx } from "@/server/db";
-import { requireProjectAccess, visibleProjectsWhere, type ProjectViewer } from "@/server/domain/projects/project-access";
+import {
+  requireProjectAccess,
+  visibleProjectsWhere,
+  type ProjectViewer,
+} from "@/server/domain/projects/project-access";
 
 export const listJobsInput = z.object({
   projectId: z.number().int().positive().optional(),

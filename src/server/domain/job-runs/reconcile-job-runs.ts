@@ -30,7 +30,10 @@ const bossTable = (table: "job" | "archive") => Prisma.raw(`"${BOSS_SCHEMA}"."${
  * concurrent sweeps cannot deadlock, and a skipped row is picked up by the next sweep. It reads only in-flight runs (index on job_run (state, created_at)) and looks
  * each one up by pg-boss's primary key (name, id), so finished history costs nothing.
  */
-export async function reconcileJobRuns(db: DbOrTx, options: { staleSeconds?: number } = {}): Promise<ReconciledJobRun[]> {
+export async function reconcileJobRuns(
+  db: DbOrTx,
+  options: { staleSeconds?: number } = {},
+): Promise<ReconciledJobRun[]> {
   const staleSeconds = options.staleSeconds ?? env().JOB_STALE_SECONDS;
   return db.$queryRaw<ReconciledJobRun[]>`
     WITH boss_job AS (

@@ -56,7 +56,11 @@ export async function requeueStaleJobRuns(db: Db, boss: PgBoss, staleSeconds: nu
           updated_at = now() AT TIME ZONE 'UTC'
         WHERE id = ${run.id}::uuid`;
       await tx.jobLog.create({
-        data: { jobRunId: run.id, level: "error", message: state === "queued" ? `Failed: ${reason} — will retry` : `Failed: ${reason}; no retries left` },
+        data: {
+          jobRunId: run.id,
+          level: "error",
+          message: state === "queued" ? `Failed: ${reason} — will retry` : `Failed: ${reason}; no retries left`,
+        },
       });
       requeued.push({ id: run.id, type: run.type, projectId: run.project_id, state, reason });
     }

@@ -9,7 +9,10 @@ export const MAX_BULK_ITEMS = 500;
 
 export const bulkLabelInput = z.object({
   projectId: z.number().int().positive(),
-  itemIds: z.array(z.number().int().positive()).min(1, "Select at least one item").max(MAX_BULK_ITEMS, `Label at most ${MAX_BULK_ITEMS} items at once`),
+  itemIds: z
+    .array(z.number().int().positive())
+    .min(1, "Select at least one item")
+    .max(MAX_BULK_ITEMS, `Label at most ${MAX_BULK_ITEMS} items at once`),
   /** One class for binary/multi-class; one or more for multi-label. */
   classIds: z.array(z.number().int().positive()).min(1, "Choose a class").max(1000),
 });
@@ -25,7 +28,10 @@ export async function bulkLabelItems(db: Db, boss: PgBoss, rawInput: BulkLabelIn
   const itemIds = [...new Set(input.itemIds)];
   const classIds = [...new Set(input.classIds)];
   return db.$transaction(async (tx) => {
-    const project = await tx.project.findUnique({ where: { id: input.projectId }, include: { classes: { where: { archivedAt: null } } } });
+    const project = await tx.project.findUnique({
+      where: { id: input.projectId },
+      include: { classes: { where: { archivedAt: null } } },
+    });
     if (!project) throw new AppError("NOT_FOUND", `Project ${input.projectId} does not exist`);
     // Locks the items (in id order, so two overlapping bulk actions cannot deadlock) against a concurrent label.
     const locked = await tx.$queryRaw<{ id: number }[]>`
@@ -33,7 +39,10 @@ export async function bulkLabelItems(db: Db, boss: PgBoss, rawInput: BulkLabelIn
     if (locked.length !== itemIds.length) {
       const found = new Set(locked.map((r) => r.id));
       const missing = itemIds.filter((id) => !found.has(id));
-      throw new AppError("INVALID_INPUT", `Item ${missing.slice(0, 10).join(", ")}${missing.length > 10 ? "…" : ""} is not in project ${project.id}`);
+      throw new AppError(
+        "INVALID_INPUT",
+        `Item ${missing.slice(0, 10).join(", ")}${missing.length > 10 ? "…" : ""} is not in project ${project.id}`,
+      );
     }
     const { annotations, changed, retrainQueued } = await recordDecision(tx, {
       kind: "annotate",

@@ -35,7 +35,8 @@ export function effectiveAnnotation(history: Annotation[]): Annotation | undefin
   }
   let best: { count: number; newest: Annotation } | undefined;
   for (const entry of tally.values()) {
-    if (!best || entry.count > best.count || (entry.count === best.count && isNewer(entry.newest, best.newest))) best = entry;
+    if (!best || entry.count > best.count || (entry.count === best.count && isNewer(entry.newest, best.newest)))
+      best = entry;
   }
   return best?.newest ?? votes[0];
 }
@@ -71,7 +72,10 @@ export const humanDecisionOriginsSql = Prisma.raw(`(${HUMAN_DECISION_ORIGINS.map
  */
 export async function refreshItemLabel(tx: Tx, itemId: number) {
   await lockItemForLabel(tx, itemId);
-  const history = await tx.annotation.findMany({ where: { itemId, undoneAt: null }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+  const history = await tx.annotation.findMany({
+    where: { itemId, undoneAt: null },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+  });
   const chosen = effectiveAnnotation(history);
   return tx.item.update({
     where: { id: itemId },

@@ -7,6 +7,10 @@ import type { DbOrTx } from "@/server/db";
  * unique supersedes_id refused ("Already exists": the relabel after an undo was lost).
  */
 export async function historyTailId(db: DbOrTx, itemId: number): Promise<number | null> {
-  const tail = await db.annotation.findFirst({ where: { itemId, supersededBy: null }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: { id: true } });
+  const tail = await db.annotation.findFirst({
+    where: { itemId, supersededBy: null },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    select: { id: true },
+  });
   return tail?.id ?? null;
 }

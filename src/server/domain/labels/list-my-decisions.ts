@@ -18,13 +18,30 @@ export async function listMyDecisions(db: DbOrTx, input: z.input<typeof myDecisi
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: limit,
     include: {
-      item: { select: { id: true, text: true, metadata: true, source: true, split: true, labelStatus: true, labelClassIds: true, leaseExpiresAt: true, provenance: true } },
+      item: {
+        select: {
+          id: true,
+          text: true,
+          metadata: true,
+          source: true,
+          split: true,
+          labelStatus: true,
+          labelClassIds: true,
+          leaseExpiresAt: true,
+          provenance: true,
+        },
+      },
     },
   });
   // A decision is current while no newer, not-undone annotation exists on its item (anyone's).
   const itemIds = [...new Set(rows.map((a) => a.itemId))];
   const newest = itemIds.length
-    ? await db.annotation.findMany({ where: { itemId: { in: itemIds }, undoneAt: null }, orderBy: [{ itemId: "asc" }, { createdAt: "desc" }, { id: "desc" }], distinct: ["itemId"], select: { id: true, itemId: true } })
+    ? await db.annotation.findMany({
+        where: { itemId: { in: itemIds }, undoneAt: null },
+        orderBy: [{ itemId: "asc" }, { createdAt: "desc" }, { id: "desc" }],
+        distinct: ["itemId"],
+        select: { id: true, itemId: true },
+      })
     : [];
   const newestOf = new Map(newest.map((a) => [a.itemId, a.id]));
   return rows.map((a) => ({

@@ -51,8 +51,14 @@ const releasedLease = { leasedById: null, leaseExpiresAt: null, leaseReason: nul
  * an undo — the retrain check, then the debounced statistics refresh. An undo queues neither: the Overview's
  * fingerprint notices it (stats/ensure-fresh-stats.ts), and a withdrawn label never brings a retrain closer.
  */
-export async function recordDecision(tx: Tx, decision: AnnotateDecision): Promise<{ annotations: Annotation[]; changed: number; retrainQueued: boolean }>;
-export async function recordDecision(tx: Tx, decision: UndoDecision): Promise<Awaited<ReturnType<typeof refreshItemLabel>>>;
+export async function recordDecision(
+  tx: Tx,
+  decision: AnnotateDecision,
+): Promise<{ annotations: Annotation[]; changed: number; retrainQueued: boolean }>;
+export async function recordDecision(
+  tx: Tx,
+  decision: UndoDecision,
+): Promise<Awaited<ReturnType<typeof refreshItemLabel>>>;
 export async function recordDecision(tx: Tx, decision: Decision) {
   return decision.kind === "undo" ? undo(tx, decision) : annotate(tx, decision);
 }
@@ -66,7 +72,12 @@ async function annotate(tx: Tx, decision: AnnotateDecision) {
   const previous: (Annotation | null)[] = [];
   for (const itemId of decision.itemIds) {
     // The live decision it replaces, for the audit entry and the count of labels that changed.
-    previous.push(await tx.annotation.findFirst({ where: { itemId, undoneAt: null }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] }));
+    previous.push(
+      await tx.annotation.findFirst({
+        where: { itemId, undoneAt: null },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      }),
+    );
     annotations.push(
       await tx.annotation.create({
         data: {
@@ -100,7 +111,12 @@ async function annotate(tx: Tx, decision: AnnotateDecision) {
       action: "label.bulk",
       entityType: "project",
       entityId: project.id,
-      data: { itemIds: decision.itemIds, classIds: fields.classIds, annotationIds: annotations.map((a) => a.id), changed },
+      data: {
+        itemIds: decision.itemIds,
+        classIds: fields.classIds,
+        annotationIds: annotations.map((a) => a.id),
+        changed,
+      },
     });
   } else {
     for (const [k, annotation] of annotations.entries()) {
@@ -111,7 +127,12 @@ async function annotate(tx: Tx, decision: AnnotateDecision) {
         action: before ? "label.correct" : "label.create",
         entityType: "item",
         entityId: annotation.itemId,
-        data: { annotationId: annotation.id, action: decision.audit.action, classIds: fields.classIds, previousClassIds: before?.classIds ?? null },
+        data: {
+          annotationId: annotation.id,
+          action: decision.audit.action,
+          classIds: fields.classIds,
+          previousClassIds: before?.classIds ?? null,
+        },
       });
     }
   }
@@ -127,9 +148,20 @@ async function undo(tx: Tx, decision: UndoDecision) {
   // Leased back to its annotator (reason "undo"), so the queue shows it to them next (queue/next-item.ts).
   await tx.item.update({
     where: { id: annotation.itemId },
-    data: { leasedById: userId, leaseExpiresAt: new Date(Date.now() + decision.leaseSeconds * 1000), leaseReason: "undo" },
+    data: {
+      leasedById: userId,
+      leaseExpiresAt: new Date(Date.now() + decision.leaseSeconds * 1000),
+      leaseReason: "undo",
+    },
   });
-  await recordAudit(tx, { projectId, userId, action: "label.undo", entityType: "item", entityId: annotation.itemId, data: { annotationId: annotation.id, classIds: annotation.classIds } });
+  await recordAudit(tx, {
+    projectId,
+    userId,
+    action: "label.undo",
+    entityType: "item",
+    entityId: annotation.itemId,
+    data: { annotationId: annotation.id, classIds: annotation.classIds },
+  });
   return item;
 }
 

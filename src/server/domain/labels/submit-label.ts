@@ -24,7 +24,12 @@ export async function submitLabel(db: Db, boss: PgBoss, input: SubmitLabelInput,
     let classIds: number[] = [];
     let modelVersionId: number | null = null;
     if (data.action === "accept") {
-      const accepted = await acceptedPrediction(tx, project.id, data.modelVersionId ?? project.activeModelVersionId, item.id);
+      const accepted = await acceptedPrediction(
+        tx,
+        project.id,
+        data.modelVersionId ?? project.activeModelVersionId,
+        item.id,
+      );
       classIds = accepted.classIds;
       modelVersionId = accepted.modelVersionId;
     } else if (data.action === "label") {
@@ -55,9 +60,13 @@ export async function submitLabel(db: Db, boss: PgBoss, input: SubmitLabelInput,
 }
 
 async function acceptedPrediction(tx: Tx, projectId: number, versionId: number | null, itemId: number) {
-  if (!versionId) throw new AppError("PRECONDITION_FAILED", "There is no model prediction to accept yet: choose a class");
-  const prediction = await tx.prediction.findUnique({ where: { modelVersionId_itemId: { modelVersionId: versionId, itemId } } });
+  if (!versionId)
+    throw new AppError("PRECONDITION_FAILED", "There is no model prediction to accept yet: choose a class");
+  const prediction = await tx.prediction.findUnique({
+    where: { modelVersionId_itemId: { modelVersionId: versionId, itemId } },
+  });
   // The prediction row carries its project: a version id from another project finds nothing here.
-  if (!prediction || prediction.projectId !== projectId) throw new AppError("PRECONDITION_FAILED", "This model has not scored this item: choose a class");
+  if (!prediction || prediction.projectId !== projectId)
+    throw new AppError("PRECONDITION_FAILED", "This model has not scored this item: choose a class");
   return { classIds: prediction.predictedClassIds, modelVersionId: versionId };
 }

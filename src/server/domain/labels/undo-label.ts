@@ -20,10 +20,19 @@ export async function undoLabel(db: Db, input: z.input<typeof undoLabelInput>, u
     });
     if (!last) throw new AppError("PRECONDITION_FAILED", "Nothing to undo");
     await lockItemForLabel(tx, last.itemId);
-    const newer = await tx.annotation.findFirst({ where: { itemId: last.itemId, undoneAt: null, id: { gt: last.id } } });
-    if (newer) throw new AppError("CONFLICT", "Someone labeled this item after you; your label is no longer the current one");
+    const newer = await tx.annotation.findFirst({
+      where: { itemId: last.itemId, undoneAt: null, id: { gt: last.id } },
+    });
+    if (newer)
+      throw new AppError("CONFLICT", "Someone labeled this item after you; your label is no longer the current one");
     const project = await tx.project.findUniqueOrThrow({ where: { id: projectId }, select: { leaseSeconds: true } });
-    const item = await recordDecision(tx, { kind: "undo", userId, projectId, annotation: last, leaseSeconds: project.leaseSeconds });
+    const item = await recordDecision(tx, {
+      kind: "undo",
+      userId,
+      projectId,
+      annotation: last,
+      leaseSeconds: project.leaseSeconds,
+    });
     return { itemId: item.id, restoredClassIds: item.labelClassIds, labelStatus: item.labelStatus };
   });
 }

@@ -15,11 +15,22 @@ export async function createZeroShotVersion(db: Db, projectId: number, actorId: 
     await tx.$queryRaw`SELECT id FROM project WHERE id = ${projectId} FOR NO KEY UPDATE`;
     const { project, config } = await getProjectLlm(tx, projectId);
     const multiLabel = project.taskType === "multilabel";
-    if (project.classes.length < (multiLabel ? 1 : 2)) throw new AppError("PRECONDITION_FAILED", `Zero-shot labeling needs at least ${multiLabel ? "one class" : "two classes"} with a description`);
+    if (project.classes.length < (multiLabel ? 1 : 2))
+      throw new AppError(
+        "PRECONDITION_FAILED",
+        `Zero-shot labeling needs at least ${multiLabel ? "one class" : "two classes"} with a description`,
+      );
     const last = await tx.modelVersion.aggregate({ where: { projectId }, _max: { number: true } });
     const classIds = project.classes.map((c) => c.id);
     const templateVersion = resolvePromptTemplates(project.promptTemplates).version;
-    const details = { classIds, classNames: project.classes.map((c) => c.name), chatModel: config.chatModel, multiLabel, templateVersion, probabilities: "stated-confidence" };
+    const details = {
+      classIds,
+      classNames: project.classes.map((c) => c.name),
+      chatModel: config.chatModel,
+      multiLabel,
+      templateVersion,
+      probabilities: "stated-confidence",
+    };
     const version = await tx.modelVersion.create({
       data: {
         projectId,
@@ -34,7 +45,14 @@ export async function createZeroShotVersion(db: Db, projectId: number, actorId: 
         finishedAt: new Date(),
       },
     });
-    await recordAudit(tx, { projectId, userId: actorId, action: "model.zero_shot", entityType: "model_version", entityId: version.id, data: { number: version.number, chatModel: config.chatModel } });
+    await recordAudit(tx, {
+      projectId,
+      userId: actorId,
+      action: "model.zero_shot",
+      entityType: "model_version",
+      entityId: version.id,
+      data: { number: version.number, chatModel: config.chatModel },
+    });
     return version;
   });
 }

@@ -13,10 +13,23 @@ export async function getLlmStatus(db: DbOrTx, projectId?: number) {
   try {
     settings = parseLlmSettings(project?.llmSettings);
   } catch (error) {
-    return { configured: false as const, reason: (error as Error).message, settings: null, config: null, templateVersion: null };
+    return {
+      configured: false as const,
+      reason: (error as Error).message,
+      settings: null,
+      config: null,
+      templateVersion: null,
+    };
   }
   const resolved = resolveLlmConfig(settings);
   const templateVersion = project ? resolvePromptTemplates(project.promptTemplates).version : null;
-  if (!resolved.configured) return { configured: false as const, reason: resolved.reason, settings, config: null, templateVersion };
-  return { configured: true as const, reason: null, settings, config: publicLlmConfig(resolved.config), templateVersion };
+  if (!resolved.configured)
+    return { configured: false as const, reason: resolved.reason, settings, config: null, templateVersion };
+  return {
+    configured: true as const,
+    reason: null,
+    settings,
+    config: publicLlmConfig(resolved.config),
+    templateVersion,
+  };
 }

@@ -13,14 +13,33 @@ export async function updateLlmSettings(
   actorId: string | null,
 ) {
   const data: Prisma.ProjectUpdateInput = {};
-  if (input.settings !== undefined) data.llmSettings = input.settings === null ? Prisma.DbNull : (llmSettingsSchema.parse(input.settings) as Prisma.InputJsonValue);
+  if (input.settings !== undefined)
+    data.llmSettings =
+      input.settings === null ? Prisma.DbNull : (llmSettingsSchema.parse(input.settings) as Prisma.InputJsonValue);
   if (input.promptTemplates !== undefined) {
-    data.promptTemplates = input.promptTemplates === null ? Prisma.DbNull : (promptTemplatesOverrideSchema.parse(input.promptTemplates) as Prisma.InputJsonValue);
+    data.promptTemplates =
+      input.promptTemplates === null
+        ? Prisma.DbNull
+        : (promptTemplatesOverrideSchema.parse(input.promptTemplates) as Prisma.InputJsonValue);
   }
   return db.$transaction(async (tx) => {
     await getProject(tx, projectId);
-    const project = await tx.project.update({ where: { id: projectId }, data, select: { id: true, llmSettings: true, promptTemplates: true } });
-    await recordAudit(tx, { projectId, userId: actorId, action: "project.llm_settings", entityType: "project", entityId: projectId, data: { settings: input.settings ?? undefined, templates: input.promptTemplates ? Object.keys(input.promptTemplates) : undefined } as Prisma.InputJsonValue });
+    const project = await tx.project.update({
+      where: { id: projectId },
+      data,
+      select: { id: true, llmSettings: true, promptTemplates: true },
+    });
+    await recordAudit(tx, {
+      projectId,
+      userId: actorId,
+      action: "project.llm_settings",
+      entityType: "project",
+      entityId: projectId,
+      data: {
+        settings: input.settings ?? undefined,
+        templates: input.promptTemplates ? Object.keys(input.promptTemplates) : undefined,
+      } as Prisma.InputJsonValue,
+    });
     return project;
   });
 }

@@ -27,7 +27,12 @@ export interface ZeroShotOptions {
  * Multi-label: the model states an independent probability per class. Texts are sent in batches; every answer is
  * cached in PostgreSQL, so scoring the same texts again costs nothing.
  */
-export async function zeroShotPredict(db: DbOrTx, projectId: number, texts: string[], options: ZeroShotOptions = {}): Promise<{ probabilities: Float32Array; classIds: number[] }> {
+export async function zeroShotPredict(
+  db: DbOrTx,
+  projectId: number,
+  texts: string[],
+  options: ZeroShotOptions = {},
+): Promise<{ probabilities: Float32Array; classIds: number[] }> {
   const { project, config } = await getProjectLlm(db, projectId);
   let classes = project.classes;
   let multiLabel = project.taskType === "multilabel";
@@ -35,11 +40,16 @@ export async function zeroShotPredict(db: DbOrTx, projectId: number, texts: stri
   if (options.modelVersionId !== undefined) {
     const version = await db.modelVersion.findUnique({ where: { id: options.modelVersionId } });
     if (!version || version.projectId !== projectId || version.kind !== "llm_zero_shot") {
-      throw new AppError("NOT_FOUND", `Model version ${options.modelVersionId} is not a zero-shot version of project ${projectId}`);
+      throw new AppError(
+        "NOT_FOUND",
+        `Model version ${options.modelVersionId} is not a zero-shot version of project ${projectId}`,
+      );
     }
     const params = version.params as { classIds: number[]; multiLabel: boolean; chatModel: string };
     const all = await db.labelClass.findMany({ where: { projectId, id: { in: params.classIds } } });
-    classes = params.classIds.map((id) => all.find((c) => c.id === id)).filter((c): c is (typeof all)[number] => c !== undefined);
+    classes = params.classIds
+      .map((id) => all.find((c) => c.id === id))
+      .filter((c): c is (typeof all)[number] => c !== undefined);
     multiLabel = params.multiLabel;
     chatModel = params.chatModel;
   }
@@ -74,7 +84,8 @@ export async function zeroShotPredict(db: DbOrTx, projectId: number, texts: stri
           await label(start, batch);
         } catch (error) {
           // A batch the model answered incompletely is asked again text by text before giving up.
-          if (!(error instanceof LlmError && error.llmCode === "LLM_MALFORMED_OUTPUT") || batch.length === 1) throw error;
+          if (!(error instanceof LlmError && error.llmCode === "LLM_MALFORMED_OUTPUT") || batch.length === 1)
+            throw error;
           for (let i = 0; i < batch.length; i++) await label(start + i, [batch[i]!]);
         }
       }),

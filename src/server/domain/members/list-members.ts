@@ -11,9 +11,19 @@ export async function listMembers(db: DbOrTx, input: z.input<typeof listMembersI
   const annotators = await db.user.findMany({
     where: { role: "annotator" },
     orderBy: [{ name: "asc" }, { email: "asc" }],
-    select: { id: true, name: true, email: true, disabledAt: true, memberships: { where: { projectId }, select: { createdAt: true } } },
+    select: {
+      id: true,
+      name: true,
+      email: true,
+      disabledAt: true,
+      memberships: { where: { projectId }, select: { createdAt: true } },
+    },
   });
   return annotators
-    .map(({ memberships, ...user }) => ({ ...user, member: memberships.length > 0, memberSince: memberships[0]?.createdAt ?? null }))
+    .map(({ memberships, ...user }) => ({
+      ...user,
+      member: memberships.length > 0,
+      memberSince: memberships[0]?.createdAt ?? null,
+    }))
     .sort((a, b) => Number(b.member) - Number(a.member));
 }

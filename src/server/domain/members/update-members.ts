@@ -15,11 +15,21 @@ export async function updateMembers(db: Db, input: UpdateMembersInput, actorId: 
   const both = add.filter((id) => remove.includes(id));
   if (both.length) throw new AppError("INVALID_INPUT", `User ${both.join(", ")} is both added and removed`);
   return db.$transaction(async (tx) => {
-    if (!(await tx.project.findUnique({ where: { id: projectId }, select: { id: true } }))) throw new AppError("NOT_FOUND", `Project ${projectId} does not exist`);
+    if (!(await tx.project.findUnique({ where: { id: projectId }, select: { id: true } })))
+      throw new AppError("NOT_FOUND", `Project ${projectId} does not exist`);
     const added = add.length ? await addMembers(tx, projectId, add, actorId) : [];
-    const removed = remove.length ? (await tx.projectMember.deleteMany({ where: { projectId, userId: { in: remove } } })).count : 0;
+    const removed = remove.length
+      ? (await tx.projectMember.deleteMany({ where: { projectId, userId: { in: remove } } })).count
+      : 0;
     if (added.length || removed) {
-      await recordAudit(tx, { projectId, userId: actorId, action: "project.members", entityType: "project", entityId: projectId, data: { added, removed: remove } });
+      await recordAudit(tx, {
+        projectId,
+        userId: actorId,
+        action: "project.members",
+        entityType: "project",
+        entityId: projectId,
+        data: { added, removed: remove },
+      });
     }
     return listMembers(tx, { projectId });
   });

@@ -70,9 +70,21 @@ export interface VersionMetrics {
     perClass: { classId: number; name: string; count: number }[];
     temperature?: number;
     /** Hybrid versions: the regularization and n-gram block weight picked by cross-validation (or a holdout). */
-    selection?: { C: number; l2: number; blockWeight: number | null; mode: "fixed" | "folds" | "holdout"; folds: number; grid: { C: number; blockWeight: number | null; logLoss: number; macroF1: number }[] } | null;
+    selection?: {
+      C: number;
+      l2: number;
+      blockWeight: number | null;
+      mode: "fixed" | "folds" | "holdout";
+      folds: number;
+      grid: { C: number; blockWeight: number | null; logLoss: number; macroF1: number }[];
+    } | null;
     /** Hybrid versions: how probabilities were calibrated, and whether the data was too little to do it honestly. */
-    calibrationMethod?: { kind: "temperature-oof" | "shrinkage"; tooLittleData: boolean; temperature: number; cap: number | null } | null;
+    calibrationMethod?: {
+      kind: "temperature-oof" | "shrinkage";
+      tooLittleData: boolean;
+      temperature: number;
+      cap: number | null;
+    } | null;
     /** Hybrid versions: columns of the dense and the n-gram block. */
     blocks?: { dense: number; sparse: number } | null;
   };
@@ -87,11 +99,22 @@ export async function getModelVersion(db: DbOrTx, modelVersionId: number) {
   const version = await db.modelVersion.findUnique({
     where: { id: modelVersionId },
     omit: { artifact: true, params: true },
-    include: { project: { select: { id: true, name: true, activeModelVersionId: true, classes: { orderBy: { position: "asc" }, select: { id: true, name: true, color: true } } } }, createdBy: { select: { name: true } } },
+    include: {
+      project: {
+        select: {
+          id: true,
+          name: true,
+          activeModelVersionId: true,
+          classes: { orderBy: { position: "asc" }, select: { id: true, name: true, color: true } },
+        },
+      },
+      createdBy: { select: { name: true } },
+    },
   });
   if (!version) throw new AppError("NOT_FOUND", `Model version ${modelVersionId} does not exist`);
   const stored = (version.metrics ?? null) as VersionMetrics | null;
-  const current = version.status === "ready" ? await currentEvaluations(db, version.projectId, { versionIds: [version.id] }) : null;
+  const current =
+    version.status === "ready" ? await currentEvaluations(db, version.projectId, { versionIds: [version.id] }) : null;
   const e = current?.byVersion.get(version.id) ?? null;
   const metrics: VersionMetrics | null = stored && {
     ...stored,

@@ -16,7 +16,22 @@ export async function listModelVersions(db: DbOrTx, projectId: number) {
     db.modelVersion.findMany({
       where: { projectId },
       orderBy: { number: "desc" },
-      select: { id: true, number: true, kind: true, featurizerId: true, status: true, error: true, trainLabelCount: true, testLabelCount: true, parentId: true, createdAt: true, finishedAt: true, metrics: true, promotionNote: true, createdBy: { select: { name: true } } },
+      select: {
+        id: true,
+        number: true,
+        kind: true,
+        featurizerId: true,
+        status: true,
+        error: true,
+        trainLabelCount: true,
+        testLabelCount: true,
+        parentId: true,
+        createdAt: true,
+        finishedAt: true,
+        metrics: true,
+        promotionNote: true,
+        createdBy: { select: { name: true } },
+      },
     }),
     currentEvaluations(db, projectId),
   ]);

@@ -11,7 +11,11 @@ export interface ModelPredictions extends ClassDecisions {
  * Runs a trained classifier on texts. `embed` supplies the featurizer vectors ([n × dim]): through the embedding
  * cache for a stored version, straight from the featurizer for a model file in the CLI.
  */
-export async function predictWithModel(model: ClassifierModel, texts: string[], embed: (texts: string[]) => Promise<Float32Array>): Promise<ModelPredictions> {
+export async function predictWithModel(
+  model: ClassifierModel,
+  texts: string[],
+  embed: (texts: string[]) => Promise<Float32Array>,
+): Promise<ModelPredictions> {
   // A sparse-only model (dim 0) reads nothing from the featurizer.
   const dense = texts.length === 0 || model.dim === 0 ? new Float32Array(0) : await embed(texts);
   const proba = modelProbabilities(model, { n: texts.length, dense, texts });

@@ -53,24 +53,50 @@ export async function predictWithVersion(
   const texts = refs.map((r) => r.text);
   if (version.kind === "llm_zero_shot") {
     const multiLabel = Boolean((version.params as { multiLabel?: boolean }).multiLabel);
-    const { probabilities, classIds } = await zeroShotPredict(db, version.projectId, texts, { modelVersionId: version.id });
+    const { probabilities, classIds } = await zeroShotPredict(db, version.projectId, texts, {
+      modelVersionId: version.id,
+    });
     const K = classIds.length;
     const task: Task = multiLabel ? "multi-label" : "single-label";
     // Zero-shot probabilities are stated confidences: no per-class thresholds were ever fitted.
-    const decisions = decideClasses(probabilities, refs.length, K, task, new Float32Array(K).fill(multiLabel ? 0.5 : 0));
-    return { task, classIds, classNames: await namesOf(db, classIds, classIds.map(String)), probabilities, ...withIds(decisions, classIds, refs.length) };
+    const decisions = decideClasses(
+      probabilities,
+      refs.length,
+      K,
+      task,
+      new Float32Array(K).fill(multiLabel ? 0.5 : 0),
+    );
+    return {
+      task,
+      classIds,
+      classNames: await namesOf(db, classIds, classIds.map(String)),
+      probabilities,
+      ...withIds(decisions, classIds, refs.length),
+    };
   }
   const model = loadVersionClassifier(version);
-  const classIds = (version.params as { classIds?: number[] } | null)?.classIds ?? (await classIdsByName(db, version.projectId, model.classes));
+  const classIds =
+    (version.params as { classIds?: number[] } | null)?.classIds ??
+    (await classIdsByName(db, version.projectId, model.classes));
   let featurizer;
   try {
     featurizer = await getFeaturizer(version.featurizerId);
   } catch (error) {
-    if (error instanceof FeaturizerError) throw new AppError("UNAVAILABLE", `The featurizer of v${version.number} (${version.featurizerId}) is unavailable: ${error.message}`);
+    if (error instanceof FeaturizerError)
+      throw new AppError(
+        "UNAVAILABLE",
+        `The featurizer of v${version.number} (${version.featurizerId}) is unavailable: ${error.message}`,
+      );
     throw error;
   }
-  if (featurizer.dim !== model.dim) throw new AppError("PRECONDITION_FAILED", `Featurizer ${version.featurizerId} gives ${featurizer.dim}-d vectors; v${version.number} expects ${model.dim}`);
-  const predictions = await predictWithModel(model, texts, () => embedTexts(db, featurizer, refs, { store: options.storeEmbeddings ?? true }));
+  if (featurizer.dim !== model.dim)
+    throw new AppError(
+      "PRECONDITION_FAILED",
+      `Featurizer ${version.featurizerId} gives ${featurizer.dim}-d vectors; v${version.number} expects ${model.dim}`,
+    );
+  const predictions = await predictWithModel(model, texts, () =>
+    embedTexts(db, featurizer, refs, { store: options.storeEmbeddings ?? true }),
+  );
   return {
     task: model.task,
     classIds,
@@ -97,7 +123,10 @@ async function namesOf(db: DbOrTx, classIds: number[], fallback: string[]): Prom
  * A name that no longer exists gets a negative id, which no project class has (its stored name is still shown).
  */
 async function classIdsByName(db: DbOrTx, projectId: number, names: string[]): Promise<number[]> {
-  const rows = await db.labelClass.findMany({ where: { projectId, name: { in: names } }, select: { id: true, name: true } });
+  const rows = await db.labelClass.findMany({
+    where: { projectId, name: { in: names } },
+    select: { id: true, name: true },
+  });
   const byName = new Map(rows.map((c) => [c.name, c.id]));
   return names.map((name, k) => byName.get(name) ?? -(k + 1));
 }

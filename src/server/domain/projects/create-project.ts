@@ -23,10 +23,22 @@ export async function createProject(db: Db, input: CreateProjectInput, actorId: 
   const { annotators, ...data } = createProjectInput.parse(input);
   return db.$transaction(async (tx) => {
     const project = await tx.project.create({
-      data: { ...data, strategy: data.strategy ?? defaultStrategy(data.taskType), featurizerId: data.featurizerId ?? DEFAULT_FEATURIZER_ID, createdById: actorId },
+      data: {
+        ...data,
+        strategy: data.strategy ?? defaultStrategy(data.taskType),
+        featurizerId: data.featurizerId ?? DEFAULT_FEATURIZER_ID,
+        createdById: actorId,
+      },
     });
     const members = await addMembers(tx, project.id, annotators, actorId);
-    await recordAudit(tx, { projectId: project.id, userId: actorId, action: "project.create", entityType: "project", entityId: project.id, data: { name: project.name, members } });
+    await recordAudit(tx, {
+      projectId: project.id,
+      userId: actorId,
+      action: "project.create",
+      entityType: "project",
+      entityId: project.id,
+      data: { name: project.name, members },
+    });
     return project;
   });
 }

@@ -9,13 +9,22 @@ const DELETE_PROJECT_TIMEOUT_MS = 30 * 60_000;
 
 /** Deletes a project and everything in it (items, labels, versions cascade), all or nothing. */
 export async function deleteProject(db: Db, projectId: number, confirmName: string, actorId: string | null) {
-  return db.$transaction(async (tx) => {
-    const project = await getProject(tx, projectId);
-    if (project.name !== confirmName) {
-      throw new AppError("INVALID_INPUT", `Type the project's name ("${project.name}") to confirm deletion`);
-    }
-    await tx.project.delete({ where: { id: projectId } });
-    await recordAudit(tx, { userId: actorId, action: "project.delete", entityType: "project", entityId: projectId, data: { name: project.name } });
-    return { id: projectId };
-  }, { timeout: DELETE_PROJECT_TIMEOUT_MS });
+  return db.$transaction(
+    async (tx) => {
+      const project = await getProject(tx, projectId);
+      if (project.name !== confirmName) {
+        throw new AppError("INVALID_INPUT", `Type the project's name ("${project.name}") to confirm deletion`);
+      }
+      await tx.project.delete({ where: { id: projectId } });
+      await recordAudit(tx, {
+        userId: actorId,
+        action: "project.delete",
+        entityType: "project",
+        entityId: projectId,
+        data: { name: project.name },
+      });
+      return { id: projectId };
+    },
+    { timeout: DELETE_PROJECT_TIMEOUT_MS },
+  );
 }

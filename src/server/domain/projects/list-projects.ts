@@ -7,11 +7,19 @@ export async function listProjects(db: DbOrTx, viewer: ProjectViewer) {
     where: visibleProjectsWhere(viewer),
     orderBy: { createdAt: "asc" },
     include: {
-      classes: { where: { archivedAt: null }, orderBy: [{ position: "asc" }, { id: "asc" }], select: { id: true, name: true, color: true } },
+      classes: {
+        where: { archivedAt: null },
+        orderBy: [{ position: "asc" }, { id: "asc" }],
+        select: { id: true, name: true, color: true },
+      },
       _count: { select: { items: true } },
     },
   });
-  const labeled = await db.item.groupBy({ by: ["projectId"], where: { labelStatus: "labeled", projectId: { in: projects.map((p) => p.id) } }, _count: { _all: true } });
+  const labeled = await db.item.groupBy({
+    by: ["projectId"],
+    where: { labelStatus: "labeled", projectId: { in: projects.map((p) => p.id) } },
+    _count: { _all: true },
+  });
   const labeledByProject = new Map(labeled.map((row) => [row.projectId, row._count._all]));
   return projects.map(({ _count, ...project }) => ({
     ...project,

@@ -15,9 +15,21 @@ export interface ProjectViewer {
  */
 const references = {
   projectId: { what: "Project", projectOf: async (_db: DbOrTx, id: number) => id },
-  modelVersionId: { what: "Model version", projectOf: async (db: DbOrTx, id: number) => (await db.modelVersion.findUnique({ where: { id }, select: { projectId: true } }))?.projectId },
-  runId: { what: "Generation run", projectOf: async (db: DbOrTx, id: number) => (await db.generationRun.findUnique({ where: { id }, select: { projectId: true } }))?.projectId },
-  jobId: { what: "Job", projectOf: async (db: DbOrTx, id: string) => (await db.jobRun.findUnique({ where: { id }, select: { projectId: true } }))?.projectId ?? undefined },
+  modelVersionId: {
+    what: "Model version",
+    projectOf: async (db: DbOrTx, id: number) =>
+      (await db.modelVersion.findUnique({ where: { id }, select: { projectId: true } }))?.projectId,
+  },
+  runId: {
+    what: "Generation run",
+    projectOf: async (db: DbOrTx, id: number) =>
+      (await db.generationRun.findUnique({ where: { id }, select: { projectId: true } }))?.projectId,
+  },
+  jobId: {
+    what: "Job",
+    projectOf: async (db: DbOrTx, id: string) =>
+      (await db.jobRun.findUnique({ where: { id }, select: { projectId: true } }))?.projectId ?? undefined,
+  },
 } as const;
 export type ProjectReference = keyof typeof references;
 
@@ -26,11 +38,17 @@ export type ProjectReference = keyof typeof references;
  * function's NOT_FOUND); annotators reach the projects they are members of. Anything else answers NOT_FOUND with the
  * message a missing record gets, so an annotator cannot probe which ids exist in other projects.
  */
-export async function requireProjectAccess(db: DbOrTx, viewer: ProjectViewer, reference: ProjectReference, id: number | string): Promise<void> {
+export async function requireProjectAccess(
+  db: DbOrTx,
+  viewer: ProjectViewer,
+  reference: ProjectReference,
+  id: number | string,
+): Promise<void> {
   if (viewer.role === "admin") return;
   const { what, projectOf } = references[reference];
   const projectId = await (projectOf as (db: DbOrTx, id: number | string) => Promise<number | undefined>)(db, id);
-  if (projectId !== undefined && (await db.projectMember.count({ where: { projectId, userId: viewer.id } })) > 0) return;
+  if (projectId !== undefined && (await db.projectMember.count({ where: { projectId, userId: viewer.id } })) > 0)
+    return;
   throw new AppError("NOT_FOUND", `${what} ${id} does not exist`);
 }
 

@@ -61,8 +61,14 @@ export type CreateProjectInput = z.input<typeof createProjectInput>;
 
 /** Decision thresholds that reach a precision (or recall) on the cross-validated PR curves; null: the defaults. */
 export const decisionTarget = z
-  .object({ metric: z.enum(["precision", "recall"]), value: z.number().min(0.5, "A target below 50% is not useful").max(0.999, "A target must be below 100%") })
+  .object({
+    metric: z.enum(["precision", "recall"]),
+    value: z.number().min(0.5, "A target below 50% is not useful").max(0.999, "A target must be below 100%"),
+  })
   .nullable();
 
-export const updateProjectInput = z.object(settingsFields).partial().extend({ featurizerId: z.string().min(1).optional(), decisionTarget: decisionTarget.optional() });
+export const updateProjectInput = z
+  .object(settingsFields)
+  .partial()
+  .extend({ featurizerId: z.string().min(1).optional(), decisionTarget: decisionTarget.optional() });
 export type UpdateProjectInput = z.infer<typeof updateProjectInput>;

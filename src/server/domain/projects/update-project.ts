@@ -11,14 +11,28 @@ export async function updateProject(db: Db, projectId: number, input: UpdateProj
     const known = availableFeaturizers().map((f) => f.id);
     // A version remembers its own featurizer, so a change applies from the next training on; an id this server
     // cannot load would only fail there, much later.
-    if (!known.includes(data.featurizerId)) throw new AppError("INVALID_INPUT", `Featurizer "${data.featurizerId}" is not available on this server (available: ${known.join(", ")})`);
+    if (!known.includes(data.featurizerId))
+      throw new AppError(
+        "INVALID_INPUT",
+        `Featurizer "${data.featurizerId}" is not available on this server (available: ${known.join(", ")})`,
+      );
   }
   return db.$transaction(async (tx) => {
     await getProject(tx, projectId);
     const { decisionTarget, ...settings } = data;
-    const target = decisionTarget === undefined ? {} : { thresholdMetric: decisionTarget?.metric ?? null, thresholdTarget: decisionTarget?.value ?? null };
+    const target =
+      decisionTarget === undefined
+        ? {}
+        : { thresholdMetric: decisionTarget?.metric ?? null, thresholdTarget: decisionTarget?.value ?? null };
     const project = await tx.project.update({ where: { id: projectId }, data: { ...settings, ...target } });
-    await recordAudit(tx, { projectId, userId: actorId, action: "project.update", entityType: "project", entityId: projectId, data });
+    await recordAudit(tx, {
+      projectId,
+      userId: actorId,
+      action: "project.update",
+      entityType: "project",
+      entityId: projectId,
+      data,
+    });
     return project;
   });
 }

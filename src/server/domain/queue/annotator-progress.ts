@@ -46,7 +46,9 @@ export async function annotatorProgress(db: DbOrTx, input: z.input<typeof annota
     ) capped`;
   const exactCount = Number(counted?.n ?? 0);
   const remaining =
-    exactCount <= EXACT_REMAINING_LIMIT ? { count: exactCount, exact: true } : { count: Math.max(await remainingCount(db, projectId), exactCount), exact: false };
+    exactCount <= EXACT_REMAINING_LIMIT
+      ? { count: exactCount, exact: true }
+      : { count: Math.max(await remainingCount(db, projectId), exactCount), exact: false };
   const recent = Number(row?.recent ?? 0);
   const recentMs = Number(row?.recent_ms ?? 0);
   return {

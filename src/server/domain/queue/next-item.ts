@@ -44,12 +44,20 @@ export async function nextItem(db: Db, input: z.input<typeof nextItemInput>, use
 
     // A page reload or an undo gives back the item the annotator already holds — in the queue it belongs to. An
     // undone item comes first: a prefetch leased just after the undo must not take its place.
-    const sameQueue = mode === "review-generated" ? Prisma.sql`AND ${GENERATED_UNREVIEWED}` : Prisma.sql`AND lease_reason IS DISTINCT FROM 'review'`;
+    const sameQueue =
+      mode === "review-generated"
+        ? Prisma.sql`AND ${GENERATED_UNREVIEWED}`
+        : Prisma.sql`AND lease_reason IS DISTINCT FROM 'review'`;
     const held = await tx.$queryRaw<{ id: number; lease_reason: string | null }[]>`
       SELECT id, lease_reason FROM item
       WHERE project_id = ${projectId} AND leased_by_id = ${userId} AND lease_expires_at > now() AND id <> ALL(${excluded}) ${sameQueue}
       ORDER BY (lease_reason IS NOT DISTINCT FROM 'undo') DESC, lease_expires_at DESC LIMIT 1`;
-    let picked: { id: number; reason: QueueReason } | undefined = held[0] ? { id: held[0].id, reason: held[0].lease_reason === "undo" ? "undo" : held[0].lease_reason === "overlap" ? "overlap" : "resume" } : undefined;
+    let picked: { id: number; reason: QueueReason } | undefined = held[0]
+      ? {
+          id: held[0].id,
+          reason: held[0].lease_reason === "undo" ? "undo" : held[0].lease_reason === "overlap" ? "overlap" : "resume",
+        }
+      : undefined;
 
     if (!picked && mode === "review-generated") {
       const id = await pickGeneratedToReview(tx, projectId, excluded);
@@ -57,7 +65,9 @@ export async function nextItem(db: Db, input: z.input<typeof nextItemInput>, use
     } else if (!picked) {
       const roll = Math.random();
       // Until the test set has its labeled target, the random share (test items first) is the higher boost share.
-      const randomShare = (await testSetShort(tx, projectId, project.testTargetItems)) ? Math.max(project.queueRandomShare, project.testBoostShare) : project.queueRandomShare;
+      const randomShare = (await testSetShort(tx, projectId, project.testTargetItems))
+        ? Math.max(project.queueRandomShare, project.testBoostShare)
+        : project.queueRandomShare;
       const order: QueueReason[] =
         roll < project.queueMislabeledShare
           ? ["mislabeled", "uncertain", "random"]
@@ -68,7 +78,13 @@ export async function nextItem(db: Db, input: z.input<typeof nextItemInput>, use
       // on items whose labels are fresh, and the majority label settles sooner.
       if (project.annotationOverlap > 1) order.unshift("overlap");
       for (const reason of order) {
-        const id = reason === "overlap" ? await pickOverlap(tx, projectId, project.annotationOverlap, userId, excluded) : await pick(tx, reason, projectId, versionId, excluded, { userId, secondLookMinF1: project.secondLookMinF1 });
+        const id =
+          reason === "overlap"
+            ? await pickOverlap(tx, projectId, project.annotationOverlap, userId, excluded)
+            : await pick(tx, reason, projectId, versionId, excluded, {
+                userId,
+                secondLookMinF1: project.secondLookMinF1,
+              });
         if (id !== undefined) {
           picked = { id, reason: reason === "uncertain" && !versionId ? "random" : reason };
           break;
@@ -79,12 +95,35 @@ export async function nextItem(db: Db, input: z.input<typeof nextItemInput>, use
 
     const item = await tx.item.update({
       where: { id: picked.id },
-      data: { leasedById: userId, leaseExpiresAt: new Date(Date.now() + project.leaseSeconds * 1000), leaseReason: picked.reason },
-      select: { id: true, text: true, metadata: true, source: true, split: true, labelStatus: true, labelClassIds: true, leaseExpiresAt: true, provenance: true },
+      data: {
+        leasedById: userId,
+        leaseExpiresAt: new Date(Date.now() + project.leaseSeconds * 1000),
+        leaseReason: picked.reason,
+      },
+      select: {
+        id: true,
+        text: true,
+        metadata: true,
+        source: true,
+        split: true,
+        labelStatus: true,
+        labelClassIds: true,
+        leaseExpiresAt: true,
+        provenance: true,
+      },
     });
     // Only the class order of the version's params: they also hold up to 2,000 mislabel flags, parsed on every call.
     const [prediction] = versionId
-      ? await tx.$queryRaw<{ model_version_id: number; number: number; class_ids: number[] | null; predicted_class_ids: number[]; uncertainty: number; probabilities: Uint8Array }[]>`
+      ? await tx.$queryRaw<
+          {
+            model_version_id: number;
+            number: number;
+            class_ids: number[] | null;
+            predicted_class_ids: number[];
+            uncertainty: number;
+            probabilities: Uint8Array;
+          }[]
+        >`
           SELECT p.model_version_id, v.number, ARRAY(SELECT jsonb_array_elements_text(v.params->'classIds')::int) AS class_ids,
                  p.predicted_class_ids, p.uncertainty, p.probabilities
           FROM prediction p JOIN model_version v ON v.id = p.model_version_id
@@ -108,7 +147,13 @@ export async function nextItem(db: Db, input: z.input<typeof nextItemInput>, use
   });
   // Counted outside the transaction: waiting inside it for another pooled connection could starve the pool when
   // every connection holds a queue transaction.
-  return picked && { ...picked, remaining: mode === "review-generated" ? await generatedToReviewCount(db, projectId) : await remainingCount(db, projectId) };
+  return (
+    picked && {
+      ...picked,
+      remaining:
+        mode === "review-generated" ? await generatedToReviewCount(db, projectId) : await remainingCount(db, projectId),
+    }
+  );
 }
 
 /** The oldest generated example nobody has reviewed or holds (the (project, source) index narrows the scan). */
@@ -122,7 +167,9 @@ async function pickGeneratedToReview(tx: Tx, projectId: number, excluded: number
 }
 
 async function generatedToReviewCount(db: Db, projectId: number): Promise<number> {
-  const [row] = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM item WHERE project_id = ${projectId} AND ${GENERATED_UNREVIEWED}`;
+  const [row] = await db.$queryRaw<
+    { n: number }[]
+  >`SELECT count(*)::int AS n FROM item WHERE project_id = ${projectId} AND ${GENERATED_UNREVIEWED}`;
   return row?.n ?? 0;
 }
 
@@ -139,7 +186,14 @@ async function testSetShort(tx: Tx, projectId: number, testTargetItems: number |
   return (row?.labeled ?? 0) < testTarget({ testTargetItems }, row?.classes ?? 0);
 }
 
-async function pick(tx: Tx, reason: QueueReason, projectId: number, versionId: number | null, excluded: number[], who: { userId: string; secondLookMinF1: number }): Promise<number | undefined> {
+async function pick(
+  tx: Tx,
+  reason: QueueReason,
+  projectId: number,
+  versionId: number | null,
+  excluded: number[],
+  who: { userId: string; secondLookMinF1: number },
+): Promise<number | undefined> {
   if (reason === "uncertain") {
     // Before the first model, the training set grows from random train-split items.
     if (!versionId) return pickRandom(tx, projectId, excluded, "train");
@@ -178,7 +232,13 @@ async function pick(tx: Tx, reason: QueueReason, projectId: number, versionId: n
  * An item that other annotators labeled but that has fewer human votes than the project's overlap, and none from
  * this annotator. Only reached when overlap > 1; newest labels first, so the scan stops early.
  */
-async function pickOverlap(tx: Tx, projectId: number, overlap: number, userId: string, excluded: number[]): Promise<number | undefined> {
+async function pickOverlap(
+  tx: Tx,
+  projectId: number,
+  overlap: number,
+  userId: string,
+  excluded: number[],
+): Promise<number | undefined> {
   const rows = await tx.$queryRaw<{ id: number }[]>`
     SELECT i.id FROM item i
     WHERE i.project_id = ${projectId} AND i.label_status = 'labeled' AND i.label_origin IN ${humanDecisionOriginsSql}
@@ -196,7 +256,12 @@ async function pickOverlap(tx: Tx, projectId: number, overlap: number, userId: s
  * of the pool). The pool's bounds and the scan both name the splits by equality, so each is a lookup in the
  * (project, label status, split, id) index rather than a walk over the project's index entries.
  */
-async function pickRandom(tx: Tx, projectId: number, excluded: number[], pool: "test" | "train"): Promise<number | undefined> {
+async function pickRandom(
+  tx: Tx,
+  projectId: number,
+  excluded: number[],
+  pool: "test" | "train",
+): Promise<number | undefined> {
   const splits = pool === "test" ? ["test"] : ["train", "unassigned"];
   let lo: number | null = null;
   let hi: number | null = null;
@@ -210,7 +275,10 @@ async function pickRandom(tx: Tx, projectId: number, excluded: number[], pool: "
   }
   if (lo === null || hi === null) return undefined;
   const start = lo + randomInt(0, hi - lo + 1);
-  for (const [from, to] of [[start, hi], [lo, start - 1]] as const) {
+  for (const [from, to] of [
+    [start, hi],
+    [lo, start - 1],
+  ] as const) {
     const rows = await tx.$queryRaw<{ id: number }[]>`
       SELECT id FROM item WHERE project_id = ${projectId} AND label_status = 'unlabeled' AND split = ANY(${splits}::"Split"[])
         AND id BETWEEN ${from} AND ${to} AND ${leaseFreeSql()} AND id <> ALL(${excluded})

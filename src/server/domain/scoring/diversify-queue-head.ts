@@ -16,7 +16,10 @@ const MAX_BATCH = 500;
  * copies of the same confusing text in a row.
  */
 export async function diversifyQueueHead(db: Db, modelVersionId: number) {
-  const version = await db.modelVersion.findUniqueOrThrow({ where: { id: modelVersionId }, include: { project: { select: { retrainEvery: true } } } });
+  const version = await db.modelVersion.findUniqueOrThrow({
+    where: { id: modelVersionId },
+    include: { project: { select: { retrainEvery: true } } },
+  });
   const BATCH = Math.min(MAX_BATCH, Math.max(MIN_BATCH, version.project.retrainEvery));
   const CANDIDATES = CANDIDATES_PER_PICK * BATCH;
   const candidates = await db.$queryRaw<{ id: number; content_hash: string; text: string; priority: number }[]>`
@@ -25,8 +28,15 @@ export async function diversifyQueueHead(db: Db, modelVersionId: number) {
     ORDER BY p.priority DESC, i.id LIMIT ${CANDIDATES}`;
   if (candidates.length <= 1) return { moved: 0 };
   const featurizer = await getFeaturizer(version.featurizerId);
-  const X = await embedTexts(db, featurizer, candidates.map((c) => ({ contentHash: c.content_hash, text: c.text })));
-  const chosen = selectDiverseBatch(X, candidates.length, featurizer.dim, Math.min(BATCH, candidates.length), { method: "dedupe", maxCosine: MAX_COSINE });
+  const X = await embedTexts(
+    db,
+    featurizer,
+    candidates.map((c) => ({ contentHash: c.content_hash, text: c.text })),
+  );
+  const chosen = selectDiverseBatch(X, candidates.length, featurizer.dim, Math.min(BATCH, candidates.length), {
+    method: "dedupe",
+    maxCosine: MAX_COSINE,
+  });
   // Priorities live in [0, 1]; the diverse batch goes above them, in pick order.
   await db.$transaction(
     chosen.map((position, rank) =>

@@ -10,9 +10,18 @@ import { embedJob, scoreJob } from "@/server/jobs/job-definitions";
  */
 export async function queueNewItemWork(db: Db, boss: PgBoss, projectId: number, fromId: number, userId: string | null) {
   return db.$transaction(async (tx) => {
-    const project = await tx.project.findUniqueOrThrow({ where: { id: projectId }, select: { activeModelVersionId: true } });
+    const project = await tx.project.findUniqueOrThrow({
+      where: { id: projectId },
+      select: { activeModelVersionId: true },
+    });
     if (project.activeModelVersionId !== null) {
-      return enqueueJob(tx, boss, scoreJob, { projectId, modelVersionId: project.activeModelVersionId, missingOnly: true }, { projectId, userId });
+      return enqueueJob(
+        tx,
+        boss,
+        scoreJob,
+        { projectId, modelVersionId: project.activeModelVersionId, missingOnly: true },
+        { projectId, userId },
+      );
     }
     return enqueueJob(tx, boss, embedJob, { projectId, fromId }, { projectId, userId });
   });

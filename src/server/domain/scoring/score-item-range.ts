@@ -44,7 +44,13 @@ export async function scoreItemRange(
 
   // The next batch is read while this one is scored and written: the database works while Node computes.
   const read = (from: number) => {
-    const pending = from > toId ? Promise.resolve(null) : readItemVectors(db, featurizer, version.projectId, from, toId, BATCH, { unscoredBy: options.missingOnly ? modelVersionId : undefined, withText });
+    const pending =
+      from > toId
+        ? Promise.resolve(null)
+        : readItemVectors(db, featurizer, version.projectId, from, toId, BATCH, {
+            unscoredBy: options.missingOnly ? modelVersionId : undefined,
+            withText,
+          });
     pending.catch(() => undefined); // awaited below; a failure surfaces there, not as an unhandled rejection
     return pending;
   };
@@ -58,8 +64,14 @@ export async function scoreItemRange(
     next = read(ids[n - 1]! + 1);
     const proba = modelProbabilities(model, { n, dense: X, texts });
     const decisions = decideClasses(proba, n, K, model.task, model.thresholds);
-    const priority = scoreChunk(proba, n, K, strategy, { seed: version.id, offset: ids[0]!, thresholds: model.thresholds });
-    const uncertainty = scoreChunk(proba, n, K, multi ? "threshold-margin" : "margin", { thresholds: model.thresholds });
+    const priority = scoreChunk(proba, n, K, strategy, {
+      seed: version.id,
+      offset: ids[0]!,
+      thresholds: model.thresholds,
+    });
+    const uncertainty = scoreChunk(proba, n, K, multi ? "threshold-margin" : "margin", {
+      thresholds: model.thresholds,
+    });
     const predicted: string[] = new Array<string>(n);
     const confidence = new Float32Array(n);
     const mislabel = new Float32Array(n).fill(-1);
@@ -71,7 +83,18 @@ export async function scoreItemRange(
       const flag = flags.get(ids[i]!);
       if (flag !== undefined) mislabel[i] = flag;
     }
-    await insertPredictions(db, { modelVersionId, projectId: version.projectId, K, itemIds: ids, proba, predicted, confidence, uncertainty, priority, mislabel });
+    await insertPredictions(db, {
+      modelVersionId,
+      projectId: version.projectId,
+      K,
+      itemIds: ids,
+      proba,
+      predicted,
+      confidence,
+      uncertainty,
+      priority,
+      mislabel,
+    });
     scored += n;
     await onProgress?.(scored);
   }

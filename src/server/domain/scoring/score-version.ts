@@ -17,16 +17,24 @@ import { scoreChunkJob } from "@/server/jobs/job-definitions";
  * diverse batch then moves to the head of the queue.
  */
 export async function scoreVersion(
-  db: Db, boss: PgBoss,
+  db: Db,
+  boss: PgBoss,
   input: { projectId: number; modelVersionId: number; missingOnly?: boolean; jobRunId: string },
   hooks: JobHooks,
 ): Promise<{ scored: number } | { waiting: { done: number; of: number } }> {
   const { projectId, modelVersionId, missingOnly, jobRunId } = input;
-  const version = await db.modelVersion.findUniqueOrThrow({ where: { id: modelVersionId }, select: { kind: true, project: { select: { strategy: true } } } });
+  const version = await db.modelVersion.findUniqueOrThrow({
+    where: { id: modelVersionId },
+    select: { kind: true, project: { select: { strategy: true } } },
+  });
   if (version.kind === "llm_zero_shot") {
     const limit = env().ZERO_SHOT_SCORE_ITEMS;
-    const { scored } = await scoreZeroShotSample(db, modelVersionId, limit, (done, total) => hooks.progress(done, total));
-    await hooks.log(`Zero-shot: scored ${scored} more items of a sample of up to ${limit} unlabeled items (ZERO_SHOT_SCORE_ITEMS)`);
+    const { scored } = await scoreZeroShotSample(db, modelVersionId, limit, (done, total) =>
+      hooks.progress(done, total),
+    );
+    await hooks.log(
+      `Zero-shot: scored ${scored} more items of a sample of up to ${limit} unlabeled items (ZERO_SHOT_SCORE_ITEMS)`,
+    );
     return { scored };
   }
   const [range] = await db.$queryRaw<{ lo: number | null; hi: number | null; n: bigint }[]>`
@@ -38,12 +46,27 @@ export async function scoreVersion(
 
   let scored = 0;
   if (hi - lo < chunkIds) {
-    ({ scored } = await scoreItemRange(db, modelVersionId, lo, hi, (done) => hooks.progress(done, total), { missingOnly }));
+    ({ scored } = await scoreItemRange(db, modelVersionId, lo, hi, (done) => hooks.progress(done, total), {
+      missingOnly,
+    }));
   } else {
     if ((await chunkRuns(db, jobRunId)).length === 0) {
       await db.$transaction(async (tx) => {
         for (let from = lo; from <= hi; from += chunkIds) {
-          await enqueueJob(tx, boss, scoreChunkJob, { projectId, modelVersionId, fromId: from, toId: Math.min(hi, from + chunkIds - 1), parentJobRunId: jobRunId, missingOnly }, { projectId });
+          await enqueueJob(
+            tx,
+            boss,
+            scoreChunkJob,
+            {
+              projectId,
+              modelVersionId,
+              fromId: from,
+              toId: Math.min(hi, from + chunkIds - 1),
+              parentJobRunId: jobRunId,
+              missingOnly,
+            },
+            { projectId },
+          );
         }
       });
       await hooks.log(`Split ${total} items into ${Math.ceil((hi - lo + 1) / chunkIds)} chunks`);
@@ -61,7 +84,11 @@ export async function scoreVersion(
 }
 
 /** Where a parent run's chunks stand (progress = chunks done); the first failed or cancelled chunk fails it. */
-async function checkChunks(db: Db, parentJobRunId: string, hooks: JobHooks): Promise<{ scored: number } | { waiting: { done: number; of: number } }> {
+async function checkChunks(
+  db: Db,
+  parentJobRunId: string,
+  hooks: JobHooks,
+): Promise<{ scored: number } | { waiting: { done: number; of: number } }> {
   const runs = await chunkRuns(db, parentJobRunId);
   const finished = runs.filter((r) => r.state === "completed").length;
   const failed = runs.find((r) => r.state === "failed" || r.state === "cancelled");

@@ -15,10 +15,19 @@ const BATCH = 50;
  * are the pre-labels annotators accept or correct in the queue; once the sample is labeled the queue serves random
  * items until a trained version ranks the whole pool.
  */
-export async function scoreZeroShotSample(db: Db, modelVersionId: number, limit: number, onProgress?: (done: number, total: number) => Promise<void>) {
-  const version = await db.modelVersion.findUnique({ where: { id: modelVersionId }, include: { project: { select: { strategy: true } } } });
+export async function scoreZeroShotSample(
+  db: Db,
+  modelVersionId: number,
+  limit: number,
+  onProgress?: (done: number, total: number) => Promise<void>,
+) {
+  const version = await db.modelVersion.findUnique({
+    where: { id: modelVersionId },
+    include: { project: { select: { strategy: true } } },
+  });
   if (!version) throw new AppError("NOT_FOUND", `Model version ${modelVersionId} does not exist`);
-  if (version.kind !== "llm_zero_shot") throw new AppError("PRECONDITION_FAILED", `Version ${version.number} is not a zero-shot version`);
+  if (version.kind !== "llm_zero_shot")
+    throw new AppError("PRECONDITION_FAILED", `Version ${version.number} is not a zero-shot version`);
   const { multiLabel } = version.params as { multiLabel?: boolean };
   const strategy = queueStrategy(version.project.strategy, Boolean(multiLabel));
   const [{ done } = { done: 0 }] = await db.$queryRaw<{ done: number }[]>`
@@ -33,7 +42,11 @@ export async function scoreZeroShotSample(db: Db, modelVersionId: number, limit:
       LIMIT ${Math.min(BATCH, limit - done - scored)}`;
     if (items.length === 0) break;
     const n = items.length;
-    const result = await predictWithVersion(db, version, items.map((i) => ({ text: i.text, contentHash: i.content_hash })));
+    const result = await predictWithVersion(
+      db,
+      version,
+      items.map((i) => ({ text: i.text, contentHash: i.content_hash })),
+    );
     const K = result.classIds.length;
     const proba = result.probabilities;
     const thresholds = new Float32Array(K).fill(0.5);

@@ -2,7 +2,8 @@
 
 export const catsVsDogs = {
   name: "Cats vs dogs",
-  description: "Lamini's example: a classifier defined only by two prompts, no data yet. Configure an LLM to generate examples, or add some texts.",
+  description:
+    "Lamini's example: a classifier defined only by two prompts, no data yet. Configure an LLM to generate examples, or add some texts.",
   taskType: "binary" as const,
   classes: [
     {
@@ -20,7 +21,8 @@ export const catsVsDogs = {
 
 export const newsTopics = {
   name: "News topics",
-  description: "AG News: sort short news items (headline + lead) into four topics. 400 real texts, a few labeled, the rest waiting in the pool.",
+  description:
+    "AG News: sort short news items (headline + lead) into four topics. 400 real texts, a few labeled, the rest waiting in the pool.",
   taskType: "multiclass" as const,
   classes: [
     {

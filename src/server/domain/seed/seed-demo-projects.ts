@@ -28,11 +28,25 @@ export async function seedDemoProjects(db: Db, adminId: string | null): Promise<
       for (const demo of [catsVsDogs, newsTopics]) {
         if (await tx.project.findUnique({ where: { name: demo.name } })) continue;
         const project = await tx.project.create({
-          data: { name: demo.name, description: demo.description, taskType: demo.taskType, featurizerId: DEFAULT_FEATURIZER_ID, createdById: adminId },
+          data: {
+            name: demo.name,
+            description: demo.description,
+            taskType: demo.taskType,
+            featurizerId: DEFAULT_FEATURIZER_ID,
+            createdById: adminId,
+          },
         });
         const classes = await Promise.all(
           demo.classes.map((c, position) =>
-            tx.labelClass.create({ data: { projectId: project.id, name: c.name, description: c.description, position, color: PALETTE[position % PALETTE.length]! } }),
+            tx.labelClass.create({
+              data: {
+                projectId: project.id,
+                name: c.name,
+                description: c.description,
+                position,
+                color: PALETTE[position % PALETTE.length]!,
+              },
+            }),
           ),
         );
         if (demo !== newsTopics) continue;
@@ -50,16 +64,26 @@ export async function seedDemoProjects(db: Db, adminId: string | null): Promise<
               contentHash: contentHash(row.text),
               source: "imported",
               metadata: { dataset: "ag_news" },
-              ...(keepLabel ? { labelStatus: "labeled", labelClassIds: [id], labelOrigin: "imported", labeledAt: new Date() } : {}),
+              ...(keepLabel
+                ? { labelStatus: "labeled", labelClassIds: [id], labelOrigin: "imported", labeledAt: new Date() }
+                : {}),
             },
           });
           if (keepLabel) {
             labeledSoFar.set(row.label, (labeledSoFar.get(row.label) ?? 0) + 1);
-            await tx.annotation.create({ data: { projectId: project.id, itemId: item.id, classIds: [id], origin: "imported" } });
+            await tx.annotation.create({
+              data: { projectId: project.id, itemId: item.id, classIds: [id], origin: "imported" },
+            });
           }
         }
       }
-      await recordAudit(tx, { userId: adminId, action: SEED_ACTION, entityType: "installation", entityId: "demo", data: { projects: [catsVsDogs.name, newsTopics.name] } });
+      await recordAudit(tx, {
+        userId: adminId,
+        action: SEED_ACTION,
+        entityType: "installation",
+        entityId: "demo",
+        data: { projects: [catsVsDogs.name, newsTopics.name] },
+      });
     },
     { timeout: 60_000 },
   );

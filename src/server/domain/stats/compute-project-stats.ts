@@ -27,10 +27,18 @@ export async function computeProjectStats(db: DbOrTx, projectId: number): Promis
     db.$queryRaw<{ class_id: number; n: bigint }[]>`
       SELECT unnest(label_class_ids) AS class_id, count(*) AS n FROM item
       WHERE project_id = ${projectId} AND label_status = 'labeled' GROUP BY 1`,
-    db.annotation.aggregate({ where: { projectId, undoneAt: null }, _count: { _all: true }, _max: { createdAt: true } }),
+    db.annotation.aggregate({
+      where: { projectId, undoneAt: null },
+      _count: { _all: true },
+      _max: { createdAt: true },
+    }),
     db.annotation.count({ where: { projectId, undoneAt: null, origin: "human" } }),
   ]);
-  const counts = <K extends string>(rows: { _count: { _all: number } }[], key: (row: never) => K, keys: readonly K[]) => {
+  const counts = <K extends string>(
+    rows: { _count: { _all: number } }[],
+    key: (row: never) => K,
+    keys: readonly K[],
+  ) => {
     const out = Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
     for (const row of rows) out[key(row as never)] = row._count._all;
     return out;
@@ -38,14 +46,33 @@ export async function computeProjectStats(db: DbOrTx, projectId: number): Promis
   const perClassCount = new Map(perClass.map((row) => [Number(row.class_id), Number(row.n)]));
   const stats: ProjectStats = {
     items: bySplit.reduce((sum, row) => sum + row._count._all, 0),
-    bySplit: counts(bySplit, (row: { split: "unassigned" | "train" | "test" }) => row.split, ["unassigned", "train", "test"] as const),
-    byStatus: counts(byStatus, (row: { labelStatus: "unlabeled" | "labeled" | "skipped" }) => row.labelStatus, ["unlabeled", "labeled", "skipped"] as const),
-    bySource: counts(bySource, (row: { source: "imported" | "generated" | "manual" }) => row.source, ["imported", "generated", "manual"] as const),
+    bySplit: counts(bySplit, (row: { split: "unassigned" | "train" | "test" }) => row.split, [
+      "unassigned",
+      "train",
+      "test",
+    ] as const),
+    byStatus: counts(byStatus, (row: { labelStatus: "unlabeled" | "labeled" | "skipped" }) => row.labelStatus, [
+      "unlabeled",
+      "labeled",
+      "skipped",
+    ] as const),
+    bySource: counts(bySource, (row: { source: "imported" | "generated" | "manual" }) => row.source, [
+      "imported",
+      "generated",
+      "manual",
+    ] as const),
     perClass: project.classes.map((c) => ({ classId: c.id, name: c.name, items: perClassCount.get(c.id) ?? 0 })),
-    annotations: { total: annotationTotals._count._all, human: humanCount, lastAt: annotationTotals._max.createdAt?.toISOString() ?? null },
+    annotations: {
+      total: annotationTotals._count._all,
+      human: humanCount,
+      lastAt: annotationTotals._max.createdAt?.toISOString() ?? null,
+    },
     computedAt: new Date().toISOString(),
     fingerprint,
   };
-  await db.project.update({ where: { id: projectId }, data: { stats: stats as unknown as Prisma.InputJsonValue, statsUpdatedAt: new Date() } });
+  await db.project.update({
+    where: { id: projectId },
+    data: { stats: stats as unknown as Prisma.InputJsonValue, statsUpdatedAt: new Date() },
+  });
   return stats;
 }

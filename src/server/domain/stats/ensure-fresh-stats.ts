@@ -18,11 +18,14 @@ export async function ensureFreshStats(db: Db, boss: PgBoss, input: z.input<type
   const { projectId } = ensureFreshStatsInput.parse(input);
   return db.$transaction(async (tx) => {
     // queueStatsRefresh serializes callers (two open Overviews queue one job, not two).
-    const [locked] = await tx.$queryRaw<{ stats: { fingerprint?: StatsFingerprint; computedAt?: string } | null }[]>`SELECT stats FROM project WHERE id = ${projectId}`;
+    const [locked] = await tx.$queryRaw<
+      { stats: { fingerprint?: StatsFingerprint; computedAt?: string } | null }[]
+    >`SELECT stats FROM project WHERE id = ${projectId}`;
     if (!locked) throw new AppError("NOT_FOUND", `Project ${projectId} does not exist`);
     // computedAt lets a page that shows older statistics reload them: a quick job can start and finish between two
     // of its polls, so it never sees one pending.
-    if (sameFingerprint(locked.stats?.fingerprint, await statsFingerprint(tx, projectId))) return { state: "fresh" as const, computedAt: locked.stats?.computedAt ?? null };
+    if (sameFingerprint(locked.stats?.fingerprint, await statsFingerprint(tx, projectId)))
+      return { state: "fresh" as const, computedAt: locked.stats?.computedAt ?? null };
     return queueStatsRefresh(tx, boss, projectId, { runningAbsorbs: true });
   });
 }

@@ -20,9 +20,18 @@ export interface QueueStatsRefreshOptions {
  * unless one is already waiting, which absorbs every change made before it starts. Imports, trainings and labels
  * call it after their change; at most one job ever waits per project.
  */
-export async function queueStatsRefresh(tx: Tx, boss: PgBoss, projectId: number, options: QueueStatsRefreshOptions = {}) {
+export async function queueStatsRefresh(
+  tx: Tx,
+  boss: PgBoss,
+  projectId: number,
+  options: QueueStatsRefreshOptions = {},
+) {
   const states = options.runningAbsorbs ? (["queued", "running"] as const) : (["queued"] as const);
-  const waiting = () => tx.jobRun.findFirst({ where: { projectId, type: projectStatsJob.name, state: { in: [...states] } }, select: { id: true } });
+  const waiting = () =>
+    tx.jobRun.findFirst({
+      where: { projectId, type: projectStatsJob.name, state: { in: [...states] } },
+      select: { id: true },
+    });
   // Checked before locking too: while labels arrive, a job is nearly always waiting and no label queues on the lock.
   const early = await waiting();
   if (early) return { state: "pending" as const, jobRunId: early.id };
@@ -32,6 +41,12 @@ export async function queueStatsRefresh(tx: Tx, boss: PgBoss, projectId: number,
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${STATS_LOCK}::int, ${projectId}::int)`;
   const pending = await waiting();
   if (pending) return { state: "pending" as const, jobRunId: pending.id };
-  const run = await enqueueJob(tx, boss, projectStatsJob, { projectId }, { projectId, userId: null, startAfterSeconds: options.startAfterSeconds });
+  const run = await enqueueJob(
+    tx,
+    boss,
+    projectStatsJob,
+    { projectId },
+    { projectId, userId: null, startAfterSeconds: options.startAfterSeconds },
+  );
   return { state: "queued" as const, jobRunId: run.id };
 }

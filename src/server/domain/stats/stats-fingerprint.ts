@@ -19,9 +19,16 @@ export async function statsFingerprint(db: DbOrTx, projectId: number): Promise<S
            (SELECT count(*) FROM annotation WHERE project_id = ${projectId}) AS annotations,
            (SELECT count(*) FROM annotation WHERE project_id = ${projectId} AND undone_at IS NOT NULL) AS undone,
            (SELECT count(*) FROM model_version WHERE project_id = ${projectId}) AS versions`;
-  return { items: Number(row?.items ?? 0), annotations: Number(row?.annotations ?? 0), undone: Number(row?.undone ?? 0), versions: Number(row?.versions ?? 0) };
+  return {
+    items: Number(row?.items ?? 0),
+    annotations: Number(row?.annotations ?? 0),
+    undone: Number(row?.undone ?? 0),
+    versions: Number(row?.versions ?? 0),
+  };
 }
 
 export function sameFingerprint(a: StatsFingerprint | null | undefined, b: StatsFingerprint): boolean {
-  return !!a && a.items === b.items && a.annotations === b.annotations && a.undone === b.undone && a.versions === b.versions;
+  return (
+    !!a && a.items === b.items && a.annotations === b.annotations && a.undone === b.undone && a.versions === b.versions
+  );
 }

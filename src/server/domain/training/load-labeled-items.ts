@@ -23,7 +23,16 @@ export async function loadLabeledItems(
   options: { includeGenerated: boolean; withText?: boolean },
 ): Promise<{ train: LabeledItem[]; test: LabeledItem[] }> {
   const withText = options.withText ?? false;
-  const rows = await db.$queryRaw<{ item_id: number; content_hash: string; text: string | null; class_ids: number[]; origin: LabeledItem["origin"]; split: LabeledItem["split"] }[]>`
+  const rows = await db.$queryRaw<
+    {
+      item_id: number;
+      content_hash: string;
+      text: string | null;
+      class_ids: number[];
+      origin: LabeledItem["origin"];
+      split: LabeledItem["split"];
+    }[]
+  >`
     SELECT i.id AS item_id, i.content_hash, CASE WHEN ${withText} THEN i.text END AS text, i.label_class_ids AS class_ids,
            i.label_origin::text AS origin, i.split::text AS split
     FROM item i
@@ -32,7 +41,13 @@ export async function loadLabeledItems(
   const train: LabeledItem[] = [];
   const test: LabeledItem[] = [];
   for (const row of rows) {
-    const item: LabeledItem = { itemId: row.item_id, contentHash: row.content_hash, classIds: row.class_ids, origin: row.origin, split: row.split };
+    const item: LabeledItem = {
+      itemId: row.item_id,
+      contentHash: row.content_hash,
+      classIds: row.class_ids,
+      origin: row.origin,
+      split: row.split,
+    };
     if (row.text !== null) item.text = row.text;
     if (row.split === "test") {
       if (isHumanDecision(row.origin) || row.origin === "imported") test.push(item);

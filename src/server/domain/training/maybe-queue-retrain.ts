@@ -9,7 +9,10 @@ import { queueTraining } from "@/server/domain/training/queue-training";
  * only when this call queued it (a label that merely found a training in flight did not trigger anything).
  */
 export async function maybeQueueRetrain(tx: Tx, boss: PgBoss, projectId: number, userId: string | null) {
-  const project = await tx.project.findUniqueOrThrow({ where: { id: projectId }, select: { retrainEvery: true, trainQueuedAt: true } });
+  const project = await tx.project.findUniqueOrThrow({
+    where: { id: projectId },
+    select: { retrainEvery: true, trainQueuedAt: true },
+  });
   const since = project.trainQueuedAt ?? new Date(0);
   const [row] = await tx.$queryRaw<{ n: bigint }[]>`
     SELECT count(*) AS n FROM (

@@ -12,9 +12,17 @@ const TRAIN_QUEUE_LOCK = 4_137_002;
  * concurrent requests; a row lock on the project would deadlock against the key-share locks that concurrent label
  * inserts already hold on it.
  */
-export async function queueTraining(tx: Tx, boss: PgBoss, projectId: number, userId: string | null, trigger: "auto" | "manual") {
+export async function queueTraining(
+  tx: Tx,
+  boss: PgBoss,
+  projectId: number,
+  userId: string | null,
+  trigger: "auto" | "manual",
+) {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${TRAIN_QUEUE_LOCK}::int, ${projectId}::int)`;
-  const inFlight = await tx.jobRun.findFirst({ where: { projectId, type: trainJob.name, state: { in: ["queued", "running"] } } });
+  const inFlight = await tx.jobRun.findFirst({
+    where: { projectId, type: trainJob.name, state: { in: ["queued", "running"] } },
+  });
   if (inFlight) return { run: inFlight, queued: false };
   await tx.project.update({ where: { id: projectId }, data: { trainQueuedAt: new Date() } });
   return { run: await enqueueJob(tx, boss, trainJob, { projectId, trigger }, { projectId, userId }), queued: true };

@@ -39,7 +39,9 @@ const MAX_MISLABEL_FLAGS = 2000;
 
 function toJson(value: unknown): Prisma.InputJsonValue {
   // NaN/Infinity (e.g. a metric without positives) become null, as JSON has no such numbers.
-  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : v))) as Prisma.InputJsonValue;
+  return JSON.parse(
+    JSON.stringify(value, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : v)),
+  ) as Prisma.InputJsonValue;
 }
 
 /**
@@ -50,7 +52,12 @@ function toJson(value: unknown): Prisma.InputJsonValue {
  * ONE transaction — a crash anywhere before leaves nothing behind, and a retried job that already wrote its version
  * returns it.
  */
-export async function trainModelVersion(db: Db, boss: PgBoss, projectId: number, options: { jobRunId?: string; userId?: string | null; hooks: JobHooks }) {
+export async function trainModelVersion(
+  db: Db,
+  boss: PgBoss,
+  projectId: number,
+  options: { jobRunId?: string; userId?: string | null; hooks: JobHooks },
+) {
   const { hooks } = options;
   if (options.jobRunId) {
     const existing = await db.modelVersion.findUnique({ where: { jobRunId: options.jobRunId } });
@@ -58,16 +65,30 @@ export async function trainModelVersion(db: Db, boss: PgBoss, projectId: number,
   }
   const project = await getProject(db, projectId);
   const classes = project.classes;
-  if (classes.length < 2) throw new TrainingPreconditionError("Training needs at least two classes: add classes to the project first");
+  if (classes.length < 2)
+    throw new TrainingPreconditionError("Training needs at least two classes: add classes to the project first");
   const task = project.taskType === "multilabel" ? "multi-label" : "single-label";
 
-  const testCount = await db.$transaction((tx) => assignTestSplit(tx, projectId), { timeout: ASSIGN_TEST_SPLIT_TIMEOUT_MS });
+  const testCount = await db.$transaction((tx) => assignTestSplit(tx, projectId), {
+    timeout: ASSIGN_TEST_SPLIT_TIMEOUT_MS,
+  });
   const spec = parseFeaturizerId(project.featurizerId);
-  const { train } = await loadLabeledItems(db, projectId, { includeGenerated: project.includeGenerated, withText: spec.ngrams });
+  const { train } = await loadLabeledItems(db, projectId, {
+    includeGenerated: project.includeGenerated,
+    withText: spec.ngrams,
+  });
   // The test items every metric uses (evaluation/test-set.ts): this version is stored with its figures on them.
-  const testSet = await loadTestSet(db, project, classes.map((c) => c.id));
+  const testSet = await loadTestSet(
+    db,
+    project,
+    classes.map((c) => c.id),
+  );
   const classIndex = new Map(classes.map((c, k) => [c.id, k]));
-  const usable = (items: LabeledItem[]) => items.filter((item) => item.classIds.some((id) => classIndex.has(id)) || (task === "multi-label" && item.classIds.length === 0));
+  const usable = (items: LabeledItem[]) =>
+    items.filter(
+      (item) =>
+        item.classIds.some((id) => classIndex.has(id)) || (task === "multi-label" && item.classIds.length === 0),
+    );
   const trainItems = usable(train);
   const testItems = testSet.items;
   const K = classes.length;
@@ -87,58 +108,113 @@ export async function trainModelVersion(db: Db, boss: PgBoss, projectId: number,
       `Training needs at least ${project.minLabelsPerClass} labels of every class outside the test split (Settings → minimum labels per class); too few: ${short.map((c) => `${c.name} ${counts[classIndex.get(c.id)!]}`).join(", ")}`,
     );
   }
-  await hooks.log(`${trainItems.length} training labels (${classes.map((c, k) => `${c.name} ${counts[k]}`).join(", ")}); ${testItems.length} labeled of ${testCount} test items`);
+  await hooks.log(
+    `${trainItems.length} training labels (${classes.map((c, k) => `${c.name} ${counts[k]}`).join(", ")}); ${testItems.length} labeled of ${testCount} test items`,
+  );
   await hooks.throwIfCancelled();
 
   const featurizer = await getFeaturizer(project.featurizerId);
   const total = trainItems.length + testItems.length;
   await hooks.progress(0, total);
-  const X = await embedTexts(db, featurizer, trainItems, { projectId, shared: true, onProgress: (done) => hooks.progress(Math.round(done * 0.8), total) });
+  const X = await embedTexts(db, featurizer, trainItems, {
+    projectId,
+    shared: true,
+    onProgress: (done) => hooks.progress(Math.round(done * 0.8), total),
+  });
   const Xtest = await embedTexts(db, featurizer, testItems, { projectId });
   await hooks.throwIfCancelled();
 
   const targets = toTargets(trainItems, classIndex, K, task);
   const previous = await activeVersion(db, project.activeModelVersionId, project.featurizerId);
-  const ngrams = spec.ngrams ? { trainTexts: trainItems.map((item) => item.text!), dfTexts: await documentFrequencyTexts(db, projectId, trainItems) } : undefined;
+  const ngrams = spec.ngrams
+    ? {
+        trainTexts: trainItems.map((item) => item.text!),
+        dfTexts: await documentFrequencyTexts(db, projectId, trainItems),
+      }
+    : undefined;
   const warmStart = previous?.model;
   const started = Date.now();
-  const { model, oof, calibration } = await fitClassifierInThread(X, trainItems.length, featurizer.dim, classes.map((c) => c.name), targets, {
-    featurizerId: project.featurizerId,
-    ngrams,
-    seed: projectId,
-    warmStart,
-    warmStartCalibration: previous?.calibration ?? null,
-    warmStartVersionId: previous?.id ?? null,
-    target: project.thresholdMetric && project.thresholdTarget !== null ? ({ [project.thresholdMetric]: project.thresholdTarget } as { precision: number } | { recall: number }) : undefined,
-  });
+  const { model, oof, calibration } = await fitClassifierInThread(
+    X,
+    trainItems.length,
+    featurizer.dim,
+    classes.map((c) => c.name),
+    targets,
+    {
+      featurizerId: project.featurizerId,
+      ngrams,
+      seed: projectId,
+      warmStart,
+      warmStartCalibration: previous?.calibration ?? null,
+      warmStartVersionId: previous?.id ?? null,
+      target:
+        project.thresholdMetric && project.thresholdTarget !== null
+          ? ({ [project.thresholdMetric]: project.thresholdTarget } as { precision: number } | { recall: number })
+          : undefined,
+    },
+  );
   const calibrationNote = !calibration
     ? "uncalibrated"
     : calibration.fromVersionId !== null
       ? `calibration of ${calibration.trainRows} rows inherited`
       : `calibrated by ${(model.metrics.folds as number | undefined) ?? "?"}-fold CV on ${calibration.rows} rows`;
-  await hooks.log(`Fitted in ${Date.now() - started} ms (temperature ${model.temperature.toFixed(2)}${warmStart ? ", warm start" : ""}; ${calibrationNote})`);
+  await hooks.log(
+    `Fitted in ${Date.now() - started} ms (temperature ${model.temperature.toFixed(2)}${warmStart ? ", warm start" : ""}; ${calibrationNote})`,
+  );
   await hooks.progress(Math.round(total * 0.9), total);
 
-  const testTargets = toTargets(testItems.map((item) => ({ ...item, origin: "human" as const, split: "test" as const })), classIndex, K, task);
-  const testProba = modelProbabilities(model, { n: testItems.length, dense: Xtest, texts: modelReadsText(model) ? testItems.map((item) => item.text!) : null });
-  const evaluation = evaluateClassifier(model, { proba: testProba, n: testItems.length, y: testTargets.task === "single-label" ? testTargets.y : undefined, Y: testTargets.task === "multi-label" ? testTargets.Y : undefined });
+  const testTargets = toTargets(
+    testItems.map((item) => ({ ...item, origin: "human" as const, split: "test" as const })),
+    classIndex,
+    K,
+    task,
+  );
+  const testProba = modelProbabilities(model, {
+    n: testItems.length,
+    dense: Xtest,
+    texts: modelReadsText(model) ? testItems.map((item) => item.text!) : null,
+  });
+  const evaluation = evaluateClassifier(model, {
+    proba: testProba,
+    n: testItems.length,
+    y: testTargets.task === "single-label" ? testTargets.y : undefined,
+    Y: testTargets.task === "multi-label" ? testTargets.Y : undefined,
+  });
   const humanLabels = trainItems.filter((i) => isHumanDecision(i.origin)).length;
   const mislabelFlags =
     oof && targets.task === "single-label"
-      ? flagLikelyMislabeled(oof.proba, Int32Array.from(oof.rows, (i) => targets.y[i]!), Array.from(oof.rows, (i) => trainItems[i]!), K)
+      ? flagLikelyMislabeled(
+          oof.proba,
+          Int32Array.from(oof.rows, (i) => targets.y[i]!),
+          Array.from(oof.rows, (i) => trainItems[i]!),
+          K,
+        )
       : previous && calibration?.fromVersionId != null
         ? await stillFlagged(db, previous)
         : [];
-  const current = evaluateOnTestSet({ task, classIds: classes.map((c) => c.id), classNames: classes.map((c) => c.name), probabilities: testProba, thresholds: model.thresholds }, testSet);
+  const current = evaluateOnTestSet(
+    {
+      task,
+      classIds: classes.map((c) => c.id),
+      classNames: classes.map((c) => c.name),
+      probabilities: testProba,
+      thresholds: model.thresholds,
+    },
+    testSet,
+  );
   // The active version on exactly these test items, for the promotion rule (stored, or measured now).
   const live = await db.project.findUniqueOrThrow({ where: { id: projectId }, select: { activeModelVersionId: true } });
-  const liveVersion = live.activeModelVersionId ? await db.modelVersion.findUnique({ where: { id: live.activeModelVersionId }, select: { id: true, number: true } }) : null;
+  const liveVersion = live.activeModelVersionId
+    ? await db.modelVersion.findUnique({ where: { id: live.activeModelVersionId }, select: { id: true, number: true } })
+    : null;
   let liveEvaluation = null;
   if (liveVersion) {
     try {
       liveEvaluation = await evaluationFor(db, liveVersion.id, testSet);
     } catch (error) {
-      await hooks.log(`v${liveVersion.number} could not be measured on the test set: ${error instanceof Error ? error.message : String(error)}`);
+      await hooks.log(
+        `v${liveVersion.number} could not be measured on the test set: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
   await hooks.throwIfCancelled();
@@ -162,7 +238,14 @@ export async function trainModelVersion(db: Db, boss: PgBoss, projectId: number,
         jobRunId: options.jobRunId ?? null,
         finishedAt: new Date(),
         artifact: toJson(classifierToJSON(model)),
-        params: toJson({ classIds: classes.map((c) => c.id), task, includeGenerated: project.includeGenerated, warmStartFrom: warmStart ? project2.activeModelVersionId : null, calibration, mislabelFlags }),
+        params: toJson({
+          classIds: classes.map((c) => c.id),
+          task,
+          includeGenerated: project.includeGenerated,
+          warmStartFrom: warmStart ? project2.activeModelVersionId : null,
+          calibration,
+          mislabelFlags,
+        }),
         metrics: toJson({
           test: evaluation ? { n: testItems.length, macroF1: evaluation.macroF1, ...evaluation.report } : null,
           prCurves: evaluation?.prCurves ?? [],
@@ -188,25 +271,56 @@ export async function trainModelVersion(db: Db, boss: PgBoss, projectId: number,
     // candidate is compared with that one only when it is still the live one.
     const activeNow = project2.activeModelVersionId;
     const sameActive = activeNow !== null && liveVersion?.id === activeNow;
-    const activeNumber = activeNow === null ? 0 : sameActive ? liveVersion.number : (await tx.modelVersion.findUniqueOrThrow({ where: { id: activeNow }, select: { number: true } })).number;
+    const activeNumber =
+      activeNow === null
+        ? 0
+        : sameActive
+          ? liveVersion.number
+          : (await tx.modelVersion.findUniqueOrThrow({ where: { id: activeNow }, select: { number: true } })).number;
     const decision = decidePromotion({
       policy: project2.promotion,
       items: testSet.items,
       classIds: classes.map((c) => c.id),
       candidate: { versionId: version.id, number: version.number, evaluation: current },
-      active: activeNow === null ? null : { versionId: activeNow, number: activeNumber, evaluation: sameActive ? liveEvaluation : null },
+      active:
+        activeNow === null
+          ? null
+          : { versionId: activeNow, number: activeNumber, evaluation: sameActive ? liveEvaluation : null },
     });
     const activate = decision.activate;
     if (activate) await tx.project.update({ where: { id: projectId }, data: { activeModelVersionId: version.id } });
-    if (decision.note) await tx.modelVersion.update({ where: { id: version.id }, data: { promotionNote: decision.note } });
-    await recordAudit(tx, { projectId, userId: options.userId ?? null, action: "model.train", entityType: "model_version", entityId: version.id, data: { number: version.number, macroF1: evaluation?.macroF1 ?? null, activated: activate, note: decision.note } });
-    await enqueueJob(tx, boss, scoreJob, { projectId, modelVersionId: version.id }, { projectId, userId: options.userId ?? null });
+    if (decision.note)
+      await tx.modelVersion.update({ where: { id: version.id }, data: { promotionNote: decision.note } });
+    await recordAudit(tx, {
+      projectId,
+      userId: options.userId ?? null,
+      action: "model.train",
+      entityType: "model_version",
+      entityId: version.id,
+      data: { number: version.number, macroF1: evaluation?.macroF1 ?? null, activated: activate, note: decision.note },
+    });
+    await enqueueJob(
+      tx,
+      boss,
+      scoreJob,
+      { projectId, modelVersionId: version.id },
+      { projectId, userId: options.userId ?? null },
+    );
     return version;
   });
 }
 
-function toTargets(items: LabeledItem[], classIndex: Map<number, number>, K: number, task: "single-label" | "multi-label"): Targets {
-  if (task === "single-label") return { task, y: Int32Array.from(items, (item) => classIndex.get(item.classIds.find((id) => classIndex.has(id))!)!) };
+function toTargets(
+  items: LabeledItem[],
+  classIndex: Map<number, number>,
+  K: number,
+  task: "single-label" | "multi-label",
+): Targets {
+  if (task === "single-label")
+    return {
+      task,
+      y: Int32Array.from(items, (item) => classIndex.get(item.classIds.find((id) => classIndex.has(id))!)!),
+    };
   const Y = new Uint8Array(items.length * K);
   items.forEach((item, i) => {
     for (const id of item.classIds) if (classIndex.has(id)) Y[i * K + classIndex.get(id)!] = 1;
@@ -217,9 +331,16 @@ function toTargets(items: LabeledItem[], classIndex: Map<number, number>, K: num
 async function activeVersion(db: Db, versionId: number | null, featurizerId: string) {
   if (!versionId) return undefined;
   const version = await db.modelVersion.findUnique({ where: { id: versionId } });
-  if (!version?.artifact || version.kind !== "logistic_regression" || version.featurizerId !== featurizerId) return undefined;
+  if (!version?.artifact || version.kind !== "logistic_regression" || version.featurizerId !== featurizerId)
+    return undefined;
   const params = version.params as { calibration?: Calibration | null; mislabelFlags?: MislabelFlag[] } | null;
-  return { id: version.id, createdAt: version.createdAt, model: classifierFromJSON(version.artifact), calibration: params?.calibration ?? null, flags: params?.mislabelFlags ?? [] };
+  return {
+    id: version.id,
+    createdAt: version.createdAt,
+    model: classifierFromJSON(version.artifact),
+    calibration: params?.calibration ?? null,
+    flags: params?.mislabelFlags ?? [],
+  };
 }
 
 /**
@@ -239,7 +360,8 @@ function flagLikelyMislabeled(oofProba: Float32Array, y: Int32Array, items: Labe
   const { score, suggested } = likelyMislabeled(oofProba, y, items.length, K);
   const flags: MislabelFlag[] = [];
   items.forEach((item, i) => {
-    if (isHumanDecision(item.origin) && score[i]! > 0) flags.push({ itemId: item.itemId, score: score[i]!, suggested: suggested[i]! });
+    if (isHumanDecision(item.origin) && score[i]! > 0)
+      flags.push({ itemId: item.itemId, score: score[i]!, suggested: suggested[i]! });
   });
   return flags.sort((a, b) => b.score - a.score).slice(0, MAX_MISLABEL_FLAGS);
 }

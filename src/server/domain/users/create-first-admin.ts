@@ -11,7 +11,8 @@ export async function createFirstAdmin(db: Db, input: Omit<CreateUserInput, "rol
   const user = await prepareUser({ ...input, role: "admin" });
   return db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SETUP_LOCK})`;
-    if ((await tx.user.count()) > 0) throw new AppError("FORBIDDEN", "Margin already has users: ask an admin for an account");
+    if ((await tx.user.count()) > 0)
+      throw new AppError("FORBIDDEN", "Margin already has users: ask an admin for an account");
     return insertUser(tx, user, null);
   });
 }

@@ -14,13 +14,24 @@ export async function createUser(db: Db, input: CreateAccountInput, actorId: str
   return db.$transaction(async (tx) => {
     const created = await insertUser(tx, user, actorId);
     if (created.role !== "annotator" || (projects !== "all" && projects.length === 0)) return created;
-    const found = await tx.project.findMany({ where: projects === "all" ? {} : { id: { in: projects } }, select: { id: true } });
+    const found = await tx.project.findMany({
+      where: projects === "all" ? {} : { id: { in: projects } },
+      select: { id: true },
+    });
     if (projects !== "all" && found.length !== new Set(projects).size) {
       const missing = projects.filter((id) => !found.some((p) => p.id === id));
       throw new AppError("NOT_FOUND", `Project ${missing.join(", ")} does not exist`);
     }
-    await tx.projectMember.createMany({ data: found.map((p) => ({ projectId: p.id, userId: created.id, addedById: actorId })) });
-    await recordAudit(tx, { userId: actorId ?? created.id, action: "user.memberships", entityType: "user", entityId: created.id, data: { projectIds: found.map((p) => p.id) } });
+    await tx.projectMember.createMany({
+      data: found.map((p) => ({ projectId: p.id, userId: created.id, addedById: actorId })),
+    });
+    await recordAudit(tx, {
+      userId: actorId ?? created.id,
+      action: "user.memberships",
+      entityType: "user",
+      entityId: created.id,
+      data: { projectIds: found.map((p) => p.id) },
+    });
     return created;
   });
 }

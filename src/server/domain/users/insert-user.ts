@@ -24,7 +24,15 @@ export async function insertUser(tx: Tx, user: Awaited<ReturnType<typeof prepare
     data: { id, email: user.email, name: user.name, role: user.role, emailVerified: true },
     select: { id: true, email: true, name: true, role: true, createdAt: true },
   });
-  await tx.account.create({ data: { id: randomUUID(), userId: id, accountId: id, providerId: "credential", password: user.passwordHash } });
-  await recordAudit(tx, { userId: actorId ?? id, action: "user.create", entityType: "user", entityId: id, data: { email: user.email, role: user.role } });
+  await tx.account.create({
+    data: { id: randomUUID(), userId: id, accountId: id, providerId: "credential", password: user.passwordHash },
+  });
+  await recordAudit(tx, {
+    userId: actorId ?? id,
+    action: "user.create",
+    entityType: "user",
+    entityId: id,
+    data: { email: user.email, role: user.role },
+  });
   return created;
 }

@@ -9,7 +9,15 @@ export async function listUsers(db: DbOrTx) {
   const [users, activity] = await Promise.all([
     db.user.findMany({
       orderBy: { createdAt: "asc" },
-      select: { id: true, email: true, name: true, role: true, disabledAt: true, createdAt: true, _count: { select: { annotations: true } } },
+      select: {
+        id: true,
+        email: true,
+        name: true,
+        role: true,
+        disabledAt: true,
+        createdAt: true,
+        _count: { select: { annotations: true } },
+      },
     }),
     db.$queryRaw<{ user_id: string; labels: bigint; week: bigint; median_ms: number | null; last_at: Date | null }[]>`
       SELECT user_id,

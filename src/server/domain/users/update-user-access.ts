@@ -19,7 +19,8 @@ export async function updateUserAccess(db: Db, input: z.input<typeof updateUserA
     const losesAdmin = user.role === "admin" && !user.disabledAt && (role === "annotator" || disabled === true);
     if (losesAdmin) {
       const admins = await tx.user.count({ where: { role: "admin", disabledAt: null } });
-      if (admins <= 1) throw new AppError("PRECONDITION_FAILED", "This is the last active admin: make another admin first");
+      if (admins <= 1)
+        throw new AppError("PRECONDITION_FAILED", "This is the last active admin: make another admin first");
     }
     const updated = await tx.user.update({
       where: { id: userId },
@@ -28,7 +29,13 @@ export async function updateUserAccess(db: Db, input: z.input<typeof updateUserA
     });
     // A disabled account loses its sessions at once.
     if (disabled) await tx.session.deleteMany({ where: { userId } });
-    await recordAudit(tx, { userId: actorId, action: "user.access", entityType: "user", entityId: userId, data: { role, disabled } });
+    await recordAudit(tx, {
+      userId: actorId,
+      action: "user.access",
+      entityType: "user",
+      entityId: userId,
+      data: { role, disabled },
+    });
     return updated;
   });
 }

@@ -14,7 +14,15 @@ describe("CLI progress on stderr", () => {
     for (let done = 0; done <= 1000; done++) p.update("embedding", done, 1000, "texts");
     p.note("a detail");
     expect(s.chunks.join("")).toBe(
-      ["loading…", ...Array.from({ length: 11 }, (_, t) => `embedding: ${(t * 100).toLocaleString("en")}/1,000 texts (${t * 10}%)`), "a detail", ""].join("\n"),
+      [
+        "loading…",
+        ...Array.from(
+          { length: 11 },
+          (_, t) => `embedding: ${(t * 100).toLocaleString("en")}/1,000 texts (${t * 10}%)`,
+        ),
+        "a detail",
+        "",
+      ].join("\n"),
     );
   });
 
@@ -22,7 +30,13 @@ describe("CLI progress on stderr", () => {
     const s = stream(false);
     const p = createProgress(s);
     for (const bytes of [1, 3, 5, 7, 9, 1000]) p.update("exporting", bytes, undefined, "bytes");
-    expect(s.chunks).toEqual(["exporting: 1 bytes\n", "exporting: 3 bytes\n", "exporting: 5 bytes\n", "exporting: 9 bytes\n", "exporting: 1,000 bytes\n"]);
+    expect(s.chunks).toEqual([
+      "exporting: 1 bytes\n",
+      "exporting: 3 bytes\n",
+      "exporting: 5 bytes\n",
+      "exporting: 9 bytes\n",
+      "exporting: 1,000 bytes\n",
+    ]);
   });
 
   it("redraws one bar on a terminal, keeps notes above it and clears it at the end", () => {

@@ -15,7 +15,9 @@ describe("Markdown (project instructions)", () => {
   });
 
   it("never injects raw HTML or script links", () => {
-    const html = render('<script>alert(1)</script>\n\n<img src=x onerror="alert(2)">\n\n[click](javascript:alert(3)) [d](data:text/html;base64,PHNjcmlwdD4=)');
+    const html = render(
+      '<script>alert(1)</script>\n\n<img src=x onerror="alert(2)">\n\n[click](javascript:alert(3)) [d](data:text/html;base64,PHNjcmlwdD4=)',
+    );
     expect(html).not.toContain("<script");
     expect(html).not.toContain("<img");
     expect(html).not.toMatch(/href="(javascript|data):/);

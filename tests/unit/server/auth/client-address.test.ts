@@ -5,7 +5,9 @@ const headers = (init: Record<string, string>) => new Headers(init);
 
 describe("clientAddress", () => {
   it("is the socket peer when no proxy is trusted, whatever the headers say", () => {
-    expect(clientAddress(headers({ "x-forwarded-for": "1.2.3.4", "x-real-ip": "5.6.7.8" }), "198.51.100.7", undefined)).toBe("198.51.100.7");
+    expect(
+      clientAddress(headers({ "x-forwarded-for": "1.2.3.4", "x-real-ip": "5.6.7.8" }), "198.51.100.7", undefined),
+    ).toBe("198.51.100.7");
     expect(clientAddress(headers({}), "::ffff:198.51.100.7", undefined)).toBe("198.51.100.7");
     expect(clientAddress(headers({}), undefined, undefined)).toBeUndefined();
   });

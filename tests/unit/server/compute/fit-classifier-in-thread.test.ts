@@ -29,6 +29,8 @@ describe("a training fit on its own thread", () => {
 
   it("rejects with the fit's own error", async () => {
     const bad = Int32Array.from(y, (v, i) => (i === 7 ? 9 : v));
-    await expect(fitClassifierInThread(X, n, d, classes, { task: "single-label", y: bad }, options)).rejects.toThrow(/label index 9 out of range at row 7/);
+    await expect(fitClassifierInThread(X, n, d, classes, { task: "single-label", y: bad }, options)).rejects.toThrow(
+      /label index 9 out of range at row 7/,
+    );
   });
 });

@@ -9,17 +9,27 @@ const d = 23;
 const classes = ["a", "b", "c", "absent"];
 const rng = createRng(11);
 const X = Float32Array.from({ length: n * d }, () => rng.next() * 2 - 1);
-const y = Int32Array.from({ length: n }, (_, i) => (X[i * d]! + 0.3 * X[i * d + 1]! > 0.2 ? 0 : X[i * d + 2]! > 0 ? 1 : 2));
-const Y = Uint8Array.from({ length: n * classes.length }, (_, j) => (j % 4 === 3 ? 0 : X[Math.floor(j / 4) * d + (j % 4)]! > 0 ? 1 : 0));
+const y = Int32Array.from({ length: n }, (_, i) =>
+  X[i * d]! + 0.3 * X[i * d + 1]! > 0.2 ? 0 : X[i * d + 2]! > 0 ? 1 : 2,
+);
+const Y = Uint8Array.from({ length: n * classes.length }, (_, j) =>
+  j % 4 === 3 ? 0 : X[Math.floor(j / 4) * d + (j % 4)]! > 0 ? 1 : 0,
+);
 
 describe("training on helper threads", () => {
-  for (const targets of [{ task: "single-label", y }, { task: "multi-label", Y }] as Targets[]) {
+  for (const targets of [
+    { task: "single-label", y },
+    { task: "multi-label", Y },
+  ] as Targets[]) {
     it(`gives the same bits as one thread, ${targets.task}`, () => {
       const serial = trainLogisticRegression(X, n, d, classes, targets, { classWeight: "balanced" });
       for (const threads of [2, 3]) {
         const stats = { helperBlocks: 0 };
         // The first evaluation waits for the helpers to start (however busy the machine), so they do part of the work.
-        const parallel = trainLogisticRegression(X, n, d, classes, targets, { classWeight: "balanced", parallel: parallelLogisticBlocks(threads, stats, { startMs: 120_000 }) });
+        const parallel = trainLogisticRegression(X, n, d, classes, targets, {
+          classWeight: "balanced",
+          parallel: parallelLogisticBlocks(threads, stats, { startMs: 120_000 }),
+        });
         expect(stats.helperBlocks).toBeGreaterThan(0);
         expect(parallel.optimizer.f).toBe(serial.optimizer.f);
         expect(parallel.optimizer.evaluations).toBe(serial.optimizer.evaluations);

@@ -10,7 +10,9 @@ describe("isDatabaseUnavailable", () => {
     expect(isDatabaseUnavailable(coded("connect ECONNREFUSED 127.0.0.1:5432", "ECONNREFUSED"))).toBe(true);
     expect(isDatabaseUnavailable(new Error("Connection terminated unexpectedly"))).toBe(true);
     // net.connect tries every resolved address and reports them together.
-    expect(isDatabaseUnavailable(new AggregateError([coded("connect ECONNREFUSED ::1:5432", "ECONNREFUSED")], ""))).toBe(true);
+    expect(
+      isDatabaseUnavailable(new AggregateError([coded("connect ECONNREFUSED ::1:5432", "ECONNREFUSED")], "")),
+    ).toBe(true);
     const prisma = Object.assign(new Error("Can't reach database server"), { code: "P1001", meta: {} });
     expect(isDatabaseUnavailable(prisma)).toBe(true);
     const adapter = Object.assign(new Error("DatabaseNotReachable"), { cause: { kind: "DatabaseNotReachable" } });
@@ -22,7 +24,9 @@ describe("isDatabaseUnavailable", () => {
     expect(isDatabaseUnavailable(coded("Unique constraint failed", "P2002"))).toBe(false);
     expect(isDatabaseUnavailable(new Error("Project 3 does not exist"))).toBe(false);
     expect(isDatabaseUnavailable("57P01")).toBe(false);
-    const fetchFailed = new TypeError("fetch failed", { cause: coded("connect ECONNREFUSED 127.0.0.1:11434", "ECONNREFUSED") });
+    const fetchFailed = new TypeError("fetch failed", {
+      cause: coded("connect ECONNREFUSED 127.0.0.1:11434", "ECONNREFUSED"),
+    });
     expect(isDatabaseUnavailable(fetchFailed)).toBe(false);
     expect(isDatabaseUnavailable(new Error("LLM request failed", { cause: fetchFailed }))).toBe(false);
   });

@@ -14,7 +14,12 @@ afterAll(async () => {
 
 describe("openai:<model> featurizer on the configured LLM endpoint", () => {
   it("embeds through LLM_BASE_URL with LLM_API_KEY, decoding base64 float32", async () => {
-    Object.assign(process.env, { LLM_BASE_URL: server.url, LLM_API_KEY: "sk-embed-key", LLM_EMBEDDING_MODEL: "fake-embed", LLM_MAX_RETRIES: "0" });
+    Object.assign(process.env, {
+      LLM_BASE_URL: server.url,
+      LLM_API_KEY: "sk-embed-key",
+      LLM_EMBEDDING_MODEL: "fake-embed",
+      LLM_MAX_RETRIES: "0",
+    });
     vi.resetModules();
     const { getFeaturizer } = await import("@/server/featurizers/get-featurizer");
     const featurizer = await getFeaturizer("openai:fake-embed");
@@ -24,6 +29,13 @@ describe("openai:<model> featurizer on the configured LLM endpoint", () => {
     expect(Array.from(X.subarray(0, 16))).not.toEqual(Array.from(X.subarray(32, 48)));
     const embeddingRequests = server.requests.filter((r) => r.path === "/v1/embeddings");
     expect(embeddingRequests.length).toBeGreaterThan(0);
-    expect(embeddingRequests.every((r) => r.body.encoding_format === "base64" && r.authorization === "Bearer sk-embed-key" && r.body.model === "fake-embed")).toBe(true);
+    expect(
+      embeddingRequests.every(
+        (r) =>
+          r.body.encoding_format === "base64" &&
+          r.authorization === "Bearer sk-embed-key" &&
+          r.body.model === "fake-embed",
+      ),
+    ).toBe(true);
   });
 });

@@ -11,15 +11,26 @@ async function load(vars: Record<string, string | undefined>) {
   for (const key of Object.keys(process.env)) if (key.startsWith("LLM_")) delete process.env[key];
   Object.assign(process.env, vars);
   vi.resetModules();
-  return { ...(await import("@/server/llm/llm-config")), ...(await import("@/server/llm/prompt-templates")), ...(await import("@/server/llm/llm-error")), ...(await import("@/server/schemas/llm-settings")) };
+  return {
+    ...(await import("@/server/llm/llm-config")),
+    ...(await import("@/server/llm/prompt-templates")),
+    ...(await import("@/server/llm/llm-error")),
+    ...(await import("@/server/schemas/llm-settings")),
+  };
 }
 
 describe("LLM configuration", () => {
   it("is off with a one-line reason when no model or endpoint is set", async () => {
     const { resolveLlmConfig } = await load({});
-    expect(resolveLlmConfig()).toEqual({ configured: false, reason: expect.stringMatching(/^No LLM configured: set LLM_CHAT_MODEL/) });
+    expect(resolveLlmConfig()).toEqual({
+      configured: false,
+      reason: expect.stringMatching(/^No LLM configured: set LLM_CHAT_MODEL/),
+    });
     const { resolveLlmConfig: again } = await load({ LLM_CHAT_MODEL: "gpt-4o-mini" });
-    expect(again()).toEqual({ configured: false, reason: expect.stringMatching(/^No LLM endpoint: set LLM_BASE_URL .* or LLM_API_KEY/) });
+    expect(again()).toEqual({
+      configured: false,
+      reason: expect.stringMatching(/^No LLM endpoint: set LLM_BASE_URL .* or LLM_API_KEY/),
+    });
   });
 
   it("reads the environment and lets a project override everything but the key", async () => {
@@ -32,10 +43,25 @@ describe("LLM configuration", () => {
       LLM_PRICE_OUTPUT_PER_MTOK: "0.6",
     });
     const env = resolveLlmConfig();
-    expect(env).toMatchObject({ configured: true, config: { baseUrl: "http://vllm.internal:8000/v1", apiKey: "sk-env-secret", chatModel: "qwen", timeoutMs: 30_000, maxRetries: 3, concurrency: 4, prices: { inputPerMTok: 0.15, outputPerMTok: 0.6 } } });
+    expect(env).toMatchObject({
+      configured: true,
+      config: {
+        baseUrl: "http://vllm.internal:8000/v1",
+        apiKey: "sk-env-secret",
+        chatModel: "qwen",
+        timeoutMs: 30_000,
+        maxRetries: 3,
+        concurrency: 4,
+        prices: { inputPerMTok: 0.15, outputPerMTok: 0.6 },
+      },
+    });
     // Same endpoint, other model: the key goes along. Another endpoint: it does not.
-    expect(resolveLlmConfig({ chatModel: "llama", baseUrl: "http://vllm.internal:8000/v1" })).toMatchObject({ config: { chatModel: "llama", apiKey: "sk-env-secret" } });
-    expect(resolveLlmConfig({ baseUrl: "http://evil.example/v1" })).toMatchObject({ config: { baseUrl: "http://evil.example/v1", apiKey: undefined } });
+    expect(resolveLlmConfig({ chatModel: "llama", baseUrl: "http://vllm.internal:8000/v1" })).toMatchObject({
+      config: { chatModel: "llama", apiKey: "sk-env-secret" },
+    });
+    expect(resolveLlmConfig({ baseUrl: "http://evil.example/v1" })).toMatchObject({
+      config: { baseUrl: "http://evil.example/v1", apiKey: undefined },
+    });
     if (!env.configured) throw new Error("unreachable");
     expect(JSON.stringify(publicLlmConfig(env.config))).not.toContain("sk-env-secret");
   });
@@ -52,7 +78,11 @@ describe("LLM configuration", () => {
 
   it("redacts the key from error messages", async () => {
     const { toLlmError } = await load({});
-    const error = toLlmError(Object.assign(new Error("bad key sk-live-abcdef123456 given"), { status: 400 }), "http://x/v1", "sk-live-abcdef123456");
+    const error = toLlmError(
+      Object.assign(new Error("bad key sk-live-abcdef123456 given"), { status: 400 }),
+      "http://x/v1",
+      "sk-live-abcdef123456",
+    );
     expect(error.message).not.toContain("sk-live-abcdef123456");
     expect(error.message).toContain("[redacted]");
   });
@@ -63,7 +93,14 @@ describe("prompt templates", () => {
     const { resolvePromptTemplates, renderTemplate, DEFAULT_TEMPLATES_VERSION } = await load({});
     const defaults = resolvePromptTemplates(null);
     expect(defaults.version).toBe(DEFAULT_TEMPLATES_VERSION);
-    expect(renderTemplate(defaults.templates.summariesUser, { examples: "", description: "Cats purr.", count: 5, className: "cat" })).toBe(
+    expect(
+      renderTemplate(defaults.templates.summariesUser, {
+        examples: "",
+        description: "Cats purr.",
+        count: 5,
+        className: "cat",
+      }),
+    ).toBe(
       "Read the following description carefully:\n----------------------------------------\nCats purr.\n----------------------------------------\nGenerate 5 different example summaries following this description. Each example summary should be as specific as possible using at most 10 words.",
     );
     const custom = resolvePromptTemplates({ expandSystem: "Write like a vet." });
@@ -71,7 +108,9 @@ describe("prompt templates", () => {
     expect(resolvePromptTemplates({ expandSystem: "Write like a vet." }).version).toBe(custom.version);
     expect(resolvePromptTemplates({ expandSystem: "Write like a groomer." }).version).not.toBe(custom.version);
     // Setting a template to its default is not an override.
-    expect(resolvePromptTemplates({ expandSystem: defaults.templates.expandSystem }).version).toBe(DEFAULT_TEMPLATES_VERSION);
+    expect(resolvePromptTemplates({ expandSystem: defaults.templates.expandSystem }).version).toBe(
+      DEFAULT_TEMPLATES_VERSION,
+    );
   });
 
   it("rejects unknown or missing placeholders with the template's name", async () => {

@@ -6,7 +6,13 @@ import { getSessionUser } from "@/server/auth/get-session-user";
 import { isNotFound } from "../_components/is-not-found";
 import { ProjectHeader } from "./_components/project-header";
 
-export default async function ProjectLayout({ children, params }: { children: ReactNode; params: Promise<{ projectId: string }> }) {
+export default async function ProjectLayout({
+  children,
+  params,
+}: {
+  children: ReactNode;
+  params: Promise<{ projectId: string }>;
+}) {
   const { projectId } = await params;
   const id = Number(projectId);
   if (!Number.isInteger(id) || id <= 0 || id > 2_147_483_647) notFound();

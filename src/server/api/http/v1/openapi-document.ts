@@ -13,7 +13,10 @@ const errorSchema = {
   },
 };
 
-const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } });
+const errorResponse = (description: string) => ({
+  description,
+  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+});
 
 /** The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json. */
 export function openApiDocument() {
@@ -45,8 +48,23 @@ export function openApiDocument() {
                   type: "object",
                   required: ["texts"],
                   properties: {
-                    texts: { type: "array", minItems: 1, maxItems: e.API_MAX_TEXTS_PER_REQUEST, items: { type: "string", minLength: 1, maxLength: MAX_TEXT_CHARS, pattern: "\\S", description: "Not empty or whitespace only" } },
-                    version: { type: "integer", minimum: 1, description: "Model version number (v3 → 3); default: the active version" },
+                    texts: {
+                      type: "array",
+                      minItems: 1,
+                      maxItems: e.API_MAX_TEXTS_PER_REQUEST,
+                      items: {
+                        type: "string",
+                        minLength: 1,
+                        maxLength: MAX_TEXT_CHARS,
+                        pattern: "\\S",
+                        description: "Not empty or whitespace only",
+                      },
+                    },
+                    version: {
+                      type: "integer",
+                      minimum: 1,
+                      description: "Model version number (v3 → 3); default: the active version",
+                    },
                   },
                 },
                 example: { texts: ["woof", "meow"] },
@@ -62,7 +80,14 @@ export function openApiDocument() {
                     type: "object",
                     required: ["model", "classes", "predictions"],
                     properties: {
-                      model: { type: "object", properties: { version: { type: "integer" }, featurizer: { type: "string" }, task: { enum: ["single-label", "multi-label"] } } },
+                      model: {
+                        type: "object",
+                        properties: {
+                          version: { type: "integer" },
+                          featurizer: { type: "string" },
+                          task: { enum: ["single-label", "multi-label"] },
+                        },
+                      },
                       classes: { type: "array", items: { type: "string" } },
                       predictions: {
                         type: "array",
@@ -70,9 +95,19 @@ export function openApiDocument() {
                           type: "object",
                           required: ["prediction", "probabilities"],
                           properties: {
-                            prediction: { oneOf: [{ type: "string" }, { type: "array", items: { type: "string" } }], description: "A class (single-label) or the classes that apply (multi-label)" },
-                            probabilities: { type: "object", additionalProperties: { type: "number" }, description: "Calibrated probability per class" },
-                            unsure: { type: "boolean", description: "Single-label: the top probability is under the class's decision threshold" },
+                            prediction: {
+                              oneOf: [{ type: "string" }, { type: "array", items: { type: "string" } }],
+                              description: "A class (single-label) or the classes that apply (multi-label)",
+                            },
+                            probabilities: {
+                              type: "object",
+                              additionalProperties: { type: "number" },
+                              description: "Calibrated probability per class",
+                            },
+                            unsure: {
+                              type: "boolean",
+                              description: "Single-label: the top probability is under the class's decision threshold",
+                            },
                           },
                         },
                       },

@@ -6,7 +6,12 @@ import type { TestSet } from "@/server/domain/evaluation/test-set";
 // 200 test items of two classes (ids 11 and 12), alternating.
 const classIds = [11, 12];
 const testSet: TestSet = {
-  items: Array.from({ length: 200 }, (_, i) => ({ itemId: i + 1, contentHash: `h${i}`, text: `t${i}`, classIds: [classIds[i % 2]!] })),
+  items: Array.from({ length: 200 }, (_, i) => ({
+    itemId: i + 1,
+    contentHash: `h${i}`,
+    text: `t${i}`,
+    classIds: [classIds[i % 2]!],
+  })),
   key: "k",
   target: 100,
 };
@@ -20,7 +25,10 @@ function evaluation(wrong: (i: number) => boolean) {
     proba[i * 2 + k] = 0.9;
     proba[i * 2 + (1 - k)] = 0.1;
   });
-  return evaluateOnTestSet({ task: "single-label", classIds, classNames: ["a", "b"], probabilities: proba, thresholds: [0, 0] }, testSet)!;
+  return evaluateOnTestSet(
+    { task: "single-label", classIds, classNames: ["a", "b"], probabilities: proba, thresholds: [0, 0] },
+    testSet,
+  )!;
 }
 
 const activeEval = evaluation((i) => i % 10 === 0); // 90% right
@@ -37,7 +45,9 @@ describe("decidePromotion", () => {
   it("when not worse: a clearly worse retrain stays inactive with the reason", () => {
     const d = decide("when_not_worse", (i) => i % 10 === 0 || i % 3 === 0); // ~60% right
     expect(d.activate).toBe(false);
-    expect(d.note).toMatch(/^Not activated: worse than the active v2 beyond noise — macro-F1 −\d+\.\d points vs v2 \(95% interval −\d+\.\d to −\d+\.\d\) on 200 test items\.$/);
+    expect(d.note).toMatch(
+      /^Not activated: worse than the active v2 beyond noise — macro-F1 −\d+\.\d points vs v2 \(95% interval −\d+\.\d to −\d+\.\d\) on 200 test items\.$/,
+    );
   });
 
   it("when not worse: a retrain within noise of the active version, or better, goes live", () => {
@@ -54,7 +64,13 @@ describe("decidePromotion", () => {
   });
 
   it("without labeled test items there is no evidence of worse: it goes live and says so", () => {
-    const d = decidePromotion({ policy: "when_not_worse", items: [], classIds, candidate: { versionId: 8, number: 3, evaluation: null }, active: { versionId: 7, number: 2, evaluation: null } });
+    const d = decidePromotion({
+      policy: "when_not_worse",
+      items: [],
+      classIds,
+      candidate: { versionId: 8, number: 3, evaluation: null },
+      active: { versionId: 7, number: 2, evaluation: null },
+    });
     expect(d.activate).toBe(true);
     expect(d.note).toContain("no labeled items");
   });

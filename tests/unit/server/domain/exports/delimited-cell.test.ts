@@ -2,7 +2,21 @@ import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { delimitedCell, delimitedLine, unguardCell } from "@/server/domain/exports/delimited-cell";
 
-const TRICKY = ["=cmd|' /C calc'!A0", "+SUM(1+1)", "-2+3", "@SUM(1)", "\tTab first", "\rCR first", "'=already guarded", "''-two quotes", "'plain quote", "plain", "", "a=b", "naïve 😀"];
+const TRICKY = [
+  "=cmd|' /C calc'!A0",
+  "+SUM(1+1)",
+  "-2+3",
+  "@SUM(1)",
+  "\tTab first",
+  "\rCR first",
+  "'=already guarded",
+  "''-two quotes",
+  "'plain quote",
+  "plain",
+  "",
+  "a=b",
+  "naïve 😀",
+];
 
 describe("formula neutralization (OWASP CSV injection)", () => {
   it("prefixes a ' to cells a spreadsheet would run, and quotes as CSV needs", () => {
@@ -25,7 +39,9 @@ describe("formula neutralization (OWASP CSV injection)", () => {
   it("round-trips every text through CSV parsing and unguardCell", () => {
     for (const delimiter of [",", "\t"]) {
       const file = TRICKY.map((text) => delimitedLine([text, "x"], delimiter)).join("");
-      const parsed = (parse(file, { delimiter, record_delimiter: ["\r\n", "\n"], relax_column_count: true }) as string[][]).map((row) => unguardCell(row[0]!));
+      const parsed = (
+        parse(file, { delimiter, record_delimiter: ["\r\n", "\n"], relax_column_count: true }) as string[][]
+      ).map((row) => unguardCell(row[0]!));
       expect(parsed).toEqual(TRICKY);
     }
   });

@@ -44,7 +44,9 @@ describe("readStreamHead", () => {
   });
 
   it("stops early at the first chunk `until` accepts", async () => {
-    const { head, ended, rest } = await readStreamHead(chunksOf("a\rb", "c\nd", "e\nf"), 1_000, (chunk) => chunk.includes(0x0a));
+    const { head, ended, rest } = await readStreamHead(chunksOf("a\rb", "c\nd", "e\nf"), 1_000, (chunk) =>
+      chunk.includes(0x0a),
+    );
     expect(head.toString("latin1")).toBe("a\rbc\nd");
     expect(ended).toBe(false);
     expect(text(await collect(rest))).toBe("e\nf");
@@ -63,7 +65,7 @@ describe("readStreamHead", () => {
       const total = rng.int(40);
       const bytes = Uint8Array.from({ length: total }, () => rng.int(256));
       const chunks: Uint8Array[] = [];
-      for (let at = 0; at < total; ) {
+      for (let at = 0; at < total;) {
         const size = 1 + rng.int(7);
         chunks.push(bytes.subarray(at, at + size));
         at += size;

@@ -7,8 +7,14 @@ async function errorsOf(text: string, chunkSize: number) {
     for (let i = 0; i < bytes.length; i += chunkSize) yield bytes.subarray(i, i + chunkSize);
   }
   const errors: { line: number; column: string | null; message: string }[] = [];
-  const rows = readImportRows(source(), { format: "csv", hasHeader: true, maxTextLength: 1000, otherBinaryClass: () => ({ error: "unused" }) });
-  for await (const row of rows) if (!row.ok) errors.push({ line: row.error.line, column: row.error.column, message: row.error.message });
+  const rows = readImportRows(source(), {
+    format: "csv",
+    hasHeader: true,
+    maxTextLength: 1000,
+    otherBinaryClass: () => ({ error: "unused" }),
+  });
+  for await (const row of rows)
+    if (!row.ok) errors.push({ line: row.error.line, column: row.error.column, message: row.error.message });
   return errors;
 }
 
@@ -40,6 +46,7 @@ describe("an unclosed quote is reported on the line where it opened", () => {
   it("deep in a long file, where the line checker has forgotten the early lines' offsets", async () => {
     const rows = Array.from({ length: 30_000 }, (_, i) => `row number ${i},a`);
     const text = `text,label\n${rows.join("\n")}\n"never closed,b\nlast,a\n`;
-    for (const chunkSize of [4096, 1 << 16]) expect((await errorsOf(text, chunkSize)).map((e) => e.line)).toEqual([30_002]);
+    for (const chunkSize of [4096, 1 << 16])
+      expect((await errorsOf(text, chunkSize)).map((e) => e.line)).toEqual([30_002]);
   });
 });

@@ -11,7 +11,17 @@ import type { ClassInfo } from "./use-project-classes";
  * Labels the selected items with one class (admins only). Multi-label projects get the chosen class as the item's
  * whole label, the same as an annotator choosing just that class.
  */
-export function BulkLabelBar({ projectId, selected, classes, onDone }: { projectId: number; selected: number[]; classes: ClassInfo[]; onDone: () => void }) {
+export function BulkLabelBar({
+  projectId,
+  selected,
+  classes,
+  onDone,
+}: {
+  projectId: number;
+  selected: number[];
+  classes: ClassInfo[];
+  onDone: () => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [classId, setClassId] = useState<number | "">("");
@@ -19,7 +29,9 @@ export function BulkLabelBar({ projectId, selected, classes, onDone }: { project
   const bulk = useMutation(
     trpc.labels.bulk.mutationOptions({
       onSuccess: async (result) => {
-        setMessage(`Labeled ${result.labeled.toLocaleString()} item${result.labeled === 1 ? "" : "s"}${result.retrainQueued ? " · retraining queued" : ""}`);
+        setMessage(
+          `Labeled ${result.labeled.toLocaleString()} item${result.labeled === 1 ? "" : "s"}${result.retrainQueued ? " · retraining queued" : ""}`,
+        );
         onDone();
         await Promise.all([
           queryClient.invalidateQueries({ queryKey: trpc.items.pathKey() }),
@@ -30,12 +42,14 @@ export function BulkLabelBar({ projectId, selected, classes, onDone }: { project
   );
   if (!selected.length && !message && !bulk.error) return null;
   return (
-    <div role="region" aria-label="Bulk label" className="flex flex-wrap items-center gap-3 rounded-lg bg-indigo-50 px-4 py-2.5 text-sm ring-1 ring-indigo-200">
+    <div
+      role="region"
+      aria-label="Bulk label"
+      className="flex flex-wrap items-center gap-3 rounded-lg bg-indigo-50 px-4 py-2.5 text-sm ring-1 ring-indigo-200"
+    >
       {selected.length ? (
         <>
-          <span className="font-medium text-indigo-900">
-            {selected.length.toLocaleString()} selected
-          </span>
+          <span className="font-medium text-indigo-900">{selected.length.toLocaleString()} selected</span>
           <label className="flex items-center gap-2 text-indigo-900">
             <span>Label as</span>
             <select

@@ -19,7 +19,17 @@ interface LabelClass {
   position: number;
 }
 
-export function ClassEditor({ projectId, taskType, classes, isAdmin }: { projectId: number; taskType: string; classes: LabelClass[]; isAdmin: boolean }) {
+export function ClassEditor({
+  projectId,
+  taskType,
+  classes,
+  isAdmin,
+}: {
+  projectId: number;
+  taskType: string;
+  classes: LabelClass[];
+  isAdmin: boolean;
+}) {
   const [adding, setAdding] = useState(false);
   const [editing, setEditing] = useState<number | null>(null);
   const full = taskType === "binary" && classes.length >= 2;
@@ -30,10 +40,13 @@ export function ClassEditor({ projectId, taskType, classes, isAdmin }: { project
       actions={isAdmin && !adding && !full ? <Button onClick={() => setAdding(true)}>Add class</Button> : null}
     >
       <p className="mb-4 text-sm text-zinc-500">
-        Each class has a description — its prompt. Annotators read it as the guideline; with an LLM configured, Margin turns it into training examples.
+        Each class has a description — its prompt. Annotators read it as the guideline; with an LLM configured, Margin
+        turns it into training examples.
       </p>
       {adding ? <ClassForm projectId={projectId} onDone={() => setAdding(false)} /> : null}
-      {classes.length === 0 && !adding ? <EmptyState title="No classes yet">{isAdmin ? "Add the classes texts can belong to." : null}</EmptyState> : null}
+      {classes.length === 0 && !adding ? (
+        <EmptyState title="No classes yet">{isAdmin ? "Add the classes texts can belong to." : null}</EmptyState>
+      ) : null}
       <ul className="divide-y divide-zinc-100" aria-label="Classes">
         {classes.map((c, index) =>
           editing === c.id ? (
@@ -46,11 +59,16 @@ export function ClassEditor({ projectId, taskType, classes, isAdmin }: { project
               <div className="min-w-0 flex-1">
                 <div className="flex items-center gap-2">
                   <span className="font-medium">{c.name}</span>
-                  <kbd className="rounded border border-zinc-300 bg-zinc-50 px-1.5 text-xs text-zinc-600" title="Key in the review queue">
+                  <kbd
+                    className="rounded border border-zinc-300 bg-zinc-50 px-1.5 text-xs text-zinc-600"
+                    title="Key in the review queue"
+                  >
                     {c.hotkey ?? (index < 9 ? String(index + 1) : "–")}
                   </kbd>
                 </div>
-                <p className="mt-0.5 text-sm whitespace-pre-line text-zinc-600">{c.description || <span className="text-zinc-400">No description</span>}</p>
+                <p className="mt-0.5 text-sm whitespace-pre-line text-zinc-600">
+                  {c.description || <span className="text-zinc-400">No description</span>}
+                </p>
               </div>
               {isAdmin ? (
                 <div className="flex shrink-0 gap-1">
@@ -104,14 +122,43 @@ function ClassForm({ projectId, existing, onDone }: { projectId: number; existin
   }
 
   return (
-    <form onSubmit={submit} className="mb-4 grid gap-3 rounded-md bg-zinc-50 p-3 ring-1 ring-zinc-200 sm:grid-cols-6" aria-label={existing ? `Edit class ${existing.name}` : "New class"}>
+    <form
+      onSubmit={submit}
+      className="mb-4 grid gap-3 rounded-md bg-zinc-50 p-3 ring-1 ring-zinc-200 sm:grid-cols-6"
+      aria-label={existing ? `Edit class ${existing.name}` : "New class"}
+    >
       <div className="sm:col-span-3">
-        <TextField label="Class name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} autoFocus placeholder="billing" />
+        <TextField
+          label="Class name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          required
+          maxLength={100}
+          autoFocus
+          placeholder="billing"
+        />
       </div>
       <div className="sm:col-span-1">
-        <TextField label="Hotkey" value={hotkey} onChange={(e) => setHotkey(e.target.value.slice(-1))} maxLength={1} placeholder="auto" hint="Optional" />
+        <TextField
+          label="Hotkey"
+          value={hotkey}
+          onChange={(e) => setHotkey(e.target.value.slice(-1))}
+          maxLength={1}
+          placeholder="auto"
+          hint="Optional"
+        />
       </div>
-      <div className="sm:col-span-2">{existing ? <TextField label="Color" type="color" value={color} onChange={(e) => setColor(e.target.value)} className="h-9 p-1" /> : null}</div>
+      <div className="sm:col-span-2">
+        {existing ? (
+          <TextField
+            label="Color"
+            type="color"
+            value={color}
+            onChange={(e) => setColor(e.target.value)}
+            className="h-9 p-1"
+          />
+        ) : null}
+      </div>
       <div className="sm:col-span-6">
         <TextAreaField
           label="Description (prompt)"
@@ -122,10 +169,13 @@ function ClassForm({ projectId, existing, onDone }: { projectId: number; existin
           placeholder="What belongs in this class, in plain words, with the edge cases annotators should know."
         />
       </div>
-      {error ? (
-        <InlineError error={error} className="sm:col-span-6" />
-      ) : null}
-      <FormActions submit={existing ? "Save class" : "Add class"} pending={pending} onCancel={onDone} className="sm:col-span-6" />
+      {error ? <InlineError error={error} className="sm:col-span-6" /> : null}
+      <FormActions
+        submit={existing ? "Save class" : "Add class"}
+        pending={pending}
+        onCancel={onDone}
+        className="sm:col-span-6"
+      />
     </form>
   );
 }
@@ -141,7 +191,12 @@ function DeleteClassButton({ id, name, projectId }: { id: number; name: string; 
       aria-label={`Delete ${name}`}
       disabled={remove.isPending}
       onClick={() => {
-        if (window.confirm(`Delete class "${name}"? A class that labels already use is archived instead, keeping its history.`)) remove.mutate({ id });
+        if (
+          window.confirm(
+            `Delete class "${name}"? A class that labels already use is archived instead, keeping its history.`,
+          )
+        )
+          remove.mutate({ id });
       }}
     >
       Delete

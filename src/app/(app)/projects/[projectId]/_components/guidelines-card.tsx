@@ -86,7 +86,11 @@ export function GuidelinesCard({ projectId, isAdmin }: { projectId: number; isAd
       {g && draft === null ? (
         <>
           {!g.instructions.trim() ? (
-            <p className="mb-3 text-sm text-zinc-600">{isAdmin ? "No project instructions yet: annotators see only the class descriptions below." : "No project instructions yet."}</p>
+            <p className="mb-3 text-sm text-zinc-600">
+              {isAdmin
+                ? "No project instructions yet: annotators see only the class descriptions below."
+                : "No project instructions yet."}
+            </p>
           ) : null}
           <GuidelinesView guidelines={g} />
           {isAdmin && g.classes.some((c) => c.examples.length || c.counterExamples.length) ? (
@@ -99,8 +103,16 @@ export function GuidelinesCard({ projectId, isAdmin }: { projectId: number; isAd
                       <span className="min-w-0 flex-1 truncate">
                         {c.name} · {e.kind === "example" ? "example" : "counter-example"}: “{e.text}”
                       </span>
-                      <Button variant="ghost" onClick={() => remove.mutate({ projectId, exampleId: e.id })} disabled={remove.isPending}>
-                        Remove<span className="sr-only"> “{e.text}” from {c.name}</span>
+                      <Button
+                        variant="ghost"
+                        onClick={() => remove.mutate({ projectId, exampleId: e.id })}
+                        disabled={remove.isPending}
+                      >
+                        Remove
+                        <span className="sr-only">
+                          {" "}
+                          “{e.text}” from {c.name}
+                        </span>
                       </Button>
                     </li>
                   )),

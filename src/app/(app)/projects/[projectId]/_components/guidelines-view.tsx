@@ -10,7 +10,15 @@ export type Guidelines = RouterOutputs["guidelines"]["get"];
  * The guidelines as annotators read them: the project's instructions, then per class its description, examples and
  * counter-examples. `compact` (the Annotate side panel) shows at most two of each per class.
  */
-export function GuidelinesView({ guidelines, keyOf, compact = false }: { guidelines: Guidelines; keyOf?: Map<number, string>; compact?: boolean }) {
+export function GuidelinesView({
+  guidelines,
+  keyOf,
+  compact = false,
+}: {
+  guidelines: Guidelines;
+  keyOf?: Map<number, string>;
+  compact?: boolean;
+}) {
   const limit = compact ? 2 : Infinity;
   return (
     <div className="space-y-4">
@@ -26,7 +34,13 @@ export function GuidelinesView({ guidelines, keyOf, compact = false }: { guideli
             <dd className="mt-0.5 space-y-1 text-xs leading-relaxed text-zinc-600">
               <p>{c.description || <span className="italic">No description.</span>}</p>
               {c.examples.length ? (
-                <ExampleList title={`Examples of ${c.name}`} label="Example" examples={c.examples.slice(0, limit)} more={c.examples.length - Math.min(limit, c.examples.length)} tone="text-emerald-800" />
+                <ExampleList
+                  title={`Examples of ${c.name}`}
+                  label="Example"
+                  examples={c.examples.slice(0, limit)}
+                  more={c.examples.length - Math.min(limit, c.examples.length)}
+                  tone="text-emerald-800"
+                />
               ) : null}
               {c.counterExamples.length ? (
                 <ExampleList
@@ -45,7 +59,19 @@ export function GuidelinesView({ guidelines, keyOf, compact = false }: { guideli
   );
 }
 
-function ExampleList({ title, label, examples, more, tone }: { title: string; label: string; examples: Guidelines["classes"][number]["examples"]; more: number; tone: string }) {
+function ExampleList({
+  title,
+  label,
+  examples,
+  more,
+  tone,
+}: {
+  title: string;
+  label: string;
+  examples: Guidelines["classes"][number]["examples"];
+  more: number;
+  tone: string;
+}) {
   return (
     <ul aria-label={title} className="space-y-0.5">
       {examples.map((e) => (

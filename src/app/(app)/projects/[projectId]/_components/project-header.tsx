@@ -36,14 +36,18 @@ export function ProjectHeader({ projectId, isAdmin }: { projectId: number; isAdm
         ← Projects
       </Link>
       <div className="mt-1 flex min-h-8 flex-wrap items-center gap-3">
-        <h1 className="text-xl font-semibold tracking-tight">{p?.name ?? (project.isPending ? "…" : `Project ${projectId}`)}</h1>
+        <h1 className="text-xl font-semibold tracking-tight">
+          {p?.name ?? (project.isPending ? "…" : `Project ${projectId}`)}
+        </h1>
         {p ? <Badge>{taskLabels[p.taskType]}</Badge> : null}
         {p ? <Badge tone="indigo">featurizer {p.featurizerId}</Badge> : null}
       </div>
       {p?.description ? <p className="mt-1 max-w-3xl text-sm text-zinc-600">{p.description}</p> : null}
       <nav aria-label="Project" className="mt-4 flex flex-wrap gap-x-1 border-b border-zinc-200">
         {tabs.map((tab) => {
-          const active = tab.exact ? pathname === tab.href : pathname === tab.href || pathname.startsWith(`${tab.href}/`);
+          const active = tab.exact
+            ? pathname === tab.href
+            : pathname === tab.href || pathname.startsWith(`${tab.href}/`);
           return (
             <Link
               key={tab.href}

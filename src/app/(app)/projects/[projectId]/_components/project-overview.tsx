@@ -38,7 +38,12 @@ export function ProjectOverview({ projectId, isAdmin }: { projectId: number; isA
           {isAdmin ? <AnnotatorTable projectId={p.id} /> : null}
         </div>
         <div className="space-y-6">
-          <NextStepCard projectId={p.id} stats={p.stats as Stats | null} retrainEvery={p.retrainEvery} isAdmin={isAdmin} />
+          <NextStepCard
+            projectId={p.id}
+            stats={p.stats as Stats | null}
+            retrainEvery={p.retrainEvery}
+            isAdmin={isAdmin}
+          />
           <StatsCard projectId={p.id} stats={p.stats as Stats | null} />
           <AgreementCard projectId={p.id} overlap={p.annotationOverlap} />
         </div>
@@ -52,26 +57,34 @@ function StatsCard({ projectId, stats }: { projectId: number; stats: Stats | nul
   const queryClient = useQueryClient();
   const jobs = useQuery({
     ...trpc.jobs.list.queryOptions({ projectId, limit: 5 }),
-    refetchInterval: (query) => (query.state.data?.some((j) => j.type === "project-stats" && (j.state === "queued" || j.state === "running")) ? 1000 : false),
+    refetchInterval: (query) =>
+      query.state.data?.some((j) => j.type === "project-stats" && (j.state === "queued" || j.state === "running"))
+        ? 1000
+        : false,
   });
   const pending = jobs.data?.find((j) => j.type === "project-stats" && (j.state === "queued" || j.state === "running"));
   const wasPending = useRef(false);
   useEffect(() => {
     // When a stats job finishes, the project (which carries the stats) is stale.
-    if (wasPending.current && !pending) void queryClient.invalidateQueries({ queryKey: trpc.projects.get.queryKey({ projectId }) });
+    if (wasPending.current && !pending)
+      void queryClient.invalidateQueries({ queryKey: trpc.projects.get.queryKey({ projectId }) });
     wasPending.current = Boolean(pending);
   }, [pending, projectId, queryClient, trpc]);
   const refresh = useMutation(
-    trpc.jobs.refreshStats.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.jobs.list.queryKey({ projectId, limit: 5 }) }) }),
+    trpc.jobs.refreshStats.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.jobs.list.queryKey({ projectId, limit: 5 }) }),
+    }),
   );
   // While the Overview is open, imports, labels and trainings (by anyone) are noticed within a few seconds and the
   // statistics recomputed by one background job; nobody has to press Refresh.
   const ensureFresh = useMutation(
     trpc.stats.ensureFresh.mutationOptions({
       onSuccess: (result) => {
-        if (result.state !== "fresh") void queryClient.invalidateQueries({ queryKey: trpc.jobs.list.queryKey({ projectId, limit: 5 }) });
+        if (result.state !== "fresh")
+          void queryClient.invalidateQueries({ queryKey: trpc.jobs.list.queryKey({ projectId, limit: 5 }) });
         // A stats job that ran between two polls of the job list was never seen pending; the shown counts are older.
-        else if (result.computedAt !== (stats?.computedAt ?? null)) void queryClient.invalidateQueries({ queryKey: trpc.projects.get.queryKey({ projectId }) });
+        else if (result.computedAt !== (stats?.computedAt ?? null))
+          void queryClient.invalidateQueries({ queryKey: trpc.projects.get.queryKey({ projectId }) });
       },
     }),
   );
@@ -86,7 +99,11 @@ function StatsCard({ projectId, stats }: { projectId: number; stats: Stats | nul
     <Card
       title="Statistics"
       actions={
-        <Button variant="secondary" onClick={() => refresh.mutate({ projectId })} disabled={refresh.isPending || Boolean(pending)}>
+        <Button
+          variant="secondary"
+          onClick={() => refresh.mutate({ projectId })}
+          disabled={refresh.isPending || Boolean(pending)}
+        >
           {pending ? (pending.state === "queued" ? "Queued…" : "Computing…") : "Refresh"}
         </Button>
       }
@@ -98,7 +115,11 @@ function StatsCard({ projectId, stats }: { projectId: number; stats: Stats | nul
             <dt className="text-xs text-zinc-600">Labeled</dt>
             <dd className="text-lg font-semibold tabular-nums" data-testid="labeled-of-total">
               {stats.byStatus.labeled.toLocaleString()} of {stats.items.toLocaleString()}
-              {stats.items > 0 ? <span className="ml-1 text-sm font-normal text-zinc-600">({((stats.byStatus.labeled / stats.items) * 100).toFixed(1)}%)</span> : null}
+              {stats.items > 0 ? (
+                <span className="ml-1 text-sm font-normal text-zinc-600">
+                  ({((stats.byStatus.labeled / stats.items) * 100).toFixed(1)}%)
+                </span>
+              ) : null}
             </dd>
           </div>
           <Stat label="Items" value={stats.items} />
@@ -141,7 +162,17 @@ function StatsCard({ projectId, stats }: { projectId: number; stats: Stats | nul
  * What to do next, from the counts and the model versions: get texts in, label (until the first training), train
  * (labels have grown since the newest version), or compare (a newer version than the active one is ready).
  */
-function NextStepCard({ projectId, stats, retrainEvery, isAdmin }: { projectId: number; stats: Stats | null; retrainEvery: number; isAdmin: boolean }) {
+function NextStepCard({
+  projectId,
+  stats,
+  retrainEvery,
+  isAdmin,
+}: {
+  projectId: number;
+  stats: Stats | null;
+  retrainEvery: number;
+  isAdmin: boolean;
+}) {
   const trpc = useTRPC();
   const versions = useQuery(trpc.models.list.queryOptions({ projectId }));
   if (!stats || !versions.data) return null;
@@ -153,17 +184,45 @@ function NextStepCard({ projectId, stats, retrainEvery, isAdmin }: { projectId: 
   let step: { title: string; body: string; href?: string; action?: string };
   if (stats.items === 0) {
     step = isAdmin
-      ? { title: "Import texts", body: "The project has no items yet.", href: `${base}/import`, action: "Import a file" }
+      ? {
+          title: "Import texts",
+          body: "The project has no items yet.",
+          href: `${base}/import`,
+          action: "Import a file",
+        }
       : { title: "Waiting for texts", body: "The project has no items yet; an admin imports them." };
   } else if (!newest) {
     const toGo = Math.max(0, retrainEvery - stats.annotations.human);
-    step = { title: "Label", body: toGo > 0 ? `${toGo.toLocaleString()} more labels and the first model trains by itself.` : "Enough labels for a first model: it trains after the next label, or press Train now on Models.", href: `${base}/annotate`, action: "Start labeling" };
+    step = {
+      title: "Label",
+      body:
+        toGo > 0
+          ? `${toGo.toLocaleString()} more labels and the first model trains by itself.`
+          : "Enough labels for a first model: it trains after the next label, or press Train now on Models.",
+      href: `${base}/annotate`,
+      action: "Start labeling",
+    };
   } else if (isAdmin && active && newest.id !== active.id) {
-    step = { title: "Compare", body: `v${newest.number} is ready but v${active.number} is active: compare them before promoting.`, href: `${base}/compare?a=${active.id}&b=${newest.id}`, action: `Compare v${active.number} → v${newest.number}` };
+    step = {
+      title: "Compare",
+      body: `v${newest.number} is ready but v${active.number} is active: compare them before promoting.`,
+      href: `${base}/compare?a=${active.id}&b=${newest.id}`,
+      action: `Compare v${active.number} → v${newest.number}`,
+    };
   } else if (newLabels >= retrainEvery) {
-    step = { title: "Train", body: `${newLabels.toLocaleString()} labels since v${newest.number} was trained.`, href: `${base}/models`, action: "Open Models" };
+    step = {
+      title: "Train",
+      body: `${newLabels.toLocaleString()} labels since v${newest.number} was trained.`,
+      href: `${base}/models`,
+      action: "Open Models",
+    };
   } else {
-    step = { title: "Label", body: `v${newest.number} ranks the queue; ${stats.byStatus.unlabeled.toLocaleString()} items are unlabeled.`, href: `${base}/annotate`, action: "Continue labeling" };
+    step = {
+      title: "Label",
+      body: `v${newest.number} ranks the queue; ${stats.byStatus.unlabeled.toLocaleString()} items are unlabeled.`,
+      href: `${base}/annotate`,
+      action: "Continue labeling",
+    };
   }
   return (
     <Card title="Next step">
@@ -198,7 +257,9 @@ function AgreementCard({ projectId, overlap }: { projectId: number; overlap: num
   return (
     <Card title="Agreement">
       {a.items === 0 ? (
-        <p className="text-sm text-zinc-500">Each item goes to {overlap} annotators; agreement shows once an item has two labels.</p>
+        <p className="text-sm text-zinc-500">
+          Each item goes to {overlap} annotators; agreement shows once an item has two labels.
+        </p>
       ) : (
         <dl className="grid grid-cols-2 gap-x-4 gap-y-3 text-sm" aria-label="Annotator agreement">
           <div>
@@ -215,7 +276,9 @@ function AgreementCard({ projectId, overlap }: { projectId: number; overlap: num
           </div>
           <div className="col-span-2">
             <dt className="sr-only">How to read α</dt>
-            <dd className="text-xs text-zinc-600">α above 0.8 is reliable; below 0.67, the class descriptions likely need work.</dd>
+            <dd className="text-xs text-zinc-600">
+              α above 0.8 is reliable; below 0.67, the class descriptions likely need work.
+            </dd>
           </div>
         </dl>
       )}

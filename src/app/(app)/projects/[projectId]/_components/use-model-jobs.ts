@@ -17,7 +17,8 @@ export function useModelJobs(projectId: number) {
   const queryClient = useQueryClient();
   const jobs = useQuery({
     ...trpc.jobs.list.queryOptions({ projectId, limit: 20 }),
-    refetchInterval: (query) => (query.state.data?.some((j) => MODEL_JOBS.has(j.type) && isLive(j.state)) ? 1500 : 15_000),
+    refetchInterval: (query) =>
+      query.state.data?.some((j) => MODEL_JOBS.has(j.type) && isLive(j.state)) ? 1500 : 15_000,
   });
   const modelJobs = jobs.data?.filter((j) => MODEL_JOBS.has(j.type)) ?? [];
   const live = modelJobs.find((j) => isLive(j.state)) ?? null;
@@ -33,5 +34,10 @@ export function useModelJobs(projectId: number) {
     previous.current = liveKey;
   }, [liveKey, queryClient, trpc]);
 
-  return { live, lastTrain, failedTrain, refresh: () => queryClient.invalidateQueries({ queryKey: trpc.jobs.list.queryKey({ projectId, limit: 20 }) }) };
+  return {
+    live,
+    lastTrain,
+    failedTrain,
+    refresh: () => queryClient.invalidateQueries({ queryKey: trpc.jobs.list.queryKey({ projectId, limit: 20 }) }),
+  };
 }

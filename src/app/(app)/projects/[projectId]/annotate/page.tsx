@@ -5,7 +5,13 @@ import { AnnotationWorkbench, type QueueMode } from "./_components/annotation-wo
 
 export const metadata: Metadata = { title: "Annotate" };
 
-export default async function AnnotatePage({ params, searchParams }: { params: Promise<{ projectId: string }>; searchParams: Promise<{ mode?: string }> }) {
+export default async function AnnotatePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ projectId: string }>;
+  searchParams: Promise<{ mode?: string }>;
+}) {
   const { projectId } = await params;
   const mode: QueueMode = (await searchParams).mode === "review-generated" ? "review-generated" : "learn";
   const user = await getSessionUser(await headers());

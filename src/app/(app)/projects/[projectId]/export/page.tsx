@@ -7,6 +7,9 @@ export default async function ExportPage({ params }: { params: Promise<{ project
   const { projectId } = await params;
   const user = await getSessionUser(await headers());
   // The export route itself requires an admin; this only spares annotators a form that cannot work for them.
-  if (user?.role !== "admin") return <EmptyState title="Only admins can export">Exports contain every label of the project; ask an admin.</EmptyState>;
+  if (user?.role !== "admin")
+    return (
+      <EmptyState title="Only admins can export">Exports contain every label of the project; ask an admin.</EmptyState>
+    );
   return <ExportForm projectId={Number(projectId)} />;
 }

@@ -40,13 +40,17 @@ export function DisagreementList({ projectId }: { projectId: number }) {
       <div>
         <h2 className="text-lg font-semibold tracking-tight">Disagreements</h2>
         <p className="text-sm text-zinc-600">
-          Items whose annotators chose different classes and that nobody has decided yet. Your decision becomes the item&apos;s label; the votes stay
-          in its history.
+          Items whose annotators chose different classes and that nobody has decided yet. Your decision becomes the
+          item&apos;s label; the votes stay in its history.
         </p>
       </div>
       <form aria-label="Class pair" className="flex flex-wrap items-end gap-3" onSubmit={(e) => e.preventDefault()}>
         <div className="w-44">
-          <SelectField label="One vote says" value={pair.a ?? ""} onChange={(e) => setPair({ ...pair, a: e.target.value ? Number(e.target.value) : null })}>
+          <SelectField
+            label="One vote says"
+            value={pair.a ?? ""}
+            onChange={(e) => setPair({ ...pair, a: e.target.value ? Number(e.target.value) : null })}
+          >
             <option value="">Any class</option>
             {classes.map((c) => (
               <option key={c.id} value={c.id}>
@@ -56,7 +60,11 @@ export function DisagreementList({ projectId }: { projectId: number }) {
           </SelectField>
         </div>
         <div className="w-44">
-          <SelectField label="another says" value={pair.b ?? ""} onChange={(e) => setPair({ ...pair, b: e.target.value ? Number(e.target.value) : null })}>
+          <SelectField
+            label="another says"
+            value={pair.b ?? ""}
+            onChange={(e) => setPair({ ...pair, b: e.target.value ? Number(e.target.value) : null })}
+          >
             <option value="">Any class</option>
             {classes.map((c) => (
               <option key={c.id} value={c.id}>
@@ -70,12 +78,16 @@ export function DisagreementList({ projectId }: { projectId: number }) {
       {decide.error ? <InlineError error={decide.error} /> : null}
       {list.data && list.data.items.length === 0 ? (
         <EmptyState title="No open disagreements">
-          {overlap <= 1 ? "Each item goes to one annotator (Settings → Annotators per item), so votes cannot disagree yet." : "Every item with differing votes has been decided."}
+          {overlap <= 1
+            ? "Each item goes to one annotator (Settings → Annotators per item), so votes cannot disagree yet."
+            : "Every item with differing votes has been decided."}
         </EmptyState>
       ) : null}
       {list.data && list.data.items.length ? (
         <p className="text-xs text-zinc-600" role="status">
-          {list.data.items.length < list.data.total ? `The first ${list.data.items.length} of ${list.data.total.toLocaleString()} items` : `${list.data.total.toLocaleString()} ${list.data.total === 1 ? "item" : "items"}`}
+          {list.data.items.length < list.data.total
+            ? `The first ${list.data.items.length} of ${list.data.total.toLocaleString()} items`
+            : `${list.data.total.toLocaleString()} ${list.data.total === 1 ? "item" : "items"}`}
         </p>
       ) : null}
       <ul className="space-y-4" aria-label="Items with disagreeing votes">
@@ -85,8 +97,16 @@ export function DisagreementList({ projectId }: { projectId: number }) {
             : classes.map((c) => [c.id]);
           return (
             <li key={item.id}>
-              <Card title={<Link href={`/projects/${projectId}/items/${item.id}`} className="underline">Item #{item.id}</Link>}>
-                <p className="text-[15px] leading-relaxed [overflow-wrap:anywhere] whitespace-pre-wrap text-zinc-900">{item.text}</p>
+              <Card
+                title={
+                  <Link href={`/projects/${projectId}/items/${item.id}`} className="underline">
+                    Item #{item.id}
+                  </Link>
+                }
+              >
+                <p className="text-[15px] leading-relaxed [overflow-wrap:anywhere] whitespace-pre-wrap text-zinc-900">
+                  {item.text}
+                </p>
                 <dl className="mt-3 grid gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
                   <div>
                     <dt className="text-xs font-medium text-zinc-600">Votes</dt>
@@ -113,7 +133,8 @@ export function DisagreementList({ projectId }: { projectId: number }) {
                             <ClassChip key={id} {...classOf(id)} />
                           ))}
                           <span className="text-xs text-zinc-600">
-                            ({prediction.probabilities
+                            (
+                            {prediction.probabilities
                               .filter((p) => prediction.predictedClassIds.includes(p.classId))
                               .map((p) => `${(p.probability * 100).toFixed(0)}%`)
                               .join(", ")}
@@ -121,7 +142,9 @@ export function DisagreementList({ projectId }: { projectId: number }) {
                           </span>
                         </span>
                       ) : (
-                        <span className="text-zinc-600">no prediction (no active model, or it has not scored this item)</span>
+                        <span className="text-zinc-600">
+                          no prediction (no active model, or it has not scored this item)
+                        </span>
                       )}
                     </dd>
                   </div>
@@ -130,7 +153,12 @@ export function DisagreementList({ projectId }: { projectId: number }) {
                   {answers.map((ids) => {
                     const names = ids.map((id) => classOf(id).name).join(" + ") || "no class";
                     return (
-                      <Button key={ids.join(",")} variant="secondary" disabled={decide.isPending} onClick={() => decide.mutate({ projectId, itemId: item.id, classIds: ids })}>
+                      <Button
+                        key={ids.join(",")}
+                        variant="secondary"
+                        disabled={decide.isPending}
+                        onClick={() => decide.mutate({ projectId, itemId: item.id, classIds: ids })}
+                      >
                         Decide {names}
                       </Button>
                     );

@@ -34,7 +34,15 @@ function keyMap(classes: ChoiceClass[]): Map<string, number> {
 
 export type QueueMode = "learn" | "review-generated";
 
-export function AnnotationWorkbench({ projectId, mode = "learn", isAdmin }: { projectId: number; mode?: QueueMode; isAdmin: boolean }) {
+export function AnnotationWorkbench({
+  projectId,
+  mode = "learn",
+  isAdmin,
+}: {
+  projectId: number;
+  mode?: QueueMode;
+  isAdmin: boolean;
+}) {
   const trpc = useTRPC();
   const project = useQuery(trpc.projects.get.queryOptions({ projectId }));
   const queue = useAnnotationQueue(projectId, mode);
@@ -55,17 +63,26 @@ export function AnnotationWorkbench({ projectId, mode = "learn", isAdmin }: { pr
   const { current } = queue;
   const predicted = useMemo(() => current?.prediction?.predictedClassIds ?? [], [current]);
   // Reviewing a generated example, Enter confirms the label the LLM wrote it for (the model's guess may differ).
-  const reviewing = current?.reason === "review" || (mode === "review-generated" && current?.item.source === "generated" && current.item.labelStatus === "labeled");
-  const proposed = useMemo(() => (reviewing && current ? current.item.labelClassIds : predicted), [reviewing, current, predicted]);
+  const reviewing =
+    current?.reason === "review" ||
+    (mode === "review-generated" && current?.item.source === "generated" && current.item.labelStatus === "labeled");
+  const proposed = useMemo(
+    () => (reviewing && current ? current.item.labelClassIds : predicted),
+    [reviewing, current, predicted],
+  );
 
   // Multi-label starts from the model's guess: Enter accepts it as is, keys toggle what is wrong.
   const toggled = useMemo(
-    () => (selection && current && selection.itemId === current.item.id ? selection.classIds : multilabel ? proposed : []),
+    () =>
+      selection && current && selection.itemId === current.item.id ? selection.classIds : multilabel ? proposed : [],
     [selection, current, multilabel, proposed],
   );
   const toggle = (classId: number) => {
     if (!current) return;
-    setSelection({ itemId: current.item.id, classIds: toggled.includes(classId) ? toggled.filter((id) => id !== classId) : [...toggled, classId] });
+    setSelection({
+      itemId: current.item.id,
+      classIds: toggled.includes(classId) ? toggled.filter((id) => id !== classId) : [...toggled, classId],
+    });
   };
 
   // Keyboard focus goes to the item each time one is shown: Enter must submit, not re-click the tab or class button
@@ -114,7 +131,10 @@ export function AnnotationWorkbench({ projectId, mode = "learn", isAdmin }: { pr
       const itemId = current.item.id;
       if (key === " ") {
         event.preventDefault();
-        queue.decide({ action: "skip", reason: skipReason, ...(skipComment.trim() ? { comment: skipComment.trim() } : {}) }, itemId);
+        queue.decide(
+          { action: "skip", reason: skipReason, ...(skipComment.trim() ? { comment: skipComment.trim() } : {}) },
+          itemId,
+        );
         setSkipComment("");
         return;
       }
@@ -124,7 +144,8 @@ export function AnnotationWorkbench({ projectId, mode = "learn", isAdmin }: { pr
         event.preventDefault();
         if (multilabel) queue.decide({ action: "label", classIds: toggled }, itemId);
         else if (reviewing && proposed.length) queue.decide({ action: "label", classIds: proposed }, itemId);
-        else if (current.prediction) queue.decide({ action: "accept", modelVersionId: current.prediction.modelVersionId }, itemId);
+        else if (current.prediction)
+          queue.decide({ action: "accept", modelVersionId: current.prediction.modelVersionId }, itemId);
         return;
       }
       const classId = keys.get(key);
@@ -145,7 +166,11 @@ export function AnnotationWorkbench({ projectId, mode = "learn", isAdmin }: { pr
   if (classes.length === 0) {
     return (
       <EmptyState title="This project has no classes yet">
-        An admin adds classes (a name and a description each) on the <Link href={`/projects/${projectId}`} className="text-indigo-600 underline">overview</Link>.
+        An admin adds classes (a name and a description each) on the{" "}
+        <Link href={`/projects/${projectId}`} className="text-indigo-600 underline">
+          overview
+        </Link>
+        .
       </EmptyState>
     );
   }
@@ -155,16 +180,28 @@ export function AnnotationWorkbench({ projectId, mode = "learn", isAdmin }: { pr
     <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_20rem]">
       <div className="space-y-4">
         <QueueTabs projectId={projectId} mode={mode} />
-        <ProgressStrip projectId={projectId} queueRemaining={queue.remaining} reviewing={mode === "review-generated"} saving={queue.saving} />
+        <ProgressStrip
+          projectId={projectId}
+          queueRemaining={queue.remaining}
+          reviewing={mode === "review-generated"}
+          saving={queue.saving}
+        />
         {queue.error ? (
           <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 ring-1 ring-red-200">
             {queue.error}
           </p>
         ) : null}
         {queue.notice ? (
-          <div role="status" className="flex items-start gap-3 rounded-md bg-indigo-50 px-3 py-2 text-sm text-indigo-800 ring-1 ring-indigo-200">
+          <div
+            role="status"
+            className="flex items-start gap-3 rounded-md bg-indigo-50 px-3 py-2 text-sm text-indigo-800 ring-1 ring-indigo-200"
+          >
             <p className="flex-1">{queue.notice}</p>
-            <button type="button" onClick={queue.dismissNotice} className="shrink-0 rounded px-1.5 text-xs font-medium text-indigo-800 underline hover:bg-indigo-100">
+            <button
+              type="button"
+              onClick={queue.dismissNotice}
+              className="shrink-0 rounded px-1.5 text-xs font-medium text-indigo-800 underline hover:bg-indigo-100"
+            >
               Dismiss
             </button>
           </div>
@@ -195,21 +232,40 @@ export function AnnotationWorkbench({ projectId, mode = "learn", isAdmin }: { pr
             </EmptyState>
           )
         ) : !current ? (
-          <div className="h-64 animate-pulse rounded-lg bg-white ring-1 ring-zinc-200" aria-busy="true" aria-label="Loading the next item" />
+          <div
+            className="h-64 animate-pulse rounded-lg bg-white ring-1 ring-zinc-200"
+            aria-busy="true"
+            aria-label="Loading the next item"
+          />
         ) : (
-          <article ref={articleRef} tabIndex={-1} className="rounded-lg bg-white shadow-xs ring-1 ring-zinc-200 focus:outline-none" aria-label="Item to label" aria-describedby="item-text">
+          <article
+            ref={articleRef}
+            tabIndex={-1}
+            className="rounded-lg bg-white shadow-xs ring-1 ring-zinc-200 focus:outline-none"
+            aria-label="Item to label"
+            aria-describedby="item-text"
+          >
             <header className="flex flex-wrap items-center gap-2 border-b border-zinc-100 px-5 py-3 text-xs text-zinc-500">
               <ReasonBadge entry={current} nameOf={nameOf} />
-              {current.item.source !== "imported" ? <Badge tone={current.item.source === "generated" ? "amber" : "neutral"}>{current.item.source}</Badge> : null}
+              {current.item.source !== "imported" ? (
+                <Badge tone={current.item.source === "generated" ? "amber" : "neutral"}>{current.item.source}</Badge>
+              ) : null}
               {current.item.split === "test" ? <Badge tone="indigo">test set</Badge> : null}
               {current.reason === "mislabeled" && current.item.labelStatus === "labeled" ? (
                 <span>
-                  currently labeled <strong className="text-zinc-700">{current.item.labelClassIds.map((id) => nameOf.get(id) ?? id).join(", ") || "(none)"}</strong>
+                  currently labeled{" "}
+                  <strong className="text-zinc-700">
+                    {current.item.labelClassIds.map((id) => nameOf.get(id) ?? id).join(", ") || "(none)"}
+                  </strong>
                 </span>
               ) : null}
               <span className="ml-auto tabular-nums">item #{current.item.id}</span>
             </header>
-            <div id="item-text" data-testid="item-text" className="max-h-[55vh] overflow-y-auto px-5 py-5 text-[17px] leading-relaxed [overflow-wrap:anywhere] whitespace-pre-wrap text-zinc-900">
+            <div
+              id="item-text"
+              data-testid="item-text"
+              className="max-h-[55vh] overflow-y-auto px-5 py-5 text-[17px] leading-relaxed [overflow-wrap:anywhere] whitespace-pre-wrap text-zinc-900"
+            >
               {current.item.text}
             </div>
             <Metadata metadata={current.item.metadata} />
@@ -238,14 +294,29 @@ export function AnnotationWorkbench({ projectId, mode = "learn", isAdmin }: { pr
                 Confirm {nameOf.get(proposed[0]!)} <Kbd>Enter</Kbd>
               </Button>
             ) : (
-              <Button onClick={() => queue.decide({ action: "accept", modelVersionId: current.prediction?.modelVersionId }, current.item.id)} disabled={!current.prediction}>
+              <Button
+                onClick={() =>
+                  queue.decide(
+                    { action: "accept", modelVersionId: current.prediction?.modelVersionId },
+                    current.item.id,
+                  )
+                }
+                disabled={!current.prediction}
+              >
                 Accept {current.prediction ? nameOf.get(predicted[0] ?? -1) : "prediction"} <Kbd>Enter</Kbd>
               </Button>
             )}
             <Button
               variant="secondary"
               onClick={() => {
-                queue.decide({ action: "skip", reason: skipReason, ...(skipComment.trim() ? { comment: skipComment.trim() } : {}) }, current.item.id);
+                queue.decide(
+                  {
+                    action: "skip",
+                    reason: skipReason,
+                    ...(skipComment.trim() ? { comment: skipComment.trim() } : {}),
+                  },
+                  current.item.id,
+                );
                 setSkipComment("");
               }}
             >
@@ -253,7 +324,12 @@ export function AnnotationWorkbench({ projectId, mode = "learn", isAdmin }: { pr
             </Button>
             <label className="flex items-center gap-1.5 text-xs text-zinc-600">
               because
-              <select className="w-40 rounded-md border-zinc-300 py-1 text-xs" value={skipReason} onChange={(e) => setSkipReason(e.target.value)} aria-label="Skip reason">
+              <select
+                className="w-40 rounded-md border-zinc-300 py-1 text-xs"
+                value={skipReason}
+                onChange={(e) => setSkipReason(e.target.value)}
+                aria-label="Skip reason"
+              >
                 {SKIP_REASONS.map((r) => (
                   <option key={r}>{r}</option>
                 ))}
@@ -293,18 +369,47 @@ export function AnnotationWorkbench({ projectId, mode = "learn", isAdmin }: { pr
         ) : null}
       </div>
       <aside className="space-y-4" aria-label="Guidelines and history">
-        <section className="rounded-lg bg-white p-4 shadow-xs ring-1 ring-zinc-200" aria-labelledby="side-guidelines-title">
-          <h2 id="side-guidelines-title" className="flex items-baseline justify-between text-sm font-semibold text-zinc-900">
+        <section
+          className="rounded-lg bg-white p-4 shadow-xs ring-1 ring-zinc-200"
+          aria-labelledby="side-guidelines-title"
+        >
+          <h2
+            id="side-guidelines-title"
+            className="flex items-baseline justify-between text-sm font-semibold text-zinc-900"
+          >
             Guidelines
-            {guidelines.data ? <span className="text-xs font-normal text-zinc-600">revision {guidelines.data.revision}</span> : null}
+            {guidelines.data ? (
+              <span className="text-xs font-normal text-zinc-600">revision {guidelines.data.revision}</span>
+            ) : null}
           </h2>
-          <div className="mt-3">{guidelines.data ? <GuidelinesView guidelines={guidelines.data} keyOf={keyOf} compact /> : null}</div>
+          <div className="mt-3">
+            {guidelines.data ? <GuidelinesView guidelines={guidelines.data} keyOf={keyOf} compact /> : null}
+          </div>
         </section>
-        <HistoryPanel projectId={projectId} nameOf={nameOf} onReopen={(d) => void queue.reopen({ item: d.item, prediction: null })} />
+        <HistoryPanel
+          projectId={projectId}
+          nameOf={nameOf}
+          onReopen={(d) => void queue.reopen({ item: d.item, prediction: null })}
+        />
         {queue.upNext ? <p className="px-1 text-xs text-zinc-600">Next item ready.</p> : null}
       </aside>
-      {showHelp ? <ShortcutsDialog classes={classes} keyOf={keyOf} multilabel={multilabel} guidelines={guidelines.data} onClose={() => setShowHelp(false)} /> : null}
-      {guidelinesPrompt.open && guidelines.data ? <GuidelinesDialog guidelines={guidelines.data} changed={guidelinesPrompt.changed} keyOf={keyOf} onClose={guidelinesPrompt.dismiss} /> : null}
+      {showHelp ? (
+        <ShortcutsDialog
+          classes={classes}
+          keyOf={keyOf}
+          multilabel={multilabel}
+          guidelines={guidelines.data}
+          onClose={() => setShowHelp(false)}
+        />
+      ) : null}
+      {guidelinesPrompt.open && guidelines.data ? (
+        <GuidelinesDialog
+          guidelines={guidelines.data}
+          changed={guidelinesPrompt.changed}
+          keyOf={keyOf}
+          onClose={guidelinesPrompt.dismiss}
+        />
+      ) : null}
     </div>
   );
 }
@@ -329,7 +434,11 @@ function Metadata({ metadata }: { metadata: unknown }) {
 function QueueTabs({ projectId, mode }: { projectId: number; mode: QueueMode }) {
   const tabs = [
     { mode: "learn" as const, label: "Most informative", href: `/projects/${projectId}/annotate` },
-    { mode: "review-generated" as const, label: "Review generated examples", href: `/projects/${projectId}/annotate?mode=review-generated` },
+    {
+      mode: "review-generated" as const,
+      label: "Review generated examples",
+      href: `/projects/${projectId}/annotate?mode=review-generated`,
+    },
   ];
   return (
     <nav aria-label="Queue" className="flex gap-1 text-sm">
@@ -338,7 +447,11 @@ function QueueTabs({ projectId, mode }: { projectId: number; mode: QueueMode }) 
           key={t.mode}
           href={t.href}
           aria-current={t.mode === mode ? "page" : undefined}
-          className={t.mode === mode ? "rounded-md bg-indigo-50 px-3 py-1.5 font-medium text-indigo-700 ring-1 ring-indigo-200" : "rounded-md px-3 py-1.5 text-zinc-600 hover:bg-zinc-100"}
+          className={
+            t.mode === mode
+              ? "rounded-md bg-indigo-50 px-3 py-1.5 font-medium text-indigo-700 ring-1 ring-indigo-200"
+              : "rounded-md px-3 py-1.5 text-zinc-600 hover:bg-zinc-100"
+          }
         >
           {t.label}
         </Link>

@@ -7,7 +7,17 @@ import { InlineError } from "@/components/ui/inline-error";
 import { useTRPC } from "@/trpc/react";
 
 /** Asks an admin to look at the item on screen, with a comment; the item is then skipped. */
-export function FlagForm({ projectId, itemId, onFlagged, onCancel }: { projectId: number; itemId: number; onFlagged: (comment: string) => void; onCancel: () => void }) {
+export function FlagForm({
+  projectId,
+  itemId,
+  onFlagged,
+  onCancel,
+}: {
+  projectId: number;
+  itemId: number;
+  onFlagged: (comment: string) => void;
+  onCancel: () => void;
+}) {
   const trpc = useTRPC();
   const [comment, setComment] = useState("");
   const flag = useMutation(trpc.flags.create.mutationOptions({ onSuccess: (f) => onFlagged(f.comment) }));

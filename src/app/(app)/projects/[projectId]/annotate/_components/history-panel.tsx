@@ -9,7 +9,15 @@ export type MyDecision = RouterOutputs["labels"]["mine"][number];
 const HISTORY_SIZE = 10;
 
 /** The annotator's last decisions in this project; a current one can be reopened and changed. */
-export function HistoryPanel({ projectId, nameOf, onReopen }: { projectId: number; nameOf: Map<number, string>; onReopen: (decision: MyDecision) => void }) {
+export function HistoryPanel({
+  projectId,
+  nameOf,
+  onReopen,
+}: {
+  projectId: number;
+  nameOf: Map<number, string>;
+  onReopen: (decision: MyDecision) => void;
+}) {
   const trpc = useTRPC();
   const mine = useQuery(trpc.labels.mine.queryOptions({ projectId, limit: HISTORY_SIZE }));
   return (
@@ -17,10 +25,14 @@ export function HistoryPanel({ projectId, nameOf, onReopen }: { projectId: numbe
       <h2 id="history-heading" className="text-sm font-semibold text-zinc-900">
         Your last decisions
       </h2>
-      {mine.data && mine.data.length === 0 ? <p className="mt-2 text-xs text-zinc-600">None yet in this project.</p> : null}
+      {mine.data && mine.data.length === 0 ? (
+        <p className="mt-2 text-xs text-zinc-600">None yet in this project.</p>
+      ) : null}
       <ol className="mt-2 space-y-1" aria-label="Your last decisions">
         {mine.data?.map((d) => {
-          const decided = d.skipped ? `skipped${d.skipReason ? ` (${d.skipReason})` : ""}` : d.classIds.map((id) => nameOf.get(id) ?? `#${id}`).join(", ") || "no class";
+          const decided = d.skipped
+            ? `skipped${d.skipReason ? ` (${d.skipReason})` : ""}`
+            : d.classIds.map((id) => nameOf.get(id) ?? `#${id}`).join(", ") || "no class";
           return (
             <li key={d.annotationId}>
               {d.current ? (

@@ -33,17 +33,33 @@ function sessionStartFor(projectId: number) {
  * pace. "Left" is counted exactly after every saved decision; on very large pools it is the queue's estimate and says
  * so. In the review queue it is the generated examples still waiting for a person.
  */
-export function ProgressStrip({ projectId, queueRemaining, reviewing, saving }: { projectId: number; queueRemaining: number | null; reviewing: boolean; saving: boolean }) {
+export function ProgressStrip({
+  projectId,
+  queueRemaining,
+  reviewing,
+  saving,
+}: {
+  projectId: number;
+  queueRemaining: number | null;
+  reviewing: boolean;
+  saving: boolean;
+}) {
   const trpc = useTRPC();
   const [since] = useState(startOfToday);
   const [sessionStart] = useState(() => sessionStartFor(projectId));
-  const progress = useQuery({ ...trpc.queue.progress.queryOptions({ projectId, since, sessionStart }), refetchInterval: 60_000 });
+  const progress = useQuery({
+    ...trpc.queue.progress.queryOptions({ projectId, since, sessionStart }),
+    refetchInterval: 60_000,
+  });
   const data = progress.data;
   const goal = data?.sessionGoal ?? null;
   const left = reviewing
     ? { value: queueRemaining === null ? "–" : queueRemaining.toLocaleString(), note: "generated, to review" }
     : data
-      ? { value: `${data.remaining.exact ? "" : "≈ "}${data.remaining.count.toLocaleString()}`, note: data.remaining.exact ? "unlabeled, exact" : "unlabeled, estimate" }
+      ? {
+          value: `${data.remaining.exact ? "" : "≈ "}${data.remaining.count.toLocaleString()}`,
+          note: data.remaining.exact ? "unlabeled, exact" : "unlabeled, estimate",
+        }
       : { value: "–", note: "unlabeled" };
   return (
     <section className="rounded-lg bg-white px-5 py-3 shadow-xs ring-1 ring-zinc-200" aria-label="Your progress">
@@ -57,7 +73,9 @@ export function ProgressStrip({ projectId, queueRemaining, reviewing, saving }: 
         </div>
         <div className="flex items-baseline gap-2">
           <dt className="text-xs text-zinc-600">Labeled today</dt>
-          <dd className="text-base font-semibold text-zinc-900 tabular-nums">{data ? data.labeledToday.toLocaleString() : "–"}</dd>
+          <dd className="text-base font-semibold text-zinc-900 tabular-nums">
+            {data ? data.labeledToday.toLocaleString() : "–"}
+          </dd>
         </div>
         <div className="flex items-baseline gap-2">
           <dt className="text-xs text-zinc-600">Left in the queue</dt>
@@ -68,7 +86,8 @@ export function ProgressStrip({ projectId, queueRemaining, reviewing, saving }: 
         <div className="flex items-baseline gap-2">
           <dt className="text-xs text-zinc-600">Your labels / min</dt>
           <dd className="text-base font-semibold text-zinc-900 tabular-nums">
-            {data?.labelsPerMinute != null ? data.labelsPerMinute.toFixed(1) : "–"} <span className="text-xs font-normal text-zinc-600">(last 30 min)</span>
+            {data?.labelsPerMinute != null ? data.labelsPerMinute.toFixed(1) : "–"}{" "}
+            <span className="text-xs font-normal text-zinc-600">(last 30 min)</span>
           </dd>
         </div>
       </dl>
@@ -78,7 +97,11 @@ export function ProgressStrip({ projectId, queueRemaining, reviewing, saving }: 
       {goal && data ? (
         <div className="mt-2 flex items-center gap-3">
           <ProgressBar value={data.labeledThisSession / goal} label="Session goal" />
-          <span className="shrink-0 text-xs text-zinc-600">{data.labeledThisSession >= goal ? "Goal reached" : `${(goal - data.labeledThisSession).toLocaleString()} to go`}</span>
+          <span className="shrink-0 text-xs text-zinc-600">
+            {data.labeledThisSession >= goal
+              ? "Goal reached"
+              : `${(goal - data.labeledThisSession).toLocaleString()} to go`}
+          </span>
         </div>
       ) : null}
     </section>

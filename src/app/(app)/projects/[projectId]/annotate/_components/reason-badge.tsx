@@ -21,7 +21,9 @@ export function ReasonBadge({ entry, nameOf }: { entry: QueueEntry; nameOf: Map<
       return (
         <span className="flex items-center gap-2">
           <Badge tone="indigo">reopened</Badge>
-          <span>from your history: your new decision replaces the earlier one (which stays in the item&apos;s history)</span>
+          <span>
+            from your history: your new decision replaces the earlier one (which stays in the item&apos;s history)
+          </span>
         </span>
       );
     case "mislabeled":
@@ -35,7 +37,11 @@ export function ReasonBadge({ entry, nameOf }: { entry: QueueEntry; nameOf: Map<
       return (
         <span className="flex items-center gap-2">
           <Badge>random</Badge>
-          <span>{entry.item.split === "test" ? "for the test set, which must not follow the model" : "a random pick keeps the model honest"}</span>
+          <span>
+            {entry.item.split === "test"
+              ? "for the test set, which must not follow the model"
+              : "a random pick keeps the model honest"}
+          </span>
         </span>
       );
     case "overlap":
@@ -50,7 +56,11 @@ export function ReasonBadge({ entry, nameOf }: { entry: QueueEntry; nameOf: Map<
         <span className="flex items-center gap-2">
           <Badge tone="amber">generated</Badge>
           <span>
-            an LLM wrote this as <strong className="text-zinc-700">{entry.item.labelClassIds.map((id) => nameOf.get(id) ?? id).join(", ") || "(no class)"}</strong>: confirm or correct it
+            an LLM wrote this as{" "}
+            <strong className="text-zinc-700">
+              {entry.item.labelClassIds.map((id) => nameOf.get(id) ?? id).join(", ") || "(no class)"}
+            </strong>
+            : confirm or correct it
           </span>
         </span>
       );

@@ -7,19 +7,42 @@ import { GuidelinesView, type Guidelines } from "../../_components/guidelines-vi
 import type { ChoiceClass } from "./class-choices";
 
 /** `?`: the keys, then the guidelines in full (examples included, which the side panel shortens). */
-export function ShortcutsDialog({ classes, keyOf, multilabel, guidelines, onClose }: { classes: ChoiceClass[]; keyOf: Map<number, string>; multilabel: boolean; guidelines?: Guidelines; onClose: () => void }) {
+export function ShortcutsDialog({
+  classes,
+  keyOf,
+  multilabel,
+  guidelines,
+  onClose,
+}: {
+  classes: ChoiceClass[];
+  keyOf: Map<number, string>;
+  multilabel: boolean;
+  guidelines?: Guidelines;
+  onClose: () => void;
+}) {
   const close = useRef<HTMLButtonElement>(null);
   useEffect(() => close.current?.focus(), []);
   const rows: [string, string][] = [
-    ...classes.filter((c) => keyOf.has(c.id)).map((c) => [keyOf.get(c.id)!, multilabel ? `toggle “${c.name}”` : `label as “${c.name}”`] as [string, string]),
-    ["Enter", multilabel ? "submit the selected classes (the model's guess is preselected)" : "accept the model's prediction"],
+    ...classes
+      .filter((c) => keyOf.has(c.id))
+      .map((c) => [keyOf.get(c.id)!, multilabel ? `toggle “${c.name}”` : `label as “${c.name}”`] as [string, string]),
+    [
+      "Enter",
+      multilabel ? "submit the selected classes (the model's guess is preselected)" : "accept the model's prediction",
+    ],
     ["Space", "skip (with the reason chosen beside the Skip button)"],
     ["Z or Backspace", "undo your last label and show that item again"],
     ["?", "show or hide this list and the guidelines"],
   ];
   return (
     <div className="fixed inset-0 z-50 flex items-center justify-center bg-zinc-900/30 p-4" onClick={onClose}>
-      <div role="dialog" aria-modal="true" aria-labelledby="shortcuts-title" className="max-h-[90vh] w-full max-w-xl overflow-y-auto rounded-lg bg-white p-5 shadow-lg" onClick={(e) => e.stopPropagation()}>
+      <div
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="shortcuts-title"
+        className="max-h-[90vh] w-full max-w-xl overflow-y-auto rounded-lg bg-white p-5 shadow-lg"
+        onClick={(e) => e.stopPropagation()}
+      >
         <h2 id="shortcuts-title" className="text-base font-semibold">
           Keyboard shortcuts
         </h2>

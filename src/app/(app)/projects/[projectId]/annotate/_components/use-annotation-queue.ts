@@ -10,7 +10,10 @@ import { useTRPC } from "@/trpc/react";
 type NextEntry = NonNullable<inferRouterOutputs<AppRouter>["queue"]["next"]>;
 /** What the page shows: an item the queue handed out, or one the annotator reopened from their history. */
 export type QueueEntry = NextEntry | (Omit<NextEntry, "reason"> & { reason: "reopened" });
-export type Decision = { action: "label"; classIds: number[] } | { action: "accept"; modelVersionId?: number } | { action: "skip"; reason: string; comment?: string };
+export type Decision =
+  | { action: "label"; classIds: number[] }
+  | { action: "accept"; modelVersionId?: number }
+  | { action: "skip"; reason: string; comment?: string };
 
 // One item on screen plus one ready behind it: the switch after a decision needs no round trip.
 const BUFFER = 2;
@@ -68,7 +71,9 @@ export function useAnnotationQueue(projectId: number, mode: "learn" | "review-ge
         if (entry) {
           const version = entry.prediction?.modelVersionId ?? null;
           if (version !== null && rankedBy.current !== undefined && version !== rankedBy.current) {
-            setNotice(`Model v${entry.prediction?.versionNumber} now ranks the queue: from here on you see the items it is least sure about.`);
+            setNotice(
+              `Model v${entry.prediction?.versionNumber} now ranks the queue: from here on you see the items it is least sure about.`,
+            );
           }
           if (version !== null || rankedBy.current === undefined) rankedBy.current = version;
           setRemaining(entry.remaining);
@@ -106,7 +111,8 @@ export function useAnnotationQueue(projectId: number, mode: "learn" | "review-ge
       const save = submit
         .mutateAsync({ projectId, itemId: current.item.id, durationMs, ...decision })
         .then((result) => {
-          if (result.retrainQueued) setNotice("Enough new labels: a retrain is queued. The queue switches to the new model when it is ready.");
+          if (result.retrainQueued)
+            setNotice("Enough new labels: a retrain is queued. The queue switches to the new model when it is ready.");
           void refreshProgress();
         })
         .catch((e: unknown) => {
@@ -152,11 +158,27 @@ export function useAnnotationQueue(projectId: number, mode: "learn" | "review-ge
     async (entry: Omit<NextEntry, "reason" | "remaining">) => {
       setError(null);
       await pendingSave.current;
-      setBuffer((b) => [{ ...entry, reason: "reopened" as const, remaining: b[0]?.remaining ?? 0 }, ...b.filter((e) => e.item.id !== entry.item.id)]);
+      setBuffer((b) => [
+        { ...entry, reason: "reopened" as const, remaining: b[0]?.remaining ?? 0 },
+        ...b.filter((e) => e.item.id !== entry.item.id),
+      ]);
       setState("ready");
     },
     [setBuffer],
   );
 
-  return { current, upNext: buffer[1], state, remaining, error, notice, dismissNotice, reopen, saving: saving > 0, decide, undo: undoLast, undoing: undo.isPending };
+  return {
+    current,
+    upNext: buffer[1],
+    state,
+    remaining,
+    error,
+    notice,
+    dismissNotice,
+    reopen,
+    saving: saving > 0,
+    decide,
+    undo: undoLast,
+    undoing: undo.isPending,
+  };
 }

@@ -19,7 +19,15 @@ import { percent } from "../../_components/format-metric";
 type Comparison = RouterOutputs["models"]["compare"];
 type Version = RouterOutputs["models"]["list"][number];
 
-export function CompareVersions({ projectId, initialA, initialB }: { projectId: number; initialA: number | null; initialB: number | null }) {
+export function CompareVersions({
+  projectId,
+  initialA,
+  initialB,
+}: {
+  projectId: number;
+  initialA: number | null;
+  initialB: number | null;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const pathname = usePathname();
@@ -34,14 +42,22 @@ export function CompareVersions({ projectId, initialA, initialB }: { projectId: 
     setPicked(next);
     if (next.a && next.b) router.replace(`${pathname}?a=${next.a}&b=${next.b}`, { scroll: false });
   };
-  const comparison = useQuery({ ...trpc.models.compare.queryOptions({ a: a ?? 0, b: b ?? 0 }), enabled: Boolean(a && b && a !== b), staleTime: 60_000 });
+  const comparison = useQuery({
+    ...trpc.models.compare.queryOptions({ a: a ?? 0, b: b ?? 0 }),
+    enabled: Boolean(a && b && a !== b),
+    staleTime: 60_000,
+  });
 
   if (versions.isPending) return <p className="text-sm text-zinc-500">Loading…</p>;
   if (versions.error) return <InlineError error={versions.error} />;
   if (ready.length < 2)
     return (
       <EmptyState title="Two versions needed">
-        Compare needs two trained versions. Label more items in Annotate and press Train now on the <Link href={`/projects/${projectId}/models`} className="font-medium text-indigo-700 hover:underline">Models</Link> tab.
+        Compare needs two trained versions. Label more items in Annotate and press Train now on the{" "}
+        <Link href={`/projects/${projectId}/models`} className="font-medium text-indigo-700 hover:underline">
+          Models
+        </Link>{" "}
+        tab.
       </EmptyState>
     );
 
@@ -50,7 +66,10 @@ export function CompareVersions({ projectId, initialA, initialB }: { projectId: 
     <div className="space-y-6">
       <div>
         <h2 className="text-lg font-semibold tracking-tight">Compare versions</h2>
-        <p className="text-sm text-zinc-600">Both versions are measured on the current labeled test set — the figures the Models table shows. A is the baseline, B the candidate.</p>
+        <p className="text-sm text-zinc-600">
+          Both versions are measured on the current labeled test set — the figures the Models table shows. A is the
+          baseline, B the candidate.
+        </p>
       </div>
       <div className="flex flex-wrap items-end gap-3">
         <div className="w-80">
@@ -79,7 +98,17 @@ export function CompareVersions({ projectId, initialA, initialB }: { projectId: 
   );
 }
 
-function VersionSelect({ label, versions, value, onChange }: { label: string; versions: Version[]; value: number | null; onChange: (id: number) => void }) {
+function VersionSelect({
+  label,
+  versions,
+  value,
+  onChange,
+}: {
+  label: string;
+  versions: Version[];
+  value: number | null;
+  onChange: (id: number) => void;
+}) {
   return (
     <SelectField label={label} value={value ?? ""} onChange={(e) => onChange(Number(e.target.value))}>
       {versions.map((v) => (
@@ -92,12 +121,26 @@ function VersionSelect({ label, versions, value, onChange }: { label: string; ve
   );
 }
 
-function ComparisonView({ projectId, c, versionA, versionB }: { projectId: number; c: Comparison; versionA?: Version; versionB?: Version }) {
+function ComparisonView({
+  projectId,
+  c,
+  versionA,
+  versionB,
+}: {
+  projectId: number;
+  c: Comparison;
+  versionA?: Version;
+  versionB?: Version;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const activate = useMutation(
     trpc.models.activate.mutationOptions({
-      onSuccess: () => Promise.all([queryClient.invalidateQueries({ queryKey: trpc.models.list.queryKey({ projectId }) }), queryClient.invalidateQueries({ queryKey: trpc.models.get.pathKey() })]),
+      onSuccess: () =>
+        Promise.all([
+          queryClient.invalidateQueries({ queryKey: trpc.models.list.queryKey({ projectId }) }),
+          queryClient.invalidateQueries({ queryKey: trpc.models.get.pathKey() }),
+        ]),
     }),
   );
   const A = `v${c.a.number}`;
@@ -111,18 +154,31 @@ function ComparisonView({ projectId, c, versionA, versionB }: { projectId: numbe
 
   return (
     <div className="space-y-6">
-      <section aria-labelledby="verdict" className={`rounded-lg p-4 ring-1 ring-inset ${c.significant ? (bBetter ? "bg-emerald-50 ring-emerald-200" : "bg-red-50 ring-red-200") : "bg-white ring-zinc-200"}`}>
+      <section
+        aria-labelledby="verdict"
+        className={`rounded-lg p-4 ring-1 ring-inset ${c.significant ? (bBetter ? "bg-emerald-50 ring-emerald-200" : "bg-red-50 ring-red-200") : "bg-white ring-zinc-200"}`}
+      >
         <div className="flex flex-wrap items-start justify-between gap-4">
           <div className="max-w-3xl space-y-2">
             <div className="flex items-center gap-2">
               <h3 id="verdict" className="text-sm font-semibold text-zinc-900">
                 Verdict
               </h3>
-              {c.outcome === "better" ? <Badge tone="green">{B} better</Badge> : c.outcome === "worse" ? <Badge tone="red">{B} worse</Badge> : <Badge>No detectable difference</Badge>}
+              {c.outcome === "better" ? (
+                <Badge tone="green">{B} better</Badge>
+              ) : c.outcome === "worse" ? (
+                <Badge tone="red">{B} worse</Badge>
+              ) : (
+                <Badge>No detectable difference</Badge>
+              )}
             </div>
             <p className="text-base text-zinc-900">{c.verdict}</p>
             <p className="text-xs text-zinc-600">
-              The verdict follows the paired bootstrap 95% interval of the macro-F1 difference: better or worse only when the whole interval is on one side of 0. Test set {c.testSet.n} / {c.testSet.target}. For reference, McNemar&apos;s exact test on {c.n} test items: {c.mcnemar.b} only {A} got right, {c.mcnemar.c} only {B} got right, p = {c.mcnemar.pValue < 0.001 ? c.mcnemar.pValue.toExponential(1) : c.mcnemar.pValue.toFixed(3)}.
+              The verdict follows the paired bootstrap 95% interval of the macro-F1 difference: better or worse only
+              when the whole interval is on one side of 0. Test set {c.testSet.n} / {c.testSet.target}. For reference,
+              McNemar&apos;s exact test on {c.n} test items: {c.mcnemar.b} only {A} got right, {c.mcnemar.c} only {B}{" "}
+              got right, p ={" "}
+              {c.mcnemar.pValue < 0.001 ? c.mcnemar.pValue.toExponential(1) : c.mcnemar.pValue.toFixed(3)}.
               {ci ? ` Bootstrap 95% CI of macro-F1 (${B} − ${A}): ${fmtPoints(ci[0])} to ${fmtPoints(ci[1])} pt.` : ""}
             </p>
           </div>
@@ -137,15 +193,17 @@ function ComparisonView({ projectId, c, versionA, versionB }: { projectId: numbe
             {versionA?.active ? (
               <ActiveChip name={A} />
             ) : (
-              <Button variant="secondary" onClick={() => activate.mutate({ modelVersionId: c.a.id })} disabled={activate.isPending}>
+              <Button
+                variant="secondary"
+                onClick={() => activate.mutate({ modelVersionId: c.a.id })}
+                disabled={activate.isPending}
+              >
                 Roll back to {A}
               </Button>
             )}
           </div>
         </div>
-        {activate.error ? (
-          <InlineError error={activate.error} className="mt-2" />
-        ) : null}
+        {activate.error ? <InlineError error={activate.error} className="mt-2" /> : null}
         {activate.isSuccess ? (
           <p role="status" className="mt-2 text-sm text-emerald-800">
             v{activate.data.number} is now active.
@@ -161,22 +219,54 @@ function ComparisonView({ projectId, c, versionA, versionB }: { projectId: numbe
             </caption>
             <thead className="border-b border-zinc-200 bg-zinc-50/60">
               <tr>
-                <th scope="col" className="px-4 py-2 text-left text-xs font-medium text-zinc-500">Metric</th>
-                <th scope="col" className="px-4 py-2 text-right text-xs font-medium text-zinc-500">A · {A}</th>
-                <th scope="col" className="px-4 py-2 text-right text-xs font-medium text-zinc-500">B · {B}</th>
-                <th scope="col" className="px-4 py-2 text-right text-xs font-medium text-zinc-500">Change</th>
+                <th scope="col" className="px-4 py-2 text-left text-xs font-medium text-zinc-500">
+                  Metric
+                </th>
+                <th scope="col" className="px-4 py-2 text-right text-xs font-medium text-zinc-500">
+                  A · {A}
+                </th>
+                <th scope="col" className="px-4 py-2 text-right text-xs font-medium text-zinc-500">
+                  B · {B}
+                </th>
+                <th scope="col" className="px-4 py-2 text-right text-xs font-medium text-zinc-500">
+                  Change
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-zinc-100">
-              <MetricRow label="Macro-F1" a={c.a.macroF1} b={c.b.macroF1} significant={f1Significant} strong note={`95%: ${interval(c.a.macroF1Ci)} → ${interval(c.b.macroF1Ci)}`} />
-              <MetricRow label="Accuracy" a={c.a.accuracy} b={c.b.accuracy} significant={f1Significant} strong note={`95% (Wilson): ${interval(c.a.accuracyCi)} → ${interval(c.b.accuracyCi)}`} />
+              <MetricRow
+                label="Macro-F1"
+                a={c.a.macroF1}
+                b={c.b.macroF1}
+                significant={f1Significant}
+                strong
+                note={`95%: ${interval(c.a.macroF1Ci)} → ${interval(c.b.macroF1Ci)}`}
+              />
+              <MetricRow
+                label="Accuracy"
+                a={c.a.accuracy}
+                b={c.b.accuracy}
+                significant={f1Significant}
+                strong
+                note={`95% (Wilson): ${interval(c.a.accuracyCi)} → ${interval(c.b.accuracyCi)}`}
+              />
               {c.perClass.map((row) => (
-                <MetricRow key={row.label} label={`F1 · ${row.label}`} a={row.f1A} b={row.f1B} significant={null} note={`P ${percent(row.precisionA, 0)} → ${percent(row.precisionB, 0)} · R ${percent(row.recallA, 0)} → ${percent(row.recallB, 0)}`} />
+                <MetricRow
+                  key={row.label}
+                  label={`F1 · ${row.label}`}
+                  a={row.f1A}
+                  b={row.f1B}
+                  significant={null}
+                  note={`P ${percent(row.precisionA, 0)} → ${percent(row.precisionB, 0)} · R ${percent(row.recallA, 0)} → ${percent(row.recallB, 0)}`}
+                />
               ))}
             </tbody>
           </table>
         </div>
-        <p className="mt-6 text-xs text-zinc-500">The headline changes are coloured only when the verdict (the interval of the macro-F1 difference) says better or worse; per-class changes are not tested one by one and are coloured by direction alone.</p>
+        <p className="mt-6 text-xs text-zinc-500">
+          The headline changes are coloured only when the verdict (the interval of the macro-F1 difference) says better
+          or worse; per-class changes are not tested one by one and are coloured by direction alone.
+        </p>
       </Card>
 
       <Card title={`Disagreements (${c.disagreementCount})`}>
@@ -186,13 +276,23 @@ function ComparisonView({ projectId, c, versionA, versionB }: { projectId: numbe
           <>
             <div className="-m-4 overflow-x-auto">
               <table className="w-full text-sm">
-                <caption className="sr-only">Test items where {A} and {B} predict differently</caption>
+                <caption className="sr-only">
+                  Test items where {A} and {B} predict differently
+                </caption>
                 <thead className="border-b border-zinc-200 bg-zinc-50/60">
                   <tr>
-                    <th scope="col" className="px-4 py-2 text-left text-xs font-medium text-zinc-500">Text</th>
-                    <th scope="col" className="px-4 py-2 text-left text-xs font-medium text-zinc-500">True label</th>
-                    <th scope="col" className="px-4 py-2 text-left text-xs font-medium text-zinc-500">{A} predicts</th>
-                    <th scope="col" className="px-4 py-2 text-left text-xs font-medium text-zinc-500">{B} predicts</th>
+                    <th scope="col" className="px-4 py-2 text-left text-xs font-medium text-zinc-500">
+                      Text
+                    </th>
+                    <th scope="col" className="px-4 py-2 text-left text-xs font-medium text-zinc-500">
+                      True label
+                    </th>
+                    <th scope="col" className="px-4 py-2 text-left text-xs font-medium text-zinc-500">
+                      {A} predicts
+                    </th>
+                    <th scope="col" className="px-4 py-2 text-left text-xs font-medium text-zinc-500">
+                      {B} predicts
+                    </th>
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-zinc-100">
@@ -201,7 +301,11 @@ function ComparisonView({ projectId, c, versionA, versionB }: { projectId: numbe
                     return (
                       <tr key={d.itemId} className="align-top hover:bg-zinc-50">
                         <td className="max-w-xl px-4 py-2.5">
-                          <Link href={`/projects/${projectId}/items/${d.itemId}`} className="line-clamp-2 text-zinc-800 hover:text-indigo-700 hover:underline" title={d.text}>
+                          <Link
+                            href={`/projects/${projectId}/items/${d.itemId}`}
+                            className="line-clamp-2 text-zinc-800 hover:text-indigo-700 hover:underline"
+                            title={d.text}
+                          >
                             {d.text}
                           </Link>
                         </td>
@@ -214,7 +318,11 @@ function ComparisonView({ projectId, c, versionA, versionB }: { projectId: numbe
                 </tbody>
               </table>
             </div>
-            {c.disagreementCount > c.disagreements.length ? <p className="mt-6 text-xs text-zinc-500">Showing the first {c.disagreements.length} of {c.disagreementCount}.</p> : null}
+            {c.disagreementCount > c.disagreements.length ? (
+              <p className="mt-6 text-xs text-zinc-500">
+                Showing the first {c.disagreements.length} of {c.disagreementCount}.
+              </p>
+            ) : null}
           </>
         )}
       </Card>
@@ -235,10 +343,27 @@ function fmtPoints(x: number) {
   return `${x >= 0 ? "+" : "−"}${Math.abs(x * 100).toFixed(1)}`;
 }
 
-function MetricRow({ label, a, b, significant, strong = false, note }: { label: string; a: number; b: number; significant: boolean | null; strong?: boolean; note?: string }) {
+function MetricRow({
+  label,
+  a,
+  b,
+  significant,
+  strong = false,
+  note,
+}: {
+  label: string;
+  a: number;
+  b: number;
+  significant: boolean | null;
+  strong?: boolean;
+  note?: string;
+}) {
   return (
     <tr>
-      <th scope="row" className={`px-4 py-2 text-left ${strong ? "font-semibold text-zinc-900" : "font-normal text-zinc-700"}`}>
+      <th
+        scope="row"
+        className={`px-4 py-2 text-left ${strong ? "font-semibold text-zinc-900" : "font-normal text-zinc-700"}`}
+      >
         {label}
         {note ? <div className="text-xs font-normal text-zinc-500">{note}</div> : null}
       </th>

@@ -14,7 +14,11 @@ const formats = [
   { value: "tsv", label: "TSV", hint: "Like CSV, tab-separated" },
   { value: "lamini", label: "Lamini examples", hint: "One line per class with its examples; labeled items only" },
   { value: "emissary-jsonl", label: "Emissary JSONL", hint: "prompt + completion; labeled items only" },
-  { value: "emissary-csv", label: "Emissary CSV", hint: "input,expected_output: 0/1 in binary projects, else a JSON object; labeled items only" },
+  {
+    value: "emissary-csv",
+    label: "Emissary CSV",
+    hint: "input,expected_output: 0/1 in binary projects, else a JSON object; labeled items only",
+  },
   { value: "text", label: "Plain text", hint: "One text per line, no labels" },
 ] as const;
 const origins = [
@@ -49,7 +53,12 @@ export function ExportForm({ projectId }: { projectId: number }) {
   if (minAgreement) params.set("minAgreement", String(Number(minAgreement) / 100));
   if (!neutralizeFormulas && delimited.has(format)) params.set("neutralizeFormulas", "false");
   const href = `/api/projects/${projectId}/export?${params}`;
-  const problem = chosenOrigins.size === 0 ? "Choose at least one label origin." : labeledFrom && labeledTo && labeledFrom > labeledTo ? "The date range is empty." : null;
+  const problem =
+    chosenOrigins.size === 0
+      ? "Choose at least one label origin."
+      : labeledFrom && labeledTo && labeledFrom > labeledTo
+        ? "The date range is empty."
+        : null;
   const toggle = <T,>(set: Set<T>, value: T, update: (s: Set<T>) => void) => {
     const next = new Set(set);
     if (next.has(value)) next.delete(value);
@@ -64,8 +73,18 @@ export function ExportForm({ projectId }: { projectId: number }) {
           <legend className="sr-only">Export format</legend>
           <div className="space-y-1">
             {formats.map((f) => (
-              <label key={f.value} className={`flex cursor-pointer items-start gap-3 rounded-md px-3 py-2 ring-1 ring-inset ${format === f.value ? "bg-indigo-50 ring-indigo-300" : "ring-transparent hover:bg-zinc-50"}`}>
-                <input type="radio" name="format" value={f.value} checked={format === f.value} onChange={() => setFormat(f.value)} className="mt-0.5 h-4 w-4 accent-indigo-600" />
+              <label
+                key={f.value}
+                className={`flex cursor-pointer items-start gap-3 rounded-md px-3 py-2 ring-1 ring-inset ${format === f.value ? "bg-indigo-50 ring-indigo-300" : "ring-transparent hover:bg-zinc-50"}`}
+              >
+                <input
+                  type="radio"
+                  name="format"
+                  value={f.value}
+                  checked={format === f.value}
+                  onChange={() => setFormat(f.value)}
+                  className="mt-0.5 h-4 w-4 accent-indigo-600"
+                />
                 <span className="text-sm">
                   <span className="font-medium text-zinc-900">{f.label}</span>
                   <span className="block text-xs text-zinc-500">{f.hint}</span>
@@ -82,26 +101,51 @@ export function ExportForm({ projectId }: { projectId: number }) {
             <fieldset className="space-y-2">
               <legend className="mb-1 text-sm font-medium text-zinc-700">Labels from</legend>
               {origins.map((o) => (
-                <Checkbox key={o.value} label={o.label} checked={chosenOrigins.has(o.value)} onChange={() => toggle(chosenOrigins, o.value, setOrigins)} />
+                <Checkbox
+                  key={o.value}
+                  label={o.label}
+                  checked={chosenOrigins.has(o.value)}
+                  onChange={() => toggle(chosenOrigins, o.value, setOrigins)}
+                />
               ))}
             </fieldset>
             <fieldset className="space-y-2">
               <legend className="mb-1 text-sm font-medium text-zinc-700">Splits</legend>
               {splits.map((s) => (
-                <Checkbox key={s} label={<span className="capitalize">{s}</span>} checked={chosenSplits.has(s)} onChange={() => toggle(chosenSplits, s, setSplits)} />
+                <Checkbox
+                  key={s}
+                  label={<span className="capitalize">{s}</span>}
+                  checked={chosenSplits.has(s)}
+                  onChange={() => toggle(chosenSplits, s, setSplits)}
+                />
               ))}
               <p className="text-xs text-zinc-500">None checked exports every split.</p>
             </fieldset>
             <fieldset className="space-y-2">
               <legend className="mb-1 text-sm font-medium text-zinc-700">Classes</legend>
               {classes.map((c) => (
-                <Checkbox key={c.id} label={c.name} checked={classIds.has(c.id)} onChange={() => toggle(classIds, c.id, setClassIds)} />
+                <Checkbox
+                  key={c.id}
+                  label={c.name}
+                  checked={classIds.has(c.id)}
+                  onChange={() => toggle(classIds, c.id, setClassIds)}
+                />
               ))}
               <p className="text-xs text-zinc-500">None checked exports every class.</p>
             </fieldset>
             <div className="space-y-3">
-              <TextField label="Labeled from" type="date" value={labeledFrom} onChange={(e) => setLabeledFrom(e.target.value)} />
-              <TextField label="Labeled until" type="date" value={labeledTo} onChange={(e) => setLabeledTo(e.target.value)} />
+              <TextField
+                label="Labeled from"
+                type="date"
+                value={labeledFrom}
+                onChange={(e) => setLabeledFrom(e.target.value)}
+              />
+              <TextField
+                label="Labeled until"
+                type="date"
+                value={labeledTo}
+                onChange={(e) => setLabeledTo(e.target.value)}
+              />
               <TextField
                 label="Minimum annotator agreement (%)"
                 type="number"
@@ -118,7 +162,11 @@ export function ExportForm({ projectId }: { projectId: number }) {
           <div className="mt-4 border-t border-zinc-100 pt-4">
             <Checkbox
               label="Include unlabeled items"
-              hint={noUnlabeled.has(format) ? "This format cannot express “no label”: only labeled items are exported." : "They are exported with an empty label."}
+              hint={
+                noUnlabeled.has(format)
+                  ? "This format cannot express “no label”: only labeled items are exported."
+                  : "They are exported with an empty label."
+              }
               checked={includeUnlabeled && !noUnlabeled.has(format)}
               disabled={noUnlabeled.has(format)}
               onChange={(e) => setIncludeUnlabeled(e.target.checked)}
@@ -138,11 +186,18 @@ export function ExportForm({ projectId }: { projectId: number }) {
 
         <div className="flex flex-wrap items-center gap-4 rounded-lg bg-white p-4 shadow-xs ring-1 ring-zinc-200">
           {problem ? (
-            <span className="inline-flex cursor-not-allowed items-center rounded-md bg-indigo-300 px-4 py-2 text-sm font-medium text-white" aria-disabled>
+            <span
+              className="inline-flex cursor-not-allowed items-center rounded-md bg-indigo-300 px-4 py-2 text-sm font-medium text-white"
+              aria-disabled
+            >
               Download
             </span>
           ) : (
-            <a href={href} download className="inline-flex items-center gap-1.5 rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-xs hover:bg-indigo-500">
+            <a
+              href={href}
+              download
+              className="inline-flex items-center gap-1.5 rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-xs hover:bg-indigo-500"
+            >
               <svg aria-hidden viewBox="0 0 20 20" className="h-4 w-4" fill="currentColor">
                 <path d="M10 3a1 1 0 0 1 1 1v7.59l2.3-2.3a1 1 0 1 1 1.4 1.42l-4 4a1 1 0 0 1-1.4 0l-4-4a1 1 0 1 1 1.4-1.42L9 11.6V4a1 1 0 0 1 1-1ZM4 15a1 1 0 0 1 1 1v1h10v-1a1 1 0 1 1 2 0v2a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1v-2a1 1 0 0 1 1-1Z" />
               </svg>
@@ -150,7 +205,8 @@ export function ExportForm({ projectId }: { projectId: number }) {
             </a>
           )}
           <div className="min-w-0 flex-1 text-xs text-zinc-500">
-            {problem ?? "The file streams as it is written, so large projects start downloading at once. The same URL works with curl and an admin session."}
+            {problem ??
+              "The file streams as it is written, so large projects start downloading at once. The same URL works with curl and an admin session."}
             {!problem ? <code className="mt-1 block truncate font-mono text-zinc-600">{href}</code> : null}
           </div>
         </div>

@@ -17,7 +17,8 @@ export function GenerationConsole({ projectId, isAdmin }: { projectId: number; i
   const project = useQuery(trpc.projects.get.queryOptions({ projectId }));
   const runs = useQuery({
     ...trpc.generation.list.queryOptions({ projectId, limit: 20 }),
-    refetchInterval: (query) => (query.state.data?.some((r) => r.jobRun && ["queued", "running"].includes(r.jobRun.state)) ? 1000 : 10_000),
+    refetchInterval: (query) =>
+      query.state.data?.some((r) => r.jobRun && ["queued", "running"].includes(r.jobRun.state)) ? 1000 : 10_000,
   });
   const [selected, setSelected] = useState<number | null>(null);
   const runId = selected ?? runs.data?.[0]?.id ?? null;
@@ -47,12 +48,14 @@ export function GenerationConsole({ projectId, isAdmin }: { projectId: number; i
             </dl>
           ) : (
             <p className="text-sm text-zinc-600" role="status">
-              {status.data.reason} Margin works without one (human labels, offline embeddings); with one it writes training examples from the class
-              descriptions.
+              {status.data.reason} Margin works without one (human labels, offline embeddings); with one it writes
+              training examples from the class descriptions.
             </p>
           )}
         </Card>
-        {isAdmin && status.data.configured ? <GenerationForm projectId={projectId} classes={project.data.classes} onStarted={(id) => setSelected(id)} /> : null}
+        {isAdmin && status.data.configured ? (
+          <GenerationForm projectId={projectId} classes={project.data.classes} onStarted={(id) => setSelected(id)} />
+        ) : null}
         <GenerationRunList runs={runs.data ?? []} selected={runId} onSelect={setSelected} />
       </div>
       <div>
@@ -60,7 +63,9 @@ export function GenerationConsole({ projectId, isAdmin }: { projectId: number; i
           <GenerationRunDetail runId={runId} isAdmin={isAdmin} classes={project.data.classes} projectId={projectId} />
         ) : (
           <EmptyState title="No generation runs yet">
-            {status.data.configured ? "Choose how many examples per class to write, then start a run." : "Configure an LLM on the server to generate examples."}
+            {status.data.configured
+              ? "Choose how many examples per class to write, then start a run."
+              : "Configure an LLM on the server to generate examples."}
           </EmptyState>
         )}
       </div>

@@ -8,7 +8,15 @@ import { TextField } from "@/components/ui/field";
 import { InlineError } from "@/components/ui/inline-error";
 import { useTRPC } from "@/trpc/react";
 
-export function GenerationForm({ projectId, classes, onStarted }: { projectId: number; classes: { id: number; name: string }[]; onStarted: (runId: number) => void }) {
+export function GenerationForm({
+  projectId,
+  classes,
+  onStarted,
+}: {
+  projectId: number;
+  classes: { id: number; name: string }[];
+  onStarted: (runId: number) => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [target, setTarget] = useState(20);
@@ -29,10 +37,22 @@ export function GenerationForm({ projectId, classes, onStarted }: { projectId: n
         className="space-y-3"
         onSubmit={(e) => {
           e.preventDefault();
-          start.mutate({ projectId, targetPerClass: target, seed, classIds: chosen.length === classes.length ? undefined : chosen });
+          start.mutate({
+            projectId,
+            targetPerClass: target,
+            seed,
+            classIds: chosen.length === classes.length ? undefined : chosen,
+          });
         }}
       >
-        <TextField label="Examples per class" type="number" min={1} max={5000} value={target} onChange={(e) => setTarget(Number(e.target.value))} />
+        <TextField
+          label="Examples per class"
+          type="number"
+          min={1}
+          max={5000}
+          value={target}
+          onChange={(e) => setTarget(Number(e.target.value))}
+        />
         <TextField
           label="Seed"
           type="number"
@@ -46,15 +66,19 @@ export function GenerationForm({ projectId, classes, onStarted }: { projectId: n
           <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
             {classes.map((c) => (
               <label key={c.id} className="flex items-center gap-1.5">
-                <input type="checkbox" checked={chosen.includes(c.id)} onChange={(e) => setChosen((ids) => (e.target.checked ? [...ids, c.id] : ids.filter((id) => id !== c.id)))} />
+                <input
+                  type="checkbox"
+                  checked={chosen.includes(c.id)}
+                  onChange={(e) =>
+                    setChosen((ids) => (e.target.checked ? [...ids, c.id] : ids.filter((id) => id !== c.id)))
+                  }
+                />
                 {c.name}
               </label>
             ))}
           </div>
         </fieldset>
-        {start.error ? (
-          <InlineError error={start.error} />
-        ) : null}
+        {start.error ? <InlineError error={start.error} /> : null}
         <Button type="submit" disabled={start.isPending || chosen.length === 0}>
           {start.isPending ? "Starting…" : "Generate"}
         </Button>

@@ -12,11 +12,28 @@ import { useTRPC } from "@/trpc/react";
 
 const live = (state: string | undefined) => state === "queued" || state === "running";
 
-export function GenerationRunDetail({ runId, projectId, isAdmin, classes }: { runId: number; projectId: number; isAdmin: boolean; classes: { id: number; name: string }[] }) {
+export function GenerationRunDetail({
+  runId,
+  projectId,
+  isAdmin,
+  classes,
+}: {
+  runId: number;
+  projectId: number;
+  isAdmin: boolean;
+  classes: { id: number; name: string }[];
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const run = useQuery({ ...trpc.generation.get.queryOptions({ runId }), refetchInterval: (q) => (live(q.state.data?.jobRun?.state) ? 1000 : false) });
-  const cancel = useMutation(trpc.generation.cancel.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.generation.pathKey() }) }));
+  const run = useQuery({
+    ...trpc.generation.get.queryOptions({ runId }),
+    refetchInterval: (q) => (live(q.state.data?.jobRun?.state) ? 1000 : false),
+  });
+  const cancel = useMutation(
+    trpc.generation.cancel.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.generation.pathKey() }),
+    }),
+  );
   const [classId, setClassId] = useState<number | undefined>(undefined);
 
   if (run.isPending) return <p className="text-sm text-zinc-500">Loading…</p>;
@@ -32,12 +49,31 @@ export function GenerationRunDetail({ runId, projectId, isAdmin, classes }: { ru
       <Card
         title={
           <span className="flex items-center gap-2">
-            Run #{r.id} {job ? <Badge tone={job.state === "completed" ? "green" : job.state === "failed" ? "red" : job.state === "cancelled" ? "amber" : "indigo"}>{job.state}</Badge> : null}
+            Run #{r.id}{" "}
+            {job ? (
+              <Badge
+                tone={
+                  job.state === "completed"
+                    ? "green"
+                    : job.state === "failed"
+                      ? "red"
+                      : job.state === "cancelled"
+                        ? "amber"
+                        : "indigo"
+                }
+              >
+                {job.state}
+              </Badge>
+            ) : null}
           </span>
         }
         actions={
           isAdmin && live(job?.state) ? (
-            <Button variant="danger" disabled={cancel.isPending || Boolean(job?.cancelRequestedAt)} onClick={() => cancel.mutate({ runId })}>
+            <Button
+              variant="danger"
+              disabled={cancel.isPending || Boolean(job?.cancelRequestedAt)}
+              onClick={() => cancel.mutate({ runId })}
+            >
               {job?.cancelRequestedAt ? "Cancelling…" : "Cancel"}
             </Button>
           ) : null
@@ -47,7 +83,8 @@ export function GenerationRunDetail({ runId, projectId, isAdmin, classes }: { ru
         <div className="space-y-1">
           <div className="flex justify-between text-sm">
             <span className="text-zinc-600">
-              {kept.toLocaleString()} of {target.toLocaleString()} examples kept{dropped ? `, ${dropped.toLocaleString()} dropped` : ""}
+              {kept.toLocaleString()} of {target.toLocaleString()} examples kept
+              {dropped ? `, ${dropped.toLocaleString()} dropped` : ""}
             </span>
             <span className="text-zinc-500 tabular-nums">{Math.round((job?.progress ?? 0) * 100)}%</span>
           </div>
@@ -98,7 +135,12 @@ export function GenerationRunDetail({ runId, projectId, isAdmin, classes }: { ru
             <summary className="cursor-pointer text-sm text-zinc-600">Log ({job.logs.length} lines)</summary>
             <ol className="mt-2 max-h-60 overflow-y-auto rounded-md bg-zinc-950 p-3 font-mono text-xs leading-5 text-zinc-100">
               {[...job.logs].reverse().map((line) => (
-                <li key={String(line.id)} className={line.level === "error" ? "text-red-300" : line.level === "warn" ? "text-amber-200" : undefined}>
+                <li
+                  key={String(line.id)}
+                  className={
+                    line.level === "error" ? "text-red-300" : line.level === "warn" ? "text-amber-200" : undefined
+                  }
+                >
                   <span className="text-zinc-500">{new Date(line.at).toLocaleTimeString()}</span> {line.message}
                 </li>
               ))}
@@ -110,10 +152,18 @@ export function GenerationRunDetail({ runId, projectId, isAdmin, classes }: { ru
         title="Generated examples"
         actions={
           <div className="flex items-center gap-3">
-            <Link href={`/projects/${projectId}/annotate?mode=review-generated`} className="text-sm text-indigo-600 hover:underline">
+            <Link
+              href={`/projects/${projectId}/annotate?mode=review-generated`}
+              className="text-sm text-indigo-600 hover:underline"
+            >
               Review in the queue
             </Link>
-            <select aria-label="Filter examples by class" className="rounded-md border-zinc-300 py-1 text-sm" value={classId ?? ""} onChange={(e) => setClassId(e.target.value ? Number(e.target.value) : undefined)}>
+            <select
+              aria-label="Filter examples by class"
+              className="rounded-md border-zinc-300 py-1 text-sm"
+              value={classId ?? ""}
+              onChange={(e) => setClassId(e.target.value ? Number(e.target.value) : undefined)}
+            >
               <option value="">All classes</option>
               {classes.map((c) => (
                 <option key={c.id} value={c.id}>
@@ -124,7 +174,14 @@ export function GenerationRunDetail({ runId, projectId, isAdmin, classes }: { ru
           </div>
         }
       >
-        <ExampleList runId={runId} classId={classId} projectId={projectId} classes={classes} refresh={live(job?.state)} kept={kept} />
+        <ExampleList
+          runId={runId}
+          classId={classId}
+          projectId={projectId}
+          classes={classes}
+          refresh={live(job?.state)}
+          kept={kept}
+        />
       </Card>
     </div>
   );
@@ -148,7 +205,10 @@ function ExampleList({
   const trpc = useTRPC();
   const names = new Map(classes.map((c) => [c.id, c.name]));
   const examples = useInfiniteQuery({
-    ...trpc.generation.examples.infiniteQueryOptions({ runId, classId, limit: 20 }, { getNextPageParam: (page) => page.nextCursor ?? undefined }),
+    ...trpc.generation.examples.infiniteQueryOptions(
+      { runId, classId, limit: 20 },
+      { getNextPageParam: (page) => page.nextCursor ?? undefined },
+    ),
     refetchInterval: refresh ? 3000 : false,
   });
   const { refetch } = examples;
@@ -168,10 +228,15 @@ function ExampleList({
           return (
             <li key={item.id} className="py-3">
               <div className="flex items-center gap-2 text-xs text-zinc-500">
-                <Badge tone={item.labelOrigin !== "generated" ? "green" : "amber"}>{item.labelClassIds.map((id) => names.get(id) ?? `#${id}`).join(", ") || "none"}</Badge>
+                <Badge tone={item.labelOrigin !== "generated" ? "green" : "amber"}>
+                  {item.labelClassIds.map((id) => names.get(id) ?? `#${id}`).join(", ") || "none"}
+                </Badge>
                 {item.labelOrigin !== "generated" ? <span>reviewed</span> : null}
                 {summary ? <span className="truncate">from “{summary}”</span> : null}
-                <Link href={`/projects/${projectId}/items/${item.id}`} className="ml-auto shrink-0 text-indigo-600 hover:underline">
+                <Link
+                  href={`/projects/${projectId}/items/${item.id}`}
+                  className="ml-auto shrink-0 text-indigo-600 hover:underline"
+                >
                   #{item.id}
                 </Link>
               </div>
@@ -181,7 +246,12 @@ function ExampleList({
         })}
       </ul>
       {examples.hasNextPage ? (
-        <Button variant="secondary" className="mt-3" disabled={examples.isFetchingNextPage} onClick={() => void examples.fetchNextPage()}>
+        <Button
+          variant="secondary"
+          className="mt-3"
+          disabled={examples.isFetchingNextPage}
+          onClick={() => void examples.fetchNextPage()}
+        >
           {examples.isFetchingNextPage ? "Loading…" : "More"}
         </Button>
       ) : null}

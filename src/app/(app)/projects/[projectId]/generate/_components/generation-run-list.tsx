@@ -4,7 +4,13 @@ import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { ProgressBar } from "@/components/ui/progress-bar";
 
-const stateTone = { queued: "neutral", running: "indigo", completed: "green", failed: "red", cancelled: "amber" } as const;
+const stateTone = {
+  queued: "neutral",
+  running: "indigo",
+  completed: "green",
+  failed: "red",
+  cancelled: "amber",
+} as const;
 
 interface RunRow {
   id: number;
@@ -16,7 +22,15 @@ interface RunRow {
   jobRun: { state: keyof typeof stateTone; progress: number } | null;
 }
 
-export function GenerationRunList({ runs, selected, onSelect }: { runs: RunRow[]; selected: number | null; onSelect: (id: number) => void }) {
+export function GenerationRunList({
+  runs,
+  selected,
+  onSelect,
+}: {
+  runs: RunRow[];
+  selected: number | null;
+  onSelect: (id: number) => void;
+}) {
   if (!runs.length) return null;
   return (
     <Card title="Runs">

@@ -57,7 +57,13 @@ export function ImportWizard({ projectId }: { projectId: number }) {
       {
         onSuccess: (result) => {
           // The first preview fixes what was detected and guessed, so the form shows it and later changes build on it.
-          if (next.format === undefined) setOptions({ ...next, format: result.format, delimiter: result.detected.delimiter, mapping: result.mapping ?? undefined });
+          if (next.format === undefined)
+            setOptions({
+              ...next,
+              format: result.format,
+              delimiter: result.detected.delimiter,
+              mapping: result.mapping ?? undefined,
+            });
         },
       },
     );
@@ -71,9 +77,18 @@ export function ImportWizard({ projectId }: { projectId: number }) {
     start.reset();
     setUploading(true);
     try {
-      const response = await fetch(`/api/projects/${projectId}/imports/upload?fileName=${encodeURIComponent(file.name)}`, { method: "POST", body: file });
-      const body = (await response.json()) as { uploadId?: string; byteSize?: number; error?: { message?: string }; message?: string };
-      if (!response.ok || !body.uploadId) throw new Error(body.error?.message ?? body.message ?? `Upload failed (HTTP ${response.status})`);
+      const response = await fetch(
+        `/api/projects/${projectId}/imports/upload?fileName=${encodeURIComponent(file.name)}`,
+        { method: "POST", body: file },
+      );
+      const body = (await response.json()) as {
+        uploadId?: string;
+        byteSize?: number;
+        error?: { message?: string };
+        message?: string;
+      };
+      if (!response.ok || !body.uploadId)
+        throw new Error(body.error?.message ?? body.message ?? `Upload failed (HTTP ${response.status})`);
       const u = { uploadId: body.uploadId, fileName: file.name, byteSize: Number(body.byteSize ?? file.size) };
       setUpload(u);
       runPreview(u, { mode: "valid-rows" });
@@ -87,14 +102,22 @@ export function ImportWizard({ projectId }: { projectId: number }) {
   const report = preview.data;
   const change = (patch: Partial<Options>) => upload && runPreview(upload, { ...options, ...patch });
   const mode = options.mode ?? "valid-rows";
-  const nothingToImport = report ? report.validRows === 0 || (mode === "all-or-nothing" && report.errorCount > 0) : true;
+  const nothingToImport = report
+    ? report.validRows === 0 || (mode === "all-or-nothing" && report.errorCount > 0)
+    : true;
 
   return (
     <div className="space-y-6">
       <Steps current={jobId ? 3 : report ? 2 : 1} />
       {!jobId ? (
         <Card title="1 · File">
-          <FileDrop onFile={onFile} disabled={uploading} compact={Boolean(upload)} accept=".csv,.tsv,.jsonl,.json,.txt,.ndjson,.gz" hint="CSV, TSV, JSONL, Lamini or Emissary files, or plain text — the format is detected" />
+          <FileDrop
+            onFile={onFile}
+            disabled={uploading}
+            compact={Boolean(upload)}
+            accept=".csv,.tsv,.jsonl,.json,.txt,.ndjson,.gz"
+            hint="CSV, TSV, JSONL, Lamini or Emissary files, or plain text — the format is detected"
+          />
           {uploading ? <p className="mt-3 text-sm text-zinc-500">Uploading…</p> : null}
           {upload ? (
             <p className="mt-3 text-sm text-zinc-700">
@@ -110,9 +133,10 @@ export function ImportWizard({ projectId }: { projectId: number }) {
           {preview.error ? <ErrorText>Could not read the file: {errorMessage(preview.error)}</ErrorText> : null}
           {report && notText(report) ? (
             <ErrorText>
-              This is not a text file Margin can read: {((report.errorsByReason as Record<string, number>).bad_encoding ?? 0).toLocaleString()} of its{" "}
-              {report.rows.toLocaleString()} lines are not valid UTF-8 (a binary file, or text saved in another encoding). Save it as UTF-8 CSV, TSV, JSONL or
-              plain text and upload it again.
+              This is not a text file Margin can read:{" "}
+              {((report.errorsByReason as Record<string, number>).bad_encoding ?? 0).toLocaleString()} of its{" "}
+              {report.rows.toLocaleString()} lines are not valid UTF-8 (a binary file, or text saved in another
+              encoding). Save it as UTF-8 CSV, TSV, JSONL or plain text and upload it again.
             </ErrorText>
           ) : null}
           {report ? (
@@ -122,22 +146,48 @@ export function ImportWizard({ projectId }: { projectId: number }) {
                   <p className="text-xs text-zinc-500" aria-label="Detected format">
                     Detected <Badge tone="indigo">{report.detected.format}</Badge> — {report.detected.reason}
                   </p>
-                  <SelectField label="Format" value={options.format ?? report.format} onChange={(e) => change({ format: e.target.value as Format, mapping: undefined })}>
+                  <SelectField
+                    label="Format"
+                    value={options.format ?? report.format}
+                    onChange={(e) => change({ format: e.target.value as Format, mapping: undefined })}
+                  >
                     {formats.map((f) => (
                       <option key={f.value} value={f.value}>
                         {f.label}
                       </option>
                     ))}
                   </SelectField>
-                  {mapped.has(options.format ?? report.format) ? <MappingFields columns={report.columns} mapping={options.mapping ?? report.mapping ?? undefined} onChange={(mapping) => change({ mapping })} /> : null}
+                  {mapped.has(options.format ?? report.format) ? (
+                    <MappingFields
+                      columns={report.columns}
+                      mapping={options.mapping ?? report.mapping ?? undefined}
+                      onChange={(mapping) => change({ mapping })}
+                    />
+                  ) : null}
                   <fieldset className="space-y-2">
                     <legend className="text-sm font-medium text-zinc-700">When some rows have errors</legend>
-                    <Radio name="mode" checked={mode === "valid-rows"} onChange={() => change({ mode: "valid-rows" })} label="Import the valid rows" hint="Rows with errors are skipped and listed in the report." />
-                    <Radio name="mode" checked={mode === "all-or-nothing"} onChange={() => change({ mode: "all-or-nothing" })} label="All or nothing" hint="Any error imports nothing." />
+                    <Radio
+                      name="mode"
+                      checked={mode === "valid-rows"}
+                      onChange={() => change({ mode: "valid-rows" })}
+                      label="Import the valid rows"
+                      hint="Rows with errors are skipped and listed in the report."
+                    />
+                    <Radio
+                      name="mode"
+                      checked={mode === "all-or-nothing"}
+                      onChange={() => change({ mode: "all-or-nothing" })}
+                      label="All or nothing"
+                      hint="Any error imports nothing."
+                    />
                   </fieldset>
                   <Checkbox
                     label="Create unknown classes"
-                    hint={report.unknownClasses.length ? `The file names ${report.unknownClasses.length} class${report.unknownClasses.length === 1 ? "" : "es"} this project does not have.` : "Otherwise labels naming a class the project lacks are row errors."}
+                    hint={
+                      report.unknownClasses.length
+                        ? `The file names ${report.unknownClasses.length} class${report.unknownClasses.length === 1 ? "" : "es"} this project does not have.`
+                        : "Otherwise labels naming a class the project lacks are row errors."
+                    }
                     checked={options.createMissingClasses ?? false}
                     onChange={(e) => change({ createMissingClasses: e.target.checked })}
                   />
@@ -145,11 +195,26 @@ export function ImportWizard({ projectId }: { projectId: number }) {
                     <Button
                       className="w-full"
                       disabled={nothingToImport || start.isPending || preview.isPending}
-                      onClick={() => start.mutate({ projectId, uploadId: upload.uploadId, fileName: upload.fileName, options: { ...options, format: options.format ?? report.format, mode } })}
+                      onClick={() =>
+                        start.mutate({
+                          projectId,
+                          uploadId: upload.uploadId,
+                          fileName: upload.fileName,
+                          options: { ...options, format: options.format ?? report.format, mode },
+                        })
+                      }
                     >
-                      {start.isPending ? "Starting…" : `Import ${report.validRows.toLocaleString()} row${report.validRows === 1 ? "" : "s"}`}
+                      {start.isPending
+                        ? "Starting…"
+                        : `Import ${report.validRows.toLocaleString()} row${report.validRows === 1 ? "" : "s"}`}
                     </Button>
-                    {nothingToImport ? <p className="mt-2 text-xs text-zinc-500">{report.validRows === 0 ? "No valid rows to import." : "All or nothing: fix the errors or import the valid rows."}</p> : null}
+                    {nothingToImport ? (
+                      <p className="mt-2 text-xs text-zinc-500">
+                        {report.validRows === 0
+                          ? "No valid rows to import."
+                          : "All or nothing: fix the errors or import the valid rows."}
+                      </p>
+                    ) : null}
                     {start.error ? <ErrorText>{errorMessage(start.error)}</ErrorText> : null}
                   </div>
                 </div>
@@ -190,7 +255,9 @@ function Steps({ current }: { current: number }) {
     <ol className="flex flex-wrap items-center gap-2 text-sm" aria-label="Import steps">
       {steps.map((step, i) => (
         <li key={step} className="flex items-center gap-2" aria-current={current === i + 1 ? "step" : undefined}>
-          <span className={`flex h-6 w-6 items-center justify-center rounded-full text-xs font-semibold ${current > i + 1 ? "bg-indigo-600 text-white" : current === i + 1 ? "bg-indigo-100 text-indigo-700 ring-1 ring-indigo-300" : "bg-zinc-100 text-zinc-500"}`}>
+          <span
+            className={`flex h-6 w-6 items-center justify-center rounded-full text-xs font-semibold ${current > i + 1 ? "bg-indigo-600 text-white" : current === i + 1 ? "bg-indigo-100 text-indigo-700 ring-1 ring-indigo-300" : "bg-zinc-100 text-zinc-500"}`}
+          >
             {current > i + 1 ? "✓" : i + 1}
           </span>
           <span className={current === i + 1 ? "font-medium text-zinc-900" : "text-zinc-500"}>{step}</span>
@@ -201,7 +268,15 @@ function Steps({ current }: { current: number }) {
   );
 }
 
-function MappingFields({ columns, mapping, onChange }: { columns: string[]; mapping: Mapping | undefined; onChange: (m: Mapping) => void }) {
+function MappingFields({
+  columns,
+  mapping,
+  onChange,
+}: {
+  columns: string[];
+  mapping: Mapping | undefined;
+  onChange: (m: Mapping) => void;
+}) {
   const set = (key: keyof Mapping, value: string) => {
     const next = { ...(mapping ?? { text: "" }), [key]: value || undefined } as Mapping;
     if (next.text) onChange(next);
@@ -223,7 +298,12 @@ function MappingFields({ columns, mapping, onChange }: { columns: string[]; mapp
       <SelectField label="Text" value={mapping?.text ?? ""} onChange={(e) => set("text", e.target.value)}>
         {columnOptions(false)}
       </SelectField>
-      <SelectField label="Label" value={mapping?.labels ?? ""} onChange={(e) => set("labels", e.target.value)} hint="Leave empty to import unlabeled texts.">
+      <SelectField
+        label="Label"
+        value={mapping?.labels ?? ""}
+        onChange={(e) => set("labels", e.target.value)}
+        hint="Leave empty to import unlabeled texts."
+      >
         {columnOptions(true)}
       </SelectField>
       <div className="grid grid-cols-2 gap-3">
@@ -234,7 +314,11 @@ function MappingFields({ columns, mapping, onChange }: { columns: string[]; mapp
           {columnOptions(true)}
         </SelectField>
       </div>
-      <SelectField label="Several labels per cell" value={mapping?.labelSeparator ?? ""} onChange={(e) => set("labelSeparator", e.target.value)}>
+      <SelectField
+        label="Several labels per cell"
+        value={mapping?.labelSeparator ?? ""}
+        onChange={(e) => set("labelSeparator", e.target.value)}
+      >
         <option value="">No — one label per row</option>
         <option value="|">Yes, separated by |</option>
         <option value=";">Yes, separated by ;</option>
@@ -244,10 +328,28 @@ function MappingFields({ columns, mapping, onChange }: { columns: string[]; mapp
   );
 }
 
-function Radio({ name, checked, onChange, label, hint }: { name: string; checked: boolean; onChange: () => void; label: string; hint: string }) {
+function Radio({
+  name,
+  checked,
+  onChange,
+  label,
+  hint,
+}: {
+  name: string;
+  checked: boolean;
+  onChange: () => void;
+  label: string;
+  hint: string;
+}) {
   return (
     <label className="flex cursor-pointer items-start gap-2 text-sm">
-      <input type="radio" name={name} checked={checked} onChange={onChange} className="mt-0.5 h-4 w-4 accent-indigo-600" />
+      <input
+        type="radio"
+        name={name}
+        checked={checked}
+        onChange={onChange}
+        className="mt-0.5 h-4 w-4 accent-indigo-600"
+      />
       <span>
         {label}
         <span className="block text-xs text-zinc-500">{hint}</span>
@@ -262,8 +364,20 @@ function ReportSummary({ report, busy, title }: { report: Report; busy?: boolean
       <dl className="grid grid-cols-2 gap-4 sm:grid-cols-4" aria-label="Import summary">
         <Stat label="Rows read" value={report.rows} />
         <Stat label="Valid rows" value={report.validRows} tone="text-emerald-700" />
-        <Stat label="Rows with errors" value={report.errorCount} tone={report.errorCount ? "text-red-700" : undefined} />
-        {report.committed ? <Stat label="Items imported" value={report.imported.items} /> : <Stat label="Unknown classes" value={report.unknownClasses.length} tone={report.unknownClasses.length ? "text-amber-700" : undefined} />}
+        <Stat
+          label="Rows with errors"
+          value={report.errorCount}
+          tone={report.errorCount ? "text-red-700" : undefined}
+        />
+        {report.committed ? (
+          <Stat label="Items imported" value={report.imported.items} />
+        ) : (
+          <Stat
+            label="Unknown classes"
+            value={report.unknownClasses.length}
+            tone={report.unknownClasses.length ? "text-amber-700" : undefined}
+          />
+        )}
       </dl>
       {Object.keys(report.errorsByReason).length ? (
         <div className="mt-4 flex flex-wrap gap-1.5">
@@ -279,7 +393,11 @@ function ReportSummary({ report, busy, title }: { report: Report; busy?: boolean
           Classes not in the project: {report.unknownClasses.map((c) => `${c.name} (${c.rows})`).join(", ")}
         </p>
       ) : null}
-      {report.createdClasses.length ? <p className="mt-3 text-sm text-zinc-600">Classes {report.committed ? "created" : "to create"}: {report.createdClasses.join(", ")}</p> : null}
+      {report.createdClasses.length ? (
+        <p className="mt-3 text-sm text-zinc-600">
+          Classes {report.committed ? "created" : "to create"}: {report.createdClasses.join(", ")}
+        </p>
+      ) : null}
       {report.rolledBackBecause ? <ErrorText>Nothing was imported: {report.rolledBackBecause}</ErrorText> : null}
     </Card>
   );
@@ -309,7 +427,9 @@ function SampleTable({ report }: { report: Report }) {
               <Td>
                 <span className="line-clamp-2">{row.text}</span>
               </Td>
-              <Td className="text-xs">{row.labels?.length ? row.labels.join(", ") : <span className="text-zinc-400">unlabeled</span>}</Td>
+              <Td className="text-xs">
+                {row.labels?.length ? row.labels.join(", ") : <span className="text-zinc-400">unlabeled</span>}
+              </Td>
               <Td className="font-mono text-xs text-zinc-500">{row.externalId ?? "—"}</Td>
               <Td className="text-xs">{row.split ?? "—"}</Td>
             </tr>
@@ -334,7 +454,10 @@ function ErrorTable({ report }: { report: Report }) {
   return (
     <section aria-labelledby="errors-title" className="space-y-2">
       <h3 id="errors-title" className="text-sm font-semibold text-red-800">
-        Row errors {report.errorCount > report.errors.length ? `(first ${report.errors.length} of ${report.errorCount.toLocaleString()})` : `(${report.errorCount})`}
+        Row errors{" "}
+        {report.errorCount > report.errors.length
+          ? `(first ${report.errors.length} of ${report.errorCount.toLocaleString()})`
+          : `(${report.errorCount})`}
       </h3>
       <DataTable label="Row errors">
         <thead>
@@ -383,18 +506,32 @@ function ImportProgress({ projectId, jobId, onAnother }: { projectId: number; jo
   }, [finished, projectId, queryClient, trpc]);
   return (
     <div className="space-y-6">
-      <Card title="3 · Import" actions={j ? <Badge tone={j.state === "completed" ? "green" : j.state === "failed" ? "red" : "indigo"}>{j.state}</Badge> : null}>
+      <Card
+        title="3 · Import"
+        actions={
+          j ? (
+            <Badge tone={j.state === "completed" ? "green" : j.state === "failed" ? "red" : "indigo"}>{j.state}</Badge>
+          ) : null
+        }
+      >
         {job.error ? <ErrorText>{errorMessage(job.error)}</ErrorText> : null}
         <div className="space-y-2" aria-live="polite">
           <ProgressBar value={j?.state === "completed" ? 1 : (j?.progress ?? 0)} label="Import progress" />
           <p className="text-sm text-zinc-600">
-            {!j || j.state === "queued" ? "Waiting for the worker…" : j.state === "running" ? `Importing… ${Math.round(j.progress * 100)}%` : j.logs.at(-1)?.message ?? j.state}
+            {!j || j.state === "queued"
+              ? "Waiting for the worker…"
+              : j.state === "running"
+                ? `Importing… ${Math.round(j.progress * 100)}%`
+                : (j.logs.at(-1)?.message ?? j.state)}
           </p>
           {j?.error ? <ErrorText>{j.error}</ErrorText> : null}
         </div>
         {finished ? (
           <div className="mt-4 flex gap-2">
-            <Link href={`/projects/${projectId}/items`} className="inline-flex items-center rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">
+            <Link
+              href={`/projects/${projectId}/items`}
+              className="inline-flex items-center rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500"
+            >
               View items
             </Link>
             <Button variant="secondary" onClick={onAnother}>

@@ -23,9 +23,22 @@ const SOURCES = [
   { value: "manual", label: "Manual" },
 ];
 
-const control = "block w-full rounded-md border-0 bg-white py-1.5 pl-2.5 pr-8 text-sm text-zinc-900 shadow-xs ring-1 ring-inset ring-zinc-300 focus:ring-2 focus:ring-indigo-500 focus:outline-none";
+const control =
+  "block w-full rounded-md border-0 bg-white py-1.5 pl-2.5 pr-8 text-sm text-zinc-900 shadow-xs ring-1 ring-inset ring-zinc-300 focus:ring-2 focus:ring-indigo-500 focus:outline-none";
 
-export function ItemFiltersBar({ projectId, view, classes, onChange, onClear }: { projectId: number; view: ItemsView; classes: ClassInfo[]; onChange: (patch: Partial<ItemsView>) => void; onClear: () => void }) {
+export function ItemFiltersBar({
+  projectId,
+  view,
+  classes,
+  onChange,
+  onClear,
+}: {
+  projectId: number;
+  view: ItemsView;
+  classes: ClassInfo[];
+  onChange: (patch: Partial<ItemsView>) => void;
+  onClear: () => void;
+}) {
   const trpc = useTRPC();
   const annotators = useQuery(trpc.items.annotators.queryOptions({ projectId }));
   const number = (value: string) => (value === "" ? undefined : Number(value));
@@ -35,22 +48,62 @@ export function ItemFiltersBar({ projectId, view, classes, onChange, onClear }: 
     <section aria-label="Filters" className="space-y-3 rounded-lg bg-white p-3 shadow-xs ring-1 ring-zinc-200">
       <div className="flex flex-wrap items-end gap-3">
         <SearchBox value={view.search ?? ""} onSearch={(search) => onChange({ search: search || undefined })} />
-        <Select label="Sort by" value={view.sort} onChange={(sort) => onChange({ sort: sort as ItemsView["sort"], dir: defaultDir(sort as ItemsView["sort"]) })} className="w-40">
+        <Select
+          label="Sort by"
+          value={view.sort}
+          onChange={(sort) => onChange({ sort: sort as ItemsView["sort"], dir: defaultDir(sort as ItemsView["sort"]) })}
+          className="w-40"
+        >
           <option value="id">ID</option>
           <option value="uncertainty">Uncertainty</option>
           <option value="labeledAt">Labeled at</option>
         </Select>
-        <Select label="Order" value={view.dir} onChange={(dir) => onChange({ dir: dir as ItemsView["dir"] })} className="w-44">
+        <Select
+          label="Order"
+          value={view.dir}
+          onChange={(dir) => onChange({ dir: dir as ItemsView["dir"] })}
+          className="w-44"
+        >
           <option value="asc">{view.sort === "uncertainty" ? "Least uncertain first" : "Ascending"}</option>
           <option value="desc">{view.sort === "uncertainty" ? "Most uncertain first" : "Descending"}</option>
         </Select>
       </div>
       <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 xl:grid-cols-9">
-        <Select label="Status" value={view.labelStatus ?? ""} onChange={(v) => onChange({ labelStatus: (v || undefined) as ItemsView["labelStatus"] })} any="Any" options={STATUSES} />
-        <Select label="Label" value={String(view.classId ?? "")} onChange={(v) => onChange({ classId: number(v) })} any="Any" options={classOptions} />
-        <Select label="Predicted" value={String(view.predictedClassId ?? "")} onChange={(v) => onChange({ predictedClassId: number(v) })} any="Any" options={classOptions} />
-        <Select label="Split" value={view.split ?? ""} onChange={(v) => onChange({ split: (v || undefined) as ItemsView["split"] })} any="Any" options={SPLITS} />
-        <Select label="Source" value={view.source ?? ""} onChange={(v) => onChange({ source: (v || undefined) as ItemsView["source"] })} any="Any" options={SOURCES} />
+        <Select
+          label="Status"
+          value={view.labelStatus ?? ""}
+          onChange={(v) => onChange({ labelStatus: (v || undefined) as ItemsView["labelStatus"] })}
+          any="Any"
+          options={STATUSES}
+        />
+        <Select
+          label="Label"
+          value={String(view.classId ?? "")}
+          onChange={(v) => onChange({ classId: number(v) })}
+          any="Any"
+          options={classOptions}
+        />
+        <Select
+          label="Predicted"
+          value={String(view.predictedClassId ?? "")}
+          onChange={(v) => onChange({ predictedClassId: number(v) })}
+          any="Any"
+          options={classOptions}
+        />
+        <Select
+          label="Split"
+          value={view.split ?? ""}
+          onChange={(v) => onChange({ split: (v || undefined) as ItemsView["split"] })}
+          any="Any"
+          options={SPLITS}
+        />
+        <Select
+          label="Source"
+          value={view.source ?? ""}
+          onChange={(v) => onChange({ source: (v || undefined) as ItemsView["source"] })}
+          any="Any"
+          options={SOURCES}
+        />
         <Select
           label="Annotator"
           value={view.annotatorId ?? ""}
@@ -58,9 +111,23 @@ export function ItemFiltersBar({ projectId, view, classes, onChange, onClear }: 
           any="Anyone"
           options={annotators.data?.map((a) => ({ value: a.id, label: a.name })) ?? []}
         />
-        <Select label="Flags" value={view.flagged ? "open" : ""} onChange={(v) => onChange({ flagged: v === "open" ? true : undefined })} any="Any" options={[{ value: "open", label: "Open flags" }]} />
-        <UnitInput label="Uncertainty ≥" value={view.uncertaintyMin} onCommit={(uncertaintyMin) => onChange({ uncertaintyMin })} />
-        <UnitInput label="Uncertainty ≤" value={view.uncertaintyMax} onCommit={(uncertaintyMax) => onChange({ uncertaintyMax })} />
+        <Select
+          label="Flags"
+          value={view.flagged ? "open" : ""}
+          onChange={(v) => onChange({ flagged: v === "open" ? true : undefined })}
+          any="Any"
+          options={[{ value: "open", label: "Open flags" }]}
+        />
+        <UnitInput
+          label="Uncertainty ≥"
+          value={view.uncertaintyMin}
+          onCommit={(uncertaintyMin) => onChange({ uncertaintyMin })}
+        />
+        <UnitInput
+          label="Uncertainty ≤"
+          value={view.uncertaintyMax}
+          onCommit={(uncertaintyMax) => onChange({ uncertaintyMax })}
+        />
       </div>
       {hasFilters(view) ? (
         <div className="flex justify-end">
@@ -71,7 +138,9 @@ export function ItemFiltersBar({ projectId, view, classes, onChange, onClear }: 
       ) : null}
       {view.sort !== "id" ? (
         <p className="text-xs text-zinc-500">
-          {view.sort === "uncertainty" ? "Items the active model has not scored come last." : "Items without a label come last."}
+          {view.sort === "uncertainty"
+            ? "Items the active model has not scored come last."
+            : "Items without a label come last."}
         </p>
       ) : null}
     </section>
@@ -80,10 +149,21 @@ export function ItemFiltersBar({ projectId, view, classes, onChange, onClear }: 
 
 /** A labelled select: its children, or `options` after an "any" choice whose value is "". */
 function Select({
-  label, value, onChange, children, className = "", any, options,
+  label,
+  value,
+  onChange,
+  children,
+  className = "",
+  any,
+  options,
 }: {
-  label: string; value: string; onChange: (value: string) => void; children?: ReactNode; className?: string;
-  any?: string; options?: { value: string | number; label: string }[];
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  children?: ReactNode;
+  className?: string;
+  any?: string;
+  options?: { value: string | number; label: string }[];
 }) {
   const id = useId();
   return (
@@ -130,12 +210,28 @@ function SearchBox({ value, onSearch }: { value: string; onSearch: (value: strin
       <label htmlFor={id} className="block text-xs font-medium text-zinc-600">
         Search text
       </label>
-      <input id={id} type="search" value={text} onChange={(event) => setText(event.target.value)} placeholder="Words or phrase, case-insensitive" className={control} maxLength={200} />
+      <input
+        id={id}
+        type="search"
+        value={text}
+        onChange={(event) => setText(event.target.value)}
+        placeholder="Words or phrase, case-insensitive"
+        className={control}
+        maxLength={200}
+      />
     </form>
   );
 }
 
-function UnitInput({ label, value, onCommit }: { label: string; value: number | undefined; onCommit: (value: number | undefined) => void }) {
+function UnitInput({
+  label,
+  value,
+  onCommit,
+}: {
+  label: string;
+  value: number | undefined;
+  onCommit: (value: number | undefined) => void;
+}) {
   const id = useId();
   const [text, setText] = useState(value === undefined ? "" : String(value));
   useEffect(() => setText(value === undefined ? "" : String(value)), [value]);

@@ -86,7 +86,13 @@ export function paramsFromView(view: ItemsView): URLSearchParams {
   const params = new URLSearchParams();
   for (const [field, key] of Object.entries(keys) as [keyof ItemsView, string][]) {
     const value = view[field];
-    if (value === undefined || value === "" || (field === "sort" && value === "id") || (field === "dir" && value === defaultDir(view.sort))) continue;
+    if (
+      value === undefined ||
+      value === "" ||
+      (field === "sort" && value === "id") ||
+      (field === "dir" && value === defaultDir(view.sort))
+    )
+      continue;
     params.set(key, String(value));
   }
   return params;

@@ -33,7 +33,10 @@ export function ItemsTable({ projectId, isAdmin }: { projectId: number; isAdmin:
     ...trpc.items.list.queryOptions({ projectId, ...filters, sort, dir, after, before, limit: PAGE_SIZE }),
     placeholderData: keepPreviousData,
   });
-  const count = useQuery({ ...trpc.items.count.queryOptions({ projectId, ...filters }), placeholderData: keepPreviousData });
+  const count = useQuery({
+    ...trpc.items.count.queryOptions({ projectId, ...filters }),
+    placeholderData: keepPreviousData,
+  });
 
   // A selection belongs to the page it was made on: any change of filters or page starts a new one.
   const viewKey = searchParams.toString();
@@ -48,12 +51,27 @@ export function ItemsTable({ projectId, isAdmin }: { projectId: number; isAdmin:
 
   const rows = list.data?.items ?? [];
   const allSelected = rows.length > 0 && rows.every((r) => selected.has(r.id));
-  const total = count.data ? `${count.data.count.toLocaleString()}${count.data.capped ? "+" : ""} item${count.data.count === 1 ? "" : "s"}` : "Counting…";
+  const total = count.data
+    ? `${count.data.count.toLocaleString()}${count.data.capped ? "+" : ""} item${count.data.count === 1 ? "" : "s"}`
+    : "Counting…";
 
   return (
     <div className="space-y-4">
-      <ItemFiltersBar projectId={projectId} view={view} classes={classes} onChange={setView} onClear={() => go({ sort: view.sort, dir: view.dir })} />
-      {isAdmin ? <BulkLabelBar projectId={projectId} selected={[...selected]} classes={classes} onDone={() => setSelected(new Set())} /> : null}
+      <ItemFiltersBar
+        projectId={projectId}
+        view={view}
+        classes={classes}
+        onChange={setView}
+        onClear={() => go({ sort: view.sort, dir: view.dir })}
+      />
+      {isAdmin ? (
+        <BulkLabelBar
+          projectId={projectId}
+          selected={[...selected]}
+          classes={classes}
+          onDone={() => setSelected(new Set())}
+        />
+      ) : null}
       {list.error ? (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 ring-1 ring-red-200">
           {errorMessage(list.error)}
@@ -61,7 +79,15 @@ export function ItemsTable({ projectId, isAdmin }: { projectId: number; isAdmin:
       ) : null}
       {list.data && rows.length === 0 ? (
         <EmptyState title={hasFilters(view) ? "No items match these filters" : "No items yet"}>
-          {hasFilters(view) ? "Change or clear the filters." : isAdmin ? <Link className="text-indigo-600 underline" href={`/projects/${projectId}/import`}>Import a file</Link> : "An admin imports the texts to label."}
+          {hasFilters(view) ? (
+            "Change or clear the filters."
+          ) : isAdmin ? (
+            <Link className="text-indigo-600 underline" href={`/projects/${projectId}/import`}>
+              Import a file
+            </Link>
+          ) : (
+            "An admin imports the texts to label."
+          )}
         </EmptyState>
       ) : (
         <DataTable
@@ -75,8 +101,16 @@ export function ItemsTable({ projectId, isAdmin }: { projectId: number; isAdmin:
                   {list.isFetching ? <span className="ml-2 text-zinc-400">Loading…</span> : null}
                 </span>
               }
-              onPrevious={list.data?.prevCursor ? () => go({ ...view, before: list.data.prevCursor!, after: undefined }) : undefined}
-              onNext={list.data?.nextCursor ? () => go({ ...view, after: list.data.nextCursor!, before: undefined }) : undefined}
+              onPrevious={
+                list.data?.prevCursor
+                  ? () => go({ ...view, before: list.data.prevCursor!, after: undefined })
+                  : undefined
+              }
+              onNext={
+                list.data?.nextCursor
+                  ? () => go({ ...view, after: list.data.nextCursor!, before: undefined })
+                  : undefined
+              }
             />
           }
         >
@@ -96,14 +130,19 @@ export function ItemsTable({ projectId, isAdmin }: { projectId: number; isAdmin:
               <Th className="w-20">ID</Th>
               <Th>Text</Th>
               <Th className="w-44">Label</Th>
-              <Th className="w-44">Predicted{list.data?.activeVersion ? ` (v${list.data.activeVersion.number})` : ""}</Th>
+              <Th className="w-44">
+                Predicted{list.data?.activeVersion ? ` (v${list.data.activeVersion.number})` : ""}
+              </Th>
               <Th className="w-28 text-right">Uncertainty</Th>
               <Th className="w-28">Split · source</Th>
               <Th className="w-36">Labeled</Th>
             </tr>
           </thead>
           {/* The previous filter's rows, dimmed, until the new ones arrive: busy for assistive technology too. */}
-          <tbody className={`divide-y divide-zinc-100 ${list.isPlaceholderData ? "opacity-60" : ""}`} aria-busy={list.isPlaceholderData}>
+          <tbody
+            className={`divide-y divide-zinc-100 ${list.isPlaceholderData ? "opacity-60" : ""}`}
+            aria-busy={list.isPlaceholderData}
+          >
             {list.isPending
               ? Array.from({ length: 8 }, (_, i) => (
                   <tr key={i}>
@@ -138,31 +177,58 @@ export function ItemsTable({ projectId, isAdmin }: { projectId: number; isAdmin:
                         </Link>
                       </Td>
                       <Td className="min-w-72">
-                        <Link href={href} className="line-clamp-2 text-zinc-900 hover:text-indigo-700" title={item.textLength > item.text.length ? "Open the item for the full text" : undefined}>
+                        <Link
+                          href={href}
+                          className="line-clamp-2 text-zinc-900 hover:text-indigo-700"
+                          title={item.textLength > item.text.length ? "Open the item for the full text" : undefined}
+                        >
                           {item.text}
                           {item.textLength > item.text.length ? "…" : ""}
                         </Link>
-                        {item.externalId ? <span className="mt-0.5 block font-mono text-xs text-zinc-400">{item.externalId}</span> : null}
+                        {item.externalId ? (
+                          <span className="mt-0.5 block font-mono text-xs text-zinc-400">{item.externalId}</span>
+                        ) : null}
                       </Td>
                       <Td>
-                        <LabelCell status={item.labelStatus} classIds={item.labelClassIds} classOf={classOf} origin={item.labelOrigin} />
+                        <LabelCell
+                          status={item.labelStatus}
+                          classIds={item.labelClassIds}
+                          classOf={classOf}
+                          origin={item.labelOrigin}
+                        />
                       </Td>
                       <Td>
                         {item.predictedClassIds ? (
                           <span className="flex flex-wrap items-center gap-1">
-                            {item.predictedClassIds.length ? item.predictedClassIds.map((id) => <ClassChip key={id} muted {...classOf(id)} />) : <span className="text-xs text-zinc-400">none</span>}
-                            {item.confidence !== null ? <span className="text-xs text-zinc-500 tabular-nums">{Math.round(item.confidence * 100)}%</span> : null}
+                            {item.predictedClassIds.length ? (
+                              item.predictedClassIds.map((id) => <ClassChip key={id} muted {...classOf(id)} />)
+                            ) : (
+                              <span className="text-xs text-zinc-400">none</span>
+                            )}
+                            {item.confidence !== null ? (
+                              <span className="text-xs text-zinc-500 tabular-nums">
+                                {Math.round(item.confidence * 100)}%
+                              </span>
+                            ) : null}
                           </span>
                         ) : (
                           <span className="text-xs text-zinc-400">—</span>
                         )}
                       </Td>
-                      <Td className="text-right">{item.uncertainty !== null ? <UncertaintyMeter value={item.uncertainty} /> : <span className="text-xs text-zinc-400">—</span>}</Td>
+                      <Td className="text-right">
+                        {item.uncertainty !== null ? (
+                          <UncertaintyMeter value={item.uncertainty} />
+                        ) : (
+                          <span className="text-xs text-zinc-400">—</span>
+                        )}
+                      </Td>
                       <Td className="text-xs text-zinc-600">
                         <span className="block capitalize">{item.split}</span>
                         <span className="block text-zinc-400">{item.source}</span>
                       </Td>
-                      <Td className="text-xs whitespace-nowrap text-zinc-500">{item.labeledAt ? new Date(item.labeledAt).toLocaleString() : "—"}</Td>
+                      <Td className="text-xs whitespace-nowrap text-zinc-500">
+                        {item.labeledAt ? new Date(item.labeledAt).toLocaleString() : "—"}
+                      </Td>
                     </tr>
                   );
                 })}
@@ -173,8 +239,19 @@ export function ItemsTable({ projectId, isAdmin }: { projectId: number; isAdmin:
   );
 }
 
-function LabelCell({ status, classIds, classOf, origin }: { status: string; classIds: number[]; classOf: (id: number) => ClassInfo; origin: string | null }) {
-  if (status !== "labeled") return <Badge tone={statusTone[status as keyof typeof statusTone] ?? "neutral"}>{status}</Badge>;
+function LabelCell({
+  status,
+  classIds,
+  classOf,
+  origin,
+}: {
+  status: string;
+  classIds: number[];
+  classOf: (id: number) => ClassInfo;
+  origin: string | null;
+}) {
+  if (status !== "labeled")
+    return <Badge tone={statusTone[status as keyof typeof statusTone] ?? "neutral"}>{status}</Badge>;
   return (
     <span className="flex flex-wrap items-center gap-1">
       {classIds.map((id) => (
@@ -191,7 +268,10 @@ function UncertaintyMeter({ value }: { value: number }) {
   return (
     <span className="inline-flex items-center gap-2" title={`Uncertainty ${value.toFixed(3)}`}>
       <span aria-hidden className="h-1.5 w-12 overflow-hidden rounded-full bg-zinc-100">
-        <span className="block h-full rounded-full bg-amber-400" style={{ width: `${Math.round(Math.min(1, value) * 100)}%` }} />
+        <span
+          className="block h-full rounded-full bg-amber-400"
+          style={{ width: `${Math.round(Math.min(1, value) * 100)}%` }}
+        />
       </span>
       <span className="text-xs text-zinc-700 tabular-nums">{value.toFixed(2)}</span>
     </span>

@@ -3,7 +3,11 @@ import { notFound } from "next/navigation";
 import { getSessionUser } from "@/server/auth/get-session-user";
 import { VersionDetail } from "../_components/version-detail";
 
-export default async function ModelVersionPage({ params }: { params: Promise<{ projectId: string; versionId: string }> }) {
+export default async function ModelVersionPage({
+  params,
+}: {
+  params: Promise<{ projectId: string; versionId: string }>;
+}) {
   const { projectId, versionId } = await params;
   const id = Number(versionId);
   if (!Number.isInteger(id) || id <= 0) notFound();

@@ -27,11 +27,20 @@ export function LearningCurveChart({ points, axis }: { points: Point[]; axis: "h
               type="number"
               domain={["dataMin", "dataMax"]}
               tick={{ fontSize: 12, fill: "#52525b" }}
-              label={{ value: axis === "human" ? "Human labels used for training" : "Labels used for training", position: "insideBottom", offset: -12, fontSize: 12, fill: "#52525b" }}
+              label={{
+                value: axis === "human" ? "Human labels used for training" : "Labels used for training",
+                position: "insideBottom",
+                offset: -12,
+                fontSize: 12,
+                fill: "#52525b",
+              }}
               allowDecimals={false}
             />
             <YAxis
-              domain={[(min: number) => Math.max(0, Math.floor(min / 10) * 10), (max: number) => Math.min(100, Math.ceil(max / 10) * 10)]}
+              domain={[
+                (min: number) => Math.max(0, Math.floor(min / 10) * 10),
+                (max: number) => Math.min(100, Math.ceil(max / 10) * 10),
+              ]}
               tickFormatter={(v: number) => `${v}%`}
               tick={{ fontSize: 12, fill: "#52525b" }}
               width={48}
@@ -43,7 +52,15 @@ export function LearningCurveChart({ points, axis }: { points: Point[]; axis: "h
                 return p ? `v${p.number} · ${label} ${unit} · ${p.testItems} test items` : `${label} ${unit}`;
               }}
             />
-            <Line type="linear" dataKey="f1" stroke="#4f46e5" strokeWidth={2} dot={{ r: 4, fill: "#4f46e5" }} activeDot={{ r: 6 }} isAnimationActive={false} />
+            <Line
+              type="linear"
+              dataKey="f1"
+              stroke="#4f46e5"
+              strokeWidth={2}
+              dot={{ r: 4, fill: "#4f46e5" }}
+              activeDot={{ r: 6 }}
+              isAnimationActive={false}
+            />
           </LineChart>
         </ResponsiveContainer>
       </div>

@@ -32,7 +32,9 @@ export function ModelVersions({ projectId, isAdmin }: { projectId: number; isAdm
   const llm = useQuery({ ...trpc.llm.status.queryOptions({ projectId }), enabled: isAdmin });
   // A zero-shot version labels from the class prompts with the configured LLM: no training data needed.
   const zeroShot = useMutation(
-    trpc.llm.createZeroShotVersion.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.models.pathKey() }) }),
+    trpc.llm.createZeroShotVersion.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.models.pathKey() }),
+    }),
   );
 
   const ready = versions.data?.filter((v) => v.status === "ready") ?? [];
@@ -50,14 +52,20 @@ export function ModelVersions({ projectId, isAdmin }: { projectId: number; isAdm
   // The latest training's bar: live while it runs, full for a few minutes after it is done.
   const trainJob = live?.type === "train" ? live : jobs.lastTrain;
   const trainDone = trainJob?.state === "completed";
-  const showTrainBar = trainJob !== null && (trainJob === live || (trainDone && trainJob.finishedAt !== null && Date.now() - new Date(trainJob.finishedAt).getTime() < RECENT_MS));
+  const showTrainBar =
+    trainJob !== null &&
+    (trainJob === live ||
+      (trainDone && trainJob.finishedAt !== null && Date.now() - new Date(trainJob.finishedAt).getTime() < RECENT_MS));
 
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div>
           <h2 className="text-lg font-semibold tracking-tight">Model versions</h2>
-          <p className="text-sm text-zinc-600">Every training run is kept. Every version is measured on the project&apos;s current labeled test set, drawn at random when items arrive.</p>
+          <p className="text-sm text-zinc-600">
+            Every training run is kept. Every version is measured on the project&apos;s current labeled test set, drawn
+            at random when items arrive.
+          </p>
         </div>
         <div className="flex flex-wrap items-center gap-3">
           {liveText ? <LiveIndicator>{liveText}</LiveIndicator> : null}
@@ -76,7 +84,12 @@ export function ModelVersions({ projectId, isAdmin }: { projectId: number; isAdm
             </Link>
           ) : null}
           {isAdmin && llm.data?.configured ? (
-            <Button variant="secondary" onClick={() => zeroShot.mutate({ projectId })} disabled={zeroShot.isPending} title={`Label with ${llm.data.config.chatModel} from the class descriptions`}>
+            <Button
+              variant="secondary"
+              onClick={() => zeroShot.mutate({ projectId })}
+              disabled={zeroShot.isPending}
+              title={`Label with ${llm.data.config.chatModel} from the class descriptions`}
+            >
               {zeroShot.isPending ? "Creating…" : "Add zero-shot LLM version"}
             </Button>
           ) : null}
@@ -87,12 +100,8 @@ export function ModelVersions({ projectId, isAdmin }: { projectId: number; isAdm
           ) : null}
         </div>
       </div>
-      {zeroShot.error ? (
-        <InlineError error={zeroShot.error} />
-      ) : null}
-      {train.error ? (
-        <InlineError error={train.error} />
-      ) : null}
+      {zeroShot.error ? <InlineError error={zeroShot.error} /> : null}
+      {train.error ? <InlineError error={train.error} /> : null}
       {jobs.failedTrain && !live ? (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200 ring-inset">
           The last training failed{jobs.failedTrain.error ? `: ${jobs.failedTrain.error}` : "."}
@@ -108,7 +117,11 @@ export function ModelVersions({ projectId, isAdmin }: { projectId: number; isAdm
           <InlineError error={versions.error} />
         ) : versions.data.length === 0 ? (
           <EmptyState title="No model yet">
-            Label 20 items in <Link href={`${base}/annotate`} className="font-medium text-indigo-700 hover:underline">Annotate</Link> (training starts on its own), {isAdmin ? "or press Train now." : "or ask an admin to train."}
+            Label 20 items in{" "}
+            <Link href={`${base}/annotate`} className="font-medium text-indigo-700 hover:underline">
+              Annotate
+            </Link>{" "}
+            (training starts on its own), {isAdmin ? "or press Train now." : "or ask an admin to train."}
           </EmptyState>
         ) : (
           <VersionsTable versions={versions.data} base={base} isAdmin={isAdmin} />
@@ -121,7 +134,9 @@ export function ModelVersions({ projectId, isAdmin }: { projectId: number; isAdm
         ) : curve.error ? (
           <InlineError error={curve.error} />
         ) : curve.data.points.length === 0 ? (
-          <EmptyState title="No points yet">Each trained version with labeled test items adds a point: labels used → test macro-F1.</EmptyState>
+          <EmptyState title="No points yet">
+            Each trained version with labeled test items adds a point: labels used → test macro-F1.
+          </EmptyState>
         ) : (
           <div className="space-y-3">
             <LearningCurveChart points={curve.data.points} axis={curve.data.axis} />
@@ -149,23 +164,48 @@ function VersionsTable({ versions, base, isAdmin }: { versions: Version[]; base:
         <caption className="sr-only">Model versions, newest first, with test-set metrics</caption>
         <thead className="border-b border-zinc-200 bg-zinc-50/60">
           <tr>
-            <th scope="col" className={th}>Version</th>
-            <th scope="col" className={th}>Model</th>
-            <th scope="col" className={`${th} text-right`}>Labels used</th>
-            <th scope="col" className={`${th} text-right`} title="Labeled test items the metrics rest on / the project's target">Test items</th>
-            <th scope="col" className={`${th} text-right`}>Accuracy</th>
-            <th scope="col" className={`${th} text-right`}>Macro-F1</th>
-            <th scope="col" className={`${th} text-right`} title="Mean −log p(true class); lower is better">Log-loss</th>
-            <th scope="col" className={`${th} text-right`} title="Expected calibration error; lower is better">ECE</th>
-            <th scope="col" className={th}>Created</th>
-            <th scope="col" className={th}><span className="sr-only">Actions</span></th>
+            <th scope="col" className={th}>
+              Version
+            </th>
+            <th scope="col" className={th}>
+              Model
+            </th>
+            <th scope="col" className={`${th} text-right`}>
+              Labels used
+            </th>
+            <th
+              scope="col"
+              className={`${th} text-right`}
+              title="Labeled test items the metrics rest on / the project's target"
+            >
+              Test items
+            </th>
+            <th scope="col" className={`${th} text-right`}>
+              Accuracy
+            </th>
+            <th scope="col" className={`${th} text-right`}>
+              Macro-F1
+            </th>
+            <th scope="col" className={`${th} text-right`} title="Mean −log p(true class); lower is better">
+              Log-loss
+            </th>
+            <th scope="col" className={`${th} text-right`} title="Expected calibration error; lower is better">
+              ECE
+            </th>
+            <th scope="col" className={th}>
+              Created
+            </th>
+            <th scope="col" className={th}>
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-zinc-100">
           {versions.map((v, i) => {
             const older = versions.slice(i + 1).find((o) => o.status === "ready" && o.testMacroF1 !== null);
             const cvShown = v.crossValidated !== null && v.testItems < v.testTarget;
-            const gain = v.testMacroF1 !== null && older?.testMacroF1 != null ? v.testMacroF1 - older.testMacroF1 : null;
+            const gain =
+              v.testMacroF1 !== null && older?.testMacroF1 != null ? v.testMacroF1 - older.testMacroF1 : null;
             return (
               <tr key={v.id} className={`group hover:bg-zinc-50 ${v.active ? "bg-indigo-50/40" : ""}`}>
                 <td className="px-3 py-2.5 whitespace-nowrap">
@@ -181,7 +221,9 @@ function VersionsTable({ versions, base, isAdmin }: { versions: Version[]; base:
                     ) : null}
                     {v.status !== "ready" ? (
                       <span title={v.error ?? undefined}>
-                        <Badge tone={v.status === "failed" ? "red" : v.status === "training" ? "indigo" : "neutral"}>{v.status}</Badge>
+                        <Badge tone={v.status === "failed" ? "red" : v.status === "training" ? "indigo" : "neutral"}>
+                          {v.status}
+                        </Badge>
                       </span>
                     ) : null}
                   </div>
@@ -191,14 +233,21 @@ function VersionsTable({ versions, base, isAdmin }: { versions: Version[]; base:
                       {isAdmin && activeVersion && v.status === "ready" ? (
                         <>
                           {" "}
-                          <Link href={`${base}/compare?a=${activeVersion.id}&b=${v.id}`} className="font-medium text-indigo-700 hover:underline">
+                          <Link
+                            href={`${base}/compare?a=${activeVersion.id}&b=${v.id}`}
+                            className="font-medium text-indigo-700 hover:underline"
+                          >
                             Compare with v{activeVersion.number}
                           </Link>
                         </>
                       ) : null}
                     </p>
                   ) : null}
-                  {v.evaluationError ? <p className="mt-1 max-w-xs text-xs whitespace-normal text-red-700">Not measured: {v.evaluationError}</p> : null}
+                  {v.evaluationError ? (
+                    <p className="mt-1 max-w-xs text-xs whitespace-normal text-red-700">
+                      Not measured: {v.evaluationError}
+                    </p>
+                  ) : null}
                 </td>
                 <td className="px-3 py-2.5">
                   <div className="text-zinc-900">{kindLabels[v.kind] ?? v.kind}</div>
@@ -206,7 +255,9 @@ function VersionsTable({ versions, base, isAdmin }: { versions: Version[]; base:
                 </td>
                 <td className={num}>
                   {v.trainLabelCount.toLocaleString()}
-                  {v.humanLabels !== null && v.humanLabels !== v.trainLabelCount ? <div className="text-xs text-zinc-500">{v.humanLabels.toLocaleString()} human</div> : null}
+                  {v.humanLabels !== null && v.humanLabels !== v.trainLabelCount ? (
+                    <div className="text-xs text-zinc-500">{v.humanLabels.toLocaleString()} human</div>
+                  ) : null}
                 </td>
                 <td className={num}>
                   {v.testItems.toLocaleString()} / {v.testTarget.toLocaleString()}
@@ -219,12 +270,17 @@ function VersionsTable({ versions, base, isAdmin }: { versions: Version[]; base:
                   <span className="font-semibold text-zinc-900">{percent(v.testMacroF1)}</span>
                   {v.testMacroF1Ci ? <div className="text-xs text-zinc-500">{interval(v.testMacroF1Ci)}</div> : null}
                   {cvShown ? (
-                    <div className="text-xs text-zinc-500" title="Out-of-fold estimate from the training labels: shown while the test set is below its target">
+                    <div
+                      className="text-xs text-zinc-500"
+                      title="Out-of-fold estimate from the training labels: shown while the test set is below its target"
+                    >
                       CV {percent(v.crossValidated!.macroF1)} ({v.crossValidated!.rows} training labels)
                     </div>
                   ) : null}
                   {gain !== null ? (
-                    <div className={`text-xs ${Math.abs(gain) < 0.0005 ? "text-zinc-500" : gain > 0 ? "text-emerald-700" : "text-red-700"}`}>
+                    <div
+                      className={`text-xs ${Math.abs(gain) < 0.0005 ? "text-zinc-500" : gain > 0 ? "text-emerald-700" : "text-red-700"}`}
+                    >
                       {gain >= 0 ? "+" : "−"}
                       {Math.abs(gain * 100).toFixed(1)} pt vs v{older!.number}
                     </div>
@@ -239,11 +295,19 @@ function VersionsTable({ versions, base, isAdmin }: { versions: Version[]; base:
                 <td className="px-3 py-2.5 text-right whitespace-nowrap">
                   <div className="flex justify-end gap-3 text-sm">
                     {isAdmin && older && v.status === "ready" ? (
-                      <Link href={`${base}/compare?a=${older.id}&b=${v.id}`} className="text-zinc-600 hover:text-indigo-700 hover:underline" aria-label={`Compare v${older.number} with v${v.number}`}>
+                      <Link
+                        href={`${base}/compare?a=${older.id}&b=${v.id}`}
+                        className="text-zinc-600 hover:text-indigo-700 hover:underline"
+                        aria-label={`Compare v${older.number} with v${v.number}`}
+                      >
                         Compare
                       </Link>
                     ) : null}
-                    <Link href={`${base}/models/${v.id}`} className="text-zinc-600 hover:text-indigo-700 hover:underline" aria-label={`Details of v${v.number}`}>
+                    <Link
+                      href={`${base}/models/${v.id}`}
+                      className="text-zinc-600 hover:text-indigo-700 hover:underline"
+                      aria-label={`Details of v${v.number}`}
+                    >
                       Details →
                     </Link>
                   </div>

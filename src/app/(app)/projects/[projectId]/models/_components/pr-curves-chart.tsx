@@ -13,21 +13,36 @@ type ClassRow = NonNullable<Metrics["test"]>["perClass"][number];
  * classes do not hide each other. Marked on each: where the model's actual decisions land (the dot) and, when the
  * class has a decision threshold, the curve's point at that threshold (the ring).
  */
-export function PrCurvesChart({ curves, perClass, colorOf }: { curves: Curve[]; perClass: ClassRow[]; colorOf: Map<string, string> }) {
+export function PrCurvesChart({
+  curves,
+  perClass,
+  colorOf,
+}: {
+  curves: Curve[];
+  perClass: ClassRow[];
+  colorOf: Map<string, string>;
+}) {
   return (
     <div className="space-y-3">
       <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
         {curves.map((curve) => (
-          <ClassCurve key={curve.class} curve={curve} row={perClass.find((c) => c.label === curve.class)} color={colorOf.get(curve.class) ?? "#4f46e5"} />
+          <ClassCurve
+            key={curve.class}
+            curve={curve}
+            row={perClass.find((c) => c.label === curve.class)}
+            color={colorOf.get(curve.class) ?? "#4f46e5"}
+          />
         ))}
       </div>
       <p className="flex flex-wrap gap-x-5 gap-y-1 text-xs text-zinc-500">
         <span>Precision (up) against recall (across), one class against the rest.</span>
         <span className="inline-flex items-center gap-1.5">
-          <span className="size-2.5 rounded-full bg-zinc-800" aria-hidden /> the model&apos;s decisions (precision and recall on the test split)
+          <span className="size-2.5 rounded-full bg-zinc-800" aria-hidden /> the model&apos;s decisions (precision and
+          recall on the test split)
         </span>
         <span className="inline-flex items-center gap-1.5">
-          <span className="size-2.5 rounded-full border-2 border-amber-500" aria-hidden /> the class&apos;s decision threshold, when one is set
+          <span className="size-2.5 rounded-full border-2 border-amber-500" aria-hidden /> the class&apos;s decision
+          threshold, when one is set
         </span>
       </p>
     </div>
@@ -41,7 +56,9 @@ function ClassCurve({ curve, row, color }: { curve: Curve; row: ClassRow | undef
   const summary =
     `${curve.class}: average precision ${decimal(curve.averagePrecision, 2)} over ${curve.positives} positive test items` +
     (row ? `; the model's decisions reach precision ${percent(row.precision)} and recall ${percent(row.recall)}` : "") +
-    (atThreshold ? `; at threshold ${curve.threshold.toFixed(2)}, precision ${percent(atThreshold.precision)} and recall ${percent(atThreshold.recall)}` : "") +
+    (atThreshold
+      ? `; at threshold ${curve.threshold.toFixed(2)}, precision ${percent(atThreshold.precision)} and recall ${percent(atThreshold.recall)}`
+      : "") +
     ".";
   return (
     <figure className="rounded-md ring-1 ring-zinc-100">
@@ -59,8 +76,21 @@ function ClassCurve({ curve, row, color }: { curve: Curve; row: ClassRow | undef
           <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 300, height: 192 }}>
             <LineChart data={data} margin={{ top: 8, right: 12, bottom: 16, left: 0 }}>
               <CartesianGrid stroke="#f4f4f5" />
-              <XAxis dataKey="recall" type="number" domain={[0, 1]} ticks={[0, 0.5, 1]} tick={{ fontSize: 11, fill: "#52525b" }} label={{ value: "Recall", position: "insideBottom", offset: -8, fontSize: 11, fill: "#52525b" }} />
-              <YAxis type="number" domain={[0, 1]} ticks={[0, 0.5, 1]} tick={{ fontSize: 11, fill: "#52525b" }} width={32} />
+              <XAxis
+                dataKey="recall"
+                type="number"
+                domain={[0, 1]}
+                ticks={[0, 0.5, 1]}
+                tick={{ fontSize: 11, fill: "#52525b" }}
+                label={{ value: "Recall", position: "insideBottom", offset: -8, fontSize: 11, fill: "#52525b" }}
+              />
+              <YAxis
+                type="number"
+                domain={[0, 1]}
+                ticks={[0, 0.5, 1]}
+                tick={{ fontSize: 11, fill: "#52525b" }}
+                width={32}
+              />
               <Tooltip
                 formatter={(value, name) => [percent(Number(value)), name === "precision" ? "Precision" : String(name)]}
                 labelFormatter={(_label, payload) => {
@@ -68,9 +98,27 @@ function ClassCurve({ curve, row, color }: { curve: Curve; row: ClassRow | undef
                   return p ? `Recall ${percent(p.recall)} · threshold ${p.threshold.toFixed(3)}` : "";
                 }}
               />
-              <Line type="stepAfter" dataKey="precision" stroke={color} strokeWidth={2} dot={false} isAnimationActive={false} />
-              {row ? <ReferenceDot x={row.recall} y={row.precision} r={5} fill="#27272a" stroke="#fff" strokeWidth={1.5} /> : null}
-              {atThreshold ? <ReferenceDot x={atThreshold.recall} y={atThreshold.precision} r={7} fill="none" stroke="#f59e0b" strokeWidth={2.5} /> : null}
+              <Line
+                type="stepAfter"
+                dataKey="precision"
+                stroke={color}
+                strokeWidth={2}
+                dot={false}
+                isAnimationActive={false}
+              />
+              {row ? (
+                <ReferenceDot x={row.recall} y={row.precision} r={5} fill="#27272a" stroke="#fff" strokeWidth={1.5} />
+              ) : null}
+              {atThreshold ? (
+                <ReferenceDot
+                  x={atThreshold.recall}
+                  y={atThreshold.precision}
+                  r={7}
+                  fill="none"
+                  stroke="#f59e0b"
+                  strokeWidth={2.5}
+                />
+              ) : null}
             </LineChart>
           </ResponsiveContainer>
         )}

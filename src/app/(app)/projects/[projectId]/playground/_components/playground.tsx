@@ -62,9 +62,18 @@ export function Playground({ projectId, isAdmin }: { projectId: number; isAdmin:
   if (ready.length === 0)
     return (
       <EmptyState title="No model to try yet">
-        {hiddenZeroShot ? "Only zero-shot LLM versions exist, and each text they classify costs LLM calls, which only admins may spend. " : ""}
-        Label 20 items in <Link href={`/projects/${projectId}/annotate`} className="font-medium text-indigo-700 hover:underline">Annotate</Link> or press Train now on the{" "}
-        <Link href={`/projects/${projectId}/models`} className="font-medium text-indigo-700 hover:underline">Models</Link> tab.
+        {hiddenZeroShot
+          ? "Only zero-shot LLM versions exist, and each text they classify costs LLM calls, which only admins may spend. "
+          : ""}
+        Label 20 items in{" "}
+        <Link href={`/projects/${projectId}/annotate`} className="font-medium text-indigo-700 hover:underline">
+          Annotate
+        </Link>{" "}
+        or press Train now on the{" "}
+        <Link href={`/projects/${projectId}/models`} className="font-medium text-indigo-700 hover:underline">
+          Models
+        </Link>{" "}
+        tab.
       </EmptyState>
     );
 
@@ -81,7 +90,9 @@ export function Playground({ projectId, isAdmin }: { projectId: number; isAdmin:
             rows={6}
             value={text}
             onChange={(e) => setText(e.target.value)}
-            placeholder={"Shares fell after the bank cut its profit forecast\nThe striker scored twice as the home team won the cup final"}
+            placeholder={
+              "Shares fell after the bank cut its profit forecast\nThe striker scored twice as the home team won the cup final"
+            }
             hint={`${texts.length} ${texts.length === 1 ? "text" : "texts"} · at most ${MAX_TEXTS}`}
             error={tooMany ? `At most ${MAX_TEXTS} texts per run: remove ${texts.length - MAX_TEXTS} lines` : undefined}
           />
@@ -108,7 +119,8 @@ export function Playground({ projectId, isAdmin }: { projectId: number; isAdmin:
         {classify.isPending ? (
           <div role="status" className="mt-3 space-y-1.5">
             <p className="text-xs text-zinc-600">
-              Classifying {classify.variables?.texts.length ?? texts.length} {(classify.variables?.texts.length ?? texts.length) === 1 ? "text" : "texts"}
+              Classifying {classify.variables?.texts.length ?? texts.length}{" "}
+              {(classify.variables?.texts.length ?? texts.length) === 1 ? "text" : "texts"}
               {chosen ? ` with v${chosen.number}` : ""}
               {warmUp.isPending ? " (loading the model first)" : ""}…
             </p>
@@ -118,12 +130,14 @@ export function Playground({ projectId, isAdmin }: { projectId: number; isAdmin:
           </div>
         ) : chosen ? (
           <p className="mt-3 text-xs text-zinc-600" aria-live="polite">
-            {warmable === null ? `v${chosen.number} asks the LLM for each text.` : warmUp.isPending ? `Loading v${chosen.number} into memory…` : `v${chosen.number} is loaded.`}
+            {warmable === null
+              ? `v${chosen.number} asks the LLM for each text.`
+              : warmUp.isPending
+                ? `Loading v${chosen.number} into memory…`
+                : `v${chosen.number} is loaded.`}
           </p>
         ) : null}
-        {classify.error ? (
-          <InlineError error={classify.error} className="mt-3" />
-        ) : null}
+        {classify.error ? <InlineError error={classify.error} className="mt-3" /> : null}
       </Card>
 
       {classify.data ? (
@@ -133,16 +147,25 @@ export function Playground({ projectId, isAdmin }: { projectId: number; isAdmin:
               <caption className="sr-only">Predicted class and per-class probabilities for each text</caption>
               <thead className="border-b border-zinc-200 bg-zinc-50/60">
                 <tr>
-                  <th scope="col" className="px-4 py-2 text-left text-xs font-medium text-zinc-500">Text</th>
-                  <th scope="col" className="px-4 py-2 text-left text-xs font-medium text-zinc-500">Prediction</th>
-                  <th scope="col" className="w-96 px-4 py-2 text-left text-xs font-medium text-zinc-500">Probabilities</th>
+                  <th scope="col" className="px-4 py-2 text-left text-xs font-medium text-zinc-500">
+                    Text
+                  </th>
+                  <th scope="col" className="px-4 py-2 text-left text-xs font-medium text-zinc-500">
+                    Prediction
+                  </th>
+                  <th scope="col" className="w-96 px-4 py-2 text-left text-xs font-medium text-zinc-500">
+                    Probabilities
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-zinc-100">
                 {classify.data.predictions.map((r, i) => {
                   // The HTTP API's shape: one class name (single-label) or a list of them (multi-label).
                   const predicted = typeof r.prediction === "string" ? [r.prediction] : r.prediction;
-                  const names = [...classOrder.filter((n) => n in r.probabilities), ...Object.keys(r.probabilities).filter((n) => !classOrder.includes(n))];
+                  const names = [
+                    ...classOrder.filter((n) => n in r.probabilities),
+                    ...Object.keys(r.probabilities).filter((n) => !classOrder.includes(n)),
+                  ];
                   return (
                     <tr key={i} className="align-top">
                       <td className="max-w-xl px-4 py-3 text-zinc-800">{classify.variables?.texts[i]}</td>
@@ -150,8 +173,15 @@ export function Playground({ projectId, isAdmin }: { projectId: number; isAdmin:
                         <div className="flex flex-wrap items-center gap-1.5">
                           {predicted.length ? (
                             predicted.map((name) => (
-                              <span key={name} className="inline-flex items-center gap-1.5 rounded-full bg-zinc-100 px-2 py-0.5 text-xs font-semibold text-zinc-900">
-                                <span className="size-2 rounded-full" style={{ backgroundColor: colorOf.get(name) ?? "#6366f1" }} aria-hidden />
+                              <span
+                                key={name}
+                                className="inline-flex items-center gap-1.5 rounded-full bg-zinc-100 px-2 py-0.5 text-xs font-semibold text-zinc-900"
+                              >
+                                <span
+                                  className="size-2 rounded-full"
+                                  style={{ backgroundColor: colorOf.get(name) ?? "#6366f1" }}
+                                  aria-hidden
+                                />
                                 {name}
                               </span>
                             ))
@@ -169,7 +199,11 @@ export function Playground({ projectId, isAdmin }: { projectId: number; isAdmin:
                                 {name}
                               </dt>
                               <dd>
-                                <ProbabilityBar value={r.probabilities[name] ?? 0} emphasis={predicted.includes(name)} color={colorOf.get(name)} />
+                                <ProbabilityBar
+                                  value={r.probabilities[name] ?? 0}
+                                  emphasis={predicted.includes(name)}
+                                  color={colorOf.get(name)}
+                                />
                               </dd>
                             </div>
                           ))}

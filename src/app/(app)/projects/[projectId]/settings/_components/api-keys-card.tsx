@@ -9,7 +9,8 @@ import { TextField } from "@/components/ui/field";
 import { InlineError } from "@/components/ui/inline-error";
 import { useTRPC } from "@/trpc/react";
 
-const when = (date: Date | string | null) => (date ? new Date(date).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "never");
+const when = (date: Date | string | null) =>
+  date ? new Date(date).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "never";
 
 /** Keys for programs calling POST /api/v1/projects/{id}/classify; a new key is shown once, then only its prefix. */
 export function ApiKeysCard({ projectId }: { projectId: number }) {
@@ -33,7 +34,8 @@ export function ApiKeysCard({ projectId }: { projectId: number }) {
   return (
     <Card title="API keys">
       <p className="mb-3 text-sm text-zinc-600">
-        Programs classify texts with this project&apos;s active model through <code className="text-xs">POST /api/v1/projects/{projectId}/classify</code> (
+        Programs classify texts with this project&apos;s active model through{" "}
+        <code className="text-xs">POST /api/v1/projects/{projectId}/classify</code> (
         <a href="/api/v1/openapi.json" className="text-indigo-700 underline">
           OpenAPI
         </a>
@@ -48,19 +50,29 @@ export function ApiKeysCard({ projectId }: { projectId: number }) {
         }}
       >
         <div className="flex-1">
-          <TextField label="Key name" placeholder="e.g. support-router" value={name} onChange={(e) => setName(e.target.value)} />
+          <TextField
+            label="Key name"
+            placeholder="e.g. support-router"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
         </div>
         <Button type="submit" variant="secondary" disabled={create.isPending}>
           Create key
         </Button>
       </form>
-      {create.error ? (
-        <InlineError error={create.error} className="mt-2" />
-      ) : null}
+      {create.error ? <InlineError error={create.error} className="mt-2" /> : null}
       {created ? (
-        <div className="mt-3 space-y-2 rounded-md bg-amber-50 p-3 text-sm ring-1 ring-amber-200" role="status" aria-label="New key">
+        <div
+          className="mt-3 space-y-2 rounded-md bg-amber-50 p-3 text-sm ring-1 ring-amber-200"
+          role="status"
+          aria-label="New key"
+        >
           <p className="text-amber-900">Copy “{created.name}” now: it is stored hashed and will not be shown again.</p>
-          <code data-testid="new-api-key" className="block rounded bg-white px-2 py-1 font-mono text-xs break-all ring-1 ring-amber-200">
+          <code
+            data-testid="new-api-key"
+            className="block rounded bg-white px-2 py-1 font-mono text-xs break-all ring-1 ring-amber-200"
+          >
             {created.key}
           </code>
           <pre className="overflow-x-auto rounded bg-zinc-950 p-2 font-mono text-[11px] leading-5 text-zinc-100">
@@ -83,7 +95,12 @@ export function ApiKeysCard({ projectId }: { projectId: number }) {
               {k.revokedAt ? (
                 <Badge>revoked</Badge>
               ) : (
-                <Button variant="danger" disabled={revoke.isPending} onClick={() => revoke.mutate({ id: k.id })} aria-label={`Revoke ${k.name}`}>
+                <Button
+                  variant="danger"
+                  disabled={revoke.isPending}
+                  onClick={() => revoke.mutate({ id: k.id })}
+                  aria-label={`Revoke ${k.name}`}
+                >
                   Revoke
                 </Button>
               )}

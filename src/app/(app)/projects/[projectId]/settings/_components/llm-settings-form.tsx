@@ -9,7 +9,13 @@ import { InlineError } from "@/components/ui/inline-error";
 import { errorMessage } from "@/trpc/error-message";
 import { useTRPC } from "@/trpc/react";
 
-type Form = { chatModel: string; baseUrl: string; temperature: string; priceInputPerMTok: string; priceOutputPerMTok: string };
+type Form = {
+  chatModel: string;
+  baseUrl: string;
+  temperature: string;
+  priceInputPerMTok: string;
+  priceOutputPerMTok: string;
+};
 
 /** Per-project overrides of the server's LLM settings. Keys stay in the server's environment, never here. */
 export function LlmSettingsForm({ projectId }: { projectId: number }) {
@@ -30,7 +36,13 @@ export function LlmSettingsForm({ projectId }: { projectId: number }) {
     if (!status.data || form) return;
     const s = status.data.settings ?? {};
     const num = (v: number | undefined) => (v === undefined ? "" : String(v));
-    setForm({ chatModel: s.chatModel ?? "", baseUrl: s.baseUrl ?? "", temperature: num(s.temperature), priceInputPerMTok: num(s.priceInputPerMTok), priceOutputPerMTok: num(s.priceOutputPerMTok) });
+    setForm({
+      chatModel: s.chatModel ?? "",
+      baseUrl: s.baseUrl ?? "",
+      temperature: num(s.temperature),
+      priceInputPerMTok: num(s.priceInputPerMTok),
+      priceOutputPerMTok: num(s.priceOutputPerMTok),
+    });
   }, [status.data, form]);
 
   if (status.isPending || !form) return <p className="text-sm text-zinc-500">Loading…</p>;
@@ -47,7 +59,8 @@ export function LlmSettingsForm({ projectId }: { projectId: number }) {
       <p className="mb-4 text-sm text-zinc-600">
         {status.data.configured ? (
           <>
-            Using <strong>{status.data.config.chatModel}</strong> at {status.data.config.endpoint}. Leave a field empty to use the server's setting.
+            Using <strong>{status.data.config.chatModel}</strong> at {status.data.config.endpoint}. Leave a field empty
+            to use the server's setting.
           </>
         ) : (
           status.data.reason
@@ -70,7 +83,12 @@ export function LlmSettingsForm({ projectId }: { projectId: number }) {
           });
         }}
       >
-        <TextField label="Chat model" placeholder="server default" value={form.chatModel} onChange={(e) => set("chatModel", e.target.value)} />
+        <TextField
+          label="Chat model"
+          placeholder="server default"
+          value={form.chatModel}
+          onChange={(e) => set("chatModel", e.target.value)}
+        />
         <TextField
           label="Endpoint (OpenAI-compatible base URL)"
           placeholder="server default"
@@ -78,17 +96,48 @@ export function LlmSettingsForm({ projectId }: { projectId: number }) {
           onChange={(e) => set("baseUrl", e.target.value)}
           hint="The server's API key is sent only to the server's own endpoint."
         />
-        <TextField label="Temperature" type="number" step="0.1" min={0} max={2} placeholder="0.7" value={form.temperature} onChange={(e) => set("temperature", e.target.value)} />
+        <TextField
+          label="Temperature"
+          type="number"
+          step="0.1"
+          min={0}
+          max={2}
+          placeholder="0.7"
+          value={form.temperature}
+          onChange={(e) => set("temperature", e.target.value)}
+        />
         <div className="grid grid-cols-2 gap-3">
-          <TextField label="$ per 1M input tokens" type="number" step="any" min={0} value={form.priceInputPerMTok} onChange={(e) => set("priceInputPerMTok", e.target.value)} />
-          <TextField label="$ per 1M output tokens" type="number" step="any" min={0} value={form.priceOutputPerMTok} onChange={(e) => set("priceOutputPerMTok", e.target.value)} />
+          <TextField
+            label="$ per 1M input tokens"
+            type="number"
+            step="any"
+            min={0}
+            value={form.priceInputPerMTok}
+            onChange={(e) => set("priceInputPerMTok", e.target.value)}
+          />
+          <TextField
+            label="$ per 1M output tokens"
+            type="number"
+            step="any"
+            min={0}
+            value={form.priceOutputPerMTok}
+            onChange={(e) => set("priceOutputPerMTok", e.target.value)}
+          />
         </div>
         <div className="flex items-center gap-3">
           <Button type="submit" variant="secondary" disabled={update.isPending}>
             Save LLM settings
           </Button>
-          {saved ? <span className="text-sm text-emerald-700" role="status">Saved</span> : null}
-          {update.error ? <span className="text-sm text-red-600" role="alert">{errorMessage(update.error)}</span> : null}
+          {saved ? (
+            <span className="text-sm text-emerald-700" role="status">
+              Saved
+            </span>
+          ) : null}
+          {update.error ? (
+            <span className="text-sm text-red-600" role="alert">
+              {errorMessage(update.error)}
+            </span>
+          ) : null}
         </div>
       </form>
     </Card>

@@ -55,7 +55,12 @@ export function MembersCard({ projectId }: { projectId: number }) {
                     </p>
                     <p className="text-xs break-all text-zinc-500">{m.email}</p>
                   </div>
-                  <Button variant="secondary" disabled={update.isPending} onClick={() => update.mutate({ projectId, remove: [m.id] })} aria-label={`Remove ${m.name}`}>
+                  <Button
+                    variant="secondary"
+                    disabled={update.isPending}
+                    onClick={() => update.mutate({ projectId, remove: [m.id] })}
+                    aria-label={`Remove ${m.name}`}
+                  >
                     Remove
                   </Button>
                 </li>
@@ -76,14 +81,25 @@ export function MembersCard({ projectId }: { projectId: number }) {
               <fieldset className="space-y-1.5">
                 <legend className="text-xs font-semibold text-zinc-700 uppercase">Other annotators</legend>
                 {others.map((o) => (
-                  <Checkbox key={o.id} label={o.name} hint={o.disabledAt ? `${o.email} · disabled` : o.email} checked={chosen.has(o.id)} onChange={() => toggle(o.id)} />
+                  <Checkbox
+                    key={o.id}
+                    label={o.name}
+                    hint={o.disabledAt ? `${o.email} · disabled` : o.email}
+                    checked={chosen.has(o.id)}
+                    onChange={() => toggle(o.id)}
+                  />
                 ))}
               </fieldset>
               <div className="flex flex-wrap gap-2">
                 <Button type="submit" variant="secondary" disabled={update.isPending || chosen.size === 0}>
                   Add selected
                 </Button>
-                <Button type="button" variant="secondary" disabled={update.isPending} onClick={() => update.mutate({ projectId, add: others.map((o) => o.id) })}>
+                <Button
+                  type="button"
+                  variant="secondary"
+                  disabled={update.isPending}
+                  onClick={() => update.mutate({ projectId, add: others.map((o) => o.id) })}
+                >
                   Add all {others.length}
                 </Button>
               </div>

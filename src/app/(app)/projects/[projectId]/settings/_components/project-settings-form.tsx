@@ -107,7 +107,8 @@ export function ProjectSettingsForm({ projectId }: { projectId: number }) {
         leaseSeconds: Math.round(Number(form.leaseMinutes) * 60),
         annotationOverlap: Number(form.annotationOverlap),
         sessionGoal: form.sessionGoal.trim() === "" ? null : Number(form.sessionGoal),
-        decisionTarget: form.targetMetric === "" ? null : { metric: form.targetMetric, value: Number(form.targetPercent) / 100 },
+        decisionTarget:
+          form.targetMetric === "" ? null : { metric: form.targetMetric, value: Number(form.targetPercent) / 100 },
         promotion: form.promotion,
         minLabelsPerClass: Number(form.minLabelsPerClass),
         secondLookMinF1: Number(form.secondLookMinF1) / 100,
@@ -124,7 +125,12 @@ export function ProjectSettingsForm({ projectId }: { projectId: number }) {
           <legend className="sr-only">General</legend>
           <TextField label="Name" value={form.name} onChange={(e) => set("name", e.target.value)} required />
           <div className="sm:col-span-2">
-            <TextAreaField label="Description" rows={2} value={form.description} onChange={(e) => set("description", e.target.value)} />
+            <TextAreaField
+              label="Description"
+              rows={2}
+              value={form.description}
+              onChange={(e) => set("description", e.target.value)}
+            />
           </div>
         </fieldset>
         <fieldset className="grid gap-4 sm:grid-cols-2">
@@ -152,14 +158,19 @@ export function ProjectSettingsForm({ projectId }: { projectId: number }) {
               label="Featurizer"
               value={form.featurizerId}
               onChange={(e) => set("featurizerId", e.target.value)}
-              hint={featurizers.data?.find((f) => f.id === form.featurizerId)?.note ?? "Applies from the next training; existing versions keep theirs."}
+              hint={
+                featurizers.data?.find((f) => f.id === form.featurizerId)?.note ??
+                "Applies from the next training; existing versions keep theirs."
+              }
             >
               {(featurizers.data ?? []).map((f) => (
                 <option key={f.id} value={f.id}>
                   {f.label}
                 </option>
               ))}
-              {featurizers.data && !featurizers.data.some((f) => f.id === form.featurizerId) ? <option value={form.featurizerId}>{form.featurizerId} (not available here)</option> : null}
+              {featurizers.data && !featurizers.data.some((f) => f.id === form.featurizerId) ? (
+                <option value={form.featurizerId}>{form.featurizerId} (not available here)</option>
+              ) : null}
             </SelectField>
           </div>
           <SelectField
@@ -168,7 +179,9 @@ export function ProjectSettingsForm({ projectId }: { projectId: number }) {
             onChange={(e) => set("targetMetric", e.target.value as Form["targetMetric"])}
             hint="With a target, each class gets the threshold that reaches it on cross-validated predictions; below it a prediction is shown as unsure. From the next training on."
           >
-            <option value="">Default: the likeliest class{project.data?.taskType === "multilabel" ? " (0.5 per label)" : ""}</option>
+            <option value="">
+              Default: the likeliest class{project.data?.taskType === "multilabel" ? " (0.5 per label)" : ""}
+            </option>
             <option value="precision">Reach a target precision</option>
             <option value="recall">Reach a target recall</option>
           </SelectField>
@@ -182,7 +195,13 @@ export function ProjectSettingsForm({ projectId }: { projectId: number }) {
             disabled={form.targetMetric === ""}
             onChange={(e) => set("targetPercent", e.target.value)}
           />
-          <TextField label="Retrain every N new human labels" type="number" min={1} value={form.retrainEvery} onChange={(e) => set("retrainEvery", e.target.value)} />
+          <TextField
+            label="Retrain every N new human labels"
+            type="number"
+            min={1}
+            value={form.retrainEvery}
+            onChange={(e) => set("retrainEvery", e.target.value)}
+          />
           <TextField
             label="Minimum labels per class"
             type="number"
@@ -202,14 +221,34 @@ export function ProjectSettingsForm({ projectId }: { projectId: number }) {
             <option value="never">Never: an admin promotes versions</option>
           </SelectField>
           <label className="flex items-center gap-2 self-end pb-2 text-sm text-zinc-700">
-            <input type="checkbox" checked={form.includeGenerated} onChange={(e) => set("includeGenerated", e.target.checked)} />
+            <input
+              type="checkbox"
+              checked={form.includeGenerated}
+              onChange={(e) => set("includeGenerated", e.target.checked)}
+            />
             Train on LLM-generated examples
           </label>
         </fieldset>
         <fieldset className="grid gap-4 sm:grid-cols-3">
           <legend className="mb-2 text-sm font-semibold text-zinc-900">Queue</legend>
-          <TextField label="Second looks (%)" type="number" min={0} max={100} value={form.queueMislabeledShare} onChange={(e) => set("queueMislabeledShare", e.target.value)} hint="Human labels the model strongly disagrees with." />
-          <TextField label="Random items (%)" type="number" min={0} max={100} value={form.queueRandomShare} onChange={(e) => set("queueRandomShare", e.target.value)} hint="Keeps the test set and the strategy honest." />
+          <TextField
+            label="Second looks (%)"
+            type="number"
+            min={0}
+            max={100}
+            value={form.queueMislabeledShare}
+            onChange={(e) => set("queueMislabeledShare", e.target.value)}
+            hint="Human labels the model strongly disagrees with."
+          />
+          <TextField
+            label="Random items (%)"
+            type="number"
+            min={0}
+            max={100}
+            value={form.queueRandomShare}
+            onChange={(e) => set("queueRandomShare", e.target.value)}
+            hint="Keeps the test set and the strategy honest."
+          />
           <TextField
             label="Random items until the test set is full (%)"
             type="number"
@@ -228,7 +267,14 @@ export function ProjectSettingsForm({ projectId }: { projectId: number }) {
             onChange={(e) => set("secondLookMinF1", e.target.value)}
             hint="Cross-validated; below it the model does not second-guess people. Never on the annotator's own labels of this session."
           />
-          <TextField label="Lease (minutes)" type="number" min={1} value={form.leaseMinutes} onChange={(e) => set("leaseMinutes", e.target.value)} hint="An item held longer returns to the pool." />
+          <TextField
+            label="Lease (minutes)"
+            type="number"
+            min={1}
+            value={form.leaseMinutes}
+            onChange={(e) => set("leaseMinutes", e.target.value)}
+            hint="An item held longer returns to the pool."
+          />
           <TextField
             label="Annotators per item"
             type="number"
@@ -249,8 +295,22 @@ export function ProjectSettingsForm({ projectId }: { projectId: number }) {
         </fieldset>
         <fieldset className="grid gap-4 sm:grid-cols-2">
           <legend className="mb-2 text-sm font-semibold text-zinc-900">Test set</legend>
-          <TextField label="Share of items (%)" type="number" min={0} max={90} value={form.testShare} onChange={(e) => set("testShare", e.target.value)} />
-          <TextField label="At most (items)" type="number" min={0} value={form.testMaxItems} onChange={(e) => set("testMaxItems", e.target.value)} hint="Items are drawn into the test split at random when they arrive; labeled ones stay." />
+          <TextField
+            label="Share of items (%)"
+            type="number"
+            min={0}
+            max={90}
+            value={form.testShare}
+            onChange={(e) => set("testShare", e.target.value)}
+          />
+          <TextField
+            label="At most (items)"
+            type="number"
+            min={0}
+            value={form.testMaxItems}
+            onChange={(e) => set("testMaxItems", e.target.value)}
+            hint="Items are drawn into the test split at random when they arrive; labeled ones stay."
+          />
           <TextField
             label="Labeled test items wanted"
             type="number"

@@ -9,7 +9,17 @@ import { InlineError } from "@/components/ui/inline-error";
 import { useTRPC } from "@/trpc/react";
 
 /** Admins put this item's text into a class's guidelines, as an example or as a counter-example. */
-export function AddToGuidelines({ projectId, itemId, classes, defaultClassId }: { projectId: number; itemId: number; classes: { id: number; name: string }[]; defaultClassId?: number }) {
+export function AddToGuidelines({
+  projectId,
+  itemId,
+  classes,
+  defaultClassId,
+}: {
+  projectId: number;
+  itemId: number;
+  classes: { id: number; name: string }[];
+  defaultClassId?: number;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [classId, setClassId] = useState<number | null>(defaultClassId ?? classes[0]?.id ?? null);
@@ -45,7 +55,13 @@ export function AddToGuidelines({ projectId, itemId, classes, defaultClassId }: 
           <option value="example">an example of the class</option>
           <option value="counter_example">a counter-example (looks like it, is not)</option>
         </SelectField>
-        <TextField label="Note (optional)" value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} placeholder="Why it belongs (or not)" />
+        <TextField
+          label="Note (optional)"
+          value={note}
+          maxLength={500}
+          onChange={(e) => setNote(e.target.value)}
+          placeholder="Why it belongs (or not)"
+        />
         {add.error ? <InlineError error={add.error} /> : null}
         {add.data ? (
           <p role="status" className="text-sm text-emerald-700">

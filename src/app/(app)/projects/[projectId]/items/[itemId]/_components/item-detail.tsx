@@ -16,7 +16,12 @@ import { AddToGuidelines } from "./add-to-guidelines";
 import { ItemFlags } from "./item-flags";
 import { SimilarItems } from "./similar-items";
 
-const originLabels: Record<string, string> = { human: "Human", generated: "Generated", imported: "Imported", model_accepted: "Accepted prediction" };
+const originLabels: Record<string, string> = {
+  human: "Human",
+  generated: "Generated",
+  imported: "Imported",
+  model_accepted: "Accepted prediction",
+};
 
 export function ItemDetail({ projectId, itemId, isAdmin }: { projectId: number; itemId: number; isAdmin: boolean }) {
   const trpc = useTRPC();
@@ -48,11 +53,15 @@ export function ItemDetail({ projectId, itemId, isAdmin }: { projectId: number; 
           {back}
           <h2 className="mt-1 text-lg font-semibold">
             Item <span className="font-mono">#{it.id}</span>
-            {it.externalId ? <span className="ml-2 font-mono text-sm font-normal text-zinc-500">{it.externalId}</span> : null}
+            {it.externalId ? (
+              <span className="ml-2 font-mono text-sm font-normal text-zinc-500">{it.externalId}</span>
+            ) : null}
           </h2>
         </div>
         <div className="flex flex-wrap gap-2">
-          <Badge tone={it.labelStatus === "labeled" ? "green" : it.labelStatus === "skipped" ? "amber" : "neutral"}>{it.labelStatus}</Badge>
+          <Badge tone={it.labelStatus === "labeled" ? "green" : it.labelStatus === "skipped" ? "amber" : "neutral"}>
+            {it.labelStatus}
+          </Badge>
           <Badge>split: {it.split}</Badge>
           <Badge tone={it.source === "generated" ? "indigo" : "neutral"}>{it.source}</Badge>
         </div>
@@ -61,7 +70,9 @@ export function ItemDetail({ projectId, itemId, isAdmin }: { projectId: number; 
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
           <Card title="Text">
-            <p className="text-[15px] leading-relaxed [overflow-wrap:anywhere] whitespace-pre-wrap text-zinc-900">{it.text}</p>
+            <p className="text-[15px] leading-relaxed [overflow-wrap:anywhere] whitespace-pre-wrap text-zinc-900">
+              {it.text}
+            </p>
             <p className="mt-3 text-xs text-zinc-400">{it.text.length.toLocaleString()} characters</p>
           </Card>
 
@@ -70,7 +81,9 @@ export function ItemDetail({ projectId, itemId, isAdmin }: { projectId: number; 
               Label history
             </h3>
             {it.annotations.length === 0 ? (
-              <EmptyState title="Not labeled yet">Labels from annotators, imports and bulk actions appear here, including undone ones.</EmptyState>
+              <EmptyState title="Not labeled yet">
+                Labels from annotators, imports and bulk actions appear here, including undone ones.
+              </EmptyState>
             ) : (
               <DataTable label="Label history">
                 <thead>
@@ -89,8 +102,15 @@ export function ItemDetail({ projectId, itemId, isAdmin }: { projectId: number; 
                       <Td>{a.user?.name ?? <span className="text-zinc-400">—</span>}</Td>
                       <Td className="text-xs">
                         {a.adjudicated ? "Adjudicated" : (originLabels[a.origin] ?? a.origin)}
-                        {a.modelVersion ? <span className="block text-zinc-400">saw v{a.modelVersion.number}{a.acceptedPrediction ? ", accepted" : ""}</span> : null}
-                        {a.guidelineRevision ? <span className="block text-zinc-400">guidelines revision {a.guidelineRevision}</span> : null}
+                        {a.modelVersion ? (
+                          <span className="block text-zinc-400">
+                            saw v{a.modelVersion.number}
+                            {a.acceptedPrediction ? ", accepted" : ""}
+                          </span>
+                        ) : null}
+                        {a.guidelineRevision ? (
+                          <span className="block text-zinc-400">guidelines revision {a.guidelineRevision}</span>
+                        ) : null}
                       </Td>
                       <Td>
                         {a.skipped ? (
@@ -140,7 +160,9 @@ export function ItemDetail({ projectId, itemId, isAdmin }: { projectId: number; 
               </p>
             ) : null}
             {it.leasedBy && it.leaseExpiresAt && new Date(it.leaseExpiresAt) > new Date() ? (
-              <p className="mt-2 text-xs text-amber-700">In {it.leasedBy.name}’s queue until {new Date(it.leaseExpiresAt).toLocaleTimeString()}</p>
+              <p className="mt-2 text-xs text-amber-700">
+                In {it.leasedBy.name}’s queue until {new Date(it.leaseExpiresAt).toLocaleTimeString()}
+              </p>
             ) : null}
           </Card>
 
@@ -158,7 +180,10 @@ export function ItemDetail({ projectId, itemId, isAdmin }: { projectId: number; 
                           <span className="text-zinc-600 tabular-nums">{percent(p.probability)}</span>
                         </div>
                         <div aria-hidden className="mt-1 h-1.5 overflow-hidden rounded-full bg-zinc-100">
-                          <div className="h-full rounded-full" style={{ width: `${Math.max(0.5, p.probability * 100)}%`, background: c.color }} />
+                          <div
+                            className="h-full rounded-full"
+                            style={{ width: `${Math.max(0.5, p.probability * 100)}%`, background: c.color }}
+                          />
                         </div>
                       </li>
                     );
@@ -167,11 +192,15 @@ export function ItemDetail({ projectId, itemId, isAdmin }: { projectId: number; 
                 <dl className="grid grid-cols-2 gap-2 border-t border-zinc-100 pt-3 text-xs">
                   <Fact label="Uncertainty">{it.prediction.uncertainty.toFixed(3)}</Fact>
                   <Fact label="Confidence">{percent(it.prediction.confidence)}</Fact>
-                  {it.prediction.mislabelScore !== null ? <Fact label="Mislabel score">{it.prediction.mislabelScore.toFixed(3)}</Fact> : null}
+                  {it.prediction.mislabelScore !== null ? (
+                    <Fact label="Mislabel score">{it.prediction.mislabelScore.toFixed(3)}</Fact>
+                  ) : null}
                 </dl>
               </div>
             ) : (
-              <p className="text-sm text-zinc-500">The active model has not scored this item (or no model is active yet).</p>
+              <p className="text-sm text-zinc-500">
+                The active model has not scored this item (or no model is active yet).
+              </p>
             )}
           </Card>
 
@@ -188,12 +217,27 @@ export function ItemDetail({ projectId, itemId, isAdmin }: { projectId: number; 
               <Fact label="Content hash">
                 <span className="font-mono text-xs break-all text-zinc-500">{it.contentHash.slice(0, 16)}…</span>
               </Fact>
-              {it.metadata ? <Fact label="Metadata"><Json value={it.metadata} /></Fact> : null}
-              {it.provenance ? <Fact label="Provenance"><Json value={it.provenance} /></Fact> : null}
+              {it.metadata ? (
+                <Fact label="Metadata">
+                  <Json value={it.metadata} />
+                </Fact>
+              ) : null}
+              {it.provenance ? (
+                <Fact label="Provenance">
+                  <Json value={it.provenance} />
+                </Fact>
+              ) : null}
             </dl>
           </Card>
           <ItemFlags projectId={projectId} itemId={itemId} isAdmin={isAdmin} />
-          {isAdmin ? <AddToGuidelines projectId={projectId} itemId={itemId} classes={classes} defaultClassId={it.labelClassIds[0]} /> : null}
+          {isAdmin ? (
+            <AddToGuidelines
+              projectId={projectId}
+              itemId={itemId}
+              classes={classes}
+              defaultClassId={it.labelClassIds[0]}
+            />
+          ) : null}
         </div>
       </div>
 
@@ -212,5 +256,9 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 }
 
 function Json({ value }: { value: unknown }) {
-  return <pre className="mt-1 max-h-48 overflow-auto rounded-md bg-zinc-50 p-2 font-mono text-xs text-zinc-700 ring-1 ring-zinc-200">{JSON.stringify(value, null, 2)}</pre>;
+  return (
+    <pre className="mt-1 max-h-48 overflow-auto rounded-md bg-zinc-50 p-2 font-mono text-xs text-zinc-700 ring-1 ring-zinc-200">
+      {JSON.stringify(value, null, 2)}
+    </pre>
+  );
 }
