@@ -1,3 +1,4 @@
+import { blobs } from "../peer/peer-data";
 import os from "node:os";
 import { computeLogits, logitsToProbaInPlace } from "@/ml/linear-model";
 import { createRng } from "@/ml/rng";
@@ -21,20 +22,6 @@ function timeIt<T>(fn: () => T): { ms: number; value: T } {
   const t = performance.now();
   const value = fn();
   return { ms: performance.now() - t, value };
-}
-
-/** Gaussian class blobs [n × d], K classes, seeded. */
-function blobs(n: number, d: number, K: number, seed: number): { X: Float32Array; y: Int32Array } {
-  const rng = createRng(seed);
-  const centers = Float32Array.from({ length: K * d }, () => rng.next() - 0.5);
-  const X = new Float32Array(n * d);
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const c = i % K;
-    y[i] = c;
-    for (let j = 0; j < d; j++) X[i * d + j] = centers[c * d + j]! + 2 * (rng.next() - 0.5);
-  }
-  return { X, y };
 }
 
 export async function runSpeed(ctx: BenchContext): Promise<string> {
@@ -78,7 +65,7 @@ export async function runSpeed(ctx: BenchContext): Promise<string> {
   }
   // Train 100k × d, 10 classes.
   for (const d of [100, 384]) {
-    const { X, y } = blobs(100_000, d, 10, 7);
+    const { X, y } = blobs(100_000, d, 10, 7, 1);
     const read = timeIt(() => readPass(X));
     // Plain L-BFGS on one thread (the method before preconditioning and threads), then each addition.
     const variants = [
@@ -112,7 +99,7 @@ export async function runSpeed(ctx: BenchContext): Promise<string> {
       K = 10,
       N = 1_000_000,
       CH = 10_000;
-    const { X: Xs, y: ys } = blobs(5000, d, K, 3);
+    const { X: Xs, y: ys } = blobs(5000, d, K, 3, 1);
     const { model } = trainLogisticRegression(
       Xs,
       5000,
