@@ -94,6 +94,8 @@ test("every page passes axe-core and fits a 390 px screen, for admins and annota
   await visit(page, `${base}/items`, "items (admin)", () =>
     expect(page.getByRole("table", { name: "Items" })).toBeVisible(),
   );
+  // Hydrated (rows from the client's query) before choosing, or the choice is lost.
+  await expect(page.getByRole("table", { name: "Items" }).getByRole("link").first()).toBeVisible();
   await page.getByLabel("Status").selectOption("labeled");
   await checkEveryWidth(page, "items filtered to labeled", () =>
     expect(page.getByRole("table", { name: "Items" })).toBeVisible(),
