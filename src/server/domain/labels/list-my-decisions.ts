@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { DbOrTx } from "@/server/db";
+import { annotateItemSelect } from "@/server/domain/queue/annotate-item-select";
 
 export const myDecisionsInput = z.object({
   projectId: z.number().int().positive(),
@@ -18,19 +19,7 @@ export async function listMyDecisions(db: DbOrTx, input: z.input<typeof myDecisi
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: limit,
     include: {
-      item: {
-        select: {
-          id: true,
-          text: true,
-          metadata: true,
-          source: true,
-          split: true,
-          labelStatus: true,
-          labelClassIds: true,
-          leaseExpiresAt: true,
-          provenance: true,
-        },
-      },
+      item: { select: annotateItemSelect },
     },
   });
   // A decision is current while no newer, not-undone annotation exists on its item (anyone's).

@@ -4,6 +4,7 @@ import { Prisma } from "@/generated/prisma/client";
 import type { Db, Tx } from "@/server/db";
 import { humanDecisionOriginsSql } from "@/server/domain/labels/effective-label";
 import { testTarget } from "@/server/domain/evaluation/test-set";
+import { annotateItemSelect } from "@/server/domain/queue/annotate-item-select";
 import { leaseFreeSql } from "@/server/domain/queue/lease-free-sql";
 import { remainingCount } from "@/server/domain/queue/remaining-count";
 import { decodeProbabilities } from "@/server/domain/scoring/probability-bytes";
@@ -100,17 +101,7 @@ export async function nextItem(db: Db, input: z.input<typeof nextItemInput>, use
         leaseExpiresAt: new Date(Date.now() + project.leaseSeconds * 1000),
         leaseReason: picked.reason,
       },
-      select: {
-        id: true,
-        text: true,
-        metadata: true,
-        source: true,
-        split: true,
-        labelStatus: true,
-        labelClassIds: true,
-        leaseExpiresAt: true,
-        provenance: true,
-      },
+      select: annotateItemSelect,
     });
     // Only the class order of the version's params: they also hold up to 2,000 mislabel flags, parsed on every call.
     const [prediction] = versionId
