@@ -1,3 +1,5 @@
+import type { LogisticWasm } from "@/ml/wasm-logistic-kernel";
+
 /** The logistic objective's inputs and per-block outputs (SharedArrayBuffer-backed when helper threads read them). */
 export interface LogisticKernelData {
   /** [n × d] raw features. */
@@ -22,6 +24,11 @@ export interface LogisticKernelData {
   partG: Float64Array;
   partR: Float64Array;
   partL: Float64Array;
+  /**
+   * The WebAssembly kernel's memory holding a copy of the rows (src/ml/wasm-logistic-kernel.ts): when set, blocks run
+   * through runLogisticBlockWasm (same bits) and X is not read.
+   */
+  wasm: LogisticWasm | null;
 }
 
 /**

@@ -2,6 +2,7 @@ import os from "node:os";
 import { Worker } from "node:worker_threads";
 import { env } from "@/env";
 import { runLogisticBlock, type LogisticKernelData } from "@/ml/logistic-kernel";
+import { loadLogisticWeights, logisticWasmContext, runLogisticBlockWasm } from "@/ml/wasm-logistic-kernel";
 import type { ParallelBlocks } from "@/ml/train-logistic-regression";
 
 // Control words in shared memory: the evaluation's generation (−1 tells helpers to exit), the next block to claim,
@@ -19,8 +20,11 @@ const HELPER_SOURCE = `
 const { workerData } = require("node:worker_threads");
 const __name = (f) => f;
 const runBlock = ${runLogisticBlock.toString()};
+const runBlockWasm = ${runLogisticBlockWasm.toString()};
+const wasmContext = ${logisticWasmContext.toString()};
 const { data, ctrl } = workerData;
 const z = new Float64Array(data.K);
+const wasm = data.wasm ? wasmContext(data.wasm) : null;
 let gen = Atomics.load(ctrl, ${GEN});
 Atomics.add(ctrl, ${READY}, 1);
 Atomics.notify(ctrl, ${READY});
@@ -29,7 +33,8 @@ for (;;) {
   gen = Atomics.load(ctrl, ${GEN});
   if (gen < 0) break;
   for (let blk = Atomics.add(ctrl, ${NEXT}, 1); blk < data.blocks; blk = Atomics.add(ctrl, ${NEXT}, 1)) {
-    runBlock(data, blk, z);
+    if (wasm) runBlockWasm(data, wasm, blk);
+    else runBlock(data, blk, z);
     Atomics.add(ctrl, ${HELPED}, 1);
     Atomics.add(ctrl, ${DONE}, 1);
     Atomics.notify(ctrl, ${DONE});
@@ -55,14 +60,17 @@ export function parallelLogisticBlocks(
     const helpers = Math.max(0, Math.min(threads, data.blocks) - 1);
     const ctrl = new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS));
     let started = false;
+    // With the WebAssembly kernel the rows live in its shared memory; the unshared X is not sent (it would be copied).
+    const shared = data.wasm ? { ...data, X: new Float32Array(0) } : data;
     const workers = Array.from({ length: helpers }, () => {
-      const worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { data, ctrl } });
+      const worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { data: shared, ctrl } });
       // A helper that dies mid-fit leaves its claimed block undone; the wait below then fails instead of hanging.
       worker.on("error", () => undefined);
       worker.unref();
       return worker;
     });
     const z = new Float64Array(data.K);
+    const wasm = data.wasm ? logisticWasmContext(data.wasm) : null;
     return {
       run() {
         if (!started) {
@@ -76,12 +84,15 @@ export function parallelLogisticBlocks(
             Atomics.wait(ctrl, READY, ready, Math.max(1, deadline - Date.now()));
           }
         }
+        // Helpers read the weights from the module's memory: they are in place before the generation is announced.
+        if (wasm) loadLogisticWeights(data, wasm);
         Atomics.store(ctrl, DONE, 0);
         Atomics.store(ctrl, NEXT, 0);
         Atomics.add(ctrl, GEN, 1);
         Atomics.notify(ctrl, GEN);
         for (let blk = Atomics.add(ctrl, NEXT, 1); blk < data.blocks; blk = Atomics.add(ctrl, NEXT, 1)) {
-          runLogisticBlock(data, blk, z);
+          if (wasm) runLogisticBlockWasm(data, wasm, blk);
+          else runLogisticBlock(data, blk, z);
           Atomics.add(ctrl, DONE, 1);
         }
         for (let done = Atomics.load(ctrl, DONE); done < data.blocks; done = Atomics.load(ctrl, DONE)) {

@@ -44,16 +44,26 @@ describe("training on helper threads", () => {
     const targets: Targets = { task: "single-label", y };
     const one = buildLogisticObjective(X, n, d, classes, targets);
     const two = buildLogisticObjective(X, n, d, classes, targets, { parallel: parallelLogisticBlocks(2) });
+    // The TypeScript loops on helper threads too (the default kernel is WebAssembly where the runtime has SIMD).
+    const twoTs = buildLogisticObjective(X, n, d, classes, targets, {
+      parallel: parallelLogisticBlocks(2),
+      kernel: "typescript",
+    });
     const theta = Float64Array.from(one.theta0, () => rng.next() - 0.5);
     const g1 = new Float64Array(theta.length);
     const g2 = new Float64Array(theta.length);
+    const g3 = new Float64Array(theta.length);
     for (let round = 0; round < 3; round++) {
       theta[round] = theta[round]! + 0.1;
-      expect(two.fg(theta, g2)).toBe(one.fg(theta, g1));
+      const f = one.fg(theta, g1);
+      expect(two.fg(theta, g2)).toBe(f);
       expect(Array.from(g2)).toEqual(Array.from(g1));
+      expect(twoTs.fg(theta, g3)).toBe(f);
+      expect(Array.from(g3)).toEqual(Array.from(g1));
     }
     two.close();
     two.close();
+    twoTs.close();
   });
 
   it("takes rows already in shared memory (as training allocates them) with the same result", () => {
