@@ -1,20 +1,26 @@
 import type { ClassifierModel } from "@/ml/classifier-model";
 import { coldStartBatch } from "@/ml/cold-start-batch";
+import { decideClasses } from "@/ml/decide-classes";
 import { gradientEmbeddingBatch } from "@/ml/gradient-embedding-batch";
 import { argmaxRow } from "@/ml/linear-model";
 import { macroF1FromConfusion } from "@/ml/metrics";
+import { evaluateMultiLabel } from "@/ml/multi-label-metrics";
 import { createRng, shuffleInPlace } from "@/ml/rng";
 import { scoreChunk } from "@/ml/uncertainty";
 import { selectDiverseBatch } from "@/ml/select-diverse-batch";
 import { TopKSelector } from "@/ml/top-k-selector";
 import { modelProbabilities } from "@/ml/model-probabilities";
 import { fitClassifier, type Calibration } from "@/ml/fit-classifier";
+import { subsetTargets } from "@/ml/train-classifier";
+import type { Targets } from "@/ml/train-logistic-regression";
+import { queueStrategy } from "@/server/domain/scoring/queue-strategy";
 
 /**
  * What orders the queue. Before the first model every strategy serves random items, as production does, except
  * "cold-start": its first batch is cluster representatives of the dense vectors (coldStartBatch), then random until
  * a model exists, then margin+diversity. "badge": the 10 × batch most uncertain by margin, then the batch by k-means++ over their
- * gradient embeddings (gradientEmbeddingBatch).
+ * gradient embeddings (gradientEmbeddingBatch; single-label only, the embedding assumes a softmax). For multi-label
+ * pools "margin" and "margin+diversity" rank as production does (queue-strategy.ts: the label closest to its threshold).
  */
 export type QueueStrategy = "random" | "margin" | "margin+diversity" | "cold-start" | "badge";
 
@@ -35,10 +41,20 @@ export interface QueueConfig {
 
 export interface Pool {
   texts: string[];
-  y: Int32Array;
+  /** Single-label: class per text; multi-label: [n × K] 0/1 (a text may have none). */
+  targets: Targets;
   /** The dense featurizer's vectors [n × d]. */
   X: Float32Array;
 }
+
+// The production strategy each simulated one runs as (badge and cold-start rank by margin, then their own head).
+const PRODUCTION_STRATEGY = {
+  random: "random",
+  margin: "margin",
+  "margin+diversity": "margin_diversity",
+  "cold-start": "margin_diversity",
+  badge: "margin",
+} as const;
 
 export interface QueueCurve {
   labels: number[];
@@ -53,9 +69,13 @@ export const HYBRID_ID = "ngrams@1+glove-sif-200@1";
 const CANDIDATES_PER_PICK = 10;
 const MAX_COSINE = 0.9;
 
-/** Macro-F1 with no model: every test text gets the labeled set's most frequent class (what a user has then). */
-function noModelMacroF1(yTest: Int32Array, K: number, labeledY: number[]): number {
-  if (labeledY.length === 0) return 0;
+/**
+ * Macro-F1 with no model: every test text gets the labeled set's most frequent class (what a user has then);
+ * multi-label: no label is on, so every label's F1 is 0.
+ */
+function noModelMacroF1(test: Targets, K: number, labeledY: number[]): number {
+  if (test.task === "multi-label" || labeledY.length === 0) return 0;
+  const yTest = test.y;
   const counts = new Array<number>(K).fill(0);
   for (const c of labeledY) counts[c]!++;
   const top = counts.indexOf(Math.max(...counts));
@@ -81,8 +101,17 @@ export function simulateProductionQueue(
   seed: number,
   cfg: QueueConfig,
 ): QueueCurve {
-  const n = pool.y.length;
+  const n = pool.texts.length;
   const K = classes.length;
+  const { targets } = pool;
+  if (strategy === "badge" && targets.task === "multi-label") throw new Error("badge: single-label pools only");
+  // Per class, the labeled texts that carry it (single-label: its class; multi-label: each of its labels).
+  const classesOf = (i: number): number[] => {
+    if (targets.task === "single-label") return [targets.y[i]!];
+    const on: number[] = [];
+    for (let k = 0; k < K; k++) if (targets.Y[i * K + k]) on.push(k);
+    return on;
+  };
   const B = Math.min(500, Math.max(10, cfg.retrainEvery));
   // Separate streams: the random-share rolls are the same sequence for every strategy of a seed.
   const rolls = createRng(seed * 7919 + 1);
@@ -106,26 +135,19 @@ export function simulateProductionQueue(
   };
   const train = (): void => {
     const counts = new Array<number>(K).fill(0);
-    for (const i of chosen) counts[pool.y[i]!]!++;
+    for (const i of chosen) for (const k of classesOf(i)) counts[k]!++;
     if (!counts.every((c) => c >= cfg.minLabelsPerClass)) return;
     const t0 = performance.now();
     const X = new Float32Array(chosen.length * d);
     chosen.forEach((i, r) => X.set(pool.X.subarray(i * d, i * d + d), r * d));
-    const fit = fitClassifier(
-      X,
-      chosen.length,
-      d,
-      classes,
-      { task: "single-label", y: Int32Array.from(chosen, (i) => pool.y[i]!) },
-      {
-        featurizerId: HYBRID_ID,
-        seed,
-        warmStart: model,
-        warmStartCalibration: calibration,
-        warmStartVersionId: model ? version : null,
-        ngrams: { trainTexts: chosen.map((i) => pool.texts[i]!), dfTexts: pool.texts },
-      },
-    );
+    const fit = fitClassifier(X, chosen.length, d, classes, subsetTargets(targets, chosen, K), {
+      featurizerId: HYBRID_ID,
+      seed,
+      warmStart: model,
+      warmStartCalibration: calibration,
+      warmStartVersionId: model ? version : null,
+      ngrams: { trainTexts: chosen.map((i) => pool.texts[i]!), dfTexts: pool.texts },
+    });
     curve.fitSeconds += (performance.now() - t0) / 1000;
     model = fit.model;
     calibration = fit.calibration;
@@ -138,19 +160,27 @@ export function simulateProductionQueue(
       model
         ? testMacroF1(model, test, K)
         : noModelMacroF1(
-            test.y,
+            test.targets,
             K,
-            chosen.map((i) => pool.y[i]!),
+            chosen.flatMap((i) => classesOf(i)),
           ),
     );
   };
   if (cfg.seedPerClass > 0) {
+    // Class by class, texts of that class until it has seedPerClass (multi-label: texts picked for an earlier label
+    // count for every label they carry).
     const byClass = classes.map(() => [] as number[]);
-    for (let i = 0; i < n; i++) byClass[pool.y[i]!]!.push(i);
+    for (let i = 0; i < n; i++) for (const k of classesOf(i)) byClass[k]!.push(i);
     const seedRng = createRng(seed);
     for (const list of byClass) {
       shuffleInPlace(list, seedRng);
-      for (const i of list.slice(0, cfg.seedPerClass)) label(i);
+      let have = list.filter((i) => labeled[i]).length;
+      for (const i of list) {
+        if (have >= cfg.seedPerClass) break;
+        if (labeled[i]) continue;
+        label(i);
+        have++;
+      }
     }
   }
 
@@ -180,16 +210,23 @@ export function simulateProductionQueue(
   return curve;
 }
 
+/** Test macro-F1 as production reports it: argmax (single-label); labels at or over their thresholds (multi-label). */
 function testMacroF1(model: ClassifierModel, test: Pool, K: number): number {
-  const P = modelProbabilities(model, { n: test.y.length, dense: test.X, texts: test.texts });
+  const n = test.texts.length;
+  const P = modelProbabilities(model, { n, dense: test.X, texts: test.texts });
+  const t = test.targets;
+  if (t.task === "multi-label") {
+    const { on } = decideClasses(P, n, K, "multi-label", model.thresholds);
+    return evaluateMultiLabel(t.Y, on, n, model.classes).macro.f1;
+  }
   const C = new Int32Array(K * K);
-  for (let i = 0; i < test.y.length; i++) C[test.y[i]! * K + argmaxRow(P, i, K)]! += 1;
+  for (let i = 0; i < n; i++) C[t.y[i]! * K + argmaxRow(P, i, K)]! += 1;
   return macroF1FromConfusion(C, K);
 }
 
 /**
- * The queue's order after scoring (score-version.ts + diversify-queue-head.ts): unlabeled items by priority, with
- * margin+diversity's (and badge's) head of B picked among the 10 × B most uncertain moved to the front.
+ * The queue's order after scoring (score-item-range.ts + diversify-queue-head.ts): unlabeled items by the priority of
+ * production's strategy, with margin+diversity's (and badge's) head of B picked among the 10 × B first moved to the front.
  */
 function rankedList(
   model: ClassifierModel,
@@ -200,11 +237,11 @@ function rankedList(
   B: number,
   seed: number,
 ): number[] {
-  const n = pool.y.length;
+  const n = pool.texts.length;
   const K = model.classes.length;
   const P = modelProbabilities(model, { n, dense: pool.X, texts: pool.texts });
-  const base = strategy === "random" ? "random" : "margin";
-  const priority = scoreChunk(P, n, K, base, { seed });
+  const base = queueStrategy(PRODUCTION_STRATEGY[strategy], model.task === "multi-label");
+  const priority = scoreChunk(P, n, K, base, { seed, thresholds: model.thresholds });
   const sel = new TopKSelector(CANDIDATES_PER_PICK * B);
   for (let i = 0; i < n; i++) if (!labeled[i]) sel.push(priority[i]!, i);
   const { ids } = sel.result();
