@@ -1,5 +1,6 @@
 import { choleskySolveWasmBase64 } from "@/ml/wasm/cholesky-solve-wasm";
 import { lazyWasmModule, WASM_MAX_BYTES, WASM_PAGE } from "@/ml/wasm-module";
+import { wasmSecondMoments } from "@/ml/wasm-logistic-kernel";
 
 // Rows of the sample the preconditioner's second moments come from (evenly spaced, so the result is deterministic).
 const PRECONDITION_ROWS = 4096;
@@ -8,8 +9,8 @@ const PRECONDITION_ROWS = 4096;
  * The per-class block of an approximate Hessian, C + δI, where C = E[z zᵀ] over z = [standardized row, 1]: the
  * curvature of a logistic loss is a weighted version of it, so its inverse undoes most of the ill-conditioning that
  * correlated features (embeddings) cause. δ stands in for the L2 term relative to a typical p(1 − p) of 1/4.
- * Acts on the first K·d + K entries of v (W, then b). The two triangular solves per class run in WebAssembly where the
- * runtime has SIMD ("auto"); "typescript" is the reference loop.
+ * Acts on the first K·d + K entries of v (W, then b). The second moments (the same bits either way) and the two
+ * triangular solves per class run in WebAssembly where the runtime has SIMD ("auto"); "typescript" is the reference.
  */
 export function buildPreconditioner(
   X: Float32Array,
@@ -23,20 +24,11 @@ export function buildPreconditioner(
   kernel: "auto" | "wasm" | "typescript" = "auto",
 ): (v: Float64Array) => void {
   const q = d + 1;
-  const C = new Float64Array(q * q);
   const rows = Math.min(n, PRECONDITION_ROWS);
-  const z = new Float64Array(q);
-  z[d] = 1;
-  for (let r = 0; r < rows; r++) {
-    const i = Math.floor((r * n) / rows);
-    for (let j = 0; j < d; j++) z[j] = (X[i * d + j]! - mean[j]!) / scale[j]!;
-    for (let a = 0; a < q; a++) {
-      const za = z[a]!;
-      if (za === 0) continue;
-      const row = a * q;
-      for (let b = 0; b <= a; b++) C[row + b] = C[row + b]! + za * z[b]!;
-    }
-  }
+  const wasmC = kernel === "typescript" ? null : wasmSecondMoments(X, n, d, rows, mean, scale);
+  if (!wasmC && kernel === "wasm")
+    throw new Error("buildPreconditioner: the WebAssembly SIMD second moments are not available here");
+  const C = wasmC ?? secondMoments(X, n, d, rows, mean, scale);
   for (let a = 0; a < q; a++) {
     for (let b = 0; b <= a; b++) C[a * q + b] = C[a * q + b]! / rows;
     C[a * q + a] = C[a * q + a]! + delta;
@@ -91,6 +83,35 @@ export function buildPreconditioner(
       v[K * d + k] = T[k * q + d]!;
     }
   };
+}
+
+/**
+ * Σ z zᵀ over `rows` evenly spaced rows, z = [standardized row, 1]: the lower triangle of [q × q], q = d + 1. The
+ * reference for wasmSecondMoments, which adds the same products in the same order.
+ */
+export function secondMoments(
+  X: Float32Array,
+  n: number,
+  d: number,
+  rows: number,
+  mean: Float32Array,
+  scale: Float32Array,
+): Float64Array {
+  const q = d + 1;
+  const C = new Float64Array(q * q);
+  const z = new Float64Array(q);
+  z[d] = 1;
+  for (let r = 0; r < rows; r++) {
+    const i = Math.floor((r * n) / rows);
+    for (let j = 0; j < d; j++) z[j] = (X[i * d + j]! - mean[j]!) / scale[j]!;
+    for (let a = 0; a < q; a++) {
+      const za = z[a]!;
+      if (za === 0) continue;
+      const row = a * q;
+      for (let b = 0; b <= a; b++) C[row + b] = C[row + b]! + za * z[b]!;
+    }
+  }
+  return C;
 }
 
 const choleskySolveModule = lazyWasmModule(choleskySolveWasmBase64);

@@ -39,7 +39,7 @@ export interface LogisticWasmContext {
   mem: Float64Array;
   widen: (x: number, xs: number, count: number) => void;
   forward: (xs: number, rows: number, dp: number, d: number, w: number, b: number, kp: number, z: number) => void;
-  backward: (xs: number, rows: number, dp: number, r: number, kp: number, g: number) => void;
+  backward: (xs: number, rows: number, dp: number, r: number, kp: number, g: number, lower: number) => void;
 }
 
 // Rows per tile: the tile's widened rows (tile · dp · 8 bytes) stay in L2 between the logits and the gradient pass,
@@ -174,10 +174,56 @@ export function runLogisticBlockWasm(data: LogisticKernelData, ctx: LogisticWasm
       }
       for (let k = K; k < kp; k++) mem[zo + k] = 0;
     }
-    backward(xsAt, rows, dp, zAt, kp, gAt);
+    backward(xsAt, rows, dp, zAt, kp, gAt, 0);
   }
   data.partL[blk] = loss;
   const G = data.partG;
   const go = blk * K * d;
   for (let k = 0; k < K; k++) for (let j = 0; j < d; j++) G[go + k * d + j] = mem[g0 + k * dp + j]!;
+}
+
+// Sample rows per call of the second-moments pass: the sums [q × q] are loaded and stored once per tile.
+const MOMENT_TILE = 128;
+
+/**
+ * Σ z zᵀ over `rows` evenly spaced rows of X, z = [(x − mean) / scale, 1], the lower triangle of [q × q] (q = d + 1;
+ * the rest is garbage): the dense preconditioner's second moments, with the gradient pass's loop (r = xs = z, only
+ * the blocks on or below the diagonal). Rows are added one after another, as in its TypeScript loop, so the same bits.
+ * Null without WebAssembly SIMD.
+ */
+export function wasmSecondMoments(
+  X: Float32Array,
+  n: number,
+  d: number,
+  rows: number,
+  mean: Float32Array,
+  scale: Float32Array,
+): Float64Array | null {
+  const compiled = logisticModule();
+  if (!compiled || rows <= 0) return null;
+  const q = d + 1;
+  const qp = Math.ceil(q / 8) * 8;
+  const g = 16;
+  const z = g + align(qp * qp * 8);
+  const end = z + MOMENT_TILE * qp * 8;
+  if (end > WASM_MAX_BYTES) return null;
+  const pages = Math.ceil(end / WASM_PAGE);
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  const backward = new WebAssembly.Instance(compiled, { env: { memory } }).exports
+    .backward as LogisticWasmContext["backward"];
+  const mem = new Float64Array(memory.buffer);
+  const z0 = z / 8;
+  for (let r0 = 0; r0 < rows; r0 += MOMENT_TILE) {
+    const m = Math.min(MOMENT_TILE, rows - r0);
+    for (let t = 0; t < m; t++) {
+      const i = Math.floor(((r0 + t) * n) / rows);
+      const o = z0 + t * qp;
+      for (let j = 0; j < d; j++) mem[o + j] = (X[i * d + j]! - mean[j]!) / scale[j]!;
+      mem[o + d] = 1;
+    }
+    backward(z, m, qp, z, qp, g, 1);
+  }
+  const C = new Float64Array(q * q);
+  for (let a = 0; a < q; a++) C.set(mem.subarray(g / 8 + a * qp, g / 8 + a * qp + a + 1), a * q);
+  return C;
 }

@@ -124,7 +124,10 @@
   ;; g[k · dp + j] += Σ_i r[i · kp + k] · xs[i · dp + j] for k < kp, j < dp, rows i = 0 … rows − 1 added one after
   ;; another (the TypeScript loop's order, so the same bits). Blocks of 2 classes × 8 features keep 8 sums in
   ;; registers across the tile's rows: g is loaded and stored once per tile, each loaded x feeds two multiply-adds.
+  ;; $lower ≠ 0 skips the blocks wholly above the diagonal (k < j): with r = xs this is the lower triangle of the
+  ;; rows' second moments, the preconditioner's (src/ml/dense-preconditioner.ts).
   (func (export "backward") (param $xs i32) (param $rows i32) (param $dp i32) (param $r i32) (param $kp i32) (param $g i32)
+                            (param $lower i32)
     (local $rowBytes i32) (local $rBytes i32) (local $j i32) (local $k i32) (local $i i32)
     (local $xp i32) (local $rp i32) (local $g0 i32) (local $g1 i32)
     (local $p v128) (local $q v128) (local $v v128)
@@ -135,7 +138,8 @@
     (block $featuresDone
       (loop $f
         (br_if $featuresDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
-        (local.set $k (i32.const 0))
+        ;; j / 8 is the block's first feature, a multiple of 8: classes from there on when $lower
+        (local.set $k (select (i32.shr_u (local.get $j) (i32.const 3)) (i32.const 0) (local.get $lower)))
         (loop $c
           (local.set $g0 (i32.add (i32.add (local.get $g) (i32.mul (local.get $k) (local.get $rowBytes))) (local.get $j)))
           (local.set $g1 (i32.add (local.get $g0) (local.get $rowBytes)))

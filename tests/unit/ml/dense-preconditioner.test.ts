@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createRng } from "@/ml/rng";
-import { buildPreconditioner } from "@/ml/dense-preconditioner";
+import { buildPreconditioner, secondMoments } from "@/ml/dense-preconditioner";
+import { wasmLogisticAvailable, wasmSecondMoments } from "@/ml/wasm-logistic-kernel";
 
 function problem(n: number, d: number, seed: number) {
   const rng = createRng(seed);
@@ -67,4 +68,23 @@ describe("dense preconditioner: (C + δI)⁻¹ per class, C the second moments o
       }
     });
   }
+
+  it.runIf(wasmLogisticAvailable())(
+    "gets the same bits from the WebAssembly second moments as from the TypeScript loop",
+    () => {
+      // Odd d (padding), sample rows over several tiles and a subsample, a constant feature (the loop skips zeros).
+      for (const [n, d, rows] of [
+        [5000, 13, 4096],
+        [300, 64, 300],
+        [40, 1, 40],
+      ] as const) {
+        const { X, mean, scale } = problem(n, d, 3 * d);
+        for (let i = 0; i < n && d > 2; i++) X[i * d + 2] = mean[2]!;
+        const ts = secondMoments(X, n, d, rows, mean, scale);
+        const wasm = wasmSecondMoments(X, n, d, rows, mean, scale)!;
+        const q = d + 1;
+        for (let a = 0; a < q; a++) for (let b = 0; b <= a; b++) expect(wasm[a * q + b]).toBe(ts[a * q + b]);
+      }
+    },
+  );
 });
