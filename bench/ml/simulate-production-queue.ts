@@ -62,6 +62,8 @@ export interface QueueCurve {
   /** Labels when the first model could be trained (every class had minLabelsPerClass), or null. */
   firstModelAt: number | null;
   fitSeconds: number;
+  /** Each retrain's C and n-gram block weight α, and whether it searched them or kept the last search's. */
+  settings?: { labels: number; C: number | null; blockWeight: number | null; searched: boolean }[];
 }
 
 export const HYBRID_ID = "ngrams@1+glove-sif-200@1";
@@ -118,7 +120,7 @@ export function simulateProductionQueue(
   const randomPicks = createRng(seed * 7919 + 2);
   const labeled = new Uint8Array(n);
   const chosen: number[] = [];
-  const curve: QueueCurve = { labels: [], macroF1: [], firstModelAt: null, fitSeconds: 0 };
+  const curve: QueueCurve = { labels: [], macroF1: [], firstModelAt: null, fitSeconds: 0, settings: [] };
   let model: ClassifierModel | undefined;
   let calibration: Calibration | null = null;
   let version = 0;
@@ -151,6 +153,13 @@ export function simulateProductionQueue(
     curve.fitSeconds += (performance.now() - t0) / 1000;
     model = fit.model;
     calibration = fit.calibration;
+    const selection = model.metrics.selection as { C?: number; blockWeight?: number | null } | undefined;
+    curve.settings!.push({
+      labels: chosen.length,
+      C: selection?.C ?? null,
+      blockWeight: selection?.blockWeight ?? null,
+      searched: model.metrics.selectionInheritedFrom === undefined,
+    });
     version++;
     curve.firstModelAt ??= chosen.length;
   };
