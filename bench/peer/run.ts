@@ -1,7 +1,7 @@
 // bench:peer — the same data through Margin and through NumPy / scikit-learn, interleaved in one run (Margin, then
 // the peer, `--reps` times; each side's minimum is reported), with the objective values that show both solved the
 // same problem. Never part of CI: it needs Debian's python3-numpy and python3-sklearn and minutes of two cores.
-//   npm run bench:peer [-- --reps 3 --only train,warm,many,banking77,rank]
+//   npm run bench:peer [-- --reps 3 --only train,warm,many,banking77,rank --before]
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -30,6 +30,8 @@ const arg = (name: string): string | undefined => {
 };
 const REPS = Number(arg("reps") ?? 3);
 const ONLY = new Set((arg("only") ?? "train,warm,many,banking77,rank").split(","));
+// --before: also the cold rows with the TypeScript objective loops (the same bits, so only the time differs).
+const BEFORE = args.includes("--before");
 const THREADS = 2;
 // One problem definition for both sides: Margin's mean loss + λ/2‖W‖², gradient tolerance gtol (sklearn: C = 1/(λn),
 // tol = gtol·n), the same L-BFGS memory (10) and iteration cap.
@@ -108,6 +110,7 @@ function marginFit(
   set: PeerSet,
   n: number,
   warm?: { model: LinearModel; scale?: number },
+  kernel: "auto" | "typescript" = "auto",
 ): TrainResult & { ms: number } {
   const t = performance.now();
   const r = trainLogisticRegression(
@@ -123,6 +126,7 @@ function marginFit(
       parallel: parallelLogisticBlocks(THREADS),
       warmStart: warm?.model,
       warmStartScale: warm?.scale,
+      kernel,
     },
   );
   return { ...r, ms: performance.now() - t };
@@ -160,7 +164,11 @@ async function fitRow(
   work: string,
   set: PeerSet,
   n: number,
-  options: { warm?: { margin: { model: LinearModel; scale?: number }; peer: PeerFit }; test?: PeerSet } = {},
+  options: {
+    warm?: { margin: { model: LinearModel; scale?: number }; peer: PeerFit };
+    test?: PeerSet;
+    kernel?: "auto" | "typescript";
+  } = {},
 ) {
   const warm = options.warm;
   const extra = {
@@ -169,7 +177,7 @@ async function fitRow(
   };
   const r = await interleave(
     work,
-    () => marginFit(set, n, warm?.margin),
+    () => marginFit(set, n, warm?.margin, options.kernel),
     (m) => peerFit(set, n, m.model, extra),
   );
   // The optimum itself (untimed): scikit-learn to gtol 1e-9, so each side's distance from it can be read.
@@ -229,11 +237,9 @@ try {
     const set = await peerSet(dir, "blobs-0.15-100k-384-10", { rows: n + NEW_LABELS, d, K, labeled: true }, () =>
       blobs(n + NEW_LABELS, d, K, 7, 0.15),
     );
-    cold = await fitRow(
-      `L2 logistic regression, ${n.toLocaleString("en")} × ${d}, ${K} classes, cold, ${THREADS} threads`,
-      set,
-      n,
-    );
+    const what = `L2 logistic regression, ${n.toLocaleString("en")} × ${d}, ${K} classes, cold, ${THREADS} threads`;
+    cold = await fitRow(`${what}, objective in WebAssembly (now)`, set, n);
+    if (BEFORE) await fitRow(`${what}, objective in TypeScript (before)`, set, n, { kernel: "typescript" });
     if (ONLY.has("warm")) {
       const what = `same, warm start after ${NEW_LABELS} new labels (${(n + NEW_LABELS).toLocaleString("en")} rows)`;
       await fitRow(`${what}, first step from the previous fit's curvature (now)`, set, n + NEW_LABELS, {
@@ -251,7 +257,9 @@ try {
     const set = await peerSet(dir, "blobs-0.3-10k-200-77", { rows: n, d, K, labeled: true }, () =>
       blobs(n, d, K, 11, 0.3),
     );
-    await fitRow(`${n.toLocaleString("en")} × ${d}, ${K} classes, cold`, set, n);
+    const what = `${n.toLocaleString("en")} × ${d}, ${K} classes, cold`;
+    await fitRow(`${what}, objective in WebAssembly (now)`, set, n);
+    if (BEFORE) await fitRow(`${what}, objective in TypeScript (before)`, set, n, { kernel: "typescript" });
   }
   if (ONLY.has("banking77")) {
     const ds = loadSingleLabel("banking77");
@@ -362,7 +370,7 @@ exactly in the new standardization. Ranking: both sides get the cold 100k model'
 Margin runs the scoring job's arithmetic in its batches of ${SCORE_BATCH.toLocaleString("en")} rows (logits, softmax,
 margin, bounded top-k) on one thread; NumPy does X·Wᵀ (sgemm, ${THREADS} threads), softmax, margin and argpartition on
 the whole pool at once. The floor is one copy of the pool into memory already touched.
-
+${BEFORE ? "Rows marked *objective in TypeScript (before)* run the objective's row loops in TypeScript (runLogisticBlock) instead of\nWebAssembly (src/ml/wasm/logistic-kernels.wat); the two give the same bits, so the same fit, and differ only in time.\n" : ""}
 | work | Margin | NumPy / scikit-learn | ratio | same problem? (Margin vs peer) | load (1 min, start → end) |
 |---|---|---|---|---|---|
 ${table}

@@ -3,7 +3,7 @@ import { createRng } from "@/ml/rng";
 import { buildLogisticObjective, trainLogisticRegression, type Targets } from "@/ml/train-logistic-regression";
 import { parallelLogisticBlocks, trainingParallelism } from "@/server/compute/parallel-logistic-blocks";
 
-// Enough rows for several 4,096-row blocks, with an absent class (fixed bias) and a ragged dimension (d % 4 ≠ 0).
+// Enough rows for many row blocks, with an absent class (fixed bias) and a ragged dimension (d % 4 ≠ 0).
 const n = 20_000;
 const d = 23;
 const classes = ["a", "b", "c", "absent"];
