@@ -12,8 +12,9 @@ export function memoryFloor(n: number, dim: number) {
 }
 
 /**
- * Reading every vector of the project out of PostgreSQL (binary protocol, id ranges, no decoding into floats): the
- * floor of any scoring pass that reads vectors from the database.
+ * Reading every vector of the project out of PostgreSQL (id ranges, no decoding into floats): the floor of any scoring
+ * pass that reads vectors by joining items to embedding_cache. Text protocol: pg 8.23 parses every field of a binary
+ * result as a UTF-8 string, so a bytea asked for in binary came back as a (lossy) string and was never counted.
  */
 export async function databaseReadFloor(url: string, projectId: number, featurizerId: string) {
   const client = new pg.Client({ connectionString: url });
@@ -27,13 +28,11 @@ export async function databaseReadFloor(url: string, projectId: number, featuriz
     const { lo, hi } = rows[0]!;
     let bytes = 0;
     for (let from = lo; from <= hi; from += 20_000) {
-      // pg supports `binary` per query (bytea arrives as raw bytes, not hex) though its types omit it.
-      const res = await client.query<{ vector: Buffer }>({
-        text: `SELECT e.vector FROM item i JOIN embedding_cache e ON e.featurizer_id = $2 AND e.content_hash = i.content_hash
-               WHERE i.project_id = $1 AND i.id BETWEEN $3 AND $4`,
-        values: [projectId, featurizerId, from, from + 19_999],
-        binary: true,
-      } as pg.QueryConfig);
+      const res = await client.query<{ vector: Buffer }>(
+        `SELECT e.vector FROM item i JOIN embedding_cache e ON e.featurizer_id = $2 AND e.content_hash = i.content_hash
+         WHERE i.project_id = $1 AND i.id BETWEEN $3 AND $4`,
+        [projectId, featurizerId, from, from + 19_999],
+      );
       for (const row of res.rows) bytes += row.vector.byteLength;
     }
     const ms = performance.now() - t0;

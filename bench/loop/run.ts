@@ -1,6 +1,8 @@
 /**
  * Benchmark of the active-learning loop (queue → label → retrain → score) at scale: `npm run bench:loop`.
- * Options: --items 1000000 --labeled 100000 --annotators 20 --queue-seconds 30 --think-ms 2000 --tag <name> (the run's column in
+ * Options: --items 1000000 --labeled 100000 --annotators 20 --queue-seconds 30 --think-ms 2000
+ * --featurizer glove-sif-200@1 (dense, as every column so far; the hybrid default also reads and n-grams every text)
+ * --tag <name> (the run's column in
  * bench/results/loop.md; default "latest"). Uses DATABASE_URL's server when set (a database of its own, dropped
  * afterwards), else an embedded PostgreSQL in a temporary folder.
  */
@@ -26,6 +28,7 @@ const options = {
   annotators: Number(arg("annotators", "20")),
   queueSeconds: Number(arg("queue-seconds", "30")),
   thinkMs: Number(arg("think-ms", "2000")),
+  featurizer: arg("featurizer", "glove-sif-200@1"),
   tag: arg("tag", "latest"),
 };
 const log = (m: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
@@ -66,13 +69,14 @@ try {
     labeled: options.labeled,
     fixture: path.resolve("tests/fixtures/ag-news-2000.jsonl"),
     userId: admin.id,
+    featurizerId: options.featurizer,
   });
   run.figures.load = {
     ...project.seconds,
     itemsPerSecond: Math.round(options.items / project.seconds.items),
     labeled: project.labeledCount,
     dim: project.dim,
-    featurizer: project.featurizerId,
+    featurizer: options.featurizer,
   };
   log(`loaded in ${project.seconds.total.toFixed(1)} s`);
 

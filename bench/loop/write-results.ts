@@ -22,6 +22,7 @@ const ROWS: [string, string, (v: number) => string][] = [
   ["load: items + vectors (s)", "load.items", (v) => v.toFixed(1)],
   ["load: items/s", "load.itemsPerSecond", (v) => v.toLocaleString("en")],
   ["load: annotations for labeled items (s)", "load.labels", (v) => v.toFixed(1)],
+  ["load: vector blocks, embed job's code (s)", "load.blocks", (v) => v.toFixed(1)],
   ["first training, train job (s)", "firstTrain.seconds", (v) => v.toFixed(1)],
   ["score the pool: score job (s)", "score.seconds", (v) => v.toFixed(1)],
   ["score: items/s", "score.itemsPerSecond", (v) => v.toLocaleString("en")],
@@ -29,7 +30,7 @@ const ROWS: [string, string, (v: number) => string][] = [
   ["score: RSS before scoring (MB)", "score.rssStartMB", (v) => String(v)],
   ["floor: read a Float32Array n × dim once (ms)", "score.memoryFloorMs", (v) => String(v)],
   ["floor: read all vectors from PostgreSQL (ms)", "score.databaseReadFloorMs", (v) => String(v)],
-  ["score ÷ memory floor", "score.ratioToMemoryFloor", (v) => `${v}×`],
+  ["score ÷ memory floor — target ≤ 10", "score.ratioToMemoryFloor", (v) => `${v}×`],
   ["score ÷ database-read floor", "score.ratioToDatabaseReadFloor", (v) => `${v}×`],
   ["saturated queue (no think time): queue.next p50 (ms)", "queue.next.p50", (v) => v.toFixed(0)],
   ["saturated: queue.next p95 (ms)", "queue.next.p95", (v) => v.toFixed(0)],
@@ -47,7 +48,8 @@ const ROWS: [string, string, (v: number) => string][] = [
   ["retrain: 50th label → new active version (s) — target ≤ 5", "retrain.toActiveSeconds", (v) => v.toFixed(2)],
   ["retrain: train job itself (s)", "retrain.trainJobSeconds", (v) => v.toFixed(2)],
   ["retrain: job queued → started (s)", "retrain.jobQueuedToStartSeconds", (v) => v.toFixed(2)],
-  ["retrain: 50th label → pool re-ranked (s)", "retrain.toRankedSeconds", (v) => v.toFixed(1)],
+  ["retrain: 50th label → pool re-ranked (s) — target ≤ 10", "retrain.toRankedSeconds", (v) => v.toFixed(1)],
+  ["retrain: re-score job (s)", "retrain.scoreJobSeconds", (v) => v.toFixed(1)],
   ["retrain: test macro-F1", "retrain.testMacroF1", (v) => v.toFixed(3)],
 ];
 
@@ -84,7 +86,7 @@ export function writeResults(run: LoopRun) {
   const meta = runs
     .map(
       (r) =>
-        `- **${r.tag}** (${r.date.slice(0, 16)}): ${r.options.items} items, ${r.options.labeled} labeled, ${r.options.annotators} annotators; ${r.machine}; load average (1/5/15 min) at start ${r.load.start?.join(" / ")}, after scoring ${r.load.afterScore?.join(" / ") ?? "–"}, after the queue ${r.load.afterQueue?.join(" / ") ?? "–"}, at the end ${r.load.end?.join(" / ") ?? "–"}`,
+        `- **${r.tag}** (${r.date.slice(0, 16)}): ${r.options.items} items, ${r.options.labeled} labeled, ${r.options.annotators} annotators, featurizer ${String(r.figures.load?.featurizer ?? "?")}; ${r.machine}; load average (1/5/15 min) at start ${r.load.start?.join(" / ")}, after scoring ${r.load.afterScore?.join(" / ") ?? "–"}, after the queue ${r.load.afterQueue?.join(" / ") ?? "–"}, at the end ${r.load.end?.join(" / ") ?? "–"}`,
     )
     .join("\n");
   const doc = `# Active-learning loop benchmark

@@ -1,16 +1,14 @@
 import { decideClasses } from "@/ml/decide-classes";
 import { scoreChunk } from "@/ml/uncertainty";
 import type { Db } from "@/server/db";
-import { readItemVectors } from "@/server/domain/embeddings/read-item-vectors";
+import { readVectorBlock } from "@/server/domain/embeddings/read-vector-block";
+import { blockOf } from "@/server/domain/embeddings/vector-block-range";
 import { loadVersionClassifier } from "@/server/domain/models/load-version-classifier";
 import { modelProbabilities, modelReadsText } from "@/ml/model-probabilities";
 import { insertPredictions } from "@/server/domain/scoring/insert-predictions";
 import { queueStrategy } from "@/server/domain/scoring/queue-strategy";
 import { getFeaturizer } from "@/server/featurizers/get-featurizer";
 import { AppError } from "@/server/errors";
-
-// Rows per round trip: bounds memory (two batches of n × dim floats in flight) whatever the size of the range.
-const BATCH = 10_000;
 
 interface VersionParams {
   classIds: number[];
@@ -42,26 +40,31 @@ export async function scoreItemRange(
   const featurizer = await getFeaturizer(version.featurizerId);
   const withText = modelReadsText(model);
 
-  // The next batch is read while this one is scored and written: the database works while Node computes.
-  const read = (from: number) => {
+  // The pool streams from the vector store one block (≤ 4,096 items) at a time, which bounds memory whatever the
+  // size of the range; the next block is read while this one is scored and written.
+  const lastBlock = blockOf(toId);
+  const read = (blockNo: number) => {
     const pending =
-      from > toId
+      blockNo > lastBlock
         ? Promise.resolve(null)
-        : readItemVectors(db, featurizer, version.projectId, from, toId, BATCH, {
+        : readVectorBlock(db, featurizer, version.projectId, blockNo, {
+            fromId,
+            toId,
             unscoredBy: options.missingOnly ? modelVersionId : undefined,
             withText,
           });
     pending.catch(() => undefined); // awaited below; a failure surfaces there, not as an unhandled rejection
     return pending;
   };
-  let next = read(fromId);
+  let blockNo = blockOf(fromId);
+  let next = read(blockNo);
   let scored = 0;
-  for (;;) {
+  for (; blockNo <= lastBlock; blockNo++) {
     const batch = await next;
-    if (!batch) break;
+    next = read(blockNo + 1);
+    if (!batch) continue;
     const { ids, X, texts } = batch;
     const n = ids.length;
-    next = read(ids[n - 1]! + 1);
     const proba = modelProbabilities(model, { n, dense: X, texts });
     const decisions = decideClasses(proba, n, K, model.task, model.thresholds);
     const priority = scoreChunk(proba, n, K, strategy, {

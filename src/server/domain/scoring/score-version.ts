@@ -2,6 +2,7 @@ import type PgBoss from "pg-boss";
 import { env } from "@/env";
 import type { Db } from "@/server/db";
 import type { JobHooks } from "@/server/domain/job-runs/job-hooks";
+import { BLOCK_IDS, blockOf, blockRange } from "@/server/domain/embeddings/vector-block-range";
 import { diversifyQueueHead } from "@/server/domain/scoring/diversify-queue-head";
 import { scoreItemRange } from "@/server/domain/scoring/score-item-range";
 import { scoreZeroShotSample } from "@/server/domain/scoring/score-zero-shot-sample";
@@ -51,25 +52,21 @@ export async function scoreVersion(
     }));
   } else {
     if ((await chunkRuns(db, jobRunId)).length === 0) {
+      let chunks = 0;
       await db.$transaction(async (tx) => {
-        for (let from = lo; from <= hi; from += chunkIds) {
+        for (let from = lo; from <= hi; chunks++) {
+          const to = chunkEnd(from, chunkIds, hi);
           await enqueueJob(
             tx,
             boss,
             scoreChunkJob,
-            {
-              projectId,
-              modelVersionId,
-              fromId: from,
-              toId: Math.min(hi, from + chunkIds - 1),
-              parentJobRunId: jobRunId,
-              missingOnly,
-            },
+            { projectId, modelVersionId, fromId: from, toId: to, parentJobRunId: jobRunId, missingOnly },
             { projectId },
           );
+          from = to + 1;
         }
       });
-      await hooks.log(`Split ${total} items into ${Math.ceil((hi - lo + 1) / chunkIds)} chunks`);
+      await hooks.log(`Split ${total} items into ${chunks} chunks`);
     }
     const chunks = await checkChunks(db, jobRunId, hooks);
     if ("waiting" in chunks) return chunks;
@@ -81,6 +78,15 @@ export async function scoreVersion(
     await hooks.log(`Moved a diverse batch of ${moved} items to the head of the queue`);
   }
   return { scored };
+}
+
+/**
+ * The last id of the chunk starting at `from`: about `chunkIds` ids on, ending where a vector block ends when chunks
+ * are at least a block wide, so that no block is read (and checked) by two chunks.
+ */
+function chunkEnd(from: number, chunkIds: number, hi: number): number {
+  if (chunkIds < BLOCK_IDS) return Math.min(hi, from + chunkIds - 1);
+  return Math.min(hi, blockRange(blockOf(from + chunkIds) - 1).hi);
 }
 
 /** Where a parent run's chunks stand (progress = chunks done); the first failed or cancelled chunk fails it. */

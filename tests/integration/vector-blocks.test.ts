@@ -1,0 +1,226 @@
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { modelProbabilities } from "@/ml/model-probabilities";
+import { embedProject } from "@/server/domain/embeddings/embed-project";
+import { readItemVectors } from "@/server/domain/embeddings/read-item-vectors";
+import { readVectorBlock } from "@/server/domain/embeddings/read-vector-block";
+import { BLOCK_IDS, blockOf } from "@/server/domain/embeddings/vector-block-range";
+import { float32FromBytes } from "@/server/domain/embeddings/vector-bytes";
+import { insertPredictions } from "@/server/domain/scoring/insert-predictions";
+import { scoreItemRange } from "@/server/domain/scoring/score-item-range";
+import { getFeaturizer } from "@/server/featurizers/get-featurizer";
+import type { Featurizer } from "@/server/featurizers/featurizer";
+import { addItems, makeProject, readJsonl } from "../helpers/factories";
+import { importText } from "../helpers/import-helpers";
+import { makeActiveModelVersion } from "../helpers/model-version";
+import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
+
+const FEATURIZER = "glove-sif-200@1";
+const noHooks = { log: async () => undefined, progress: async () => undefined, throwIfCancelled: async () => {} };
+const rows = await readJsonl<{ text: string; label: string }>(
+  path.resolve(import.meta.dirname, "../fixtures/ag-news-2000.jsonl"),
+);
+
+let testDb: TestDatabase;
+let featurizer: Featurizer;
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  featurizer = await getFeaturizer(FEATURIZER);
+});
+afterAll(async () => {
+  await testDb.drop();
+});
+
+async function projectWith(texts: string[]) {
+  const { project } = await makeProject(testDb.db, { featurizerId: FEATURIZER, classes: ["World", "Sports"] });
+  const ids = await addItems(testDb.db, project.id, texts);
+  return { projectId: project.id, ids };
+}
+
+async function blockRows(projectId: number, featurizerId = FEATURIZER) {
+  return testDb.db.vectorBlock.findMany({ where: { projectId, featurizerId }, orderBy: { blockNo: "asc" } });
+}
+
+/** The project's vectors straight from the source of truth (item → embedding_cache), in id order. */
+async function sourceVectors(projectId: number, lo: number, hi: number) {
+  return (await readItemVectors(testDb.db, featurizer, projectId, lo, hi, 1_000_000))!;
+}
+
+describe("vector blocks", () => {
+  it("are written by the embed job and read back equal to the cached vectors", async () => {
+    const { projectId, ids } = await projectWith(rows.slice(0, 300).map((r) => r.text));
+    await embedProject(testDb.db, { projectId }, noHooks);
+    const blocks = await blockRows(projectId);
+    expect(blocks.flatMap((b) => b.itemIds)).toEqual([...ids].sort((a, b) => a - b));
+    for (const block of blocks) {
+      expect(block.blockNo).toBe(blockOf(block.itemIds[0]!));
+      const source = await sourceVectors(projectId, block.blockNo * BLOCK_IDS, (block.blockNo + 1) * BLOCK_IDS - 1);
+      expect(Array.from(source.ids)).toEqual(block.itemIds);
+      expect(float32FromBytes(block.vectors, block.itemIds.length * featurizer.dim)).toEqual(source.X);
+      const read = await readVectorBlock(testDb.db, featurizer, projectId, block.blockNo);
+      expect(Array.from(read!.ids)).toEqual(block.itemIds);
+      expect(read!.X).toEqual(source.X);
+    }
+  });
+
+  it("take in items an import adds to a block's range", async () => {
+    const { projectId, ids } = await projectWith(rows.slice(300, 320).map((r) => r.text));
+    await embedProject(testDb.db, { projectId }, noHooks);
+    const added = rows.slice(320, 330).map((r) => r.text);
+    const report = await importText(projectId, added.map((text) => JSON.stringify({ text })).join("\n"), {
+      format: "jsonl",
+      mapping: { text: "text" },
+    });
+    expect(report.committed).toBe(true);
+    const items = await testDb.db.item.findMany({ where: { projectId }, orderBy: { id: "asc" } });
+    expect(items).toHaveLength(30);
+    const lastBlock = blockOf(items[items.length - 1]!.id);
+
+    // The block on file predates the import: the reader notices and rebuilds it, embedding the new texts.
+    const read = await readVectorBlock(testDb.db, featurizer, projectId, lastBlock);
+    const inBlock = items.filter((item) => blockOf(item.id) === lastBlock);
+    expect(Array.from(read!.ids)).toEqual(inBlock.map((item) => item.id));
+    const newRows = inBlock.flatMap((item, r) => (ids.includes(item.id) ? [] : [r]));
+    expect(newRows.length).toBeGreaterThan(0);
+    const expected = await featurizer.embed(newRows.map((r) => inBlock[r]!.text));
+    newRows.forEach((r, k) =>
+      expect(read!.X.subarray(r * featurizer.dim, (r + 1) * featurizer.dim)).toEqual(
+        expected.subarray(k * featurizer.dim, (k + 1) * featurizer.dim),
+      ),
+    );
+    const row = (await blockRows(projectId)).find((b) => b.blockNo === lastBlock)!;
+    expect(row.itemIds).toEqual(inBlock.map((item) => item.id));
+  });
+
+  it("are rebuilt when an item is deleted, when the row is gone and when its bytes are damaged", async () => {
+    const { projectId, ids } = await projectWith(rows.slice(400, 440).map((r) => r.text));
+    await embedProject(testDb.db, { projectId }, noHooks);
+    const blockNo = blockOf(ids[10]!);
+    const reference = await sourceVectors(projectId, 0, 2 ** 31 - 1);
+
+    await testDb.db.item.delete({ where: { id: ids[10]! } });
+    const afterDelete = await readVectorBlock(testDb.db, featurizer, projectId, blockNo);
+    expect(Array.from(afterDelete!.ids)).not.toContain(ids[10]);
+    expect((await blockRows(projectId)).find((b) => b.blockNo === blockNo)!.itemIds).not.toContain(ids[10]);
+    const kept = Array.from(afterDelete!.ids);
+    const rowsOf = (X: Float32Array, from: number[], all: number[]) =>
+      from.map((id) =>
+        Array.from(X.subarray(all.indexOf(id) * featurizer.dim, (all.indexOf(id) + 1) * featurizer.dim)),
+      );
+    expect(rowsOf(afterDelete!.X, kept, kept)).toEqual(rowsOf(reference.X, kept, Array.from(reference.ids)));
+
+    await testDb.db.vectorBlock.deleteMany({ where: { projectId } });
+    const afterLoss = await readVectorBlock(testDb.db, featurizer, projectId, blockNo);
+    expect(afterLoss).toEqual(afterDelete);
+    expect((await blockRows(projectId)).map((b) => b.blockNo)).toContain(blockNo);
+
+    await testDb.db
+      .$executeRaw`UPDATE vector_block SET vectors = substring(vectors FROM 1 FOR 8) WHERE project_id = ${projectId}`;
+    const afterDamage = await readVectorBlock(testDb.db, featurizer, projectId, blockNo);
+    expect(afterDamage).toEqual(afterDelete);
+    const row = (await blockRows(projectId)).find((b) => b.blockNo === blockNo)!;
+    expect(row.vectors.byteLength).toBe(row.itemIds.length * featurizer.dim * 4);
+  });
+
+  it("keep one copy per featurizer, so re-embedding under another leaves the first intact", async () => {
+    const { projectId, ids } = await projectWith(rows.slice(500, 510).map((r) => r.text));
+    await embedProject(testDb.db, { projectId }, noHooks);
+    const before = await blockRows(projectId);
+    const mean = await getFeaturizer("glove-mean-100@1");
+    const read = await readVectorBlock(testDb.db, mean, projectId, blockOf(ids[0]!));
+    expect(read!.X.length).toBe(read!.ids.length * 100);
+    expect(read!.X.subarray(0, 100)).toEqual((await mean.embed([rows[500]!.text])).subarray(0, 100));
+    expect(await blockRows(projectId, mean.id)).toHaveLength(1);
+    expect(await blockRows(projectId)).toEqual(before);
+  });
+
+  it("clip reads to an id range and skip the items a version has scored", async () => {
+    const { projectId, ids } = await projectWith(rows.slice(600, 650).map((r) => r.text));
+    const sorted = [...ids].sort((a, b) => a - b);
+    const blockNo = blockOf(sorted[0]!);
+    const inBlock = sorted.filter((id) => blockOf(id) === blockNo);
+    const all = (await readVectorBlock(testDb.db, featurizer, projectId, blockNo))!;
+    const from = inBlock[5]!;
+    const to = inBlock[Math.min(20, inBlock.length - 1)]!;
+    const clipped = (await readVectorBlock(testDb.db, featurizer, projectId, blockNo, { fromId: from, toId: to }))!;
+    expect(Array.from(clipped.ids)).toEqual(inBlock.filter((id) => id >= from && id <= to));
+    expect(clipped.X).toEqual(all.X.subarray(5 * featurizer.dim, (5 + clipped.ids.length) * featurizer.dim));
+
+    const version = await testDb.db.modelVersion.create({
+      data: { projectId, number: 1, featurizerId: FEATURIZER, status: "ready", params: { classIds: [] } },
+    });
+    const scored = inBlock.filter((_, i) => i % 3 === 0);
+    const one = new Float32Array(scored.length);
+    await insertPredictions(testDb.db, {
+      modelVersionId: version.id,
+      projectId,
+      K: 1,
+      itemIds: scored,
+      proba: one.fill(1),
+      predicted: scored.map(() => "{}"),
+      confidence: one,
+      uncertainty: one,
+      priority: one,
+      mislabel: new Float32Array(scored.length).fill(-1),
+    });
+    const rest = (await readVectorBlock(testDb.db, featurizer, projectId, blockNo, {
+      unscoredBy: version.id,
+      withText: true,
+    }))!;
+    const expectedIds = inBlock.filter((id) => !scored.includes(id));
+    expect(Array.from(rest.ids)).toEqual(expectedIds);
+    const texts = await testDb.db.item.findMany({ where: { id: { in: expectedIds } }, orderBy: { id: "asc" } });
+    expect(rest.texts).toEqual(texts.map((t) => t.text));
+    expectedIds.forEach((id, r) => {
+      const a = inBlock.indexOf(id);
+      expect(rest.X.subarray(r * featurizer.dim, (r + 1) * featurizer.dim)).toEqual(
+        all.X.subarray(a * featurizer.dim, (a + 1) * featurizer.dim),
+      );
+    });
+  });
+
+  it("feed the score job: every item scored once, from stale and missing blocks alike, as from the cache", async () => {
+    const texts = rows.slice(700, 1000).map((r) => r.text);
+    const { projectId, ids } = await projectWith(texts);
+    await embedProject(testDb.db, { projectId }, noHooks);
+    await addItems(
+      testDb.db,
+      projectId,
+      rows.slice(1000, 1010).map((r) => r.text),
+    ); // a stale last block
+    const { version, model } = await makeActiveModelVersion(testDb.db, projectId, {
+      World: rows
+        .filter((r) => r.label === "World")
+        .slice(0, 20)
+        .map((r) => r.text),
+      Sports: rows
+        .filter((r) => r.label === "Sports")
+        .slice(0, 20)
+        .map((r) => r.text),
+    });
+    const classes = await testDb.db.labelClass.findMany({ where: { projectId }, orderBy: { name: "asc" } });
+    await testDb.db.modelVersion.update({
+      where: { id: version.id },
+      data: { params: { classIds: model.classes.map((name) => classes.find((c) => c.name === name)!.id) } },
+    });
+    await testDb.db.vectorBlock.deleteMany({ where: { projectId, blockNo: blockOf(ids[0]!) } }); // a missing one
+    const lo = Math.min(...ids);
+    const hi = lo + 10 * BLOCK_IDS;
+
+    expect((await scoreItemRange(testDb.db, version.id, lo, hi)).scored).toBe(310);
+    expect((await scoreItemRange(testDb.db, version.id, lo, hi)).scored).toBe(310);
+    const predictions = await testDb.db.prediction.findMany({
+      where: { modelVersionId: version.id },
+      orderBy: { itemId: "asc" },
+    });
+    expect(predictions).toHaveLength(310);
+    const source = await sourceVectors(projectId, lo, hi);
+    expect(predictions.map((p) => p.itemId)).toEqual(Array.from(source.ids));
+    const proba = modelProbabilities(model, { n: source.ids.length, dense: source.X, texts: null });
+    const K = model.classes.length;
+    predictions.forEach((p, i) =>
+      expect(float32FromBytes(new Uint8Array(p.probabilities), K)).toEqual(proba.subarray(i * K, (i + 1) * K)),
+    );
+    expect((await scoreItemRange(testDb.db, version.id, lo, hi, undefined, { missingOnly: true })).scored).toBe(0);
+  });
+});
