@@ -11,7 +11,18 @@ import { Worker } from "node:worker_threads";
  */
 const HELPER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
-parentPort.on("message", ({ module, memory, control }) => {
+// A full collection once a session ends: this thread allocates next to nothing, so V8 would never collect here on
+// its own, and every objective's shared memory (hundreds of MB on large fits) would stay alive with its last instance.
+let collect = null;
+try {
+  require("node:v8").setFlagsFromString("--expose-gc");
+  collect = require("node:vm").runInNewContext("gc");
+} catch {}
+parentPort.on("message", (message) => {
+  serve(message);
+  if (collect) setImmediate(collect);
+});
+function serve({ module, memory, control }) {
   const c = new Int32Array(control);
   const { forward, backward } = new WebAssembly.Instance(module, { env: { memory } }).exports;
   Atomics.store(c, 1, 1);
@@ -26,7 +37,7 @@ parentPort.on("message", ({ module, memory, control }) => {
     Atomics.notify(c, 1);
     if (command === 3) break;
   }
-});
+}
 `;
 
 const FORWARD = 1;
