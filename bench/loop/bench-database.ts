@@ -5,6 +5,7 @@ import path from "node:path";
 import pg from "pg";
 import { applyMigrations } from "@/server/database/apply-migrations";
 import { startEmbeddedPostgres } from "@/server/database/embedded-postgres";
+import { removeBlockFiles } from "@/server/domain/embeddings/vector-block-file";
 
 export interface BenchDatabase {
   url: string;
@@ -38,6 +39,8 @@ export async function createBenchDatabase(adminUrlFromEnv: string | undefined): 
     server: String((server.rows[0] as { server_version?: string } | undefined)?.server_version ?? "?"),
     async drop() {
       await admin(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await removeBlockFiles(name); // the scorer's block files of this database
+
       await stopEmbedded?.();
       if (tempDir) await rm(tempDir, { recursive: true, force: true });
     },

@@ -47,3 +47,21 @@ export async function waitForJob(
     await sleep(pollMs);
   }
 }
+
+/** Seconds the score-chunk jobs created after `after` spent waiting for reads, computing and writing, summed. */
+export async function chunkSeconds(db: Db, projectId: number, after: Date) {
+  const lines = await db.jobLog.findMany({
+    where: { jobRun: { type: "score-chunk", projectId, createdAt: { gte: after } } },
+    select: { message: true },
+  });
+  const sum = { read: 0, compute: 0, write: 0, chunks: 0 };
+  for (const { message } of lines) {
+    const m = /waiting for reads (\d+) ms, computing (\d+) ms, writing (\d+) ms/.exec(message);
+    if (!m) continue;
+    sum.read += Number(m[1]) / 1000;
+    sum.compute += Number(m[2]) / 1000;
+    sum.write += Number(m[3]) / 1000;
+    sum.chunks++;
+  }
+  return sum;
+}

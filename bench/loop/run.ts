@@ -14,7 +14,7 @@ import { createBenchDatabase } from "./bench-database";
 import { runQueue, runRetrain } from "./section-annotators";
 import { databaseReadFloor, memoryFloor } from "./floors";
 import { writeResults, type LoopRun } from "./write-results";
-import { jobLog, seconds, waitForJob } from "./jobs";
+import { chunkSeconds, jobLog, seconds, waitForJob } from "./jobs";
 import { load, rssSampler, sleep } from "./stats";
 
 const args = process.argv.slice(2);
@@ -119,6 +119,7 @@ try {
     databaseReadMB: floorDb.mb,
     ratioToMemoryFloor: Math.round((seconds(scoreRun) * 1000) / floorMem.ms),
     ratioToDatabaseReadFloor: Number(((seconds(scoreRun) * 1000) / floorDb.ms).toFixed(1)),
+    chunks: await chunkSeconds(db, project.projectId, since),
     workerConcurrency: env().WORKER_CONCURRENCY,
     chunkSize: env().SCORE_CHUNK_SIZE,
   };
@@ -158,7 +159,9 @@ try {
   run.figures.catchUp = { seconds: seconds(catchUp), log: await jobLog(db, catchUp.id) };
   log(`catch-up training (labels from the queue sections) in ${seconds(catchUp)} s`);
   log("retrain: every 50 human labels");
+  const retrainSince = new Date();
   run.figures.retrain = await runRetrain(db, annotators, project, 50);
+  run.figures.retrain.chunks = await chunkSeconds(db, project.projectId, retrainSince);
   log(`retrain: new active version ${run.figures.retrain.toActiveSeconds.toFixed(2)} s after the 50th label`);
   run.load.end = load();
 } finally {

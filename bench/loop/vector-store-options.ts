@@ -5,9 +5,11 @@
  * blocks through the embed job's code, then reads every vector of the pool once per option, options interleaved
  * round by round (minimum of the rounds reported, load average printed beside each round):
  * - join: item → embedding_cache by content hash (today's scorer and the loop's database-read floor)
- * - store: readVectorBlock over every block, as the scorer reads it (Prisma, with the freshness check)
+ * - store cold / warm: readVectorBlock over every block, as the scorer reads it (the freshness query, then the
+ *   stored rows over pg into this host's block files when they are absent (cold), or the files (warm))
  * - blocks f32 4096 / f32 1024 / f16 4096: the block rows alone over plain pg (f16 decoded to float32)
- * - file: one float32 file per project read from the page cache (a disposable worker-side cache)
+ * - file: one float32 file per project read from the page cache (the vectors alone, no freshness check)
+ * --options picks a comma-separated subset by name.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -25,6 +27,9 @@ const arg = (name: string, fallback: string) => {
 };
 const items = Number(arg("items", "1000000"));
 const rounds = Number(arg("rounds", "3"));
+const only = arg("options", "join,store cold,store warm,blocks f32 4096,blocks f32 1024,blocks f16 4096,file").split(
+  ",",
+);
 const log = (m: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
 
 const database = await createBenchDatabase(process.env.DATABASE_URL);
@@ -33,6 +38,7 @@ const { createDb } = await import("@/server/db");
 const { embedProject } = await import("@/server/domain/embeddings/embed-project");
 const { readVectorBlock } = await import("@/server/domain/embeddings/read-vector-block");
 const { blockOf } = await import("@/server/domain/embeddings/vector-block-range");
+const { removeBlockFiles } = await import("@/server/domain/embeddings/vector-block-file");
 const { getFeaturizer } = await import("@/server/featurizers/get-featurizer");
 const { float16BitsToFloat32, float32ToFloat16Bits } = await import("@/ml/float16-bits");
 
@@ -59,51 +65,59 @@ try {
 
   // The other layouts, derived from the production blocks.
   t = performance.now();
-  await client.query(`CREATE TABLE block_f16 (block_no int PRIMARY KEY, item_ids int[], vectors bytea)`);
-  await client.query(`ALTER TABLE block_f16 ALTER COLUMN vectors SET STORAGE EXTERNAL`);
-  await client.query(`CREATE TABLE block_1024 (block_no int PRIMARY KEY, item_ids int[], vectors bytea)`);
-  await client.query(`ALTER TABLE block_1024 ALTER COLUMN vectors SET STORAGE EXTERNAL`);
-  await client.query(
-    `INSERT INTO block_1024 SELECT i.id / 1024, array_agg(i.id ORDER BY i.id), string_agg(e.vector, ''::bytea ORDER BY i.id)
+  const derive = only.some((o) => ["blocks f32 1024", "blocks f16 4096", "file"].includes(o));
+  if (derive) {
+    await client.query(`CREATE TABLE block_f16 (block_no int PRIMARY KEY, item_ids int[], vectors bytea)`);
+    await client.query(`ALTER TABLE block_f16 ALTER COLUMN vectors SET STORAGE EXTERNAL`);
+    await client.query(`CREATE TABLE block_1024 (block_no int PRIMARY KEY, item_ids int[], vectors bytea)`);
+    await client.query(`ALTER TABLE block_1024 ALTER COLUMN vectors SET STORAGE EXTERNAL`);
+    await client.query(
+      `INSERT INTO block_1024 SELECT i.id / 1024, array_agg(i.id ORDER BY i.id), string_agg(e.vector, ''::bytea ORDER BY i.id)
      FROM item i JOIN embedding_cache e ON e.featurizer_id = $2 AND e.content_hash = i.content_hash
      WHERE i.project_id = $1 GROUP BY 1`,
-    [projectId, featurizer.id],
-  );
-  const out = fs.openSync(file, "w");
-  let maxError = 0;
-  await eachBlock("vector_block", `WHERE project_id = ${projectId}`, async (blockNo, vectors) => {
-    const x = new Float32Array(vectors.buffer.slice(vectors.byteOffset, vectors.byteOffset + vectors.byteLength));
-    const half = float32ToFloat16Bits(x);
-    const back = float16BitsToFloat32(half);
-    for (let i = 0; i < x.length; i++)
-      maxError = Math.max(maxError, Math.abs(back[i]! - x[i]!) / Math.max(Math.abs(x[i]!), 2 ** -14));
-    await client.query(`INSERT INTO block_f16 (block_no, vectors) VALUES ($1, $2)`, [
-      blockNo,
-      Buffer.from(half.buffer),
-    ]);
-    fs.writeSync(out, vectors);
-  });
-  fs.closeSync(out);
-  await client.query("ANALYZE");
-  log(
-    `derived layouts in ${((performance.now() - t) / 1000).toFixed(1)} s; float16 max relative error ${maxError.toExponential(2)}`,
-  );
-
+      [projectId, featurizer.id],
+    );
+    const out = fs.openSync(file, "w");
+    let maxError = 0;
+    await eachBlock("vector_block", `WHERE project_id = ${projectId}`, async (blockNo, vectors) => {
+      const x = new Float32Array(vectors.buffer.slice(vectors.byteOffset, vectors.byteOffset + vectors.byteLength));
+      const half = float32ToFloat16Bits(x);
+      const back = float16BitsToFloat32(half);
+      for (let i = 0; i < x.length; i++)
+        maxError = Math.max(maxError, Math.abs(back[i]! - x[i]!) / Math.max(Math.abs(x[i]!), 2 ** -14));
+      await client.query(`INSERT INTO block_f16 (block_no, vectors) VALUES ($1, $2)`, [
+        blockNo,
+        Buffer.from(half.buffer),
+      ]);
+      fs.writeSync(out, vectors);
+    });
+    fs.closeSync(out);
+    await client.query("ANALYZE");
+    log(
+      `derived layouts in ${((performance.now() - t) / 1000).toFixed(1)} s; float16 max relative error ${maxError.toExponential(2)}`,
+    );
+  }
   const [range] = (
     await client.query<{ lo: number; hi: number }>(`SELECT min(id) lo, max(id) hi FROM item WHERE project_id = $1`, [
       projectId,
     ])
   ).rows;
+  // The scorer's read of the whole pool, one block after another (as score-item-range.ts reads them).
+  const storePass = async () => {
+    let bytes = 0;
+    for (let b = blockOf(range!.lo); b <= blockOf(range!.hi); b++) {
+      const block = await readVectorBlock(db, featurizer, projectId, b);
+      bytes += block?.X.byteLength ?? 0;
+    }
+    return bytes;
+  };
   const options: Record<string, () => Promise<number>> = {
     join: async () => (await databaseReadFloor(database.url, projectId, featurizer.id)).mb * 2 ** 20,
-    store: async () => {
-      let bytes = 0;
-      for (let b = blockOf(range!.lo); b <= blockOf(range!.hi); b++) {
-        const block = await readVectorBlock(db, featurizer, projectId, b);
-        bytes += block?.X.byteLength ?? 0;
-      }
-      return bytes;
+    "store cold": async () => {
+      await removeBlockFiles(new URL(database.url).pathname.slice(1));
+      return storePass();
     },
+    "store warm": storePass,
     "blocks f32 4096": () => eachBlock("vector_block", `WHERE project_id = ${projectId}`, () => undefined),
     "blocks f32 1024": () => eachBlock("block_1024", "", () => undefined),
     "blocks f16 4096": () =>
@@ -124,7 +138,7 @@ try {
   const best: Record<string, number> = {};
   for (let r = 0; r < rounds; r++) {
     const parts: string[] = [];
-    for (const [name, read] of Object.entries(options)) {
+    for (const [name, read] of Object.entries(options).filter(([name]) => only.includes(name))) {
       const t0 = performance.now();
       const bytes = await read();
       const ms = performance.now() - t0;

@@ -26,6 +26,9 @@ const ROWS: [string, string, (v: number) => string][] = [
   ["first training, train job (s)", "firstTrain.seconds", (v) => v.toFixed(1)],
   ["score the pool: score job (s)", "score.seconds", (v) => v.toFixed(1)],
   ["score: items/s", "score.itemsPerSecond", (v) => v.toLocaleString("en")],
+  ["score: chunks waiting for reads, summed (s)", "score.chunks.read", (v) => v.toFixed(1)],
+  ["score: chunks computing, summed (s)", "score.chunks.compute", (v) => v.toFixed(1)],
+  ["score: chunks writing predictions, summed (s)", "score.chunks.write", (v) => v.toFixed(1)],
   ["score: peak RSS of the process (MB)", "score.rssPeakMB", (v) => String(v)],
   ["score: RSS before scoring (MB)", "score.rssStartMB", (v) => String(v)],
   ["floor: read a Float32Array n × dim once (ms)", "score.memoryFloorMs", (v) => String(v)],
@@ -50,6 +53,9 @@ const ROWS: [string, string, (v: number) => string][] = [
   ["retrain: job queued → started (s)", "retrain.jobQueuedToStartSeconds", (v) => v.toFixed(2)],
   ["retrain: 50th label → pool re-ranked (s) — target ≤ 10", "retrain.toRankedSeconds", (v) => v.toFixed(1)],
   ["retrain: re-score job (s)", "retrain.scoreJobSeconds", (v) => v.toFixed(1)],
+  ["retrain: re-score chunks waiting for reads, summed (s)", "retrain.chunks.read", (v) => v.toFixed(1)],
+  ["retrain: re-score chunks computing, summed (s)", "retrain.chunks.compute", (v) => v.toFixed(1)],
+  ["retrain: re-score chunks writing, summed (s)", "retrain.chunks.write", (v) => v.toFixed(1)],
   ["retrain: test macro-F1", "retrain.testMacroF1", (v) => v.toFixed(3)],
 ];
 

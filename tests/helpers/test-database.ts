@@ -3,6 +3,7 @@ import pg from "pg";
 import { inject } from "vitest";
 import type PgBoss from "pg-boss";
 import { createDb, type Db } from "@/server/db";
+import { removeBlockFiles } from "@/server/domain/embeddings/vector-block-file";
 import { createBoss, startBossWithQueues } from "@/server/jobs/boss";
 
 export interface TestDatabase {
@@ -34,6 +35,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await ((globalThis as Record<string, unknown>).marginPgPool as pg.Pool | undefined)?.end();
       resetProcessSingletons();
       await admin(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await removeBlockFiles(name);
     },
   };
 }

@@ -1,9 +1,16 @@
+import fs from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { modelProbabilities } from "@/ml/model-probabilities";
 import { embedProject } from "@/server/domain/embeddings/embed-project";
 import { readItemVectors } from "@/server/domain/embeddings/read-item-vectors";
 import { readVectorBlock } from "@/server/domain/embeddings/read-vector-block";
+import {
+  blockFilePath,
+  readBlockFile,
+  removeBlockFiles,
+  writeBlockFile,
+} from "@/server/domain/embeddings/vector-block-file";
 import { BLOCK_IDS, blockOf } from "@/server/domain/embeddings/vector-block-range";
 import { float32FromBytes } from "@/server/domain/embeddings/vector-bytes";
 import { insertPredictions } from "@/server/domain/scoring/insert-predictions";
@@ -92,34 +99,52 @@ describe("vector blocks", () => {
     expect(row.itemIds).toEqual(inBlock.map((item) => item.id));
   });
 
-  it("are rebuilt when an item is deleted, when the row is gone and when its bytes are damaged", async () => {
+  it("are rebuilt when an item is deleted, and served from whichever copy is intact", async () => {
     const { projectId, ids } = await projectWith(rows.slice(400, 440).map((r) => r.text));
     await embedProject(testDb.db, { projectId }, noHooks);
     const blockNo = blockOf(ids[10]!);
     const reference = await sourceVectors(projectId, 0, 2 ** 31 - 1);
+    const database = new URL(testDb.url).pathname.slice(1);
+    const file = blockFilePath(database, FEATURIZER, projectId, blockNo);
 
     await testDb.db.item.delete({ where: { id: ids[10]! } });
-    const afterDelete = await readVectorBlock(testDb.db, featurizer, projectId, blockNo);
-    expect(Array.from(afterDelete!.ids)).not.toContain(ids[10]);
+    const afterDelete = (await readVectorBlock(testDb.db, featurizer, projectId, blockNo))!;
+    expect(Array.from(afterDelete.ids)).not.toContain(ids[10]);
     expect((await blockRows(projectId)).find((b) => b.blockNo === blockNo)!.itemIds).not.toContain(ids[10]);
-    const kept = Array.from(afterDelete!.ids);
+    expect(Array.from((await readBlockFile(file, featurizer.dim))!.ids)).toEqual(Array.from(afterDelete.ids));
+    const kept = Array.from(afterDelete.ids);
     const rowsOf = (X: Float32Array, from: number[], all: number[]) =>
       from.map((id) =>
         Array.from(X.subarray(all.indexOf(id) * featurizer.dim, (all.indexOf(id) + 1) * featurizer.dim)),
       );
-    expect(rowsOf(afterDelete!.X, kept, kept)).toEqual(rowsOf(reference.X, kept, Array.from(reference.ids)));
+    expect(rowsOf(afterDelete.X, kept, kept)).toEqual(rowsOf(reference.X, kept, Array.from(reference.ids)));
 
+    // The stored row gone: this host's file still serves the block; both gone: rebuilt from the cache.
     await testDb.db.vectorBlock.deleteMany({ where: { projectId } });
-    const afterLoss = await readVectorBlock(testDb.db, featurizer, projectId, blockNo);
-    expect(afterLoss).toEqual(afterDelete);
+    expect(await readVectorBlock(testDb.db, featurizer, projectId, blockNo)).toEqual(afterDelete);
+    expect(await blockRows(projectId)).toHaveLength(0);
+    await removeBlockFiles(database);
+    expect(await readVectorBlock(testDb.db, featurizer, projectId, blockNo)).toEqual(afterDelete);
     expect((await blockRows(projectId)).map((b) => b.blockNo)).toContain(blockNo);
+    expect(await readBlockFile(file, featurizer.dim)).not.toBeNull();
 
+    // A truncated file: read from the stored row and written whole again.
+    await fs.truncate(file, 100);
+    expect(await readVectorBlock(testDb.db, featurizer, projectId, blockNo)).toEqual(afterDelete);
+    expect((await readBlockFile(file, featurizer.dim))!.X).toEqual(afterDelete.X);
+
+    // Damaged stored bytes and no file: rebuilt.
+    await removeBlockFiles(database);
     await testDb.db
       .$executeRaw`UPDATE vector_block SET vectors = substring(vectors FROM 1 FOR 8) WHERE project_id = ${projectId}`;
-    const afterDamage = await readVectorBlock(testDb.db, featurizer, projectId, blockNo);
-    expect(afterDamage).toEqual(afterDelete);
+    expect(await readVectorBlock(testDb.db, featurizer, projectId, blockNo)).toEqual(afterDelete);
     const row = (await blockRows(projectId)).find((b) => b.blockNo === blockNo)!;
     expect(row.vectors.byteLength).toBe(row.itemIds.length * featurizer.dim * 4);
+
+    // A file whose fingerprint is not the items' (another database's project with the same ids) is never used.
+    const foreign = { fingerprint: "0".repeat(32), ids: afterDelete.ids, X: new Float32Array(afterDelete.X.length) };
+    await writeBlockFile(file, featurizer.dim, foreign);
+    expect(await readVectorBlock(testDb.db, featurizer, projectId, blockNo)).toEqual(afterDelete);
   });
 
   it("keep one copy per featurizer, so re-embedding under another leaves the first intact", async () => {

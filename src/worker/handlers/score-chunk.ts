@@ -6,7 +6,7 @@ export const handleScoreChunk: JobHandler<typeof scoreChunkJob> = async (
   { modelVersionId, fromId, toId, missingOnly },
   ctx,
 ) => {
-  const { scored } = await scoreItemRange(
+  const { scored, ms } = await scoreItemRange(
     ctx.db,
     modelVersionId,
     fromId,
@@ -14,6 +14,8 @@ export const handleScoreChunk: JobHandler<typeof scoreChunkJob> = async (
     (done) => ctx.progress(done, toId - fromId + 1),
     { missingOnly },
   );
-  await ctx.log(`Scored ${scored} items with ids ${fromId}–${toId}`);
+  await ctx.log(
+    `Scored ${scored} items with ids ${fromId}–${toId} (waiting for reads ${Math.round(ms.read)} ms, computing ${Math.round(ms.compute)} ms, writing ${Math.round(ms.write)} ms)`,
+  );
   return { scored };
 };

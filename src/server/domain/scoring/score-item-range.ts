@@ -59,10 +59,15 @@ export async function scoreItemRange(
   let blockNo = blockOf(fromId);
   let next = read(blockNo);
   let scored = 0;
+  // Where the time goes, for the job's log: waiting for reads not hidden behind the work, computing, writing.
+  const ms = { read: 0, compute: 0, write: 0 };
   for (; blockNo <= lastBlock; blockNo++) {
+    let t = performance.now();
     const batch = await next;
     next = read(blockNo + 1);
+    ms.read += performance.now() - t;
     if (!batch) continue;
+    t = performance.now();
     const { ids, X, texts } = batch;
     const n = ids.length;
     const proba = modelProbabilities(model, { n, dense: X, texts });
@@ -86,6 +91,8 @@ export async function scoreItemRange(
       const flag = flags.get(ids[i]!);
       if (flag !== undefined) mislabel[i] = flag;
     }
+    ms.compute += performance.now() - t;
+    t = performance.now();
     await insertPredictions(db, {
       modelVersionId,
       projectId: version.projectId,
@@ -98,8 +105,9 @@ export async function scoreItemRange(
       priority,
       mislabel,
     });
+    ms.write += performance.now() - t;
     scored += n;
     await onProgress?.(scored);
   }
-  return { scored };
+  return { scored, ms };
 }
