@@ -54,7 +54,7 @@ async function sourceVectors(projectId: number, lo: number, hi: number) {
 }
 
 describe("vector blocks", () => {
-  it("are written by the embed job and read back equal to the cached vectors", async () => {
+  it("are written by the embed job, as rows and as this host's files, and read back equal to the cached vectors", async () => {
     const { projectId, ids } = await projectWith(rows.slice(0, 300).map((r) => r.text));
     await embedProject(testDb.db, { projectId }, noHooks);
     const blocks = await blockRows(projectId);
@@ -64,6 +64,8 @@ describe("vector blocks", () => {
       const source = await sourceVectors(projectId, block.blockNo * BLOCK_IDS, (block.blockNo + 1) * BLOCK_IDS - 1);
       expect(Array.from(source.ids)).toEqual(block.itemIds);
       expect(float32FromBytes(block.vectors, block.itemIds.length * featurizer.dim)).toEqual(source.X);
+      const file = blockFilePath(new URL(testDb.url).pathname.slice(1), FEATURIZER, projectId, block.blockNo);
+      expect((await readBlockFile(file, featurizer.dim))!.X).toEqual(source.X);
       const read = await readVectorBlock(testDb.db, featurizer, projectId, block.blockNo);
       expect(Array.from(read!.ids)).toEqual(block.itemIds);
       expect(read!.X).toEqual(source.X);

@@ -82,6 +82,28 @@ export async function readVectorBlock(
 }
 
 /**
+ * Writes this host's file of a block just built (the embed job's blocks), when the project's items in its range are
+ * still exactly the block's: the file then carries their fingerprint, as readVectorBlock would have written it.
+ */
+export async function cacheBlockFile(
+  db: DbOrTx,
+  featurizer: Featurizer,
+  projectId: number,
+  blockNo: number,
+  block: { ids: Int32Array; X: Float32Array },
+): Promise<void> {
+  const { lo, hi } = blockRange(blockNo);
+  const [row] = await db.$queryRaw<{ database: string; fingerprint: string | null; ids: number[] | null }[]>`
+    SELECT current_database() AS database, array_agg(id ORDER BY id) AS ids,
+           md5(string_agg(id::text || ':' || content_hash, ',' ORDER BY id)) AS fingerprint
+    FROM item WHERE project_id = ${projectId} AND id >= ${lo} AND id <= ${hi}`;
+  if (!row?.fingerprint || !row.ids || row.ids.length !== block.ids.length) return;
+  if (!row.ids.every((id, i) => id === block.ids[i])) return;
+  const file = blockFilePath(row.database, featurizer.id, projectId, blockNo);
+  await writeBlockFile(file, featurizer.dim, { fingerprint: row.fingerprint, ...block });
+}
+
+/**
  * A stored block's vectors over the plain pg pool (for a 3.2 MB bytea 3× faster than through Prisma,
  * bench/loop/vector-store-options.ts), or null when the row no longer holds exactly these items.
  */
