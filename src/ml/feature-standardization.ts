@@ -9,8 +9,6 @@ export function featureStandardization(
   d: number,
   priorRows = 0,
 ): { mean: Float32Array; scale: Float32Array } {
-  const mean = new Float32Array(d);
-  const scale = new Float32Array(d).fill(1);
   const s = new Float64Array(d);
   const s2 = new Float64Array(d);
   for (let i = 0; i < n; i++)
@@ -19,6 +17,22 @@ export function featureStandardization(
       s[j] = s[j]! + v;
       s2[j] = s2[j]! + v * v;
     }
+  return standardizationFromSums(s, s2, n, d, priorRows);
+}
+
+/**
+ * featureStandardization from the features' sums s and sums of squares s2 [d] over n rows (added row after row, as
+ * above: the dense trainer gets them from its WebAssembly kernel's copy of the rows, the same bits).
+ */
+export function standardizationFromSums(
+  s: Float64Array,
+  s2: Float64Array,
+  n: number,
+  d: number,
+  priorRows = 0,
+): { mean: Float32Array; scale: Float32Array } {
+  const mean = new Float32Array(d);
+  const scale = new Float32Array(d).fill(1);
   const variance = new Float64Array(d);
   let pooled = 0;
   for (let j = 0; j < d; j++) {

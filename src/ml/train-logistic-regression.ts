@@ -1,13 +1,14 @@
 import { minimizeLbfgs, type LbfgsResult, type ObjectiveFn } from "@/ml/lbfgs";
 import type { LinearModel, Task } from "@/ml/linear-model";
 import { buildPreconditioner } from "@/ml/dense-preconditioner";
-import { featureStandardization } from "@/ml/feature-standardization";
+import { featureStandardization, standardizationFromSums } from "@/ml/feature-standardization";
 import { logisticBlocks, runLogisticBlock, type LogisticKernelData } from "@/ml/logistic-kernel";
 import {
   createLogisticWasm,
   loadLogisticWeights,
   logisticWasmContext,
   runLogisticBlockWasm,
+  wasmFeatureSums,
 } from "@/ml/wasm-logistic-kernel";
 
 export type Targets =
@@ -118,16 +119,23 @@ export function buildLogisticObjective(
   if (n <= 0) throw new Error("trainLogisticRegression: no training examples");
   if (K <= 0) throw new Error("trainLogisticRegression: no classes");
   if (X.length < n * d) throw new Error(`trainLogisticRegression: X has ${X.length} values, expected ${n} × ${d}`);
-  for (let i = 0; i < n * d; i++)
-    if (!Number.isFinite(X[i]!))
-      throw new Error(`trainLogisticRegression: non-finite feature at row ${Math.floor(i / d)}`);
+  const blocks = logisticBlocks(n);
+  // The WebAssembly kernel keeps its own copy of the rows, so the TypeScript loops' shared copy is not made; its
+  // feature sums give the standardization and show any non-finite feature (the loop below then names the row).
+  const wasm = options.kernel === "typescript" ? null : createLogisticWasm(X, n, d, K, blocks);
+  const sums = wasm ? wasmFeatureSums(wasm, n, d) : null;
+  if (!sums || !sums.s2.every(Number.isFinite))
+    for (let i = 0; i < n * d; i++)
+      if (!Number.isFinite(X[i]!))
+        throw new Error(`trainLogisticRegression: non-finite feature at row ${Math.floor(i / d)}`);
   const task: Task = targets.task;
   const l2 = options.l2 ?? 1e-3;
 
-  const { mean, scale } =
-    (options.standardize ?? true)
-      ? featureStandardization(X, n, d)
-      : { mean: new Float32Array(d), scale: new Float32Array(d).fill(1) };
+  const { mean, scale } = !(options.standardize ?? true)
+    ? { mean: new Float32Array(d), scale: new Float32Array(d).fill(1) }
+    : sums
+      ? standardizationFromSums(sums.s, sums.s2, n, d)
+      : featureStandardization(X, n, d);
 
   // Which outputs are trainable: single-label needs ≥1 example of the class; multi-label needs both signs.
   const counts = new Float64Array(K);
@@ -206,9 +214,6 @@ export function buildLogisticObjective(
     copy.set(a as never);
     return copy;
   };
-  const blocks = logisticBlocks(n);
-  // The WebAssembly kernel keeps its own copy of the rows, so the TypeScript loops' shared copy is not made.
-  const wasm = options.kernel === "typescript" ? null : createLogisticWasm(X, n, d, K, blocks);
   const kernel: LogisticKernelData = {
     X: wasm ? X.subarray(0, n * d) : shareOf(X.subarray(0, n * d), (buf) => new Float32Array(buf)),
     n,

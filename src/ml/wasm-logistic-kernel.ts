@@ -21,6 +21,8 @@ export interface LogisticWasmLayout {
   b: number;
   /** Block blk's gradient sums [kp × dp] f64 start at g + blk · kp · dp · 8. */
   g: number;
+  /** The features' sums and sums of squares, [dp] f64 each (featureSums). */
+  sums: number;
   /** Block blk's tile scratch (xs [tile × dp] then z [tile × kp], f64) starts at scratch + blk · scratchBytes. */
   scratch: number;
   scratchBytes: number;
@@ -68,7 +70,8 @@ export function createLogisticWasm(
   const w = x + align(n * dp * 4);
   const b = w + align(kp * dp * 8);
   const g = b + align(kp * 8);
-  const scratch = g + align(blocks * kp * dp * 8);
+  const sums = g + align(blocks * kp * dp * 8);
+  const scratch = sums + 2 * dp * 8;
   const end = scratch + blocks * scratchBytes;
   if (end > WASM_MAX_BYTES) return null;
   const pages = Math.ceil(end / WASM_PAGE);
@@ -77,7 +80,7 @@ export function createLogisticWasm(
   const rows = new Float32Array(memory.buffer, x, n * dp);
   if (dp === d) rows.set(X.subarray(0, n * d));
   else for (let i = 0; i < n; i++) rows.set(X.subarray(i * d, (i + 1) * d), i * dp);
-  return { module: compiled, memory, layout: { dp, kp, tile: TILE, x, w, b, g, scratch, scratchBytes } };
+  return { module: compiled, memory, layout: { dp, kp, tile: TILE, x, w, b, g, sums, scratch, scratchBytes } };
 }
 
 /** This thread's instance. Self-contained (no imports): helper threads run its source unchanged. */
@@ -89,6 +92,28 @@ export function logisticWasmContext(wasm: LogisticWasm): LogisticWasmContext {
     widen: exports.widen as LogisticWasmContext["widen"],
     forward: exports.forward as LogisticWasmContext["forward"],
     backward: exports.backward as LogisticWasmContext["backward"],
+  };
+}
+
+/**
+ * Σ_i x_ij and Σ_i x_ij² [d] over the kernel's copy of the rows, row after row like featureStandardization's loop (the
+ * same bits): the standardization and, since a non-finite feature leaves its s2 non-finite, the finite check in one
+ * SIMD pass instead of two scalar ones.
+ */
+export function wasmFeatureSums(wasm: LogisticWasm, n: number, d: number): { s: Float64Array; s2: Float64Array } {
+  const { layout, memory } = wasm;
+  const moments = new WebAssembly.Instance(wasm.module, { env: { memory } }).exports.moments as (
+    x: number,
+    n: number,
+    dp: number,
+    s: number,
+    s2: number,
+  ) => void;
+  const s2At = layout.sums + layout.dp * 8;
+  moments(layout.x, n, layout.dp, layout.sums, s2At);
+  return {
+    s: new Float64Array(memory.buffer, layout.sums, d).slice(),
+    s2: new Float64Array(memory.buffer, s2At, d).slice(),
   };
 }
 

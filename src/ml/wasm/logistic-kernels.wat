@@ -30,6 +30,36 @@
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $l))))
 
+  ;; s[j] += x[i, j] and s2[j] += x[i, j]^2 (f64) for rows i < n added one after another, j < dp (a multiple of 4): the
+  ;; features' sums for standardization (src/ml/feature-standardization.ts adds them in the same order). A NaN or
+  ;; infinite feature makes its s2 non-finite (finite f32 squares cannot overflow f64), so this is the finite check too.
+  (func (export "moments") (param $x i32) (param $n i32) (param $dp i32) (param $s i32) (param $s2 i32)
+    (local $i i32) (local $j i32) (local $rowBytes i32) (local $v v128) (local $lo v128) (local $hi v128) (local $o i32)
+    (local.set $rowBytes (i32.shl (local.get $dp) (i32.const 2)))
+    (block $rowsDone
+      (loop $r
+        (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $j (i32.const 0))
+        (loop $f
+          (local.set $v (v128.load (i32.add (local.get $x) (local.get $j))))
+          (local.set $lo (f64x2.promote_low_f32x4 (local.get $v)))
+          (local.set $hi
+            (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
+          (local.set $o (i32.shl (local.get $j) (i32.const 1)))
+          (v128.store (i32.add (local.get $s) (local.get $o))
+            (f64x2.add (v128.load (i32.add (local.get $s) (local.get $o))) (local.get $lo)))
+          (v128.store offset=16 (i32.add (local.get $s) (local.get $o))
+            (f64x2.add (v128.load offset=16 (i32.add (local.get $s) (local.get $o))) (local.get $hi)))
+          (v128.store (i32.add (local.get $s2) (local.get $o))
+            (f64x2.add (v128.load (i32.add (local.get $s2) (local.get $o))) (f64x2.mul (local.get $lo) (local.get $lo))))
+          (v128.store offset=16 (i32.add (local.get $s2) (local.get $o))
+            (f64x2.add (v128.load offset=16 (i32.add (local.get $s2) (local.get $o))) (f64x2.mul (local.get $hi) (local.get $hi))))
+          (local.set $j (i32.add (local.get $j) (i32.const 16)))
+          (br_if $f (i32.lt_u (local.get $j) (local.get $rowBytes))))
+        (local.set $x (i32.add (local.get $x) (local.get $rowBytes)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $r))))
+
   ;; One logit from its accumulators: a = (s0, s1), c = (s2, s3) over j < d4, the features d4 ≤ j < d added to s0
   ;; one by one, then b + s0 + s1 + s2 + s3 — the TypeScript loop's four partial sums, in its order.
   (func $finish (param $a v128) (param $c v128) (param $x i32) (param $w i32) (param $j i32) (param $end i32)

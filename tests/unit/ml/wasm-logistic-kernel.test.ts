@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createRng } from "@/ml/rng";
 import { buildLogisticObjective, trainLogisticRegression, type Targets } from "@/ml/train-logistic-regression";
-import { wasmLogisticAvailable } from "@/ml/wasm-logistic-kernel";
+import { createLogisticWasm, wasmFeatureSums, wasmLogisticAvailable } from "@/ml/wasm-logistic-kernel";
 
 // The WebAssembly kernel repeats the TypeScript loop's arithmetic in its order (four partial sums per logit, the
 // ragged tail into the first, gradient rows added one after another), so the two must agree to the bit — any
@@ -119,6 +119,46 @@ describe.runIf(wasmLogisticAvailable())(
         expectSameObjective(X, n, d, K, singleLabel(n, K, 19), theta);
         expectSameObjective(X, n, d, K, multiLabel(n, K, 20), theta);
       }
+    });
+
+    it("sums the features row after row like featureStandardization (the same bits), odd d included", () => {
+      for (const [n, d] of [
+        [1, 1],
+        [37, 13],
+        [1_000, 24],
+      ] as const) {
+        const X = rows(n, d, n + d, 50);
+        const { s, s2 } = wasmFeatureSums(createLogisticWasm(X, n, d, 3, 1)!, n, d);
+        const rs = new Float64Array(d);
+        const rs2 = new Float64Array(d);
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j < d; j++) {
+            const v = X[i * d + j]!;
+            rs[j] = rs[j]! + v;
+            rs2[j] = rs2[j]! + v * v;
+          }
+        expect(Array.from(s)).toEqual(Array.from(rs));
+        expect(Array.from(s2)).toEqual(Array.from(rs2));
+      }
+    });
+
+    it("rejects a non-finite feature and names its row, as the TypeScript path does", () => {
+      const n = 50;
+      const d = 7;
+      const classes = ["a", "b"];
+      const targets = singleLabel(n, 2, 1);
+      for (const bad of [NaN, Infinity, -Infinity]) {
+        const X = rows(n, d, 2);
+        X[23 * d + 4] = bad;
+        for (const kernel of ["auto", "typescript"] as const)
+          expect(() => buildLogisticObjective(X, n, d, classes, targets, { kernel })).toThrow(
+            "non-finite feature at row 23",
+          );
+      }
+      // The largest finite float32 squared stays finite in float64: no false alarm.
+      const X = rows(n, d, 3);
+      X[5] = 3.4e38;
+      expect(() => buildLogisticObjective(X, n, d, classes, targets).close()).not.toThrow();
     });
 
     it("fits the same model in the same number of evaluations", () => {
