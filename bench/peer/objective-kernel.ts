@@ -35,6 +35,7 @@ const variants = [
 ] as const;
 
 const lines: string[] = [];
+const roundLines: string[] = [];
 const say = (m: string) => {
   console.log(m);
   lines.push(m);
@@ -86,7 +87,10 @@ for (const { n, d, K } of shapes) {
     rounds.push(`round ${r + 1}: ${times.map((t) => t.toFixed(0)).join(" / ")} ms (load ${load()})`);
   }
   for (const o of objectives) o.close();
-  for (const line of rounds) console.log(`  ${n} × ${d} × ${K} ${line}`);
+  for (const line of rounds) {
+    console.log(`  ${n} × ${d} × ${K} ${line}`);
+    roundLines.push(`- ${n.toLocaleString("en-US")} × ${d} × ${K}, ${line}`);
+  }
   say(
     `| ${n.toLocaleString("en-US")} × ${d} × ${K} | ${best.map((t) => t.toFixed(1)).join(" | ")} | ` +
       `${(best[0]! / best[1]!).toFixed(2)}× faster | ${(best[2]! / best[3]!).toFixed(2)}× faster |`,
@@ -94,4 +98,8 @@ for (const { n, d, K } of shapes) {
 }
 say("");
 say(`Load average at the end: ${load()}. f and ∇f were bit-identical across the four variants in every round.`);
+say("");
+say(`Every round (${variants.map((v) => v.name).join(" / ")}, minimum of its ${EVALS} evaluations):`);
+say("");
+for (const line of roundLines) say(line);
 if (OUT) fs.writeFileSync(OUT, `${lines.join("\n")}\n`);
