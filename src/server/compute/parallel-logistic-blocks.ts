@@ -111,8 +111,11 @@ export function parallelLogisticBlocks(
   };
 }
 
-// Below this much work per evaluation (rows × classes × dims) starting helper threads costs more than it saves.
-const PARALLEL_MIN_WORK = 5_000_000;
+// Below this much work per evaluation (rows × classes × dims) starting helper threads costs more than it saves. The
+// WebAssembly objective made an evaluation ~7× cheaper, so the bar rose from 5M by about that: fits of 6M and 10M
+// (3k × 200 × 10, 10k × 200 × 5, 23–28 evaluations) took 340 / 484 ms on one thread and 452 / 648 ms on two
+// (min of 3, load 11 on 2 cores).
+const PARALLEL_MIN_WORK = 32_000_000;
 
 /** The parallel runner for a fit of this size, or undefined to fit on this thread (small sets, one core). */
 export function trainingParallelism(

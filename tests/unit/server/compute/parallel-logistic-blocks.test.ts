@@ -83,6 +83,7 @@ describe("training on helper threads", () => {
   it("stays on one thread for small fits or one core", () => {
     expect(trainingParallelism(1_000, 100, 4, 8)).toBeUndefined();
     expect(trainingParallelism(100_000, 200, 4, 1)).toBeUndefined();
+    expect(trainingParallelism(10_000, 200, 10, 2)).toBeUndefined();
     expect(trainingParallelism(100_000, 200, 4, 2)).toBeTypeOf("function");
   });
 });
