@@ -2,7 +2,12 @@ import { Prisma } from "@/generated/prisma/client";
 import type { DbOrTx } from "@/server/db";
 import { buildVectorBlock } from "@/server/domain/embeddings/build-vector-block";
 import type { ItemVectors } from "@/server/domain/embeddings/read-item-vectors";
-import { blockFilePath, readBlockFile, writeBlockFile } from "@/server/domain/embeddings/vector-block-file";
+import {
+  blockFilePath,
+  readBlockFile,
+  writeBlockFile,
+  type BlockFile,
+} from "@/server/domain/embeddings/vector-block-file";
 import { blockRange } from "@/server/domain/embeddings/vector-block-range";
 import { float32FromBytes } from "@/server/domain/embeddings/vector-bytes";
 import type { Featurizer } from "@/server/featurizers/featurizer";
@@ -39,45 +44,50 @@ export async function readVectorBlock(
   const textColumn = options.withText
     ? Prisma.sql`array_agg(i.text ORDER BY i.id) FILTER (WHERE ${wanted})`
     : Prisma.sql`NULL::text[]`;
+  // Ids travel only when the caller wants part of the block; a matching file has them all.
   const [row] = await db.$queryRaw<
     {
       database: string;
       fingerprint: string | null;
-      ids: number[] | null;
+      n: number;
       take: number[] | null;
+      taken: number;
       texts: string[] | null;
       stored: boolean | null;
     }[]
   >`
-    SELECT current_database() AS database, s.fingerprint, s.ids, s.take, s.texts,
+    SELECT current_database() AS database, s.fingerprint, s.n, s.taken, s.texts,
+           CASE WHEN s.taken < s.n THEN s.take END AS take,
            b.item_ids = s.ids AND length(b.vectors) = s.n * ${dim * 4} AS stored
     FROM (SELECT array_agg(i.id ORDER BY i.id) AS ids, count(*)::int AS n,
                  md5(string_agg(i.id::text || ':' || i.content_hash, ',' ORDER BY i.id)) AS fingerprint,
-                 array_agg(i.id ORDER BY i.id) FILTER (WHERE ${wanted}) AS take, ${textColumn} AS texts
+                 array_agg(i.id ORDER BY i.id) FILTER (WHERE ${wanted}) AS take,
+                 count(*) FILTER (WHERE ${wanted})::int AS taken, ${textColumn} AS texts
           FROM item i WHERE i.project_id = ${projectId} AND i.id >= ${lo} AND i.id <= ${hi}) s
     LEFT JOIN vector_block b
       ON b.project_id = ${projectId} AND b.featurizer_id = ${featurizer.id} AND b.block_no = ${blockNo} AND b.dim = ${dim}`;
-  if (!row?.ids || !row.take || !row.fingerprint) return null;
-  const take = Int32Array.from(row.take);
+  if (!row?.fingerprint || row.taken === 0) return null;
   const texts = options.withText ? row.texts : null;
 
   const file = blockFilePath(row.database, featurizer.id, projectId, blockNo);
   let block = await readBlockFile(file, dim);
-  if (block?.fingerprint !== row.fingerprint || block.ids.length !== row.ids.length) {
-    const ids = Int32Array.from(row.ids);
-    const X = row.stored ? await storedVectors(featurizer, projectId, blockNo, ids) : null;
-    if (X) block = { fingerprint: row.fingerprint, ids, X };
+  if (block?.fingerprint !== row.fingerprint || block.ids.length !== row.n) {
+    block = row.stored ? await storedBlock(featurizer, projectId, blockNo) : null;
+    if (block) await writeBlockFile(file, dim, block);
     else {
       const built = await buildVectorBlock(db, featurizer, projectId, blockNo);
       if (!built)
         throw new Error(`vector block ${blockNo} of project ${projectId}: its items disappeared while reading`);
-      // Built from a later read of the items: its fingerprint is only known to match when the ids are the same.
-      const same = built.ids.length === ids.length && built.ids.every((id, i) => id === ids[i]);
-      block = { fingerprint: same ? row.fingerprint : "", ids: built.ids, X: built.X };
+      await cacheBlockFile(db, featurizer, projectId, blockNo, built);
+      block = { fingerprint: "", ids: built.ids, X: built.X };
     }
-    if (block.fingerprint) await writeBlockFile(file, dim, block);
   }
-  if (take.length === block.ids.length) return { ids: block.ids, X: block.X, texts };
+  if (!row.take) {
+    if (block.ids.length !== row.n)
+      throw new Error(`vector block ${blockNo} of project ${projectId}: its items changed while reading`);
+    return { ids: block.ids, X: block.X, texts };
+  }
+  const take = Int32Array.from(row.take);
   return { ids: take, X: selectRows(block.ids, block.X, dim, take, blockNo), texts };
 }
 
@@ -104,19 +114,24 @@ export async function cacheBlockFile(
 }
 
 /**
- * A stored block's vectors over the plain pg pool (for a 3.2 MB bytea 3× faster than through Prisma,
- * bench/loop/vector-store-options.ts), or null when the row no longer holds exactly these items.
+ * A stored block over the plain pg pool (for a 3.2 MB bytea 3× faster than through Prisma,
+ * bench/loop/vector-store-options.ts) with the fingerprint of the items it was checked against in the same statement,
+ * or null when the row no longer holds exactly the project's items in its range.
  */
-async function storedVectors(featurizer: Featurizer, projectId: number, blockNo: number, ids: Int32Array) {
-  const { rows } = await pgPool().query<{ item_ids: number[]; vectors: Buffer }>(
-    "SELECT item_ids, vectors FROM vector_block WHERE project_id = $1 AND featurizer_id = $2 AND block_no = $3",
-    [projectId, featurizer.id, blockNo],
+async function storedBlock(featurizer: Featurizer, projectId: number, blockNo: number): Promise<BlockFile | null> {
+  const { lo, hi } = blockRange(blockNo);
+  const { rows } = await pgPool().query<{ item_ids: number[]; vectors: Buffer; fingerprint: string }>(
+    `SELECT b.item_ids, b.vectors, s.fingerprint
+     FROM vector_block b,
+          (SELECT array_agg(id ORDER BY id) AS ids, md5(string_agg(id::text || ':' || content_hash, ',' ORDER BY id)) AS fingerprint
+           FROM item WHERE project_id = $1 AND id >= $4 AND id <= $5) s
+     WHERE b.project_id = $1 AND b.featurizer_id = $2 AND b.block_no = $3 AND b.item_ids = s.ids`,
+    [projectId, featurizer.id, blockNo, lo, hi],
   );
   const row = rows[0];
-  const count = ids.length * featurizer.dim;
-  if (!row || row.vectors.byteLength !== count * 4 || row.item_ids.length !== ids.length) return null;
-  if (!row.item_ids.every((id, i) => id === ids[i])) return null;
-  return float32FromBytes(row.vectors, count);
+  const count = (row?.item_ids.length ?? 0) * featurizer.dim;
+  if (!row || row.vectors.byteLength !== count * 4) return null;
+  return { fingerprint: row.fingerprint, ids: Int32Array.from(row.item_ids), X: float32FromBytes(row.vectors, count) };
 }
 
 /** The rows of `X` [ids.length × dim] for `take`, a sorted subset of the sorted `ids`. */
