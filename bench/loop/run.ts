@@ -135,6 +135,9 @@ try {
       return (await signIn(server.url, user.email, password)).client;
     }),
   );
+  // Annotators made after the project see it only as members (the create form adds every annotator that exists).
+  const members = await db.user.findMany({ where: { role: "annotator" }, select: { id: true } });
+  await db.projectMember.createMany({ data: members.map((u) => ({ projectId: project.projectId, userId: u.id })) });
   log(`queue: ${options.annotators} annotators for ${options.queueSeconds} s`);
   run.figures.queue = await runQueue(annotators, project, options.queueSeconds * 1000);
   log(
