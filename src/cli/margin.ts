@@ -1,4 +1,6 @@
+import os from "node:os";
 import { Command, InvalidArgumentError, Option } from "commander";
+import { enableGloveEncodeThreads } from "@/server/compute/glove-encode-threads";
 import { cliFailure } from "@/cli/margin/cli-failure";
 import { classifyCommand } from "@/cli/margin/classify-command";
 import { closeDatabase, exportCommand, importCommand } from "@/cli/margin/database-commands";
@@ -47,6 +49,9 @@ function maxTextLength(value: string): number {
 const maxTextLengthHelp = `longest accepted text in characters (default ${DEFAULT_MAX_TEXT_LENGTH.toLocaleString("en")})`;
 const quietHelp = "no progress on stderr (results, warnings and errors still print)";
 const progressFor = (options: { quiet?: boolean }) => createProgress(process.stderr, { quiet: options.quiet });
+
+// train, eval and classify embed their files in batches of thousands: GloVe shares each with helper threads.
+enableGloveEncodeThreads(Math.min(4, os.availableParallelism()));
 
 const program = new Command("margin")
   .description(

@@ -1,5 +1,7 @@
 import type PgBoss from "pg-boss";
+import os from "node:os";
 import { env } from "@/env";
+import { enableGloveEncodeThreads } from "@/server/compute/glove-encode-threads";
 import type { Db } from "@/server/db";
 import { deleteStaleUploads } from "@/server/domain/imports/delete-stale-uploads";
 import { createBoss, startBossWithQueues } from "@/server/jobs/boss";
@@ -63,6 +65,8 @@ export async function startWorker(options: {
 }): Promise<RunningWorker> {
   const log = options.log ?? ((line) => console.log(line));
   const e = env();
+  // The embed job encodes thousands of texts per vector block: GloVe shares each block with helper threads.
+  enableGloveEncodeThreads(Math.min(4, os.availableParallelism()));
   const liveness = {
     heartbeatSeconds: options.heartbeatSeconds ?? e.JOB_HEARTBEAT_SECONDS,
     staleSeconds: options.staleSeconds ?? e.JOB_STALE_SECONDS,

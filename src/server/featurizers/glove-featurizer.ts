@@ -1,4 +1,5 @@
 import { GloveSentenceEncoder, type GloveEncoderConfig } from "@/ml/glove-sentence-encoder";
+import { encodeWithThreads, prepareGloveEncodeThreads } from "@/server/compute/glove-encode-threads";
 import { loadOrBuildGloveCache, type GloveVectors } from "@/server/featurizers/glove-cache";
 import type { Featurizer } from "@/server/featurizers/featurizer";
 
@@ -42,10 +43,12 @@ export function createGloveFeaturizer(
 ): Featurizer {
   const g = gloveVectors(cacheDir);
   const encoder = new GloveSentenceEncoder(g.words, g.vectors, g.dim, config);
+  prepareGloveEncodeThreads(cacheDir, config);
   return {
     id,
     dim: encoder.dim,
-    embed: async (texts) => encoder.encode(texts),
+    // Large batches share the encoding with helper threads where the process turned them on (same vectors).
+    embed: async (texts) => encodeWithThreads(texts, encoder.dim, cacheDir, config, (t) => encoder.encode(t)),
     close: async () => {},
   };
 }
