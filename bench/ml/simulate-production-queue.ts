@@ -64,6 +64,8 @@ export interface QueueCurve {
   fitSeconds: number;
   /** Each retrain's C and n-gram block weight α, and whether it searched them or kept the last search's. */
   settings?: { labels: number; C: number | null; blockWeight: number | null; searched: boolean }[];
+  /** Pool indices in labeling order (seed set first), to refit a strategy's labeled set offline. */
+  chosen?: number[];
 }
 
 export const HYBRID_ID = "ngrams@1+glove-sif-200@1";
@@ -216,6 +218,7 @@ export function simulateProductionQueue(
     train();
     record();
   }
+  curve.chosen = chosen;
   return curve;
 }
 
