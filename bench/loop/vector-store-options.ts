@@ -40,6 +40,7 @@ const { readVectorBlock } = await import("@/server/domain/embeddings/read-vector
 const { blockOf } = await import("@/server/domain/embeddings/vector-block-range");
 const { removeBlockFiles } = await import("@/server/domain/embeddings/vector-block-file");
 const { getFeaturizer } = await import("@/server/featurizers/get-featurizer");
+const { pgPool } = await import("@/server/pg-pool");
 const { float16BitsToFloat32, float32ToFloat16Bits } = await import("@/ml/float16-bits");
 
 const db = createDb(database.url, { poolSize: 4 });
@@ -156,6 +157,7 @@ try {
   fs.rmSync(file, { force: true });
   await client.end();
   await db.$disconnect();
+  await pgPool().end(); // the reader's pool, before the database goes
   await database.drop();
 }
 
