@@ -4,6 +4,7 @@ import { env } from "@/env";
 import { enableGloveEncodeThreads } from "@/server/compute/glove-encode-threads";
 import type { Db } from "@/server/db";
 import { deleteStaleUploads } from "@/server/domain/imports/delete-stale-uploads";
+import { removeOrphanBlockFiles } from "@/server/domain/embeddings/remove-orphan-block-files";
 import { createBoss, startBossWithQueues } from "@/server/jobs/boss";
 import { isDatabaseUnavailable } from "@/server/database/is-database-unavailable";
 import { createRetryingBossDb } from "@/server/jobs/retrying-boss-db";
@@ -150,9 +151,24 @@ export async function startWorker(options: {
         `[worker] maintenance: deleted ${removed.uploads} stale import uploads (${Math.round(removed.bytes / 1024)} KiB)`,
       );
   });
+  // Vector block files live on each host, so each worker process tidies its own folder (hourly, not on the shared
+  // cron, which runs on one worker only); a failure is logged and waits for the next hour.
+  const tidyBlockFiles = setInterval(
+    () => {
+      removeOrphanBlockFiles(options.db)
+        .then(({ folders, files }) => {
+          if (folders || files)
+            log(`[worker] maintenance: removed ${folders} orphan block folders, ${files} temp files`);
+        })
+        .catch((error) => log(`[worker] maintenance: block files: ${redactedMessage(error)}`));
+    },
+    60 * 60 * 1000,
+  );
+  tidyBlockFiles.unref();
   return {
     boss,
     async stop() {
+      clearInterval(tidyBlockFiles);
       await sweep.stop();
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
       await bossDb.close();

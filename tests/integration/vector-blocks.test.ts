@@ -5,6 +5,7 @@ import { modelProbabilities } from "@/ml/model-probabilities";
 import { embedProject } from "@/server/domain/embeddings/embed-project";
 import { readItemVectors } from "@/server/domain/embeddings/read-item-vectors";
 import { readVectorBlock } from "@/server/domain/embeddings/read-vector-block";
+import { removeOrphanBlockFiles } from "@/server/domain/embeddings/remove-orphan-block-files";
 import {
   blockFilePath,
   readBlockFile,
@@ -249,5 +250,47 @@ describe("vector blocks", () => {
       expect(float32FromBytes(new Uint8Array(p.probabilities), K)).toEqual(proba.subarray(i * K, (i + 1) * K)),
     );
     expect((await scoreItemRange(testDb.db, version.id, lo, hi, undefined, { missingOnly: true })).scored).toBe(0);
+  });
+
+  it("are tidied on this host: folders of deleted projects and of a featurizer a project left, and dead temp files", async () => {
+    const [row] = await testDb.db.$queryRaw<{ database: string }[]>`SELECT current_database() AS database`;
+    const database = row!.database;
+    await removeOrphanBlockFiles(testDb.db); // what the tests above left behind (a featurizer a project left, …)
+    const kept = await projectWith(rows.slice(0, 20).map((r) => r.text));
+    const hybrid = await makeProject(testDb.db, {
+      featurizerId: `ngrams@1+${FEATURIZER}`,
+      classes: ["World", "Sports"],
+    });
+    const deleted = await projectWith(rows.slice(20, 40).map((r) => r.text));
+    const block = { fingerprint: "f".repeat(32), ids: Int32Array.of(1, 2), X: new Float32Array(2 * 200) };
+    const files = {
+      kept: blockFilePath(database, FEATURIZER, kept.projectId, 0),
+      hybrid: blockFilePath(database, FEATURIZER, hybrid.project.id, 3),
+      deleted: blockFilePath(database, FEATURIZER, deleted.projectId, 0),
+      otherFeaturizer: blockFilePath(database, "glove-mean-100@1", kept.projectId, 0),
+    };
+    for (const f of Object.values(files)) await writeBlockFile(f, 200, block);
+    const dir = path.dirname(files.kept);
+    const deadTemp = path.join(dir, "0.bin.dead.tmp");
+    const liveTemp = path.join(dir, "1.bin.live.tmp");
+    await fs.writeFile(deadTemp, "x");
+    await fs.writeFile(liveTemp, "x");
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    await fs.utimes(deadTemp, twoHoursAgo, twoHoursAgo);
+    await testDb.db.project.delete({ where: { id: deleted.projectId } });
+
+    expect(await removeOrphanBlockFiles(testDb.db)).toEqual({ folders: 2, files: 1 });
+    const exists = (f: string) =>
+      fs.stat(f).then(
+        () => true,
+        () => false,
+      );
+    expect(await exists(files.kept)).toBe(true);
+    expect(await exists(files.hybrid)).toBe(true);
+    expect(await exists(liveTemp)).toBe(true);
+    expect(await exists(files.deleted)).toBe(false);
+    expect(await exists(files.otherFeaturizer)).toBe(false);
+    expect(await exists(deadTemp)).toBe(false);
+    expect(await removeOrphanBlockFiles(testDb.db)).toEqual({ folders: 0, files: 0 });
   });
 });

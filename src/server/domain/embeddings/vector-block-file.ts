@@ -32,11 +32,13 @@ export async function removeBlockFiles(database: string): Promise<void> {
   await fs.rm(databaseFolder(database), { recursive: true, force: true });
 }
 
-function databaseFolder(database: string): string {
+/** The folder of a database's block files: <featurizer>/<project id>/<block>.bin under it. */
+export function databaseFolder(database: string): string {
   return path.join(marginCacheDir(), "vector-blocks", safe(database));
 }
 
-function safe(name: string): string {
+/** A featurizer id as its folder's name. */
+export function safe(name: string): string {
   return name.replace(/[^A-Za-z0-9@._+-]/g, "_");
 }
 
