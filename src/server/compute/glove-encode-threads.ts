@@ -59,7 +59,6 @@ function startHelper(): Helper | null {
   } catch {
     return null;
   }
-  worker.unref();
   const h: Helper = { worker, ready: new Set(), pending: new Map() };
   worker.on("message", (reply: EncodeReply) => {
     const resolve = h.pending.get(reply.id);
@@ -69,6 +68,8 @@ function startHelper(): Helper | null {
   });
   worker.on("error", (e) => dropHelper(h, `GloVe encoding thread failed: ${e.message}`));
   worker.on("exit", () => dropHelper(h, "GloVe encoding thread exited"));
+  // After the listeners: adding a "message" listener refs the worker's port again, and the process would never exit.
+  worker.unref();
   return h;
 }
 
@@ -80,13 +81,17 @@ function ask(h: Helper, request: WithoutId<EncodeRequest>, timeoutMs?: number): 
     const timer = timeoutMs
       ? setTimeout(() => {
           h.pending.delete(id);
+          if (h.pending.size === 0) h.worker.unref();
           resolve({ id, ok: false, message: "timed out" });
         }, timeoutMs).unref()
       : undefined;
     h.pending.set(id, (reply) => {
       if (timer) clearTimeout(timer);
+      if (h.pending.size === 0) h.worker.unref();
       resolve(reply);
     });
+    // A request in flight keeps the process alive (an idle helper does not).
+    h.worker.ref();
     h.worker.postMessage({ ...request, id } as EncodeRequest);
   });
 }

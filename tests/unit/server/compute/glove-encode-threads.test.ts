@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -62,5 +63,20 @@ describe("GloVe encoding on helper threads", () => {
     await stopping;
     expect(differences(await batch, reference)).toBe(0);
     expect(readyGloveEncodeThreads(CACHE_DIR, config)).toBe(1);
+  }, 180_000);
+
+  it("lets the process exit once its work is done, and keeps it alive while a part is being encoded", async () => {
+    // An idle helper must not hold the process (adding a "message" listener re-refs a worker's port), and a helper
+    // holding a part must (else the process ends with the batch unfinished: exit code 13).
+    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = execFile(
+        process.execPath,
+        ["--import", "tsx", path.resolve("tests/helpers/glove-threads-process.ts")],
+        { timeout: 150_000, killSignal: "SIGKILL" },
+        (_error, out) => resolve({ code: child.exitCode, stdout: out }),
+      );
+    });
+    expect(stdout).toContain("embedded 3000");
+    expect(code).toBe(0);
   }, 180_000);
 });
