@@ -35,7 +35,7 @@ export const createProjectInput = z.object({
   name: settingsFields.name,
   description: settingsFields.description.default(""),
   taskType: settingsFields.taskType.default("multiclass"),
-  /** Unset: the strategy bench/results/ml.md found never to lose to random for the task (see defaultStrategy). */
+  /** Unset: the task's default strategy, chosen by bench/results/ml.md section 1 (see defaultStrategy). */
   strategy: settingsFields.strategy.optional(),
   retrainEvery: settingsFields.retrainEvery.default(20),
   testShare: settingsFields.testShare.default(0.2),
