@@ -1,5 +1,5 @@
 import { choleskySolveWasmBase64 } from "@/ml/wasm/cholesky-solve-wasm";
-import { lazyWasmModule, WASM_MAX_BYTES, WASM_PAGE } from "@/ml/wasm-module";
+import { align16, lazyWasmModule, WASM_MAX_BYTES, WASM_PAGE } from "@/ml/wasm-module";
 import { wasmSecondMoments } from "@/ml/wasm-logistic-kernel";
 
 // Rows of the sample the preconditioner's second moments come from (evenly spaced, so the result is deterministic).
@@ -120,7 +120,7 @@ const choleskySolveModule = lazyWasmModule(choleskySolveWasmBase64);
 function wasmCholeskySolver(L: Float64Array, q: number, K: number): { T: Float64Array; solve(): void } | null {
   const mod = choleskySolveModule();
   if (!mod) return null;
-  const matrixBytes = Math.ceil((q * q * 8) / 16) * 16;
+  const matrixBytes = align16(q * q * 8);
   const at = { L: 16, U: 16 + matrixBytes, T: 16 + 2 * matrixBytes };
   const bytes = at.T + K * q * 8;
   if (bytes > WASM_MAX_BYTES) return null;

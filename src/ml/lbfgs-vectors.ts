@@ -1,5 +1,5 @@
 import { vectorKernelsWasmBase64 } from "@/ml/wasm/vector-kernels-wasm";
-import { lazyWasmModule, WASM_MAX_BYTES, WASM_PAGE } from "@/ml/wasm-module";
+import { align16, lazyWasmModule, WASM_MAX_BYTES, WASM_PAGE } from "@/ml/wasm-module";
 
 /**
  * The vector work of L-BFGS over θ-sized f64 vectors, with the storage those vectors live in: TypeScript loops (the
@@ -100,8 +100,8 @@ interface VectorExports {
 function wasmVectors(p: number, count: number, rowScales: Float64Array | undefined): LbfgsVectors | null {
   const mod = vectorKernelsModule();
   if (!mod) return null;
-  const stride = Math.ceil((p * 8) / 16) * 16;
-  const scalesBytes = rowScales ? Math.ceil((rowScales.length * 8) / 16) * 16 : 0;
+  const stride = align16(p * 8);
+  const scalesBytes = rowScales ? align16(rowScales.length * 8) : 0;
   const bytes = 16 + stride * count + scalesBytes;
   if (bytes > WASM_MAX_BYTES) return null;
   const w = new WebAssembly.Instance(mod, {}).exports as unknown as VectorExports;

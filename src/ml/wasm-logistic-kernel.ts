@@ -1,6 +1,6 @@
 import type { LogisticKernelData } from "@/ml/logistic-kernel";
 import { logisticKernelsWasmBase64 } from "@/ml/wasm/logistic-kernels-wasm";
-import { lazyWasmModule, WASM_MAX_BYTES, WASM_PAGE } from "@/ml/wasm-module";
+import { align16, fixedWasmMemory, lazyWasmModule, WASM_MAX_BYTES } from "@/ml/wasm-module";
 
 /** The compiled module, or null where this runtime lacks WebAssembly SIMD (runLogisticBlock then runs). */
 const logisticModule = lazyWasmModule(logisticKernelsWasmBase64);
@@ -48,8 +48,6 @@ export interface LogisticWasmContext {
 // and the gradient sums are loaded and stored once per tile.
 const TILE = 32;
 
-const align = (bytes: number): number => Math.ceil(bytes / 16) * 16;
-
 /**
  * The kernel's memory for an objective over X [n × d] with K outputs cut into `blocks` row blocks, with the rows
  * copied in once (padded to dp). Null when WebAssembly SIMD is missing or the rows would not fit in 4 GiB.
@@ -65,18 +63,16 @@ export function createLogisticWasm(
   if (!compiled || n <= 0 || d <= 0 || K <= 0) return null;
   const dp = Math.ceil(d / 8) * 8;
   const kp = Math.ceil(K / 2) * 2;
-  const scratchBytes = align(TILE * dp * 8) + align(TILE * kp * 8);
+  const scratchBytes = align16(TILE * dp * 8) + align16(TILE * kp * 8);
   const x = 16; // address 0 stays unused
-  const w = x + align(n * dp * 4);
-  const b = w + align(kp * dp * 8);
-  const g = b + align(kp * 8);
-  const sums = g + align(blocks * kp * dp * 8);
+  const w = x + align16(n * dp * 4);
+  const b = w + align16(kp * dp * 8);
+  const g = b + align16(kp * 8);
+  const sums = g + align16(blocks * kp * dp * 8);
   const scratch = sums + 2 * dp * 8;
   const end = scratch + blocks * scratchBytes;
   if (end > WASM_MAX_BYTES) return null;
-  const pages = Math.ceil(end / WASM_PAGE);
-  // Sized once: the memory never grows, so no view of it in any thread is ever detached.
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  const memory = fixedWasmMemory(end, true);
   const rows = new Float32Array(memory.buffer, x, n * dp);
   if (dp === d) rows.set(X.subarray(0, n * d));
   else for (let i = 0; i < n; i++) rows.set(X.subarray(i * d, (i + 1) * d), i * dp);
@@ -229,11 +225,10 @@ export function wasmSecondMoments(
   const q = d + 1;
   const qp = Math.ceil(q / 8) * 8;
   const g = 16;
-  const z = g + align(qp * qp * 8);
+  const z = g + align16(qp * qp * 8);
   const end = z + MOMENT_TILE * qp * 8;
   if (end > WASM_MAX_BYTES) return null;
-  const pages = Math.ceil(end / WASM_PAGE);
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  const memory = fixedWasmMemory(end, true);
   const backward = new WebAssembly.Instance(compiled, { env: { memory } }).exports
     .backward as LogisticWasmContext["backward"];
   const mem = new Float64Array(memory.buffer);

@@ -1,5 +1,5 @@
 import { logitsKernelsWasmBase64 } from "@/ml/wasm/logits-kernels-wasm";
-import { lazyWasmModule, WASM_PAGE } from "@/ml/wasm-module";
+import { align16, fixedWasmMemory, lazyWasmModule } from "@/ml/wasm-module";
 
 /** The compiled module, or null where this runtime lacks WebAssembly SIMD (the TypeScript loop then runs). */
 const logitsModule = lazyWasmModule(logitsKernelsWasmBase64);
@@ -9,7 +9,6 @@ export function wasmLogitsAvailable(): boolean {
   return logitsModule() !== null;
 }
 
-const align = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 // Rows copied into the module per call: ~512 KB of features stays in L2 between the copy and the kernel's read,
 // and bounds the memory whatever the pool size.
 const BLOCK_BYTES = 512 * 1024;
@@ -35,13 +34,12 @@ export function wasmLogits(
   const kp = Math.ceil(K / 4) * 4;
   const block = Math.max(2, Math.min(n, Math.floor(BLOCK_BYTES / (dp * 4)) & ~1));
   const wAt = 16; // address 0 stays unused
-  const bAt = wAt + align(kp * dp * 4);
-  const xAt = bAt + align(kp * 4);
-  const outAt = xAt + align(block * dp * 4);
-  const end = outAt + align(block * K * 4);
+  const bAt = wAt + align16(kp * dp * 4);
+  const xAt = bAt + align16(kp * 4);
+  const outAt = xAt + align16(block * dp * 4);
+  const end = outAt + align16(block * K * 4);
   // Sized once for this call: the memory never grows, so no typed-array view in this thread is ever detached.
-  const pages = Math.ceil(end / WASM_PAGE);
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+  const memory = fixedWasmMemory(end, false);
   const logits = new WebAssembly.Instance(mod, { env: { memory } }).exports.logits as (
     x: number,
     n: number,

@@ -3,6 +3,20 @@ export const WASM_PAGE = 65536;
 /** wasm32 addresses 4 GiB; a kernel whose data would not fit falls back to its TypeScript loops. */
 export const WASM_MAX_BYTES = 4 * 1024 ** 3 - WASM_PAGE;
 
+/** Bytes rounded up to a multiple of 16, the alignment of a v128: how the kernels lay out their memories. */
+export function align16(bytes: number): number {
+  return Math.ceil(bytes / 16) * 16;
+}
+
+/**
+ * A memory of at least `bytes`, sized once: it never grows, so no typed-array view of it (in any thread) is ever
+ * detached. Shared when helper threads work on it or the module imports a shared memory.
+ */
+export function fixedWasmMemory(bytes: number, shared: boolean): WebAssembly.Memory {
+  const pages = Math.ceil(bytes / WASM_PAGE);
+  return new WebAssembly.Memory({ initial: pages, maximum: pages, shared });
+}
+
 /**
  * A lazily compiled module from its committed base64 text (src/ml/wasm/*-wasm.ts): compiled once per thread, null
  * where the runtime cannot run it (no SIMD) — the caller then uses its TypeScript reference loops.

@@ -1,6 +1,6 @@
 import { openRowKernelSession, type RowKernelSession } from "@/ml/row-kernel-thread";
 import { rowKernelsWasmBase64 } from "@/ml/wasm/row-kernels-wasm";
-import { lazyWasmModule, WASM_MAX_BYTES, WASM_PAGE } from "@/ml/wasm-module";
+import { align16, fixedWasmMemory, lazyWasmModule, WASM_MAX_BYTES } from "@/ml/wasm-module";
 
 /**
  * The hybrid objective's two row loops (logits from features, gradient from residuals) in WebAssembly with 4-lane
@@ -59,8 +59,6 @@ export function rowKernelsAvailable(): boolean {
   return rowKernelsModule() !== null;
 }
 
-const align = (bytes: number): number => Math.ceil(bytes / 16) * 16;
-
 /** An instance sized for `shape`, or null when WebAssembly SIMD is missing or the rows do not fit in 4 GiB. */
 export function createRowKernels(shape: RowKernelShape): RowKernels | null {
   const mod = rowKernelsModule();
@@ -95,12 +93,11 @@ export function createRowKernels(shape: RowKernelShape): RowKernels | null {
   let at = 16; // address 0 stays unused
   for (const key of Object.keys(sizes) as (keyof typeof sizes)[]) {
     offsets[key] = at;
-    at += align(sizes[key]);
+    at += align16(sizes[key]);
   }
   if (at > WASM_MAX_BYTES) return null;
-  const pages = Math.ceil(at / WASM_PAGE);
-  // Shared (the helper thread works on the same memory) and sized once: it never grows, so no view is ever detached.
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  // Shared: the helper thread works on the same memory.
+  const memory = fixedWasmMemory(at, true);
   const instance = new WebAssembly.Instance(mod, { env: { memory } });
   const buf = memory.buffer;
   const forward = instance.exports.forward as (...args: number[]) => void;
