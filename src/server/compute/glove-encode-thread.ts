@@ -2,7 +2,8 @@
 // the calling thread would use, built once per (cache folder, config).
 import { parentPort } from "node:worker_threads";
 import { GloveSentenceEncoder, type GloveEncoderConfig } from "@/ml/glove-sentence-encoder";
-import { loadOrBuildGloveCache } from "@/server/featurizers/glove-cache";
+import { gloveEncoderKey } from "@/server/compute/glove-encode-threads";
+import { gloveVectors } from "@/server/featurizers/glove-featurizer";
 
 export type EncodeRequest =
   | { kind: "prepare"; id: number; cacheDir: string; config: GloveEncoderConfig }
@@ -14,10 +15,11 @@ export type EncodeReply =
 const encoders = new Map<string, GloveSentenceEncoder>();
 
 function encoderFor(cacheDir: string, config: GloveEncoderConfig): GloveSentenceEncoder {
-  const key = `${cacheDir}\n${JSON.stringify(config)}`;
+  const key = gloveEncoderKey(cacheDir, config);
   let encoder = encoders.get(key);
   if (!encoder) {
-    const g = loadOrBuildGloveCache({ cacheDir });
+    // Loaded once per cache folder (memoized), however many configs the thread serves.
+    const g = gloveVectors(cacheDir);
     encoder = new GloveSentenceEncoder(g.words, g.vectors, g.dim, config);
     encoders.set(key, encoder);
   }

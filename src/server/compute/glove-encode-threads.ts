@@ -19,6 +19,7 @@ interface Helper {
   worker: Worker;
   /** Configs (by key) whose encoder the helper has built: until then its share is encoded by the caller. */
   ready: Set<string>;
+  /** Requests in flight, each settled (and removed) by its reply, its timeout or the helper's end. */
   pending: Map<number, (reply: EncodeReply) => void>;
 }
 
@@ -60,12 +61,7 @@ function startHelper(): Helper | null {
     return null;
   }
   const h: Helper = { worker, ready: new Set(), pending: new Map() };
-  worker.on("message", (reply: EncodeReply) => {
-    const resolve = h.pending.get(reply.id);
-    if (!resolve) return;
-    h.pending.delete(reply.id);
-    resolve(reply);
-  });
+  worker.on("message", (reply: EncodeReply) => h.pending.get(reply.id)?.(reply));
   worker.on("error", (e) => dropHelper(h, `GloVe encoding thread failed: ${e.message}`));
   worker.on("exit", () => dropHelper(h, "GloVe encoding thread exited"));
   // After the listeners: adding a "message" listener refs the worker's port again, and the process would never exit.
@@ -78,25 +74,27 @@ type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
 function ask(h: Helper, request: WithoutId<EncodeRequest>, timeoutMs?: number): Promise<EncodeReply> {
   const id = nextId++;
   return new Promise((resolve) => {
-    const timer = timeoutMs
-      ? setTimeout(() => {
-          h.pending.delete(id);
-          if (h.pending.size === 0) h.worker.unref();
-          resolve({ id, ok: false, message: "timed out" });
-        }, timeoutMs).unref()
-      : undefined;
-    h.pending.set(id, (reply) => {
+    const settle = (reply: EncodeReply): void => {
       if (timer) clearTimeout(timer);
+      h.pending.delete(id);
       if (h.pending.size === 0) h.worker.unref();
       resolve(reply);
-    });
+    };
+    const timer = timeoutMs
+      ? setTimeout(() => settle({ id, ok: false, message: "timed out" }), timeoutMs).unref()
+      : undefined;
+    h.pending.set(id, settle);
     // A request in flight keeps the process alive (an idle helper does not).
     h.worker.ref();
     h.worker.postMessage({ ...request, id } as EncodeRequest);
   });
 }
 
-const configKey = (cacheDir: string, config: GloveEncoderConfig): string => `${cacheDir}\n${JSON.stringify(config)}`;
+/** Names an encoder: the cache folder its vectors come from and its config (shared with the thread's own cache). */
+export const gloveEncoderKey = (cacheDir: string, config: GloveEncoderConfig): string =>
+  `${cacheDir}\n${JSON.stringify(config)}`;
+
+const readyHelpers = (key: string): Helper[] => helpers.filter((h) => h.ready.has(key));
 
 /**
  * Starts the helpers (if turned on) and has them build the encoder for (cacheDir, config) in the background, so the
@@ -111,7 +109,7 @@ export function prepareGloveEncodeThreads(cacheDir: string, config: GloveEncoder
     }
     helpers.push(h);
   }
-  const key = configKey(cacheDir, config);
+  const key = gloveEncoderKey(cacheDir, config);
   for (const h of helpers) {
     if (h.ready.has(key)) continue;
     void ask(h, { kind: "prepare", cacheDir, config }, READY_TIMEOUT_MS).then((reply) => {
@@ -123,8 +121,7 @@ export function prepareGloveEncodeThreads(cacheDir: string, config: GloveEncoder
 
 /** Helper threads whose encoder for (cacheDir, config) is built: the ones a large batch is shared with now. */
 export function readyGloveEncodeThreads(cacheDir: string, config: GloveEncoderConfig): number {
-  const key = configKey(cacheDir, config);
-  return helpers.filter((h) => h.ready.has(key)).length;
+  return readyHelpers(gloveEncoderKey(cacheDir, config)).length;
 }
 
 /** Cut points of `parts` contiguous ranges of about equal total length (characters). */
@@ -152,8 +149,7 @@ export async function encodeWithThreads(
   config: GloveEncoderConfig,
   encode: (texts: string[]) => Float32Array,
 ): Promise<Float32Array> {
-  const key = configKey(cacheDir, config);
-  const ready = helpers.filter((h) => h.ready.has(key));
+  const ready = readyHelpers(gloveEncoderKey(cacheDir, config));
   const parts = Math.min(1 + ready.length, Math.floor(texts.length / MIN_TEXTS_PER_PART));
   if (parts <= 1) return encode(texts);
   const cuts = cutPoints(texts, parts);
