@@ -264,7 +264,7 @@ export function buildHybridObjective(
   const rk =
     options.kernel === "typescript"
       ? null
-      : createRowKernels({ n, d, V: Vc, K, nnz: cols.length, split: options.split });
+      : createRowKernels({ n, d, V: Vc, K, nnz: cols.length, split: options.split, softmax: yt !== null });
   if (options.kernel === "wasm" && !rk)
     throw new Error("buildHybridObjective: the WebAssembly SIMD kernels are not available here");
 
@@ -346,7 +346,9 @@ export function buildHybridObjective(
   /**
    * The same objective with the row loops in WebAssembly: the dense features are standardized once into the kernel's
    * memory (x̃ = (x − m) · g, so θ applies to them directly), θ is copied to f32 rows of kp each evaluation, and the
-   * f32 gradient rows come back into the f64 vector. Loss, residuals and the L2 term stay in f64 here.
+   * f32 gradient rows come back into the f64 vector. Single-label residuals are computed in f64 by the kernels right
+   * after each half's logits, on the thread that computed them (row-kernels.wat `residual`, exp within 1 ulp of
+   * Math.exp); multi-label residuals, the loss's logs and the L2 term stay in f64 here.
    */
   function wasmObjective(k: RowKernels): ObjectiveFn {
     const { kp } = k;
@@ -357,6 +359,12 @@ export function buildHybridObjective(
       k.vals[p] = alpha * vals[p]!;
     }
     const zr = new Float64Array(K);
+    const sm = yt !== null ? k.softmax : null;
+    if (sm) {
+      sm.labels.set(yt!.subarray(0, n));
+      sm.rowWeight.set(w1);
+      sm.setOutputs(trainable, fixedZ);
+    }
     return (theta, grad) => {
       const th = k.theta;
       for (let c = 0; c < K; c++) for (let j = 0; j < d; j++) th[j * kp + c] = theta[c * d + j]!;
@@ -366,17 +374,24 @@ export function buildHybridObjective(
         for (let r = 0; r < Vc; r++)
           th.set(theta.subarray(sparseOffset + r * K, sparseOffset + r * K + K), (d + r) * kp);
       for (let c = 0; c < K; c++) k.bias[c] = trainable[c] ? theta[K * d + c]! : 0;
-      k.forward();
-      const Z = k.z;
-      rsum.fill(0);
       let loss = 0;
-      for (let i = 0; i < n; i++) {
-        const o = i * kp;
-        for (let c = 0; c < K; c++) zr[c] = trainable[c] ? Z[o + c]! : fixedZ[c]!;
-        loss += residualRow(i, zr);
-        for (let c = 0; c < K; c++) {
-          Z[o + c] = zr[c]!;
-          rsum[c] = rsum[c]! + zr[c]!;
+      if (sm) {
+        // Single-label: the residuals are computed in the kernels on both threads; only the log of each row's sum is left.
+        sm.forwardResiduals(rsum);
+        const { rowMax, rowZy, rowSum } = sm;
+        for (let i = 0; i < n; i++) loss += w1[i]! * (rowMax[i]! + Math.log(rowSum[i]!) - rowZy[i]!);
+      } else {
+        k.forward();
+        const Z = k.z;
+        rsum.fill(0);
+        for (let i = 0; i < n; i++) {
+          const o = i * kp;
+          for (let c = 0; c < K; c++) zr[c] = trainable[c] ? Z[o + c]! : fixedZ[c]!;
+          loss += residualRow(i, zr);
+          for (let c = 0; c < K; c++) {
+            Z[o + c] = zr[c]!;
+            rsum[c] = rsum[c]! + zr[c]!;
+          }
         }
       }
       k.grad.fill(0);

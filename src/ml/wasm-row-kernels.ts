@@ -27,10 +27,33 @@ export interface RowKernels {
   grad: Float32Array;
   forward(): void;
   backward(): void;
+  /** Present when the shape asked for `softmax`: single-label residuals computed in the kernels, on both threads. */
+  softmax: SoftmaxResiduals | null;
   /** Whether the rows are split in two halves (large problems), and whether a second thread runs the second half. */
   split: { threaded: boolean } | null;
   /** Lets the helper thread go (a later objective would take it over anyway). */
   dispose(): void;
+}
+
+/**
+ * Single-label softmax residuals in WebAssembly (row-kernels.wat `residual`), run right after each half's forward
+ * pass on the thread that computed it. The caller fills labels and rowWeight once and calls setOutputs.
+ */
+export interface SoftmaxResiduals {
+  /** [n] class of each row. */
+  labels: Int32Array;
+  /** [n] row weights w_i. */
+  rowWeight: Float64Array;
+  /** Which outputs train (1) and the logit the others take. Padding lanes up to kp are fixed at ABSENT. */
+  setOutputs(trainable: Uint8Array, fixedZ: Float64Array): void;
+  /**
+   * forward(), then z becomes the residuals w_i (softmax(z_i) − onehot(y_i)) (0 where an output does not train).
+   * Fills rowMax, rowZy, rowSum (the loss of row i is w_i (max + log sum − z_y)) and writes Σ_i r_i into rsum [K].
+   */
+  forwardResiduals(rsum: Float64Array): void;
+  rowMax: Float64Array;
+  rowZy: Float64Array;
+  rowSum: Float64Array;
 }
 
 export interface RowKernelShape {
@@ -40,6 +63,8 @@ export interface RowKernelShape {
   V: number;
   K: number;
   nnz: number;
+  /** Lay out and run single-label softmax residuals in the kernels (`softmax` of RowKernels). Default false. */
+  softmax?: boolean;
   /** Split the rows in two halves, run on two threads where there are two cores: "auto" (default) above SPLIT_WORK. */
   split?: "auto" | "never" | "always";
 }
@@ -51,12 +76,34 @@ export interface RowKernelShape {
  */
 export const SPLIT_WORK = 4_000_000;
 
+/** Arguments of the WebAssembly forward (the helper thread reads the residual's after them). */
+const FORWARD_ARGS = 10;
+/** The logit of a padding lane (classes rounded up to kp): as an absent class, never contributing to a softmax. */
+const PADDING_LOGIT = -1e4;
+
 /** The compiled module, or null where this runtime lacks WebAssembly SIMD (the TypeScript loops then run). */
 const rowKernelsModule = lazyWasmModule(rowKernelsWasmBase64);
 
 /** Whether the WebAssembly kernels can run here. */
 export function rowKernelsAvailable(): boolean {
   return rowKernelsModule() !== null;
+}
+
+/** e^x of each value through the kernels' f64 exp (the one the softmax residuals use), for tests; x ≤ 709. */
+export function kernelExp(x: Float64Array): Float64Array {
+  const mod = rowKernelsModule();
+  if (!mod) throw new Error("kernelExp: WebAssembly SIMD is not available here");
+  const m = x.length + (x.length % 2);
+  const memory = fixedWasmMemory(16 + 2 * align16(m * 8), true);
+  const expArray = new WebAssembly.Instance(mod, { env: { memory } }).exports.expArray as (
+    src: number,
+    dst: number,
+    n: number,
+  ) => void;
+  const dst = 16 + align16(m * 8);
+  new Float64Array(memory.buffer, 16, m).set(x);
+  expArray(16, dst, m);
+  return new Float64Array(memory.buffer, dst, x.length).slice();
 }
 
 /** An instance sized for `shape`, or null when WebAssembly SIMD is missing or the rows do not fit in 4 GiB. */
@@ -66,6 +113,7 @@ export function createRowKernels(shape: RowKernelShape): RowKernels | null {
   const { n, d, V, K, nnz } = shape;
   const kp = Math.max(4, Math.ceil(K / 4) * 4);
   const rowsP = d + V;
+  const sm = shape.softmax ?? false;
   const work = n * (d + nnz / Math.max(n, 1)) * kp;
   const splitting = shape.split === "always" ? n >= 2 : shape.split === "never" ? false : work >= SPLIT_WORK && n >= 2;
   const sizes = {
@@ -78,6 +126,16 @@ export function createRowKernels(shape: RowKernelShape): RowKernels | null {
     z: n * kp * 4,
     grad: rowsP * kp * 4,
     grad2: splitting ? rowsP * kp * 4 : 0,
+    labels: sm ? n * 4 : 0,
+    rowWeight: sm ? n * 8 : 0,
+    keep: sm ? kp * 8 : 0,
+    fixed: sm ? kp * 8 : 0,
+    rowMax: sm ? n * 8 : 0,
+    rowZy: sm ? n * 8 : 0,
+    rowSum: sm ? n * 8 : 0,
+    // Each half's class sums and f64 scratch row.
+    rsum: sm ? 2 * kp * 8 : 0,
+    scratch: sm ? 2 * kp * 8 : 0,
   };
   const offsets: Record<keyof typeof sizes, number> = {
     x: 0,
@@ -89,6 +147,15 @@ export function createRowKernels(shape: RowKernelShape): RowKernels | null {
     z: 0,
     grad: 0,
     grad2: 0,
+    labels: 0,
+    rowWeight: 0,
+    keep: 0,
+    fixed: 0,
+    rowMax: 0,
+    rowZy: 0,
+    rowSum: 0,
+    rsum: 0,
+    scratch: 0,
   };
   let at = 16; // address 0 stays unused
   for (const key of Object.keys(sizes) as (keyof typeof sizes)[]) {
@@ -103,6 +170,7 @@ export function createRowKernels(shape: RowKernelShape): RowKernels | null {
   const forward = instance.exports.forward as (...args: number[]) => void;
   const backward = instance.exports.backward as (...args: number[]) => void;
   const addInto = instance.exports.addInto as (dst: number, src: number, n: number) => void;
+  const residual = instance.exports.residual as (...args: number[]) => void;
   const o = offsets;
   const indptr = new Int32Array(buf, o.indptr, n + 1);
   const grad2 = new Float32Array(buf, o.grad2, splitting ? rowsP * kp : 0);
@@ -130,6 +198,21 @@ export function createRowKernels(shape: RowKernelShape): RowKernels | null {
     o.z + a * kp * 4,
     grad,
   ];
+  // Residuals over rows [a, b) with half h's class sums and scratch row.
+  const resArgs = (a: number, b: number, h: 0 | 1) => [
+    b - a,
+    kp,
+    o.z + a * kp * 4,
+    o.labels + a * 4,
+    o.rowWeight + a * 8,
+    o.keep,
+    o.fixed,
+    o.rowMax + a * 8,
+    o.rowZy + a * 8,
+    o.rowSum + a * 8,
+    o.rsum + h * kp * 8,
+    o.scratch + h * kp * 8,
+  ];
   let at2 = 0;
   let session: RowKernelSession | null = null;
   if (splitting) {
@@ -144,12 +227,56 @@ export function createRowKernels(shape: RowKernelShape): RowKernels | null {
     at2 = i;
     return at2;
   };
-  const run = (kind: "forward" | "backward", own: number[], other: number[], local: (args: number[]) => void): void => {
+  const run = (
+    kind: "forward" | "backward" | "forwardResiduals",
+    own: number[],
+    other: number[],
+    local: (args: number[]) => void,
+  ): void => {
     const started = session?.start(kind, other) ?? false;
     local(own);
     if (started) session!.finish();
     else local(other);
   };
+  const fwdRes = (args: number[]): void => {
+    forward(...args.slice(0, FORWARD_ARGS));
+    residual(...args.slice(FORWARD_ARGS));
+  };
+  let softmax: SoftmaxResiduals | null = null;
+  if (sm) {
+    const rsumHalves = new Float64Array(buf, o.rsum, 2 * kp);
+    const keep = new Int32Array(buf, o.keep, 2 * kp);
+    const fixed = new Float64Array(buf, o.fixed, kp);
+    softmax = {
+      labels: new Int32Array(buf, o.labels, n),
+      rowWeight: new Float64Array(buf, o.rowWeight, n),
+      setOutputs(trainable, fixedZ) {
+        for (let c = 0; c < kp; c++) {
+          const on = c < K && trainable[c] === 1;
+          keep[2 * c] = keep[2 * c + 1] = on ? -1 : 0;
+          fixed[c] = on ? 0 : c < K ? fixedZ[c]! : PADDING_LOGIT;
+        }
+      },
+      forwardResiduals(rsum) {
+        if (!splitting) {
+          fwdRes([...fwdArgs(0, n), ...resArgs(0, n, 0)]);
+          for (let c = 0; c < K; c++) rsum[c] = rsumHalves[c]!;
+          return;
+        }
+        const h = splitAt();
+        run(
+          "forwardResiduals",
+          [...fwdArgs(0, h), ...resArgs(0, h, 0)],
+          [...fwdArgs(h, n), ...resArgs(h, n, 1)],
+          fwdRes,
+        );
+        for (let c = 0; c < K; c++) rsum[c] = rsumHalves[c]! + rsumHalves[kp + c]!;
+      },
+      rowMax: new Float64Array(buf, o.rowMax, n),
+      rowZy: new Float64Array(buf, o.rowZy, n),
+      rowSum: new Float64Array(buf, o.rowSum, n),
+    };
+  }
   const kernels: RowKernels = {
     kp,
     x: new Float32Array(buf, o.x, n * d),
@@ -160,6 +287,7 @@ export function createRowKernels(shape: RowKernelShape): RowKernels | null {
     bias: new Float32Array(buf, o.bias, kp),
     z: new Float32Array(buf, o.z, n * kp),
     grad: new Float32Array(buf, o.grad, rowsP * kp),
+    softmax,
     forward: () => {
       if (!splitting) return forward(...fwdArgs(0, n));
       const h = splitAt();

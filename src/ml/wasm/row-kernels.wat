@@ -12,6 +12,9 @@
 ;;   z      [n × kp] f32    logits out (forward), residuals in (backward)
 ;;   grad   [(d + V) × kp] f32   accumulated by backward (the caller zeroes it)
 ;;   grad2  [(d + V) × kp] f32   the second thread's half of the rows accumulates here, then addInto(grad, grad2)
+;; With single-label softmax residuals (wasm-row-kernels.ts `softmax`), also labels [n] i32, row weights [n] f64, the
+;; outputs' keep masks and fixed logits [kp] f64, per-row max / z at the label / sum [n] f64, and per-half class sums
+;; and scratch rows [kp] f64.
 ;; forward and backward take a range of rows by offsetting x, indptr and z (indptr's values stay absolute).
 ;; Every row of kp floats is a whole number of 4-lane vectors, so the loops need no scalar tail.
 (module
@@ -239,6 +242,134 @@
                 (br $c1)))
         (local.set $xrow (local.get $xend))
         (local.set $rrow (i32.add (local.get $rrow) (local.get $row)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows))))
+
+;; e^x in both f64 lanes, for x ≤ 709: x = k·ln 2 + r (Cody–Waite split of ln 2, |r| ≤ ln 2 / 2), e^r by its Taylor
+  ;; series to r^13 (truncation < 5e-18 relative) in Horner form, times 2^k built in the exponent bits. Below −708
+  ;; the result is 0 (Math.exp gives at most 3e-308 there: nothing next to a softmax sum ≥ 1). Measured against
+  ;; Math.exp: ≤ 2e-16 relative (tests/unit/ml/hybrid-objective.test.ts).
+  (func $exp (param $x v128) (result v128)
+    (local $k v128) (local $r v128) (local $p v128) (local $under v128)
+    (local.set $under (f64x2.lt (local.get $x) (f64x2.splat (f64.const -708))))
+    (local.set $x (f64x2.max (local.get $x) (f64x2.splat (f64.const -708))))
+    (local.set $k (f64x2.nearest (f64x2.mul (local.get $x) (f64x2.splat (f64.const 1.4426950408889634)))))
+    (local.set $r (f64x2.sub
+      (f64x2.sub (local.get $x) (f64x2.mul (local.get $k) (f64x2.splat (f64.const 0x1.62e42feep-1))))
+      (f64x2.mul (local.get $k) (f64x2.splat (f64.const 0x1.a39ef35793c76p-33)))))
+    (local.set $p (f64x2.splat (f64.const 1.6059043836821613e-10)))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 2.08767569878681e-09))))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 2.505210838544172e-08))))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 2.755731922398589e-07))))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 2.7557319223985893e-06))))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 2.48015873015873e-05))))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 0.0001984126984126984))))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 0.001388888888888889))))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 0.008333333333333333))))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 0.041666666666666664))))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 0.16666666666666666))))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 0.5))))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 1))))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 1))))
+    (v128.andnot
+      (f64x2.mul (local.get $p)
+        (i64x2.shl (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $k))) (i64x2.splat (i64.const 1023))) (i32.const 52)))
+      (local.get $under)))
+
+  ;; dst[i] = e^src[i] for i in [0, n), f64, n even (the tests compare $exp with Math.exp through this)
+  (func (export "expArray") (param $src i32) (param $dst i32) (param $n i32)
+    (local $i i32) (local $end i32)
+    (local.set $end (i32.shl (local.get $n) (i32.const 3)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (v128.store (i32.add (local.get $dst) (local.get $i)) (call $exp (v128.load (i32.add (local.get $src) (local.get $i)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $l))))
+
+  ;; A row's logit pair at byte offset $c/2 of z (f32) as f64, or the fixed value where the output is not trainable.
+  (func $logits (param $zrow i32) (param $c i32) (param $keep i32) (param $fixed i32) (result v128)
+    (v128.bitselect
+      (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $zrow) (i32.shr_u (local.get $c) (i32.const 1)))))
+      (v128.load (i32.add (local.get $fixed) (local.get $c)))
+      (v128.load (i32.add (local.get $keep) (local.get $c)))))
+
+;; Softmax residuals of single-label rows, in place: z[i, :] (logits, f32) becomes r = w_i (softmax(z_i) − onehot(y_i))
+  ;; for trainable outputs and 0 for the others (keep[c] all ones or zero, f64 lanes; fixed[c] the logit an untrainable
+  ;; output or a padding lane takes). Everything in f64 as the TypeScript residualRow: the row's max, e = exp(z − max)
+  ;; (in the f64 scratch row $e), sum, then r rounded to f32. Per row out: rowMax, rowZy (z at the label) and rowSum
+  ;; (the caller adds w_i (max + log sum − z_y) to the loss: WebAssembly has no log). rsum[c] = Σ_i r[i, c] (f64),
+  ;; zeroed here first. $c walks byte offsets of f64 pairs (16 per step); z's are half of those.
+  (func (export "residual")
+    (param $n i32) (param $kp i32) (param $z i32) (param $y i32) (param $w i32) (param $keep i32) (param $fixed i32)
+    (param $rowMax i32) (param $rowZy i32) (param $rowSum i32) (param $rsum i32) (param $e i32)
+    (local $i i32) (local $c i32) (local $end i32) (local $zrow i32) (local $yi i32)
+    (local $acc v128) (local $v v128) (local $m v128) (local $inv v128) (local $wi v128) (local $lane v128) (local $hot v128)
+    (local $max f64) (local $sum f64)
+    (local.set $end (i32.shl (local.get $kp) (i32.const 3)))
+    (local.set $c (i32.const 0))
+    (block $zero_done
+      (loop $zero
+        (br_if $zero_done (i32.ge_u (local.get $c) (local.get $end)))
+        (v128.store (i32.add (local.get $rsum) (local.get $c)) (v128.const i64x2 0 0))
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (br $zero)))
+    (local.set $zrow (local.get $z))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $i) (local.get $n)))
+        ;; max
+        (local.set $acc (f64x2.splat (f64.const -inf)))
+        (local.set $c (i32.const 0))
+        (block $max_done
+          (loop $max_loop
+            (br_if $max_done (i32.ge_u (local.get $c) (local.get $end)))
+            (local.set $acc (f64x2.max (local.get $acc)
+              (call $logits (local.get $zrow) (local.get $c) (local.get $keep) (local.get $fixed))))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (br $max_loop)))
+        (local.set $max (f64.max (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
+        ;; e = exp(z − max), sum
+        (local.set $m (f64x2.splat (local.get $max)))
+        (local.set $acc (v128.const i64x2 0 0))
+        (local.set $c (i32.const 0))
+        (block $exp_done
+          (loop $exp_loop
+            (br_if $exp_done (i32.ge_u (local.get $c) (local.get $end)))
+            (local.set $v (call $exp (f64x2.sub
+              (call $logits (local.get $zrow) (local.get $c) (local.get $keep) (local.get $fixed)) (local.get $m))))
+            (v128.store (i32.add (local.get $e) (local.get $c)) (local.get $v))
+            (local.set $acc (f64x2.add (local.get $acc) (local.get $v)))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (br $exp_loop)))
+        (local.set $sum (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
+        (local.set $yi (i32.load (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 2)))))
+        (f64.store (i32.add (local.get $rowMax) (i32.shl (local.get $i) (i32.const 3))) (local.get $max))
+        (f64.store (i32.add (local.get $rowSum) (i32.shl (local.get $i) (i32.const 3))) (local.get $sum))
+        (f64.store (i32.add (local.get $rowZy) (i32.shl (local.get $i) (i32.const 3)))
+          (f64.promote_f32 (f32.load (i32.add (local.get $zrow) (i32.shl (local.get $yi) (i32.const 2))))))
+        ;; r = w (e / sum − onehot), masked; lane holds the pair's class indices to find the label's lane
+        (local.set $inv (f64x2.splat (f64.div (f64.const 1) (local.get $sum))))
+        (local.set $wi (f64x2.splat (f64.load (i32.add (local.get $w) (i32.shl (local.get $i) (i32.const 3))))))
+        (local.set $hot (i64x2.splat (i64.extend_i32_u (local.get $yi))))
+        (local.set $lane (v128.const i64x2 0 1))
+        (local.set $c (i32.const 0))
+        (block $res_done
+          (loop $res_loop
+            (br_if $res_done (i32.ge_u (local.get $c) (local.get $end)))
+            (local.set $v (v128.and
+              (f64x2.mul (local.get $wi)
+                (f64x2.sub (f64x2.mul (v128.load (i32.add (local.get $e) (local.get $c))) (local.get $inv))
+                  (v128.and (i64x2.eq (local.get $lane) (local.get $hot)) (f64x2.splat (f64.const 1)))))
+              (v128.load (i32.add (local.get $keep) (local.get $c)))))
+            (v128.store64_lane 0 (i32.add (local.get $zrow) (i32.shr_u (local.get $c) (i32.const 1)))
+              (f32x4.demote_f64x2_zero (local.get $v)))
+            (v128.store (i32.add (local.get $rsum) (local.get $c))
+              (f64x2.add (v128.load (i32.add (local.get $rsum) (local.get $c))) (local.get $v)))
+            (local.set $lane (i64x2.add (local.get $lane) (i64x2.splat (i64.const 2))))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (br $res_loop)))
+        (local.set $zrow (i32.add (local.get $zrow) (i32.shl (local.get $kp) (i32.const 2))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rows))))
 )

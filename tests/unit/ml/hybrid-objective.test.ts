@@ -2,7 +2,7 @@ import os from "node:os";
 import { describe, expect, it } from "vitest";
 import type { FeatureRows } from "@/ml/feature-rows";
 import { buildHybridObjective, type HybridObjectiveOptions } from "@/ml/hybrid-logistic-objective";
-import { createRowKernels, rowKernelsAvailable } from "@/ml/wasm-row-kernels";
+import { createRowKernels, kernelExp, rowKernelsAvailable } from "@/ml/wasm-row-kernels";
 import { minimizeLbfgs } from "@/ml/lbfgs";
 import { createLbfgsVectors } from "@/ml/lbfgs-vectors";
 import { createRng } from "@/ml/rng";
@@ -249,6 +249,59 @@ describe("hybrid logistic objective: WebAssembly row kernels", () => {
       });
     }
   }
+
+  it("compute e^x in f64 within 2 ulp of Math.exp (the softmax residuals' exp), and 0 below −708", () => {
+    const x = Float64Array.from({ length: 200_001 }, (_, i) => -745 + (i * (709 + 745)) / 200_000);
+    const near = Float64Array.from({ length: 20_001 }, (_, i) => -i / 500);
+    for (const xs of [x, near, Float64Array.of(0, -1e-300, -0.34657359027997264, 0.34657359027997264, -708, 1)]) {
+      const e = kernelExp(xs);
+      let worst = 0;
+      let underflow = 0;
+      for (let i = 0; i < xs.length; i++) {
+        if (xs[i]! < -708) underflow = Math.max(underflow, e[i]!);
+        else worst = Math.max(worst, Math.abs(e[i]! - Math.exp(xs[i]!)) / Math.exp(xs[i]!));
+      }
+      expect(underflow).toBe(0);
+      expect(worst).toBeLessThanOrEqual(4.5e-16);
+    }
+    expect(kernelExp(Float64Array.of(0))[0]).toBe(1);
+  });
+
+  it("single-label residuals in the kernels (both halves, many classes, absent ones) give the reference's loss and gradient", () => {
+    const m = 300;
+    const k = 37;
+    const rows: FeatureRows = { n: m, dense: randomDense(m, 6, 3), d: 6, sparse: randomCsr(m, 50, 8, 4) };
+    const classes = Array.from({ length: k }, (_, c) => `c${c}`);
+    // Classes 5 and 36 never occur: fixed logits inside a vector and in the last one (next to the padding lanes).
+    const yy = Int32Array.from({ length: m }, (_, i) => ([5, 36].includes((i * 11) % k) ? 0 : (i * 11) % k));
+    const options: HybridObjectiveOptions = {
+      l2: 0.01,
+      blockWeight: 1.3,
+      sampleWeight: Float32Array.from({ length: m }, (_, i) => 0.5 + (i % 4)),
+    };
+    const ref = buildReference(rows, classes, { task: "single-label", y: yy }, options);
+    const rng = createRng(21);
+    // Logits far apart (large weights) as well as near: the softmax's max shift and its near-zero probabilities.
+    for (const spread of [0.5, 40]) {
+      const theta = ref.theta0.map(() => (rng.next() - 0.5) * spread);
+      const g1 = new Float64Array(theta.length);
+      const f1 = ref.fg(theta, g1);
+      for (const split of ["never", "always"] as const) {
+        const fast = buildHybridObjective(
+          rows,
+          classes,
+          { task: "single-label", y: yy },
+          { ...options, kernel: "wasm", split },
+        );
+        const g2 = new Float64Array(theta.length);
+        expectClose(fast.fg(theta, g2), f1, { rel: 1e-6 });
+        expectClose(g2, g1, { abs: 2e-6 * Math.max(...g1.map(Math.abs)) });
+        expect(g2[k * rows.d + 5]).toBe(0);
+        expect(g2[k * rows.d + 36]).toBe(0);
+        fast.dispose();
+      }
+    }
+  });
 
   it("run the second half of a split on a helper thread wherever there are two cores", () => {
     const k = createRowKernels({ n: 10, d: 4, V: 6, K: 3, nnz: 20, split: "always" })!;
