@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as health } from "@/app/api/health/route";
+import { DATABASE_UNAVAILABLE_DIGEST, getSessionUser } from "@/server/auth/get-session-user";
 import { createDb, type Db } from "@/server/db";
 import { signIn, startApiServer, type ApiServer } from "../helpers/api-server";
 import { makeProject, makeUser } from "../helpers/factories";
@@ -54,6 +55,10 @@ describe("web during a database outage", () => {
         expect(response.status, `${name}: ${await response.clone().text()}`).toBe(503);
         expect(response.headers.get("retry-after"), name).toBe("5");
       }
+      // Server-rendered pages: the session lookup's error carries the digest the error page reads (not a bug's 500).
+      await expect(getSessionUser(new Headers({ cookie }))).rejects.toMatchObject({
+        digest: DATABASE_UNAVAILABLE_DIGEST,
+      });
       const body = (await (await list()).json()) as { error: { json: { message: string; data: { code: string } } } };
       expect(body.error.json.data.code).toBe("SERVICE_UNAVAILABLE");
       expect(body.error.json.message).toMatch(/database is unavailable/);
@@ -64,5 +69,6 @@ describe("web during a database outage", () => {
     expect((await list()).status).toBe(200);
     expect((await signInAgain()).status).toBe(200);
     expect((await health()).status).toBe(200);
+    expect((await getSessionUser(new Headers({ cookie })))?.email).toBe(user.email);
   });
 });
