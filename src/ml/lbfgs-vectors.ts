@@ -26,6 +26,18 @@ export interface LbfgsVectors {
   /** max |a_i|; NaN when any element is NaN (a NaN gradient must not look converged). */
   normInf(a: Float64Array): number;
   /**
+   * The end of an iteration: s = xNew − x and y = gNew − g, returning s · y, y · y and ‖gNew‖∞ — one pass in
+   * WebAssembly, the same numbers as difference, difference, dot, dot and normInf.
+   */
+  stepPair(
+    s: Float64Array,
+    y: Float64Array,
+    xNew: Float64Array,
+    x: Float64Array,
+    gNew: Float64Array,
+    g: Float64Array,
+  ): { sy: number; yy: number; gNorm: number };
+  /**
    * v[offset + r·width + k] *= rowScales[r] for every row r of the rowScales given at creation and k < width: the
    * diagonal part of a preconditioner over a block of θ (throws when no rowScales were given).
    */
@@ -35,6 +47,11 @@ export interface LbfgsVectors {
 export type LbfgsVectorKind = "auto" | "wasm" | "typescript";
 
 const typescriptOps: Omit<LbfgsVectors, "kind" | "vectors" | "scaleRows"> = {
+  stepPair(s, y, xNew, x, gNew, g) {
+    typescriptOps.difference(s, xNew, x);
+    typescriptOps.difference(y, gNew, g);
+    return { sy: typescriptOps.dot(s, y), yy: typescriptOps.dot(y, y), gNorm: typescriptOps.normInf(gNew) };
+  },
   dot(a, b) {
     let s = 0;
     for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
@@ -95,6 +112,7 @@ interface VectorExports {
   difference(out: number, a: number, b: number, n: number): void;
   normInf(a: number, n: number): number;
   scaleRows(v: number, s: number, rows: number, width: number): void;
+  stepPair(s: number, y: number, xNew: number, x: number, gNew: number, g: number, n: number): [number, number, number];
 }
 
 function wasmVectors(p: number, count: number, rowScales: Float64Array | undefined): LbfgsVectors | null {
@@ -124,6 +142,18 @@ function wasmVectors(p: number, count: number, rowScales: Float64Array | undefin
     addScaled: (out, x, t, d) => w.addScaled(out.byteOffset, x.byteOffset, d.byteOffset, p, t),
     difference: (out, a, b) => w.difference(out.byteOffset, a.byteOffset, b.byteOffset, p),
     normInf: (a) => w.normInf(a.byteOffset, p),
+    stepPair: (s, y, xNew, x, gNew, g) => {
+      const [sy, yy, gNorm] = w.stepPair(
+        s.byteOffset,
+        y.byteOffset,
+        xNew.byteOffset,
+        x.byteOffset,
+        gNew.byteOffset,
+        g.byteOffset,
+        p,
+      );
+      return { sy, yy, gNorm };
+    },
     scaleRows: (v, offset, width) => {
       if (!rowScales) throw new Error("L-BFGS vectors: scaleRows without rowScales");
       if (offset < 0 || offset + rows * width > p)

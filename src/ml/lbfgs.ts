@@ -174,22 +174,20 @@ export function minimizeLbfgs(fg: ObjectiveFn, x0: Float64Array, options: LbfgsO
     }
     const s = free.pop()!;
     const y = free.pop()!;
-    V.difference(s, xNew, x);
-    V.difference(y, gNew, g);
+    const { sy, yy, gNorm } = V.stepPair(s, y, xNew, x, gNew, g);
     [x, xNew] = [xNew, x];
     [g, gNew] = [gNew, g];
     f = ls.f;
     history.push(f);
     options.onIteration?.(iter, x, f);
-    const sy = V.dot(s, y);
-    if (sy > 1e-12 * V.dot(y, y)) {
+    if (sy > 1e-12 * yy) {
       S.push(s);
       Y.push(y);
       rho.push(1 / sy);
     } else {
       free.push(s, y);
     }
-    if (V.normInf(g) <= gtol) return done("gtol", iter, true);
+    if (gNorm <= gtol) return done("gtol", iter, true);
     if (fPrev - f <= ftol * Math.max(Math.abs(fPrev), Math.abs(f), 1)) return done("ftol", iter, true);
   }
   return done("maxIter", maxIter, false);

@@ -131,7 +131,42 @@
     (if (i32.and (local.get $n) (i32.const 1))
       (then (local.set $r (f64.max (local.get $r) (f64.abs (f64.load (i32.add (local.get $a) (local.get $end))))))))
     (local.get $r))
-;; v[r·w + k] *= s[r] for r < rows, k < w: the diagonal part of a preconditioner over a block of θ stored row by
+;; s = xNew − x, y = gNew − g; returns s · y, y · y and max |gNew| (the end of an L-BFGS iteration in one pass instead of
+  ;; five). Each sum and the max keep the lanes and order of dot and normInf, so the results are theirs to the bit.
+  (func (export "stepPair") (param $s i32) (param $y i32) (param $xNew i32) (param $x i32) (param $gNew i32) (param $g i32) (param $n i32)
+    (result f64 f64 f64)
+    (local $i i32) (local $end i32) (local $sv v128) (local $yv v128) (local $gv v128) (local $sy v128) (local $yy v128) (local $m v128)
+    (local $a f64) (local $b f64) (local $c f64) (local $h f64)
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $gv (v128.load (i32.add (local.get $gNew) (local.get $i))))
+        (local.set $sv (f64x2.sub (v128.load (i32.add (local.get $xNew) (local.get $i))) (v128.load (i32.add (local.get $x) (local.get $i)))))
+        (local.set $yv (f64x2.sub (local.get $gv) (v128.load (i32.add (local.get $g) (local.get $i)))))
+        (v128.store (i32.add (local.get $s) (local.get $i)) (local.get $sv))
+        (v128.store (i32.add (local.get $y) (local.get $i)) (local.get $yv))
+        (local.set $sy (f64x2.add (local.get $sy) (f64x2.mul (local.get $sv) (local.get $yv))))
+        (local.set $yy (f64x2.add (local.get $yy) (f64x2.mul (local.get $yv) (local.get $yv))))
+        (local.set $m (f64x2.max (local.get $m) (f64x2.abs (local.get $gv))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $l)))
+    (local.set $a (f64.add (f64x2.extract_lane 0 (local.get $sy)) (f64x2.extract_lane 1 (local.get $sy))))
+    (local.set $b (f64.add (f64x2.extract_lane 0 (local.get $yy)) (f64x2.extract_lane 1 (local.get $yy))))
+    (local.set $c (f64.max (f64x2.extract_lane 0 (local.get $m)) (f64x2.extract_lane 1 (local.get $m))))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then
+        (local.set $h (f64.load (i32.add (local.get $gNew) (local.get $end))))
+        (local.set $c (f64.max (local.get $c) (f64.abs (local.get $h))))
+        (local.set $h (f64.sub (local.get $h) (f64.load (i32.add (local.get $g) (local.get $end)))))
+        (f64.store (i32.add (local.get $y) (local.get $end)) (local.get $h))
+        (local.set $b (f64.add (local.get $b) (f64.mul (local.get $h) (local.get $h))))
+        (local.set $h (f64.sub (f64.load (i32.add (local.get $xNew) (local.get $end))) (f64.load (i32.add (local.get $x) (local.get $end)))))
+        (f64.store (i32.add (local.get $s) (local.get $end)) (local.get $h))
+        (local.set $a (f64.add (local.get $a) (f64.mul (local.get $h) (f64.load (i32.add (local.get $y) (local.get $end))))))))
+    (local.get $a) (local.get $b) (local.get $c))
+
+  ;; v[r·w + k] *= s[r] for r < rows, k < w: the diagonal part of a preconditioner over a block of θ stored row by
   ;; row (the hybrid's n-gram columns × classes), one scale per row. v may start at any 8-byte-aligned address (the
   ;; block's offset in θ), and w may be odd: pairs within each row, then the row's odd last element.
   (func (export "scaleRows") (param $v i32) (param $s i32) (param $rows i32) (param $w i32)

@@ -42,6 +42,29 @@ describe("L-BFGS vector kernels: WebAssembly SIMD against the TypeScript referen
       expect(wo).toEqual(to);
       expect(w.normInf(wo)).toBe(t.normInf(to));
       expect(w.normInf(wo)).toBe(Math.max(...Array.from(to, Math.abs)));
+      // The fused end of an iteration: the separate ops' numbers to the bit on either path.
+      const ws = createLbfgsVectors(p, 8, "wasm");
+      const ts = createLbfgsVectors(p, 8, "typescript");
+      ws.vectors.forEach((v, i) => filled(v, i + 11));
+      ts.vectors.forEach((v, i) => filled(v, i + 11));
+      for (const V of [ws, ts]) {
+        const [s, y, xNew, x, gNew, g, es, ey] = V.vectors as Float64Array[] as [
+          Float64Array,
+          Float64Array,
+          Float64Array,
+          Float64Array,
+          Float64Array,
+          Float64Array,
+          Float64Array,
+          Float64Array,
+        ];
+        const got = V.stepPair(s, y, xNew, x, gNew, g);
+        V.difference(es, xNew, x);
+        V.difference(ey, gNew, g);
+        expect(s).toEqual(es);
+        expect(y).toEqual(ey);
+        expect(got).toEqual({ sy: V.dot(s, y), yy: V.dot(y, y), gNorm: V.normInf(gNew) });
+      }
     });
   }
 
