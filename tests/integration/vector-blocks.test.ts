@@ -3,7 +3,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { modelProbabilities } from "@/ml/model-probabilities";
 import { embedProject } from "@/server/domain/embeddings/embed-project";
+import { embedTexts } from "@/server/domain/embeddings/embed-texts";
 import { readItemVectors } from "@/server/domain/embeddings/read-item-vectors";
+import { readItemsVectors } from "@/server/domain/embeddings/read-items-vectors";
 import { readVectorBlock } from "@/server/domain/embeddings/read-vector-block";
 import { removeOrphanBlockFiles } from "@/server/domain/embeddings/remove-orphan-block-files";
 import {
@@ -292,5 +294,56 @@ describe("vector blocks", () => {
     expect(await exists(files.otherFeaturizer)).toBe(false);
     expect(await exists(deadTemp)).toBe(false);
     expect(await removeOrphanBlockFiles(testDb.db)).toEqual({ folders: 0, files: 0 });
+  });
+  it("serve training: a dense set of items is read from the stored blocks, a sparse one or an unstored block by lookup", async () => {
+    const { projectId } = await projectWith(rows.slice(400, 700).map((r) => r.text));
+    const items = await testDb.db.item.findMany({
+      where: { projectId },
+      select: { id: true, contentHash: true },
+      orderBy: { id: "asc" },
+    });
+    // Shuffled, and one item twice: the result follows the input order.
+    const refs = [...items.slice(150), ...items.slice(0, 150), items[7]!].map((i) => ({
+      itemId: i.id,
+      contentHash: i.contentHash,
+    }));
+    // Before the embed job stored any block, training looks vectors up (and builds no block).
+    const beforeBlocks = await readItemsVectors(testDb.db, featurizer, projectId, refs, { minItemsPerBlock: 1 });
+    expect(await blockRows(projectId)).toHaveLength(0);
+    const expected = await embedTexts(testDb.db, featurizer, refs, { projectId });
+    expect(beforeBlocks).toEqual(expected);
+
+    await embedProject(testDb.db, { projectId }, noHooks);
+    // With the cached vectors gone and a featurizer that cannot embed, only the block path can answer.
+    await testDb.db.embeddingCache.deleteMany({
+      where: { featurizerId: FEATURIZER, contentHash: { in: items.map((i) => i.contentHash) } },
+    });
+    const noEmbed: Featurizer = {
+      ...featurizer,
+      embed: async () => {
+        throw new Error("embedding is not expected here");
+      },
+    };
+    const progress: number[] = [];
+    const fromBlocks = await readItemsVectors(testDb.db, noEmbed, projectId, refs, {
+      minItemsPerBlock: 1,
+      shared: true,
+      onProgress: async (done) => void progress.push(done),
+    });
+    expect(fromBlocks.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Array.from(fromBlocks)).toEqual(Array.from(expected));
+    expect(progress.at(-1)).toBe(refs.length);
+    // The same items judged too sparse for their blocks go through the lookups, which here must embed and fail.
+    await expect(
+      readItemsVectors(testDb.db, noEmbed, projectId, refs, { minItemsPerBlock: 1_000_000 }),
+    ).rejects.toThrow(/not expected/);
+
+    // An item deleted after the blocks were stored: its block is rebuilt without it and the item falls back to a
+    // lookup of its content hash (cached again here), not a wrong row.
+    await embedTexts(testDb.db, featurizer, refs, { projectId });
+    const gone = items[20]!;
+    await testDb.db.item.delete({ where: { id: gone.id } });
+    const afterDelete = await readItemsVectors(testDb.db, featurizer, projectId, refs, { minItemsPerBlock: 1 });
+    expect(Array.from(afterDelete)).toEqual(Array.from(expected));
   });
 });

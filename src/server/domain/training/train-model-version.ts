@@ -7,6 +7,7 @@ import type { Db } from "@/server/db";
 import type { JobHooks } from "@/server/domain/job-runs/job-hooks";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { embedTexts } from "@/server/domain/embeddings/embed-texts";
+import { readItemsVectors } from "@/server/domain/embeddings/read-items-vectors";
 import { evaluateClassifier } from "@/ml/evaluate-classifier";
 import { modelProbabilities, modelReadsText } from "@/ml/model-probabilities";
 import { humanDecisionOriginsSql, isHumanDecision } from "@/server/domain/labels/effective-label";
@@ -116,8 +117,7 @@ export async function trainModelVersion(
   const featurizer = await getFeaturizer(project.featurizerId);
   const total = trainItems.length + testItems.length;
   await hooks.progress(0, total);
-  const X = await embedTexts(db, featurizer, trainItems, {
-    projectId,
+  const X = await readItemsVectors(db, featurizer, projectId, trainItems, {
     shared: true,
     onProgress: (done) => hooks.progress(Math.round(done * 0.8), total),
   });
