@@ -42,11 +42,23 @@ export interface LbfgsVectors {
    * diagonal part of a preconditioner over a block of θ (throws when no rowScales were given).
    */
   scaleRows(v: Float64Array, offset: number, width: number): void;
+  /**
+   * scaleRows(v, offset, width), then v = γ · v, then returns [a · b, b · v]: one pass in WebAssembly, the same
+   * numbers as those four calls (throws when no rowScales were given).
+   */
+  scaleRowsDots(
+    v: Float64Array,
+    a: Float64Array,
+    b: Float64Array,
+    offset: number,
+    width: number,
+    gamma: number,
+  ): [number, number];
 }
 
 export type LbfgsVectorKind = "auto" | "wasm" | "typescript";
 
-const typescriptOps: Omit<LbfgsVectors, "kind" | "vectors" | "scaleRows"> = {
+const typescriptOps: Omit<LbfgsVectors, "kind" | "vectors" | "scaleRows" | "scaleRowsDots"> = {
   stepPair(s, y, xNew, x, gNew, g) {
     typescriptOps.difference(s, xNew, x);
     typescriptOps.difference(y, gNew, g);
@@ -113,6 +125,17 @@ interface VectorExports {
   normInf(a: number, n: number): number;
   scaleRows(v: number, s: number, rows: number, width: number): void;
   stepPair(s: number, y: number, xNew: number, x: number, gNew: number, g: number, n: number): [number, number, number];
+  scaleRowsDots(
+    v: number,
+    a: number,
+    b: number,
+    n: number,
+    off: number,
+    s: number,
+    rows: number,
+    w: number,
+    gamma: number,
+  ): [number, number];
 }
 
 function wasmVectors(p: number, count: number, rowScales: Float64Array | undefined): LbfgsVectors | null {
@@ -131,6 +154,11 @@ function wasmVectors(p: number, count: number, rowScales: Float64Array | undefin
   const scalesAt = 16 + count * stride;
   if (rowScales) new Float64Array(buf, scalesAt, rowScales.length).set(rowScales);
   const rows = rowScales?.length ?? 0;
+  const checkRows = (offset: number, width: number): void => {
+    if (!rowScales) throw new Error("L-BFGS vectors: scaleRows without rowScales");
+    if (offset < 0 || offset + rows * width > p)
+      throw new Error(`L-BFGS vectors: scaleRows block [${offset}, ${offset + rows * width}) outside [0, ${p})`);
+  };
   // Every vector handed to these is one of `vectors` (a view into this memory): its byteOffset is its address.
   return {
     kind: "wasm",
@@ -155,10 +183,12 @@ function wasmVectors(p: number, count: number, rowScales: Float64Array | undefin
       return { sy, yy, gNorm };
     },
     scaleRows: (v, offset, width) => {
-      if (!rowScales) throw new Error("L-BFGS vectors: scaleRows without rowScales");
-      if (offset < 0 || offset + rows * width > p)
-        throw new Error(`L-BFGS vectors: scaleRows block [${offset}, ${offset + rows * width}) outside [0, ${p})`);
+      checkRows(offset, width);
       w.scaleRows(v.byteOffset + offset * 8, scalesAt, rows, width);
+    },
+    scaleRowsDots: (v, a, b, offset, width, gamma) => {
+      checkRows(offset, width);
+      return w.scaleRowsDots(v.byteOffset, a.byteOffset, b.byteOffset, p, offset, scalesAt, rows, width, gamma);
     },
   };
 }
@@ -179,10 +209,16 @@ export function createLbfgsVectors(
     if (kind === "wasm")
       throw new Error("L-BFGS: WebAssembly SIMD vector kernels are not available here (or the problem exceeds 4 GiB)");
   }
+  const scaleRows = typescriptScaleRows(rowScales?.slice());
   return {
     kind: "typescript",
     vectors: Array.from({ length: count }, () => new Float64Array(p)),
     ...typescriptOps,
-    scaleRows: typescriptScaleRows(rowScales?.slice()),
+    scaleRows,
+    scaleRowsDots(v, a, b, offset, width, gamma) {
+      scaleRows(v, offset, width);
+      typescriptOps.scaledCopy(v, v, gamma);
+      return [typescriptOps.dot(a, b), typescriptOps.dot(b, v)];
+    },
   };
 }

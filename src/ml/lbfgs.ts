@@ -122,7 +122,18 @@ export function minimizeLbfgs(fg: ObjectiveFn, x0: Float64Array, options: LbfgsO
       if (j > 0) sd = V.axpyThenDot(d, -a, Y[j]!, S[j - 1]!);
       else V.axpy(d, -a, Y[j]!);
     }
-    if (h > 0) {
+    // The second loop's first dot, when the preconditioner's row scaling already computed it.
+    let yd: number | undefined;
+    if (h > 0 && rowsPart) {
+      // precondition() and the γ scaling with their dots fused into single passes (the same numbers).
+      py.set(Y[h - 1]!);
+      options.precondition?.(py);
+      const [sy, ypy] = V.scaleRowsDots(py, S[h - 1]!, Y[h - 1]!, rowsPart.offset, rowsPart.width, 1);
+      const gamma = sy / ypy;
+      options.precondition?.(d);
+      yd = V.scaleRowsDots(d, Y[0]!, Y[0]!, rowsPart.offset, rowsPart.width, gamma)[1];
+      scale = gamma;
+    } else if (h > 0) {
       let gamma: number;
       if (precondition) {
         py.set(Y[h - 1]!);
@@ -146,7 +157,7 @@ export function minimizeLbfgs(fg: ObjectiveFn, x0: Float64Array, options: LbfgsO
       // First step: scale so the initial trial moves x by at most ~1 in ∞-norm.
       V.scaledCopy(d, d, 1 / Math.max(1, V.normInf(g)));
     }
-    let yd = h > 0 ? V.dot(Y[0]!, d) : 0;
+    yd ??= h > 0 ? V.dot(Y[0]!, d) : 0;
     for (let j = 0; j < h; j++) {
       const c = alpha[j]! - rho[j]! * yd;
       if (j + 1 < h) yd = V.axpyThenDot(d, c, S[j]!, Y[j + 1]!);

@@ -166,6 +166,72 @@
         (local.set $a (f64.add (local.get $a) (f64.mul (local.get $h) (f64.load (i32.add (local.get $y) (local.get $end))))))))
     (local.get $a) (local.get $b) (local.get $c))
 
+  ;; v[i] = (v[i] · c_i) · γ with c_i = s[r] for element i in row r of the block [off, off + rows·w), 1 elsewhere;
+  ;; returns a · b and b · v (after the update). scaleRows then scaledCopy then two dots in one pass: the products and
+  ;; each sum's lanes and order are theirs (pairs of elements from index 0, as dot), so the results are the same bits.
+  ;; A pair may straddle a row boundary: the state ($bnd the next boundary, $ri the row it starts) moves one element
+  ;; at a time.
+  (func (export "scaleRowsDots")
+    (param $v i32) (param $a i32) (param $b i32) (param $n i32) (param $off i32) (param $s i32) (param $rows i32)
+    (param $w i32) (param $gamma f64) (result f64 f64)
+    (local $i i32) (local $e i32) (local $end i32) (local $bnd i32) (local $ri i32) (local $cur f64) (local $c0 f64)
+    (local $gv v128) (local $sv v128) (local $nv v128) (local $bv v128) (local $ab v128) (local $bn v128)
+    (local $x f64) (local $y f64) (local $z f64)
+    (local.set $gv (f64x2.splat (local.get $gamma)))
+    (local.set $cur (f64.const 1))
+    (local.set $bnd (if (result i32) (i32.gt_u (local.get $rows) (i32.const 0)) (then (local.get $off)) (else (i32.const -1))))
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $e (i32.shr_u (local.get $i) (i32.const 3)))
+        (block $in
+          (loop $adv
+            (br_if $in (i32.lt_u (local.get $e) (local.get $bnd)))
+            (if (i32.lt_u (local.get $ri) (local.get $rows))
+              (then
+                (local.set $cur (f64.load (i32.add (local.get $s) (i32.shl (local.get $ri) (i32.const 3)))))
+                (local.set $ri (i32.add (local.get $ri) (i32.const 1)))
+                (local.set $bnd (i32.add (local.get $bnd) (local.get $w))))
+              (else (local.set $cur (f64.const 1)) (local.set $bnd (i32.const -1))))
+            (br $adv)))
+        (local.set $c0 (local.get $cur))
+        (if (i32.ge_u (i32.add (local.get $e) (i32.const 1)) (local.get $bnd)) (then (if (i32.lt_u (local.get $ri) (local.get $rows))
+              (then
+                (local.set $cur (f64.load (i32.add (local.get $s) (i32.shl (local.get $ri) (i32.const 3)))))
+                (local.set $ri (i32.add (local.get $ri) (i32.const 1)))
+                (local.set $bnd (i32.add (local.get $bnd) (local.get $w))))
+              (else (local.set $cur (f64.const 1)) (local.set $bnd (i32.const -1))))))
+        (local.set $sv (f64x2.replace_lane 1 (f64x2.splat (local.get $c0)) (local.get $cur)))
+        (local.set $nv (f64x2.mul (f64x2.mul (v128.load (i32.add (local.get $v) (local.get $i))) (local.get $sv)) (local.get $gv)))
+        (v128.store (i32.add (local.get $v) (local.get $i)) (local.get $nv))
+        (local.set $bv (v128.load (i32.add (local.get $b) (local.get $i))))
+        (local.set $ab (f64x2.add (local.get $ab) (f64x2.mul (v128.load (i32.add (local.get $a) (local.get $i))) (local.get $bv))))
+        (local.set $bn (f64x2.add (local.get $bn) (f64x2.mul (local.get $bv) (local.get $nv))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $l)))
+    (local.set $x (f64.add (f64x2.extract_lane 0 (local.get $ab)) (f64x2.extract_lane 1 (local.get $ab))))
+    (local.set $y (f64.add (f64x2.extract_lane 0 (local.get $bn)) (f64x2.extract_lane 1 (local.get $bn))))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then
+        (local.set $e (i32.shr_u (local.get $end) (i32.const 3)))
+        (block $in2
+          (loop $adv2
+            (br_if $in2 (i32.lt_u (local.get $e) (local.get $bnd)))
+            (if (i32.lt_u (local.get $ri) (local.get $rows))
+              (then
+                (local.set $cur (f64.load (i32.add (local.get $s) (i32.shl (local.get $ri) (i32.const 3)))))
+                (local.set $ri (i32.add (local.get $ri) (i32.const 1)))
+                (local.set $bnd (i32.add (local.get $bnd) (local.get $w))))
+              (else (local.set $cur (f64.const 1)) (local.set $bnd (i32.const -1))))
+            (br $adv2)))
+        (local.set $z (f64.mul (f64.mul (f64.load (i32.add (local.get $v) (local.get $end))) (local.get $cur)) (local.get $gamma)))
+        (f64.store (i32.add (local.get $v) (local.get $end)) (local.get $z))
+        (local.set $x (f64.add (local.get $x)
+          (f64.mul (f64.load (i32.add (local.get $a) (local.get $end))) (f64.load (i32.add (local.get $b) (local.get $end))))))
+        (local.set $y (f64.add (local.get $y) (f64.mul (f64.load (i32.add (local.get $b) (local.get $end))) (local.get $z))))))
+    (local.get $x) (local.get $y))
+
   ;; v[r·w + k] *= s[r] for r < rows, k < w: the diagonal part of a preconditioner over a block of θ stored row by
   ;; row (the hybrid's n-gram columns × classes), one scale per row. v may start at any 8-byte-aligned address (the
   ;; block's offset in θ), and w may be odd: pairs within each row, then the row's odd last element.

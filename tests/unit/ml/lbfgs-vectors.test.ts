@@ -74,6 +74,7 @@ describe("L-BFGS vector kernels: WebAssembly SIMD against the TypeScript referen
     [20, 3, 3, 5],
     [1001, 95, 151, 6],
     [64, 1, 2, 31],
+    [30, 4, 5, 5],
   ] as const) {
     it(`scale rows alike (p ${p}, offset ${offset}, width ${width}, ${rows} rows): bit for bit, the rest untouched`, () => {
       const scales = filled(new Float64Array(rows), 99);
@@ -94,6 +95,29 @@ describe("L-BFGS vector kernels: WebAssembly SIMD against the TypeScript referen
         expect(tv[i]).toBe(i >= offset && r < rows ? before[i]! * expected[r]! : before[i]!);
       }
       expect(w.vectors[1]!.every((v) => v === 0)).toBe(true);
+    });
+
+    it(`scale rows, γ and two dots in one pass (p ${p}, offset ${offset}, width ${width}, ${rows} rows): the separate ops' bits`, () => {
+      const scales = filled(new Float64Array(rows), 99);
+      for (const kind of ["wasm", "typescript"] as const) {
+        const V = createLbfgsVectors(p, 4, kind, scales);
+        const [v, a, b, e] = V.vectors as [Float64Array, Float64Array, Float64Array, Float64Array];
+        filled(v, 5);
+        filled(a, 6);
+        filled(b, 7);
+        e.set(v);
+        const got = V.scaleRowsDots(v, a, b, offset, width, 0.37);
+        V.scaleRows(e, offset, width);
+        V.scaledCopy(e, e, 0.37);
+        expect(v).toEqual(e);
+        expect(got).toEqual([V.dot(a, b), V.dot(b, e)]);
+        // γ = 1 and b = v's own pair: still the separate ops' numbers.
+        e.set(v);
+        const again = V.scaleRowsDots(v, b, b, offset, width, 1);
+        V.scaleRows(e, offset, width);
+        expect(v).toEqual(e);
+        expect(again).toEqual([V.dot(b, b), V.dot(b, e)]);
+      }
     });
   }
 
