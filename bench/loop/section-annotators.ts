@@ -114,11 +114,14 @@ export async function runRetrain(db: Db, annotators: Client[], project: LoadedPr
   const trainRun = await waitForJob(db, "train", project.projectId, since, 600_000);
   const queuedToStart = (trainRun.startedAt!.getTime() - trainRun.createdAt.getTime()) / 1000;
   const scoreRun = await waitForJob(db, "score", project.projectId, since, 3_600_000, 250);
-  const rankedAt = performance.now();
+  const scoreDoneAt = performance.now();
   const version = await db.modelVersion.findUniqueOrThrow({
     where: { id: active! },
-    select: { number: true, trainLabelCount: true, metrics: true },
+    select: { number: true, trainLabelCount: true, metrics: true, rankedAt: true },
   });
+  // The queue serves the new ranking from the moment the version's predictions are attached (ranked_at), which
+  // can precede the score job's own end; before the prediction store the two were the same moment.
+  const rankedAt = version.rankedAt ? version.rankedAt.getTime() - (Date.now() - performance.now()) : scoreDoneAt;
   const metrics = version.metrics as {
     test?: { macroF1?: number; n?: number } | null;
     crossValidated?: { macroF1?: number } | null;
@@ -129,7 +132,8 @@ export async function runRetrain(db: Db, annotators: Client[], project: LoadedPr
     toActiveSeconds: (activeAt! - triggeredAt) / 1000,
     trainJobSeconds: seconds(trainRun),
     jobQueuedToStartSeconds: Number(queuedToStart.toFixed(2)),
-    toRankedSeconds: (rankedAt - triggeredAt) / 1000,
+    toRankedSeconds: (Math.min(rankedAt, scoreDoneAt) - triggeredAt) / 1000,
+    toScoreDoneSeconds: (scoreDoneAt - triggeredAt) / 1000,
     scoreJobSeconds: seconds(scoreRun),
     version: version.number,
     trainLabels: version.trainLabelCount,

@@ -52,6 +52,7 @@ const ROWS: [string, string, (v: number) => string][] = [
   ["retrain: train job itself (s)", "retrain.trainJobSeconds", (v) => v.toFixed(2)],
   ["retrain: job queued → started (s)", "retrain.jobQueuedToStartSeconds", (v) => v.toFixed(2)],
   ["retrain: 50th label → pool re-ranked (s) — target ≤ 10", "retrain.toRankedSeconds", (v) => v.toFixed(1)],
+  ["retrain: 50th label → re-score job finished (s)", "retrain.toScoreDoneSeconds", (v) => v.toFixed(1)],
   ["retrain: re-score job (s)", "retrain.scoreJobSeconds", (v) => v.toFixed(1)],
   ["retrain: re-score chunks waiting for reads, summed (s)", "retrain.chunks.read", (v) => v.toFixed(1)],
   ["retrain: re-score chunks computing, summed (s)", "retrain.chunks.compute", (v) => v.toFixed(1)],

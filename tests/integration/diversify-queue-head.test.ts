@@ -3,6 +3,7 @@ import { DEFAULT_FEATURIZER_ID } from "@/server/featurizers/create-featurizer";
 import { diversifyQueueHead } from "@/server/domain/scoring/diversify-queue-head";
 import { addItems, makeProject } from "../helpers/factories";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
+import { ensureVersionPartition } from "@/server/domain/scoring/prediction-partitions";
 
 let testDb: TestDatabase;
 beforeAll(async () => {
@@ -52,6 +53,7 @@ describe("margin + diversity", () => {
         finishedAt: new Date(),
       },
     });
+    await ensureVersionPartition(testDb.db, version.id);
     await testDb.db.prediction.createMany({
       data: ids.map((itemId, i) => ({
         modelVersionId: version.id,

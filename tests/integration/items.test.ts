@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type apiClient, signIn, startApiServer, type ApiServer } from "../helpers/api-server";
 import { addItems, makeProject, makeUser, TEST_PASSWORD } from "../helpers/factories";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
+import { ensureVersionPartition } from "@/server/domain/scoring/prediction-partitions";
 
 let testDb: TestDatabase;
 let server: ApiServer;
@@ -67,6 +68,7 @@ async function activeVersionWith(
   const version = await testDb.db.modelVersion.create({
     data: { projectId, number: 1, featurizerId: "test", status: "ready", params: { classIds }, finishedAt: new Date() },
   });
+  await ensureVersionPartition(testDb.db, version.id);
   await testDb.db.prediction.createMany({
     data: predictions.map((p) => ({
       modelVersionId: version.id,

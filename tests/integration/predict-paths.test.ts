@@ -184,13 +184,15 @@ describe("one predict path", () => {
         // Scoring: the predictions the worker stored for the pool's items.
         const items = await testDb.db.item.findMany({
           where: { projectId: project.id, text: { in: UNLABELED } },
-          include: { predictions: { where: { modelVersionId: version.id } } },
+        });
+        const stored = await testDb.db.prediction.findMany({
+          where: { modelVersionId: version.id, itemId: { in: items.map((i) => i.id) } },
         });
         const classes = await testDb.db.labelClass.findMany({ where: { projectId: project.id } });
         const nameOf = new Map(classes.map((c) => [c.id, c.name]));
         const scored = new Map(
           items.map((item) => {
-            const p = item.predictions[0]!;
+            const p = stored.find((s) => s.itemId === item.id)!;
             const proba = new Float32Array(Uint8Array.from(p.probabilities).buffer);
             return [item.text, { prediction: nameOf.get(p.predictedClassIds[0]!)!, proba: Array.from(proba) }];
           }),

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type apiClient, signIn, createTestDatabaseAndServer, type ApiServer } from "../helpers/api-server";
 import { addItems, joinEveryProject, makeProject, makeUser, TEST_PASSWORD } from "../helpers/factories";
 import type { TestDatabase } from "../helpers/test-database";
+import { ensureVersionPartition } from "@/server/domain/scoring/prediction-partitions";
 
 let testDb: TestDatabase;
 let server: ApiServer;
@@ -402,6 +403,7 @@ describe("annotator statistics", () => {
     });
     await testDb.db.project.update({ where: { id: project.id }, data: { activeModelVersionId: version.id } });
     // The model predicts a for every item.
+    await ensureVersionPartition(testDb.db, version.id);
     await testDb.db.prediction.createMany({
       data: [x!, y!, z!].map((itemId) => ({
         modelVersionId: version.id,
@@ -468,6 +470,7 @@ describe("accepting a prediction during a retrain", () => {
     const v1 = await testDb.db.modelVersion.create({
       data: { projectId: project.id, number: 1, featurizerId: "glove-sif-200@1", status: "ready" },
     });
+    await ensureVersionPartition(testDb.db, v1.id);
     await testDb.db.prediction.create({
       data: {
         modelVersionId: v1.id,

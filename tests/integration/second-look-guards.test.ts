@@ -4,6 +4,7 @@ import { createTestDatabaseAndServer, signIn, type ApiServer } from "../helpers/
 import { addItems, joinEveryProject, makeProject, makeUser, TEST_PASSWORD } from "../helpers/factories";
 import { makeActiveModelVersion } from "../helpers/model-version";
 import type { TestDatabase } from "../helpers/test-database";
+import { ensureVersionPartition } from "@/server/domain/scoring/prediction-partitions";
 
 let testDb: TestDatabase;
 let server: ApiServer;
@@ -47,6 +48,7 @@ describe("second looks", () => {
         metrics: { crossValidated: { n: 4, macro: { f1: 0.55 } } },
       },
     });
+    await ensureVersionPartition(testDb.db, version.id);
     await testDb.db.prediction.create({
       data: {
         modelVersionId: version.id,

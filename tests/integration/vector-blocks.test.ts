@@ -24,6 +24,7 @@ import { addItems, makeProject, readJsonl } from "../helpers/factories";
 import { importText } from "../helpers/import-helpers";
 import { makeActiveModelVersion } from "../helpers/model-version";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
+import { attachLoadedPredictions, ensureVersionPartition } from "@/server/domain/scoring/prediction-partitions";
 
 const FEATURIZER = "glove-sif-200@1";
 const noHooks = { log: async () => undefined, progress: async () => undefined, throwIfCancelled: async () => {} };
@@ -181,6 +182,7 @@ describe("vector blocks", () => {
     });
     const scored = inBlock.filter((_, i) => i % 3 === 0);
     const one = new Float32Array(scored.length);
+    await ensureVersionPartition(testDb.db, version.id);
     await insertPredictions(testDb.db, {
       modelVersionId: version.id,
       projectId,
@@ -237,7 +239,14 @@ describe("vector blocks", () => {
     const lo = Math.min(...ids);
     const hi = lo + 10 * BLOCK_IDS;
 
+    // Not ranked yet: the range goes to the version's load table; a second run (a retried chunk) finds every block
+    // recorded and writes nothing; nothing is visible until the attach.
     expect((await scoreItemRange(testDb.db, version.id, lo, hi)).scored).toBe(310);
+    expect((await scoreItemRange(testDb.db, version.id, lo, hi)).scored).toBe(0);
+    expect(await testDb.db.prediction.count({ where: { modelVersionId: version.id } })).toBe(0);
+    expect(await attachLoadedPredictions(testDb.db, version.id)).toEqual({ attached: true });
+    expect(await attachLoadedPredictions(testDb.db, version.id)).toEqual({ attached: false });
+    // Ranked: a full pass again is insert-if-absent.
     expect((await scoreItemRange(testDb.db, version.id, lo, hi)).scored).toBe(310);
     const predictions = await testDb.db.prediction.findMany({
       where: { modelVersionId: version.id },

@@ -75,13 +75,12 @@ describe("an active zero-shot version", () => {
     await activateModelVersion(testDb.db, boss, version.id, admin.id);
     const run = await finishedScoring(project.id, version.id);
     expect(run.result).toEqual({ scored: 5 });
-    const predictions = await testDb.db.prediction.findMany({
-      where: { modelVersionId: version.id },
-      include: { item: true },
-    });
+    const predictions = await testDb.db.prediction.findMany({ where: { modelVersionId: version.id } });
     expect(predictions).toHaveLength(5);
+    const scoredItems = await testDb.db.item.findMany({ where: { id: { in: predictions.map((p) => p.itemId) } } });
     for (const p of predictions) {
-      expect([p.item.labelStatus, p.item.split]).toEqual(["unlabeled", "unassigned"]);
+      const item = scoredItems.find((i) => i.id === p.itemId)!;
+      expect([item.labelStatus, item.split]).toEqual(["unlabeled", "unassigned"]);
       expect(p.predictedClassIds).toHaveLength(1);
       expect(p.uncertainty).toBeGreaterThanOrEqual(0);
     }

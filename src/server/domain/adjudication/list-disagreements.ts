@@ -1,4 +1,5 @@
 import { type z } from "zod";
+import { rankingVersion } from "@/server/domain/scoring/ranking-version";
 import { Prisma } from "@/generated/prisma/client";
 import type { DbOrTx } from "@/server/db";
 import { listDisagreementsInput } from "@/server/domain/adjudication/adjudication-input";
@@ -31,27 +32,24 @@ export async function listDisagreements(db: DbOrTx, input: z.input<typeof listDi
     ORDER BY d.item_id LIMIT ${limit}`;
   const ids = rows.map((r) => r.item_id);
   if (ids.length === 0) return { total: 0, items: [] };
-  const [items, votes, predictions] = await Promise.all([
+  const version = await rankingVersion(db, projectId, project.activeModelVersionId);
+  const [items, votes, predictions, versionParams] = await Promise.all([
     db.item.findMany({ where: { id: { in: ids } }, select: { id: true, text: true, labelClassIds: true } }),
     db.$queryRaw<{ item_id: number; user_id: string; class_ids: number[]; name: string | null }[]>`
       SELECT l.item_id, l.user_id, l.class_ids, u.name FROM (${latestHumanDecisionsSql(projectId)}) l
       LEFT JOIN "user" u ON u.id = l.user_id
       WHERE l.item_id IN (${Prisma.join(ids)}) AND NOT l.skipped ORDER BY l.item_id, u.name`,
-    project.activeModelVersionId
-      ? db.prediction.findMany({
-          where: { modelVersionId: project.activeModelVersionId, itemId: { in: ids } },
-          include: { modelVersion: { select: { number: true, params: true } } },
-        })
-      : [],
+    version ? db.prediction.findMany({ where: { modelVersionId: version.id, itemId: { in: ids } } }) : [],
+    version ? db.modelVersion.findUniqueOrThrow({ where: { id: version.id }, select: { params: true } }) : null,
   ]);
+  const classOrder = ((versionParams?.params as { classIds?: number[] } | null)?.classIds ?? []).filter(
+    Number.isInteger,
+  );
   const byId = new Map(items.map((i) => [i.id, i]));
   return {
     total: Number(rows[0]!.total),
     items: ids.map((id) => {
       const prediction = predictions.find((p) => p.itemId === id);
-      const classOrder = ((prediction?.modelVersion.params as { classIds?: number[] } | null)?.classIds ?? []).filter(
-        Number.isInteger,
-      );
       const probabilities = prediction ? decodeProbabilities(prediction.probabilities) : null;
       return {
         item: byId.get(id)!,
@@ -60,7 +58,7 @@ export async function listDisagreements(db: DbOrTx, input: z.input<typeof listDi
           .map((v) => ({ userId: v.user_id, name: v.name ?? "a deleted account", classIds: v.class_ids })),
         prediction: prediction
           ? {
-              versionNumber: prediction.modelVersion.number,
+              versionNumber: version!.number,
               predictedClassIds: prediction.predictedClassIds,
               probabilities: classOrder.map((classId, k) => ({ classId, probability: probabilities?.[k] ?? 0 })),
             }

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { rankingVersion } from "@/server/domain/scoring/ranking-version";
 import { Prisma } from "@/generated/prisma/client";
 import type { Db } from "@/server/db";
 import {
@@ -22,7 +23,7 @@ export async function countItems(db: Db, rawInput: z.input<typeof countItemsInpu
     where: { id: input.projectId },
     select: { activeModelVersionId: true },
   });
-  const versionId = project?.activeModelVersionId ?? 0;
+  const versionId = (await rankingVersion(db, input.projectId, project?.activeModelVersionId ?? null))?.id ?? 0;
   const join = needsPrediction(input)
     ? Prisma.sql`JOIN prediction p ON p.model_version_id = ${versionId} AND p.item_id = i.id`
     : Prisma.empty;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { rankingVersion } from "@/server/domain/scoring/ranking-version";
 import type { DbOrTx } from "@/server/db";
 import { decodeProbabilities } from "@/server/domain/scoring/probability-bytes";
 import { AppError } from "@/server/errors";
@@ -32,26 +33,28 @@ export async function getItem(db: DbOrTx, input: z.input<typeof getItemInput>) {
     ...rest,
     taskType: project.taskType,
     annotations,
-    prediction: await activePrediction(db, project.activeModelVersionId, item.id),
+    prediction: await activePrediction(
+      db,
+      (await rankingVersion(db, projectId, project.activeModelVersionId))?.id ?? null,
+      item.id,
+    ),
   };
 }
 
 async function activePrediction(db: DbOrTx, versionId: number | null, itemId: number) {
   if (!versionId) return null;
-  const prediction = await db.prediction.findUnique({
-    where: { modelVersionId_itemId: { modelVersionId: versionId, itemId } },
-    include: { modelVersion: { select: { number: true, kind: true, params: true } } },
-  });
+  const [prediction, version] = await Promise.all([
+    db.prediction.findUnique({ where: { modelVersionId_itemId: { modelVersionId: versionId, itemId } } }),
+    db.modelVersion.findUniqueOrThrow({ where: { id: versionId }, select: { number: true, kind: true, params: true } }),
+  ]);
   if (!prediction) return null;
   // Probabilities are stored in the version's class order (params.classIds), one float32 per class.
-  const classIds = ((prediction.modelVersion.params as { classIds?: number[] } | null)?.classIds ?? []).filter(
-    Number.isInteger,
-  );
+  const classIds = ((version.params as { classIds?: number[] } | null)?.classIds ?? []).filter(Number.isInteger);
   const p = decodeProbabilities(prediction.probabilities);
   return {
     modelVersionId: versionId,
-    versionNumber: prediction.modelVersion.number,
-    kind: prediction.modelVersion.kind,
+    versionNumber: version.number,
+    kind: version.kind,
     predictedClassIds: prediction.predictedClassIds,
     confidence: prediction.confidence,
     uncertainty: prediction.uncertainty,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { rankingVersion } from "@/server/domain/scoring/ranking-version";
 import { Prisma } from "@/generated/prisma/client";
 import type { Db, Tx } from "@/server/db";
 import {
@@ -60,10 +61,11 @@ export async function listItems(db: Db, rawInput: ListItemsInput) {
   const input = listItemsInput.parse(rawInput);
   const project = await db.project.findUnique({
     where: { id: input.projectId },
-    select: { activeModelVersion: { select: { id: true, number: true, status: true } } },
+    select: { activeModelVersionId: true },
   });
   if (!project) throw new AppError("NOT_FOUND", `Project ${input.projectId} does not exist`);
-  const active = project.activeModelVersion;
+  // The version whose predictions the rows show: the active one, or the last ranked one while it is being scored.
+  const active = await rankingVersion(db, input.projectId, project.activeModelVersionId);
   const segments = segmentsFor(input, active?.id ?? null);
   const cursor = input.after ?? input.before;
   const from = cursor ? decodeCursor(cursor, segments) : null;
@@ -97,7 +99,7 @@ export async function listItems(db: Db, rawInput: ListItemsInput) {
     // A page reached from a cursor has rows on the side it came from.
     nextCursor: backwards ? (cursor ? cursorOf(last) : null) : more ? cursorOf(last) : null,
     prevCursor: backwards ? (more ? cursorOf(first) : null) : cursor ? cursorOf(first) : null,
-    activeVersion: active && active.status === "ready" ? { id: active.id, number: active.number } : null,
+    activeVersion: active,
   };
 }
 

@@ -8,6 +8,7 @@ import { annotateItemSelect } from "@/server/domain/queue/annotate-item-select";
 import { leaseFreeSql } from "@/server/domain/queue/lease-free-sql";
 import { remainingCount } from "@/server/domain/queue/remaining-count";
 import { decodeProbabilities } from "@/server/domain/scoring/probability-bytes";
+import { rankingVersion } from "@/server/domain/scoring/ranking-version";
 import { AppError } from "@/server/errors";
 
 export const nextItemInput = z.object({
@@ -40,7 +41,8 @@ export async function nextItem(db: Db, input: z.input<typeof nextItemInput>, use
   const picked = await db.$transaction(async (tx) => {
     const project = await tx.project.findUnique({ where: { id: projectId } });
     if (!project) throw new AppError("NOT_FOUND", `Project ${projectId} does not exist`);
-    const versionId = project.activeModelVersionId;
+    // The active version's ranking, or while a new one is still loading, the last attached one.
+    const versionId = (await rankingVersion(tx, projectId, project.activeModelVersionId))?.id ?? null;
     const excluded = exclude.length ? exclude : [0];
 
     // A page reload or an undo gives back the item the annotator already holds — in the queue it belongs to. An

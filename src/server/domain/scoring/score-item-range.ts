@@ -2,10 +2,13 @@ import { decideClasses } from "@/ml/decide-classes";
 import { scoreChunk } from "@/ml/uncertainty";
 import type { Db } from "@/server/db";
 import { readVectorBlock } from "@/server/domain/embeddings/read-vector-block";
-import { blockOf } from "@/server/domain/embeddings/vector-block-range";
+import { blockOf, blockRange } from "@/server/domain/embeddings/vector-block-range";
 import { loadVersionClassifier } from "@/server/domain/models/load-version-classifier";
 import { modelProbabilities, modelReadsText } from "@/ml/model-probabilities";
 import { insertPredictions } from "@/server/domain/scoring/insert-predictions";
+import { loadPredictions } from "@/server/domain/scoring/load-predictions";
+import { prepareLoad } from "@/server/domain/scoring/prediction-partitions";
+import { pgPool } from "@/server/pg-pool";
 import { queueStrategy } from "@/server/domain/scoring/queue-strategy";
 import { getFeaturizer } from "@/server/featurizers/get-featurizer";
 import { AppError } from "@/server/errors";
@@ -18,8 +21,10 @@ interface VersionParams {
 /**
  * Scores every item of a project whose id lies in [fromId, toId] with a model version: probabilities, predicted
  * classes, uncertainty (margin), queue priority under the project's strategy and, for flagged human labels, the
- * likely-mislabeled score. Writes are insert-if-absent, so a retried or duplicated chunk scores each item once;
- * `missingOnly` skips reading the items the version has already scored.
+ * likely-mislabeled score. A version not yet ranked writes into its load table, block by block, each block's range
+ * recorded with its rows (a retried or duplicated chunk skips the ranges already there); a ranked version's writes
+ * are insert-if-absent. Either way each item is scored once. `missingOnly` skips reading the items a ranked version
+ * has already scored.
  */
 export async function scoreItemRange(
   db: Db,
@@ -39,18 +44,29 @@ export async function scoreItemRange(
   const flags = new Map((params.mislabelFlags ?? []).map((f) => [f.itemId, f.score]));
   const featurizer = await getFeaturizer(version.featurizerId);
   const withText = modelReadsText(model);
+  // Not ranked yet: this is (part of) the version's full scoring, into its load table (prediction-partitions.ts).
+  const load = version.rankedAt === null && (await prepareLoad(db, modelVersionId));
+  const loaded = new Set<number>();
+  if (load) {
+    const rows = await db.$queryRaw<{ from_id: number }[]>`
+      SELECT from_id FROM prediction_load_block
+      WHERE model_version_id = ${modelVersionId} AND from_id BETWEEN ${fromId} AND ${toId}`;
+    for (const r of rows) loaded.add(r.from_id);
+  }
+  // The first id of this range's part of a block: the load marker's key.
+  const partFrom = (blockNo: number) => Math.max(blockRange(blockNo).lo, fromId);
 
   // The pool streams from the vector store one block (≤ 4,096 items) at a time, which bounds memory whatever the
   // size of the range; the next block is read while this one is scored and written.
   const lastBlock = blockOf(toId);
   const read = (blockNo: number) => {
     const pending =
-      blockNo > lastBlock
+      blockNo > lastBlock || loaded.has(partFrom(blockNo))
         ? Promise.resolve(null)
         : readVectorBlock(db, featurizer, version.projectId, blockNo, {
             fromId,
             toId,
-            unscoredBy: options.missingOnly ? modelVersionId : undefined,
+            unscoredBy: options.missingOnly && !load ? modelVersionId : undefined,
             withText,
           });
     pending.catch(() => undefined); // awaited below; a failure surfaces there, not as an unhandled rejection
@@ -93,7 +109,7 @@ export async function scoreItemRange(
     }
     ms.compute += performance.now() - t;
     t = performance.now();
-    await insertPredictions(db, {
+    const predictions = {
       modelVersionId,
       projectId: version.projectId,
       K,
@@ -104,7 +120,9 @@ export async function scoreItemRange(
       uncertainty,
       priority,
       mislabel,
-    });
+    };
+    if (load) await loadPredictions(pgPool(), predictions, partFrom(blockNo));
+    else await insertPredictions(db, predictions);
     ms.write += performance.now() - t;
     scored += n;
     await onProgress?.(scored);

@@ -4,6 +4,7 @@ import type { Db } from "@/server/db";
 import type { JobHooks } from "@/server/domain/job-runs/job-hooks";
 import { BLOCK_IDS, blockOf, blockRange } from "@/server/domain/embeddings/vector-block-range";
 import { diversifyQueueHead } from "@/server/domain/scoring/diversify-queue-head";
+import { attachLoadedPredictions } from "@/server/domain/scoring/prediction-partitions";
 import { scoreItemRange } from "@/server/domain/scoring/score-item-range";
 import { scoreZeroShotSample } from "@/server/domain/scoring/score-zero-shot-sample";
 import { enqueueJob } from "@/server/jobs/enqueue-job";
@@ -14,8 +15,9 @@ import { scoreChunkJob } from "@/server/jobs/job-definitions";
  * LLM version scores a sample only (ZERO_SHOT_SCORE_ITEMS: each item is a request). Pools wider than
  * SCORE_CHUNK_SIZE ids are split into score-chunk jobs that any worker runs, queued once (a later call finds them);
  * until they are all done this returns `{ waiting }` without blocking, and the caller calls again later (the
- * worker re-queues the parent job), so a waiting parent holds no worker. With the margin + diversity strategy a
- * diverse batch then moves to the head of the queue.
+ * worker re-queues the parent job), so a waiting parent holds no worker. A version not ranked yet is loaded whole
+ * and then attached in one transaction (prediction-partitions.ts): the queue switches to its ranking at once. With
+ * the margin + diversity strategy a diverse batch then moves to the head of the queue.
  */
 export async function scoreVersion(
   db: Db,
@@ -26,7 +28,7 @@ export async function scoreVersion(
   const { projectId, modelVersionId, missingOnly, jobRunId } = input;
   const version = await db.modelVersion.findUniqueOrThrow({
     where: { id: modelVersionId },
-    select: { kind: true, project: { select: { strategy: true } } },
+    select: { kind: true, rankedAt: true, project: { select: { strategy: true } } },
   });
   if (version.kind === "llm_zero_shot") {
     const limit = env().ZERO_SHOT_SCORE_ITEMS;
@@ -41,7 +43,10 @@ export async function scoreVersion(
   const [range] = await db.$queryRaw<{ lo: number | null; hi: number | null; n: bigint }[]>`
     SELECT min(id) AS lo, max(id) AS hi, count(*) AS n FROM item WHERE project_id = ${projectId}`;
   const total = Number(range?.n ?? 0);
-  if (!range || range.lo === null || range.hi === null) return { scored: 0 };
+  if (!range || range.lo === null || range.hi === null) {
+    await attachLoadedPredictions(db, modelVersionId); // an empty ranking, so later imports find a partition
+    return { scored: 0 };
+  }
   const { lo, hi } = range;
   const chunkIds = env().SCORE_CHUNK_SIZE;
 
@@ -73,6 +78,17 @@ export async function scoreVersion(
     scored = chunks.scored;
   }
   await hooks.log(`Scored ${scored} items${missingOnly ? " the version had not scored yet" : ""}`);
+  if (version.rankedAt === null) {
+    const t = performance.now();
+    const { attached } = await attachLoadedPredictions(db, modelVersionId);
+    if (attached) await hooks.log(`Indexed and attached the predictions in ${Math.round(performance.now() - t)} ms`);
+    // Items imported while the load ran may sit in a range that was already loaded: a missing-only request
+    // catches them now that the version is ranked (insert-if-absent).
+    if (missingOnly) {
+      const late = await scoreItemRange(db, modelVersionId, lo, hi, undefined, { missingOnly: true });
+      scored += late.scored;
+    }
+  }
   if (version.project.strategy === "margin_diversity") {
     const { moved } = await diversifyQueueHead(db, modelVersionId);
     await hooks.log(`Moved a diverse batch of ${moved} items to the head of the queue`);
@@ -104,7 +120,7 @@ async function checkChunks(
   return { waiting: { done: finished, of: runs.length } };
 }
 
-function chunkRuns(db: Db, parentJobRunId: string) {
+export function chunkRuns(db: Db, parentJobRunId: string) {
   return db.$queryRaw<{ id: string; state: string; error: string | null; scored: number | null }[]>`
     SELECT id, state::text AS state, error, (result->>'scored')::int AS scored FROM job_run WHERE type = ${scoreChunkJob.name} AND payload->'data'->>'parentJobRunId' = ${parentJobRunId}`;
 }

@@ -2,6 +2,7 @@ import { scoreChunk } from "@/ml/uncertainty";
 import type { Db } from "@/server/db";
 import { predictWithVersion } from "@/server/domain/models/predict-with-version";
 import { insertPredictions } from "@/server/domain/scoring/insert-predictions";
+import { ensureVersionPartition } from "@/server/domain/scoring/prediction-partitions";
 import { queueStrategy } from "@/server/domain/scoring/queue-strategy";
 import { AppError } from "@/server/errors";
 
@@ -30,6 +31,8 @@ export async function scoreZeroShotSample(
     throw new AppError("PRECONDITION_FAILED", `Version ${version.number} is not a zero-shot version`);
   const { multiLabel } = version.params as { multiLabel?: boolean };
   const strategy = queueStrategy(version.project.strategy, Boolean(multiLabel));
+  // Its predictions arrive a batch at a time and count as they come: its partition exists from the start.
+  await ensureVersionPartition(db, modelVersionId);
   const [{ done } = { done: 0 }] = await db.$queryRaw<{ done: number }[]>`
     SELECT count(*)::int AS done FROM prediction WHERE model_version_id = ${modelVersionId}`;
   let scored = 0;
