@@ -264,7 +264,16 @@ export function buildHybridObjective(
   const rk =
     options.kernel === "typescript"
       ? null
-      : createRowKernels({ n, d, V: Vc, K, nnz: cols.length, split: options.split, softmax: yt !== null });
+      : createRowKernels({
+          n,
+          d,
+          V: Vc,
+          K,
+          nnz: cols.length,
+          split: options.split,
+          softmax: yt !== null,
+          sparseParams: true,
+        });
   if (options.kernel === "wasm" && !rk)
     throw new Error("buildHybridObjective: the WebAssembly SIMD kernels are not available here");
 
@@ -348,7 +357,9 @@ export function buildHybridObjective(
    * memory (x̃ = (x − m) · g, so θ applies to them directly), θ is copied to f32 rows of kp each evaluation, and the
    * f32 gradient rows come back into the f64 vector. Single-label residuals are computed in f64 by the kernels right
    * after each half's logits, on the thread that computed them (row-kernels.wat `residual`, exp within 1 ulp of
-   * Math.exp); multi-label residuals, the loss's logs and the L2 term stay in f64 here.
+   * Math.exp); multi-label residuals and the loss's logs stay in f64 here. θ's n-gram block is copied into the kernels'
+   * memory once per evaluation and rounded to f32 rows there, and its gradient (with its L2 term) assembled there, each
+   * half of the rows on its own thread; the dense block's (small) are done here.
    */
   function wasmObjective(k: RowKernels): ObjectiveFn {
     const { kp } = k;
@@ -360,6 +371,7 @@ export function buildHybridObjective(
     }
     const zr = new Float64Array(K);
     const sm = yt !== null ? k.softmax : null;
+    const sp = k.sparseParams;
     if (sm) {
       sm.labels.set(yt!.subarray(0, n));
       sm.rowWeight.set(w1);
@@ -368,8 +380,11 @@ export function buildHybridObjective(
     return (theta, grad) => {
       const th = k.theta;
       for (let c = 0; c < K; c++) for (let j = 0; j < d; j++) th[j * kp + c] = theta[c * d + j]!;
-      // Native typed-array copies (f64 → f32 with the same rounding as an assignment): the sparse block is most of θ.
-      if (kp === K) th.set(theta.subarray(sparseOffset, sparseOffset + Vc * K), d * kp);
+      if (sp) {
+        // The n-gram block, most of θ: one native copy, then rounded into the kernels' rows in WebAssembly.
+        sp.theta64.set(theta.subarray(sparseOffset, sparseOffset + Vc * K));
+        sp.packTheta();
+      } else if (kp === K) th.set(theta.subarray(sparseOffset, sparseOffset + Vc * K), d * kp);
       else
         for (let r = 0; r < Vc; r++)
           th.set(theta.subarray(sparseOffset + r * K, sparseOffset + r * K + K), (d + r) * kp);
@@ -394,11 +409,16 @@ export function buildHybridObjective(
           }
         }
       }
-      k.grad.fill(0);
-      k.backward();
-      const G = k.grad;
       const invN = 1 / n;
       let reg = 0;
+      if (sp) {
+        reg = sp.backwardAssemble(invN, l2);
+        grad.set(sp.grad64, sparseOffset);
+      } else {
+        k.grad.fill(0);
+        k.backward();
+      }
+      const G = k.grad;
       for (let c = 0; c < K; c++) {
         for (let j = 0; j < d; j++) {
           const idx = c * d + j;
@@ -408,13 +428,15 @@ export function buildHybridObjective(
         }
         grad[K * d + c] = rsum[c]! * invN;
       }
-      for (let r = 0; r < Vc; r++) {
-        const go = (d + r) * kp;
-        const po = sparseOffset + r * K;
-        for (let c = 0; c < K; c++) {
-          const w = theta[po + c]!;
-          reg += w * w;
-          grad[po + c] = G[go + c]! * invN + l2 * w;
+      if (!sp) {
+        for (let r = 0; r < Vc; r++) {
+          const go = (d + r) * kp;
+          const po = sparseOffset + r * K;
+          for (let c = 0; c < K; c++) {
+            const w = theta[po + c]!;
+            reg += w * w;
+            grad[po + c] = G[go + c]! * invN + l2 * w;
+          }
         }
       }
       return loss * invN + 0.5 * l2 * reg;

@@ -24,7 +24,7 @@ parentPort.on("message", (message) => {
 });
 function serve({ module, memory, control }) {
   const c = new Int32Array(control);
-  const { forward, backward, residual } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const { forward, backward, residual, packTheta, assembleGrad } = new WebAssembly.Instance(module, { env: { memory } }).exports;
   Atomics.store(c, 1, 1);
   Atomics.notify(c, 1);
   for (;;) {
@@ -35,7 +35,8 @@ function serve({ module, memory, control }) {
     else if (command === 4) {
       forward(c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11]);
       residual(c[12], c[13], c[14], c[15], c[16], c[17], c[18], c[19], c[20], c[21], c[22], c[23]);
-    }
+    } else if (command === 5) packTheta(c[2], c[3], c[4], c[5], c[6]);
+    else if (command === 6) assembleGrad(c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10]);
     Atomics.store(c, 0, 0);
     Atomics.store(c, 1, 1);
     Atomics.notify(c, 1);
@@ -48,12 +49,24 @@ const FORWARD = 1;
 const BACKWARD = 2;
 const RELEASE = 3;
 const FORWARD_RESIDUALS = 4;
+const PACK_THETA = 5;
+const ASSEMBLE_GRAD = 6;
+
+/** What the helper can run on its half: each is an export of row-kernels.wat (forwardResiduals: forward, then residual). */
+export type RowKernelCommand = "forward" | "backward" | "forwardResiduals" | "packTheta" | "assembleGrad";
+const COMMANDS: Record<RowKernelCommand, number> = {
+  forward: FORWARD,
+  backward: BACKWARD,
+  forwardResiduals: FORWARD_RESIDUALS,
+  packTheta: PACK_THETA,
+  assembleGrad: ASSEMBLE_GRAD,
+};
 /** How long the caller waits for the helper to start or answer before doing the work itself. */
 const WAIT_MS = 10_000;
 
 export interface RowKernelSession {
   /** Starts forward(args) on the helper; `finish()` blocks until it is done. False: the session was lost (do it yourself). */
-  start(kind: "forward" | "backward" | "forwardResiduals", args: number[]): boolean;
+  start(kind: RowKernelCommand, args: number[]): boolean;
   finish(): void;
   release(): void;
 }
@@ -131,7 +144,7 @@ export function openRowKernelSession(module: WebAssembly.Module, memory: WebAsse
       if (current !== mine || mine.released) return false;
       Atomics.store(control, 1, 0);
       for (let i = 0; i < args.length; i++) control[2 + i] = args[i]!;
-      Atomics.store(control, 0, kind === "forward" ? FORWARD : kind === "backward" ? BACKWARD : FORWARD_RESIDUALS);
+      Atomics.store(control, 0, COMMANDS[kind]);
       Atomics.notify(control, 0);
       pending = true;
       return true;

@@ -1,4 +1,4 @@
-import { openRowKernelSession, type RowKernelSession } from "@/ml/row-kernel-thread";
+import { openRowKernelSession, type RowKernelCommand, type RowKernelSession } from "@/ml/row-kernel-thread";
 import { rowKernelsWasmBase64 } from "@/ml/wasm/row-kernels-wasm";
 import { align16, fixedWasmMemory, lazyWasmModule, WASM_MAX_BYTES } from "@/ml/wasm-module";
 
@@ -29,6 +29,8 @@ export interface RowKernels {
   backward(): void;
   /** Present when the shape asked for `softmax`: single-label residuals computed in the kernels, on both threads. */
   softmax: SoftmaxResiduals | null;
+  /** Present when the shape asked for `sparseParams`: the n-gram rows of θ and of the gradient in f64, in the kernels. */
+  sparseParams: SparseParams | null;
   /** Whether the rows are split in two halves (large problems), and whether a second thread runs the second half. */
   split: { threaded: boolean } | null;
   /** Lets the helper thread go (a later objective would take it over anyway). */
@@ -56,6 +58,25 @@ export interface SoftmaxResiduals {
   rowSum: Float64Array;
 }
 
+/**
+ * The n-gram block of θ and of the gradient in the optimizer's f64 layout [V × K], converted from / to the kernels'
+ * f32 rows in WebAssembly, each half of the rows on its own thread (instead of JavaScript loops over millions of
+ * parameters on the calling thread).
+ */
+export interface SparseParams {
+  /** [V × K]: the caller copies θ's n-gram block here before packTheta(). */
+  theta64: Float64Array;
+  /** [V × K]: the n-gram block of the gradient after backwardAssemble(). */
+  grad64: Float64Array;
+  /** theta's rows d … d + V − 1 = theta64 rounded to f32. */
+  packTheta(): void;
+  /**
+   * Zeroes grad and runs backward() (grad's d dense rows then hold the f32 sums of both halves), then
+   * grad64 = G · invN + l2 · θ over the n-gram rows; returns Σ θ² over them.
+   */
+  backwardAssemble(invN: number, l2: number): number;
+}
+
 export interface RowKernelShape {
   n: number;
   d: number;
@@ -65,6 +86,8 @@ export interface RowKernelShape {
   nnz: number;
   /** Lay out and run single-label softmax residuals in the kernels (`softmax` of RowKernels). Default false. */
   softmax?: boolean;
+  /** Lay out the n-gram rows of θ and of the gradient in f64 (`sparseParams` of RowKernels). Default false. */
+  sparseParams?: boolean;
   /** Split the rows in two halves, run on two threads where there are two cores: "auto" (default) above SPLIT_WORK. */
   split?: "auto" | "never" | "always";
 }
@@ -114,6 +137,7 @@ export function createRowKernels(shape: RowKernelShape): RowKernels | null {
   const kp = Math.max(4, Math.ceil(K / 4) * 4);
   const rowsP = d + V;
   const sm = shape.softmax ?? false;
+  const sparseP = (shape.sparseParams ?? false) && V > 0;
   const work = n * (d + nnz / Math.max(n, 1)) * kp;
   const splitting = shape.split === "always" ? n >= 2 : shape.split === "never" ? false : work >= SPLIT_WORK && n >= 2;
   const sizes = {
@@ -136,6 +160,10 @@ export function createRowKernels(shape: RowKernelShape): RowKernels | null {
     // Each half's class sums and f64 scratch row.
     rsum: sm ? 2 * kp * 8 : 0,
     scratch: sm ? 2 * kp * 8 : 0,
+    theta64: sparseP ? V * K * 8 : 0,
+    grad64: sparseP ? V * K * 8 : 0,
+    // [invN, l2] and each half's Σ θ².
+    scalars: sparseP ? 32 : 0,
   };
   const offsets: Record<keyof typeof sizes, number> = {
     x: 0,
@@ -156,6 +184,9 @@ export function createRowKernels(shape: RowKernelShape): RowKernels | null {
     rowSum: 0,
     rsum: 0,
     scratch: 0,
+    theta64: 0,
+    grad64: 0,
+    scalars: 0,
   };
   let at = 16; // address 0 stays unused
   for (const key of Object.keys(sizes) as (keyof typeof sizes)[]) {
@@ -171,6 +202,8 @@ export function createRowKernels(shape: RowKernelShape): RowKernels | null {
   const backward = instance.exports.backward as (...args: number[]) => void;
   const addInto = instance.exports.addInto as (dst: number, src: number, n: number) => void;
   const residual = instance.exports.residual as (...args: number[]) => void;
+  const packTheta = instance.exports.packTheta as (...args: number[]) => void;
+  const assembleGrad = instance.exports.assembleGrad as (...args: number[]) => void;
   const o = offsets;
   const indptr = new Int32Array(buf, o.indptr, n + 1);
   const grad2 = new Float32Array(buf, o.grad2, splitting ? rowsP * kp : 0);
@@ -227,12 +260,7 @@ export function createRowKernels(shape: RowKernelShape): RowKernels | null {
     at2 = i;
     return at2;
   };
-  const run = (
-    kind: "forward" | "backward" | "forwardResiduals",
-    own: number[],
-    other: number[],
-    local: (args: number[]) => void,
-  ): void => {
+  const run = (kind: RowKernelCommand, own: number[], other: number[], local: (args: number[]) => void): void => {
     const started = session?.start(kind, other) ?? false;
     local(own);
     if (started) session!.finish();
@@ -277,6 +305,50 @@ export function createRowKernels(shape: RowKernelShape): RowKernels | null {
       rowSum: new Float64Array(buf, o.rowSum, n),
     };
   }
+  let sparseParams: SparseParams | null = null;
+  if (sparseP) {
+    const scalars = new Float64Array(buf, o.scalars, 4);
+    const vh = V >> 1;
+    // n-gram rows [a, b): pack and assemble arguments (the second thread's Σ θ² goes to scalars[3]).
+    const packArgs = (a: number, b: number) => [o.theta + (d + a) * kp * 4, o.theta64 + a * K * 8, b - a, K, kp];
+    const assembleArgs = (a: number, b: number, h: 0 | 1) => [
+      o.grad64 + a * K * 8,
+      o.grad + (d + a) * kp * 4,
+      splitting ? o.grad2 + (d + a) * kp * 4 : 0,
+      o.theta64 + a * K * 8,
+      b - a,
+      K,
+      kp,
+      o.scalars,
+      o.scalars + (2 + h) * 8,
+    ];
+    sparseParams = {
+      theta64: new Float64Array(buf, o.theta64, V * K),
+      grad64: new Float64Array(buf, o.grad64, V * K),
+      packTheta: () => {
+        if (!splitting) return packTheta(...packArgs(0, V));
+        run("packTheta", packArgs(0, vh), packArgs(vh, V), (args) => packTheta(...args));
+      },
+      backwardAssemble: (invN, l2) => {
+        scalars[0] = invN;
+        scalars[1] = l2;
+        scalars[3] = 0;
+        kernels.grad.fill(0);
+        if (!splitting) {
+          backward(...bwdArgs(0, n, o.grad));
+          assembleGrad(...assembleArgs(0, V, 0));
+          return scalars[2]!;
+        }
+        const h = splitAt();
+        grad2.fill(0);
+        run("backward", bwdArgs(0, h, o.grad), bwdArgs(h, n, o.grad2), (args) => backward(...args));
+        // Only the dense rows are added here; the n-gram rows add the second half's sums as they assemble.
+        addInto(o.grad, o.grad2, d * kp);
+        run("assembleGrad", assembleArgs(0, vh, 0), assembleArgs(vh, V, 1), (args) => assembleGrad(...args));
+        return scalars[2]! + scalars[3]!;
+      },
+    };
+  }
   const kernels: RowKernels = {
     kp,
     x: new Float32Array(buf, o.x, n * d),
@@ -288,6 +360,7 @@ export function createRowKernels(shape: RowKernelShape): RowKernels | null {
     z: new Float32Array(buf, o.z, n * kp),
     grad: new Float32Array(buf, o.grad, rowsP * kp),
     softmax,
+    sparseParams,
     forward: () => {
       if (!splitting) return forward(...fwdArgs(0, n));
       const h = splitAt();

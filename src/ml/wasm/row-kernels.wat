@@ -372,4 +372,73 @@
         (local.set $zrow (i32.add (local.get $zrow) (i32.shl (local.get $kp) (i32.const 2))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rows))))
+;; θ's n-gram rows from the optimizer's f64 layout [rows × K] into the kernels' f32 rows of kp (padding lanes untouched):
+  ;; the same rounding as a JavaScript Float32Array assignment (round to nearest even).
+  (func (export "packTheta") (param $dst i32) (param $src i32) (param $rows i32) (param $K i32) (param $kp i32)
+    (local $r i32) (local $i i32) (local $pairs i32)
+    (local.set $pairs (i32.shl (i32.and (local.get $K) (i32.const -2)) (i32.const 3)))
+    (block $rows_done
+      (loop $rows_loop
+        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $i (i32.const 0))
+        (block $done
+          (loop $l
+            (br_if $done (i32.ge_u (local.get $i) (local.get $pairs)))
+            (v128.store64_lane align=4 0 (i32.add (local.get $dst) (i32.shr_u (local.get $i) (i32.const 1)))
+              (f32x4.demote_f64x2_zero (v128.load align=8 (i32.add (local.get $src) (local.get $i)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $l)))
+        (if (i32.and (local.get $K) (i32.const 1))
+          (then (f32.store (i32.add (local.get $dst) (i32.shr_u (local.get $i) (i32.const 1)))
+            (f32.demote_f64 (f64.load (i32.add (local.get $src) (local.get $i)))))))
+        (local.set $src (i32.add (local.get $src) (i32.shl (local.get $K) (i32.const 3))))
+        (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $kp) (i32.const 2))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows_loop))))
+
+  ;; The n-gram rows' f64 gradient in the optimizer's layout: dst[r·K + c] = (g[r, c] (+ g2[r, c] in f32, as addInto)) ·
+  ;; invN + l2 · θ[r·K + c], and regOut = Σ θ² (f64) over these rows. scalars: [invN, l2] f64. g2 = 0: no second half.
+  (func (export "assembleGrad")
+    (param $dst i32) (param $g i32) (param $g2 i32) (param $theta i32) (param $rows i32) (param $K i32) (param $kp i32)
+    (param $scalars i32) (param $regOut i32)
+    (local $r i32) (local $i i32) (local $pairs i32) (local $gv v128) (local $t v128) (local $acc v128)
+    (local $inv v128) (local $l2 v128) (local $reg f64) (local $gs f32) (local $ts f64)
+    (local.set $inv (f64x2.splat (f64.load (local.get $scalars))))
+    (local.set $l2 (f64x2.splat (f64.load offset=8 (local.get $scalars))))
+    (local.set $pairs (i32.shl (i32.and (local.get $K) (i32.const -2)) (i32.const 3)))
+    (block $rows_done
+      (loop $rows_loop
+        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $i (i32.const 0))
+        (block $done
+          (loop $l
+            (br_if $done (i32.ge_u (local.get $i) (local.get $pairs)))
+            (local.set $gv (v128.load64_zero align=4 (i32.add (local.get $g) (i32.shr_u (local.get $i) (i32.const 1)))))
+            (if (local.get $g2)
+              (then (local.set $gv (f32x4.add (local.get $gv)
+                (v128.load64_zero align=4 (i32.add (local.get $g2) (i32.shr_u (local.get $i) (i32.const 1))))))))
+            (local.set $t (v128.load align=8 (i32.add (local.get $theta) (local.get $i))))
+            (v128.store align=8 (i32.add (local.get $dst) (local.get $i))
+              (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (local.get $gv)) (local.get $inv)) (f64x2.mul (local.get $l2) (local.get $t))))
+            (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $t) (local.get $t))))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $l)))
+        (if (i32.and (local.get $K) (i32.const 1))
+          (then
+            (local.set $gs (f32.load (i32.add (local.get $g) (i32.shr_u (local.get $i) (i32.const 1)))))
+            (if (local.get $g2)
+              (then (local.set $gs (f32.add (local.get $gs) (f32.load (i32.add (local.get $g2) (i32.shr_u (local.get $i) (i32.const 1))))))))
+            (local.set $ts (f64.load (i32.add (local.get $theta) (local.get $i))))
+            (f64.store (i32.add (local.get $dst) (local.get $i))
+              (f64.add (f64.mul (f64.promote_f32 (local.get $gs)) (f64x2.extract_lane 0 (local.get $inv)))
+                (f64.mul (f64x2.extract_lane 0 (local.get $l2)) (local.get $ts))))
+            (local.set $reg (f64.add (local.get $reg) (f64.mul (local.get $ts) (local.get $ts))))))
+        (local.set $theta (i32.add (local.get $theta) (i32.shl (local.get $K) (i32.const 3))))
+        (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $K) (i32.const 3))))
+        (local.set $g (i32.add (local.get $g) (i32.shl (local.get $kp) (i32.const 2))))
+        (if (local.get $g2) (then (local.set $g2 (i32.add (local.get $g2) (i32.shl (local.get $kp) (i32.const 2))))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows_loop)))
+    (f64.store (local.get $regOut)
+      (f64.add (local.get $reg) (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))))
 )

@@ -303,6 +303,51 @@ describe("hybrid logistic objective: WebAssembly row kernels", () => {
     }
   });
 
+  for (const split of ["never", "always"] as const) {
+    it(`round θ's n-gram rows into f32 and assemble their f64 gradient as the JavaScript loops did, to the bit (split ${split})`, () => {
+      const shape = { n: 40, d: 3, V: 25, K: 7, nnz: 120, split };
+      const withParams = createRowKernels({ ...shape, sparseParams: true })!;
+      const plain = createRowKernels(shape)!;
+      const rng = createRng(31);
+      const { kp } = plain;
+      for (const k of [withParams, plain]) {
+        const r = createRng(32);
+        for (let i = 0; i < k.x.length; i++) k.x[i] = r.next() - 0.5;
+        for (let i = 0; i <= shape.n; i++) k.indptr[i] = i * 3;
+        for (let p = 0; p < shape.nnz; p++) {
+          k.cols[p] = shape.d + ((p * 7) % shape.V);
+          k.vals[p] = r.next();
+        }
+        for (let i = 0; i < k.z.length; i++) k.z[i] = i % kp < shape.K ? r.next() - 0.5 : 0;
+      }
+      const sp = withParams.sparseParams!;
+      expect(plain.sparseParams).toBeNull();
+      for (let i = 0; i < sp.theta64.length; i++) sp.theta64[i] = (rng.next() - 0.5) * 3;
+      sp.packTheta();
+      for (let r = 0; r < shape.V; r++)
+        for (let c = 0; c < kp; c++)
+          expect(withParams.theta[(shape.d + r) * kp + c]).toBe(
+            c < shape.K ? Math.fround(sp.theta64[r * shape.K + c]!) : 0,
+          );
+      const invN = 1 / 40;
+      const l2 = 0.013;
+      const reg = sp.backwardAssemble(invN, l2);
+      plain.grad.fill(0);
+      plain.backward();
+      let expectedReg = 0;
+      for (let r = 0; r < shape.V; r++)
+        for (let c = 0; c < shape.K; c++) {
+          const w = sp.theta64[r * shape.K + c]!;
+          expectedReg += w * w;
+          expect(sp.grad64[r * shape.K + c]).toBe(plain.grad[(shape.d + r) * kp + c]! * invN + l2 * w);
+        }
+      expectClose(reg, expectedReg, { rel: 1e-14 });
+      for (let i = 0; i < shape.d * kp; i++) expect(withParams.grad[i]).toBe(plain.grad[i]);
+      withParams.dispose();
+      plain.dispose();
+    });
+  }
+
   it("run the second half of a split on a helper thread wherever there are two cores", () => {
     const k = createRowKernels({ n: 10, d: 4, V: 6, K: 3, nnz: 20, split: "always" })!;
     const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;

@@ -25,8 +25,8 @@ describe("row kernels' helper thread", () => {
       const dense = Float32Array.from({ length: n * d }, (_, i) => Math.sin(i));
       const y = Int32Array.from({ length: n }, (_, i) => i % K);
       const classes = Array.from({ length: K }, (_, k) => `c${k}`);
-      // x, cols, vals, θ, grad and the second half's grad: ~80 MB per objective.
-      const kernelBytes = n * perRow * 8 + V * K * 4 * 3;
+      // x, cols, vals, θ, grad and the second half's grad (f32), θ's and the gradient's n-gram rows (f64): ~144 MB.
+      const kernelBytes = n * perRow * 8 + V * K * 4 * 3 + V * K * 8 * 2;
       const rssAfter: number[] = [];
       for (let t = 0; t < 10; t++) {
         const o = buildHybridObjective(
