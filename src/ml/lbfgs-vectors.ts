@@ -19,6 +19,8 @@ export interface LbfgsVectors {
   axpyThenDot(y: Float64Array, a: number, x: Float64Array, u: Float64Array): number;
   /** out = a · v (out may be v) */
   scaledCopy(out: Float64Array, v: Float64Array, a: number): void;
+  /** out = a · v, returning u · out */
+  scaledCopyThenDot(out: Float64Array, v: Float64Array, a: number, u: Float64Array): number;
   /** out = x + t · d */
   addScaled(out: Float64Array, x: Float64Array, t: number, d: Float64Array): void;
   /** out = a − b */
@@ -59,6 +61,10 @@ export interface LbfgsVectors {
 export type LbfgsVectorKind = "auto" | "wasm" | "typescript";
 
 const typescriptOps: Omit<LbfgsVectors, "kind" | "vectors" | "scaleRows" | "scaleRowsDots"> = {
+  scaledCopyThenDot(out, v, a, u) {
+    typescriptOps.scaledCopy(out, v, a);
+    return typescriptOps.dot(u, out);
+  },
   stepPair(s, y, xNew, x, gNew, g) {
     typescriptOps.difference(s, xNew, x);
     typescriptOps.difference(y, gNew, g);
@@ -120,6 +126,7 @@ interface VectorExports {
   axpy(y: number, x: number, n: number, a: number): void;
   axpyDot(y: number, x: number, u: number, n: number, a: number): number;
   scaledCopy(out: number, v: number, n: number, a: number): void;
+  scaledCopyDot(out: number, v: number, u: number, n: number, a: number): number;
   addScaled(out: number, x: number, d: number, n: number, t: number): void;
   difference(out: number, a: number, b: number, n: number): void;
   normInf(a: number, n: number): number;
@@ -167,6 +174,7 @@ function wasmVectors(p: number, count: number, rowScales: Float64Array | undefin
     axpy: (y, a, x) => w.axpy(y.byteOffset, x.byteOffset, p, a),
     axpyThenDot: (y, a, x, u) => w.axpyDot(y.byteOffset, x.byteOffset, u.byteOffset, p, a),
     scaledCopy: (out, v, a) => w.scaledCopy(out.byteOffset, v.byteOffset, p, a),
+    scaledCopyThenDot: (out, v, a, u) => w.scaledCopyDot(out.byteOffset, v.byteOffset, u.byteOffset, p, a),
     addScaled: (out, x, t, d) => w.addScaled(out.byteOffset, x.byteOffset, d.byteOffset, p, t),
     difference: (out, a, b) => w.difference(out.byteOffset, a.byteOffset, b.byteOffset, p),
     normInf: (a) => w.normInf(a.byteOffset, p),

@@ -113,9 +113,10 @@ export function minimizeLbfgs(fg: ObjectiveFn, x0: Float64Array, options: LbfgsO
 
   for (let iter = 1; iter <= maxIter; iter++) {
     // Two-loop recursion: d = −H·g.
-    V.scaledCopy(d, g, -1);
     const h = S.length;
-    let sd = h > 0 ? V.dot(S[h - 1]!, d) : 0;
+    let sd = 0;
+    if (h > 0) sd = V.scaledCopyThenDot(d, g, -1, S[h - 1]!);
+    else V.scaledCopy(d, g, -1);
     for (let j = h - 1; j >= 0; j--) {
       const a = rho[j]! * sd;
       alpha[j] = a;
@@ -158,12 +159,14 @@ export function minimizeLbfgs(fg: ObjectiveFn, x0: Float64Array, options: LbfgsO
       V.scaledCopy(d, d, 1 / Math.max(1, V.normInf(g)));
     }
     yd ??= h > 0 ? V.dot(Y[0]!, d) : 0;
+    // The last step's pass also gives d · g.
+    let dg = NaN;
     for (let j = 0; j < h; j++) {
       const c = alpha[j]! - rho[j]! * yd;
       if (j + 1 < h) yd = V.axpyThenDot(d, c, S[j]!, Y[j + 1]!);
-      else V.axpy(d, c, S[j]!);
+      else dg = V.axpyThenDot(d, c, S[j]!, g);
     }
-    let dg = V.dot(d, g);
+    if (h === 0) dg = V.dot(d, g);
     if (!(dg < 0)) {
       // Not a descent direction (numerical trouble): reset memory, use steepest descent.
       free.push(...S, ...Y);

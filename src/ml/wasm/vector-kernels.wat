@@ -232,6 +232,27 @@
         (local.set $y (f64.add (local.get $y) (f64.mul (f64.load (i32.add (local.get $b) (local.get $end))) (local.get $z))))))
     (local.get $x) (local.get $y))
 
+  ;; out = a · v, returning u · out (the two-loop recursion's start and its first dot in one pass; dot's lanes and order)
+  (func (export "scaledCopyDot") (param $out i32) (param $v i32) (param $u i32) (param $n i32) (param $a f64) (result f64)
+    (local $i i32) (local $end i32) (local $av v128) (local $x v128) (local $s v128) (local $r f64) (local $w f64)
+    (local.set $av (f64x2.splat (local.get $a)))
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $x (f64x2.mul (local.get $av) (v128.load (i32.add (local.get $v) (local.get $i)))))
+        (v128.store (i32.add (local.get $out) (local.get $i)) (local.get $x))
+        (local.set $s (f64x2.add (local.get $s) (f64x2.mul (v128.load (i32.add (local.get $u) (local.get $i))) (local.get $x))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $l)))
+    (local.set $r (f64.add (f64x2.extract_lane 0 (local.get $s)) (f64x2.extract_lane 1 (local.get $s))))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then
+        (local.set $w (f64.mul (local.get $a) (f64.load (i32.add (local.get $v) (local.get $end)))))
+        (f64.store (i32.add (local.get $out) (local.get $end)) (local.get $w))
+        (local.set $r (f64.add (local.get $r) (f64.mul (f64.load (i32.add (local.get $u) (local.get $end))) (local.get $w))))))
+    (local.get $r))
+
   ;; v[r·w + k] *= s[r] for r < rows, k < w: the diagonal part of a preconditioner over a block of θ stored row by
   ;; row (the hybrid's n-gram columns × classes), one scale per row. v may start at any 8-byte-aligned address (the
   ;; block's offset in θ), and w may be odd: pairs within each row, then the row's odd last element.

@@ -34,6 +34,23 @@ describe("L-BFGS vector kernels: WebAssembly SIMD against the TypeScript referen
       w.scaledCopy(wo, wo, 0.5);
       t.scaledCopy(to, to, 0.5);
       expect(wo).toEqual(to);
+      // Fused with the dot that follows it in L-BFGS: the separate ops' bits on either path.
+      for (const [V, [a, b, u, o]] of [
+        [w, [wa, wb, wc, wo]],
+        [t, [ta, tb, tc, to]],
+      ] as const) {
+        const got = V.scaledCopyThenDot(o, a, -1, u);
+        const before = o.slice();
+        V.scaledCopy(o, a, -1);
+        expect(o).toEqual(before);
+        expect(got).toBe(V.dot(u, o));
+        // The second loop's last step with d · g (L-BFGS's dot(d, g)).
+        o.set(b);
+        const viaFused = V.axpyThenDot(o, 0.3, a, u);
+        o.set(b);
+        V.axpy(o, 0.3, a);
+        expect(viaFused).toBe(V.dot(o, u));
+      }
       w.addScaled(wo, wa, 0.125, wb);
       t.addScaled(to, ta, 0.125, tb);
       expect(wo).toEqual(to);
