@@ -48,14 +48,34 @@ export async function waitForJob(
   }
 }
 
-/** Seconds the score-chunk jobs created after `after` spent waiting for reads, computing and writing, summed. */
+/**
+ * Seconds the score-chunk jobs created after `after` spent waiting for reads, computing and writing, summed; the
+ * chunk jobs' span (first start → last end) and summed run time; and the index + attach of the loaded predictions
+ * (logged by the last chunk or by the parent score job).
+ */
 export async function chunkSeconds(db: Db, projectId: number, after: Date) {
   const lines = await db.jobLog.findMany({
-    where: { jobRun: { type: "score-chunk", projectId, createdAt: { gte: after } } },
+    where: { jobRun: { type: { in: ["score-chunk", "score"] }, projectId, createdAt: { gte: after } } },
     select: { message: true },
   });
-  const sum = { read: 0, compute: 0, write: 0, chunks: 0 };
+  const runs = await db.jobRun.findMany({
+    where: { type: "score-chunk", projectId, createdAt: { gte: after } },
+    select: { startedAt: true, finishedAt: true },
+  });
+  const starts = runs.map((r) => r.startedAt?.getTime() ?? Infinity);
+  const ends = runs.map((r) => r.finishedAt?.getTime() ?? -Infinity);
+  const sum = {
+    read: 0,
+    compute: 0,
+    write: 0,
+    chunks: 0,
+    attach: 0,
+    span: runs.length ? (Math.max(...ends) - Math.min(...starts)) / 1000 : 0,
+    jobs: runs.reduce((s, r) => s + ((r.finishedAt?.getTime() ?? 0) - (r.startedAt?.getTime() ?? 0)) / 1000, 0),
+  };
   for (const { message } of lines) {
+    const a = /attached the (?:version's )?predictions in (\d+) ms/.exec(message);
+    if (a) sum.attach += Number(a[1]) / 1000;
     const m = /waiting for reads (\d+) ms, computing (\d+) ms, writing (\d+) ms/.exec(message);
     if (!m) continue;
     sum.read += Number(m[1]) / 1000;

@@ -29,6 +29,9 @@ const ROWS: [string, string, (v: number) => string][] = [
   ["score: chunks waiting for reads, summed (s)", "score.chunks.read", (v) => v.toFixed(1)],
   ["score: chunks computing, summed (s)", "score.chunks.compute", (v) => v.toFixed(1)],
   ["score: chunks writing predictions, summed (s)", "score.chunks.write", (v) => v.toFixed(1)],
+  ["score: chunk jobs, first start → last end (s)", "score.chunks.span", (v) => v.toFixed(1)],
+  ["score: chunk jobs' run time, summed (s)", "score.chunks.jobs", (v) => v.toFixed(1)],
+  ["score: index + attach (s)", "score.chunks.attach", (v) => v.toFixed(1)],
   ["score: peak RSS of the process (MB)", "score.rssPeakMB", (v) => String(v)],
   ["score: RSS before scoring (MB)", "score.rssStartMB", (v) => String(v)],
   ["floor: read a Float32Array n × dim once (ms)", "score.memoryFloorMs", (v) => String(v)],
@@ -57,6 +60,9 @@ const ROWS: [string, string, (v: number) => string][] = [
   ["retrain: re-score chunks waiting for reads, summed (s)", "retrain.chunks.read", (v) => v.toFixed(1)],
   ["retrain: re-score chunks computing, summed (s)", "retrain.chunks.compute", (v) => v.toFixed(1)],
   ["retrain: re-score chunks writing, summed (s)", "retrain.chunks.write", (v) => v.toFixed(1)],
+  ["retrain: re-score chunk jobs, first start → last end (s)", "retrain.chunks.span", (v) => v.toFixed(1)],
+  ["retrain: re-score chunk jobs' run time, summed (s)", "retrain.chunks.jobs", (v) => v.toFixed(1)],
+  ["retrain: re-score index + attach (s)", "retrain.chunks.attach", (v) => v.toFixed(1)],
   ["retrain: test macro-F1", "retrain.testMacroF1", (v) => v.toFixed(3)],
 ];
 
