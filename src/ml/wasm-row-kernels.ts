@@ -129,7 +129,10 @@ export function kernelExp(x: Float64Array): Float64Array {
   return new Float64Array(memory.buffer, dst, x.length).slice();
 }
 
-/** An instance sized for `shape`, or null when WebAssembly SIMD is missing or the rows do not fit in 4 GiB. */
+/**
+ * An instance sized for `shape`, or null when WebAssembly SIMD is missing or the rows do not fit in 4 GiB (without
+ * `sparseParams` when only those would not fit).
+ */
 export function createRowKernels(shape: RowKernelShape): RowKernels | null {
   const mod = rowKernelsModule();
   if (!mod) return null;
@@ -193,7 +196,8 @@ export function createRowKernels(shape: RowKernelShape): RowKernels | null {
     offsets[key] = at;
     at += align16(sizes[key]);
   }
-  if (at > WASM_MAX_BYTES) return null;
+  // The f64 n-gram blocks are a convenience: without them the kernels still fit where they did before.
+  if (at > WASM_MAX_BYTES) return sparseP ? createRowKernels({ ...shape, sparseParams: false }) : null;
   // Shared: the helper thread works on the same memory.
   const memory = fixedWasmMemory(at, true);
   const instance = new WebAssembly.Instance(mod, { env: { memory } });
