@@ -10,7 +10,10 @@
  *   no foreign keys), `--sample` rows
  * - load + attach: the full scoring's path, every item by COPY in 4,096-row transactions into the load table with
  *   their range markers, then attachLoadedPredictions (indexes built once, attached, ranked_at set)
- * Minimum over rounds reported. K = 4 classes, as the loop benchmark's AG News project.
+ * - load unlogged + set logged + attach: the same with the load table UNLOGGED (no WAL while loading) and made
+ *   LOGGED before the attach (a logged partition must survive a crash), to see whether skipping the WAL pays
+ * `--variants` picks a comma-separated subset by name. Minimum over rounds reported. K = 4 classes, as the loop
+ * benchmark's AG News project.
  */
 import pg from "pg";
 import { createBenchDatabase } from "../loop/bench-database";
@@ -154,10 +157,32 @@ try {
       const s = loadSeconds + attachSeconds;
       return { seconds: s, usPerRow: (s / items) * 1e6, pool: s, load: loadSeconds, attach: attachSeconds };
     },
+    "load unlogged + set logged + attach": async () => {
+      const v = await newVersion();
+      const { prepareLoad } = await import("@/server/domain/scoring/prediction-partitions");
+      await prepareLoad(db, v.id);
+      await client.query(`ALTER TABLE prediction_v${v.id}_load SET UNLOGGED`);
+      let t = performance.now();
+      for (let from = 0; from < items; from += BATCH)
+        await loadPredictions(pool, batchOf(v.id, from, Math.min(BATCH, items - from)), ids[from]!);
+      const loadSeconds = (performance.now() - t) / 1000;
+      t = performance.now();
+      await client.query(`ALTER TABLE prediction_v${v.id}_load SET LOGGED`);
+      await attachLoadedPredictions(db, v.id);
+      const attachSeconds = (performance.now() - t) / 1000;
+      const [{ n }] = (
+        await client.query<{ n: number }>(`SELECT count(*)::int n FROM prediction WHERE model_version_id = $1`, [v.id])
+      ).rows as [{ n: number }];
+      if (n !== items) throw new Error(`attached ${n} rows, expected ${items}`);
+      await client.query(`DROP TABLE prediction_v${v.id}`);
+      const s = loadSeconds + attachSeconds;
+      return { seconds: s, usPerRow: (s / items) * 1e6, pool: s, load: loadSeconds, attach: attachSeconds };
+    },
   };
+  const only = arg("variants", Object.keys(variants).join(",")).split(",");
   const best: Record<string, Record<string, number>> = {};
   for (let r = 0; r < rounds; r++) {
-    for (const [name, run] of Object.entries(variants)) {
+    for (const [name, run] of Object.entries(variants).filter(([name]) => only.includes(name))) {
       const before = load();
       const out = await run();
       log(
