@@ -43,7 +43,18 @@ export function subsetTargets(t: Targets, idx: ArrayLike<number>, K: number): Ta
   return { task: t.task, Y };
 }
 
-/** Each row's stratum for fold assignment: its label (single-label), or its first positive label, −1 for none (multi-label). */
+/**
+ * Multi-label rows whose first positive label starts fewer than this many rows are stratified with the largest
+ * stratum: a stratum smaller than the number of folds would otherwise cap the folds at its size, and a single rare
+ * label (GoEmotions at 500 labels: a few first positives of "grief") switched the whole cross-validation off, and with
+ * it the temperature, the out-of-fold thresholds and the cross-validated metrics.
+ */
+export const MULTI_LABEL_MIN_STRATUM = 5;
+
+/**
+ * Each row's stratum for fold assignment: its label (single-label), or its first positive label, −1 for none
+ * (multi-label; first positives rarer than MULTI_LABEL_MIN_STRATUM rows join the largest stratum).
+ */
 export function targetStrata(t: Targets, n: number, K: number): Int32Array {
   const strata = new Int32Array(n);
   for (let i = 0; i < n; i++) {
@@ -57,6 +68,18 @@ export function targetStrata(t: Targets, n: number, K: number): Int32Array {
         }
       strata[i] = s;
     }
+  }
+  if (t.task === "multi-label") {
+    const counts = new Map<number, number>();
+    for (let i = 0; i < n; i++) counts.set(strata[i]!, (counts.get(strata[i]!) ?? 0) + 1);
+    let largest = -1;
+    let size = -1;
+    for (const [s, c] of counts)
+      if (c > size || (c === size && s < largest)) {
+        largest = s;
+        size = c;
+      }
+    for (let i = 0; i < n; i++) if (counts.get(strata[i]!)! < MULTI_LABEL_MIN_STRATUM) strata[i] = largest;
   }
   return strata;
 }

@@ -5,7 +5,8 @@ import { computeLogits, logitsToProbaInPlace, predictProba } from "@/ml/linear-m
 import { expectedCalibrationError } from "@/ml/metrics";
 import { createRng } from "@/ml/rng";
 import { fitTemperature } from "@/ml/temperature-scaling";
-import { trainClassifier } from "@/ml/train-classifier";
+import { MULTI_LABEL_MIN_STRATUM, targetStrata, trainClassifier } from "@/ml/train-classifier";
+import { trainHybridClassifier } from "@/ml/train-hybrid-classifier";
 import { expectClose } from "../../helpers/expect-close";
 
 function noisyData(n: number, d: number, K: number, seed: number): { X: Float32Array; y: Int32Array } {
@@ -175,5 +176,42 @@ describe("trainClassifier + artifact", () => {
     );
     expect(model.metrics.folds).toBe(0);
     expectClose(predictProba(model, X, 3), [1, 1, 1], { abs: 1e-9 });
+  });
+});
+
+describe("multi-label cross-validation with a rare label", () => {
+  // 200 rows, 3 labels; label 0 is the first positive of one row only (the rest start with label 1 or 2), which
+  // capped the folds at 1 and switched cross-validation off.
+  const n = 200;
+  const K = 3;
+  const d = 6;
+  const rng = createRng(5);
+  const X = new Float32Array(n * d);
+  const Y = new Uint8Array(n * K);
+  for (let i = 0; i < n; i++) {
+    const k = i < 1 ? 0 : 1 + (i % 2);
+    Y[i * K + k] = 1;
+    if (i % 7 === 0) Y[i * K + 2] = 1;
+    for (let j = 0; j < d; j++) X[i * d + j] = rng.next() - 0.5 + (j === k ? 1.5 : 0);
+  }
+  const targets = { task: "multi-label" as const, Y };
+
+  it("pools first positives rarer than the minimum stratum into the largest stratum", () => {
+    const strata = targetStrata(targets, n, K);
+    const sizes = new Map<number, number>();
+    for (const s of strata) sizes.set(s, (sizes.get(s) ?? 0) + 1);
+    expect(Math.min(...sizes.values())).toBeGreaterThanOrEqual(MULTI_LABEL_MIN_STRATUM);
+  });
+
+  it("still cross-validates (out-of-fold probabilities, a fitted temperature), plain and hybrid", () => {
+    const classes = ["rare", "b", "c"];
+    const plain = trainClassifier(X, n, d, classes, targets, { featurizerId: "test", seed: 1 });
+    expect(plain.oofProba).not.toBeNull();
+    const hybrid = trainHybridClassifier({ n, dense: X, d, sparse: null }, classes, targets, {
+      featurizerId: "test",
+      seed: 1,
+    });
+    expect(hybrid.oofProba).not.toBeNull();
+    expect(hybrid.model.metrics.calibration).toMatchObject({ kind: "temperature-oof" });
   });
 });
