@@ -15,7 +15,7 @@ const classes = [...new Set(rows.map((r) => r.label))].sort();
 describe("fitClassifier with the n-gram block", () => {
   it(
     "searches C and α on a first training and keeps them on a retrain over about the same data",
-    { timeout: 120_000 },
+    { timeout: 300_000 },
     async () => {
       const featurizer = await createFeaturizer("glove-sif-200@1", { cacheDir: path.resolve(".margin/cache") });
       const fit = async (n: number, warmStart?: Parameters<typeof fitClassifier>[5]["warmStart"]) => {

@@ -5,7 +5,7 @@ import {
   classifierFromJSON,
   classifierToJSON,
 } from "@/ml/classifier-artifact";
-import { classifyRows, classifySingleLabel, predictProbaRows } from "@/ml/classifier-model";
+import { classifyRows, classifySingleLabel, computeLogitsRows, predictProbaRows } from "@/ml/classifier-model";
 import type { FeatureRows } from "@/ml/feature-rows";
 import { float16BitsToFloat32, float32ToFloat16Bits } from "@/ml/float16-bits";
 import { predictProba } from "@/ml/linear-model";
@@ -72,19 +72,62 @@ describe("trainHybridClassifier", () => {
     expect(sel.grid.filter((g) => g.blockWeight !== 0).length).toBeGreaterThanOrEqual(3);
     // One-standard-error rule: the chosen setting is within one SE of the best, and no eligible setting has a smaller C.
     const best = sel.grid.reduce((a, b) => (b.logLoss < a.logLoss ? b : a));
+    const bar = best.logLoss + best.logLossSE;
     const chosen = sel.grid.find((g) => g.C === sel.C && g.blockWeight === sel.blockWeight)!;
-    expect(chosen.logLoss).toBeLessThanOrEqual(best.logLoss + best.logLossSE);
-    for (const g of sel.grid)
-      if (g.logLoss <= best.logLoss + best.logLossSE) expect(g.C).toBeGreaterThanOrEqual(chosen.C);
+    expect(chosen.logLoss).toBeLessThanOrEqual(bar);
+    for (const g of sel.grid) if (g.logLoss <= bar) expect(g.C).toBeGreaterThanOrEqual(chosen.C);
     expectClose(sel.l2, 1 / (chosen.C * 150), { rel: 1e-12 });
-    if (chosen.blockWeight === 0) expect(model.sparse).toBeUndefined();
-    else expect(model.sparse!.blockWeight).toBe(chosen.blockWeight);
+    // k-fold mode averages the most regularized settings within one SE (at most 5), the chosen one first.
+    const eligible = sel.grid.filter((g) => g.logLoss <= bar);
+    expect(sel.scoring).toBe("tempered-log-loss-1se-average");
+    expect(sel.members!.length).toBe(Math.min(5, eligible.length));
+    expect(sel.members![0]).toEqual({ C: chosen.C, blockWeight: chosen.blockWeight });
+    for (const mb of sel.members!)
+      expect(eligible.some((g) => g.C === mb.C && g.blockWeight === mb.blockWeight)).toBe(true);
+    const notTaken = eligible.filter(
+      (g) => !sel.members!.some((mb) => mb.C === g.C && mb.blockWeight === g.blockWeight),
+    );
+    for (const g of notTaken) expect(g.C).toBeGreaterThanOrEqual(Math.max(...sel.members!.map((mb) => mb.C)));
+    // Served with α = 1: the members' sparse weights carry their own α.
+    if (sel.members!.every((mb) => mb.blockWeight === 0)) expect(model.sparse).toBeUndefined();
+    else expect(model.sparse!.blockWeight).toBe(1);
     for (const g of sel.grid) expect(Number.isFinite(g.logLoss) && g.macroF1 > 0.3).toBe(true);
     expect(oofProba!.length).toBe(150 * 3);
     const cal = model.metrics.calibration as CalibrationRecord;
     expect(cal.kind).toBe("temperature-oof");
     expect(cal.tooLittleData).toBe(false);
     expect((model.metrics.crossValidated as { accuracy: number }).accuracy).toBeGreaterThan(0.75);
+  });
+
+  it("serves the members' tempered logits averaged; off: the single one-standard-error pick", () => {
+    const opts = { featurizerId: "x", vocabulary: vocab, seed: 3, float16: false };
+    const avg = trainHybridClassifier(rows, data.classes, targets, opts).model;
+    const sel = avg.metrics.selection as SelectionRecord;
+    const members = sel.members!;
+    expect(members.length).toBeGreaterThan(1);
+    // Each member alone, its raw logits over its grid temperature, averaged. (A lone fit starts its final fit from its
+    // last fold's model, the member's from scratch: the optimizers stop a few thousandths apart.)
+    const expected = new Float32Array(150 * 3);
+    for (const mb of members) {
+      const alone = trainHybridClassifier(rows, data.classes, targets, {
+        ...opts,
+        grid: { C: [mb.C] },
+        blockWeight: mb.blockWeight!,
+      }).model;
+      const T = sel.grid.find((g) => g.C === mb.C && g.blockWeight === mb.blockWeight)!.temperature;
+      const z = computeLogitsRows(alone, rows);
+      for (let j = 0; j < z.length; j++) expected[j]! += z[j]! / T / members.length;
+    }
+    expectClose(computeLogitsRows(avg, rows), expected, { abs: 0.02 });
+    // Its temperature is fit on the averaged out-of-fold logits: probabilities sum to one, the model is calibrated.
+    expect((avg.metrics.calibration as CalibrationRecord).kind).toBe("temperature-oof");
+
+    // Off: the first member alone, as the one-standard-error rule picks it.
+    const single = trainHybridClassifier(rows, data.classes, targets, { ...opts, averageWithinOneSe: false }).model;
+    const singleSel = single.metrics.selection as SelectionRecord;
+    expect(singleSel.scoring).toBe("tempered-log-loss-1se");
+    expect(singleSel.members).toBeUndefined();
+    expect({ C: singleSel.C, blockWeight: singleSel.blockWeight }).toEqual(members[0]);
   });
 
   it("scores the grid on one holdout fold above holdoutAbove rows and calibrates on that fold's rows", () => {

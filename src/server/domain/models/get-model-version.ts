@@ -74,6 +74,8 @@ export interface VersionMetrics {
       C: number;
       l2: number;
       blockWeight: number | null;
+      /** A served average of several settings (k-fold mode), the first being C and blockWeight above. */
+      members?: { C: number; blockWeight: number | null }[];
       mode: "fixed" | "folds" | "holdout";
       folds: number;
       grid: { C: number; blockWeight: number | null; logLoss: number; macroF1: number }[];

@@ -23,6 +23,12 @@ export function FitSummary({ training }: { training: Training | undefined }) {
           Regularization C = {selection.C}
           {selection.blockWeight !== null ? <>, n-gram block weight {selection.blockWeight}</> : null}, chosen by {how}
           {selection.grid.length > 1 ? <> among {selection.grid.length} settings (out-of-fold log-loss)</> : null}
+          {selection.members && selection.members.length > 1 ? (
+            <>
+              , averaged with the {selection.members.length - 1} next most regularized settings within one standard
+              error
+            </>
+          ) : null}
           {training?.blocks ? (
             <>
               {" "}
