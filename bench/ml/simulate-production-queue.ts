@@ -223,7 +223,7 @@ export function simulateProductionQueue(
 }
 
 /** Test macro-F1 as production reports it: argmax (single-label); labels at or over their thresholds (multi-label). */
-function testMacroF1(model: ClassifierModel, test: Pool, K: number): number {
+export function testMacroF1(model: ClassifierModel, test: Pool, K: number): number {
   const n = test.texts.length;
   const P = modelProbabilities(model, { n, dense: test.X, texts: test.texts });
   const t = test.targets;
