@@ -516,7 +516,7 @@ export function trainHybridClassifier(
     // of the most regularized eligible settings instead (their out-of-fold logits are at hand; each needs a final
     // fit, cheap at k-fold sizes). Paired over 10 seeds against the single pick (bench/results/selection-curves.md):
     // test macro-F1 +1.2 ± 0.4 SST-2 and +1.0 ± 0.5 emotion at 50 labels, +1.9 ± 0.7 emotion at 100, +0.3 ± 0.3
-    // SST-2 at 500; TREC −0.1 ± 1.3 at 50; training 1.4–1.7× longer at 200–500 labels.
+    // SST-2 at 500; TREC −0.1 ± 1.3 at 50; training up to 1.4× longer at 50–100 labels, 1.7× at 200–500.
     if ((options.averageWithinOneSe ?? true) && mode === "folds" && eligible.length > 1)
       members = eligible.slice(0, MAX_MEMBERS);
   }
