@@ -148,8 +148,9 @@ export async function runHybridFullData(ctx: BenchContext): Promise<string> {
 
 \`ngrams@1+glove-sif-200@1\`, the default of new projects and \`margin train\`: trainHybridClassifier (src/ml) on
 [GloVe-SIF 200-d, word 1–2-gram + char_wb 2–5-gram TF-IDF] with C (λ = 1/(C·n)) and the n-gram block's weight α chosen
-by out-of-fold tempered log-loss and the one-standard-error rule (k-fold up to 3,000 rows, one holdout fold above),
-out-of-fold temperature, final fit on all rows. The vocabulary's document frequencies come from the train texts (a
+by out-of-fold tempered log-loss and the one-standard-error rule (k-fold up to 3,000 rows, one holdout fold above;
+in k-fold mode the served model averages the five most regularized settings within one standard error, the dense
+block alone included: bench/results/selection-curves.md), out-of-fold temperature, final fit on all rows. The vocabulary's document frequencies come from the train texts (a
 project's pool). Cells: test accuracy / macro-F1 %, training time (selection, calibration and final fit), the chosen
 setting. scikit-learn: the same word + char TF-IDF features (min_df 2, sublinear tf), L2 logistic regression C = 10
 (bench/ml/reference). Bold: the hybrid more than 0.5 below scikit-learn. Load average (1 / 5 / 15 min) at the start:
