@@ -34,7 +34,7 @@ const log = (m: string) => console.log(`[${new Date().toISOString().slice(11, 19
 const database = await createBenchDatabase(process.env.DATABASE_URL);
 process.env.DATABASE_URL = database.url;
 const { createDb } = await import("@/server/db");
-const { insertPredictions } = await import("@/server/domain/scoring/insert-predictions");
+const { classIdsLiteral, insertPredictions } = await import("@/server/domain/scoring/insert-predictions");
 const { attachLoadedPredictions, ensureVersionPartition } =
   await import("@/server/domain/scoring/prediction-partitions");
 const { loadPredictions } = await import("@/server/domain/scoring/load-predictions");
@@ -80,7 +80,7 @@ try {
     const uncertainty = new Float32Array(n);
     const priority = new Float32Array(n);
     const mislabel = new Float32Array(n).fill(-1);
-    const predicted: string[] = [];
+    const predicted: number[][] = [];
     for (let i = 0; i < n; i++) {
       const x = ((from + i) * 2654435761) % 2 ** 32;
       for (let k = 0; k < K; k++) proba[i * K + k] = ((x >>> (k * 8)) & 255) / 1020;
@@ -88,7 +88,7 @@ try {
       uncertainty[i] = (x & 1023) / 1023;
       priority[i] = 1 - uncertainty[i]!;
       if (i % 50 === 0) mislabel[i] = uncertainty[i]!;
-      predicted.push(`{${x % K}}`);
+      predicted.push([x % K]);
     }
     return {
       modelVersionId,
@@ -117,7 +117,7 @@ try {
           b.projectId,
           Buffer.from(b.proba.buffer),
           K * 4,
-          b.predicted,
+          b.predicted.map(classIdsLiteral),
           Array.from(b.confidence),
           Array.from(b.uncertainty),
           Array.from(b.priority),

@@ -50,7 +50,7 @@ function batch(modelVersionId: number, projectId: number, ids: number[], priorit
     K: 2,
     itemIds: ids,
     proba,
-    predicted: ids.map(() => `{${classId}}`),
+    predicted: ids.map(() => [classId]),
     confidence: Float32Array.from(priority),
     uncertainty: Float32Array.from(priority, (p) => 1 - p),
     priority: Float32Array.from(priority),

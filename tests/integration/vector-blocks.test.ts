@@ -189,7 +189,7 @@ describe("vector blocks", () => {
       K: 1,
       itemIds: scored,
       proba: one.fill(1),
-      predicted: scored.map(() => "{}"),
+      predicted: scored.map(() => []),
       confidence: one,
       uncertainty: one,
       priority: one,

@@ -8,8 +8,8 @@ export interface PredictionBatch {
   itemIds: ArrayLike<number>;
   /** [n × K] probabilities, stored per row as little-endian float32 (see probability-bytes.ts). */
   proba: Float32Array;
-  /** Per row, the predicted class ids as a PostgreSQL array literal ("{3}", "{1,4}", "{}"). */
-  predicted: string[];
+  /** Per row, the predicted class ids ([] when none is on). */
+  predicted: number[][];
   confidence: Float32Array;
   uncertainty: Float32Array;
   priority: Float32Array;
@@ -31,8 +31,13 @@ export async function insertPredictions(db: DbOrTx, batch: PredictionBatch): Pro
     INSERT INTO prediction (model_version_id, item_id, project_id, probabilities, predicted_class_ids, confidence, uncertainty, priority, mislabel_score)
     SELECT ${batch.modelVersionId}, u.item_id, ${batch.projectId}, substring(${bytes}::bytea FROM (u.o::int - 1) * ${width} + 1 FOR ${width}),
            u.predicted::int[], u.confidence, u.uncertainty, u.priority, CASE WHEN u.mislabel < 0 THEN NULL ELSE u.mislabel END
-    FROM unnest(${Array.from(batch.itemIds)}::int[], ${batch.predicted}::text[], ${Array.from(batch.confidence)}::real[],
+    FROM unnest(${Array.from(batch.itemIds)}::int[], ${batch.predicted.map(classIdsLiteral)}::text[], ${Array.from(batch.confidence)}::real[],
                 ${Array.from(batch.uncertainty)}::real[], ${Array.from(batch.priority)}::real[], ${Array.from(batch.mislabel)}::real[])
          WITH ORDINALITY AS u(item_id, predicted, confidence, uncertainty, priority, mislabel, o)
     ON CONFLICT DO NOTHING`;
+}
+
+/** Class ids as a PostgreSQL array literal ("{3}", "{1,4}", "{}"): the whole column then travels as one text[]. */
+export function classIdsLiteral(ids: number[]): string {
+  return `{${ids.join(",")}}`;
 }

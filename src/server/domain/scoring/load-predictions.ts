@@ -44,11 +44,10 @@ function copyBinary(batch: PredictionBatch): Buffer {
   const { modelVersionId, projectId, K, itemIds, proba, predicted, confidence, uncertainty, priority, mislabel } =
     batch;
   const n = itemIds.length;
-  const classes = predicted.map((literal) => (literal.length <= 2 ? [] : literal.slice(1, -1).split(",").map(Number)));
   let size = SIGNATURE.length + 8 + 2;
   // Per row: field count, 3 int4, bytea, int4[] (12-byte header, 8 per dimension, 8 per element), 4 float4.
   for (let i = 0; i < n; i++)
-    size += 2 + 3 * 8 + 4 + K * 4 + 4 + 12 + (classes[i]!.length ? 8 : 0) + 8 * classes[i]!.length + 4 * 8;
+    size += 2 + 3 * 8 + 4 + K * 4 + 4 + 12 + (predicted[i]!.length ? 8 : 0) + 8 * predicted[i]!.length + 4 * 8;
   const out = Buffer.allocUnsafe(size);
   let o = SIGNATURE.copy(out, 0);
   o = out.writeInt32BE(0, o); // flags
@@ -69,7 +68,7 @@ function copyBinary(batch: PredictionBatch): Buffer {
     int4(projectId);
     o = out.writeInt32BE(K * 4, o);
     o += bytes.copy(out, o, i * K * 4, (i + 1) * K * 4);
-    const ids = classes[i]!;
+    const ids = predicted[i]!;
     o = out.writeInt32BE(12 + (ids.length ? 8 : 0) + 8 * ids.length, o);
     o = out.writeInt32BE(ids.length ? 1 : 0, o); // dimensions
     o = out.writeInt32BE(0, o); // no nulls

@@ -15,11 +15,10 @@ function versionId(id: number): number {
   return id;
 }
 const partition = (id: number) => `prediction_v${versionId(id)}`;
-const loadTable = (id: number) => `prediction_v${versionId(id)}_load`;
 
 /** The name of a version's load table (load-predictions.ts writes into it). */
 export function loadTableName(modelVersionId: number): string {
-  return loadTable(modelVersionId);
+  return `prediction_v${versionId(modelVersionId)}_load`;
 }
 
 // Per-version lock (two-key advisory lock, namespace 0x70726564 = "pred") around creating and attaching, so that two
@@ -28,9 +27,12 @@ async function lockVersion(tx: Tx, modelVersionId: number) {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${0x70726564}::int, ${versionId(modelVersionId)}::int)`;
 }
 
-async function tableExists(tx: DbOrTx, name: string): Promise<boolean> {
-  const [row] = await tx.$queryRaw<{ found: boolean }[]>`SELECT to_regclass(${name}) IS NOT NULL AS found`;
-  return row?.found ?? false;
+// Plain table, no indexes, no constraints beyond NOT NULL: rows go in at the cost of the heap alone. Called under
+// the version's lock, so it never races its own attach.
+async function createLoadTableIfMissing(tx: DbOrTx, modelVersionId: number): Promise<void> {
+  const table = loadTableName(modelVersionId);
+  const [row] = await tx.$queryRaw<{ found: boolean }[]>`SELECT to_regclass(${table}) IS NOT NULL AS found`;
+  if (!row?.found) await tx.$executeRawUnsafe(`CREATE TABLE "${table}" (LIKE prediction)`);
 }
 
 /** The version's index set, built once on a loaded table (names are per partition; attach matches them by shape). */
@@ -57,9 +59,7 @@ export async function prepareLoad(db: Db, modelVersionId: number): Promise<boole
       SELECT ranked_at IS NOT NULL AS ranked FROM model_version WHERE id = ${modelVersionId}`;
     if (!version) throw new AppError("NOT_FOUND", `Model version ${modelVersionId} does not exist`);
     if (version.ranked) return false;
-    // Plain table, no indexes, no constraints beyond NOT NULL: rows go in at the cost of the heap alone.
-    if (!(await tableExists(tx, loadTable(modelVersionId))))
-      await tx.$executeRawUnsafe(`CREATE TABLE "${loadTable(modelVersionId)}" (LIKE prediction)`);
+    await createLoadTableIfMissing(tx, modelVersionId);
     return true;
   });
 }
@@ -77,8 +77,8 @@ export async function attachLoadedPredictions(db: Db, modelVersionId: number): P
         SELECT ranked_at IS NOT NULL AS ranked FROM model_version WHERE id = ${modelVersionId} FOR UPDATE`;
       if (!version) throw new AppError("NOT_FOUND", `Model version ${modelVersionId} does not exist`);
       if (version.ranked) return { attached: false };
-      const table = loadTable(modelVersionId);
-      if (!(await tableExists(tx, table))) await tx.$executeRawUnsafe(`CREATE TABLE "${table}" (LIKE prediction)`);
+      await createLoadTableIfMissing(tx, modelVersionId);
+      const table = loadTableName(modelVersionId);
       // Each build sorts once; a larger sort memory keeps a million rows' sort in memory.
       await tx.$executeRawUnsafe(`SET LOCAL maintenance_work_mem = '256MB'`);
       for (const statement of indexStatements(table, modelVersionId)) await tx.$executeRawUnsafe(statement);
@@ -110,6 +110,6 @@ export async function ensureVersionPartition(db: Db, modelVersionId: number): Pr
  */
 export async function dropVersionPredictions(tx: Tx, modelVersionIds: number[]): Promise<void> {
   for (const id of modelVersionIds) {
-    await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS "${partition(id)}", "${loadTable(id)}"`);
+    await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS "${partition(id)}", "${loadTableName(id)}"`);
   }
 }

@@ -96,13 +96,13 @@ export async function scoreItemRange(
     const uncertainty = scoreChunk(proba, n, K, multi ? "threshold-margin" : "margin", {
       thresholds: model.thresholds,
     });
-    const predicted: string[] = new Array<string>(n);
+    const predicted: number[][] = new Array<number[]>(n);
     const confidence = new Float32Array(n);
     const mislabel = new Float32Array(n).fill(-1);
     for (let i = 0; i < n; i++) {
       const classes: number[] = [];
       for (let k = 0; k < K; k++) if (decisions.on[i * K + k] === 1) classes.push(params.classIds[k]!);
-      predicted[i] = `{${classes.join(",")}}`;
+      predicted[i] = classes;
       confidence[i] = proba[i * K + decisions.top[i]!]!;
       const flag = flags.get(ids[i]!);
       if (flag !== undefined) mislabel[i] = flag;

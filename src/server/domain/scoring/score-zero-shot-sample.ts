@@ -62,7 +62,7 @@ export async function scoreZeroShotSample(
       K,
       itemIds: items.map((i) => i.id),
       proba,
-      predicted: result.predicted.map((ids) => `{${ids.join(",")}}`),
+      predicted: result.predicted,
       confidence,
       uncertainty,
       priority,
