@@ -16,12 +16,8 @@ import { databaseReadFloor, memoryFloor } from "./floors";
 import { writeResults, type LoopRun } from "./write-results";
 import { chunkSeconds, jobLog, seconds, waitForJob } from "./jobs";
 import { load, rssSampler, sleep } from "./stats";
+import { benchArg as arg } from "../bench-args";
 
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
-};
 const options = {
   items: Number(arg("items", "1000000")),
   labeled: Number(arg("labeled", "100000")),

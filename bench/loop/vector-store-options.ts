@@ -19,12 +19,8 @@ import { createBenchDatabase } from "./bench-database";
 import { databaseReadFloor } from "./floors";
 import { loadProject } from "./load-project";
 import { load } from "./stats";
+import { benchArg as arg } from "../bench-args";
 
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
-};
 const items = Number(arg("items", "1000000"));
 const rounds = Number(arg("rounds", "3"));
 const only = arg("options", "join,store cold,store warm,blocks f32 4096,blocks f32 1024,blocks f16 4096,file").split(

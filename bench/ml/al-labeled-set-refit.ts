@@ -21,12 +21,8 @@ import type { ClassifierModel } from "@/ml/classifier-model";
 import { createFeaturizer } from "@/server/featurizers/create-featurizer";
 import { loadSingleLabel, SINGLE_LABEL, type SingleLabelName } from "./datasets";
 import { HYBRID_ID, type QueueCurve } from "./simulate-production-queue";
+import { benchArg as arg } from "../bench-args";
 
-const args = process.argv.slice(2);
-const arg = (name: string): string | undefined => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-};
 const name = (arg("dataset") ?? "sst2") as SingleLabelName;
 if (!(SINGLE_LABEL as readonly string[]).includes(name))
   throw new Error(`--dataset: one of ${SINGLE_LABEL.join(", ")}`);

@@ -13,12 +13,8 @@ import { createRng, shuffleInPlace } from "@/ml/rng";
 import { createFeaturizer } from "@/server/featurizers/create-featurizer";
 import { loadGoEmotions } from "./datasets";
 import { embedCached } from "./embed-cached";
+import { benchArg as arg } from "../bench-args";
 
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
-};
 const hybrid = arg("featurizer", "glove-sif-200@1") === "hybrid";
 const sizes = arg("labels", "500,2000,all").split(",");
 const seeds = Number(arg("seeds", "3"));

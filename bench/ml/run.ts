@@ -12,6 +12,7 @@ import { runFullData } from "./section-full-data";
 import { runHybridFullData } from "./section-hybrid";
 import { runSpeed } from "./section-speed";
 import type { QueueStrategy } from "./simulate-production-queue";
+import { benchArg as arg } from "../bench-args";
 
 export interface BenchContext {
   seeds: number;
@@ -24,11 +25,6 @@ export interface BenchContext {
   log: (msg: string) => void;
 }
 
-const args = process.argv.slice(2);
-const arg = (name: string): string | undefined => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-};
 const only = (arg("only") ?? "al,hybrid,full,speed").split(",");
 const ctx: BenchContext = {
   seeds: Number(arg("seeds") ?? 5),

@@ -17,12 +17,7 @@ import { trainHybridClassifier, type SelectionRecord, type TrainHybridOptions } 
 import { createFeaturizer } from "@/server/featurizers/create-featurizer";
 import { hybridRows } from "./hybrid-rows";
 import { loadSingleLabel, SINGLE_LABEL, type SingleLabelName } from "./datasets";
-
-const args = process.argv.slice(2);
-const arg = (name: string): string | undefined => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-};
+import { benchArg as arg } from "../bench-args";
 
 // base: the single one-standard-error pick (before averaging); avg1se: the average within one SE (the default).
 const VARIANTS: Record<string, Partial<TrainHybridOptions>> = {

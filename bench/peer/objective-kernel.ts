@@ -7,12 +7,8 @@ import os from "node:os";
 import { buildLogisticObjective, type LogisticObjective } from "@/ml/train-logistic-regression";
 import { parallelLogisticBlocks } from "@/server/compute/parallel-logistic-blocks";
 import { blobs } from "./peer-data";
+import { benchArg as arg } from "../bench-args";
 
-const args = process.argv.slice(2);
-const arg = (name: string): string | undefined => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-};
 const ROUNDS = Number(arg("rounds") ?? 5);
 const EVALS = Number(arg("evals") ?? 3);
 const OUT = arg("out");

@@ -22,12 +22,9 @@ import { loadSingleLabel } from "../ml/datasets";
 import { embedCached } from "../ml/embed-cached";
 import { blobs, peerSet, uniformPool, type PeerSet } from "./peer-data";
 import { findPython, startPeer } from "./peer-process";
+import { benchArg as arg } from "../bench-args";
 
 const args = process.argv.slice(2);
-const arg = (name: string): string | undefined => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-};
 const REPS = Number(arg("reps") ?? 3);
 const ONLY = new Set((arg("only") ?? "train,warm,many,banking77,rank").split(","));
 // --before: also the cold rows with the TypeScript objective loops (the same bits, so only the time differs).

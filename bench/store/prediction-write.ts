@@ -18,12 +18,8 @@
 import pg from "pg";
 import { createBenchDatabase } from "../loop/bench-database";
 import { load } from "../loop/stats";
+import { benchArg as arg } from "../bench-args";
 
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
-};
 const items = Number(arg("items", "1000000"));
 const rounds = Number(arg("rounds", "3"));
 const sample = Math.min(items, Number(arg("sample", "200000")));

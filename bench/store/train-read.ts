@@ -10,12 +10,8 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { createBenchDatabase } from "../loop/bench-database";
 import { loadProject } from "../loop/load-project";
+import { benchArg as arg } from "../bench-args";
 
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
-};
 const items = Number(arg("items", "1000000"));
 const labeled = Number(arg("labeled", "100000"));
 const rounds = Number(arg("rounds", "3"));
