@@ -135,16 +135,19 @@ try {
   const members = await db.user.findMany({ where: { role: "annotator" }, select: { id: true } });
   await db.projectMember.createMany({ data: members.map((u) => ({ projectId: project.projectId, userId: u.id })) });
   log(`queue: ${options.annotators} annotators for ${options.queueSeconds} s`);
-  run.figures.queue = await runQueue(annotators, project, options.queueSeconds * 1000);
+  run.figures.queue = await runQueue(db, annotators, project, options.queueSeconds * 1000);
   log(
     `queue.next p50/p95/p99 ${run.figures.queue.next.p50.toFixed(0)}/${run.figures.queue.next.p95.toFixed(0)}/${run.figures.queue.next.p99.toFixed(0)} ms; ${run.figures.queue.labelsPerSecond.toFixed(0)} labels/s`,
   );
   log(
     `queue, paced: ${options.annotators} annotators reading each item ${options.thinkMs} ms ± 50% for ${options.queueSeconds} s`,
   );
-  run.figures.queuePaced = await runQueue(annotators, project, options.queueSeconds * 1000, options.thinkMs);
+  run.figures.queuePaced = await runQueue(db, annotators, project, options.queueSeconds * 1000, options.thinkMs);
   log(
     `paced queue.next p50/p95/p99 ${run.figures.queuePaced.next.p50.toFixed(0)}/${run.figures.queuePaced.next.p95.toFixed(0)}/${run.figures.queuePaced.next.p99.toFixed(0)} ms; ${run.figures.queuePaced.labelsPerSecond.toFixed(1)} labels/s`,
+  );
+  log(
+    `paced: event loop delay p99 ${run.figures.queuePaced.eventLoopDelay.p99Ms} ms, max ${run.figures.queuePaced.eventLoopDelay.maxMs} ms; queue.next by overlapping job: ${JSON.stringify(run.figures.queuePaced.tail)}`,
   );
   run.load.afterQueue = load();
 

@@ -3,16 +3,23 @@ import { contentHash } from "@/server/domain/items/content-hash";
 import type { apiClient } from "../../tests/helpers/api-server";
 import { jobLog, seconds, waitForJob } from "./jobs";
 import type { LoadedProject } from "./load-project";
+import { eventLoopWatch, tailAttribution, type TimedCall } from "./queue-tail";
 import { sleep, summarize } from "./stats";
 
 type Client = ReturnType<typeof apiClient>;
 
 /** One annotator's step: next → submit (with the fixture's gold class), timing both calls. */
-async function step(client: Client, project: LoadedProject, timings: { next: number[]; submit: number[] }) {
+async function step(
+  client: Client,
+  project: LoadedProject,
+  timings: { next: number[]; submit: number[]; calls?: TimedCall[] },
+) {
+  const at = Date.now();
   const t0 = performance.now();
   const next = await client.queue.next.mutate({ projectId: project.projectId });
   const t1 = performance.now();
   timings.next.push(t1 - t0);
+  timings.calls?.push({ at, ms: t1 - t0 });
   if (!next) return null;
   const gold = project.goldByHash.get(contentHash(next.item.text))!;
   const result = await client.labels.submit.mutate({
@@ -33,8 +40,9 @@ async function step(client: Client, project: LoadedProject, timings: { next: num
  * `thinkMs` > 0 each reads the item for thinkMs ± 50% (seeded jitter) before asking for the next, as people do, and
  * latency is the service time under that load.
  */
-export async function runQueue(annotators: Client[], project: LoadedProject, durationMs: number, thinkMs = 0) {
-  const timings = { next: [] as number[], submit: [] as number[] };
+export async function runQueue(db: Db, annotators: Client[], project: LoadedProject, durationMs: number, thinkMs = 0) {
+  const timings = { next: [] as number[], submit: [] as number[], calls: [] as TimedCall[] };
+  const loop = eventLoopWatch();
   const reasons: Record<string, number> = {};
   const seen = new Set<number>();
   let duplicates = 0;
@@ -58,6 +66,7 @@ export async function runQueue(annotators: Client[], project: LoadedProject, dur
     }),
   );
   const wall = (performance.now() - t0) / 1000;
+  const eventLoopDelay = loop.stop();
   return {
     annotators: annotators.length,
     thinkMs,
@@ -68,6 +77,8 @@ export async function runQueue(annotators: Client[], project: LoadedProject, dur
     submit: summarize(timings.submit),
     reasons,
     duplicateAssignments: duplicates,
+    eventLoopDelay,
+    tail: await tailAttribution(db, project.projectId, timings.calls),
   };
 }
 

@@ -237,6 +237,33 @@ describe("jobs", () => {
     expect((await testDb.db.jobRun.findUniqueOrThrow({ where: { id: run.id } })).state).toBe("failed");
   });
 
+  it("a worker slot that has run a job takes the next queued one at once, not after its polling interval", async () => {
+    // Three short jobs, one slot, a 60 s polling interval: pg-boss alone would wait out the interval after each job
+    // (the first is fetched when the worker starts), so the third would start two minutes later.
+    const runs: { id: string }[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { project } = await makeProject(testDb.db);
+      runs.push(await requestProjectStats(testDb.db, boss, project.id, null));
+    }
+    const worker = await startWorker({
+      db: testDb.db,
+      connectionString: testDb.url,
+      concurrency: 1,
+      pollingSeconds: 60,
+      log: () => undefined,
+    });
+    try {
+      const done = await waitFor(
+        () => testDb.db.jobRun.findMany({ where: { id: { in: runs.map((r) => r.id) } } }),
+        (rs) => rs.every((r) => r.state === "completed"),
+        { timeoutMs: 30_000, intervalMs: 100 },
+      );
+      expect(done).toHaveLength(3);
+    } finally {
+      await worker.stop();
+    }
+  });
+
   it("cancels a queued job before any worker picks it up", async () => {
     const admin = await makeUser(testDb.db, "admin");
     const { project } = await makeProject(testDb.db);

@@ -26,6 +26,7 @@ export const trainJob = defineJob({
   expireInSeconds: 3600,
   // Annotators wait for the retrained model: pick the job up within half a second.
   maxPollSeconds: 0.5,
+  feeds: ["score"],
 });
 
 export const scoreJob = defineJob({
@@ -41,6 +42,7 @@ export const scoreJob = defineJob({
   retryLimit: 3,
   retryDelaySeconds: 5,
   expireInSeconds: 3600,
+  feeds: ["score-chunk"],
 });
 
 // Large pools are scored in id ranges so that several workers share the work; each chunk is idempotent.

@@ -1,3 +1,4 @@
+import { throttledProgress } from "@/server/domain/job-runs/throttled-progress";
 import { scoreVersionChunk } from "@/server/domain/scoring/score-version-chunk";
 import type { scoreChunkJob } from "@/server/jobs/job-definitions";
 import type { JobHandler } from "@/worker/run-job";
@@ -9,7 +10,7 @@ export const handleScoreChunk: JobHandler<typeof scoreChunkJob> = async (
   const { scored, ms, attachMs } = await scoreVersionChunk(
     ctx.db,
     { modelVersionId, fromId, toId, parentJobRunId, jobRunId: ctx.jobRunId, missingOnly },
-    (done) => ctx.progress(done, toId - fromId + 1),
+    throttledProgress((done) => ctx.progress(done, toId - fromId + 1)),
   );
   await ctx.log(
     `Scored ${scored} items with ids ${fromId}–${toId} (waiting for reads ${Math.round(ms.read)} ms, computing ${Math.round(ms.compute)} ms, writing ${Math.round(ms.write)} ms)`,

@@ -2,6 +2,7 @@ import type PgBoss from "pg-boss";
 import { env } from "@/env";
 import type { Db } from "@/server/db";
 import type { JobHooks } from "@/server/domain/job-runs/job-hooks";
+import { throttledProgress } from "@/server/domain/job-runs/throttled-progress";
 import { BLOCK_IDS, blockOf, blockRange } from "@/server/domain/embeddings/vector-block-range";
 import { diversifyQueueHead } from "@/server/domain/scoring/diversify-queue-head";
 import { attachLoadedPredictions } from "@/server/domain/scoring/prediction-partitions";
@@ -52,9 +53,14 @@ export async function scoreVersion(
 
   let scored = 0;
   if (hi - lo < chunkIds) {
-    ({ scored } = await scoreItemRange(db, modelVersionId, lo, hi, (done) => hooks.progress(done, total), {
-      missingOnly,
-    }));
+    ({ scored } = await scoreItemRange(
+      db,
+      modelVersionId,
+      lo,
+      hi,
+      throttledProgress((done) => hooks.progress(done, total)),
+      { missingOnly },
+    ));
   } else {
     if ((await chunkRuns(db, jobRunId)).length === 0) {
       let chunks = 0;

@@ -5,6 +5,7 @@ import type { Targets } from "@/ml/train-logistic-regression";
 import type { Prisma } from "@/generated/prisma/client";
 import type { Db } from "@/server/db";
 import type { JobHooks } from "@/server/domain/job-runs/job-hooks";
+import { throttledProgress } from "@/server/domain/job-runs/throttled-progress";
 import { recordAudit } from "@/server/domain/audit/record-audit";
 import { embedTexts } from "@/server/domain/embeddings/embed-texts";
 import { readItemsVectors } from "@/server/domain/embeddings/read-items-vectors";
@@ -70,20 +71,31 @@ export async function trainModelVersion(
     throw new TrainingPreconditionError("Training needs at least two classes: add classes to the project first");
   const task = project.taskType === "multilabel" ? "multi-label" : "single-label";
 
+  // Where a training's time goes, for its log (the retrain after 50 labels is what annotators wait for).
+  const phases: [string, number][] = [];
+  let phaseStart = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    phases.push([name, now - phaseStart]);
+    phaseStart = now;
+  };
   const testCount = await db.$transaction((tx) => assignTestSplit(tx, projectId), {
     timeout: ASSIGN_TEST_SPLIT_TIMEOUT_MS,
   });
+  phase("test split");
   const spec = parseFeaturizerId(project.featurizerId);
   const { train } = await loadLabeledItems(db, projectId, {
     includeGenerated: project.includeGenerated,
     withText: spec.ngrams,
   });
   // The test items every metric uses (evaluation/test-set.ts): this version is stored with its figures on them.
+  phase("labels");
   const testSet = await loadTestSet(
     db,
     project,
     classes.map((c) => c.id),
   );
+  phase("test set");
   const classIndex = new Map(classes.map((c, k) => [c.id, k]));
   const usable = (items: LabeledItem[]) =>
     items.filter(
@@ -117,11 +129,14 @@ export async function trainModelVersion(
   const featurizer = await getFeaturizer(project.featurizerId);
   const total = trainItems.length + testItems.length;
   await hooks.progress(0, total);
+  phase("checks");
   const X = await readItemsVectors(db, featurizer, projectId, trainItems, {
     shared: true,
-    onProgress: (done) => hooks.progress(Math.round(done * 0.8), total),
+    onProgress: throttledProgress((done) => hooks.progress(Math.round(done * 0.8), total)),
   });
+  phase("vectors");
   const Xtest = await embedTexts(db, featurizer, testItems, { projectId });
+  phase("test vectors");
   await hooks.throwIfCancelled();
 
   const targets = toTargets(trainItems, classIndex, K, task);
@@ -133,6 +148,7 @@ export async function trainModelVersion(
       }
     : undefined;
   const warmStart = previous?.model;
+  phase("previous version");
   const started = Date.now();
   const { model, oof, calibration } = await fitClassifierInThread(
     X,
@@ -162,6 +178,7 @@ export async function trainModelVersion(
     `Fitted in ${Date.now() - started} ms (temperature ${model.temperature.toFixed(2)}${warmStart ? ", warm start" : ""}; ${calibrationNote})`,
   );
   await hooks.progress(Math.round(total * 0.9), total);
+  phase("fit");
 
   const testTargets = toTargets(
     testItems.map((item) => ({ ...item, origin: "human" as const, split: "test" as const })),
@@ -218,8 +235,9 @@ export async function trainModelVersion(
     }
   }
   await hooks.throwIfCancelled();
+  phase("evaluation");
 
-  return db.$transaction(async (tx) => {
+  const written = await db.$transaction(async (tx) => {
     // NO KEY UPDATE: serializes version numbering without blocking concurrent label inserts (key-share locks).
     await tx.$queryRaw`SELECT id FROM project WHERE id = ${projectId} FOR NO KEY UPDATE`;
     const last = await tx.modelVersion.aggregate({ where: { projectId }, _max: { number: true } });
@@ -308,6 +326,9 @@ export async function trainModelVersion(
     );
     return version;
   });
+  phase("version write");
+  await hooks.log(`Time: ${phases.map(([name, ms]) => `${name} ${Math.round(ms)} ms`).join(", ")}`);
+  return written;
 }
 
 function toTargets(
