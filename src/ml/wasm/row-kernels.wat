@@ -34,8 +34,8 @@
         (br $l))))
 
 ;; z[i, :] = bias + Σ_j x[i, j] · θ[j, :] + Σ_p vals[p] · θ[cols[p], :]   for i in [0, n)
-  ;; Register-blocked: a row's logits are built 8 vectors (32 classes) at a time in locals, then 1 vector at a time
-  ;; for the rest, so θ is the only stream the inner loops load (z is written once per row). Each lane still adds
+  ;; Register-blocked: a row's logits are built 8 vectors (32 classes) at a time in locals, then 4, then 1 vector at a
+  ;; time for the rest, so θ is the only stream the inner loops load (z is written once per row). Each lane still adds
   ;; the features in the same order as the plain loop (dense j = 0…d−1, then the row's non-zeros), so the sums are
   ;; the same to the bit.
   (func (export "forward")
@@ -112,6 +112,78 @@
                 (v128.store offset=112 (i32.add (local.get $zrow) (local.get $c)) (local.get $a7))
                 (local.set $c (i32.add (local.get $c) (i32.const 128)))
                 (br $c8)))
+            ;; then 4 vectors (16 classes) at a time, so the last few vectors do not each walk the row's features alone
+            (block $c4_done
+              (loop $c4
+                (br_if $c4_done (i32.gt_u (i32.add (local.get $c) (i32.const 64)) (local.get $row)))
+                (local.set $a0 (v128.load (i32.add (local.get $bias) (local.get $c))))
+                (local.set $a1 (v128.load offset=16 (i32.add (local.get $bias) (local.get $c))))
+                (local.set $a2 (v128.load offset=32 (i32.add (local.get $bias) (local.get $c))))
+                (local.set $a3 (v128.load offset=48 (i32.add (local.get $bias) (local.get $c))))
+                (local.set $xp (local.get $xrow))
+                (local.set $t (i32.add (local.get $theta) (local.get $c)))
+                (block $c4_dense_done
+                  (loop $c4_dense
+                    (br_if $c4_dense_done (i32.ge_u (local.get $xp) (local.get $xend)))
+                    (local.set $v (f32x4.splat (f32.load (local.get $xp))))
+                    (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $v) (v128.load (local.get $t)))))
+                    (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $v) (v128.load offset=16 (local.get $t)))))
+                    (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $v) (v128.load offset=32 (local.get $t)))))
+                    (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $v) (v128.load offset=48 (local.get $t)))))
+                    (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+                    (local.set $t (i32.add (local.get $t) (local.get $row)))
+                    (br $c4_dense)))
+                (local.set $p (local.get $pstart))
+                (block $c4_sparse_done
+                  (loop $c4_sparse
+                    (br_if $c4_sparse_done (i32.ge_u (local.get $p) (local.get $pend)))
+                    (local.set $v (f32x4.splat (f32.load (i32.add (local.get $vals) (i32.shl (local.get $p) (i32.const 2))))))
+                    (local.set $t (i32.add (i32.add (local.get $theta) (local.get $c))
+                      (i32.mul (i32.load (i32.add (local.get $cols) (i32.shl (local.get $p) (i32.const 2)))) (local.get $row))))
+                    (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $v) (v128.load (local.get $t)))))
+                    (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $v) (v128.load offset=16 (local.get $t)))))
+                    (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $v) (v128.load offset=32 (local.get $t)))))
+                    (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $v) (v128.load offset=48 (local.get $t)))))
+                    (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                    (br $c4_sparse)))
+                (v128.store (i32.add (local.get $zrow) (local.get $c)) (local.get $a0))
+                (v128.store offset=16 (i32.add (local.get $zrow) (local.get $c)) (local.get $a1))
+                (v128.store offset=32 (i32.add (local.get $zrow) (local.get $c)) (local.get $a2))
+                (v128.store offset=48 (i32.add (local.get $zrow) (local.get $c)) (local.get $a3))
+                (local.set $c (i32.add (local.get $c) (i32.const 64)))
+                (br $c4)))
+            ;; then 2
+            (block $c2_done
+              (loop $c2
+                (br_if $c2_done (i32.gt_u (i32.add (local.get $c) (i32.const 32)) (local.get $row)))
+                (local.set $a0 (v128.load (i32.add (local.get $bias) (local.get $c))))
+                (local.set $a1 (v128.load offset=16 (i32.add (local.get $bias) (local.get $c))))
+                (local.set $xp (local.get $xrow))
+                (local.set $t (i32.add (local.get $theta) (local.get $c)))
+                (block $c2_dense_done
+                  (loop $c2_dense
+                    (br_if $c2_dense_done (i32.ge_u (local.get $xp) (local.get $xend)))
+                    (local.set $v (f32x4.splat (f32.load (local.get $xp))))
+                    (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $v) (v128.load (local.get $t)))))
+                    (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $v) (v128.load offset=16 (local.get $t)))))
+                    (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+                    (local.set $t (i32.add (local.get $t) (local.get $row)))
+                    (br $c2_dense)))
+                (local.set $p (local.get $pstart))
+                (block $c2_sparse_done
+                  (loop $c2_sparse
+                    (br_if $c2_sparse_done (i32.ge_u (local.get $p) (local.get $pend)))
+                    (local.set $v (f32x4.splat (f32.load (i32.add (local.get $vals) (i32.shl (local.get $p) (i32.const 2))))))
+                    (local.set $t (i32.add (i32.add (local.get $theta) (local.get $c))
+                      (i32.mul (i32.load (i32.add (local.get $cols) (i32.shl (local.get $p) (i32.const 2)))) (local.get $row))))
+                    (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $v) (v128.load (local.get $t)))))
+                    (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $v) (v128.load offset=16 (local.get $t)))))
+                    (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                    (br $c2_sparse)))
+                (v128.store (i32.add (local.get $zrow) (local.get $c)) (local.get $a0))
+                (v128.store offset=16 (i32.add (local.get $zrow) (local.get $c)) (local.get $a1))
+                (local.set $c (i32.add (local.get $c) (i32.const 32)))
+                (br $c2)))
             (block $c1_done
               (loop $c1
                 (br_if $c1_done (i32.gt_u (i32.add (local.get $c) (i32.const 16)) (local.get $row)))
@@ -147,7 +219,7 @@
         (br $rows))))
 
 ;; grad[j, :] += x[i, j] · r[i, :] and grad[cols[p], :] += vals[p] · r[i, :]   for i in [0, n)
-  ;; Register-blocked like forward: 8 vectors of the row's residuals (then 1 at a time) stay in locals while the
+  ;; Register-blocked like forward: 8 vectors of the row's residuals (then 4, then 1 at a time) stay in locals while the
   ;; row's features update those columns of grad. Every element of grad still receives its rows' terms in row order,
   ;; so the sums are the same to the bit as the plain loop's.
   (func (export "backward")
@@ -157,6 +229,7 @@
     (local $i i32) (local $row i32) (local $rrow i32) (local $xrow i32) (local $xp i32) (local $xend i32)
     (local $g i32) (local $p i32) (local $pstart i32) (local $pend i32) (local $c i32) (local $v v128)
     (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128) (local $r4 v128) (local $r5 v128) (local $r6 v128) (local $r7 v128)
+    (local $r8 v128) (local $r9 v128) (local $r10 v128) (local $r11 v128)
     (local.set $row (i32.shl (local.get $kp) (i32.const 2)))
     (local.set $xrow (local.get $x))
     (local.set $rrow (local.get $r))
@@ -167,6 +240,66 @@
         (local.set $pstart (i32.load (i32.add (local.get $indptr) (i32.shl (local.get $i) (i32.const 2)))))
         (local.set $pend (i32.load offset=4 (i32.add (local.get $indptr) (i32.shl (local.get $i) (i32.const 2)))))
         (local.set $c (i32.const 0))
+            ;; 12 vectors at a time first (as forward)
+            (block $c12_done
+              (loop $c12
+                (br_if $c12_done (i32.gt_u (i32.add (local.get $c) (i32.const 192)) (local.get $row)))
+                (local.set $r0 (v128.load (i32.add (local.get $rrow) (local.get $c))))
+                (local.set $r1 (v128.load offset=16 (i32.add (local.get $rrow) (local.get $c))))
+                (local.set $r2 (v128.load offset=32 (i32.add (local.get $rrow) (local.get $c))))
+                (local.set $r3 (v128.load offset=48 (i32.add (local.get $rrow) (local.get $c))))
+                (local.set $r4 (v128.load offset=64 (i32.add (local.get $rrow) (local.get $c))))
+                (local.set $r5 (v128.load offset=80 (i32.add (local.get $rrow) (local.get $c))))
+                (local.set $r6 (v128.load offset=96 (i32.add (local.get $rrow) (local.get $c))))
+                (local.set $r7 (v128.load offset=112 (i32.add (local.get $rrow) (local.get $c))))
+                (local.set $r8 (v128.load offset=128 (i32.add (local.get $rrow) (local.get $c))))
+                (local.set $r9 (v128.load offset=144 (i32.add (local.get $rrow) (local.get $c))))
+                (local.set $r10 (v128.load offset=160 (i32.add (local.get $rrow) (local.get $c))))
+                (local.set $r11 (v128.load offset=176 (i32.add (local.get $rrow) (local.get $c))))
+                (local.set $xp (local.get $xrow))
+                (local.set $g (i32.add (local.get $grad) (local.get $c)))
+                (block $c12_dense_done
+                  (loop $c12_dense
+                    (br_if $c12_dense_done (i32.ge_u (local.get $xp) (local.get $xend)))
+                    (local.set $v (f32x4.splat (f32.load (local.get $xp))))
+                    (v128.store (local.get $g) (f32x4.add (v128.load (local.get $g)) (f32x4.mul (local.get $v) (local.get $r0))))
+                    (v128.store offset=16 (local.get $g) (f32x4.add (v128.load offset=16 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r1))))
+                    (v128.store offset=32 (local.get $g) (f32x4.add (v128.load offset=32 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r2))))
+                    (v128.store offset=48 (local.get $g) (f32x4.add (v128.load offset=48 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r3))))
+                    (v128.store offset=64 (local.get $g) (f32x4.add (v128.load offset=64 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r4))))
+                    (v128.store offset=80 (local.get $g) (f32x4.add (v128.load offset=80 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r5))))
+                    (v128.store offset=96 (local.get $g) (f32x4.add (v128.load offset=96 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r6))))
+                    (v128.store offset=112 (local.get $g) (f32x4.add (v128.load offset=112 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r7))))
+                    (v128.store offset=128 (local.get $g) (f32x4.add (v128.load offset=128 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r8))))
+                    (v128.store offset=144 (local.get $g) (f32x4.add (v128.load offset=144 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r9))))
+                    (v128.store offset=160 (local.get $g) (f32x4.add (v128.load offset=160 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r10))))
+                    (v128.store offset=176 (local.get $g) (f32x4.add (v128.load offset=176 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r11))))
+                    (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+                    (local.set $g (i32.add (local.get $g) (local.get $row)))
+                    (br $c12_dense)))
+                (local.set $p (local.get $pstart))
+                (block $c12_sparse_done
+                  (loop $c12_sparse
+                    (br_if $c12_sparse_done (i32.ge_u (local.get $p) (local.get $pend)))
+                    (local.set $v (f32x4.splat (f32.load (i32.add (local.get $vals) (i32.shl (local.get $p) (i32.const 2))))))
+                    (local.set $g (i32.add (i32.add (local.get $grad) (local.get $c))
+                      (i32.mul (i32.load (i32.add (local.get $cols) (i32.shl (local.get $p) (i32.const 2)))) (local.get $row))))
+                    (v128.store (local.get $g) (f32x4.add (v128.load (local.get $g)) (f32x4.mul (local.get $v) (local.get $r0))))
+                    (v128.store offset=16 (local.get $g) (f32x4.add (v128.load offset=16 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r1))))
+                    (v128.store offset=32 (local.get $g) (f32x4.add (v128.load offset=32 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r2))))
+                    (v128.store offset=48 (local.get $g) (f32x4.add (v128.load offset=48 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r3))))
+                    (v128.store offset=64 (local.get $g) (f32x4.add (v128.load offset=64 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r4))))
+                    (v128.store offset=80 (local.get $g) (f32x4.add (v128.load offset=80 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r5))))
+                    (v128.store offset=96 (local.get $g) (f32x4.add (v128.load offset=96 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r6))))
+                    (v128.store offset=112 (local.get $g) (f32x4.add (v128.load offset=112 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r7))))
+                    (v128.store offset=128 (local.get $g) (f32x4.add (v128.load offset=128 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r8))))
+                    (v128.store offset=144 (local.get $g) (f32x4.add (v128.load offset=144 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r9))))
+                    (v128.store offset=160 (local.get $g) (f32x4.add (v128.load offset=160 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r10))))
+                    (v128.store offset=176 (local.get $g) (f32x4.add (v128.load offset=176 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r11))))
+                    (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                    (br $c12_sparse)))
+                (local.set $c (i32.add (local.get $c) (i32.const 192)))
+                (br $c12)))
             (block $c8_done
               (loop $c8
                 (br_if $c8_done (i32.gt_u (i32.add (local.get $c) (i32.const 128)) (local.get $row)))
@@ -214,6 +347,72 @@
                     (br $c8_sparse)))
                 (local.set $c (i32.add (local.get $c) (i32.const 128)))
                 (br $c8)))
+            ;; then 4 vectors at a time (as forward)
+            (block $c4_done
+              (loop $c4
+                (br_if $c4_done (i32.gt_u (i32.add (local.get $c) (i32.const 64)) (local.get $row)))
+                (local.set $r0 (v128.load (i32.add (local.get $rrow) (local.get $c))))
+                (local.set $r1 (v128.load offset=16 (i32.add (local.get $rrow) (local.get $c))))
+                (local.set $r2 (v128.load offset=32 (i32.add (local.get $rrow) (local.get $c))))
+                (local.set $r3 (v128.load offset=48 (i32.add (local.get $rrow) (local.get $c))))
+                (local.set $xp (local.get $xrow))
+                (local.set $g (i32.add (local.get $grad) (local.get $c)))
+                (block $c4_dense_done
+                  (loop $c4_dense
+                    (br_if $c4_dense_done (i32.ge_u (local.get $xp) (local.get $xend)))
+                    (local.set $v (f32x4.splat (f32.load (local.get $xp))))
+                    (v128.store (local.get $g) (f32x4.add (v128.load (local.get $g)) (f32x4.mul (local.get $v) (local.get $r0))))
+                    (v128.store offset=16 (local.get $g) (f32x4.add (v128.load offset=16 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r1))))
+                    (v128.store offset=32 (local.get $g) (f32x4.add (v128.load offset=32 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r2))))
+                    (v128.store offset=48 (local.get $g) (f32x4.add (v128.load offset=48 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r3))))
+                    (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+                    (local.set $g (i32.add (local.get $g) (local.get $row)))
+                    (br $c4_dense)))
+                (local.set $p (local.get $pstart))
+                (block $c4_sparse_done
+                  (loop $c4_sparse
+                    (br_if $c4_sparse_done (i32.ge_u (local.get $p) (local.get $pend)))
+                    (local.set $v (f32x4.splat (f32.load (i32.add (local.get $vals) (i32.shl (local.get $p) (i32.const 2))))))
+                    (local.set $g (i32.add (i32.add (local.get $grad) (local.get $c))
+                      (i32.mul (i32.load (i32.add (local.get $cols) (i32.shl (local.get $p) (i32.const 2)))) (local.get $row))))
+                    (v128.store (local.get $g) (f32x4.add (v128.load (local.get $g)) (f32x4.mul (local.get $v) (local.get $r0))))
+                    (v128.store offset=16 (local.get $g) (f32x4.add (v128.load offset=16 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r1))))
+                    (v128.store offset=32 (local.get $g) (f32x4.add (v128.load offset=32 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r2))))
+                    (v128.store offset=48 (local.get $g) (f32x4.add (v128.load offset=48 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r3))))
+                    (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                    (br $c4_sparse)))
+                (local.set $c (i32.add (local.get $c) (i32.const 64)))
+                (br $c4)))
+            ;; then 2
+            (block $c2_done
+              (loop $c2
+                (br_if $c2_done (i32.gt_u (i32.add (local.get $c) (i32.const 32)) (local.get $row)))
+                (local.set $r0 (v128.load (i32.add (local.get $rrow) (local.get $c))))
+                (local.set $r1 (v128.load offset=16 (i32.add (local.get $rrow) (local.get $c))))
+                (local.set $xp (local.get $xrow))
+                (local.set $g (i32.add (local.get $grad) (local.get $c)))
+                (block $c2_dense_done
+                  (loop $c2_dense
+                    (br_if $c2_dense_done (i32.ge_u (local.get $xp) (local.get $xend)))
+                    (local.set $v (f32x4.splat (f32.load (local.get $xp))))
+                    (v128.store (local.get $g) (f32x4.add (v128.load (local.get $g)) (f32x4.mul (local.get $v) (local.get $r0))))
+                    (v128.store offset=16 (local.get $g) (f32x4.add (v128.load offset=16 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r1))))
+                    (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+                    (local.set $g (i32.add (local.get $g) (local.get $row)))
+                    (br $c2_dense)))
+                (local.set $p (local.get $pstart))
+                (block $c2_sparse_done
+                  (loop $c2_sparse
+                    (br_if $c2_sparse_done (i32.ge_u (local.get $p) (local.get $pend)))
+                    (local.set $v (f32x4.splat (f32.load (i32.add (local.get $vals) (i32.shl (local.get $p) (i32.const 2))))))
+                    (local.set $g (i32.add (i32.add (local.get $grad) (local.get $c))
+                      (i32.mul (i32.load (i32.add (local.get $cols) (i32.shl (local.get $p) (i32.const 2)))) (local.get $row))))
+                    (v128.store (local.get $g) (f32x4.add (v128.load (local.get $g)) (f32x4.mul (local.get $v) (local.get $r0))))
+                    (v128.store offset=16 (local.get $g) (f32x4.add (v128.load offset=16 (local.get $g)) (f32x4.mul (local.get $v) (local.get $r1))))
+                    (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                    (br $c2_sparse)))
+                (local.set $c (i32.add (local.get $c) (i32.const 32)))
+                (br $c2)))
             (block $c1_done
               (loop $c1
                 (br_if $c1_done (i32.gt_u (i32.add (local.get $c) (i32.const 16)) (local.get $row)))

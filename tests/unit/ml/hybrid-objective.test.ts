@@ -207,12 +207,16 @@ describe("hybrid logistic objective: WebAssembly row kernels", () => {
     expect(rowKernelsAvailable()).toBe(true);
   });
 
-  // Shapes around the 4-lane width (K = 2, 3, 5, 8), with untrainable outputs, weights, both tasks and each block alone.
+  // Shapes around the 4-lane width (K = 2, 3, 5, 8), with untrainable outputs, weights, both tasks and each block alone;
+  // K 90 and 75 (23 and 19 vectors per row) take every register block of forward (8, 4, 2, 1 vectors) and backward
+  // (12, 8, 4, 2, 1).
   const shapes: [string, FeatureRows, number][] = [
     ["dense + sparse, K 5", { n, dense, d, sparse }, 5],
     ["sparse only, K 2", { n, dense: null, d: 0, sparse }, 2],
     ["dense only, K 8", { n, dense, d, sparse: null }, 8],
     ["dense + sparse, K 3", { n, dense, d, sparse }, 3],
+    ["dense + sparse, K 90", { n, dense, d, sparse }, 90],
+    ["dense + sparse, K 75", { n, dense, d, sparse }, 75],
   ];
   for (const [name, rows, k] of shapes) {
     for (const task of ["single-label", "multi-label"] as const) {
