@@ -12,9 +12,9 @@ export const ASSIGN_TEST_SPLIT_TIMEOUT_MS = 30 * 60_000;
  * - imported labels without a split contribute a seeded sample stratified by class (test share of each class);
  * - a split larger than max(testMaxItems, the labeled target) releases its unlabeled items with the highest draw;
  * - every other labeled item joins the train split, so an item a model was trained on never becomes a test item.
- * Items once labeled in the test split stay there. Returns the number of test items.
+ * Items once labeled in the test split stay there. Returns the number of test items and of rows it moved.
  */
-export async function assignTestSplit(tx: Tx, projectId: number): Promise<number> {
+export async function assignTestSplit(tx: Tx, projectId: number): Promise<{ testCount: number; moved: number }> {
   const project = await tx.project.findUniqueOrThrow({ where: { id: projectId } });
   const classCount = await tx.labelClass.count({ where: { projectId, archivedAt: null } });
   const cap = Math.max(project.testMaxItems, testTarget(project, classCount));
@@ -27,10 +27,11 @@ export async function assignTestSplit(tx: Tx, projectId: number): Promise<number
   const importedTotal = imported.reduce((s, r) => s + Number(r.n), 0);
   const room = Math.max(0, cap - labeledTest);
   const scale = Math.min(project.testShare, importedTotal > 0 ? room / importedTotal : 0);
+  let moved = 0;
   for (const row of imported) {
     const take = Math.round(Number(row.n) * scale);
     if (take <= 0) continue;
-    await tx.$executeRaw`
+    moved += await tx.$executeRaw`
       UPDATE item SET split = 'test' WHERE id IN (
         SELECT id FROM item WHERE project_id = ${projectId} AND split = 'unassigned' AND label_status = 'labeled'
           AND label_origin = 'imported' AND label_class_ids[1] IS NOT DISTINCT FROM ${row.class_id}
@@ -39,13 +40,16 @@ export async function assignTestSplit(tx: Tx, projectId: number): Promise<number
   let current = await tx.item.count({ where: { projectId, split: "test" } });
   if (current > cap) {
     // Released items have no label and were drawn by hash, so the split stays a random sample of the pool.
-    current -= await tx.$executeRaw`
+    const released = await tx.$executeRaw`
       UPDATE item SET split = 'unassigned' WHERE id IN (
         SELECT id FROM item WHERE project_id = ${projectId} AND split = 'test' AND label_status <> 'labeled'
           AND ${leaseFreeSql()}
         ORDER BY margin_test_draw(project_id, id) DESC, id DESC LIMIT ${current - cap})`;
+    current -= released;
+    moved += released;
   }
   // Only labeled items are swept: unlabeled ones stay unassigned (the queue treats them as train items).
-  await tx.$executeRaw`UPDATE item SET split = 'train' WHERE project_id = ${projectId} AND label_status = 'labeled' AND split = 'unassigned'`;
-  return current;
+  moved +=
+    await tx.$executeRaw`UPDATE item SET split = 'train' WHERE project_id = ${projectId} AND label_status = 'labeled' AND split = 'unassigned'`;
+  return { testCount: current, moved };
 }

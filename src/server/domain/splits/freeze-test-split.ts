@@ -8,7 +8,7 @@ export async function freezeTestSplit(db: Db, projectId: number, actorId: string
   return db.$transaction(
     async (tx) => {
       await getProject(tx, projectId);
-      const testItems = await assignTestSplit(tx, projectId);
+      const { testCount: testItems } = await assignTestSplit(tx, projectId);
       await recordAudit(tx, {
         projectId,
         userId: actorId,
