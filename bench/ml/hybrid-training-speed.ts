@@ -20,17 +20,11 @@ export interface HybridTrainingSpeed {
 }
 
 /**
- * Training time of the default learner (trainHybridClassifier: selection, out-of-fold calibration, final fit) on a
- * 151-class single-label set built from Banking77's train texts: every text once plus repeats with one word dropped;
- * 74 extra classes are the first 74 intents' texts with a politeness suffix.
+ * The speed set's texts: Banking77's train texts once, then repeats with one word dropped; half of the first 74
+ * intents' texts get a politeness suffix and count as 74 extra classes (151 in all).
  */
-export async function measureHybridTraining(options: {
-  rows: number;
-  cacheDir: string;
-  sparseOnly?: boolean;
-  log?: (line: string) => void;
-}): Promise<HybridTrainingSpeed> {
-  const N = options.rows;
+export function speedSetTexts(rows: number): { texts: string[]; y: Int32Array; classes: string[] } {
+  const N = rows;
   const ds = loadSingleLabel("banking77");
   const rng = createRng(151);
   const SUFFIX = ["thanks", "please", "asap", "thank you so much", "help me out"];
@@ -49,6 +43,22 @@ export async function measureHybridTraining(options: {
     y[i] = c;
   }
   const classes = Array.from({ length: 151 }, (_, k) => (k < 77 ? ds.classes[k]! : `${ds.classes[k - 77]!} (polite)`));
+  return { texts, y, classes };
+}
+
+/**
+ * Training time of the default learner (trainHybridClassifier: selection, out-of-fold calibration, final fit) on a
+ * 151-class single-label set built from Banking77's train texts: every text once plus repeats with one word dropped;
+ * 74 extra classes are the first 74 intents' texts with a politeness suffix.
+ */
+export async function measureHybridTraining(options: {
+  rows: number;
+  cacheDir: string;
+  sparseOnly?: boolean;
+  log?: (line: string) => void;
+}): Promise<HybridTrainingSpeed> {
+  const { texts, y, classes } = speedSetTexts(options.rows);
+  const N = options.rows;
   const t0 = performance.now();
   const vocab = fitNgramVocabulary({ dfTexts: texts });
   const sparse = ngramMatrix(vocab, texts);

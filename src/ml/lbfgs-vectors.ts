@@ -1,12 +1,14 @@
 import { vectorKernelsWasmBase64 } from "@/ml/wasm/vector-kernels-wasm";
-import { align16, lazyWasmModule, WASM_MAX_BYTES, WASM_PAGE } from "@/ml/wasm-module";
+import { openVectorKernelSession } from "@/ml/row-kernel-thread";
+import { align16, fixedWasmMemory, lazyWasmModule, WASM_MAX_BYTES } from "@/ml/wasm-module";
 
 /**
  * The vector work of L-BFGS over θ-sized f64 vectors, with the storage those vectors live in: TypeScript loops (the
  * reference) or WebAssembly f64x2 SIMD (src/ml/wasm/vector-kernels.wat) on vectors inside one WebAssembly memory.
  * With millions of parameters the optimizer's ~25 passes per iteration cost as much as the objective in
  * TypeScript; the SIMD loops measured ~5× faster per pass, and Banking77's final fit spent 21.9 s in them instead of
- * 61.8 s (bench/ml/fit-budget.ts, one interleaved run).
+ * 61.8 s (bench/ml/fit-budget.ts, one interleaved run). From VECTOR_SPLIT_MIN parameters every pass is split in two
+ * halves and the second runs on a helper thread (row-kernel-thread.ts), which otherwise idles while the optimizer works.
  */
 export interface LbfgsVectors {
   kind: "wasm" | "typescript";
@@ -56,11 +58,13 @@ export interface LbfgsVectors {
     width: number,
     gamma: number,
   ): [number, number];
+  /** Lets go of the helper thread (split WebAssembly vectors); the vectors stay readable. */
+  dispose(): void;
 }
 
 export type LbfgsVectorKind = "auto" | "wasm" | "typescript";
 
-const typescriptOps: Omit<LbfgsVectors, "kind" | "vectors" | "scaleRows" | "scaleRowsDots"> = {
+const typescriptOps: Omit<LbfgsVectors, "kind" | "vectors" | "scaleRows" | "scaleRowsDots" | "dispose"> = {
   scaledCopyThenDot(out, v, a, u) {
     typescriptOps.scaledCopy(out, v, a);
     return typescriptOps.dot(u, out);
@@ -121,7 +125,6 @@ function typescriptScaleRows(scales: Float64Array | undefined): LbfgsVectors["sc
 const vectorKernelsModule = lazyWasmModule(vectorKernelsWasmBase64);
 
 interface VectorExports {
-  memory: WebAssembly.Memory;
   dot(a: number, b: number, n: number): number;
   axpy(y: number, x: number, n: number, a: number): void;
   axpyDot(y: number, x: number, u: number, n: number, a: number): number;
@@ -145,18 +148,41 @@ interface VectorExports {
   ): [number, number];
 }
 
-function wasmVectors(p: number, count: number, rowScales: Float64Array | undefined): LbfgsVectors | null {
+/** Elements from which the WebAssembly vectors are split in two halves, the second run on the vector helper thread. */
+export const VECTOR_SPLIT_MIN = 1 << 16;
+
+/** The exports the helper thread may run, in the order its commands number them. */
+const SPLIT_EXPORTS = [
+  "dot",
+  "axpy",
+  "axpyDot",
+  "scaledCopy",
+  "scaledCopyDot",
+  "addScaled",
+  "difference",
+  "normInf",
+  "stepPair",
+  "scaleRowsDots",
+  "scaleRows",
+] as const;
+type SplitExport = (typeof SPLIT_EXPORTS)[number];
+
+function wasmVectors(
+  p: number,
+  count: number,
+  rowScales: Float64Array | undefined,
+  layout: VectorLayout,
+): LbfgsVectors | null {
   const mod = vectorKernelsModule();
   if (!mod) return null;
   const stride = align16(p * 8);
   const scalesBytes = rowScales ? align16(rowScales.length * 8) : 0;
   const bytes = 16 + stride * count + scalesBytes;
   if (bytes > WASM_MAX_BYTES) return null;
-  const w = new WebAssembly.Instance(mod, {}).exports as unknown as VectorExports;
-  const pages = Math.ceil(bytes / WASM_PAGE);
-  const have = w.memory.buffer.byteLength / WASM_PAGE;
-  if (pages > have) w.memory.grow(pages - have);
-  const buf = w.memory.buffer;
+  // Sized once and shared: never grown (no view in any thread is ever detached), and the helper thread works on it.
+  const memory = fixedWasmMemory(bytes, true);
+  const w = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as VectorExports;
+  const buf = memory.buffer;
   const vectors = Array.from({ length: count }, (_, i) => new Float64Array(buf, 16 + i * stride, p));
   const scalesAt = 16 + count * stride;
   if (rowScales) new Float64Array(buf, scalesAt, rowScales.length).set(rowScales);
@@ -166,39 +192,124 @@ function wasmVectors(p: number, count: number, rowScales: Float64Array | undefin
     if (offset < 0 || offset + rows * width > p)
       throw new Error(`L-BFGS vectors: scaleRows block [${offset}, ${offset + rows * width}) outside [0, ${p})`);
   };
+  // Two halves [0, h) and [h, p): at a row boundary of the preconditioner's block when there is one (so the row ops
+  // split into whole rows), else in the middle. The split depends on the problem only, never on the machine: the sums
+  // (and the iterates) are the same with one core or two; only where the second half runs differs.
+  const splitRows = layout.rows && rows >= 2 ? Math.floor(rows / 2) : 0;
+  const h =
+    layout.split === "never" || (layout.split !== "always" && p < VECTOR_SPLIT_MIN) || p < 2
+      ? 0
+      : splitRows > 0
+        ? layout.rows!.offset + splitRows * layout.rows!.width
+        : Math.floor(p / 2);
+  const session = h > 0 ? openVectorKernelSession(mod, memory, [...SPLIT_EXPORTS]) : null;
+  const fns = w as unknown as Record<SplitExport, (...args: number[]) => number | number[]>;
+  /** Runs export `name` on both halves (the second on the helper when there is one); both halves' results. */
+  const both = (name: SplitExport, first: number[], second: number[]): [number[], number[]] => {
+    const started = session?.start(SPLIT_EXPORTS.indexOf(name), second) ?? false;
+    const own = [fns[name](...first)].flat();
+    const other = started ? Array.from(session!.finish().subarray(0, own.length)) : [fns[name](...second)].flat();
+    return [own, other];
+  };
+  const sum = (name: SplitExport, first: number[], second: number[]): number => {
+    const [a, b] = both(name, first, second);
+    return a[0]! + b[0]!;
+  };
+  // v's address at element k
+  const at = (v: Float64Array, k: number): number => v.byteOffset + k * 8;
+  const q = p - h;
+  const rowLayout = (offset: number, width: number): boolean =>
+    splitRows > 0 && offset === layout.rows!.offset && width === layout.rows!.width;
   // Every vector handed to these is one of `vectors` (a view into this memory): its byteOffset is its address.
+  if (h === 0)
+    return {
+      kind: "wasm",
+      vectors,
+      dot: (a, b) => w.dot(a.byteOffset, b.byteOffset, p),
+      axpy: (y, a, x) => w.axpy(y.byteOffset, x.byteOffset, p, a),
+      axpyThenDot: (y, a, x, u) => w.axpyDot(y.byteOffset, x.byteOffset, u.byteOffset, p, a),
+      scaledCopy: (out, v, a) => w.scaledCopy(out.byteOffset, v.byteOffset, p, a),
+      scaledCopyThenDot: (out, v, a, u) => w.scaledCopyDot(out.byteOffset, v.byteOffset, u.byteOffset, p, a),
+      addScaled: (out, x, t, d) => w.addScaled(out.byteOffset, x.byteOffset, d.byteOffset, p, t),
+      difference: (out, a, b) => w.difference(out.byteOffset, a.byteOffset, b.byteOffset, p),
+      normInf: (a) => w.normInf(a.byteOffset, p),
+      stepPair: (s, y, xNew, x, gNew, g) => {
+        const [sy, yy, gNorm] = w.stepPair(
+          s.byteOffset,
+          y.byteOffset,
+          xNew.byteOffset,
+          x.byteOffset,
+          gNew.byteOffset,
+          g.byteOffset,
+          p,
+        );
+        return { sy, yy, gNorm };
+      },
+      scaleRows: (v, offset, width) => {
+        checkRows(offset, width);
+        w.scaleRows(v.byteOffset + offset * 8, scalesAt, rows, width);
+      },
+      scaleRowsDots: (v, a, b, offset, width, gamma) => {
+        checkRows(offset, width);
+        return w.scaleRowsDots(v.byteOffset, a.byteOffset, b.byteOffset, p, offset, scalesAt, rows, width, gamma);
+      },
+      dispose: () => {},
+    };
   return {
     kind: "wasm",
     vectors,
-    dot: (a, b) => w.dot(a.byteOffset, b.byteOffset, p),
-    axpy: (y, a, x) => w.axpy(y.byteOffset, x.byteOffset, p, a),
-    axpyThenDot: (y, a, x, u) => w.axpyDot(y.byteOffset, x.byteOffset, u.byteOffset, p, a),
-    scaledCopy: (out, v, a) => w.scaledCopy(out.byteOffset, v.byteOffset, p, a),
-    scaledCopyThenDot: (out, v, a, u) => w.scaledCopyDot(out.byteOffset, v.byteOffset, u.byteOffset, p, a),
-    addScaled: (out, x, t, d) => w.addScaled(out.byteOffset, x.byteOffset, d.byteOffset, p, t),
-    difference: (out, a, b) => w.difference(out.byteOffset, a.byteOffset, b.byteOffset, p),
-    normInf: (a) => w.normInf(a.byteOffset, p),
+    dot: (a, b) => sum("dot", [at(a, 0), at(b, 0), h], [at(a, h), at(b, h), q]),
+    axpy: (y, a, x) => void both("axpy", [at(y, 0), at(x, 0), h, a], [at(y, h), at(x, h), q, a]),
+    axpyThenDot: (y, a, x, u) =>
+      sum("axpyDot", [at(y, 0), at(x, 0), at(u, 0), h, a], [at(y, h), at(x, h), at(u, h), q, a]),
+    scaledCopy: (out, v, a) => void both("scaledCopy", [at(out, 0), at(v, 0), h, a], [at(out, h), at(v, h), q, a]),
+    scaledCopyThenDot: (out, v, a, u) =>
+      sum("scaledCopyDot", [at(out, 0), at(v, 0), at(u, 0), h, a], [at(out, h), at(v, h), at(u, h), q, a]),
+    addScaled: (out, x, t, d) =>
+      void both("addScaled", [at(out, 0), at(x, 0), at(d, 0), h, t], [at(out, h), at(x, h), at(d, h), q, t]),
+    difference: (out, a, b) =>
+      void both("difference", [at(out, 0), at(a, 0), at(b, 0), h], [at(out, h), at(a, h), at(b, h), q]),
+    normInf: (a) => {
+      const [x, y] = both("normInf", [at(a, 0), h], [at(a, h), q]);
+      return Math.max(x[0]!, y[0]!);
+    },
     stepPair: (s, y, xNew, x, gNew, g) => {
-      const [sy, yy, gNorm] = w.stepPair(
-        s.byteOffset,
-        y.byteOffset,
-        xNew.byteOffset,
-        x.byteOffset,
-        gNew.byteOffset,
-        g.byteOffset,
-        p,
+      const [a, b] = both(
+        "stepPair",
+        [at(s, 0), at(y, 0), at(xNew, 0), at(x, 0), at(gNew, 0), at(g, 0), h],
+        [at(s, h), at(y, h), at(xNew, h), at(x, h), at(gNew, h), at(g, h), q],
       );
-      return { sy, yy, gNorm };
+      return { sy: a[0]! + b[0]!, yy: a[1]! + b[1]!, gNorm: Math.max(a[2]!, b[2]!) };
     },
     scaleRows: (v, offset, width) => {
       checkRows(offset, width);
-      w.scaleRows(v.byteOffset + offset * 8, scalesAt, rows, width);
+      if (!rowLayout(offset, width)) return w.scaleRows(v.byteOffset + offset * 8, scalesAt, rows, width);
+      both(
+        "scaleRows",
+        [at(v, offset), scalesAt, splitRows, width],
+        [at(v, h), scalesAt + splitRows * 8, rows - splitRows, width],
+      );
     },
     scaleRowsDots: (v, a, b, offset, width, gamma) => {
       checkRows(offset, width);
-      return w.scaleRowsDots(v.byteOffset, a.byteOffset, b.byteOffset, p, offset, scalesAt, rows, width, gamma);
+      if (!rowLayout(offset, width))
+        throw new Error("L-BFGS vectors: scaleRowsDots on split vectors needs the row block given at creation");
+      const [x, y] = both(
+        "scaleRowsDots",
+        [at(v, 0), at(a, 0), at(b, 0), h, offset, scalesAt, splitRows, width, gamma],
+        [at(v, h), at(a, h), at(b, h), q, 0, scalesAt + splitRows * 8, rows - splitRows, width, gamma],
+      );
+      return [x[0]! + y[0]!, x[1]! + y[1]!];
     },
+    dispose: () => session?.release(),
   };
+}
+
+/** Where the preconditioner's row block lies (the vectors split at one of its row boundaries), and the split. */
+export interface VectorLayout {
+  rows?: { offset: number; width: number };
+  /** Split every vector in two halves, the second on a helper thread: "auto" (default) from VECTOR_SPLIT_MIN elements. */
+  split?: "auto" | "never" | "always";
 }
 
 /**
@@ -210,9 +321,10 @@ export function createLbfgsVectors(
   count: number,
   kind: LbfgsVectorKind = "auto",
   rowScales?: Float64Array,
+  layout: VectorLayout = {},
 ): LbfgsVectors {
   if (kind !== "typescript") {
-    const w = wasmVectors(p, count, rowScales);
+    const w = wasmVectors(p, count, rowScales, layout);
     if (w) return w;
     if (kind === "wasm")
       throw new Error("L-BFGS: WebAssembly SIMD vector kernels are not available here (or the problem exceeds 4 GiB)");
@@ -228,5 +340,6 @@ export function createLbfgsVectors(
       typescriptOps.scaledCopy(v, v, gamma);
       return [typescriptOps.dot(a, b), typescriptOps.dot(b, v)];
     },
+    dispose: () => {},
   };
 }

@@ -32,6 +32,11 @@ export interface LbfgsOptions {
   /** Where the vectors live and which loops run over them (lbfgs-vectors.ts). Default "auto" (WebAssembly SIMD). */
   vectors?: LbfgsVectorKind;
   /**
+   * WebAssembly vectors: split every pass in two halves, the second on a helper thread where there are two cores
+   * ("auto", the default: from lbfgs-vectors.ts VECTOR_SPLIT_MIN parameters). The split depends on p only.
+   */
+  vectorSplit?: "auto" | "never" | "always";
+  /**
    * γ of the first iteration's H₀ = γ·P (P the preconditioner, or I): a warm start passes the previous fit's final
    * `scale`, so its first step has the right length instead of a line search doubling a tiny one. Default: the first
    * step moves x by at most ~1 in ∞-norm.
@@ -67,7 +72,10 @@ export function minimizeLbfgs(fg: ObjectiveFn, x0: Float64Array, options: LbfgsO
       `L-BFGS: preconditionRows covers [${rowsPart.offset}, ${rowsPart.offset + rowsPart.scales.length * rowsPart.width}), outside the ${p} parameters`,
     );
   }
-  const V = createLbfgsVectors(p, 6 + 2 * m, options.vectors, rowsPart?.scales);
+  const V = createLbfgsVectors(p, 6 + 2 * m, options.vectors, rowsPart?.scales, {
+    rows: rowsPart && { offset: rowsPart.offset, width: rowsPart.width },
+    split: options.vectorSplit,
+  });
   const [x0v, g0v, d, xNew0, gNew0, py, ...pairs] = V.vectors as [
     Float64Array,
     Float64Array,
@@ -81,22 +89,20 @@ export function minimizeLbfgs(fg: ObjectiveFn, x0: Float64Array, options: LbfgsO
   let [x, g, xNew, gNew] = [x0v, g0v, xNew0, gNew0];
   const free = pairs.slice();
   x.set(x0);
-  // The result owns its own copy: x may be a view into a large WebAssembly memory.
-  const done = (reason: LbfgsResult["reason"], iterations: number, converged: boolean): LbfgsResult => ({
-    x: x.slice(),
-    f,
-    iterations,
-    evaluations,
-    converged,
-    reason,
-    history,
-    scale,
-  });
+  // The result owns its own copy: x may be a view into a large WebAssembly memory. The vectors' helper thread is let
+  // go here (an objective that throws leaves it to the next optimizer, which takes it over).
+  const done = (reason: LbfgsResult["reason"], iterations: number, converged: boolean): LbfgsResult => {
+    V.dispose();
+    return { x: x.slice(), f, iterations, evaluations, converged, reason, history, scale };
+  };
   let scale = NaN;
   let f = fg(x, g);
   let evaluations = 1;
   const history = [f];
-  if (!Number.isFinite(f)) throw new Error("L-BFGS: objective is not finite at the starting point");
+  if (!Number.isFinite(f)) {
+    V.dispose();
+    throw new Error("L-BFGS: objective is not finite at the starting point");
+  }
   if (V.normInf(g) <= gtol) return done("gtol", 0, true);
 
   const S: Float64Array[] = [];

@@ -71,27 +71,33 @@ export interface RowKernelSession {
   release(): void;
 }
 
-let helper: Worker | null | undefined;
-let current: { control: Int32Array; released: boolean } | null = null;
+/** A helper thread started on first use, and the session (one memory's work) it serves now. */
+interface Helper {
+  source: string;
+  worker: Worker | null | undefined;
+  current: { control: Int32Array; released: boolean } | null;
+}
+const rowHelper: Helper = { source: HELPER_SOURCE, worker: undefined, current: null };
 
-function helperThread(): Worker | null {
-  if (helper !== undefined) return helper;
+function helperThread(h: Helper): Worker | null {
+  if (h.worker !== undefined) return h.worker;
   try {
-    helper = new Worker(HELPER_SOURCE, { eval: true });
+    const worker = new Worker(h.source, { eval: true });
+    h.worker = worker;
     // Never keeps the process alive, and a helper that dies leaves training to the calling thread.
-    helper.unref();
-    helper.on("error", () => {
-      helper = null;
-      current = null;
+    worker.unref();
+    worker.on("error", () => {
+      h.worker = null;
+      h.current = null;
     });
-    helper.on("exit", () => {
-      helper = null;
-      current = null;
+    worker.on("exit", () => {
+      h.worker = null;
+      h.current = null;
     });
   } catch {
-    helper = null;
+    h.worker = null;
   }
-  return helper;
+  return h.worker;
 }
 
 function waitDone(c: Int32Array): boolean {
@@ -104,21 +110,48 @@ function waitDone(c: Int32Array): boolean {
   return true;
 }
 
-function releaseCurrent(): void {
-  if (!current || current.released) return;
-  current.released = true;
-  const c = current.control;
+function releaseCurrent(h: Helper, command: number): void {
+  const cur = h.current;
+  if (!cur || cur.released) return;
+  cur.released = true;
+  const c = cur.control;
   Atomics.store(c, 1, 0);
-  Atomics.store(c, 0, RELEASE);
+  Atomics.store(c, 0, command);
   Atomics.notify(c, 0);
   waitDone(c);
-  current = null;
+  h.current = null;
 }
 
 /** The helper thread when a second one can help (at least two cores, worker threads available), started on first use. */
-function usableHelper(): Worker | null {
+function usableHelper(h: Helper): Worker | null {
   const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
-  return cores >= 2 ? helperThread() : null;
+  return cores >= 2 ? helperThread(h) : null;
+}
+
+/**
+ * Hands helper `h` a session on `memory` (message: what the helper's serve() reads besides `control`): releases the
+ * session it served, posts the message, waits until the helper has instantiated the module. Null when there is no
+ * helper or it failed to start in time.
+ */
+function openSession(
+  h: Helper,
+  message: Record<string, unknown>,
+  controlBytes: number,
+  releaseCommand: number,
+): { control: Int32Array; mine: { control: Int32Array; released: boolean } } | null {
+  const worker = usableHelper(h);
+  if (!worker) return null;
+  releaseCurrent(h, releaseCommand);
+  const control = new Int32Array(new SharedArrayBuffer(controlBytes));
+  const mine = { control, released: false };
+  worker.postMessage({ ...message, control: control.buffer });
+  if (!waitDone(control)) {
+    h.worker = null;
+    void worker.terminate();
+    return null;
+  }
+  h.current = mine;
+  return { control, mine };
 }
 
 /**
@@ -126,22 +159,13 @@ function usableHelper(): Worker | null {
  * (one core, no worker threads, or it failed to start in time); the caller then runs both halves itself.
  */
 export function openRowKernelSession(module: WebAssembly.Module, memory: WebAssembly.Memory): RowKernelSession | null {
-  const worker = usableHelper();
-  if (!worker) return null;
-  releaseCurrent();
-  const control = new Int32Array(new SharedArrayBuffer(32 * 4));
-  const mine = { control, released: false };
-  worker.postMessage({ module, memory, control: control.buffer });
-  if (!waitDone(control)) {
-    helper = null;
-    void worker.terminate();
-    return null;
-  }
-  current = mine;
+  const opened = openSession(rowHelper, { module, memory }, 32 * 4, RELEASE);
+  if (!opened) return null;
+  const { control, mine } = opened;
   let pending = false;
   return {
     start(kind, args) {
-      if (current !== mine || mine.released) return false;
+      if (rowHelper.current !== mine || mine.released) return false;
       Atomics.store(control, 1, 0);
       for (let i = 0; i < args.length; i++) control[2 + i] = args[i]!;
       Atomics.store(control, 0, COMMANDS[kind]);
@@ -155,7 +179,114 @@ export function openRowKernelSession(module: WebAssembly.Module, memory: WebAsse
       if (!waitDone(control)) throw new Error("row kernels: the helper thread did not answer");
     },
     release() {
-      if (current === mine) releaseCurrent();
+      if (rowHelper.current === mine) releaseCurrent(rowHelper, RELEASE);
+    },
+  };
+}
+
+const VECTOR_ARGS_AT = 16;
+const VECTOR_MAX_ARGS = 16;
+const VECTOR_RESULTS_AT = VECTOR_ARGS_AT + VECTOR_MAX_ARGS * 8;
+const VECTOR_MAX_RESULTS = 4;
+const VECTOR_RELEASE = -1;
+
+/**
+ * A second helper thread for the optimizer's vector kernels (src/ml/wasm/vector-kernels.wat, lbfgs-vectors.ts): it
+ * runs one export of a module instantiated on an optimizer's shared memory over the second half of θ while the calling
+ * thread runs the first. A thread of its own, so the objective's session on the row kernels' helper is never taken
+ * over between evaluations; the two never run at once (the calling thread blocks on each). Arguments and results are
+ * f64 (addresses are exact in them).
+ */
+const VECTOR_HELPER_SOURCE = `
+const { parentPort } = require("node:worker_threads");
+let collect = null;
+try {
+  require("node:v8").setFlagsFromString("--expose-gc");
+  collect = require("node:vm").runInNewContext("gc");
+} catch {}
+parentPort.on("message", (message) => {
+  serve(message);
+  if (collect) setImmediate(collect);
+});
+function serve({ module, memory, control, names }) {
+  const c = new Int32Array(control, 0, 4);
+  const args = new Float64Array(control, ${VECTOR_ARGS_AT}, ${VECTOR_MAX_ARGS});
+  const res = new Float64Array(control, ${VECTOR_RESULTS_AT}, ${VECTOR_MAX_RESULTS});
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const fns = names.map((name) => exports[name]);
+  Atomics.store(c, 1, 1);
+  Atomics.notify(c, 1);
+  for (;;) {
+    Atomics.wait(c, 0, 0);
+    const command = Atomics.load(c, 0);
+    if (command > 0) {
+      const n = c[2];
+      const a = [];
+      for (let i = 0; i < n; i++) a.push(args[i]);
+      const r = fns[command - 1](...a);
+      if (typeof r === "number") res[0] = r;
+      else if (r) for (let i = 0; i < r.length; i++) res[i] = r[i];
+    }
+    Atomics.store(c, 0, 0);
+    Atomics.store(c, 1, 1);
+    Atomics.notify(c, 1);
+    if (command === -1) break;
+  }
+}
+`;
+
+const vectorHelper: Helper = { source: VECTOR_HELPER_SOURCE, worker: undefined, current: null };
+
+export interface VectorKernelSession {
+  /** Starts export `names[fn]`(args) on the helper; false: the session was lost (do it yourself). */
+  start(fn: number, args: number[]): boolean;
+  /** Blocks until the helper is done; its results (a scalar export's in [0]). */
+  finish(): Float64Array;
+  release(): void;
+}
+
+/**
+ * Hands the vector helper thread an optimizer's `memory` (shared) and the exports of `module` it may run, or null
+ * when there is no helper (the caller then runs both halves itself).
+ */
+export function openVectorKernelSession(
+  module: WebAssembly.Module,
+  memory: WebAssembly.Memory,
+  names: string[],
+): VectorKernelSession | null {
+  const opened = openSession(
+    vectorHelper,
+    { module, memory, names },
+    VECTOR_RESULTS_AT + VECTOR_MAX_RESULTS * 8,
+    VECTOR_RELEASE,
+  );
+  if (!opened) return null;
+  const { control, mine } = opened;
+  const args = new Float64Array(control.buffer, VECTOR_ARGS_AT, VECTOR_MAX_ARGS);
+  const results = new Float64Array(control.buffer, VECTOR_RESULTS_AT, VECTOR_MAX_RESULTS);
+  let pending = false;
+  return {
+    start(fn, a) {
+      if (vectorHelper.current !== mine || mine.released) return false;
+      if (a.length > VECTOR_MAX_ARGS)
+        throw new Error(`vector kernels: ${a.length} arguments (at most ${VECTOR_MAX_ARGS})`);
+      Atomics.store(control, 1, 0);
+      args.set(a);
+      control[2] = a.length;
+      Atomics.store(control, 0, fn + 1);
+      Atomics.notify(control, 0);
+      pending = true;
+      return true;
+    },
+    finish() {
+      if (pending) {
+        pending = false;
+        if (!waitDone(control)) throw new Error("vector kernels: the helper thread did not answer");
+      }
+      return results;
+    },
+    release() {
+      if (vectorHelper.current === mine) releaseCurrent(vectorHelper, VECTOR_RELEASE);
     },
   };
 }

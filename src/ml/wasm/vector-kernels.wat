@@ -8,7 +8,9 @@
 ;; processed two lanes at a time and an odd last element on its own. Sums keep two partial lanes (added at the end),
 ;; so a dot product rounds differently from a sequential one — within the tests' tolerances.
 (module
-  (memory (export "memory") 1)
+  ;; Shared and sized by the caller, so a helper thread (src/ml/row-kernel-thread.ts) can run the same loops on the
+  ;; second half of every vector (lbfgs-vectors.ts).
+  (import "env" "memory" (memory 1 65536 shared))
 
   ;; Σ a[i] · b[i]
   (func (export "dot") (param $a i32) (param $b i32) (param $n i32) (result f64)

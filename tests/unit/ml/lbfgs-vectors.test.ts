@@ -138,6 +138,73 @@ describe("L-BFGS vector kernels: WebAssembly SIMD against the TypeScript referen
     });
   }
 
+  // Split in two halves (the second on the vector helper thread where there are two cores), at a row boundary of the
+  // preconditioner's block when there is one: every op against the TypeScript reference, and the fused ops against
+  // the separate ones on the same halves.
+  for (const [p, rows] of [
+    [2, null],
+    [3, null],
+    [1001, null],
+    [1001, { offset: 95, width: 151, count: 6 }],
+    [64, { offset: 1, width: 3, count: 21 }],
+  ] as const) {
+    it(`split in two halves: the reference's numbers (p ${p}${rows ? `, ${rows.count} rows of ${rows.width} from ${rows.offset}` : ""})`, () => {
+      const scales = rows ? filled(new Float64Array(rows.count), 99) : undefined;
+      const layout = rows ? { offset: rows.offset, width: rows.width } : undefined;
+      const w = createLbfgsVectors(p, 8, "wasm", scales, { rows: layout, split: "always" });
+      const t = createLbfgsVectors(p, 8, "typescript", scales);
+      w.vectors.forEach((v, i) => filled(v, i + 31));
+      t.vectors.forEach((v, i) => filled(v, i + 31));
+      const [wa, wb, wc, wo, ws, wy] = w.vectors as Float64Array[] as Float64Array[] & { length: 8 };
+      const [ta, tb, tc, to, tsv, ty] = t.vectors as Float64Array[] as Float64Array[] & { length: 8 };
+      const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1, Math.abs(b));
+      expect(rel(w.dot(wa!, wb!), t.dot(ta!, tb!))).toBeLessThan(1e-12);
+      expect(rel(w.axpyThenDot(wa!, -1.3, wb!, wc!), t.axpyThenDot(ta!, -1.3, tb!, tc!))).toBeLessThan(1e-12);
+      expect(wa).toEqual(ta);
+      w.axpy(wa!, 0.37, wb!);
+      t.axpy(ta!, 0.37, tb!);
+      expect(wa).toEqual(ta);
+      expect(rel(w.scaledCopyThenDot(wo!, wa!, -2.5, wc!), t.scaledCopyThenDot(to!, ta!, -2.5, tc!))).toBeLessThan(
+        1e-12,
+      );
+      expect(wo).toEqual(to);
+      w.addScaled(wo!, wa!, 0.125, wb!);
+      t.addScaled(to!, ta!, 0.125, tb!);
+      expect(wo).toEqual(to);
+      w.difference(wo!, wa!, wc!);
+      t.difference(to!, ta!, tc!);
+      expect(wo).toEqual(to);
+      expect(w.normInf(wo!)).toBe(t.normInf(to!));
+      const got = w.stepPair(ws!, wy!, wa!, wb!, wc!, wo!);
+      const ref = t.stepPair(tsv!, ty!, ta!, tb!, tc!, to!);
+      expect([ws, wy]).toEqual([tsv, ty]);
+      expect(rel(got.sy, ref.sy) + rel(got.yy, ref.yy)).toBeLessThan(1e-12);
+      expect(got.gNorm).toBe(ref.gNorm);
+      // The fused ops give the separate ops' numbers on the same halves.
+      expect(got).toEqual({ sy: w.dot(ws!, wy!), yy: w.dot(wy!, wy!), gNorm: w.normInf(wc!) });
+      if (rows) {
+        w.scaleRows(wa!, rows.offset, rows.width);
+        t.scaleRows(ta!, rows.offset, rows.width);
+        expect(wa).toEqual(ta);
+        wo!.set(wa!);
+        const [ab, bv] = w.scaleRowsDots(wa!, wb!, wc!, rows.offset, rows.width, 0.37);
+        const [tab, tbv] = t.scaleRowsDots(ta!, tb!, tc!, rows.offset, rows.width, 0.37);
+        expect(wa).toEqual(ta);
+        expect(rel(ab, tab) + rel(bv, tbv)).toBeLessThan(1e-12);
+        w.scaleRows(wo!, rows.offset, rows.width);
+        w.scaledCopy(wo!, wo!, 0.37);
+        expect(wo).toEqual(wa);
+        expect([ab, bv]).toEqual([w.dot(wb!, wc!), w.dot(wc!, wa!)]);
+      }
+      // A NaN in either half makes the ∞-norm NaN.
+      for (const at of [0, p - 1]) {
+        wo!.fill(0.5)[at] = NaN;
+        expect(w.normInf(wo!)).toBeNaN();
+      }
+      w.dispose();
+    });
+  }
+
   it("refuse a row block that does not fit, and scaleRows without scales", () => {
     const w = createLbfgsVectors(10, 1, "wasm", new Float64Array(4));
     expect(() => w.scaleRows(w.vectors[0]!, 3, 2)).toThrow(/outside/);
@@ -190,6 +257,36 @@ describe("minimizeLbfgs on either vector kernel", () => {
     for (let i = 0; i < p; i++) expect(Math.abs(w.x[i]! - t.x[i]!)).toBeLessThan(1e-8);
     expect(Math.abs(w.iterations - t.iterations)).toBeLessThanOrEqual(2);
     expect(w.x.buffer.byteLength).toBe(p * 8);
+  });
+
+  it("split in two halves (the second on the helper thread), reach the reference's optimum; with a row-scaled preconditioner too", () => {
+    const t = minimizeLbfgs(fg, new Float64Array(p), { gtol: 1e-10, maxIter: 500, vectors: "typescript" });
+    const w = minimizeLbfgs(fg, new Float64Array(p), { gtol: 1e-10, maxIter: 500, vectorSplit: "always" });
+    expect(w.reason).toBe(t.reason);
+    expect(Math.abs(w.f - t.f) / Math.abs(t.f)).toBeLessThan(1e-12);
+    for (let i = 0; i < p; i++) expect(Math.abs(w.x[i]! - t.x[i]!)).toBeLessThan(1e-8);
+    // A diagonal preconditioner on rows of 7 from element 6 (as on the hybrid's n-gram block): any positive one does.
+    const rows = Math.floor((p - 6) / 7);
+    const preconditionRows = {
+      offset: 6,
+      width: 7,
+      scales: Float64Array.from({ length: rows }, (_, r) => 1 / (1 + (r % 3))),
+    };
+    const tr = minimizeLbfgs(fg, new Float64Array(p), {
+      gtol: 1e-6,
+      ftol: 0,
+      vectors: "typescript",
+      preconditionRows,
+    });
+    const wr = minimizeLbfgs(fg, new Float64Array(p), {
+      gtol: 1e-6,
+      ftol: 0,
+      vectorSplit: "always",
+      preconditionRows,
+    });
+    expect([wr.reason, tr.reason]).toEqual(["gtol", "gtol"]);
+    expect(Math.abs(wr.f - tr.f) / Math.abs(tr.f)).toBeLessThan(1e-12);
+    expect(Math.abs(wr.iterations - tr.iterations)).toBeLessThanOrEqual(2);
   });
 
   it("reports every accepted iterate to onIteration, in order, with f matching the history", () => {
