@@ -3,7 +3,6 @@
  * objective and the optimizer's own vector work, for each L-BFGS variant in one process, interleaved. Not in CI:
  *   npx tsx bench/ml/hybrid-fit-speed.ts --rows 15000 --iters 20 --memory 10 --rounds 2
  */
-import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { FeatureRows } from "@/ml/feature-rows";
@@ -12,7 +11,7 @@ import { minimizeLbfgs, type LbfgsOptions, type LbfgsResult, type ObjectiveFn } 
 import { fitNgramVocabulary, ngramMatrix } from "@/ml/ngram-vocabulary";
 import { createFeaturizer } from "@/server/featurizers/create-featurizer";
 import { benchArg as arg } from "../bench-args";
-import { speedSetTexts } from "./hybrid-training-speed";
+import { mainThreadCpuMs, speedSetTexts } from "./hybrid-training-speed";
 
 type Minimizer = (fg: ObjectiveFn, x0: Float64Array, o: LbfgsOptions) => LbfgsResult;
 const variants: Record<string, Minimizer> = { current: minimizeLbfgs };
@@ -34,17 +33,6 @@ const load = (): string =>
     .loadavg()
     .map((v) => v.toFixed(1))
     .join(" / ");
-
-/** CPU ms of this process's main thread (Linux /proc; utime + stime at 100 Hz), or NaN elsewhere. */
-function mainThreadCpuMs(): number {
-  try {
-    const stat = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8");
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(f[11]) + Number(f[12])) * 10;
-  } catch {
-    return NaN;
-  }
-}
 
 const { texts, y, classes } = speedSetTexts(rows);
 const vocab = fitNgramVocabulary({ dfTexts: texts });

@@ -17,7 +17,7 @@ const phases = Object.entries(phaseSeconds(r.fits))
   .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
   .join(", ");
 console.log(
-  `${r.rows} texts × ${r.classes} classes (V ${r.vocabulary}, ${r.nnzPerRow.toFixed(0)} n-grams per text): features ${r.featureSeconds.toFixed(1)} s, train ${r.trainSeconds.toFixed(1)} s (${phases}); final fit ${r.final.iterations} iterations (${r.final.reason}); chose C ${r.selection.C}, α ${r.selection.blockWeight} (${r.selection.mode}); artifact ${r.artifactMB.toFixed(2)} MB; load ${os
+  `${r.rows} texts × ${r.classes} classes (V ${r.vocabulary}, ${r.nnzPerRow.toFixed(0)} n-grams per text): features ${r.featureSeconds.toFixed(1)} s, train ${r.trainSeconds.toFixed(1)} s (${phases}); final fit ${r.final.iterations} iterations (${r.final.reason}); chose C ${r.selection.C}, α ${r.selection.blockWeight} (${r.selection.mode}); artifact ${r.artifactMB.toFixed(2)} MB; CPU ${r.trainCpuSeconds.process.toFixed(1)} s (calling thread ${r.trainCpuSeconds.mainThread.toFixed(1)} s); load ${os
     .loadavg()
     .map((v) => v.toFixed(1))
     .join(" / ")}`,

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { classifierToJSON } from "@/ml/classifier-artifact";
 import { fitNgramVocabulary, ngramMatrix } from "@/ml/ngram-vocabulary";
 import { createRng } from "@/ml/rng";
@@ -12,11 +13,24 @@ export interface HybridTrainingSpeed {
   nnzPerRow: number;
   featureSeconds: number;
   trainSeconds: number;
+  /** CPU seconds of the training: the whole process (every thread), and its calling thread alone (NaN off Linux). */
+  trainCpuSeconds: { process: number; mainThread: number };
   /** Seconds at which each fit ended, with its phase. */
   fits: { phase: string; at: number }[];
   selection: SelectionRecord;
   final: { iterations: number; evaluations: number; reason: string };
   artifactMB: number;
+}
+
+/** CPU ms of this process's main thread (Linux /proc: utime + stime at 100 Hz), or NaN elsewhere. */
+export function mainThreadCpuMs(): number {
+  try {
+    const stat = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return NaN;
+  }
 }
 
 /**
@@ -68,6 +82,8 @@ export async function measureHybridTraining(options: {
   const featureSeconds = (performance.now() - t0) / 1000;
   const fits: HybridTrainingSpeed["fits"] = [];
   const t1 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const main0 = mainThreadCpuMs();
   const { model } = trainHybridClassifier(
     { n: N, dense, d: dense ? featurizer.dim : 0, sparse },
     classes,
@@ -82,6 +98,8 @@ export async function measureHybridTraining(options: {
     },
   );
   const trainSeconds = (performance.now() - t1) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const trainCpuSeconds = { process: (cpu.user + cpu.system) / 1e6, mainThread: (mainThreadCpuMs() - main0) / 1000 };
   const opt = model.metrics.optimizer as HybridTrainingSpeed["final"];
   return {
     rows: N,
@@ -90,6 +108,7 @@ export async function measureHybridTraining(options: {
     nnzPerRow: sparse.indices.length / N,
     featureSeconds,
     trainSeconds,
+    trainCpuSeconds,
     fits,
     selection: model.metrics.selection as SelectionRecord,
     final: { iterations: opt.iterations, evaluations: opt.evaluations, reason: opt.reason },
