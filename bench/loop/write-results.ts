@@ -46,6 +46,8 @@ const ROWS: [string, string, (v: number) => string][] = [
   ["saturated: labels/s (20 annotators)", "queue.labelsPerSecond", (v) => v.toFixed(1)],
   ["paced queue (2 s ± 50% per item): queue.next p50 (ms)", "queuePaced.next.p50", (v) => v.toFixed(0)],
   ["paced: queue.next p95 (ms) — target ≤ 50", "queuePaced.next.p95", (v) => v.toFixed(0)],
+  ["paced: queue.next p95 of calls overlapping no job (ms)", "queuePaced.tail.noJob.p95", (v) => v.toFixed(0)],
+  ["paced: event loop delay p99 of the bench process (ms)", "queuePaced.eventLoopDelay.p99Ms", (v) => v.toFixed(0)],
   ["paced: labels.submit p95 (ms)", "queuePaced.submit.p95", (v) => v.toFixed(0)],
   ["paced: labels/s", "queuePaced.labelsPerSecond", (v) => v.toFixed(1)],
   ["double assignments", "queue.duplicateAssignments", (v) => String(v)],
