@@ -12,7 +12,12 @@ import { predictProba } from "@/ml/linear-model";
 import { fitNgramVocabulary, ngramMatrix } from "@/ml/ngram-vocabulary";
 import { createRng } from "@/ml/rng";
 import { trainClassifier } from "@/ml/train-classifier";
-import { trainHybridClassifier, type CalibrationRecord, type SelectionRecord } from "@/ml/train-hybrid-classifier";
+import {
+  oneSeMembers,
+  trainHybridClassifier,
+  type CalibrationRecord,
+  type SelectionRecord,
+} from "@/ml/train-hybrid-classifier";
 import { expectClose } from "../../helpers/expect-close";
 
 const WORDS: Record<string, string[]> = {
@@ -285,6 +290,95 @@ describe("trainHybridClassifier", () => {
     expect(oofProba!.length).toBe(450);
     const out = classifyRows(model, rows);
     expect(out.unsure.every((u) => u === 0)).toBe(true);
+  });
+});
+
+describe("oneSeMembers (the one-standard-error rule)", () => {
+  it("unpaired (the default): within the best's mean + its standard error; the best is always eligible", () => {
+    const best = Float64Array.from([0.2, 0.4, 0.6, 0.8]); // mean 0.5, SE √(0.0667/4) ≈ 0.129
+    const scored = [
+      { C: 80, blockWeight: 1, losses: best },
+      { C: 20, blockWeight: 1, losses: best.map((v) => v + 0.12) }, // 0.62: in
+      { C: 5, blockWeight: 1, losses: best.map((v) => v + 0.14) }, // 0.64: out
+    ];
+    expect(oneSeMembers(scored, { se: "unpaired", order: "simpler" })).toEqual([
+      { C: 20, blockWeight: 1 },
+      { C: 80, blockWeight: 1 },
+    ]);
+    expect(oneSeMembers([scored[0]!], { se: "paired", order: "simpler" })).toEqual([{ C: 80, blockWeight: 1 }]);
+  });
+
+  // Row losses that vary a lot from row to row (easy and hard rows), as out-of-fold losses do.
+  const rowLoss = (m: number, seed: number): Float64Array => {
+    const rng = createRng(seed);
+    return Float64Array.from({ length: m }, () => -Math.log(0.05 + 0.9 * rng.next()));
+  };
+  const shifted = (base: Float64Array, by: (r: number) => number): Float64Array => base.map((v, r) => v + by(r));
+
+  it("paired: a setting worse on every row by a constant is out, though within the best's unpaired SE", () => {
+    const best = rowLoss(2000, 1);
+    // C 5 loses 0.015 on every row: less than the best's unpaired SE (≈ 0.018 at 2,000 rows of spread ≈ 0.8)…
+    const scored = [
+      { C: 5, blockWeight: 1, losses: shifted(best, () => 0.015) },
+      { C: 20, blockWeight: 1, losses: best },
+    ];
+    expect(oneSeMembers(scored, { se: "unpaired", order: "simpler" })).toEqual([
+      { C: 5, blockWeight: 1 },
+      { C: 20, blockWeight: 1 },
+    ]);
+    // …but the paired difference has no spread at all: C 5 is worse beyond doubt, the best is the one member.
+    expect(oneSeMembers(scored, { se: "paired", order: "simpler" })).toEqual([{ C: 20, blockWeight: 1 }]);
+  });
+
+  it("paired: a difference that is noise across rows keeps the more regularized setting eligible", () => {
+    const best = rowLoss(40, 2);
+    const rng = createRng(3);
+    // Mean +0.01, row-to-row ±0.3: well within one SE of the paired difference (≈ 0.05 at 40 rows).
+    const noise = Float64Array.from({ length: 40 }, () => (rng.next() - 0.5) * 1.04);
+    const mu = noise.reduce((a, b) => a + b, 0) / 40;
+    const scored = [
+      { C: 20, blockWeight: 1, losses: best },
+      { C: 1.25, blockWeight: 0, losses: shifted(best, (r) => noise[r]! - mu + 0.01) },
+    ];
+    expect(oneSeMembers(scored, { se: "paired", order: "simpler" })[0]).toEqual({ C: 1.25, blockWeight: 0 });
+  });
+
+  it("orders by C, then the dense block alone, then α nearest 1; 'spread' takes one setting per C first", () => {
+    const base = rowLoss(50, 4);
+    const same = (C: number, blockWeight: number): { C: number; blockWeight: number; losses: Float64Array } => ({
+      C,
+      blockWeight,
+      losses: base,
+    });
+    const scored = [same(20, 4), same(5, 2), same(5, 0.5), same(20, 0), same(5, 0), same(80, 1), same(5, 1)];
+    expect(oneSeMembers(scored, { se: "paired", order: "simpler" })).toEqual([
+      { C: 5, blockWeight: 0 },
+      { C: 5, blockWeight: 1 },
+      { C: 5, blockWeight: 2 },
+      { C: 5, blockWeight: 0.5 },
+      { C: 20, blockWeight: 0 },
+      { C: 20, blockWeight: 4 },
+      { C: 80, blockWeight: 1 },
+    ]);
+    expect(oneSeMembers(scored, { se: "paired", order: "spread" })).toEqual([
+      { C: 5, blockWeight: 0 },
+      { C: 20, blockWeight: 0 },
+      { C: 80, blockWeight: 1 },
+      { C: 5, blockWeight: 1 },
+      { C: 20, blockWeight: 4 },
+      { C: 5, blockWeight: 2 },
+      { C: 5, blockWeight: 0.5 },
+    ]);
+    // "effective": by C·max(1, α²), the n-gram block's own C (α = 2 at C 5 regularizes it as C 20 would).
+    expect(oneSeMembers(scored, { se: "paired", order: "effective" })).toEqual([
+      { C: 5, blockWeight: 0 },
+      { C: 5, blockWeight: 1 },
+      { C: 5, blockWeight: 0.5 },
+      { C: 5, blockWeight: 2 },
+      { C: 20, blockWeight: 0 },
+      { C: 80, blockWeight: 1 },
+      { C: 20, blockWeight: 4 },
+    ]);
   });
 });
 
