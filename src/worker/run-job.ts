@@ -51,7 +51,14 @@ export async function runJob<J extends JobDefinition>(
   definition: J,
   handler: JobHandler<J>,
   job: PgBoss.JobWithMetadata<Envelope>,
-  options: Partial<LivenessOptions> & { log?: (line: string) => void } = {},
+  options: Partial<LivenessOptions> & {
+    log?: (line: string) => void;
+    /**
+     * Runs once the run is recorded completed, for follow-ups that must see it so (a last score chunk wakes its
+     * parent). Its failure is logged and costs only that promptness: the run stays completed.
+     */
+    afterCompleted?: (payload: JobPayload<J>) => Promise<unknown>;
+  } = {},
 ) {
   const { jobRunId } = job.data;
   const heartbeatSeconds = options.heartbeatSeconds ?? env().JOB_HEARTBEAT_SECONDS;
@@ -122,6 +129,11 @@ export async function runJob<J extends JobDefinition>(
     });
     if (!completed) throw new RunTakenOverError();
     await record("logging its completion", () => ctx.log("Completed"));
+    await options
+      .afterCompleted?.(payload)
+      .catch((error: unknown) =>
+        options.log?.(`[worker] ${definition.name} ${jobRunId}: after completion: ${redactedMessage(error)}`),
+      );
     return result ?? {};
   } catch (error) {
     if (error instanceof RunTakenOverError) {

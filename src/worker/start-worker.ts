@@ -8,7 +8,7 @@ import { removeOrphanBlockFiles } from "@/server/domain/embeddings/remove-orphan
 import { createBoss, startBossWithQueues } from "@/server/jobs/boss";
 import { isDatabaseUnavailable } from "@/server/database/is-database-unavailable";
 import { createRetryingBossDb } from "@/server/jobs/retrying-boss-db";
-import type { JobDefinition } from "@/server/jobs/define-job";
+import type { JobDefinition, JobPayload } from "@/server/jobs/define-job";
 import {
   embedJob,
   generateJob,
@@ -25,19 +25,26 @@ import { handleProjectStats } from "@/worker/handlers/project-stats";
 import { handleScore } from "@/worker/handlers/score";
 import { handleScoreChunk } from "@/worker/handlers/score-chunk";
 import { handleTrain } from "@/worker/handlers/train";
+import { wakeScoreParent } from "@/server/domain/scoring/wake-score-parent";
 import { redactedError, redactedMessage } from "@/server/redact-secrets";
 import { runJob, type JobHandler } from "@/worker/run-job";
 import { scheduleJobRunSweep } from "@/worker/schedule-job-run-sweep";
 
-function route<J extends JobDefinition>(definition: J, handler: JobHandler<J>) {
-  return { definition, handler };
+function route<J extends JobDefinition>(
+  definition: J,
+  handler: JobHandler<J>,
+  afterCompleted?: (payload: JobPayload<J>, worker: { db: Db; boss: PgBoss }) => Promise<unknown>,
+) {
+  return { definition, handler, afterCompleted };
 }
 
 const routes = [
   route(projectStatsJob, handleProjectStats),
   route(trainJob, handleTrain),
   route(scoreJob, handleScore),
-  route(scoreChunkJob, handleScoreChunk),
+  route(scoreChunkJob, handleScoreChunk, ({ parentJobRunId }, { db, boss }) =>
+    wakeScoreParent(db, boss, parentJobRunId),
+  ),
   route(embedJob, handleEmbed),
   route(importJob, handleImport),
   route(generateJob, handleGenerate),
@@ -114,7 +121,7 @@ export async function startWorker(options: {
   const wake = (queue: string) => {
     for (const id of slots.get(queue) ?? []) boss.notifyWorker(id);
   };
-  for (const { definition, handler } of routes) {
+  for (const { definition, handler, afterCompleted } of routes) {
     for (let i = 0; i < options.concurrency; i++) {
       const slot: { id?: string } = {};
       const lookAgain = () => {
@@ -135,6 +142,10 @@ export async function startWorker(options: {
             const outcome = await runJob(options.db, boss, definition, handler as JobHandler<JobDefinition>, job, {
               ...liveness,
               log,
+              afterCompleted:
+                afterCompleted &&
+                ((payload) =>
+                  (afterCompleted as NonNullable<typeof afterCompleted>)(payload as never, { db: options.db, boss })),
             });
             // A parent checking on its chunks comes back every few seconds: not worth a line each time.
             const said =

@@ -225,6 +225,42 @@ describe("jobs", () => {
     });
   });
 
+  it("calls afterCompleted with the payload once the run is recorded completed, and a failure there keeps the run completed", async () => {
+    const { project } = await makeProject(testDb.db);
+    const seen: { state: string; projectId: number }[] = [];
+    const run = await testDb.db.jobRun.create({ data: { type: projectStatsJob.name, payload: {} } });
+    await runJob(
+      testDb.db,
+      boss,
+      projectStatsJob,
+      async () => undefined,
+      { ...delivery(run.id, 0), data: { jobRunId: run.id, version: 1, data: { projectId: project.id } } },
+      {
+        afterCompleted: async (payload) => {
+          const { state } = await testDb.db.jobRun.findUniqueOrThrow({ where: { id: run.id } });
+          seen.push({ state, projectId: payload.projectId });
+          throw new Error("follow-up failed");
+        },
+      },
+    );
+    expect(seen).toEqual([{ state: "completed", projectId: project.id }]);
+    expect((await testDb.db.jobRun.findUniqueOrThrow({ where: { id: run.id } })).state).toBe("completed");
+
+    // A run that does not complete (here: fails) never calls it.
+    const failed = await testDb.db.jobRun.create({ data: { type: projectStatsJob.name, payload: {} } });
+    await runJob(
+      testDb.db,
+      boss,
+      projectStatsJob,
+      async () => {
+        throw new PermanentJobError("bad input");
+      },
+      { ...delivery(failed.id, 0), data: { jobRunId: failed.id, version: 1, data: { projectId: project.id } } },
+      { afterCompleted: async () => void seen.push({ state: "called", projectId: 0 }) },
+    );
+    expect(seen).toHaveLength(1);
+  });
+
   it("rejects a payload that does not match the job's schema and never calls the handler", async () => {
     const run = await testDb.db.jobRun.create({ data: { type: projectStatsJob.name, payload: {} } });
     let calls = 0;

@@ -61,6 +61,8 @@ export const scoreChunkJob = defineJob({
   retryLimit: 3,
   retryDelaySeconds: 5,
   expireInSeconds: 3600,
+  // The last chunk puts its parent back to run now (scoring/wake-score-parent.ts).
+  feeds: ["score"],
 });
 
 export const embedJob = defineJob({

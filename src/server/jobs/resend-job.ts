@@ -5,8 +5,8 @@ import type { JobDefinition } from "@/server/jobs/define-job";
 import { transactionDb } from "@/server/jobs/enqueue-job";
 
 /**
- * Puts a delivered job back on its queue under the same id (so job_run and the sweep still find it), to be
- * delivered again after `startAfterSeconds`. The delivery that calls this returns normally; pg-boss's completion of
+ * Puts a delivered (or waiting) job back on its queue under the same id (so job_run and the sweep still find it),
+ * to be delivered again after `startAfterSeconds`. The delivery that calls this returns normally; pg-boss's completion of
  * it then finds no active job and does nothing. Used when a run must be looked at again later without holding a
  * worker: a parent waiting for its chunks, or a run another live execution holds.
  */
@@ -26,7 +26,8 @@ export async function resendJob(
       retryDelay: definition.retryDelaySeconds,
       retryBackoff: true,
       expireInSeconds: env().JOB_EXPIRE_SECONDS ?? definition.expireInSeconds,
-      startAfter: Math.max(1, Math.round(startAfterSeconds)),
+      // 0: at once (pg-boss reads a missing start as now).
+      startAfter: Math.max(0, Math.round(startAfterSeconds)),
       ...(job.singletonKey ? { singletonKey: job.singletonKey } : {}),
       db: bossDb,
     });
