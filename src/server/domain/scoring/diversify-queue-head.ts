@@ -37,14 +37,13 @@ export async function diversifyQueueHead(db: Db, modelVersionId: number) {
     method: "dedupe",
     maxCosine: MAX_COSINE,
   });
-  // Priorities live in [0, 1]; the diverse batch goes above them, in pick order.
-  await db.$transaction(
-    chosen.map((position, rank) =>
-      db.prediction.update({
-        where: { modelVersionId_itemId: { modelVersionId, itemId: candidates[position]!.id } },
-        data: { priority: 2 - rank / chosen.length },
-      }),
-    ),
-  );
+  // Priorities live in [0, 1]; the diverse batch goes above them, in pick order. One statement for the batch: one
+  // update per item was a round trip each (500 of them took ~3 s of a 1M pool's first scoring on a loaded machine).
+  const itemIds = chosen.map((position) => candidates[position]!.id);
+  const priorities = chosen.map((_, rank) => 2 - rank / chosen.length);
+  await db.$executeRaw`
+    UPDATE prediction p SET priority = b.priority
+    FROM unnest(${itemIds}::int[], ${priorities}::float8[]) AS b(item_id, priority)
+    WHERE p.model_version_id = ${modelVersionId} AND p.item_id = b.item_id`;
   return { moved: chosen.length };
 }
