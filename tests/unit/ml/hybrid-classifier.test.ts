@@ -135,6 +135,29 @@ describe("trainHybridClassifier", () => {
     expect({ C: singleSel.C, blockWeight: singleSel.blockWeight }).toEqual(members[0]);
   });
 
+  it("serves the members oneSeMembers names from the scored settings, for each rule variant", () => {
+    for (const selectionRule of [{}, { se: "paired" as const }, { order: "spread" as const, maxMembers: 3 }]) {
+      let scored: Parameters<typeof oneSeMembers>[0] = [];
+      const { model } = trainHybridClassifier(rows, data.classes, targets, {
+        featurizerId: "x",
+        vocabulary: vocab,
+        seed: 3,
+        selectionRule,
+        onSelection: (d) => {
+          scored = d.settings;
+          expect(d.mode).toBe("folds");
+          for (const st of d.settings) expect(st.losses.length).toBe(150);
+        },
+      });
+      const sel = model.metrics.selection as SelectionRecord;
+      const expected = oneSeMembers(scored, { se: "unpaired", order: "simpler", ...selectionRule }).slice(
+        0,
+        "maxMembers" in selectionRule ? selectionRule.maxMembers : 5,
+      );
+      expect(sel.members ?? [{ C: sel.C, blockWeight: sel.blockWeight }]).toEqual(expected);
+    }
+  });
+
   it("scores the grid on one holdout fold above holdoutAbove rows and calibrates on that fold's rows", () => {
     const phases: string[] = [];
     const { model, oofProba, oofRows } = trainHybridClassifier(rows, data.classes, targets, {
