@@ -2,7 +2,7 @@ import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { submitLabel } from "@/server/domain/labels/submit-label";
 import { ensureFreshStats } from "@/server/domain/stats/ensure-fresh-stats";
-import { LABEL_STATS_DELAY_SECONDS } from "@/server/domain/stats/queue-stats-refresh";
+import { LABEL_STATS_DELAY_SECONDS, LABEL_STATS_MAX_DELAY_SECONDS } from "@/server/domain/stats/label-stats-delay";
 import { projectStatsJob } from "@/server/jobs/job-definitions";
 import { startWorker } from "@/worker/start-worker";
 import { addItems, makeProject, makeUser } from "../helpers/factories";
@@ -97,5 +97,54 @@ describe("stats.ensureFresh (the Overview keeps itself current)", () => {
     expect(job!.startAfter.getTime() - job!.createdOn.getTime()).toBeGreaterThanOrEqual(
       (LABEL_STATS_DELAY_SECONDS - 1) * 1000,
     );
+  });
+  it("paces the label-queued refresh by the last run's length, so a slow scan runs at most 5% of the time", async () => {
+    const { project, classes } = await makeProject(testDb.db, { classes: ["a", "b"] });
+    const annotator = await makeUser(testDb.db);
+    const ids = await addItems(testDb.db, project.id, ["one", "two", "three"]);
+    const label = (itemId: number) =>
+      submitLabel(
+        testDb.db,
+        boss,
+        { projectId: project.id, itemId, action: "label", classIds: [classes[0]!.id] },
+        annotator.id,
+      );
+    const delayOfQueuedJob = async () => {
+      const run = await testDb.db.jobRun.findFirstOrThrow({
+        where: { projectId: project.id, type: projectStatsJob.name, state: "queued" },
+      });
+      const job = await boss.getJobById(projectStatsJob.name, run.id);
+      // The queued run is settled here so that the next label queues a fresh one.
+      await testDb.db.jobRun.update({ where: { id: run.id }, data: { state: "cancelled" } });
+      return (job!.startAfter.getTime() - job!.createdOn.getTime()) / 1000;
+    };
+    const lastRunTook = (seconds: number) =>
+      testDb.db.jobRun.create({
+        data: {
+          projectId: project.id,
+          type: projectStatsJob.name,
+          state: "completed",
+          startedAt: new Date(Date.now() - seconds * 1000),
+          finishedAt: new Date(),
+        },
+      });
+    // A quick last run: the 10 s debounce.
+    await lastRunTook(0.2);
+    await label(ids[0]!);
+    const quick = await delayOfQueuedJob();
+    expect(quick).toBeGreaterThanOrEqual(LABEL_STATS_DELAY_SECONDS - 1);
+    expect(quick).toBeLessThan(LABEL_STATS_DELAY_SECONDS + 5);
+    // A 3 s scan waits 19 × 3 s = 57 s, so it takes at most 5% of the time.
+    await lastRunTook(3);
+    await label(ids[1]!);
+    const paced = await delayOfQueuedJob();
+    expect(paced).toBeGreaterThanOrEqual(56);
+    expect(paced).toBeLessThan(62);
+    // A very slow one is capped: the Overview's figures never lag by more than the cap.
+    await lastRunTook(60);
+    await label(ids[2]!);
+    const capped = await delayOfQueuedJob();
+    expect(capped).toBeGreaterThanOrEqual(LABEL_STATS_MAX_DELAY_SECONDS - 1);
+    expect(capped).toBeLessThan(LABEL_STATS_MAX_DELAY_SECONDS + 5);
   });
 });

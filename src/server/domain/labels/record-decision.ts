@@ -5,7 +5,8 @@ import { recordAudit } from "@/server/domain/audit/record-audit";
 import { checkDecisionClasses } from "@/server/domain/labels/check-decision-classes";
 import { refreshItemLabel } from "@/server/domain/labels/effective-label";
 import { historyTailId } from "@/server/domain/labels/history-tail";
-import { LABEL_STATS_DELAY_SECONDS, queueStatsRefresh } from "@/server/domain/stats/queue-stats-refresh";
+import { labelStatsDelaySeconds } from "@/server/domain/stats/label-stats-delay";
+import { queueStatsRefresh } from "@/server/domain/stats/queue-stats-refresh";
 import { maybeQueueRetrain } from "@/server/domain/training/maybe-queue-retrain";
 
 /** A person labels or skips items: one new annotation per item, superseding the item's history tail. */
@@ -137,7 +138,9 @@ async function annotate(tx: Tx, decision: AnnotateDecision) {
     }
   }
   const retrain = skipped ? null : await maybeQueueRetrain(tx, decision.boss, project.id, userId);
-  await queueStatsRefresh(tx, decision.boss, project.id, { startAfterSeconds: LABEL_STATS_DELAY_SECONDS });
+  await queueStatsRefresh(tx, decision.boss, project.id, {
+    startAfterSeconds: (t) => labelStatsDelaySeconds(t, project.id),
+  });
   return { annotations, changed, retrainQueued: retrain !== null };
 }
 

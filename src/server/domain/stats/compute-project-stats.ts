@@ -22,7 +22,7 @@ export async function computeProjectStats(db: DbOrTx, projectId: number): Promis
   const fingerprint = await statsFingerprint(db, projectId);
   // One pass over the project's items for the three breakdowns, and each query after the other rather than all at
   // once: at 1M items the three groupBys ran as parallel scans beside the other counts, taking both cores for ~0.5 s
-  // every LABEL_STATS_DELAY_SECONDS while people label, and the paced loop bench's slowest queue.next calls were all
+  // every 10 s while people label (label-stats-delay.ts now paces it), and the paced loop bench's slowest queue.next calls were all
   // the ones overlapping this job (bench/results/loop.md).
   const groups = await db.$queryRaw<
     {

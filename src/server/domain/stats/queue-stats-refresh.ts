@@ -5,14 +5,14 @@ import { projectStatsJob } from "@/server/jobs/job-definitions";
 
 const STATS_LOCK = 0x5354;
 
-/** How long a stats job queued after a label waits, so that a labeling session costs one job per window, not per key. */
-export const LABEL_STATS_DELAY_SECONDS = 10;
-
 export interface QueueStatsRefreshOptions {
   /** Also count a running job as absorbing the change (the Overview's check: its fingerprint catches anything later). */
   runningAbsorbs?: boolean;
-  /** Start the job this much later (labels: a burst of them shares one job). */
-  startAfterSeconds?: number;
+  /**
+   * Start the job this much later (labels: a burst of them shares one job), or a function giving that delay, asked
+   * only when a job is actually queued (label-stats-delay.ts reads the last run's duration).
+   */
+  startAfterSeconds?: number | ((tx: Tx) => Promise<number>);
 }
 
 /**
@@ -41,12 +41,14 @@ export async function queueStatsRefresh(
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${STATS_LOCK}::int, ${projectId}::int)`;
   const pending = await waiting();
   if (pending) return { state: "pending" as const, jobRunId: pending.id };
+  const delay = options.startAfterSeconds;
+  const startAfterSeconds = typeof delay === "function" ? await delay(tx) : delay;
   const run = await enqueueJob(
     tx,
     boss,
     projectStatsJob,
     { projectId },
-    { projectId, userId: null, startAfterSeconds: options.startAfterSeconds },
+    { projectId, userId: null, startAfterSeconds },
   );
   return { state: "queued" as const, jobRunId: run.id };
 }
