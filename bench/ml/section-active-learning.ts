@@ -48,7 +48,7 @@ interface Study {
 const STUDIES: Record<"queue" | "cold", Study> = {
   queue: {
     prefix: "",
-    strategies: ["random", "margin+diversity", "badge", "margin"],
+    strategies: ["random", "margin+diversity", "badge", "margin", "softrank"],
     baseline: "random",
     config: (name) => ({ ...PRODUCTION, seedPerClass: 2, budget: BUDGET[name] }),
   },

@@ -21,8 +21,11 @@ import { queueStrategy } from "@/server/domain/scoring/queue-strategy";
  * a model exists, then margin+diversity. "badge": the 10 × batch most uncertain by margin, then the batch by k-means++ over their
  * gradient embeddings (gradientEmbeddingBatch; single-label only, the embedding assumes a softmax). For multi-label
  * pools "margin" and "margin+diversity" rank as production does (queue-strategy.ts: the label closest to its threshold).
+ * "softrank" (bench only, not a production strategy yet): production's margin ranking, then the picks drawn at random
+ * with probability ∝ 1 / rank (softRankOrder) — less greedy than the head, a hedge against uncertain-but-uninformative
+ * items (SST-2's short ambiguous sentences).
  */
-export type QueueStrategy = "random" | "margin" | "margin+diversity" | "cold-start" | "badge";
+export type QueueStrategy = "random" | "margin" | "margin+diversity" | "cold-start" | "badge" | "softrank";
 
 export interface QueueConfig {
   /**
@@ -54,6 +57,7 @@ const PRODUCTION_STRATEGY = {
   "margin+diversity": "margin_diversity",
   "cold-start": "margin_diversity",
   badge: "margin",
+  softrank: "margin",
 } as const;
 
 export interface QueueCurve {
@@ -254,6 +258,7 @@ function rankedList(
   const P = modelProbabilities(model, { n, dense: pool.X, texts: pool.texts });
   const base = queueStrategy(PRODUCTION_STRATEGY[strategy], model.task === "multi-label");
   const priority = scoreChunk(P, n, K, base, { seed, thresholds: model.thresholds });
+  if (strategy === "softrank") return softRankOrder(priority, labeled, seed);
   const sel = new TopKSelector(CANDIDATES_PER_PICK * B);
   for (let i = 0; i < n; i++) if (!labeled[i]) sel.push(priority[i]!, i);
   const { ids } = sel.result();
@@ -270,4 +275,19 @@ function rankedList(
   }
   const inHead = new Set(head);
   return [...head.map((p) => ids[p]!), ...ids.filter((_, p) => !inHead.has(p))];
+}
+
+/**
+ * Stochastic acquisition by rank (Kirsch et al. 2023, "softrank"): the unlabeled items in a random order drawn without
+ * replacement with probability ∝ rank^-1 of their priority (Gumbel-top-k: key = −log rank + Gumbel noise).
+ */
+function softRankOrder(priority: Float32Array | Float64Array, labeled: Uint8Array, seed: number): number[] {
+  const ids: number[] = [];
+  for (let i = 0; i < priority.length; i++) if (!labeled[i]) ids.push(i);
+  ids.sort((a, b) => priority[b]! - priority[a]! || a - b);
+  const rng = createRng(seed * 31 + 7);
+  const key = new Float64Array(ids.length);
+  for (let r = 0; r < ids.length; r++) key[r] = -Math.log(r + 1) - Math.log(-Math.log(rng.next() || 1e-300));
+  const order = Array.from(ids.keys()).sort((a, b) => key[b]! - key[a]!);
+  return order.map((r) => ids[r]!);
 }
