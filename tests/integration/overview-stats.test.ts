@@ -16,6 +16,21 @@ beforeAll(async () => {
 });
 afterAll(() => testDb.drop());
 
+/** A project with two classes and `texts` as items, and a function that labels one of them as an annotator would. */
+async function labelingProject(texts: string[]) {
+  const { project, classes } = await makeProject(testDb.db, { classes: ["a", "b"] });
+  const annotator = await makeUser(testDb.db);
+  const ids = await addItems(testDb.db, project.id, texts);
+  const label = (itemId: number) =>
+    submitLabel(
+      testDb.db,
+      boss,
+      { projectId: project.id, itemId, action: "label", classIds: [classes[0]!.id] },
+      annotator.id,
+    );
+  return { project, ids, label };
+}
+
 describe("stats.ensureFresh (the Overview keeps itself current)", () => {
   it("queues one stats job when items or labels changed, absorbs further changes while it waits, and is quiet when current", async () => {
     const { project, classes } = await makeProject(testDb.db, { classes: ["a", "b"] });
@@ -78,16 +93,7 @@ describe("stats.ensureFresh (the Overview keeps itself current)", () => {
     }
   });
   it("labels queue the refresh themselves, delayed so that a burst of labels shares one job, and never two at once", async () => {
-    const { project, classes } = await makeProject(testDb.db, { classes: ["a", "b"] });
-    const annotator = await makeUser(testDb.db);
-    const ids = await addItems(testDb.db, project.id, ["one", "two", "three", "four"]);
-    const label = (itemId: number) =>
-      submitLabel(
-        testDb.db,
-        boss,
-        { projectId: project.id, itemId, action: "label", classIds: [classes[0]!.id] },
-        annotator.id,
-      );
+    const { project, ids, label } = await labelingProject(["one", "two", "three", "four"]);
     await label(ids[0]!);
     // Concurrent labels by several annotators: the lock and the re-check leave one waiting job.
     await Promise.all([label(ids[1]!), label(ids[2]!), label(ids[3]!)]);
@@ -99,16 +105,7 @@ describe("stats.ensureFresh (the Overview keeps itself current)", () => {
     );
   });
   it("paces the label-queued refresh by the last run's length, so a slow scan runs at most 5% of the time", async () => {
-    const { project, classes } = await makeProject(testDb.db, { classes: ["a", "b"] });
-    const annotator = await makeUser(testDb.db);
-    const ids = await addItems(testDb.db, project.id, ["one", "two", "three"]);
-    const label = (itemId: number) =>
-      submitLabel(
-        testDb.db,
-        boss,
-        { projectId: project.id, itemId, action: "label", classIds: [classes[0]!.id] },
-        annotator.id,
-      );
+    const { project, ids, label } = await labelingProject(["one", "two", "three"]);
     const delayOfQueuedJob = async () => {
       const run = await testDb.db.jobRun.findFirstOrThrow({
         where: { projectId: project.id, type: projectStatsJob.name, state: "queued" },
