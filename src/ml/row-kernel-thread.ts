@@ -9,10 +9,13 @@ import { Worker } from "node:worker_threads";
  *
  * The helper's source is inline plain JavaScript (no file to resolve under tsx, vitest or a bundler).
  */
-const HELPER_SOURCE = `
+/**
+ * The start of both helpers' sources: each message opens a session (the source's own `serve`), and a full collection
+ * follows its end — the thread allocates next to nothing, so V8 would never collect there on its own, and every
+ * session's shared memory (hundreds of MB on large fits) would stay alive with its last instance.
+ */
+const HELPER_PREAMBLE = `
 const { parentPort } = require("node:worker_threads");
-// A full collection once a session ends: this thread allocates next to nothing, so V8 would never collect here on
-// its own, and every objective's shared memory (hundreds of MB on large fits) would stay alive with its last instance.
 let collect = null;
 try {
   require("node:v8").setFlagsFromString("--expose-gc");
@@ -22,6 +25,9 @@ parentPort.on("message", (message) => {
   serve(message);
   if (collect) setImmediate(collect);
 });
+`;
+
+const HELPER_SOURCE = `${HELPER_PREAMBLE}
 function serve({ module, memory, control }) {
   const c = new Int32Array(control);
   const { forward, backward, residual, packTheta, assembleGrad } = new WebAssembly.Instance(module, { env: { memory } }).exports;
@@ -197,17 +203,7 @@ const VECTOR_RELEASE = -1;
  * over between evaluations; the two never run at once (the calling thread blocks on each). Arguments and results are
  * f64 (addresses are exact in them).
  */
-const VECTOR_HELPER_SOURCE = `
-const { parentPort } = require("node:worker_threads");
-let collect = null;
-try {
-  require("node:v8").setFlagsFromString("--expose-gc");
-  collect = require("node:vm").runInNewContext("gc");
-} catch {}
-parentPort.on("message", (message) => {
-  serve(message);
-  if (collect) setImmediate(collect);
-});
+const VECTOR_HELPER_SOURCE = `${HELPER_PREAMBLE}
 function serve({ module, memory, control, names }) {
   const c = new Int32Array(control, 0, 4);
   const args = new Float64Array(control, ${VECTOR_ARGS_AT}, ${VECTOR_MAX_ARGS});
