@@ -10,6 +10,8 @@ import { readVectorBlock } from "@/server/domain/embeddings/read-vector-block";
 import { removeOrphanBlockFiles } from "@/server/domain/embeddings/remove-orphan-block-files";
 import {
   blockFilePath,
+  HASH_BYTES,
+  hashBytes,
   readBlockFile,
   removeBlockFiles,
   writeBlockFile,
@@ -148,7 +150,12 @@ describe("vector blocks", () => {
     expect(row.vectors.byteLength).toBe(row.itemIds.length * featurizer.dim * 4);
 
     // A file whose fingerprint is not the items' (another database's project with the same ids) is never used.
-    const foreign = { fingerprint: "0".repeat(32), ids: afterDelete.ids, X: new Float32Array(afterDelete.X.length) };
+    const foreign = {
+      fingerprint: "0".repeat(32),
+      ids: afterDelete.ids,
+      hashes: new Uint8Array(afterDelete.ids.length * HASH_BYTES),
+      X: new Float32Array(afterDelete.X.length),
+    };
     await writeBlockFile(file, featurizer.dim, foreign);
     expect(await readVectorBlock(testDb.db, featurizer, projectId, blockNo)).toEqual(afterDelete);
   });
@@ -273,7 +280,12 @@ describe("vector blocks", () => {
       classes: ["World", "Sports"],
     });
     const deleted = await projectWith(rows.slice(20, 40).map((r) => r.text));
-    const block = { fingerprint: "f".repeat(32), ids: Int32Array.of(1, 2), X: new Float32Array(2 * 200) };
+    const block = {
+      fingerprint: "f".repeat(32),
+      ids: Int32Array.of(1, 2),
+      hashes: new Uint8Array(2 * HASH_BYTES),
+      X: new Float32Array(2 * 200),
+    };
     const files = {
       kept: blockFilePath(database, FEATURIZER, kept.projectId, 0),
       hybrid: blockFilePath(database, FEATURIZER, hybrid.project.id, 3),
@@ -347,12 +359,64 @@ describe("vector blocks", () => {
       readItemsVectors(testDb.db, noEmbed, projectId, refs, { minItemsPerBlock: 1_000_000 }),
     ).rejects.toThrow(/not expected/);
 
-    // An item deleted after the blocks were stored: its block is rebuilt without it and the item falls back to a
-    // lookup of its content hash (cached again here), not a wrong row.
+    // An item deleted after the blocks were stored: its row in the file still holds its content hash's vector (or,
+    // with the file gone, the block is rebuilt without it and the item is looked up by its hash): never a wrong row.
     await embedTexts(testDb.db, featurizer, refs, { projectId });
     const gone = items[20]!;
     await testDb.db.item.delete({ where: { id: gone.id } });
     const afterDelete = await readItemsVectors(testDb.db, featurizer, projectId, refs, { minItemsPerBlock: 1 });
     expect(Array.from(afterDelete)).toEqual(Array.from(expected));
+  });
+
+  it("serve training from this host's files by content hash: a row is taken only with the item's id and hash", async () => {
+    const { projectId } = await projectWith(rows.slice(1100, 1400).map((r) => r.text));
+    await embedProject(testDb.db, { projectId }, noHooks);
+    const items = await testDb.db.item.findMany({
+      where: { projectId },
+      select: { id: true, contentHash: true },
+      orderBy: { id: "asc" },
+    });
+    const refs = items.map((i) => ({ itemId: i.id, contentHash: i.contentHash }));
+    const expected = await embedTexts(testDb.db, featurizer, refs, { projectId });
+    const dim = featurizer.dim;
+    const blockNo = blockOf(items[0]!.id);
+    const file = blockFilePath(new URL(testDb.url).pathname.slice(1), FEATURIZER, projectId, blockNo);
+    const onFile = (await readBlockFile(file, dim))!;
+    expect(Array.from(onFile.ids)).toEqual(items.filter((i) => blockOf(i.id) === blockNo).map((i) => i.id));
+
+    // A doctored file: every vector 7, the hashes of rows 10–19 zero and of rows 20–29 another text's. Rows with the
+    // item's hash are taken as they are (the file is trusted per row, by hash); the others are looked up.
+    const hashes = hashBytes(items.filter((i) => blockOf(i.id) === blockNo).map((i) => i.contentHash));
+    hashes.fill(0, 10 * HASH_BYTES, 20 * HASH_BYTES);
+    for (let r = 20; r < 30; r++) hashes.set(hashes.subarray(40 * HASH_BYTES, 41 * HASH_BYTES), r * HASH_BYTES);
+    const sevens = new Float32Array(onFile.X.length).fill(7);
+    await writeBlockFile(file, dim, { fingerprint: "d".repeat(32), ids: onFile.ids, hashes, X: sevens });
+    const row = (X: Float32Array, r: number) => Array.from(X.subarray(r * dim, (r + 1) * dim));
+    const read = await readItemsVectors(testDb.db, featurizer, projectId, refs, { minItemsPerBlock: 100 });
+    refs.forEach((ref, r) => {
+      const fromFile = blockOf(ref.itemId) === blockNo && (r < 10 || r >= 30);
+      expect(row(read, r)).toEqual(fromFile ? row(sevens, 0) : row(expected, r));
+    });
+
+    // As many misses as minItemsPerBlock: the block is read through its check instead, which rewrites the file.
+    await readItemsVectors(testDb.db, featurizer, projectId, refs, { minItemsPerBlock: 20 });
+    expect((await readBlockFile(file, dim))!.X).toEqual(onFile.X);
+    expect(await readItemsVectors(testDb.db, featurizer, projectId, refs, { minItemsPerBlock: 100 })).toEqual(expected);
+
+    // Items imported into the block after its file was written are not on it: looked up, the file left as it is.
+    const added = await addItems(
+      testDb.db,
+      projectId,
+      rows.slice(1400, 1405).map((r) => r.text),
+    );
+    const more = await testDb.db.item.findMany({
+      where: { id: { in: added } },
+      select: { id: true, contentHash: true },
+      orderBy: { id: "asc" },
+    });
+    const all = [...refs, ...more.map((i) => ({ itemId: i.id, contentHash: i.contentHash }))];
+    expect(await readItemsVectors(testDb.db, featurizer, projectId, all, { minItemsPerBlock: 50 })).toEqual(
+      await embedTexts(testDb.db, featurizer, all, { projectId }),
+    );
   });
 });

@@ -4,6 +4,7 @@ import { buildVectorBlock } from "@/server/domain/embeddings/build-vector-block"
 import type { ItemVectors } from "@/server/domain/embeddings/read-item-vectors";
 import {
   blockFilePath,
+  hashBytes,
   readBlockFile,
   writeBlockFile,
   type BlockFile,
@@ -79,7 +80,7 @@ export async function readVectorBlock(
       if (!built)
         throw new Error(`vector block ${blockNo} of project ${projectId}: its items disappeared while reading`);
       await cacheBlockFile(db, featurizer, projectId, blockNo, built);
-      block = { fingerprint: "", ids: built.ids, X: built.X };
+      block = { fingerprint: "", ids: built.ids, hashes: new Uint8Array(0), X: built.X };
     }
   }
   if (!row.take) {
@@ -103,27 +104,41 @@ export async function cacheBlockFile(
   block: { ids: Int32Array; X: Float32Array },
 ): Promise<void> {
   const { lo, hi } = blockRange(blockNo);
-  const [row] = await db.$queryRaw<{ database: string; fingerprint: string | null; ids: number[] | null }[]>`
+  const [row] = await db.$queryRaw<
+    { database: string; fingerprint: string | null; ids: number[] | null; hashes: string[] | null }[]
+  >`
     SELECT current_database() AS database, array_agg(id ORDER BY id) AS ids,
+           array_agg(content_hash ORDER BY id) AS hashes,
            md5(string_agg(id::text || ':' || content_hash, ',' ORDER BY id)) AS fingerprint
     FROM item WHERE project_id = ${projectId} AND id >= ${lo} AND id <= ${hi}`;
-  if (!row?.fingerprint || !row.ids || row.ids.length !== block.ids.length) return;
+  if (!row?.fingerprint || !row.ids || !row.hashes || row.ids.length !== block.ids.length) return;
   if (!row.ids.every((id, i) => id === block.ids[i])) return;
   const file = blockFilePath(row.database, featurizer.id, projectId, blockNo);
-  await writeBlockFile(file, featurizer.dim, { fingerprint: row.fingerprint, ...block });
+  await writeBlockFile(file, featurizer.dim, {
+    fingerprint: row.fingerprint,
+    ids: block.ids,
+    hashes: hashBytes(row.hashes),
+    X: block.X,
+  });
 }
 
 /**
  * A stored block over the plain pg pool (for a 3.2 MB bytea 3× faster than through Prisma,
- * bench/loop/vector-store-options.ts) with the fingerprint of the items it was checked against in the same statement,
- * or null when the row no longer holds exactly the project's items in its range.
+ * bench/loop/vector-store-options.ts) with the fingerprint and content hashes of the items it was checked against in
+ * the same statement, or null when the row no longer holds exactly the project's items in its range.
  */
 async function storedBlock(featurizer: Featurizer, projectId: number, blockNo: number): Promise<BlockFile | null> {
   const { lo, hi } = blockRange(blockNo);
-  const { rows } = await pgPool().query<{ item_ids: number[]; vectors: Buffer; fingerprint: string }>(
-    `SELECT b.item_ids, b.vectors, s.fingerprint
+  const { rows } = await pgPool().query<{
+    item_ids: number[];
+    vectors: Buffer;
+    fingerprint: string;
+    hashes: string[];
+  }>(
+    `SELECT b.item_ids, b.vectors, s.fingerprint, s.hashes
      FROM vector_block b,
-          (SELECT array_agg(id ORDER BY id) AS ids, md5(string_agg(id::text || ':' || content_hash, ',' ORDER BY id)) AS fingerprint
+          (SELECT array_agg(id ORDER BY id) AS ids, array_agg(content_hash ORDER BY id) AS hashes,
+                  md5(string_agg(id::text || ':' || content_hash, ',' ORDER BY id)) AS fingerprint
            FROM item WHERE project_id = $1 AND id >= $4 AND id <= $5) s
      WHERE b.project_id = $1 AND b.featurizer_id = $2 AND b.block_no = $3 AND b.item_ids = s.ids`,
     [projectId, featurizer.id, blockNo, lo, hi],
@@ -131,7 +146,12 @@ async function storedBlock(featurizer: Featurizer, projectId: number, blockNo: n
   const row = rows[0];
   const count = (row?.item_ids.length ?? 0) * featurizer.dim;
   if (!row || row.vectors.byteLength !== count * 4) return null;
-  return { fingerprint: row.fingerprint, ids: Int32Array.from(row.item_ids), X: float32FromBytes(row.vectors, count) };
+  return {
+    fingerprint: row.fingerprint,
+    ids: Int32Array.from(row.item_ids),
+    hashes: hashBytes(row.hashes),
+    X: float32FromBytes(row.vectors, count),
+  };
 }
 
 /** The rows of `X` [ids.length × dim] for `take`, a sorted subset of the sorted `ids`. */
