@@ -1,3 +1,4 @@
+import { Prisma } from "@/generated/prisma/client";
 import type { DbOrTx } from "@/server/db";
 import { isHumanDecision } from "@/server/domain/labels/effective-label";
 
@@ -22,7 +23,6 @@ export async function loadLabeledItems(
   projectId: number,
   options: { includeGenerated: boolean; withText?: boolean },
 ): Promise<{ train: LabeledItem[]; test: LabeledItem[] }> {
-  const withText = options.withText ?? false;
   const rows = await db.$queryRaw<
     {
       item_id: number;
@@ -32,12 +32,7 @@ export async function loadLabeledItems(
       origin: LabeledItem["origin"];
       split: LabeledItem["split"];
     }[]
-  >`
-    SELECT i.id AS item_id, i.content_hash, CASE WHEN ${withText} THEN i.text END AS text, i.label_class_ids AS class_ids,
-           i.label_origin::text AS origin, i.split::text AS split
-    FROM item i
-    WHERE i.project_id = ${projectId} AND i.label_status = 'labeled' AND i.label_origin IS NOT NULL
-    ORDER BY i.id`;
+  >(labeledItemsSql(projectId, options.withText ?? false));
   const train: LabeledItem[] = [];
   const test: LabeledItem[] = [];
   for (const row of rows) {
@@ -56,4 +51,19 @@ export async function loadLabeledItems(
     }
   }
   return { train, test };
+}
+
+/**
+ * The read behind loadLabeledItems. Without texts it is an index-only scan of item_labeled_idx (partial on labeled
+ * items, carrying these columns; migration item_labeled_index): at 1M items / 100k labels ~60 ms against ~280 ms for
+ * the parallel scan of the whole table it replaced. A column added here belongs in that index's INCLUDE list too
+ * (a test explains this query).
+ */
+export function labeledItemsSql(projectId: number, withText: boolean): Prisma.Sql {
+  return Prisma.sql`
+    SELECT i.id AS item_id, i.content_hash, ${withText ? Prisma.sql`i.text` : Prisma.sql`NULL::text`} AS text,
+           i.label_class_ids AS class_ids, i.label_origin::text AS origin, i.split::text AS split
+    FROM item i
+    WHERE i.project_id = ${projectId} AND i.label_status = 'labeled' AND i.label_origin IS NOT NULL
+    ORDER BY i.id`;
 }
