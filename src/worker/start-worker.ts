@@ -8,6 +8,7 @@ import { removeOrphanBlockFiles } from "@/server/domain/embeddings/remove-orphan
 import { createBoss, startBossWithQueues } from "@/server/jobs/boss";
 import { isDatabaseUnavailable } from "@/server/database/is-database-unavailable";
 import { createRetryingBossDb } from "@/server/jobs/retrying-boss-db";
+import { listenForQueuedJobs } from "@/server/jobs/job-wake";
 import type { JobDefinition, JobPayload } from "@/server/jobs/define-job";
 import {
   embedJob,
@@ -169,6 +170,15 @@ export async function startWorker(options: {
       slots.set(definition.name, [...(slots.get(definition.name) ?? []), slot.id]);
     }
   }
+  // A job queued anywhere (an annotator's label queuing a retrain, on the web server) wakes this worker's slots for
+  // its queue at once instead of at their next poll; after a (re)connection every queue is looked at once.
+  const wakeListener = listenForQueuedJobs(
+    options.connectionString,
+    (queue) => {
+      for (const name of queue === null ? slots.keys() : [queue]) wake(name);
+    },
+    log,
+  );
   // Housekeeping on pg-boss's cron: every worker schedules it (idempotent), one of them runs each tick.
   await boss.schedule(MAINTENANCE_QUEUE, "17 * * * *");
   await boss.work(MAINTENANCE_QUEUE, { batchSize: 1, pollingIntervalSeconds: options.pollingSeconds }, async () => {
@@ -196,6 +206,7 @@ export async function startWorker(options: {
     boss,
     async stop() {
       clearInterval(tidyBlockFiles);
+      await wakeListener.stop();
       await sweep.stop();
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
       await bossDb.close();

@@ -300,6 +300,40 @@ describe("jobs", () => {
     }
   });
 
+  it("an idle worker hears of a job queued elsewhere when its transaction commits, not at its next poll", async () => {
+    // A 60 s polling interval and a worker that has made its first fetch on an empty queue: pg-boss alone would
+    // find these jobs a minute later. A rolled-back enqueue wakes nobody and leaves no job.
+    const worker = await startWorker({
+      db: testDb.db,
+      connectionString: testDb.url,
+      concurrency: 1,
+      pollingSeconds: 60,
+      log: () => undefined,
+    });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const { project } = await makeProject(testDb.db);
+      await expect(
+        testDb.db.$transaction(async (tx) => {
+          await enqueueJob(tx, boss, projectStatsJob, { projectId: project.id }, { projectId: project.id });
+          throw new Error("rolled back");
+        }),
+      ).rejects.toThrow("rolled back");
+      expect(await testDb.db.jobRun.count({ where: { projectId: project.id } })).toBe(0);
+      const runs: { id: string }[] = [];
+      for (let i = 0; i < 2; i++) {
+        runs.push(await requestProjectStats(testDb.db, boss, project.id, null));
+        await waitFor(
+          () => testDb.db.jobRun.findUniqueOrThrow({ where: { id: runs[i]!.id } }),
+          (r) => r.state === "completed",
+          { timeoutMs: 30_000, intervalMs: 100 },
+        );
+      }
+    } finally {
+      await worker.stop();
+    }
+  });
+
   it("cancels a queued job before any worker picks it up", async () => {
     const admin = await makeUser(testDb.db, "admin");
     const { project } = await makeProject(testDb.db);

@@ -3,6 +3,7 @@ import { env } from "@/env";
 import type { Prisma } from "@/generated/prisma/client";
 import type { Tx } from "@/server/db";
 import type { JobDefinition, JobPayload } from "@/server/jobs/define-job";
+import { notifyJobQueued } from "@/server/jobs/job-wake";
 
 /** pg-boss's `db` option, backed by a Prisma interactive transaction: the job commits or rolls back with it. */
 export function transactionDb(tx: Tx): PgBoss.Db {
@@ -23,7 +24,8 @@ export function transactionDb(tx: Tx): PgBoss.Db {
 
 /**
  * Records a JobRun (what users see) and enqueues the pg-boss job with the same id, inside the caller's
- * transaction, so a job exists exactly when the write that triggered it does.
+ * transaction, so a job exists exactly when the write that triggered it does; listening workers hear of a job due
+ * now when the transaction commits (jobs/job-wake.ts).
  */
 export async function enqueueJob<J extends JobDefinition>(
   tx: Tx,
@@ -51,5 +53,6 @@ export async function enqueueJob<J extends JobDefinition>(
     ...(meta.startAfterSeconds ? { startAfter: meta.startAfterSeconds } : {}),
     db: transactionDb(tx),
   });
+  if (!meta.startAfterSeconds) await notifyJobQueued(tx, job.name);
   return run;
 }

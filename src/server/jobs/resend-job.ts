@@ -3,6 +3,7 @@ import { env } from "@/env";
 import type { Db } from "@/server/db";
 import type { JobDefinition } from "@/server/jobs/define-job";
 import { transactionDb } from "@/server/jobs/enqueue-job";
+import { notifyJobQueued } from "@/server/jobs/job-wake";
 
 /**
  * Puts a delivered (or waiting) job back on its queue under the same id (so job_run and the sweep still find it),
@@ -31,5 +32,6 @@ export async function resendJob(
       ...(job.singletonKey ? { singletonKey: job.singletonKey } : {}),
       db: bossDb,
     });
+    if (startAfterSeconds <= 0) await notifyJobQueued(tx, definition.name);
   });
 }
