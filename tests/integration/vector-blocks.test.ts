@@ -18,6 +18,7 @@ import {
 } from "@/server/domain/embeddings/vector-block-file";
 import { BLOCK_IDS, blockOf } from "@/server/domain/embeddings/vector-block-range";
 import { float32FromBytes } from "@/server/domain/embeddings/vector-bytes";
+import { contentHash } from "@/server/domain/items/content-hash";
 import { insertPredictions } from "@/server/domain/scoring/insert-predictions";
 import { scoreItemRange } from "@/server/domain/scoring/score-item-range";
 import { getFeaturizer } from "@/server/featurizers/get-featurizer";
@@ -158,6 +159,27 @@ describe("vector blocks", () => {
     };
     await writeBlockFile(file, featurizer.dim, foreign);
     expect(await readVectorBlock(testDb.db, featurizer, projectId, blockNo)).toEqual(afterDelete);
+  });
+
+  it("do not serve a file whose item kept its id but changed its content hash", async () => {
+    const { projectId, ids } = await projectWith(rows.slice(1500, 1520).map((r) => r.text));
+    await embedProject(testDb.db, { projectId }, noHooks);
+    const sorted = [...ids].sort((a, b) => a - b);
+    const blockNo = blockOf(sorted[3]!);
+    const before = (await readVectorBlock(testDb.db, featurizer, projectId, blockNo))!;
+    // Items never change their text in the product; the file's fingerprint covers the hashes all the same. (The
+    // stored row is checked by its ids only, so it is removed here to leave the file as the copy on trial.)
+    const text = rows[1530]!.text;
+    await testDb.db.item.update({ where: { id: sorted[3]! }, data: { text, contentHash: contentHash(text) } });
+    await testDb.db.vectorBlock.deleteMany({ where: { projectId } });
+    const after = (await readVectorBlock(testDb.db, featurizer, projectId, blockNo))!;
+    expect(after.ids).toEqual(before.ids);
+    const at = Array.from(after.ids).indexOf(sorted[3]!);
+    const dim = featurizer.dim;
+    expect(after.X.subarray(at * dim, (at + 1) * dim)).toEqual((await featurizer.embed([text])).subarray(0, dim));
+    expect(after.X.subarray(0, at * dim)).toEqual(before.X.subarray(0, at * dim));
+    const file = blockFilePath(new URL(testDb.url).pathname.slice(1), FEATURIZER, projectId, blockNo);
+    expect((await readBlockFile(file, dim))!.X).toEqual(after.X);
   });
 
   it("keep one copy per featurizer, so re-embedding under another leaves the first intact", async () => {

@@ -15,6 +15,16 @@ import type { Featurizer } from "@/server/featurizers/featurizer";
 import { pgPool } from "@/server/pg-pool";
 
 /**
+ * The fingerprint of the items `i` of a block: which ids it holds with which content hashes, as 32 hex digits. Each
+ * item's content hash is hashed with its id as the seed (hashtextextended, the function PostgreSQL's hash partitioning
+ * relies on, stable across versions) and the 64-bit results combined by XOR (ids are unique in a block, so no pair
+ * cancels out): ~2.3 ms per 4,096-item block against ~8–13 ms for the md5 of the "id:hash" list it replaces, which
+ * built a 300 kB string per block (load ~8). A different item set matches by accident with probability 2⁻⁶⁴; the
+ * files live in the worker's own cache folder, so nobody chooses them to collide. Zero rows give NULL.
+ */
+const FINGERPRINT = Prisma.sql`lpad(to_hex(bit_xor(hashtextextended(i.content_hash, i.id))), 32, '0')`;
+
+/**
  * The vectors of a project's items in one vector block, limited to ids in [fromId, toId] (and with `unscoredBy` to
  * the items that version has not scored), in id order; null when no such item exists. With `withText`, the selected
  * items' texts too (a hybrid model's n-gram block reads them).
@@ -61,7 +71,7 @@ export async function readVectorBlock(
            CASE WHEN s.taken < s.n THEN s.take END AS take,
            b.item_ids = s.ids AND length(b.vectors) = s.n * ${dim * 4} AS stored
     FROM (SELECT array_agg(i.id ORDER BY i.id) AS ids, count(*)::int AS n,
-                 md5(string_agg(i.id::text || ':' || i.content_hash, ',' ORDER BY i.id)) AS fingerprint,
+                 ${FINGERPRINT} AS fingerprint,
                  array_agg(i.id ORDER BY i.id) FILTER (WHERE ${wanted}) AS take,
                  count(*) FILTER (WHERE ${wanted})::int AS taken, ${textColumn} AS texts
           FROM item i WHERE i.project_id = ${projectId} AND i.id >= ${lo} AND i.id <= ${hi}) s
@@ -107,10 +117,9 @@ export async function cacheBlockFile(
   const [row] = await db.$queryRaw<
     { database: string; fingerprint: string | null; ids: number[] | null; hashes: string[] | null }[]
   >`
-    SELECT current_database() AS database, array_agg(id ORDER BY id) AS ids,
-           array_agg(content_hash ORDER BY id) AS hashes,
-           md5(string_agg(id::text || ':' || content_hash, ',' ORDER BY id)) AS fingerprint
-    FROM item WHERE project_id = ${projectId} AND id >= ${lo} AND id <= ${hi}`;
+    SELECT current_database() AS database, array_agg(i.id ORDER BY i.id) AS ids,
+           array_agg(i.content_hash ORDER BY i.id) AS hashes, ${FINGERPRINT} AS fingerprint
+    FROM item i WHERE i.project_id = ${projectId} AND i.id >= ${lo} AND i.id <= ${hi}`;
   if (!row?.fingerprint || !row.ids || !row.hashes || row.ids.length !== block.ids.length) return;
   if (!row.ids.every((id, i) => id === block.ids[i])) return;
   const file = blockFilePath(row.database, featurizer.id, projectId, blockNo);
@@ -137,9 +146,9 @@ async function storedBlock(featurizer: Featurizer, projectId: number, blockNo: n
   }>(
     `SELECT b.item_ids, b.vectors, s.fingerprint, s.hashes
      FROM vector_block b,
-          (SELECT array_agg(id ORDER BY id) AS ids, array_agg(content_hash ORDER BY id) AS hashes,
-                  md5(string_agg(id::text || ':' || content_hash, ',' ORDER BY id)) AS fingerprint
-           FROM item WHERE project_id = $1 AND id >= $4 AND id <= $5) s
+          (SELECT array_agg(i.id ORDER BY i.id) AS ids, array_agg(i.content_hash ORDER BY i.id) AS hashes,
+                  ${FINGERPRINT.sql} AS fingerprint
+           FROM item i WHERE i.project_id = $1 AND i.id >= $4 AND i.id <= $5) s
      WHERE b.project_id = $1 AND b.featurizer_id = $2 AND b.block_no = $3 AND b.item_ids = s.ids`,
     [projectId, featurizer.id, blockNo, lo, hi],
   );
