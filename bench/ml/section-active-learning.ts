@@ -48,7 +48,7 @@ interface Study {
 const STUDIES: Record<"queue" | "cold", Study> = {
   queue: {
     prefix: "",
-    strategies: ["random", "margin+diversity", "badge", "margin", "softrank"],
+    strategies: ["random", "margin+diversity", "badge", "margin", "softrank", "representative"],
     baseline: "random",
     config: (name) => ({ ...PRODUCTION, seedPerClass: 2, budget: BUDGET[name] }),
   },

@@ -23,9 +23,19 @@ import { queueStrategy } from "@/server/domain/scoring/queue-strategy";
  * pools "margin" and "margin+diversity" rank as production does (queue-strategy.ts: the label closest to its threshold).
  * "softrank" (bench only, not a production strategy yet): production's margin ranking, then the picks drawn at random
  * with probability ∝ 1 / rank (softRankOrder) — less greedy than the head, a hedge against uncertain-but-uninformative
- * items (SST-2's short ambiguous sentences).
+ * items (SST-2's short ambiguous sentences). "representative" (bench only; Zhdanov 2019, diverse mini-batch active
+ * learning): the same 10 × batch least-margin candidates, then the batch as their cluster representatives (k-means++
+ * seeding and Lloyd steps over the dense vectors, the nearest candidate to each centre: coldStartBatch) — typical
+ * texts of the uncertain region instead of its outliers.
  */
-export type QueueStrategy = "random" | "margin" | "margin+diversity" | "cold-start" | "badge" | "softrank";
+export type QueueStrategy =
+  | "random"
+  | "margin"
+  | "margin+diversity"
+  | "cold-start"
+  | "badge"
+  | "softrank"
+  | "representative";
 
 export interface QueueConfig {
   /**
@@ -58,6 +68,7 @@ const PRODUCTION_STRATEGY = {
   "cold-start": "margin_diversity",
   badge: "margin",
   softrank: "margin",
+  representative: "margin",
 } as const;
 
 export interface QueueCurve {
@@ -270,6 +281,8 @@ function rankedList(
     const Pc = new Float32Array(ids.length * K);
     ids.forEach((id, r) => Pc.set(P.subarray(id * K, id * K + K), r * K));
     head = gradientEmbeddingBatch(Pc, emb, ids.length, K, d, B, { seed });
+  } else if (strategy === "representative") {
+    head = coldStartBatch(emb, ids.length, d, Math.min(B, ids.length), { seed });
   } else {
     head = selectDiverseBatch(emb, ids.length, d, Math.min(B, ids.length), { method: "dedupe", maxCosine: MAX_COSINE });
   }
