@@ -48,7 +48,7 @@ interface Study {
 const STUDIES: Record<"queue" | "cold", Study> = {
   queue: {
     prefix: "",
-    strategies: ["random", "margin+diversity", "badge", "margin", "softrank", "representative"],
+    strategies: ["random", "margin+diversity", "badge", "margin", "softrank", "representative", "bald", "density"],
     baseline: "random",
     config: (name) => ({ ...PRODUCTION, seedPerClass: 2, budget: BUDGET[name] }),
   },
@@ -114,7 +114,7 @@ export async function runActiveLearning(ctx: BenchContext): Promise<string> {
       const test = { texts: ds.test.texts, targets: targetsOf(ds.test), X: await f.embed(ds.test.texts) };
       const config = study.config(name);
       // The gradient embedding assumes a softmax: multi-label runs the production rankings and random.
-      const strategies = study.strategies.filter((st) => !(multi && st === "badge"));
+      const strategies = study.strategies.filter((st) => !(multi && (st === "badge" || st === "bald")));
       for (let seed = 0; seed < ctx.seeds; seed++) {
         for (const strategy of strategies.filter((st) => !ctx.strategies || ctx.strategies.includes(st))) {
           if (load(ctx, study, name).curves[strategy]?.[String(seed)]) continue;

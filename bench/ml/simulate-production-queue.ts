@@ -14,6 +14,7 @@ import { fitClassifier, type Calibration } from "@/ml/fit-classifier";
 import { subsetTargets } from "@/ml/train-classifier";
 import type { Targets } from "@/ml/train-logistic-regression";
 import { queueStrategy } from "@/server/domain/scoring/queue-strategy";
+import { laplaceBald } from "./laplace-bald";
 
 /**
  * What orders the queue. Before the first model every strategy serves random items, as production does, except
@@ -26,7 +27,11 @@ import { queueStrategy } from "@/server/domain/scoring/queue-strategy";
  * items (SST-2's short ambiguous sentences). "representative" (bench only; Zhdanov 2019, diverse mini-batch active
  * learning): the same 10 × batch least-margin candidates, then the batch as their cluster representatives (k-means++
  * seeding and Lloyd steps over the dense vectors, the nearest candidate to each centre: coldStartBatch) — typical
- * texts of the uncertain region instead of its outliers.
+ * texts of the uncertain region instead of its outliers. "bald" (bench only, single-label): the ranking by the mutual
+ * information between label and weights under a diagonal Laplace posterior (laplace-bald.ts) instead of the margin,
+ * then margin+diversity's head. "density" (bench only; information density, Settles & Craven 2008): the margin
+ * priority times the text's mean cosine similarity to the pool ((1 + cos to the mean unit vector) / 2, β = 1), then
+ * margin+diversity's head — uncertain and typical rather than uncertain and odd.
  */
 export type QueueStrategy =
   | "random"
@@ -35,7 +40,9 @@ export type QueueStrategy =
   | "cold-start"
   | "badge"
   | "softrank"
-  | "representative";
+  | "representative"
+  | "bald"
+  | "density";
 
 export interface QueueConfig {
   /**
@@ -69,6 +76,8 @@ const PRODUCTION_STRATEGY = {
   badge: "margin",
   softrank: "margin",
   representative: "margin",
+  bald: "margin_diversity",
+  density: "margin_diversity",
 } as const;
 
 export interface QueueCurve {
@@ -123,7 +132,8 @@ export function simulateProductionQueue(
   const n = pool.texts.length;
   const K = classes.length;
   const { targets } = pool;
-  if (strategy === "badge" && targets.task === "multi-label") throw new Error("badge: single-label pools only");
+  if ((strategy === "badge" || strategy === "bald") && targets.task === "multi-label")
+    throw new Error(`${strategy}: single-label pools only`);
   // Per class, the labeled texts that carry it (single-label: its class; multi-label: each of its labels).
   const classesOf = (i: number): number[] => {
     if (targets.task === "single-label") return [targets.y[i]!];
@@ -268,7 +278,14 @@ function rankedList(
   const K = model.classes.length;
   const P = modelProbabilities(model, { n, dense: pool.X, texts: pool.texts });
   const base = queueStrategy(PRODUCTION_STRATEGY[strategy], model.task === "multi-label");
-  const priority = scoreChunk(P, n, K, base, { seed, thresholds: model.thresholds });
+  const priority =
+    strategy === "bald"
+      ? laplaceBald(model, { n, X: pool.X, texts: pool.texts }, labeled, { seed })
+      : scoreChunk(P, n, K, base, { seed, thresholds: model.thresholds });
+  if (strategy === "density") {
+    const density = poolDensity(pool.X, n, d);
+    for (let i = 0; i < n; i++) priority[i] = priority[i]! * density[i]!;
+  }
   if (strategy === "softrank") return softRankOrder(priority, labeled, seed);
   const sel = new TopKSelector(CANDIDATES_PER_PICK * B);
   for (let i = 0; i < n; i++) if (!labeled[i]) sel.push(priority[i]!, i);
@@ -288,6 +305,32 @@ function rankedList(
   }
   const inHead = new Set(head);
   return [...head.map((p) => ids[p]!), ...ids.filter((_, p) => !inHead.has(p))];
+}
+
+const DENSITY = new WeakMap<Float32Array, Float64Array>();
+/** (1 + mean cosine to every pool text) / 2 per text: the dot of its unit vector with the mean unit vector. */
+function poolDensity(X: Float32Array, n: number, d: number): Float64Array {
+  const cached = DENSITY.get(X);
+  if (cached) return cached;
+  const unit = new Float64Array(n * d);
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += X[i * d + j]! ** 2;
+    const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
+    for (let j = 0; j < d; j++) {
+      unit[i * d + j] = X[i * d + j]! * inv;
+      mean[j] = mean[j]! + unit[i * d + j]! / n;
+    }
+  }
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let c = 0;
+    for (let j = 0; j < d; j++) c += unit[i * d + j]! * mean[j]!;
+    out[i] = (1 + c) / 2;
+  }
+  DENSITY.set(X, out);
+  return out;
 }
 
 /**
