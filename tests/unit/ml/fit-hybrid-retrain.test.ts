@@ -37,18 +37,31 @@ describe("fitClassifier with the n-gram block", () => {
           },
         );
       };
-      const first = await fit(160);
-      const chosen = first.model.metrics.selection as {
+      const averaged = await fit(160);
+      const chosen = averaged.model.metrics.selection as {
         C: number;
         blockWeight: number | null;
         mode: string;
         grid: unknown[];
+        members?: unknown[];
       };
       expect(chosen.mode).toBe("folds");
       expect(chosen.grid.length).toBeGreaterThan(1);
-      expect(first.oof?.proba.length).toBe(160 * classes.length);
+      expect(averaged.oof?.proba.length).toBe(160 * classes.length);
+      // k-fold mode served the average of the settings within one standard error: a retrain searches again rather
+      // than serve the first member alone.
+      expect(chosen.members?.length).toBeGreaterThan(1);
+      const searchedAgain = await fit(176, averaged.model);
+      expect((searchedAgain.model.metrics.selection as { grid: unknown[] }).grid.length).toBeGreaterThan(1);
+      expect(searchedAgain.model.metrics.selectionInheritedFrom).toBeUndefined();
 
-      const retrain = await fit(176, first.model);
+      // A version that served one setting (what holdout mode, above 3,000 rows, records) is kept on a retrain.
+      type Model = typeof averaged.model;
+      const singleSetting = (model: Model): Model => {
+        const { members: _members, ...single } = model.metrics.selection as Record<string, unknown>;
+        return { ...model, metrics: { ...model.metrics, selection: { ...single, scoring: "tempered-log-loss-1se" } } };
+      };
+      const retrain = await fit(176, singleSetting(averaged.model));
       const kept = retrain.model.metrics.selection as {
         C: number;
         blockWeight: number | null;
@@ -65,7 +78,7 @@ describe("fitClassifier with the n-gram block", () => {
       const again = await fit(192, retrain.model);
       expect((again.model.metrics.selection as { grid: unknown[] }).grid.length).toBeGreaterThan(1);
       expect(again.model.metrics.selectionInheritedFrom).toBeUndefined();
-      const next = await fit(208, again.model);
+      const next = await fit(208, singleSetting(again.model));
       expect(next.model.metrics.selectionInheritedFrom).toEqual({ trainedRows: 192 });
 
       // Grown by more than a fifth: a fresh search.
