@@ -38,7 +38,24 @@ export function selectDiverseBatch(
   const taken = new Uint8Array(m);
   const target = Math.min(size, m);
   if (target <= 0) return chosen;
-  // maxSim[i]: largest cosine from candidate i to any chosen item.
+  if ((options.method ?? "dedupe") === "dedupe") {
+    // One pass in priority order: a candidate is taken unless it is a near-duplicate of one taken before it. A
+    // rejected candidate stays rejected (the chosen set only grows), so this is the greedy rule exactly, and it
+    // compares each candidate only with the items chosen so far, up to the first near-duplicate — instead of
+    // updating every candidate's similarity after each pick (m × size rows of d: 0.6–1.4 s for 5,000 × 500 × 200).
+    for (let i = 0; i < m && chosen.length < target; i++) {
+      let duplicate = false;
+      for (let c = 0; c < chosen.length && !duplicate; c++) duplicate = cos(i, chosen[c]!) > maxCos;
+      if (!duplicate) {
+        chosen.push(i);
+        taken[i] = 1;
+      }
+    }
+    // Too few distinct candidates: the best remaining ones fill the batch, in priority order.
+    for (let i = 0; i < m && chosen.length < target; i++) if (!taken[i]) chosen.push(i);
+    return chosen;
+  }
+  // k-center: maxSim[i], the largest cosine from candidate i to any chosen item, kept for every candidate.
   const maxSim = new Float64Array(m).fill(-Infinity);
   const take = (i: number): void => {
     chosen.push(i);
@@ -52,22 +69,14 @@ export function selectDiverseBatch(
   take(0);
   while (chosen.length < target) {
     let pick = -1;
-    if ((options.method ?? "dedupe") === "dedupe") {
-      for (let i = 0; i < m; i++)
-        if (!taken[i] && maxSim[i]! <= maxCos) {
-          pick = i;
-          break;
-        }
-    } else {
-      // Farthest-first with a mild preference for higher-priority (earlier) candidates.
-      let best = -Infinity;
-      for (let i = 0; i < m; i++) {
-        if (taken[i] || maxSim[i]! > maxCos) continue;
-        const v = (1 - maxSim[i]!) * (1 - 0.5 * (i / m));
-        if (v > best) {
-          best = v;
-          pick = i;
-        }
+    // Farthest-first with a mild preference for higher-priority (earlier) candidates.
+    let best = -Infinity;
+    for (let i = 0; i < m; i++) {
+      if (taken[i] || maxSim[i]! > maxCos) continue;
+      const v = (1 - maxSim[i]!) * (1 - 0.5 * (i / m));
+      if (v > best) {
+        best = v;
+        pick = i;
       }
     }
     if (pick < 0)

@@ -70,6 +70,47 @@ describe("selectDiverseBatch", () => {
     expect(selectDiverseBatch(emb, 6, 3, 5).length).toBe(5);
     expect(selectDiverseBatch(emb, 0, 3, 5)).toEqual([]);
   });
+
+  it("dedupe picks exactly what the all-pairs greedy picks: clusters of near-duplicates, NaN rows, short batches", () => {
+    // The rule as first written: after each pick, every candidate's largest cosine to the chosen set is updated; the
+    // next pick is the first candidate at or under the limit, else the first one left.
+    const reference = (emb: Float32Array, m: number, d: number, size: number, maxCos: number): number[] => {
+      const norm = (i: number) => Math.sqrt(emb.subarray(i * d, (i + 1) * d).reduce((s, v) => s + v * v, 0)) || 1;
+      const cos = (a: number, b: number) => {
+        let s = 0;
+        for (let j = 0; j < d; j++) s += emb[a * d + j]! * emb[b * d + j]!;
+        return s / (norm(a) * norm(b));
+      };
+      const maxSim = new Array<number>(m).fill(-Infinity);
+      const chosen: number[] = [];
+      while (chosen.length < Math.min(size, m)) {
+        let pick = maxSim.findIndex((v, i) => !chosen.includes(i) && !(v > maxCos));
+        if (pick < 0) pick = maxSim.findIndex((_, i) => !chosen.includes(i));
+        chosen.push(pick);
+        for (let j = 0; j < m; j++)
+          if (!chosen.includes(j)) maxSim[j] = Math.max(maxSim[j]!, cos(pick, j) || -Infinity);
+      }
+      return chosen;
+    };
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const rng = createRng(seed);
+      const d = 7 + seed; // odd and even widths
+      const centers = 3 + seed;
+      const m = 40 * seed + 3;
+      const emb = new Float32Array(m * d);
+      const base = Array.from({ length: centers * d }, () => rng.next() * 2 - 1);
+      for (let i = 0; i < m; i++) {
+        const c = Math.floor(rng.next() * centers);
+        for (let j = 0; j < d; j++) emb[i * d + j] = base[c * d + j]! + (rng.next() - 0.5) * 0.2 * seed;
+      }
+      if (seed % 2) emb.fill(NaN, 5 * d, 6 * d); // a NaN row: never a near-duplicate of anything
+      for (const size of [1, 4, centers + 2, m, m + 5])
+        for (const maxCos of [0.8, 0.9, 0.99])
+          expect(selectDiverseBatch(emb, m, d, size, { maxCosine: maxCos })).toEqual(
+            reference(emb, m, d, size, maxCos),
+          );
+    }
+  });
 });
 
 describe("likelyMislabeled", () => {
