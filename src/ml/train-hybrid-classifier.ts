@@ -512,7 +512,6 @@ export function trainHybridClassifier(
     return {
       trainIdx: tr,
       testIdx: te,
-      full: tr.length === trainIdx.length,
       rows: featureRowsSubset(rows, tr),
       targets: subsetTargets(targets, tr, K),
       test: featureRowsSubset(rows, te),
@@ -546,8 +545,9 @@ export function trainHybridClassifier(
       return mdl;
     });
     oofBySetting.set(key(setting), z);
-    // Only a fold scored on a sample needs its fit later (to start its calibration fit); k-fold reuses the logits.
-    if (scored.some((f) => !f.full)) fitsBySetting.set(key(setting), fits);
+    // Holdout mode keeps the fits: the chosen one predicts the whole holdout fold or starts its calibration fit;
+    // k-fold mode scored every row and reuses the logits.
+    if (mode === "holdout") fitsBySetting.set(key(setting), fits);
     tried.push(setting);
     const T = fitTemperature(z, m, K, task, targetArray(scoredTargets));
     temperatureBySetting.set(key(setting), T);
@@ -662,7 +662,7 @@ export function trainHybridClassifier(
   let lastFoldFit: HybridFit | undefined;
   if (fold) {
     oofLogits = new Float32Array(n * K);
-    const reuse = searched && scored.every((f) => f.full) && scored.length > 0;
+    const reuse = searched && mode === "folds";
     if (reuse) {
       let z = oofBySetting.get(key(setting))!;
       if (members.length > 1) {
@@ -678,20 +678,29 @@ export function trainHybridClassifier(
     totalFits -= reuse ? scored.length : 0;
     for (let f = reuse ? scored.length : 0; f < oofFolds; f++) {
       const { trainIdx, testIdx } = splits[f]!;
-      // A fold the grid scored on a sample of its rows starts from that sample's fit at the chosen setting.
-      const sampled = fitsBySetting.get(key(setting))?.[f];
-      const { fit: mdl } = fit(
-        featureRowsSubset(rows, trainIdx),
-        subsetTargets(targets, trainIdx, K),
-        trainIdx,
-        setting,
-        sampled ? asWarm(sampled) : prevWarm,
-        "calibration",
-      );
-      lastFoldFit = mdl;
+      const gridFit = fitsBySetting.get(key(setting))?.[f];
+      let mdl: HybridFit;
+      if (gridFit && scored[f]!.trainIdx.length === trainIdx.length) {
+        // The grid's fit at the chosen setting trained on this fold's whole training part: it predicts every held-out
+        // row (the grid scored at most SELECTION_SCORE_ROWS of them). Reusing only the scored rows' logits left the
+        // rest at zero — uniform probabilities counted as out-of-fold predictions — once the scored rows were a sample.
+        mdl = gridFit;
+        totalFits--;
+      } else {
+        // A fold the grid scored on a sample of its training rows starts from that sample's fit.
+        mdl = fit(
+          featureRowsSubset(rows, trainIdx),
+          subsetTargets(targets, trainIdx, K),
+          trainIdx,
+          setting,
+          gridFit ? asWarm(gridFit) : prevWarm,
+          "calibration",
+        ).fit;
+        lastFoldFit = mdl;
+        progress("calibration");
+      }
       const z = logitsOf(mdl, featureRowsSubset(rows, testIdx));
       for (let r = 0; r < testIdx.length; r++) oofLogits.set(z.subarray(r * K, r * K + K), testIdx[r]! * K);
-      progress("calibration");
     }
   }
 

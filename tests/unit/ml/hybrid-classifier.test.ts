@@ -188,6 +188,32 @@ describe("trainHybridClassifier", () => {
     expect(phases.at(-1)).toBe("final");
   });
 
+  it("holdout mode: a grid fit on the whole training part predicts every held-out row, not only the scored sample", () => {
+    // 6,001 rows in two classes (the third merged into the first, so one stratum is large): the holdout fold has
+    // 2,001 rows, of which the grid scores a stratified sample (each stratum's share of 2,000, rounded: 2,000 here),
+    // and its training part 4,000 (the grid's cap, so the grid fits train on all of it and no calibration fit runs).
+    const big = corpus(6001, 7);
+    const y = big.y.map((c) => (c === 2 ? 0 : c));
+    const bigVocab = fitNgramVocabulary({ dfTexts: big.texts });
+    const phases: string[] = [];
+    const { model, oofProba, oofRows } = trainHybridClassifier(
+      { n: 6001, dense: big.dense, d: 8, sparse: ngramMatrix(bigVocab, big.texts) },
+      ["sport or tech", "money"],
+      { task: "single-label", y },
+      { featurizerId: "x", vocabulary: bigVocab, onProgress: (_d, _t, phase) => phases.push(phase) },
+    );
+    const sel = model.metrics.selection as SelectionRecord;
+    expect(sel.mode).toBe("holdout");
+    expect(sel.holdout).toEqual({ trainRows: 4000, scoredRows: 2000 });
+    expect(oofRows!.length).toBe(2001);
+    expect(phases.filter((p) => p === "calibration")).toHaveLength(0);
+    // Every out-of-fold row has a model's prediction: none is the [0.5, 0.5] of all-zero logits.
+    let uniform = 0;
+    for (let r = 0; r < 2001; r++) if (Math.abs(oofProba![r * 2]! - 0.5) < 1e-6) uniform++;
+    expect(uniform).toBe(0);
+    expect((model.metrics.crossValidated as { accuracy: number }).accuracy).toBeGreaterThan(0.8);
+  });
+
   it("fits sparse-only (dim 0) and dense-only models; decisions follow decideClasses", () => {
     const sp = trainHybridClassifier({ n: 150, dense: null, d: 0, sparse }, data.classes, targets, {
       featurizerId: "ngram@1",
