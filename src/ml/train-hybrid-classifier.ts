@@ -47,6 +47,11 @@ export interface TrainHybridOptions {
   }) => void;
   /** Cross-validation folds (k-fold selection and out-of-fold predictions). Default 5; 3 above HOLDOUT_ABOVE rows. */
   folds?: number;
+  /**
+   * Rows of a class (multi-label: first positive label) with fewer examples than this are in the training part of
+   * every fold and never scored. Default ALWAYS_TRAIN_BELOW.
+   */
+  alwaysTrainBelow?: number;
   /** Above this many rows the grid is scored on one stratified holdout fold, not all folds. Default HOLDOUT_ABOVE. */
   holdoutAbove?: number;
   seed?: number;
@@ -120,6 +125,11 @@ export const SELECTION_BLOCK_WEIGHTS = [0, 0.25, 0.5, 1, 2, 4, 8, 16];
  * fits, and with thousands of held-out rows the ranking of settings is already stable.
  */
 export const HOLDOUT_ABOVE = 3000;
+/**
+ * A class with fewer labels than this (one) gets no out-of-fold prediction: its rows train every fold and are never
+ * scored, instead of capping the folds at its count (see bench/results/selection-curves.md).
+ */
+export const ALWAYS_TRAIN_BELOW = 2;
 /** Holdout mode: at most this many training rows per grid fit, and scored rows (a stratified sample of each). */
 const SELECTION_TRAIN_ROWS = 4000;
 const SELECTION_SCORE_ROWS = 2000;
@@ -366,8 +376,9 @@ function macroF1Of(logits: Float32Array, n: number, K: number, targets: Targets,
  *    stratified holdout fold (on a capped sample) above.
  * 2. The chosen setting's out-of-fold logits give the temperature, thresholds, cross-validated metrics and oofProba.
  * 3. The final model is fit on all rows.
- * With fewer than 2 examples in some class no out-of-fold prediction exists: the temperature is then set so no
- * training row claims more than Laplace's (m + 1)/(m + 2), m the smallest class count ("shrinkage").
+ * A class with a single example trains every fold and gets no out-of-fold prediction. With fewer than two classes of
+ * two or more examples none exists at all: the temperature is then set so no training row claims more than Laplace's
+ * (m + 1)/(m + 2), m the smallest class count ("shrinkage").
  */
 export function trainHybridClassifier(
   rows: FeatureRows,
@@ -395,8 +406,15 @@ export function trainHybridClassifier(
   const strataCounts = new Map<number, number>();
   for (let i = 0; i < n; i++) strataCounts.set(strata[i]!, (strataCounts.get(strata[i]!) ?? 0) + 1);
   const minPerClass = strataCounts.size < 2 ? 0 : Math.min(...strataCounts.values());
+  // Rows of classes rarer than alwaysTrainBelow sit in every fold's training part and are never scored, so one rare
+  // class no longer caps the folds for all the others (at one label it switched cross-validation off) — as long as
+  // two classes remain to score.
+  const alwaysTrainBelow = options.alwaysTrainBelow ?? ALWAYS_TRAIN_BELOW;
+  const scoredCounts = [...strataCounts.values()].filter((c) => c >= alwaysTrainBelow);
+  const setAside = scoredCounts.length >= 2 && scoredCounts.length < strataCounts.size;
+  const minScored = setAside ? Math.min(...scoredCounts) : minPerClass;
   const holdoutAbove = options.holdoutAbove ?? HOLDOUT_ABOVE;
-  const folds = Math.min(options.folds ?? (n > holdoutAbove ? 3 : 5), minPerClass, n);
+  const folds = Math.min(options.folds ?? (n > holdoutAbove ? 3 : 5), minScored, n);
   const canCv = folds >= 2;
   const mode: SelectionRecord["mode"] = !canCv ? "fixed" : n > holdoutAbove ? "holdout" : "folds";
 
@@ -418,6 +436,7 @@ export function trainHybridClassifier(
   const selectionMaxIter = options.selectionMaxIter ?? 30;
   const prevWarm = options.warmStart ? warmStartOf(options.warmStart, options.vocabulary) : undefined;
   const fold = canCv ? stratifiedFolds(strata, folds, options.seed ?? 0) : null;
+  if (fold && setAside) for (let i = 0; i < n; i++) if (strataCounts.get(strata[i]!)! < alwaysTrainBelow) fold[i] = -1;
   const scoredFolds = mode === "holdout" ? 1 : folds;
   const searchFits = searched ? (Math.min(alphas.length, 4) + 2 * Math.min(Cs.length, 3) - 1) * scoredFolds : 0; // typical walk lengths
   // Above HOLDOUT_ABOVE rows one fold's out-of-fold predictions (a third of the rows, thousands) calibrate: the
@@ -718,7 +737,11 @@ export function trainHybridClassifier(
   let temperature = 1;
   let calibration: CalibrationRecord;
   let oofProba: Float32Array | null = null;
-  const oofRows = !fold ? null : oofFolds === folds ? Int32Array.from({ length: n }, (_, i) => i) : splits[0]!.testIdx;
+  const oofRows = !fold
+    ? null
+    : oofFolds === folds
+      ? Int32Array.from(splits.flatMap((sp) => Array.from(sp.testIdx))).sort()
+      : splits[0]!.testIdx;
   const nO = oofRows?.length ?? 0;
   const oofTargets = oofRows && nO < n ? subsetTargets(targets, oofRows, K) : targets;
   if (oofLogits && oofRows && nO < n) {

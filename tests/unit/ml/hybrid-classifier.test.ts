@@ -214,6 +214,39 @@ describe("trainHybridClassifier", () => {
     expect((model.metrics.crossValidated as { accuracy: number }).accuracy).toBeGreaterThan(0.8);
   });
 
+  it("a class with a single label trains every fold and is never scored: the other classes still cross-validate", () => {
+    // The 150-row corpus plus one text of a fourth class: its one row used to cap the folds at 1 (no selection, no
+    // out-of-fold temperature).
+    const texts = [...data.texts, "weather rain cloud storm"];
+    const v = fitNgramVocabulary({ dfTexts: texts });
+    const dense = new Float32Array(151 * 8);
+    dense.set(data.dense);
+    dense.fill(0.5, 150 * 8);
+    const y = Int32Array.from([...data.y, 3]);
+    const { model, oofProba, oofRows } = trainHybridClassifier(
+      { n: 151, dense, d: 8, sparse: ngramMatrix(v, texts) },
+      [...data.classes, "weather"],
+      { task: "single-label", y },
+      { featurizerId: "x", vocabulary: v },
+    );
+    const sel = model.metrics.selection as SelectionRecord;
+    expect(sel.mode).toBe("folds");
+    expect(sel.folds).toBe(5);
+    expect(sel.grid.length).toBeGreaterThan(2);
+    // Out-of-fold predictions for the 150 rows of the three scored classes, none for the single "weather" row.
+    expect(Array.from(oofRows!)).toEqual(Array.from({ length: 150 }, (_, i) => i));
+    expect(oofProba!.length).toBe(150 * 4);
+    expect(model.metrics.calibration as CalibrationRecord).toMatchObject({
+      kind: "temperature-oof",
+      tooLittleData: true,
+    });
+    // The served model trained on the weather row: its text gets the class's highest probability of all 151 rows.
+    const P = predictProbaRows(model, { n: 151, dense, d: 8, sparse: ngramMatrix(v, texts) });
+    let top = 0;
+    for (let r = 1; r < 151; r++) if (P[r * 4 + 3]! > P[top * 4 + 3]!) top = r;
+    expect(top).toBe(150);
+  });
+
   it("fits sparse-only (dim 0) and dense-only models; decisions follow decideClasses", () => {
     const sp = trainHybridClassifier({ n: 150, dense: null, d: 0, sparse }, data.classes, targets, {
       featurizerId: "ngram@1",
