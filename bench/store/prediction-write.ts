@@ -175,6 +175,97 @@ try {
       return { seconds: s, usPerRow: (s / items) * 1e6, pool: s, load: loadSeconds, attach: attachSeconds };
     },
   };
+  // A design not built (docs/decisions/prediction-store.md, "Per-block rows, measured"): one row per vector block
+  // holding the block's arrays as raw bytes, plus a small indexed head of the HEAD highest priorities that the queue
+  // would pick from. Measures the write only; the readers it would need are discussed in the record.
+  await client.query(`
+    CREATE TABLE prediction_block_bench (
+      model_version_id int NOT NULL, from_id int NOT NULL, item_ids bytea NOT NULL, probabilities bytea NOT NULL,
+      predicted bytea NOT NULL, confidence bytea NOT NULL, uncertainty bytea NOT NULL, priority bytea NOT NULL,
+      mislabel bytea NOT NULL, PRIMARY KEY (model_version_id, from_id));
+    ALTER TABLE prediction_block_bench ALTER item_ids SET STORAGE EXTERNAL, ALTER probabilities SET STORAGE EXTERNAL,
+      ALTER predicted SET STORAGE EXTERNAL, ALTER confidence SET STORAGE EXTERNAL,
+      ALTER uncertainty SET STORAGE EXTERNAL, ALTER priority SET STORAGE EXTERNAL, ALTER mislabel SET STORAGE EXTERNAL;
+    CREATE TABLE prediction_head_bench (LIKE prediction);
+    ALTER TABLE prediction_head_bench ADD PRIMARY KEY (model_version_id, item_id);
+    CREATE INDEX ON prediction_head_bench (model_version_id, priority DESC);`);
+  const HEAD = Number(arg("head", "20000"));
+  const bytesOf = (a: Float32Array | Int32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  variants["packed blocks + head"] = async () => {
+    const v = await newVersion();
+    // Each block offers its rows above the running HEAD-th best priority as head candidates (a block cannot know the
+    // global cut); the head is the HEAD best of those, written once the blocks are in (as an attach would). The
+    // candidate bookkeeping is timed apart from the writes.
+    let writeMs = 0;
+    const cand = { id: [] as number[], p: [] as number[], b: [] as ReturnType<typeof batchOf>[], i: [] as number[] };
+    let cut = -Infinity;
+    for (let from = 0; from < items; from += BATCH) {
+      const b = batchOf(v.id, from, Math.min(BATCH, items - from));
+      const n = b.itemIds.length;
+      const predicted = Int32Array.from(b.predicted, (p) => p[0] ?? -1);
+      const t = performance.now();
+      await pool.query(
+        `INSERT INTO prediction_block_bench VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+        [
+          v.id,
+          b.itemIds[0],
+          bytesOf(b.itemIds),
+          bytesOf(b.proba),
+          bytesOf(predicted),
+          bytesOf(b.confidence),
+          bytesOf(b.uncertainty),
+          bytesOf(b.priority),
+          bytesOf(b.mislabel),
+        ],
+      );
+      writeMs += performance.now() - t;
+      for (let i = 0; i < n; i++)
+        if (b.priority[i]! >= cut) {
+          cand.id.push(b.itemIds[i]!);
+          cand.p.push(b.priority[i]!);
+          cand.b.push(b);
+          cand.i.push(i);
+        }
+      if (cand.p.length >= HEAD) cut = [...cand.p].sort((x, y) => y - x)[HEAD - 1]!;
+    }
+    const t2 = performance.now();
+    const order = cand.p
+      .map((p, k) => [p, k] as const)
+      .filter(([p]) => p >= cut)
+      .sort((x, y) => y[0] - x[0])
+      .slice(0, HEAD)
+      .map(([, k]) => k)
+      .sort((x, y) => cand.id[x]! - cand.id[y]!);
+    await db.$executeRawUnsafe(
+      insertSql("prediction_head_bench"),
+      v.id,
+      order.map((k) => cand.id[k]!),
+      project.id,
+      Buffer.from(
+        Float32Array.from(
+          order.flatMap((k) => Array.from(cand.b[k]!.proba.subarray(cand.i[k]! * K, (cand.i[k]! + 1) * K))),
+        ).buffer,
+      ),
+      K * 4,
+      order.map((k) => classIdsLiteral(cand.b[k]!.predicted[cand.i[k]!]!)),
+      order.map((k) => cand.b[k]!.confidence[cand.i[k]!]!),
+      order.map((k) => cand.b[k]!.uncertainty[cand.i[k]!]!),
+      order.map((k) => cand.p[k]!),
+      order.map((k) => cand.b[k]!.mislabel[cand.i[k]!]!),
+    );
+    const headSeconds = (performance.now() - t2) / 1000;
+    await client.query(`DELETE FROM prediction_block_bench; DELETE FROM prediction_head_bench`);
+    const s = writeMs / 1000 + headSeconds;
+    return { seconds: s, usPerRow: (s / items) * 1e6, pool: s, load: writeMs / 1000, attach: headSeconds };
+  };
+  // What the two full-pool variants spend making their synthetic batches (included in their load times).
+  variants["batches only"] = async () => {
+    const t = performance.now();
+    let sum = 0;
+    for (let from = 0; from < items; from += BATCH) sum += batchOf(1, from, Math.min(BATCH, items - from)).priority[0]!;
+    const s = (performance.now() - t) / 1000 + sum * 0;
+    return { seconds: s, usPerRow: (s / items) * 1e6, pool: s };
+  };
   const only = arg("variants", Object.keys(variants).join(",")).split(",");
   const best: Record<string, Record<string, number>> = {};
   for (let r = 0; r < rounds; r++) {
