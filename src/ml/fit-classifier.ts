@@ -97,14 +97,15 @@ export function fitClassifier(
     // One example in some class: the plain fit's temperature cannot be estimated, and it answered 1.0000 for texts
     // it knows nothing about (Lamini's prompts-only model). The hybrid trainer on the dense block alone shrinks toward
     // uniform and says the data was too little (model.metrics.calibration); at this size it costs milliseconds.
-    const { model, oofProba } = trainHybridClassifier({ n, dense: X, d, sparse: null }, classes, targets, {
+    const { model, oofProba, oofRows } = trainHybridClassifier({ n, dense: X, d, sparse: null }, classes, targets, {
       featurizerId: options.featurizerId,
       seed: options.seed,
       warmStart: options.warmStart,
       target: options.target,
       onProgress: progressOf(options.onProgress),
     });
-    return fitOnAllRows(model, oofProba, n);
+    // The one-example classes' rows have no out-of-fold prediction: oofRows names the rows that do.
+    return fitOnAllRows(model, oofProba, n, oofRows);
   }
   const { warmStart, warmStartCalibration: inherited, target } = options;
   const parallelFor = options.parallelism ?? (() => undefined);

@@ -7,6 +7,7 @@ import {
 } from "@/ml/classifier-artifact";
 import { classifyRows, classifySingleLabel, computeLogitsRows, predictProbaRows } from "@/ml/classifier-model";
 import type { FeatureRows } from "@/ml/feature-rows";
+import { fitClassifier } from "@/ml/fit-classifier";
 import { float16BitsToFloat32, float32ToFloat16Bits } from "@/ml/float16-bits";
 import { predictProba } from "@/ml/linear-model";
 import { fitNgramVocabulary, ngramMatrix } from "@/ml/ngram-vocabulary";
@@ -245,6 +246,23 @@ describe("trainHybridClassifier", () => {
     let top = 0;
     for (let r = 1; r < 151; r++) if (P[r * 4 + 3]! > P[top * 4 + 3]!) top = r;
     expect(top).toBe(150);
+  });
+
+  it("fitClassifier's small-data path (a dense featurizer, a one-example class) names the out-of-fold rows", () => {
+    const X = new Float32Array(151 * 8);
+    X.set(data.dense);
+    X.fill(0.5, 150 * 8);
+    const { oof } = fitClassifier(
+      X,
+      151,
+      8,
+      [...data.classes, "weather"],
+      { task: "single-label", y: Int32Array.from([...data.y, 3]) },
+      { featurizerId: "x", seed: 0 },
+    );
+    // Mislabel flags and CV metrics read oof.proba row r as training row oof.rows[r]: the one-example row has none.
+    expect(Array.from(oof!.rows)).toEqual(Array.from({ length: 150 }, (_, i) => i));
+    expect(oof!.proba.length).toBe(150 * 4);
   });
 
   it("fits sparse-only (dim 0) and dense-only models; decisions follow decideClasses", () => {
