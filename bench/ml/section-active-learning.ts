@@ -33,7 +33,8 @@ const BUDGET: Record<AlName, number> = {
 // 2: C and α inherited only while the data grew < 20% since the training that last searched them (4abc7cc).
 // 3: k-fold selection serves the average of the settings within one standard error (a retrain keeps the first).
 // 4: a retrain keeps the last search's choice only when it served one setting (an average is searched again).
-const LEARNER_REVISION = 4;
+// 5: above 200 labels the dense block alone is no candidate of the search (fit-classifier.ts DENSE_ALONE_UP_TO).
+const LEARNER_REVISION = 5;
 
 /**
  * Two studies. "queue": from the README's seed set (2 labels per class, what training needs anyway), the strategies

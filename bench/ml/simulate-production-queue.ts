@@ -57,6 +57,8 @@ export interface QueueConfig {
   /** Training refuses while a class has fewer labels (Project.minLabelsPerClass, default 2). */
   minLabelsPerClass: number;
   budget: number;
+  /** A learner variant (bench experiments; absent: production's): see fitClassifier's denseAloneUpTo. */
+  denseAloneUpTo?: number;
 }
 
 export interface Pool {
@@ -176,6 +178,7 @@ export function simulateProductionQueue(
       warmStartCalibration: calibration,
       warmStartVersionId: model ? version : null,
       ngrams: { trainTexts: chosen.map((i) => pool.texts[i]!), dfTexts: pool.texts },
+      denseAloneUpTo: cfg.denseAloneUpTo,
     });
     curve.fitSeconds += (performance.now() - t0) / 1000;
     model = fit.model;

@@ -83,7 +83,11 @@ describe("fitClassifier with the n-gram block", () => {
 
       // Grown by more than a fifth: a fresh search.
       const grown = await fit(240, retrain.model);
-      expect((grown.model.metrics.selection as { grid: unknown[] }).grid.length).toBeGreaterThan(1);
+      const grownGrid = (grown.model.metrics.selection as { grid: { blockWeight: number | null }[] }).grid;
+      expect(grownGrid.length).toBeGreaterThan(1);
+      // Above DENSE_ALONE_UP_TO (200) rows the n-gram block always takes part; at 160 the dense block alone competed.
+      expect(grownGrid.every((g) => g.blockWeight! > 0)).toBe(true);
+      expect((chosen.grid as { blockWeight: number | null }[]).some((g) => g.blockWeight === 0)).toBe(true);
       expect(grown.model.metrics.selectionInheritedFrom).toBeUndefined();
     },
   );
