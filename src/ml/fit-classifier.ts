@@ -108,8 +108,10 @@ export function fitClassifier(
   const K = classes.length;
   if (n <= FEW_LABELS_ROWS && smallestClass(targets, n, K) < FEW_PER_CLASS) {
     // One example in some class: the plain fit's temperature cannot be estimated, and it answered 1.0000 for texts
-    // it knows nothing about (Lamini's prompts-only model). The hybrid trainer on the dense block alone shrinks toward
-    // uniform and says the data was too little (model.metrics.calibration); at this size it costs milliseconds.
+    // it knows nothing about (Lamini's prompts-only model). The hybrid trainer on the dense block alone takes its
+    // temperature from the other classes' out-of-fold predictions (shrinks toward uniform when fewer than two classes
+    // have two examples) and says the data was too little (model.metrics.calibration); at this size it costs
+    // milliseconds.
     const { model, oofProba, oofRows } = trainHybridClassifier({ n, dense: X, d, sparse: null }, classes, targets, {
       featurizerId: options.featurizerId,
       seed: options.seed,
