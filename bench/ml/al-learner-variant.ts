@@ -11,9 +11,9 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createFeaturizer } from "@/server/featurizers/create-featurizer";
 import { benchArg as arg } from "../bench-args";
-import { loadSingleLabel, SINGLE_LABEL, type SingleLabelName } from "./datasets";
+import { SINGLE_LABEL, type SingleLabelName } from "./datasets";
+import { singleLabelPools } from "./single-label-pools";
 import {
   simulateProductionQueue,
   type QueueConfig,
@@ -37,18 +37,7 @@ const stored = JSON.parse(fs.readFileSync(path.resolve(`bench/results/ml-al-${na
 const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
 
 async function main(): Promise<void> {
-  const ds = loadSingleLabel(name);
-  const f = await createFeaturizer("glove-sif-200@1", { cacheDir: path.resolve(".margin/cache") });
-  const pool = {
-    texts: ds.train.texts,
-    targets: { task: "single-label" as const, y: ds.train.y },
-    X: await f.embed(ds.train.texts),
-  };
-  const test = {
-    texts: ds.test.texts,
-    targets: { task: "single-label" as const, y: ds.test.y },
-    X: await f.embed(ds.test.texts),
-  };
+  const { ds, d: dim, pool, test } = await singleLabelPools(name);
   const config: QueueConfig = { ...stored.config, denseAloneUpTo };
   console.log(
     `${name}: stored learner revision ${stored.learnerRevision}; variant denseAloneUpTo ${denseAloneUpTo}; load ${os.loadavg()[0]!.toFixed(1)}`,
@@ -59,7 +48,7 @@ async function main(): Promise<void> {
       const base = stored.curves[st]?.[String(seed)];
       if (!base) continue;
       const t0 = performance.now();
-      const c = simulateProductionQueue(pool, test, f.dim, ds.classes, st, seed, config);
+      const c = simulateProductionQueue(pool, test, dim, ds.classes, st, seed, config);
       const d = (diffs[st] ??= { aulc: [], final: [] });
       d.aulc.push(mean(c.macroF1) - mean(base.macroF1));
       d.final.push(c.macroF1.at(-1)! - base.macroF1.at(-1)!);
@@ -76,6 +65,5 @@ async function main(): Promise<void> {
       `${st}: variant − stored over ${d.aulc.length} seeds: AULC ${mean(d.aulc).toFixed(4)} ± ${se(d.aulc).toFixed(4)}, final ${mean(d.final).toFixed(4)} ± ${se(d.final).toFixed(4)}`,
     );
   }
-  await f.close();
 }
 void main();

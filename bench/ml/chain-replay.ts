@@ -12,8 +12,8 @@ import path from "node:path";
 import type { ClassifierModel } from "@/ml/classifier-model";
 import { fitClassifier, type Calibration } from "@/ml/fit-classifier";
 import { subsetTargets } from "@/ml/train-classifier";
-import { createFeaturizer } from "@/server/featurizers/create-featurizer";
-import { loadSingleLabel, SINGLE_LABEL, type SingleLabelName } from "./datasets";
+import { SINGLE_LABEL, type SingleLabelName } from "./datasets";
+import { singleLabelPools } from "./single-label-pools";
 import { HYBRID_ID, testMacroF1, type QueueCurve } from "./simulate-production-queue";
 import { benchArg as arg } from "../bench-args";
 
@@ -27,20 +27,7 @@ const stored = JSON.parse(fs.readFileSync(path.resolve(`bench/results/ml-al-${na
 };
 
 async function main(): Promise<void> {
-  const ds = loadSingleLabel(name);
-  const f = await createFeaturizer("glove-sif-200@1", { cacheDir: path.resolve(".margin/cache") });
-  const d = f.dim;
-  const pool = {
-    texts: ds.train.texts,
-    targets: { task: "single-label" as const, y: ds.train.y },
-    X: await f.embed(ds.train.texts),
-  };
-  const test = {
-    texts: ds.test.texts,
-    targets: { task: "single-label" as const, y: ds.test.y },
-    X: await f.embed(ds.test.texts),
-  };
-  await f.close();
+  const { ds, d, pool, test } = await singleLabelPools(name);
   const K = ds.classes.length;
   for (const strategy of strategies) {
     for (const [seed, curve] of Object.entries(stored.curves[strategy] ?? {})) {
