@@ -1,7 +1,7 @@
 import type { ClassifierModel } from "@/ml/classifier-model";
 import { fitNgramVocabulary, ngramMatrix } from "@/ml/ngram-vocabulary";
 import { stratifiedFolds, subsetTargets, targetStrata, trainClassifier } from "@/ml/train-classifier";
-import { SELECTION_BLOCK_WEIGHTS, trainHybridClassifier, type FitPhase } from "@/ml/train-hybrid-classifier";
+import { trainHybridClassifier, type FitPhase } from "@/ml/train-hybrid-classifier";
 import {
   fittedScale,
   optimizerFacts,
@@ -19,17 +19,6 @@ export const CALIBRATION_ROWS = 20_000;
 // since the calibration was computed: an automatic retrain every few dozen labels then fits only the final model
 // (warm-started from the active version), and a fresh cross-validation runs once the data has moved enough.
 export const RECALIBRATE_GROWTH = 0.2;
-/**
- * Above this many rows the hybrid's search no longer offers the dense block alone (α = 0); the n-gram block always
- * takes part, with α from 0.25 up. With a few dozen labels the dense block alone can be the better model (SMS spam and
- * emotion at 50–100 random labels, ml.md section 2), but from 200 random labels on the hybrid beat it on all six shared
- * sets. On labels an active-learning queue picked, cross-validation kept choosing it anyway: the items were picked
- * because the dense model was unsure of them, and on such items it scores best (SST-2, margin+diversity, 500 labels:
- * out-of-fold log-loss 0.576 dense alone against 0.611–0.617 for every hybrid, yet 0.718 against 0.753 test macro-F1)
- * — a loop in which the n-grams never came back. Off above 200 rows: the AL bench's SST-2 margin+diversity chains
- * +0.0049 ± 0.0017 AULC and +0.016 ± 0.007 final macro-F1 (5 seeds, 5/5), random chains unchanged (−0.0001 ± 0.0009).
- */
-export const DENSE_ALONE_UP_TO = 200;
 // Below this many rows a full cross-validation takes a few seconds at most and always runs (fresh flags, metrics).
 const INHERIT_MIN_ROWS = 5_000;
 
@@ -100,7 +89,7 @@ export function fitClassifier(
      * (server/compute's trainingParallelism); none means one thread.
      */
     parallelism?: (n: number, d: number, K: number) => ParallelBlocks | undefined;
-    /** Hybrid only: the dense block alone (α = 0) is a candidate up to this many rows. Default DENSE_ALONE_UP_TO. */
+    /** Hybrid only: trainHybridClassifier's denseAloneUpTo (the dense block alone is a candidate up to this many rows). */
     denseAloneUpTo?: number;
   },
 ): FitResult {
@@ -322,9 +311,7 @@ function fitHybrid(
       warmStart: options.warmStart,
       target: options.target,
       ...keep,
-      ...(n > (options.denseAloneUpTo ?? DENSE_ALONE_UP_TO) && keep.blockWeight === undefined
-        ? { grid: { ...keep.grid, blockWeight: SELECTION_BLOCK_WEIGHTS.filter((a) => a > 0) } }
-        : {}),
+      denseAloneUpTo: options.denseAloneUpTo,
       onProgress: progressOf(options.onProgress),
     },
   );
